@@ -1,0 +1,237 @@
+//! What can be done to an appeal (the actions of SPEC §3) and the event that records one being done.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::Level;
+use crate::deadline::{DeadlinePolicy, EscalationKind, Milestone};
+use crate::role::Role;
+use crate::values::Stars;
+
+/// Who acted, in which role. `user_id` is `None` only for the program itself (`Role::System`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub role: Role,
+}
+
+impl Actor {
+    pub fn user(user_id: i64, role: Role) -> Self {
+        Self { user_id: Some(user_id), role }
+    }
+
+    pub fn system() -> Self {
+        Self { user_id: None, role: Role::System }
+    }
+}
+
+/// One action with its payload. The payload is what the audit trail shows: reasons, texts, the unit and policy given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Action {
+    /// The first event of every appeal: recorded as a draft or submitted at once.
+    Create { category: String, draft: bool },
+    Submit,
+    /// 交办 — also re-assignment to another unit before it is signed for.
+    Assign { unit_id: i64, co_unit_ids: Vec<i64>, level: Level, category: String, policy: DeadlinePolicy },
+    /// 签收
+    Acknowledge,
+    /// 首次答复 / 反馈办理意见: an interim reply that meets the reply deadline.
+    Reply { text: String },
+    /// 退回: not this unit's business.
+    Return { reason: String },
+    /// 答复 / 办结
+    Answer { text: String },
+    RequestExtension { days: u16, reason: String },
+    ApproveExtension,
+    RefuseExtension { reason: String },
+    /// 待补充材料: stops the clock.
+    RequestMaterial { what: String },
+    SupplyMaterial { text: String },
+    /// The enterprise accepts the answer (满意), optionally with stars and a comment.
+    Confirm { rating: Option<Stars>, comment: String },
+    /// 不满意 → 重办
+    Reject { reason: String },
+    /// Answered and neither confirmed nor rejected in time: closed as confirmed, without rating.
+    AutoClose,
+    Withdraw { reason: String },
+    /// 无效
+    RejectInvalid { reason: String },
+    /// 并入共性问题
+    Merge { common_issue_id: i64 },
+    /// 领导批示
+    Instruct { text: String },
+    /// A step of the escalation ladder, taken by the program.
+    Escalate { step: EscalationKind, milestone: Milestone },
+}
+
+/// The name of an action without its payload: for errors, permissions and the event log's `action` column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKind {
+    Create,
+    Submit,
+    Assign,
+    Acknowledge,
+    Reply,
+    Return,
+    Answer,
+    RequestExtension,
+    ApproveExtension,
+    RefuseExtension,
+    RequestMaterial,
+    SupplyMaterial,
+    Confirm,
+    Reject,
+    AutoClose,
+    Withdraw,
+    RejectInvalid,
+    Merge,
+    Instruct,
+    Escalate,
+}
+
+impl ActionKind {
+    pub const ALL: [ActionKind; 20] = [
+        ActionKind::Create,
+        ActionKind::Submit,
+        ActionKind::Assign,
+        ActionKind::Acknowledge,
+        ActionKind::Reply,
+        ActionKind::Return,
+        ActionKind::Answer,
+        ActionKind::RequestExtension,
+        ActionKind::ApproveExtension,
+        ActionKind::RefuseExtension,
+        ActionKind::RequestMaterial,
+        ActionKind::SupplyMaterial,
+        ActionKind::Confirm,
+        ActionKind::Reject,
+        ActionKind::AutoClose,
+        ActionKind::Withdraw,
+        ActionKind::RejectInvalid,
+        ActionKind::Merge,
+        ActionKind::Instruct,
+        ActionKind::Escalate,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionKind::Create => "create",
+            ActionKind::Submit => "submit",
+            ActionKind::Assign => "assign",
+            ActionKind::Acknowledge => "acknowledge",
+            ActionKind::Reply => "reply",
+            ActionKind::Return => "return",
+            ActionKind::Answer => "answer",
+            ActionKind::RequestExtension => "request_extension",
+            ActionKind::ApproveExtension => "approve_extension",
+            ActionKind::RefuseExtension => "refuse_extension",
+            ActionKind::RequestMaterial => "request_material",
+            ActionKind::SupplyMaterial => "supply_material",
+            ActionKind::Confirm => "confirm",
+            ActionKind::Reject => "reject",
+            ActionKind::AutoClose => "auto_close",
+            ActionKind::Withdraw => "withdraw",
+            ActionKind::RejectInvalid => "reject_invalid",
+            ActionKind::Merge => "merge",
+            ActionKind::Instruct => "instruct",
+            ActionKind::Escalate => "escalate",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ActionKind::Create => "登记",
+            ActionKind::Submit => "提交",
+            ActionKind::Assign => "交办",
+            ActionKind::Acknowledge => "签收",
+            ActionKind::Reply => "首次答复",
+            ActionKind::Return => "退回",
+            ActionKind::Answer => "答复办结",
+            ActionKind::RequestExtension => "申请延期",
+            ActionKind::ApproveExtension => "批准延期",
+            ActionKind::RefuseExtension => "不予延期",
+            ActionKind::RequestMaterial => "要求补充材料",
+            ActionKind::SupplyMaterial => "补充材料",
+            ActionKind::Confirm => "确认满意",
+            ActionKind::Reject => "不满意重办",
+            ActionKind::AutoClose => "超时自动办结",
+            ActionKind::Withdraw => "撤回",
+            ActionKind::RejectInvalid => "判定无效",
+            ActionKind::Merge => "并入共性问题",
+            ActionKind::Instruct => "领导批示",
+            ActionKind::Escalate => "督办升级",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ActionKind> {
+        ActionKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The roles that may take this action (SPEC §1, §3). Scope — which items a user of the role may touch — is
+    /// checked by the store, not here.
+    pub fn allowed_roles(self) -> &'static [Role] {
+        use Role::*;
+        match self {
+            ActionKind::Create => &[Enterprise, Cadre, Dispatcher, System],
+            ActionKind::Submit | ActionKind::SupplyMaterial | ActionKind::Withdraw => &[Enterprise, Cadre],
+            ActionKind::Assign
+            | ActionKind::ApproveExtension
+            | ActionKind::RefuseExtension
+            | ActionKind::RejectInvalid
+            | ActionKind::Merge => &[Dispatcher],
+            ActionKind::Acknowledge
+            | ActionKind::Reply
+            | ActionKind::Return
+            | ActionKind::Answer
+            | ActionKind::RequestExtension
+            | ActionKind::RequestMaterial => &[Handler],
+            ActionKind::Confirm | ActionKind::Reject => &[Enterprise],
+            ActionKind::AutoClose | ActionKind::Escalate => &[System],
+            ActionKind::Instruct => &[Leader],
+        }
+    }
+}
+
+impl std::fmt::Display for ActionKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Action {
+    pub fn kind(&self) -> ActionKind {
+        match self {
+            Action::Create { .. } => ActionKind::Create,
+            Action::Submit => ActionKind::Submit,
+            Action::Assign { .. } => ActionKind::Assign,
+            Action::Acknowledge => ActionKind::Acknowledge,
+            Action::Reply { .. } => ActionKind::Reply,
+            Action::Return { .. } => ActionKind::Return,
+            Action::Answer { .. } => ActionKind::Answer,
+            Action::RequestExtension { .. } => ActionKind::RequestExtension,
+            Action::ApproveExtension => ActionKind::ApproveExtension,
+            Action::RefuseExtension { .. } => ActionKind::RefuseExtension,
+            Action::RequestMaterial { .. } => ActionKind::RequestMaterial,
+            Action::SupplyMaterial { .. } => ActionKind::SupplyMaterial,
+            Action::Confirm { .. } => ActionKind::Confirm,
+            Action::Reject { .. } => ActionKind::Reject,
+            Action::AutoClose => ActionKind::AutoClose,
+            Action::Withdraw { .. } => ActionKind::Withdraw,
+            Action::RejectInvalid { .. } => ActionKind::RejectInvalid,
+            Action::Merge { .. } => ActionKind::Merge,
+            Action::Instruct { .. } => ActionKind::Instruct,
+            Action::Escalate { .. } => ActionKind::Escalate,
+        }
+    }
+}
+
+/// One audited step in an appeal's life: `seq` counts from 1 and equals the appeal's version after the step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub seq: u32,
+    pub at: Timestamp,
+    pub actor: Actor,
+    pub action: Action,
+}

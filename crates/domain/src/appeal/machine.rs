@@ -1,0 +1,338 @@
+//! The appeal's workflow state and its one transition function.
+
+use jiff::civil::Date;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::{Action, ActionKind, Event, Level, Status};
+use crate::calendar::WorkingCalendar;
+use crate::deadline::{Clock, DeadlinePolicy, Deadlines, EscalationKind, EscalationLadder, Light, Milestone, Pause};
+use crate::role::Role;
+use crate::time::local_date;
+use crate::values::Stars;
+
+/// The longest reason, answer or note the loop accepts, in characters.
+pub const MAX_TEXT: usize = 5000;
+/// The longest extension a unit may ask for at once, in working days.
+pub const MAX_EXTENSION_DAYS: u16 = 60;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("诉求当前状态为「{s}」，不能执行「{a}」 / action {action} is not allowed while the appeal is {status}", s = .status.label(), a = .action.label())]
+    Illegal { status: Status, action: ActionKind },
+    #[error("「{r}」角色无权执行「{a}」 / role {role} may not {action}", r = .role.label(), a = .action.label())]
+    Forbidden { role: Role, action: ActionKind },
+    #[error("{message}（{a}） / {action}: {detail}", a = .action.label())]
+    Invalid { action: ActionKind, message: &'static str, detail: &'static str },
+    #[error("事件顺序错误：应为第{expected}步，收到第{got}步 / event out of order: expected seq {expected}, got {got}")]
+    OutOfOrder { expected: u32, got: u32 },
+}
+
+/// The workflow state of one appeal: everything the loop needs to decide the next step. What the enterprise wrote
+/// (title, description, amounts) lives beside it in the store; it does not steer the loop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Appeal {
+    pub status: Status,
+    /// The number of events applied; the next event's `seq` is `version + 1`.
+    pub version: u32,
+    pub category: String,
+    pub level: Option<Level>,
+    pub unit_id: Option<i64>,
+    pub co_unit_ids: Vec<i64>,
+    /// The deadline clock of the current handling cycle, from assignment (or reopen) on.
+    pub clock: Option<Clock>,
+    /// Working days asked for by a pending extension request.
+    pub pending_extension: Option<u16>,
+    pub common_issue_id: Option<i64>,
+    pub rating: Option<Stars>,
+    pub rating_comment: Option<String>,
+    pub reopen_count: u16,
+    pub return_count: u16,
+    /// Escalation steps already taken in the current cycle.
+    pub escalations: Vec<(Milestone, EscalationKind)>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub submitted_at: Option<Timestamp>,
+    pub first_assigned_at: Option<Timestamp>,
+    /// The latest answer (答复).
+    pub answered_at: Option<Timestamp>,
+    /// When the appeal left the loop: closed, withdrawn, invalid or merged.
+    pub closed_at: Option<Timestamp>,
+    /// Closed after an answer: the problem counts as resolved (SPEC §6).
+    pub resolved: bool,
+}
+
+fn invalid(action: ActionKind, message: &'static str, detail: &'static str) -> TransitionError {
+    TransitionError::Invalid { action, message, detail }
+}
+
+/// A reason, answer or note: not blank, not endless.
+fn text(action: ActionKind, s: &str) -> Result<(), TransitionError> {
+    if s.trim().is_empty() {
+        return Err(invalid(action, "请填写说明", "a reason or text is required"));
+    }
+    if s.chars().count() > MAX_TEXT {
+        return Err(invalid(action, "说明过长，最多5000字", "text longer than 5000 characters"));
+    }
+    Ok(())
+}
+
+impl Appeal {
+    /// The state after the first event, which must be `Create`.
+    pub fn create(event: &Event) -> Result<Appeal, TransitionError> {
+        let Action::Create { category, draft } = &event.action else {
+            return Err(TransitionError::Illegal { status: Status::Draft, action: event.action.kind() });
+        };
+        if event.seq != 1 {
+            return Err(TransitionError::OutOfOrder { expected: 1, got: event.seq });
+        }
+        if !ActionKind::Create.allowed_roles().contains(&event.actor.role) {
+            return Err(TransitionError::Forbidden { role: event.actor.role, action: ActionKind::Create });
+        }
+        if category.trim().is_empty() {
+            return Err(invalid(ActionKind::Create, "请选择问题类型", "a category is required"));
+        }
+        Ok(Appeal {
+            status: if *draft { Status::Draft } else { Status::Submitted },
+            version: 1,
+            category: category.clone(),
+            level: None,
+            unit_id: None,
+            co_unit_ids: Vec::new(),
+            clock: None,
+            pending_extension: None,
+            common_issue_id: None,
+            rating: None,
+            rating_comment: None,
+            reopen_count: 0,
+            return_count: 0,
+            escalations: Vec::new(),
+            created_at: event.at,
+            updated_at: event.at,
+            submitted_at: (!draft).then_some(event.at),
+            first_assigned_at: None,
+            answered_at: None,
+            closed_at: None,
+            resolved: false,
+        })
+    }
+
+    /// Rebuilds the state from the full history.
+    pub fn replay<'a>(events: impl IntoIterator<Item = &'a Event>) -> Result<Option<Appeal>, TransitionError> {
+        let mut state: Option<Appeal> = None;
+        for event in events {
+            state = Some(match state {
+                None => Appeal::create(event)?,
+                Some(s) => s.apply(event)?,
+            });
+        }
+        Ok(state)
+    }
+
+    /// The state after `event`, or why the event is refused. Pure: `self` is never changed.
+    pub fn apply(&self, event: &Event) -> Result<Appeal, TransitionError> {
+        let kind = event.action.kind();
+        if event.seq != self.version + 1 {
+            return Err(TransitionError::OutOfOrder { expected: self.version + 1, got: event.seq });
+        }
+        if !kind.allowed_roles().contains(&event.actor.role) {
+            return Err(TransitionError::Forbidden { role: event.actor.role, action: kind });
+        }
+        if event.at < self.updated_at {
+            return Err(invalid(kind, "操作时间早于上一步", "event time is before the previous event"));
+        }
+        let illegal = || TransitionError::Illegal { status: self.status, action: kind };
+        let at = event.at;
+        let mut next = self.clone();
+        next.version = event.seq;
+        next.updated_at = at;
+
+        use Status::*;
+        match (&event.action, self.status) {
+            (Action::Submit, Draft) => {
+                next.status = Submitted;
+                next.submitted_at = Some(at);
+            }
+            (Action::Assign { unit_id, co_unit_ids, level, category, policy }, Submitted | Assigned) => {
+                if category.trim().is_empty() {
+                    return Err(invalid(kind, "请选择问题类型", "a category is required"));
+                }
+                if co_unit_ids.contains(unit_id) {
+                    return Err(invalid(kind, "协办单位不能与承办单位相同", "a co-handling unit is the handling unit"));
+                }
+                next.status = Assigned;
+                next.unit_id = Some(*unit_id);
+                next.co_unit_ids = co_unit_ids.clone();
+                next.level = Some(*level);
+                next.category = category.clone();
+                next.start_cycle(at, policy.clone());
+                next.first_assigned_at.get_or_insert(at);
+            }
+            (Action::Acknowledge, Assigned | Reopened) => {
+                next.status = InProgress;
+                next.clock_mut(kind)?.acknowledged_at.get_or_insert(at);
+            }
+            (Action::Reply { text: t }, InProgress) => {
+                text(kind, t)?;
+                next.clock_mut(kind)?.replied_at.get_or_insert(at);
+            }
+            (Action::Return { reason }, Assigned | InProgress) => {
+                text(kind, reason)?;
+                next.status = Submitted;
+                next.unit_id = None;
+                next.co_unit_ids.clear();
+                next.clock = None;
+                next.pending_extension = None;
+                next.escalations.clear();
+                next.return_count += 1;
+            }
+            (Action::Answer { text: t }, InProgress) => {
+                text(kind, t)?;
+                next.status = Answered;
+                let clock = next.clock_mut(kind)?;
+                clock.replied_at.get_or_insert(at);
+                clock.answered_at = Some(at);
+                next.answered_at = Some(at);
+                next.pending_extension = None;
+            }
+            (Action::RequestExtension { days, reason }, InProgress) => {
+                text(kind, reason)?;
+                if next.pending_extension.is_some() {
+                    return Err(invalid(kind, "已有延期申请待审批", "an extension request is already pending"));
+                }
+                if *days == 0 || *days > MAX_EXTENSION_DAYS {
+                    return Err(invalid(kind, "延期天数须为1至60个工作日", "extension must be 1 to 60 working days"));
+                }
+                next.pending_extension = Some(*days);
+            }
+            (Action::ApproveExtension, InProgress | Waiting) => {
+                let days = next.pending_extension.take().ok_or_else(|| no_pending(kind))?;
+                let clock = next.clock_mut(kind)?;
+                clock.extension_days = clock.extension_days.saturating_add(days);
+            }
+            (Action::RefuseExtension { reason }, InProgress | Waiting) => {
+                text(kind, reason)?;
+                next.pending_extension.take().ok_or_else(|| no_pending(kind))?;
+            }
+            (Action::RequestMaterial { what }, InProgress) => {
+                text(kind, what)?;
+                next.status = Waiting;
+                next.clock_mut(kind)?.pauses.push(Pause { from: at, to: None });
+            }
+            (Action::SupplyMaterial { text: t }, Waiting) => {
+                text(kind, t)?;
+                next.status = InProgress;
+                next.end_pause(at);
+            }
+            (Action::Confirm { rating, comment }, Answered) => {
+                if comment.chars().count() > MAX_TEXT {
+                    return Err(invalid(kind, "评价过长，最多5000字", "comment longer than 5000 characters"));
+                }
+                next.status = Closed;
+                next.rating = *rating;
+                next.rating_comment = Some(comment.trim().to_owned()).filter(|c| !c.is_empty());
+                next.closed_at = Some(at);
+                next.resolved = true;
+            }
+            (Action::AutoClose, Answered) => {
+                next.status = Closed;
+                next.closed_at = Some(at);
+                next.resolved = true;
+            }
+            (Action::Reject { reason }, Answered) => {
+                text(kind, reason)?;
+                let policy = self.clock.as_ref().map_or_else(DeadlinePolicy::standard, |c| c.policy.clone());
+                next.status = Reopened;
+                next.reopen_count += 1;
+                next.start_cycle(at, policy);
+            }
+            (Action::Withdraw { reason }, Draft | Submitted | Assigned | InProgress | Waiting) => {
+                text(kind, reason)?;
+                next.status = Withdrawn;
+                next.end_pause(at);
+                next.closed_at = Some(at);
+            }
+            (Action::RejectInvalid { reason }, Submitted) => {
+                text(kind, reason)?;
+                next.status = Invalid;
+                next.closed_at = Some(at);
+            }
+            (Action::Merge { common_issue_id }, Submitted | Assigned | InProgress | Waiting | Reopened) => {
+                next.status = Merged;
+                next.common_issue_id = Some(*common_issue_id);
+                next.end_pause(at);
+                next.closed_at = Some(at);
+            }
+            (Action::Instruct { text: t }, s) if !s.is_terminal() => text(kind, t)?,
+            (Action::Escalate { step, milestone }, s) if s.is_with_unit() => {
+                if next.escalations.contains(&(*milestone, *step)) {
+                    return Err(invalid(kind, "该督办步骤已执行", "this escalation step was already taken"));
+                }
+                next.escalations.push((*milestone, *step));
+            }
+            _ => return Err(illegal()),
+        }
+        Ok(next)
+    }
+
+    fn start_cycle(&mut self, at: Timestamp, policy: DeadlinePolicy) {
+        self.clock = Some(Clock::start(at, policy));
+        self.pending_extension = None;
+        self.escalations.clear();
+    }
+
+    fn end_pause(&mut self, at: Timestamp) {
+        if let Some(pause) = self.clock.as_mut().and_then(|c| c.pauses.last_mut()).filter(|p| p.to.is_none()) {
+            pause.to = Some(at);
+        }
+    }
+
+    fn clock_mut(&mut self, kind: ActionKind) -> Result<&mut Clock, TransitionError> {
+        // Every status that reaches here was entered through assignment, which starts the clock.
+        self.clock.as_mut().ok_or(invalid(kind, "诉求尚未交办，没有时限", "the appeal has no deadline clock"))
+    }
+
+    /// The due dates of the current cycle, if the appeal has been assigned.
+    pub fn deadlines(&self, cal: &WorkingCalendar, today: Date) -> Option<Deadlines> {
+        self.clock.as_ref().map(|c| c.deadlines(cal, today))
+    }
+
+    /// The milestone the light is measured against: what the unit owes while it holds the item, the feedback (回访)
+    /// while the answer awaits the enterprise.
+    pub fn watched_milestone(&self) -> Option<Milestone> {
+        let clock = self.clock.as_ref()?;
+        match self.status {
+            s if s.is_with_unit() || s == Status::Waiting => clock.next_unit_milestone(),
+            Status::Answered => Some(Milestone::Feedback),
+            _ => None,
+        }
+    }
+
+    /// 红黄绿灯 for an open item; `None` for items with no running deadline (drafts, unassigned, ended).
+    pub fn light(&self, cal: &WorkingCalendar, today: Date) -> Option<Light> {
+        let milestone = self.watched_milestone()?;
+        self.clock.as_ref().map(|c| c.light(cal, today, milestone))
+    }
+
+    /// The escalation steps due today and not yet taken in this cycle, as the actions that take them.
+    pub fn due_escalations(&self, cal: &WorkingCalendar, ladder: &EscalationLadder, today: Date) -> Vec<Action> {
+        let (Some(clock), true) = (&self.clock, self.status.is_with_unit()) else { return Vec::new() };
+        let Some(milestone) = clock.next_unit_milestone() else { return Vec::new() };
+        ladder
+            .triggered(clock, cal, today, milestone)
+            .into_iter()
+            .filter(|step| !self.escalations.contains(&(milestone, *step)))
+            .map(|step| Action::Escalate { step, milestone })
+            .collect()
+    }
+
+    /// An answer the enterprise has neither confirmed nor rejected for `after` working days closes by itself.
+    pub fn auto_close_due(&self, cal: &WorkingCalendar, today: Date, after: u32) -> bool {
+        self.status == Status::Answered
+            && self.answered_at.is_some_and(|at| cal.working_days_between(local_date(at), today) >= after)
+    }
+}
+
+fn no_pending(kind: ActionKind) -> TransitionError {
+    invalid(kind, "没有待审批的延期申请", "no extension request is pending")
+}

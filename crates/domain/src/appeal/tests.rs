@@ -1,0 +1,265 @@
+use jiff::civil::date;
+use jiff::{Timestamp, ToSpan};
+use proptest::prelude::*;
+
+use super::*;
+use crate::calendar::WorkingCalendar;
+use crate::deadline::{DeadlinePolicy, EscalationKind, EscalationLadder, Light, Milestone};
+use crate::role::Role;
+use crate::values::Stars;
+
+fn at(s: &str) -> Timestamp {
+    s.parse().expect("valid timestamp")
+}
+
+/// Drives one appeal through actions, as the store would: each event gets the next seq.
+struct Story {
+    state: Appeal,
+    events: Vec<Event>,
+}
+
+impl Story {
+    fn new(when: &str) -> Self {
+        let event = Event {
+            seq: 1,
+            at: at(when),
+            actor: Actor::user(1, Role::Enterprise),
+            action: Action::Create { category: "financing".into(), draft: false },
+        };
+        Story { state: Appeal::create(&event).expect("create"), events: vec![event] }
+    }
+
+    fn try_do(&mut self, when: &str, role: Role, action: Action) -> Result<(), TransitionError> {
+        let event = Event { seq: self.state.version + 1, at: at(when), actor: Actor::user(7, role), action };
+        self.state = self.state.apply(&event)?;
+        self.events.push(event);
+        Ok(())
+    }
+
+    fn act(&mut self, when: &str, role: Role, action: Action) {
+        self.try_do(when, role, action).expect("legal step");
+    }
+}
+
+fn assign(unit_id: i64) -> Action {
+    Action::Assign {
+        unit_id,
+        co_unit_ids: vec![],
+        level: Level::City,
+        category: "financing".into(),
+        policy: DeadlinePolicy::standard(),
+    }
+}
+
+#[test]
+fn the_whole_loop_with_a_reopen() {
+    let mut s = Story::new("2024-03-04T01:00:00Z");
+    s.act("2024-03-04T02:00:00Z", Role::Dispatcher, assign(3));
+    s.act("2024-03-04T03:00:00Z", Role::Handler, Action::Acknowledge);
+    s.act("2024-03-05T03:00:00Z", Role::Handler, Action::Reply { text: "已联系企业，正在协调银行".into() });
+    s.act("2024-03-08T03:00:00Z", Role::Handler, Action::Answer { text: "已放款300万元".into() });
+    s.act("2024-03-09T03:00:00Z", Role::Enterprise, Action::Reject { reason: "只放款一半".into() });
+    assert_eq!(s.state.status, Status::Reopened);
+    assert_eq!(s.state.reopen_count, 1);
+    // A reopen starts a fresh cycle on the reject date.
+    let cal = WorkingCalendar::official();
+    assert_eq!(s.state.deadlines(&cal, date(2024, 3, 9)).map(|d| d.start), Some(date(2024, 3, 9)));
+    s.act("2024-03-11T03:00:00Z", Role::Handler, Action::Acknowledge);
+    s.act("2024-03-12T03:00:00Z", Role::Handler, Action::Answer { text: "余款已放".into() });
+    let five = Stars::new(5).expect("valid");
+    s.act("2024-03-12T05:00:00Z", Role::Enterprise, Action::Confirm { rating: Some(five), comment: "满意".into() });
+    assert_eq!(s.state.status, Status::Closed);
+    assert!(s.state.resolved);
+    assert_eq!(s.state.rating, Some(five));
+    assert_eq!(s.state.version, 9);
+    assert_eq!(Appeal::replay(&s.events).expect("replays"), Some(s.state.clone()));
+}
+
+#[test]
+fn an_illegal_action_names_the_state_and_the_action() {
+    let mut s = Story::new("2024-03-04T01:00:00Z");
+    let err = s.try_do("2024-03-04T02:00:00Z", Role::Handler, Action::Answer { text: "x".into() });
+    assert_eq!(err, Err(TransitionError::Illegal { status: Status::Submitted, action: ActionKind::Answer }));
+    let msg = err.expect_err("refused").to_string();
+    assert!(msg.contains("待交办") && msg.contains("答复办结") && msg.contains("answer") && msg.contains("submitted"), "{msg}");
+    assert_eq!(s.state.version, 1, "a refused action changes nothing");
+}
+
+#[test]
+fn a_role_cannot_take_another_roles_action() {
+    let mut s = Story::new("2024-03-04T01:00:00Z");
+    let err = s.try_do("2024-03-04T02:00:00Z", Role::Enterprise, assign(3));
+    assert_eq!(err, Err(TransitionError::Forbidden { role: Role::Enterprise, action: ActionKind::Assign }));
+    let err = s.try_do("2024-03-04T02:00:00Z", Role::Auditor, Action::Withdraw { reason: "x".into() });
+    assert!(matches!(err, Err(TransitionError::Forbidden { .. })));
+}
+
+#[test]
+fn a_closed_appeal_never_changes() {
+    let mut s = Story::new("2024-03-04T01:00:00Z");
+    s.act("2024-03-04T02:00:00Z", Role::Dispatcher, Action::RejectInvalid { reason: "重复提交".into() });
+    for (role, action) in [
+        (Role::Dispatcher, assign(3)),
+        (Role::Leader, Action::Instruct { text: "请抓紧".into() }),
+        (Role::Enterprise, Action::Withdraw { reason: "x".into() }),
+        (Role::Dispatcher, Action::Merge { common_issue_id: 1 }),
+    ] {
+        assert!(matches!(s.try_do("2024-03-05T02:00:00Z", role, action), Err(TransitionError::Illegal { .. })));
+    }
+}
+
+#[test]
+fn blank_reasons_and_bad_extensions_are_refused() {
+    let mut s = Story::new("2024-03-04T01:00:00Z");
+    assert!(matches!(
+        s.try_do("2024-03-04T02:00:00Z", Role::Dispatcher, Action::RejectInvalid { reason: "   ".into() }),
+        Err(TransitionError::Invalid { .. })
+    ));
+    s.act("2024-03-04T02:00:00Z", Role::Dispatcher, assign(3));
+    s.act("2024-03-04T03:00:00Z", Role::Handler, Action::Acknowledge);
+    let ask = |days| Action::RequestExtension { days, reason: "需会商".into() };
+    assert!(s.try_do("2024-03-04T04:00:00Z", Role::Handler, ask(0)).is_err());
+    assert!(s.try_do("2024-03-04T04:00:00Z", Role::Handler, ask(61)).is_err());
+    s.act("2024-03-04T04:00:00Z", Role::Handler, ask(5));
+    assert!(s.try_do("2024-03-04T05:00:00Z", Role::Handler, ask(3)).is_err(), "one request at a time");
+    // Events may not go back in time.
+    assert!(s.try_do("2024-03-01T05:00:00Z", Role::Dispatcher, Action::ApproveExtension).is_err());
+}
+
+#[test]
+fn an_approved_extension_moves_resolve_and_a_refused_one_does_not() {
+    let cal = WorkingCalendar::official();
+    let mut s = Story::new("2024-03-04T01:00:00Z");
+    s.act("2024-03-04T02:00:00Z", Role::Dispatcher, assign(3));
+    s.act("2024-03-04T03:00:00Z", Role::Handler, Action::Acknowledge);
+    let today = date(2024, 3, 6);
+    let before = s.state.deadlines(&cal, today).expect("assigned");
+    s.act("2024-03-05T03:00:00Z", Role::Handler, Action::RequestExtension { days: 3, reason: "需上级审批".into() });
+    s.act("2024-03-05T04:00:00Z", Role::Dispatcher, Action::RefuseExtension { reason: "不符合延期条件".into() });
+    assert_eq!(s.state.deadlines(&cal, today), Some(before));
+    s.act("2024-03-05T05:00:00Z", Role::Handler, Action::RequestExtension { days: 3, reason: "需上级审批".into() });
+    s.act("2024-03-05T06:00:00Z", Role::Dispatcher, Action::ApproveExtension);
+    let after = s.state.deadlines(&cal, today).expect("assigned");
+    assert_eq!(cal.working_days_between(before.resolve, after.resolve), 3);
+}
+
+#[test]
+fn waiting_for_material_stops_the_clock() {
+    let cal = WorkingCalendar::official();
+    let mut s = Story::new("2024-03-04T01:00:00Z");
+    s.act("2024-03-04T02:00:00Z", Role::Dispatcher, assign(3));
+    s.act("2024-03-04T03:00:00Z", Role::Handler, Action::Acknowledge);
+    s.act("2024-03-05T03:00:00Z", Role::Handler, Action::RequestMaterial { what: "请补充近三年财务报表".into() });
+    assert_eq!(s.state.light(&cal, date(2024, 4, 30)), Some(Light::Normal));
+    s.act("2024-03-07T03:00:00Z", Role::Enterprise, Action::SupplyMaterial { text: "已上传".into() });
+    assert_eq!(s.state.status, Status::InProgress);
+    // Tue, Wed, Thu touched by the pause: resolve moves from 03-13 to 03-18.
+    assert_eq!(s.state.deadlines(&cal, date(2024, 3, 7)).map(|d| d.resolve), Some(date(2024, 3, 18)));
+}
+
+#[test]
+fn the_ladder_runs_once_per_step_and_auto_close_waits_five_working_days() {
+    let cal = WorkingCalendar::official();
+    let ladder = EscalationLadder::default();
+    let mut s = Story::new("2024-03-04T01:00:00Z");
+    s.act("2024-03-04T02:00:00Z", Role::Dispatcher, assign(3));
+    // Not signed for: acknowledge was due 03-05; by 03-08 three working days late.
+    let due = s.state.due_escalations(&cal, &ladder, date(2024, 3, 8));
+    assert_eq!(due.len(), 3);
+    for action in due {
+        s.act("2024-03-08T01:00:00Z", Role::System, action);
+    }
+    assert!(s.state.due_escalations(&cal, &ladder, date(2024, 3, 8)).is_empty());
+    assert_eq!(
+        s.state.due_escalations(&cal, &ladder, date(2024, 3, 12)),
+        vec![Action::Escalate { step: EscalationKind::Accountability, milestone: Milestone::Acknowledge }]
+    );
+    s.act("2024-03-12T01:00:00Z", Role::Handler, Action::Acknowledge);
+    s.act("2024-03-12T02:00:00Z", Role::Handler, Action::Answer { text: "已办结".into() });
+    assert!(!s.state.auto_close_due(&cal, date(2024, 3, 18), 5));
+    assert!(s.state.auto_close_due(&cal, date(2024, 3, 19), 5));
+    s.act("2024-03-19T01:00:00Z", Role::System, Action::AutoClose);
+    assert!(s.state.resolved && s.state.rating.is_none());
+}
+
+// ---- property tests ----
+
+fn action_for(index: u8) -> Action {
+    match index % 20 {
+        0 => Action::Submit,
+        1 | 2 => assign(3 + i64::from(index % 2)),
+        3 => Action::Acknowledge,
+        4 => Action::Reply { text: "正在办理".into() },
+        5 => Action::Return { reason: "非本单位职责".into() },
+        6 | 7 => Action::Answer { text: "已解决".into() },
+        8 => Action::RequestExtension { days: 1 + u16::from(index % 7), reason: "需会商".into() },
+        9 => Action::ApproveExtension,
+        10 => Action::RefuseExtension { reason: "不予延期".into() },
+        11 => Action::RequestMaterial { what: "补充材料".into() },
+        12 => Action::SupplyMaterial { text: "已补充".into() },
+        13 => Action::Confirm { rating: Stars::new(1 + index % 5).ok(), comment: String::new() },
+        14 => Action::Reject { reason: "未解决".into() },
+        15 => Action::AutoClose,
+        16 => Action::Withdraw { reason: "已自行解决".into() },
+        17 => Action::RejectInvalid { reason: "非涉企问题".into() },
+        18 => Action::Merge { common_issue_id: 9 },
+        _ => Action::Escalate { step: EscalationKind::Urge, milestone: Milestone::Acknowledge },
+    }
+}
+
+/// The actions that may move due dates: a new cycle (assign, reopen), an approved extension, a pause that starts,
+/// and a return, which ends the cycle.
+fn may_move_deadlines(kind: ActionKind) -> bool {
+    matches!(
+        kind,
+        ActionKind::Assign | ActionKind::Reject | ActionKind::ApproveExtension | ActionKind::RequestMaterial | ActionKind::Return
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn random_histories_keep_the_invariants(
+        draft in any::<bool>(),
+        steps in prop::collection::vec((any::<u8>(), any::<bool>(), 0usize..9, 0i64..80), 0..60),
+    ) {
+        let cal = WorkingCalendar::official();
+        let start = at("2024-01-29T01:00:00Z");
+        let first = Event { seq: 1, at: start, actor: Actor::user(1, Role::Cadre), action: Action::Create { category: "land".into(), draft } };
+        let mut state = Appeal::create(&first).expect("create");
+        let mut events = vec![first];
+        let mut now = start;
+        for (index, use_allowed_role, role_index, gap_hours) in steps {
+            now = now.checked_add(gap_hours.hours()).expect("in range");
+            let action = action_for(index);
+            let kind = action.kind();
+            let role = if use_allowed_role { kind.allowed_roles()[role_index % kind.allowed_roles().len()] } else { Role::ALL[role_index] };
+            let event = Event { seq: state.version + 1, at: now, actor: Actor::user(2, role), action };
+            let today = crate::time::local_date(now);
+            match state.apply(&event) {
+                Ok(next) => {
+                    prop_assert!(!state.status.is_terminal(), "a {} appeal changed by {}", state.status, kind);
+                    prop_assert!(kind.allowed_roles().contains(&role));
+                    prop_assert_eq!(next.version, state.version + 1);
+                    if !may_move_deadlines(kind) {
+                        prop_assert_eq!(state.deadlines(&cal, today), next.deadlines(&cal, today), "{} moved deadlines", kind);
+                    }
+                    prop_assert_eq!(next.status.is_terminal(), next.closed_at.is_some());
+                    prop_assert!(!next.resolved || next.status == Status::Closed);
+                    prop_assert!(next.clock.is_some() || !(next.status.is_with_unit() || next.status == Status::Waiting || next.status == Status::Answered));
+                    prop_assert_eq!(next.status == Status::Waiting, next.clock.as_ref().is_some_and(|c| c.is_paused()));
+                    state = next;
+                    events.push(event);
+                }
+                Err(_) => prop_assert_eq!(state.version as usize, events.len()),
+            }
+        }
+        // Replaying the stored form of the history gives the same state.
+        let stored = serde_json::to_string(&events).expect("serialises");
+        let loaded: Vec<Event> = serde_json::from_str(&stored).expect("deserialises");
+        prop_assert_eq!(Appeal::replay(&loaded).expect("history replays"), Some(state.clone()));
+        let snapshot: Appeal = serde_json::from_str(&serde_json::to_string(&state).expect("ser")).expect("de");
+        prop_assert_eq!(snapshot, state);
+    }
+}

@@ -1,0 +1,20 @@
+//! The pure domain of zhuqi (助企通): value types that cannot hold bad values, the working-day calendar, the 13710
+//! deadline rule with its escalation ladder, and the appeal state machine of SPEC §3.
+//!
+//! Nothing here does I/O, async or SQL: every function is a pure function of its inputs, so the rules that cadres are
+//! assessed by can be tested exhaustively and replayed from history.
+
+pub mod appeal;
+pub mod calendar;
+pub mod deadline;
+pub mod role;
+pub mod time;
+pub mod values;
+
+pub use appeal::{Action, ActionKind, Actor, Appeal, Channel, Event, Level, Status, TransitionError};
+pub use calendar::{CalendarError, CalendarYear, WorkingCalendar};
+pub use deadline::{
+    Clock, DeadlinePolicy, Deadlines, EscalationKind, EscalationLadder, EscalationStep, Light, Milestone, Trigger,
+};
+pub use role::Role;
+pub use values::*;

@@ -1,0 +1,49 @@
+use zhuqi_domain::TransitionError;
+
+/// Everything that can go wrong below the application. Messages are one line, Chinese first then English, because
+/// the command line prints them as they are.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("数据库地址格式错误 / malformed database URL «{url}»: {reason}")]
+    BadUrl { url: String, reason: &'static str },
+    #[error("无法连接数据库 {target} / cannot reach the database: {detail}")]
+    Unreachable { target: String, detail: String },
+    #[error("{what} 不是助企通（zhuqi）的数据库，未做任何改动 / {what} is not a zhuqi database; nothing was changed")]
+    NotZhuqi { what: String },
+    #[error("无法创建或写入数据库文件 {path} / cannot create or write the database file: {detail}")]
+    NotWritable { path: String, detail: String },
+    #[error("数据库升级失败 / database migration failed: {0}")]
+    Migration(String),
+    #[error("该诉求已被他人修改（当前第{actual}版，您提交的是第{expected}版），请刷新后重试 / stale version {expected}, the appeal is at version {actual}")]
+    Conflict { expected: u32, actual: u32 },
+    #[error("{0}不存在 / {0} not found")]
+    NotFound(&'static str),
+    #[error("{0}已存在 / duplicate {0}")]
+    Duplicate(String),
+    #[error("引用的记录不存在 / a referenced record does not exist: {0}")]
+    MissingReference(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error("数据库中的记录已损坏 / corrupt record: {0}")]
+    Corrupt(String),
+    #[error("数据库错误 / database error: {0}")]
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    /// Constraint violations are the caller's mistake and get their own variants; the rest is ours.
+    fn from(err: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &err {
+            let msg = db.message().to_owned();
+            if db.is_unique_violation() {
+                return StoreError::Duplicate(msg);
+            }
+            if db.is_foreign_key_violation() {
+                return StoreError::MissingReference(msg);
+            }
+        }
+        StoreError::Database(err)
+    }
+}
