@@ -110,7 +110,7 @@ impl Store {
     async fn check_is_zhuqi(&self, url: &DbUrl) -> Result<()> {
         let list_tables = match self.backend {
             Backend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-            Backend::Postgres => "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()",
+            Backend::Postgres => "SELECT CAST(table_name AS TEXT) AS name FROM information_schema.tables WHERE table_schema = current_schema()",
         };
         let tables: Vec<String> =
             sqlx::query(list_tables).fetch_all(&self.pool).await?.iter().map(|r| r.get::<String, _>("name")).collect();

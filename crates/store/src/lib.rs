@@ -34,6 +34,12 @@ pub struct Store {
     calendar: Arc<RwLock<Arc<WorkingCalendar>>>,
 }
 
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("backend", &self.backend).finish_non_exhaustive()
+    }
+}
+
 impl Store {
     pub fn backend(&self) -> Backend {
         self.backend

@@ -1,0 +1,258 @@
+//! The storage conformance suite: every test runs the same scenario on SQLite and, with `ZHUQI_TEST_PG`, on PostgreSQL.
+
+mod support;
+
+use std::sync::Arc;
+
+use support::*;
+use zhuqi_domain::{Action, Appeal, CalendarYear, DeadlinePolicy, Level, Stars, Status};
+use zhuqi_store::{DbUrl, Store, StoreError};
+
+fn assign(unit_id: i64) -> Action {
+    Action::Assign {
+        unit_id,
+        co_unit_ids: vec![],
+        level: Level::City,
+        category: "financing".into(),
+        policy: DeadlinePolicy::standard(),
+    }
+}
+
+#[tokio::test]
+async fn the_whole_loop_persists_and_replays() {
+    for db in backends("the_whole_loop_persists_and_replays").await {
+        let s = &db.store;
+        let city = seed_city(s).await;
+        let rec = s.create_appeal(&new_appeal(&city, "流动资金贷款未获批复"), enterprise(&city), at("2024-03-04T01:00:00Z")).await.expect("create");
+        assert_eq!(rec.number.to_string(), "ZK-2024-000001", "{}", db.backend);
+        let steps = [
+            (dispatcher(&city), assign(city.unit_id), "2024-03-04T02:00:00Z"),
+            (handler(&city), Action::Acknowledge, "2024-03-04T03:00:00Z"),
+            (handler(&city), Action::Answer { text: "已协调银行放款".into() }, "2024-03-06T03:00:00Z"),
+            (enterprise(&city), Action::Reject { reason: "只放了一半".into() }, "2024-03-07T03:00:00Z"),
+            (handler(&city), Action::Acknowledge, "2024-03-07T04:00:00Z"),
+            (handler(&city), Action::Answer { text: "余款已放".into() }, "2024-03-08T03:00:00Z"),
+            (
+                enterprise(&city),
+                Action::Confirm { rating: Some(Stars::new(5).expect("valid")), comment: "满意".into() },
+                "2024-03-08T05:00:00Z",
+            ),
+        ];
+        let mut version = rec.state.version;
+        for (actor, action, when) in steps {
+            version = s.perform(rec.id, version, actor, action, at(when)).await.expect("legal step").state.version;
+        }
+        let stored = s.appeal(rec.id).await.expect("load");
+        assert_eq!(stored.state.status, Status::Closed, "{}", db.backend);
+        assert_eq!(stored.state.reopen_count, 1);
+        assert_eq!(stored.title, "流动资金贷款未获批复");
+        let history = s.appeal_events(rec.id).await.expect("events");
+        assert_eq!(history.len(), 8);
+        assert_eq!(Appeal::replay(&history).expect("replays"), Some(stored.state), "{}: replay differs", db.backend);
+    }
+}
+
+#[tokio::test]
+async fn a_stale_version_is_refused_and_changes_nothing() {
+    for db in backends("a_stale_version_is_refused_and_changes_nothing").await {
+        let s = &db.store;
+        let city = seed_city(s).await;
+        let rec = s.create_appeal(&new_appeal(&city, "用地指标"), enterprise(&city), at("2024-03-04T01:00:00Z")).await.expect("create");
+        s.perform(rec.id, 1, dispatcher(&city), assign(city.unit_id), at("2024-03-04T02:00:00Z")).await.expect("assign");
+        let err = s
+            .perform(rec.id, 1, dispatcher(&city), Action::RejectInvalid { reason: "重复".into() }, at("2024-03-04T03:00:00Z"))
+            .await
+            .expect_err("stale");
+        assert!(matches!(err, StoreError::Conflict { expected: 1, actual: 2 }), "{}: {err}", db.backend);
+        // The same through a writer holding the old record: the optimistic UPDATE refuses it.
+        let mut w = s.writer().await.expect("writer");
+        let err = w.apply(&rec, dispatcher(&city), assign(city.unit_id), at("2024-03-04T03:00:00Z")).await.expect_err("stale");
+        assert!(matches!(err, StoreError::Conflict { .. }), "{}: {err}", db.backend);
+        drop(w);
+        assert_eq!(s.appeal(rec.id).await.expect("load").state.version, 2);
+        assert_eq!(s.appeal_events(rec.id).await.expect("events").len(), 2);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_handlers_answering_at_once_exactly_one_wins() {
+    for db in backends("two_handlers_answering_at_once_exactly_one_wins").await {
+        let s = Arc::new(db.store.clone());
+        let city = seed_city(&s).await;
+        for round in 0..10 {
+            let rec = s.create_appeal(&new_appeal(&city, "电力增容"), enterprise(&city), at("2024-03-04T01:00:00Z")).await.expect("create");
+            s.perform(rec.id, 1, dispatcher(&city), assign(city.unit_id), at("2024-03-04T02:00:00Z")).await.expect("assign");
+            s.perform(rec.id, 2, handler(&city), Action::Acknowledge, at("2024-03-04T03:00:00Z")).await.expect("ack");
+            let answer = |text: &str| {
+                let (s, text) = (Arc::clone(&s), text.to_owned());
+                let actor = handler(&city);
+                tokio::spawn(async move {
+                    s.perform(rec.id, 3, actor, Action::Answer { text }, at("2024-03-05T03:00:00Z")).await
+                })
+            };
+            let (a, b) = (answer("甲的答复"), answer("乙的答复"));
+            let results = [a.await.expect("join"), b.await.expect("join")];
+            let wins = results.iter().filter(|r| r.is_ok()).count();
+            let conflicts = results.iter().filter(|r| matches!(r, Err(StoreError::Conflict { .. }))).count();
+            assert_eq!((wins, conflicts), (1, 1), "{} round {round}: {results:?}", db.backend);
+            assert_eq!(s.appeal_events(rec.id).await.expect("events").len(), 4);
+        }
+    }
+}
+
+#[tokio::test]
+async fn illegal_and_forbidden_actions_change_nothing() {
+    for db in backends("illegal_and_forbidden_actions_change_nothing").await {
+        let s = &db.store;
+        let city = seed_city(s).await;
+        let rec = s.create_appeal(&new_appeal(&city, "环评审批"), enterprise(&city), at("2024-03-04T01:00:00Z")).await.expect("create");
+        let err = s.perform(rec.id, 1, handler(&city), Action::Answer { text: "x".into() }, at("2024-03-04T02:00:00Z")).await;
+        assert!(matches!(err, Err(StoreError::Transition(_))), "{}", db.backend);
+        let err = s.perform(rec.id, 1, enterprise(&city), assign(city.unit_id), at("2024-03-04T02:00:00Z")).await;
+        assert!(matches!(err, Err(StoreError::Transition(_))));
+        let err = s.perform(999_999, 1, enterprise(&city), Action::Submit, at("2024-03-04T02:00:00Z")).await;
+        assert!(matches!(err, Err(StoreError::NotFound(_))));
+        assert_eq!(s.appeal_events(rec.id).await.expect("events").len(), 1);
+        assert_eq!(s.appeal(rec.id).await.expect("load"), rec);
+    }
+}
+
+#[tokio::test]
+async fn an_uncommitted_writer_leaves_no_trace() {
+    for db in backends("an_uncommitted_writer_leaves_no_trace").await {
+        let s = &db.store;
+        let city = seed_city(s).await;
+        let before = s.counts().await.expect("counts");
+        {
+            let mut w = s.writer().await.expect("writer");
+            w.create_appeal("ZK", &new_appeal(&city, "半途而废"), enterprise(&city), at("2024-03-04T01:00:00Z")).await.expect("create");
+            w.insert_unit("周口市某局", &code("411600")).await.expect("unit");
+            // Dropped without commit: as if the process died here.
+        }
+        assert_eq!(s.counts().await.expect("counts"), before, "{}", db.backend);
+        // And the number it drew was not consumed.
+        let rec = s.create_appeal(&new_appeal(&city, "正式提交"), enterprise(&city), at("2024-03-04T01:00:00Z")).await.expect("create");
+        assert_eq!(rec.number.to_string(), "ZK-2024-000001");
+    }
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_with_its_reason() {
+    for db in backends("bad_input_is_refused_with_its_reason").await {
+        let s = &db.store;
+        let city = seed_city(s).await;
+        let t = at("2024-03-04T01:00:00Z");
+        let mut missing = new_appeal(&city, "x");
+        missing.enterprise_id = 424_242;
+        assert!(matches!(s.create_appeal(&missing, enterprise(&city), t).await, Err(StoreError::NotFound(_))));
+        assert!(matches!(s.create_appeal(&new_appeal(&city, "  "), enterprise(&city), t).await, Err(StoreError::Invalid(_))));
+        let long = "长".repeat(101);
+        assert!(matches!(s.create_appeal(&new_appeal(&city, &long), enterprise(&city), t).await, Err(StoreError::Invalid(_))));
+        let mut unknown_category = new_appeal(&city, "类型不存在");
+        unknown_category.category = "nope".into();
+        let err = s.create_appeal(&unknown_category, enterprise(&city), t).await;
+        assert!(matches!(err, Err(StoreError::MissingReference(_))), "{}: {err:?}", db.backend);
+        let mut w = s.writer().await.expect("writer");
+        let err = w.insert_unit("周口市地方金融监督管理局", &code("411600")).await;
+        assert!(matches!(err, Err(StoreError::Duplicate(_))), "{}: {err:?}", db.backend);
+        drop(w);
+        let mut w = s.writer().await.expect("writer");
+        let err = w.insert_unit("外省某局", &code("110101")).await;
+        assert!(matches!(err, Err(StoreError::MissingReference(_))), "{}: {err:?}", db.backend);
+        drop(w);
+        assert_eq!(s.counts().await.expect("counts").appeals, 0);
+    }
+}
+
+#[tokio::test]
+async fn numbers_count_per_year_of_submission() {
+    for db in backends("numbers_count_per_year_of_submission").await {
+        let s = &db.store;
+        let city = seed_city(s).await;
+        let mut numbers = vec![];
+        // 2024-12-31T16:30Z is already 2025-01-01 in Shanghai.
+        for when in ["2024-12-30T01:00:00Z", "2024-12-31T10:00:00Z", "2024-12-31T16:30:00Z", "2025-01-02T01:00:00Z"] {
+            let rec = s.create_appeal(&new_appeal(&city, "年末"), enterprise(&city), at(when)).await.expect("create");
+            numbers.push(rec.number.to_string());
+        }
+        assert_eq!(numbers, ["ZK-2024-000001", "ZK-2024-000002", "ZK-2025-000001", "ZK-2025-000002"], "{}", db.backend);
+    }
+}
+
+#[tokio::test]
+async fn reopening_is_idempotent_and_keeps_data() {
+    for db in backends("reopening_is_idempotent_and_keeps_data").await {
+        let city = seed_city(&db.store).await;
+        db.store.create_appeal(&new_appeal(&city, "保留"), enterprise(&city), at("2024-03-04T01:00:00Z")).await.expect("create");
+        let before = db.store.counts().await.expect("counts");
+        db.store.close().await;
+        let again = Store::open(&db.url).await.expect("reopen");
+        assert_eq!(again.counts().await.expect("counts"), before, "{}", db.backend);
+        again.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_loaded_calendar_year_recomputes_open_due_dates() {
+    for db in backends("a_loaded_calendar_year_recomputes_open_due_dates").await {
+        let s = &db.store;
+        let city = seed_city(s).await;
+        let rec = s.create_appeal(&new_appeal(&city, "跨年"), enterprise(&city), at("2026-12-28T01:00:00Z")).await.expect("create");
+        let rec = s.perform(rec.id, 1, dispatcher(&city), assign(city.unit_id), at("2026-12-28T02:00:00Z")).await.expect("assign");
+        let cal = s.calendar();
+        assert!(!cal.covers(2027));
+        let before = rec.state.deadlines(&cal, jiff::civil::date(2026, 12, 28)).expect("assigned").resolve;
+        let y2027 = CalendarYear::parse_many(
+            r#"{"year": 2027, "source": "test", "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-05"}], "workdays": []}"#,
+        )
+        .expect("valid");
+        let changed = s.load_calendar_years(&y2027).await.expect("load");
+        assert_eq!(changed, 1, "{}", db.backend);
+        let cal = s.calendar();
+        assert!(cal.covers(2027) && !cal.is_working_day(jiff::civil::date(2027, 1, 4)));
+        let after = rec.state.deadlines(&cal, jiff::civil::date(2026, 12, 28)).expect("assigned").resolve;
+        assert!(after > before);
+        // Bad data is refused and changes nothing.
+        let mut bad = y2027.clone();
+        bad[0].workdays = vec![jiff::civil::date(2027, 1, 6)];
+        assert!(matches!(s.load_calendar_years(&bad).await, Err(StoreError::Invalid(_))));
+        assert!(!s.calendar().is_working_day(jiff::civil::date(2027, 1, 4)));
+    }
+}
+
+#[tokio::test]
+async fn a_database_that_is_not_zhuqis_is_refused_untouched() {
+    // SQLite: a file that is not a database, and a database of another program.
+    let dir = tempfile::tempdir().expect("dir");
+    let text = dir.path().join("notes.db");
+    let content = "这不是数据库 this is not a database, just a text file of some length";
+    std::fs::write(&text, content).expect("write");
+    assert!(matches!(Store::open(&DbUrl::Sqlite(text.clone())).await, Err(StoreError::NotZhuqi { .. })));
+    assert_eq!(std::fs::read_to_string(&text).expect("read"), content, "the file is left untouched");
+    let other = dir.path().join("other.db");
+    {
+        use sqlx::Connection;
+        let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=rwc", other.display())).await.expect("create");
+        sqlx::raw_sql("CREATE TABLE invoices (id INTEGER PRIMARY KEY)").execute(&mut c).await.expect("table");
+    }
+    assert!(matches!(Store::open(&DbUrl::Sqlite(other)).await, Err(StoreError::NotZhuqi { .. })));
+
+    if let Some(admin) = pg_admin_url("a_database_that_is_not_zhuqis_is_refused_untouched") {
+        use sqlx::Connection;
+        let (url, _guard) = fresh_pg_database(&admin).await;
+        let mut c = sqlx::AnyConnection::connect(&url).await.expect("connect");
+        sqlx::raw_sql("CREATE TABLE invoices (id BIGINT PRIMARY KEY)").execute(&mut c).await.expect("table");
+        let err = Store::open(&url.parse().expect("url")).await;
+        assert!(matches!(err, Err(StoreError::NotZhuqi { .. })), "{err:?}");
+        c.close().await.expect("close");
+    }
+}
+
+#[tokio::test]
+async fn an_unreachable_postgres_is_a_clear_error() {
+    let url: DbUrl = "postgres://postgres@127.0.0.1:1/zhuqi".parse().expect("url");
+    let err = Store::open(&url).await.expect_err("unreachable");
+    assert!(matches!(err, StoreError::Unreachable { .. }), "{err:?}");
+    assert!(err.to_string().starts_with("无法连接数据库"));
+}
+
