@@ -1,5 +1,7 @@
 //! Appeals: created with their first event, moved by one event per transaction with an optimistic version check.
 
+use std::sync::LazyLock;
+
 use jiff::civil::Date;
 use jiff::Timestamp;
 use sqlx::any::AnyRow;
@@ -102,6 +104,54 @@ fn date_text(d: Option<Date>) -> Option<String> {
     d.map(|d| d.to_string())
 }
 
+type AnyQuery = sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments>;
+
+/// Binds, in the order of `DERIVED_COLUMNS`, the columns that mirror the workflow state for queries.
+fn bind_derived(q: AnyQuery, state: &Appeal, cal: &WorkingCalendar) -> Result<AnyQuery> {
+    let due = state.deadlines(cal, local_date(state.updated_at));
+    let state_json = serde_json::to_string(state).map_err(|e| corrupt("state", e))?;
+    Ok(q.bind(i64::from(state.version))
+        .bind(state.status.as_str())
+        .bind(state.category.clone())
+        .bind(state.level.map(|l| l.as_str()))
+        .bind(state.unit_id)
+        .bind(state.common_issue_id)
+        .bind(state.rating.map(|s| i64::from(s.get())))
+        .bind(i64::from(state.reopen_count))
+        .bind(i64::from(state.resolved))
+        .bind(date_text(due.map(|d| d.acknowledge)))
+        .bind(date_text(due.map(|d| d.reply)))
+        .bind(date_text(due.map(|d| d.resolve)))
+        .bind(date_text(due.map(|d| d.feedback)))
+        .bind(to_micros(state.created_at))
+        .bind(state.submitted_at.map(to_micros))
+        .bind(state.first_assigned_at.map(to_micros))
+        .bind(state.answered_at.map(to_micros))
+        .bind(state.closed_at.map(to_micros))
+        .bind(to_micros(state.updated_at))
+        .bind(state_json))
+}
+
+/// The 20 columns `bind_derived` fills, as `$1`…`$20`.
+const DERIVED_COLUMNS: &str = "version, status, category_code, level, unit_id, common_issue_id, rating, reopen_count, \
+    resolved, acknowledge_due, reply_due, resolve_due, feedback_due, created_at, submitted_at, first_assigned_at, \
+    answered_at, closed_at, updated_at, state";
+
+/// Built once from `DERIVED_COLUMNS` so that the two statements cannot disagree on the order.
+static INSERT_APPEAL: LazyLock<String> = LazyLock::new(|| {
+    let params: Vec<String> = (1..=28).map(|i| format!("${i}")).collect();
+    format!(
+        "INSERT INTO appeals ({DERIVED_COLUMNS}, number, enterprise_id, region_code, channel, title, description, \
+         amount_fen, created_by) VALUES ({}) RETURNING id",
+        params.join(", ")
+    )
+});
+static UPDATE_APPEAL: LazyLock<String> = LazyLock::new(|| {
+    let assignments: Vec<String> =
+        DERIVED_COLUMNS.split(',').enumerate().map(|(i, c)| format!("{} = ${}", c.trim(), i + 1)).collect();
+    format!("UPDATE appeals SET {} WHERE id = $21 AND version = $22", assignments.join(", "))
+});
+
 impl Writer {
     /// Records a new appeal with its `Create` event and a fresh number (`ZK-2026-000123`) of the year it is raised.
     pub async fn create_appeal(
@@ -111,58 +161,54 @@ impl Writer {
         actor: Actor,
         at: Timestamp,
     ) -> Result<AppealRecord> {
+        let create = Action::Create { category: new.category.clone(), draft: new.draft };
+        self.insert_appeal(prefix, new, &[Event { seq: 1, at, actor, action: create }]).await
+    }
+
+    /// Records an appeal with a whole history at once (the demo, a ledger import). The history must start with the
+    /// `Create` event of `new` and replay through the state machine; otherwise nothing is written.
+    pub async fn insert_appeal(&mut self, prefix: &str, new: &NewAppeal, history: &[Event]) -> Result<AppealRecord> {
         check_new(new)?;
-        let event = Event {
-            seq: 1,
-            at,
-            actor,
-            action: Action::Create { category: new.category.clone(), draft: new.draft },
-        };
-        let state = Appeal::create(&event)?;
+        let created = history.first().ok_or_else(|| StoreError::Invalid("诉求没有任何记录 / empty history".into()))?;
+        if created.action != (Action::Create { category: new.category.clone(), draft: new.draft }) {
+            return Err(StoreError::Invalid("诉求的第一步必须是登记 / history must start with its create event".into()));
+        }
+        let state = Appeal::replay(history)?.ok_or_else(|| StoreError::Invalid("empty history".into()))?;
         let region: String = sqlx::query("SELECT region_code FROM enterprises WHERE id = $1")
             .bind(new.enterprise_id)
             .fetch_optional(self.conn())
             .await?
             .ok_or(StoreError::NotFound("企业"))?
             .get("region_code");
-        let year = local_date(at).year();
+        let region_code = RegionCode::parse(&region).map_err(|e| corrupt("enterprises.region_code", e))?;
+        let year = local_date(created.at).year();
         let seq: i64 = sqlx::query(
             "INSERT INTO appeal_counters (prefix, year, last_seq) VALUES ($1, $2, 1) \
              ON CONFLICT (prefix, year) DO UPDATE SET last_seq = appeal_counters.last_seq + 1 RETURNING last_seq",
         )
-        .bind(prefix)
+        .bind(prefix.to_owned())
         .bind(i64::from(year))
         .fetch_one(self.conn())
         .await?
         .get("last_seq");
         let seq = u32::try_from(seq).map_err(|e| corrupt("appeal_counters.last_seq", e))?;
         let number = AppealNumber::new(prefix, year, seq).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let region_code = RegionCode::parse(&region).map_err(|e| corrupt("enterprises.region_code", e))?;
-        let state_json = serde_json::to_string(&state).map_err(|e| corrupt("state", e))?;
-        let row = sqlx::query(
-            "INSERT INTO appeals (number, enterprise_id, region_code, channel, title, description, amount_fen, \
-             created_by, version, status, category_code, reopen_count, resolved, created_at, submitted_at, \
-             updated_at, state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, 0, $12, $13, $12, $14) \
-             RETURNING id",
-        )
-        .bind(number.to_string())
-        .bind(new.enterprise_id)
-        .bind(region_code.as_str())
-        .bind(new.channel.as_str())
-        .bind(new.title.trim())
-        .bind(new.description.trim())
-        .bind(new.amount.map(|a| a.fen()))
-        .bind(actor.user_id)
-        .bind(i64::from(state.version))
-        .bind(state.status.as_str())
-        .bind(&state.category)
-        .bind(to_micros(at))
-        .bind(state.submitted_at.map(to_micros))
-        .bind(state_json)
-        .fetch_one(self.conn())
-        .await?;
+        let insert = sqlx::query(sqlx::AssertSqlSafe(INSERT_APPEAL.as_str()));
+        let row = bind_derived(insert, &state, &self.cal)?
+            .bind(number.to_string())
+            .bind(new.enterprise_id)
+            .bind(region_code.as_str().to_owned())
+            .bind(new.channel.as_str())
+            .bind(new.title.trim().to_owned())
+            .bind(new.description.trim().to_owned())
+            .bind(new.amount.map(|a| a.fen()))
+            .bind(created.actor.user_id)
+            .fetch_one(self.conn())
+            .await?;
         let id: i64 = row.get("id");
-        self.insert_event(id, &event).await?;
+        for event in history {
+            self.insert_event(id, event).await?;
+        }
         Ok(AppealRecord {
             id,
             number,
@@ -172,7 +218,7 @@ impl Writer {
             title: new.title.trim().to_owned(),
             description: new.description.trim().to_owned(),
             amount: new.amount,
-            created_by: actor.user_id,
+            created_by: created.actor.user_id,
             state,
         })
     }
@@ -201,38 +247,8 @@ impl Writer {
 
     /// Writes the new state and its derived columns if the stored version is still `expected`; false otherwise.
     async fn write_state(&mut self, id: i64, expected: u32, state: &Appeal) -> Result<bool> {
-        let today = local_date(state.updated_at);
-        let due = state.deadlines(&self.cal, today);
-        let state_json = serde_json::to_string(state).map_err(|e| corrupt("state", e))?;
-        let done = sqlx::query(
-            "UPDATE appeals SET version = $1, status = $2, category_code = $3, level = $4, unit_id = $5, \
-             common_issue_id = $6, rating = $7, reopen_count = $8, resolved = $9, acknowledge_due = $10, \
-             reply_due = $11, resolve_due = $12, feedback_due = $13, submitted_at = $14, first_assigned_at = $15, \
-             answered_at = $16, closed_at = $17, updated_at = $18, state = $19 WHERE id = $20 AND version = $21",
-        )
-        .bind(i64::from(state.version))
-        .bind(state.status.as_str())
-        .bind(&state.category)
-        .bind(state.level.map(|l| l.as_str()))
-        .bind(state.unit_id)
-        .bind(state.common_issue_id)
-        .bind(state.rating.map(|s| i64::from(s.get())))
-        .bind(i64::from(state.reopen_count))
-        .bind(i64::from(state.resolved))
-        .bind(date_text(due.map(|d| d.acknowledge)))
-        .bind(date_text(due.map(|d| d.reply)))
-        .bind(date_text(due.map(|d| d.resolve)))
-        .bind(date_text(due.map(|d| d.feedback)))
-        .bind(state.submitted_at.map(to_micros))
-        .bind(state.first_assigned_at.map(to_micros))
-        .bind(state.answered_at.map(to_micros))
-        .bind(state.closed_at.map(to_micros))
-        .bind(to_micros(state.updated_at))
-        .bind(state_json)
-        .bind(id)
-        .bind(i64::from(expected))
-        .execute(self.conn())
-        .await?;
+        let update = sqlx::query(sqlx::AssertSqlSafe(UPDATE_APPEAL.as_str()));
+        let done = bind_derived(update, state, &self.cal)?.bind(id).bind(i64::from(expected)).execute(self.conn()).await?;
         Ok(done.rows_affected() == 1)
     }
 

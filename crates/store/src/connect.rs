@@ -156,6 +156,8 @@ async fn open_sqlite(path: &Path) -> Result<sqlx::AnyPool> {
     AnyPoolOptions::new()
         .max_connections(8)
         .acquire_timeout(Duration::from_secs(30))
+        // A local file cannot drop the connection; pinging it before every use would double the round trips.
+        .test_before_acquire(false)
         .after_connect(|conn, _| {
             Box::pin(async move {
                 // WAL: readers never block the writer, and a commit survives `kill -9` (it is in the log before

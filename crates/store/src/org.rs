@@ -198,6 +198,19 @@ impl Writer {
             .await?;
         Ok(row.get("id"))
     }
+
+    /// The common issue is solved once for every enterprise whose appeal was merged into it.
+    pub async fn resolve_common_issue(&mut self, id: i64, at: Timestamp) -> Result<()> {
+        let done = sqlx::query("UPDATE common_issues SET resolved_at = $1 WHERE id = $2 AND resolved_at IS NULL")
+            .bind(to_micros(at))
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("未解决的共性问题"));
+        }
+        Ok(())
+    }
 }
 
 /// How many rows the main tables hold: for the demo's summary and for tests.

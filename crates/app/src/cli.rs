@@ -1,0 +1,268 @@
+//! The command line. Every failure ends as one line, Chinese first then English, and a non-zero exit: no panic, no
+//! backtrace reaches a city's operator.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use jiff::civil::Date;
+use zhuqi_domain::CalendarYear;
+use zhuqi_store::{DbUrl, Store};
+
+use crate::demo::{self, DemoOptions};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "zhuqi",
+    version,
+    about = "助企通 zhuqi —— 万人助万企诉求闭环与重点项目调度系统\nEnterprise-service appeals (13710 deadlines, escalation, ratings) for a city government.",
+    after_help = "示例 / examples:\n  zhuqi serve --demo            在 zhuqi.db 中生成演示数据并在 http://127.0.0.1:8080 提供服务\n  zhuqi demo --seed 7           向空数据库写入演示城市\n  zhuqi serve --db postgres://postgres@127.0.0.1:5432/zhuqi"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// 启动网页与接口服务（数据库不存在时自动创建）/ serve the web pages and API, creating the database if needed
+    Serve(ServeArgs),
+    /// 向空数据库写入一座逼真的演示城市（周口市）/ fill an empty database with a realistic demo city
+    Demo(DemoArgs),
+    /// 创建或升级数据库结构后退出 / create or upgrade the database schema, then exit
+    Migrate(DbArg),
+    /// 工作日日历：查看已载入的年份，或载入新一年的放假安排 / the working-day calendar
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
+    /// 性能测试，打印实测数据 / benchmarks that print their figures
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Args)]
+struct DbArg {
+    /// 数据库地址：sqlite://文件 或 postgres://用户@主机:端口/库 / database URL
+    #[arg(long, env = "ZHUQI_DB", default_value = "sqlite://zhuqi.db")]
+    db: String,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    db: DbArg,
+    /// 监听地址 / address to listen on
+    #[arg(long, env = "ZHUQI_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// 数据库为空时先写入演示数据 / fill an empty database with the demo city first
+    #[arg(long)]
+    demo: bool,
+}
+
+#[derive(Debug, Args)]
+struct DemoArgs {
+    #[command(flatten)]
+    db: DbArg,
+    /// 随机种子：同一种子、同一日期得到完全相同的数据 / seed: the same seed and date give the same data
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// 企业数量 / number of enterprises
+    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..=200_000))]
+    enterprises: u64,
+    /// 诉求数量（默认每家企业15件）/ number of appeals (default 15 per enterprise)
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=5_000_000))]
+    appeals: Option<u64>,
+    /// 演示数据的"今天"（默认今天）/ the demo's today, YYYY-MM-DD (default: today in Asia/Shanghai)
+    #[arg(long)]
+    today: Option<Date>,
+}
+
+#[derive(Debug, Subcommand)]
+enum CalendarCommand {
+    /// 列出已载入的年份 / list the years loaded
+    Show(DbArg),
+    /// 载入一年或多年的放假安排（JSON，格式见 crates/domain/calendar/official.json）/ load years from a JSON file
+    Load {
+        #[command(flatten)]
+        db: DbArg,
+        /// JSON 文件 / the file
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+struct BenchArgs {
+    /// 数据库地址（默认在临时目录新建 SQLite 文件）/ database URL (default: a new SQLite file in a temp dir)
+    #[arg(long)]
+    db: Option<String>,
+    /// 演示数据的企业数量 / enterprises in the demo part
+    #[arg(long, default_value_t = 2000)]
+    enterprises: usize,
+    /// 流转次数 / transitions to time
+    #[arg(long, default_value_t = 50_000)]
+    transitions: usize,
+}
+
+/// Parses the command line, runs the command and turns any error into one line on stderr.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ZHUQI_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("错误 / error: 无法启动运行时 / cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(execute(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("错误 / error: {}", one_line(&e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// An error chain as one line: the outermost context first.
+fn one_line(e: &anyhow::Error) -> String {
+    e.chain().map(|c| c.to_string().replace('\n', " ")).collect::<Vec<_>>().join(" — ")
+}
+
+async fn open(db: &str) -> anyhow::Result<Store> {
+    let url: DbUrl = db.parse()?;
+    Ok(Store::open(&url).await?)
+}
+
+async fn execute(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Serve(args) => serve(args).await,
+        Command::Demo(args) => {
+            let store = open(&args.db.db).await?;
+            let opts = DemoOptions {
+                seed: args.seed,
+                enterprises: args.enterprises as usize,
+                appeals: args.appeals.map_or(args.enterprises as usize * 15, |a| a as usize),
+                today: args.today.unwrap_or_else(today),
+            };
+            fill_demo(&store, &opts).await?;
+            store.close().await;
+            Ok(())
+        }
+        Command::Migrate(db) => {
+            let store = open(&db.db).await?;
+            println!("数据库已是最新结构 / the database schema is up to date: {}", db.db);
+            store.close().await;
+            Ok(())
+        }
+        Command::Calendar { command } => calendar(command).await,
+        Command::Bench(args) => crate::bench::run(args.db.as_deref(), args.enterprises, args.transitions).await,
+    }
+}
+
+pub fn today() -> Date {
+    zhuqi_domain::time::local_date(jiff::Timestamp::now())
+}
+
+/// Fills the demo city with a progress bar and prints who can sign in.
+pub async fn fill_demo(store: &Store, opts: &DemoOptions) -> anyhow::Result<()> {
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} [{bar:40}] {pos}/{len} {per_sec} 剩余 {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(120));
+    let started = Instant::now();
+    let report = demo::fill(store, opts, &bar).await?;
+    bar.finish_and_clear();
+    let c = report.counts;
+    println!(
+        "演示城市已生成（种子 {}，今天 {}），用时 {:.1} 秒 / demo city written in {:.1} s",
+        opts.seed,
+        opts.today,
+        started.elapsed().as_secs_f64(),
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "  地区 {} 个，单位 {} 个，企业 {} 家，用户 {} 个，诉求 {} 件，流转记录 {} 条",
+        c.regions, c.units, c.enterprises, c.users, c.appeals, c.events
+    );
+    let statuses: Vec<String> = report.by_status.iter().map(|(s, n)| format!("{} {n}", s.label())).collect();
+    println!("  诉求状态：{}", statuses.join("，"));
+    println!("演示账号（密码均为 {}）/ demo sign-ins (password {}):", demo::DEMO_PASSWORD, demo::DEMO_PASSWORD);
+    for login in &report.logins {
+        println!("  {:<10} {:<6} {}", login.username, login.role.label(), login.who);
+    }
+    Ok(())
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let store = open(&args.db.db).await?;
+    if args.demo && store.counts().await?.enterprises == 0 {
+        let opts = DemoOptions { seed: 1, enterprises: 2000, appeals: 30_000, today: today() };
+        fill_demo(&store, &opts).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(args.listen).await.map_err(|e| {
+        let why = if e.kind() == std::io::ErrorKind::AddrInUse { "端口已被占用 / address already in use" } else { "无法监听 / cannot listen" };
+        anyhow::anyhow!("{why}: {} ({e})", args.listen)
+    })?;
+    let cal = store.calendar();
+    let next_year = today().year() + 1;
+    if !cal.covers(next_year) && today().month() >= 11 {
+        tracing::warn!("尚未载入{next_year}年节假日安排，请用 zhuqi calendar load 载入 / the {next_year} holiday notice is not loaded");
+    }
+    let jobs = tokio::spawn(crate::jobs::run(store.clone(), Duration::from_secs(300)));
+    let addr = listener.local_addr().unwrap_or(args.listen);
+    println!("助企通已启动 / zhuqi is serving on http://{addr} (数据库 {})", args.db.db);
+    let app = crate::web::router(store.clone());
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.context("服务异常退出 / server failed")?;
+    jobs.abort();
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+async fn calendar(command: CalendarCommand) -> anyhow::Result<()> {
+    match command {
+        CalendarCommand::Show(db) => {
+            let store = open(&db.db).await?;
+            for year in store.calendar_years().await? {
+                println!("{}  节假日 {} 段，调休上班 {} 天  {}", year.year, year.holidays.len(), year.workdays.len(), year.source);
+            }
+            store.close().await;
+        }
+        CalendarCommand::Load { db, file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("无法读取文件 / cannot read {}", file.display()))?;
+            let years = CalendarYear::parse_many(&text)?;
+            let store = open(&db.db).await?;
+            let changed = store.load_calendar_years(&years).await?;
+            let list: Vec<String> = years.iter().map(|y| y.year.to_string()).collect();
+            println!("已载入 {} 年节假日安排，重算了 {changed} 件在办诉求的期限 / loaded; {changed} open appeals recomputed", list.join("、"));
+            store.close().await;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,313 @@
+//! `zhuqi demo`: fills an empty database with a realistic, deterministic demo city — 周口市 with its real regions, about
+//! forty real-named government units, users of every role, enterprises with valid USCCs, work groups that serve them, and
+//! a year of appeals that went through the real state machine (every status, escalations included).
+//!
+//! The same seed and the same `today` always give the same database: every random choice comes from one seeded
+//! generator, and nothing reads the clock.
+
+mod corpus;
+mod life;
+
+use std::collections::BTreeMap;
+
+use anyhow::{bail, Context};
+use indicatif::ProgressBar;
+use jiff::civil::Date;
+use jiff::{Timestamp, ToSpan};
+use rand::seq::IndexedRandom;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use zhuqi_domain::time::start_of_day;
+use zhuqi_domain::{DeadlinePolicy, Phone, RegionCode, RegionLevel, Role, Status, Uscc};
+use zhuqi_store::{Counts, NewEnterprise, NewUser, Store, Writer};
+
+use crate::password;
+
+/// The password of every demo login (printed by `zhuqi demo` and in the README).
+pub const DEMO_PASSWORD: &str = "Demo@2026";
+/// Appeal numbers of the demo city: ZK-2026-000123.
+pub const PREFIX: &str = "ZK";
+
+#[derive(Debug, Clone)]
+pub struct DemoOptions {
+    pub seed: u64,
+    pub enterprises: usize,
+    pub appeals: usize,
+    /// The demo's "today": appeals span the twelve months before it; open ones are judged against it.
+    pub today: Date,
+}
+
+#[derive(Debug, Clone)]
+pub struct DemoLogin {
+    pub username: String,
+    pub role: Role,
+    pub who: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct DemoReport {
+    pub logins: Vec<DemoLogin>,
+    pub counts: Counts,
+    pub by_status: BTreeMap<Status, usize>,
+}
+
+/// What the appeal generator needs to know about the city it built.
+pub(crate) struct City {
+    units: Vec<Unit>,
+    enterprises: Vec<Enterprise>,
+    dispatcher: i64,
+    leader: i64,
+    common_issues: Vec<(i64, &'static str)>,
+    policies: [DeadlinePolicy; 3],
+}
+
+struct Unit {
+    id: i64,
+    region: &'static str,
+    categories: &'static [&'static str],
+    handler: i64,
+}
+
+struct Enterprise {
+    id: i64,
+    region: &'static str,
+    county: &'static str,
+    user: i64,
+    cadre: i64,
+}
+
+/// Fills an empty database in one transaction: on any failure nothing is left behind.
+pub async fn fill(store: &Store, opts: &DemoOptions, bar: &ProgressBar) -> anyhow::Result<DemoReport> {
+    if store.counts().await?.enterprises > 0 {
+        bail!("数据库中已有数据，演示数据只能写入空数据库 / the database already holds data; the demo fills only an empty one");
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
+    let cal = store.calendar();
+    let now = start_of_day(opts.today).context("日期超出范围 / date out of range")?.checked_add(12.hours())?;
+
+    let mut w = store.writer().await?;
+    bar.set_message("地区、单位、企业和用户 / regions, units, enterprises, users");
+    let (city, logins) = build_city(&mut w, &mut rng, opts, now).await?;
+
+    bar.set_message("诉求 / appeals");
+    bar.set_length(opts.appeals as u64);
+    let mut by_status = BTreeMap::new();
+    for life in life::year_of_appeals(&mut rng, &city, &cal, now, opts.appeals) {
+        let (new, history) = life;
+        let record = w.insert_appeal(PREFIX, &new, &history).await?;
+        *by_status.entry(record.state.status).or_insert(0) += 1;
+        bar.inc(1);
+    }
+    // Half the common issues have been solved for every enterprise that had them.
+    for (id, _) in city.common_issues.iter().step_by(2) {
+        w.resolve_common_issue(*id, now.checked_sub((rng.random_range(1..30i64) * 24).hours())?).await?;
+    }
+    bar.set_message("提交 / committing");
+    w.commit().await?;
+    Ok(DemoReport { logins, counts: store.counts().await?, by_status })
+}
+
+fn code(s: &str) -> anyhow::Result<RegionCode> {
+    RegionCode::parse(s).with_context(|| format!("演示数据中的地区编码 {s}"))
+}
+
+fn person(rng: &mut ChaCha8Rng) -> String {
+    let surname = corpus::SURNAMES.choose(rng).copied().unwrap_or("王");
+    let given = corpus::GIVEN_NAMES.choose(rng).copied().unwrap_or("伟");
+    format!("{surname}{given}")
+}
+
+fn mobile(rng: &mut ChaCha8Rng) -> anyhow::Result<Phone> {
+    let second = rng.random_range(3..=9);
+    let rest: u32 = rng.random_range(0..1_000_000_000);
+    Ok(Phone::parse(&format!("1{second}{rest:09}"))?)
+}
+
+/// A valid USCC of an enterprise (登记管理部门 9, 类别 1) registered in `region`.
+fn uscc(rng: &mut ChaCha8Rng, region: &str) -> anyhow::Result<Uscc> {
+    const CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    let body: String = (0..9).map(|_| char::from(CHARS[rng.random_range(0..CHARS.len())])).collect();
+    Ok(Uscc::with_check_char(&format!("91{region}{body}"))?)
+}
+
+async fn build_city(
+    w: &mut Writer,
+    rng: &mut ChaCha8Rng,
+    opts: &DemoOptions,
+    now: Timestamp,
+) -> anyhow::Result<(City, Vec<DemoLogin>)> {
+    w.set_meta("appeal_prefix", PREFIX).await?;
+    w.set_meta("city_name", "周口市").await?;
+    for r in corpus::REGIONS {
+        let parent = r.parent.map(code).transpose()?;
+        w.insert_region(&code(r.code)?, r.name, parent.as_ref()).await?;
+    }
+    for (i, (c, name)) in corpus::CATEGORIES.iter().enumerate() {
+        w.insert_category(c, name, None, i as i64 + 1).await?;
+    }
+    let policies = [
+        DeadlinePolicy::standard(),
+        DeadlinePolicy::new("immediate", "即办件", [0, 0, 1, 3]).map_err(anyhow::Error::msg)?,
+        DeadlinePolicy::new("complex", "复杂事项", [1, 5, 30, 35]).map_err(anyhow::Error::msg)?,
+    ];
+    for p in &policies {
+        w.insert_policy(p).await?;
+    }
+    let created_at = now.checked_sub((400 * 24).hours())?;
+    let city_code = code("411600")?;
+    let mut users = Users { rng_salt: rng.random(), created_at, logins: Vec::new() };
+
+    let dispatcher = users.add(w, "zhihuibu", "市万人助万企活动指挥部 张卫东", Role::Dispatcher, Some(&city_code), None, None, true).await?;
+    let leader = users.add(w, "lingdao", "分管副市长 李国强", Role::Leader, Some(&city_code), None, None, true).await?;
+    users.add(w, "admin", "系统管理员 赵明", Role::Sysadmin, Some(&city_code), None, None, true).await?;
+    users.add(w, "anquan", "安全管理员 钱志刚", Role::Secadmin, Some(&city_code), None, None, true).await?;
+    users.add(w, "shenji", "审计管理员 孙丽", Role::Auditor, Some(&city_code), None, None, true).await?;
+
+    let mut units = Vec::new();
+    for (i, u) in corpus::UNITS.iter().enumerate() {
+        let region = code(u.region)?;
+        let id = w.insert_unit(u.name, &region).await?;
+        // The demo handler login works at the first unit that takes financing problems; the others cannot sign in.
+        let login = u.region == "411600"
+            && u.categories.contains(&"financing")
+            && !users.logins.iter().any(|l| l.role == Role::Handler);
+        let username = if login { "chengban".to_owned() } else { format!("cb{:03}", i + 1) };
+        let name = format!("{} {}", u.name, person(rng));
+        let handler = users.add(w, username, &name, Role::Handler, Some(&region), Some(id), None, login).await?;
+        units.push(Unit { id, region: u.region, categories: u.categories, handler });
+    }
+    if !users.logins.iter().any(|l| l.role == Role::Handler) {
+        bail!("演示数据中没有承办融资问题的单位 / no unit handles financing in the corpus");
+    }
+
+    let counties: Vec<&corpus::RegionSeed> = corpus::REGIONS.iter().filter(|r| r.parent == Some("411600")).collect();
+    let mut names = std::collections::BTreeSet::new();
+    let mut codes = std::collections::BTreeSet::new();
+    let mut enterprises = Vec::with_capacity(opts.enterprises);
+    let group_count = (opts.enterprises / 50).max(corpus::WORK_GROUP_NAMES.len()).max(1);
+    let mut groups = Vec::with_capacity(group_count);
+    for g in 0..group_count {
+        let county = counties[g % counties.len()];
+        let name = match corpus::WORK_GROUP_NAMES.get(g) {
+            Some(n) => (*n).to_owned(),
+            None => format!("{}第{}助企工作组", county.name, g / counties.len() + 1),
+        };
+        let region = if g < corpus::WORK_GROUP_NAMES.len() { city_code.clone() } else { code(county.code)? };
+        let group = w.insert_work_group(&name, &region).await?;
+        let mut members = Vec::new();
+        for k in 0..3 {
+            let login = g == 0 && k == 0;
+            let username = if login { "ganbu".to_owned() } else { format!("gb{:03}{k}", g + 1) };
+            let who = format!("{name} {}", person(rng));
+            let cadre = users.add(w, username, &who, Role::Cadre, Some(&region), None, None, login).await?;
+            w.add_work_group_member(group, cadre).await?;
+            members.push(cadre);
+        }
+        groups.push((group, members));
+    }
+
+    for i in 0..opts.enterprises {
+        let county = counties[rng.random_range(0..counties.len())];
+        let industry = &corpus::INDUSTRIES[rng.random_range(0..corpus::INDUSTRIES.len())];
+        let name = loop {
+            let stem = corpus::NAME_STEMS.choose(rng).copied().unwrap_or("华源");
+            let word = industry.name_words.choose(rng).copied().unwrap_or("实业");
+            let short = county.name.trim_end_matches(['县', '区', '市']);
+            let candidate = match rng.random_range(0..10) {
+                0..=4 => format!("周口{stem}{word}有限公司"),
+                5..=6 => format!("河南{stem}{word}股份有限公司"),
+                _ => format!("{short}{stem}{word}有限公司"),
+            };
+            if names.insert(candidate.clone()) {
+                break candidate;
+            }
+        };
+        let uscc = loop {
+            let candidate = uscc(rng, county.code)?;
+            if codes.insert(candidate.as_str().to_owned()) {
+                break candidate;
+            }
+        };
+        let above_scale = rng.random_bool(0.4);
+        let id = w
+            .insert_enterprise(&NewEnterprise {
+                name: name.clone(),
+                uscc: uscc.clone(),
+                region: code(county.code)?,
+                industry: industry.name.to_owned(),
+                above_scale,
+                small_micro: !above_scale && rng.random_bool(0.6),
+                specialized: rng.random_bool(0.08),
+                little_giant: rng.random_bool(0.015),
+                contact_name: Some(person(rng)),
+                contact_phone: Some(mobile(rng)?),
+                created_at,
+            })
+            .await?;
+        let (group, members) = &groups[i % groups.len()];
+        w.assign_enterprise(*group, id).await?;
+        // Every enterprise has an account (signed in with its USCC); only the first one's is a demo login.
+        let login = i == 0;
+        let username = if login { "qiye".to_owned() } else { uscc.as_str().to_owned() };
+        let user = users.add(w, username, &name, Role::Enterprise, Some(&code(county.code)?), None, Some(id), login).await?;
+        let cadre = members[i % members.len()];
+        enterprises.push(Enterprise { id, region: county.code, county: county.name, user, cadre });
+    }
+
+    let mut common_issues = Vec::new();
+    for (category, title) in corpus::COMMON_ISSUES {
+        let at = now.checked_sub((rng.random_range(60..330i64) * 24).hours())?;
+        common_issues.push((w.insert_common_issue(title, category, at).await?, *category));
+    }
+    let city = City { units, enterprises, dispatcher, leader, common_issues, policies };
+    Ok((city, users.logins))
+}
+
+struct Users {
+    rng_salt: [u8; 16],
+    created_at: Timestamp,
+    logins: Vec<DemoLogin>,
+}
+
+impl Users {
+    /// Adds a user; demo logins get the demo password (hashed with a salt derived from the seed), the rest none.
+    #[allow(clippy::too_many_arguments)]
+    async fn add(
+        &mut self,
+        w: &mut Writer,
+        username: impl Into<String>,
+        who: &str,
+        role: Role,
+        region: Option<&RegionCode>,
+        unit_id: Option<i64>,
+        enterprise_id: Option<i64>,
+        login: bool,
+    ) -> anyhow::Result<i64> {
+        let username = username.into();
+        let password_hash = if login {
+            let mut salt = self.rng_salt;
+            salt[0] ^= self.logins.len() as u8;
+            let hash = tokio::task::spawn_blocking(move || password::hash_with_salt(DEMO_PASSWORD, &salt)).await??;
+            self.logins.push(DemoLogin { username: username.clone(), role, who: who.to_owned() });
+            Some(hash)
+        } else {
+            None
+        };
+        let region = region.filter(|r| r.level() != RegionLevel::Province).cloned();
+        let id = w
+            .insert_user(&NewUser {
+                username,
+                display_name: who.to_owned(),
+                password_hash,
+                must_change_password: !login,
+                region,
+                unit_id,
+                enterprise_id,
+                phone: None,
+                roles: vec![role],
+                created_at: self.created_at,
+            })
+            .await?;
+        Ok(id)
+    }
+}

@@ -1,0 +1,213 @@
+//! Black-box tests of the `zhuqi` binary: bad input ends in one clear line and a non-zero exit, the demo is
+//! deterministic, and `serve` answers over real HTTP.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+use sqlx::{Connection, Row};
+
+fn zhuqi(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_zhuqi"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("ZHUQI_DB")
+        .output()
+        .expect("run zhuqi")
+}
+
+/// Fails unless the command failed with exactly one line on stderr that contains `expected`, and no panic.
+fn assert_one_line_error(out: &Output, expected: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "should fail: {stderr}");
+    assert!(!stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "one line expected: {stderr}");
+    assert!(lines[0].contains(expected), "expected «{expected}» in: {stderr}");
+    assert!(lines[0].contains(" / "), "Chinese and English: {stderr}");
+}
+
+#[test]
+fn a_malformed_database_url_is_refused() {
+    let dir = tempfile::tempdir().expect("dir");
+    for url in ["mysql://x/y", "zhuqi.db", "sqlite://", "postgres://u@h:port/d"] {
+        assert_one_line_error(&zhuqi(&["migrate", "--db", url], dir.path()), "数据库地址格式错误");
+    }
+}
+
+#[test]
+fn an_unreachable_postgres_is_refused() {
+    let dir = tempfile::tempdir().expect("dir");
+    let out = zhuqi(&["migrate", "--db", "postgres://postgres@127.0.0.1:1/zhuqi"], dir.path());
+    assert_one_line_error(&out, "无法连接数据库");
+}
+
+#[test]
+fn a_file_that_is_not_zhuqis_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(dir.path().join("report.db"), "季度报表 not a database at all, but long enough").expect("write");
+    let out = zhuqi(&["migrate", "--db", "sqlite://report.db"], dir.path());
+    assert_one_line_error(&out, "不是助企通");
+    let left = std::fs::read_to_string(dir.path().join("report.db")).expect("read");
+    assert!(left.starts_with("季度报表"));
+}
+
+#[test]
+fn an_unwritable_place_is_refused() {
+    let dir = tempfile::tempdir().expect("dir");
+    assert_one_line_error(&zhuqi(&["migrate", "--db", "sqlite://no/such/dir/zhuqi.db"], dir.path()), "无法创建或写入");
+    // /proc refuses new files even to root.
+    assert_one_line_error(&zhuqi(&["migrate", "--db", "sqlite:///proc/zhuqi.db"], dir.path()), "无法创建或写入");
+}
+
+#[test]
+fn a_port_in_use_is_refused() {
+    let dir = tempfile::tempdir().expect("dir");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = taken.local_addr().expect("addr").to_string();
+    let out = zhuqi(&["serve", "--listen", &addr], dir.path());
+    assert_one_line_error(&out, "端口已被占用");
+}
+
+#[test]
+fn help_speaks_plainly_in_chinese() {
+    let dir = tempfile::tempdir().expect("dir");
+    let out = zhuqi(&["--help"], dir.path());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    for word in ["serve", "demo", "migrate", "演示", "数据库"] {
+        assert!(text.contains(word), "{word} missing from --help: {text}");
+    }
+}
+
+/// The content of a demo database that must not depend on anything but the seed and the date.
+async fn dump(path: &Path) -> String {
+    let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.expect("open");
+    let mut out = String::new();
+    for query in [
+        "SELECT code || name FROM regions ORDER BY code",
+        "SELECT id || name || region_code FROM units ORDER BY id",
+        "SELECT id || name || uscc || industry || coalesce(contact_phone, '') FROM enterprises ORDER BY id",
+        "SELECT id || username || coalesce(password_hash, '-') FROM users ORDER BY id",
+        "SELECT id || number || status || title || description || state FROM appeals ORDER BY id",
+        "SELECT appeal_id || '.' || seq || at || actor_role || payload FROM appeal_events ORDER BY appeal_id, seq",
+    ] {
+        for row in sqlx::query(query).fetch_all(&mut c).await.expect("query") {
+            out.push_str(&row.get::<String, _>(0));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_demo_is_deterministic_for_a_seed_and_date() {
+    let dir = tempfile::tempdir().expect("dir");
+    let demo = |file: &str, seed: &str| {
+        let db = format!("sqlite://{file}");
+        let out = zhuqi(&["demo", "--db", &db, "--seed", seed, "--enterprises", "40", "--today", "2026-11-20"], dir.path());
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let printed = demo("a.db", "7");
+    assert!(printed.contains("Demo@2026") && printed.contains("zhihuibu") && printed.contains("企业 40 家"), "{printed}");
+    demo("b.db", "7");
+    demo("c.db", "8");
+    let (a, b, c) = (dump(&dir.path().join("a.db")).await, dump(&dir.path().join("b.db")).await, dump(&dir.path().join("c.db")).await);
+    assert!(a.len() > 10_000);
+    assert!(a == b, "same seed and date must give the same database");
+    assert!(a != c, "another seed gives another city");
+    // A second demo into the same database is refused and changes nothing.
+    let out = zhuqi(&["demo", "--db", "sqlite://a.db", "--seed", "7", "--enterprises", "40", "--today", "2026-11-20"], dir.path());
+    assert_one_line_error(&out, "已有数据");
+    assert!(dump(&dir.path().join("a.db")).await == b);
+}
+
+#[tokio::test]
+async fn the_demo_holds_appeals_in_every_status_with_valid_codes() {
+    let dir = tempfile::tempdir().expect("dir");
+    let out = zhuqi(&["demo", "--seed", "3", "--enterprises", "200", "--today", "2026-11-20"], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", dir.path().join("zhuqi.db").display())).await.expect("open");
+    let statuses: Vec<String> =
+        sqlx::query("SELECT DISTINCT status FROM appeals").fetch_all(&mut c).await.expect("q").iter().map(|r| r.get(0)).collect();
+    for status in ["draft", "submitted", "assigned", "in_progress", "waiting", "answered", "closed", "withdrawn", "invalid", "merged"] {
+        assert!(statuses.iter().any(|s| s == status), "no {status} appeal in the demo: {statuses:?}");
+    }
+    for uscc in sqlx::query("SELECT uscc FROM enterprises").fetch_all(&mut c).await.expect("q") {
+        zhuqi_domain::Uscc::parse(&uscc.get::<String, _>(0)).expect("every demo USCC is valid");
+    }
+    let reopened: i64 = sqlx::query("SELECT COUNT(*) FROM appeals WHERE reopen_count > 0").fetch_one(&mut c).await.expect("q").get(0);
+    let extended: i64 = sqlx::query("SELECT COUNT(*) FROM appeal_events WHERE action = 'approve_extension'").fetch_one(&mut c).await.expect("q").get(0);
+    let escalated: i64 = sqlx::query("SELECT COUNT(*) FROM appeal_events WHERE action = 'escalate'").fetch_one(&mut c).await.expect("q").get(0);
+    let overdue: i64 = sqlx::query("SELECT COUNT(*) FROM appeals WHERE status IN ('assigned','in_progress','reopened') AND resolve_due < '2026-11-20'")
+        .fetch_one(&mut c).await.expect("q").get(0);
+    assert!(reopened > 0 && extended > 0 && escalated > 0 && overdue > 0, "{reopened} {extended} {escalated} {overdue}");
+}
+
+#[tokio::test]
+async fn the_demo_runs_on_postgres_too() {
+    let Ok(admin) = std::env::var("ZHUQI_TEST_PG") else {
+        eprintln!("ZHUQI_TEST_PG 未设置，跳过 PostgreSQL 部分 / ZHUQI_TEST_PG not set: the_demo_runs_on_postgres_too skipped");
+        return;
+    };
+    sqlx::any::install_default_drivers();
+    let name = format!("zhuqi_cli_{}", std::process::id());
+    let mut a = sqlx::AnyConnection::connect(&admin).await.expect("admin");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE); CREATE DATABASE {name}"))).execute(&mut a).await.expect("create");
+    let base = admin.rsplit_once('/').map(|(s, _)| s).expect("url has a path");
+    let url = format!("{base}/{name}");
+    let dir = tempfile::tempdir().expect("dir");
+    let out = zhuqi(&["demo", "--db", &url, "--enterprises", "30", "--today", "2026-11-20"], dir.path());
+    let mut c = sqlx::AnyConnection::connect(&url).await.expect("connect");
+    let appeals: i64 = sqlx::query("SELECT COUNT(*) FROM appeals").fetch_one(&mut c).await.expect("q").get(0);
+    c.close().await.expect("close");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut a).await.expect("drop");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(appeals > 300, "{appeals}");
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn get(addr: &str, path: &str) -> String {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").expect("write");
+    let mut body = String::new();
+    s.read_to_string(&mut body).expect("read");
+    body
+}
+
+#[test]
+fn serve_lists_appeals_with_their_lights_over_http() {
+    let dir = tempfile::tempdir().expect("dir");
+    let out = zhuqi(&["demo", "--enterprises", "30"], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zhuqi"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let server = Server(child);
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).expect("banner");
+    let addr = line.split("http://").nth(1).and_then(|r| r.split_whitespace().next()).expect("address in banner").to_owned();
+    let page = get(&addr, "/");
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    assert!(page.contains("诉求清单") && page.contains("ZK-20") && page.contains("class=\"light"), "{page}");
+    assert!(page.contains("剩余") || page.contains("已超期") || page.contains("今日到期"));
+    assert!(get(&addr, "/healthz").ends_with("ok"));
+    drop(server);
+}
