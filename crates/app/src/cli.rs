@@ -211,19 +211,28 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         fill_demo(&store, &opts).await?;
     }
     let listener = tokio::net::TcpListener::bind(args.listen).await.map_err(|e| {
-        let why = if e.kind() == std::io::ErrorKind::AddrInUse { "端口已被占用 / address already in use" } else { "无法监听 / cannot listen" };
+        let why = if e.kind() == std::io::ErrorKind::AddrInUse {
+            "端口已被占用 / address already in use"
+        } else {
+            "无法监听 / cannot listen"
+        };
         anyhow::anyhow!("{why}: {} ({e})", args.listen)
     })?;
     let cal = store.calendar();
     let next_year = today().year() + 1;
     if !cal.covers(next_year) && today().month() >= 11 {
-        tracing::warn!("尚未载入{next_year}年节假日安排，请用 zhuqi calendar load 载入 / the {next_year} holiday notice is not loaded");
+        tracing::warn!(
+            "尚未载入{next_year}年节假日安排，请用 zhuqi calendar load 载入 / the {next_year} holiday notice is not loaded"
+        );
     }
     let jobs = tokio::spawn(crate::jobs::run(store.clone(), Duration::from_secs(300)));
     let addr = listener.local_addr().unwrap_or(args.listen);
     println!("助企通已启动 / zhuqi is serving on http://{addr} (数据库 {})", args.db.db);
     let app = crate::web::router(store.clone());
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.context("服务异常退出 / server failed")?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("服务异常退出 / server failed")?;
     jobs.abort();
     store.close().await;
     Ok(())
@@ -249,7 +258,13 @@ async fn calendar(command: CalendarCommand) -> anyhow::Result<()> {
         CalendarCommand::Show(db) => {
             let store = open(&db.db).await?;
             for year in store.calendar_years().await? {
-                println!("{}  节假日 {} 段，调休上班 {} 天  {}", year.year, year.holidays.len(), year.workdays.len(), year.source);
+                println!(
+                    "{}  节假日 {} 段，调休上班 {} 天  {}",
+                    year.year,
+                    year.holidays.len(),
+                    year.workdays.len(),
+                    year.source
+                );
             }
             store.close().await;
         }
@@ -258,9 +273,12 @@ async fn calendar(command: CalendarCommand) -> anyhow::Result<()> {
                 .with_context(|| format!("无法读取文件 / cannot read {}", file.display()))?;
             let years = CalendarYear::parse_many(&text)?;
             let store = open(&db.db).await?;
-            let changed = store.load_calendar_years(&years).await?;
             let list: Vec<String> = years.iter().map(|y| y.year.to_string()).collect();
-            println!("已载入 {} 年节假日安排，重算了 {changed} 件在办诉求的期限 / loaded; {changed} open appeals recomputed", list.join("、"));
+            let changed = store.load_calendar_years(years).await?;
+            println!(
+                "已载入 {} 年节假日安排，重算了 {changed} 件在办诉求的期限 / loaded; {changed} open appeals recomputed",
+                list.join("、")
+            );
             store.close().await;
         }
     }

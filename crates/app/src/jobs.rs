@@ -1,9 +1,9 @@
 //! Background work: the escalation ladder and auto-closing run by themselves (SPEC §3, §4).
 //!
-//! Each step is an ordinary transition by `Role::System`, in its own transaction with the optimistic version check,
-//! so a user acting on the same item at the same moment wins and the job simply tries again on its next round.
-//! Running several instances at once is safe for the data (the version check refuses the second writer); making the
-//! job run on one instance only is left to the multi-instance work.
+//! Each step is an ordinary transition by `Role::System`, decided on the appeal as read inside the same transaction.
+//! Two instances sweeping at once cannot take a step twice: the second one's optimistic version check fails, its
+//! transaction rolls back, and the sweep reports the error. Electing one sweeper among instances is left to the
+//! multi-instance work.
 
 use std::time::Duration;
 
@@ -26,31 +26,30 @@ pub async fn run(store: Store, every: Duration) {
     }
 }
 
-/// Takes every escalation step and auto-close that is due at `now`; returns how many were taken.
+/// Takes every escalation step and auto-close that is due at `now`; returns how many were taken. Each appeal is read
+/// and moved inside its own transaction, so a user acting at the same moment is never overwritten.
 pub async fn sweep(store: &Store, now: Timestamp) -> anyhow::Result<usize> {
     let cal = store.calendar();
-    let ladder = EscalationLadder::default();
     let today = zhuqi_domain::time::local_date(now);
     let mut taken = 0;
     for id in store.open_appeal_ids().await? {
-        let mut record = store.appeal(id).await?;
-        let mut due = record.state.due_escalations(&cal, &ladder, today);
-        if record.state.auto_close_due(&cal, today, AUTO_CLOSE_AFTER) {
-            due.push(Action::AutoClose);
-        }
-        for action in due {
-            let mut w = store.writer().await?;
-            match w.apply(&record, Actor::system(), action, now.max(record.state.updated_at)).await {
-                Ok(next) => {
-                    w.commit().await?;
-                    record = next;
-                    taken += 1;
+        let cal = cal.clone();
+        let steps = store
+            .transaction(move |w| {
+                let mut record = w.appeal(id)?;
+                let mut due = record.state.due_escalations(&cal, &EscalationLadder::default(), today);
+                if record.state.auto_close_due(&cal, today, AUTO_CLOSE_AFTER) {
+                    due.push(Action::AutoClose);
                 }
-                // Someone acted on the item meanwhile: leave it to the next round.
-                Err(StoreError::Conflict { .. } | StoreError::Transition(_)) => break,
-                Err(e) => return Err(e.into()),
-            }
-        }
+                let steps = due.len();
+                for action in due {
+                    let at = now.max(record.state.updated_at);
+                    record = w.apply(&record, Actor::system(), action, at)?;
+                }
+                Ok::<_, StoreError>(steps)
+            })
+            .await?;
+        taken += steps;
     }
     Ok(taken)
 }

@@ -1,7 +1,7 @@
 //! Passwords (SPEC §9): argon2id hashes in PHC form, and the rule a new password must meet.
 
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 
 /// At least 8 characters from at least three of: lower case, upper case, digits, other characters.
 pub fn check_rules(password: &str) -> Result<(), &'static str> {
@@ -12,7 +12,9 @@ pub fn check_rules(password: &str) -> Result<(), &'static str> {
         password.chars().any(|c| !c.is_ascii_alphanumeric()),
     ];
     if password.chars().count() < 8 || classes.iter().filter(|c| **c).count() < 3 {
-        return Err("密码至少8位，且包含大写字母、小写字母、数字、符号中的三类 / a password needs 8 characters from three classes");
+        return Err(
+            "密码至少8位，且包含大写字母、小写字母、数字、符号中的三类 / a password needs 8 characters from three classes",
+        );
     }
     Ok(())
 }

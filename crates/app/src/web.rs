@@ -2,11 +2,11 @@
 //! built on this router).
 
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use zhuqi_domain::{Light, Status, WorkingCalendar};
 use zhuqi_store::{AppealSummary, Store};
 

@@ -7,8 +7,6 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
-use sqlx::{Connection, Row};
-
 fn zhuqi(args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_zhuqi"))
         .args(args)
@@ -82,9 +80,17 @@ fn help_speaks_plainly_in_chinese() {
     }
 }
 
+fn sqlite(path: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(path).expect("open the database file")
+}
+
+fn count(c: &rusqlite::Connection, sql: &str) -> i64 {
+    c.query_row(sql, [], |r| r.get(0)).expect("count")
+}
+
 /// The content of a demo database that must not depend on anything but the seed and the date.
-async fn dump(path: &Path) -> String {
-    let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.expect("open");
+fn dump(path: &Path) -> String {
+    let c = sqlite(path);
     let mut out = String::new();
     for query in [
         "SELECT code || name FROM regions ORDER BY code",
@@ -94,79 +100,117 @@ async fn dump(path: &Path) -> String {
         "SELECT id || number || status || title || description || state FROM appeals ORDER BY id",
         "SELECT appeal_id || '.' || seq || at || actor_role || payload FROM appeal_events ORDER BY appeal_id, seq",
     ] {
-        for row in sqlx::query(query).fetch_all(&mut c).await.expect("query") {
-            out.push_str(&row.get::<String, _>(0));
+        let mut stmt = c.prepare(query).expect("prepare");
+        for row in stmt.query_map([], |r| r.get::<_, String>(0)).expect("query") {
+            out.push_str(&row.expect("row"));
             out.push('\n');
         }
     }
     out
 }
 
-#[tokio::test]
-async fn the_demo_is_deterministic_for_a_seed_and_date() {
+#[test]
+fn the_demo_is_deterministic_for_a_seed_and_date() {
     let dir = tempfile::tempdir().expect("dir");
     let demo = |file: &str, seed: &str| {
         let db = format!("sqlite://{file}");
-        let out = zhuqi(&["demo", "--db", &db, "--seed", seed, "--enterprises", "40", "--today", "2026-11-20"], dir.path());
+        let out =
+            zhuqi(&["demo", "--db", &db, "--seed", seed, "--enterprises", "40", "--today", "2026-11-20"], dir.path());
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     let printed = demo("a.db", "7");
-    assert!(printed.contains("Demo@2026") && printed.contains("zhihuibu") && printed.contains("企业 40 家"), "{printed}");
+    assert!(
+        printed.contains("Demo@2026") && printed.contains("zhihuibu") && printed.contains("企业 40 家"),
+        "{printed}"
+    );
     demo("b.db", "7");
     demo("c.db", "8");
-    let (a, b, c) = (dump(&dir.path().join("a.db")).await, dump(&dir.path().join("b.db")).await, dump(&dir.path().join("c.db")).await);
+    let (a, b, c) = (dump(&dir.path().join("a.db")), dump(&dir.path().join("b.db")), dump(&dir.path().join("c.db")));
     assert!(a.len() > 10_000);
     assert!(a == b, "same seed and date must give the same database");
     assert!(a != c, "another seed gives another city");
     // A second demo into the same database is refused and changes nothing.
-    let out = zhuqi(&["demo", "--db", "sqlite://a.db", "--seed", "7", "--enterprises", "40", "--today", "2026-11-20"], dir.path());
+    let out = zhuqi(
+        &["demo", "--db", "sqlite://a.db", "--seed", "7", "--enterprises", "40", "--today", "2026-11-20"],
+        dir.path(),
+    );
     assert_one_line_error(&out, "已有数据");
-    assert!(dump(&dir.path().join("a.db")).await == b);
+    assert!(dump(&dir.path().join("a.db")) == b);
 }
 
-#[tokio::test]
-async fn the_demo_holds_appeals_in_every_status_with_valid_codes() {
+#[test]
+fn the_demo_holds_appeals_in_every_status_with_valid_codes() {
     let dir = tempfile::tempdir().expect("dir");
     let out = zhuqi(&["demo", "--seed", "3", "--enterprises", "200", "--today", "2026-11-20"], dir.path());
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", dir.path().join("zhuqi.db").display())).await.expect("open");
-    let statuses: Vec<String> =
-        sqlx::query("SELECT DISTINCT status FROM appeals").fetch_all(&mut c).await.expect("q").iter().map(|r| r.get(0)).collect();
-    for status in ["draft", "submitted", "assigned", "in_progress", "waiting", "answered", "closed", "withdrawn", "invalid", "merged"] {
+    let c = sqlite(&dir.path().join("zhuqi.db"));
+    let mut stmt = c.prepare("SELECT DISTINCT status FROM appeals").expect("prepare");
+    let statuses: Vec<String> = stmt.query_map([], |r| r.get(0)).expect("query").map(|r| r.expect("row")).collect();
+    for status in [
+        "draft",
+        "submitted",
+        "assigned",
+        "in_progress",
+        "waiting",
+        "answered",
+        "closed",
+        "withdrawn",
+        "invalid",
+        "merged",
+    ] {
         assert!(statuses.iter().any(|s| s == status), "no {status} appeal in the demo: {statuses:?}");
     }
-    for uscc in sqlx::query("SELECT uscc FROM enterprises").fetch_all(&mut c).await.expect("q") {
-        zhuqi_domain::Uscc::parse(&uscc.get::<String, _>(0)).expect("every demo USCC is valid");
+    let mut stmt = c.prepare("SELECT uscc FROM enterprises").expect("prepare");
+    for uscc in stmt.query_map([], |r| r.get::<_, String>(0)).expect("query") {
+        zhuqi_domain::Uscc::parse(&uscc.expect("row")).expect("every demo USCC is valid");
     }
-    let reopened: i64 = sqlx::query("SELECT COUNT(*) FROM appeals WHERE reopen_count > 0").fetch_one(&mut c).await.expect("q").get(0);
-    let extended: i64 = sqlx::query("SELECT COUNT(*) FROM appeal_events WHERE action = 'approve_extension'").fetch_one(&mut c).await.expect("q").get(0);
-    let escalated: i64 = sqlx::query("SELECT COUNT(*) FROM appeal_events WHERE action = 'escalate'").fetch_one(&mut c).await.expect("q").get(0);
-    let overdue: i64 = sqlx::query("SELECT COUNT(*) FROM appeals WHERE status IN ('assigned','in_progress','reopened') AND resolve_due < '2026-11-20'")
-        .fetch_one(&mut c).await.expect("q").get(0);
-    assert!(reopened > 0 && extended > 0 && escalated > 0 && overdue > 0, "{reopened} {extended} {escalated} {overdue}");
+    let reopened = count(&c, "SELECT COUNT(*) FROM appeals WHERE reopen_count > 0");
+    let extended = count(&c, "SELECT COUNT(*) FROM appeal_events WHERE action = 'approve_extension'");
+    let escalated = count(&c, "SELECT COUNT(*) FROM appeal_events WHERE action = 'escalate'");
+    let overdue = count(
+        &c,
+        "SELECT COUNT(*) FROM appeals WHERE status IN ('assigned','in_progress','reopened') AND resolve_due < '2026-11-20'",
+    );
+    assert!(
+        reopened > 0 && extended > 0 && escalated > 0 && overdue > 0,
+        "{reopened} {extended} {escalated} {overdue}"
+    );
 }
 
-#[tokio::test]
-async fn the_demo_runs_on_postgres_too() {
+fn pg(url: &str, sql: &str) -> Result<i64, String> {
+    let (url, sql) = (url.to_owned(), sql.to_owned());
+    std::thread::spawn(move || {
+        let mut c = postgres::Client::connect(&url, postgres::NoTls).map_err(|e| format!("{e:?}"))?;
+        if sql.starts_with("SELECT") {
+            c.query_one(sql.as_str(), &[]).map(|r| r.get::<_, i64>(0)).map_err(|e| format!("{e:?}"))
+        } else {
+            c.batch_execute(&sql).map(|()| 0).map_err(|e| format!("{e:?}"))
+        }
+    })
+    .join()
+    .map_err(|_| "panicked".to_owned())?
+}
+
+#[test]
+fn the_demo_runs_on_postgres_too() {
     let Ok(admin) = std::env::var("ZHUQI_TEST_PG") else {
-        eprintln!("ZHUQI_TEST_PG 未设置，跳过 PostgreSQL 部分 / ZHUQI_TEST_PG not set: the_demo_runs_on_postgres_too skipped");
+        eprintln!(
+            "ZHUQI_TEST_PG 未设置，跳过 PostgreSQL 部分 / ZHUQI_TEST_PG not set: the_demo_runs_on_postgres_too skipped"
+        );
         return;
     };
-    sqlx::any::install_default_drivers();
     let name = format!("zhuqi_cli_{}", std::process::id());
-    let mut a = sqlx::AnyConnection::connect(&admin).await.expect("admin");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE); CREATE DATABASE {name}"))).execute(&mut a).await.expect("create");
+    pg(&admin, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).expect("drop a leftover");
+    pg(&admin, &format!("CREATE DATABASE {name}")).expect("create");
     let base = admin.rsplit_once('/').map(|(s, _)| s).expect("url has a path");
     let url = format!("{base}/{name}");
     let dir = tempfile::tempdir().expect("dir");
     let out = zhuqi(&["demo", "--db", &url, "--enterprises", "30", "--today", "2026-11-20"], dir.path());
-    let mut c = sqlx::AnyConnection::connect(&url).await.expect("connect");
-    let appeals: i64 = sqlx::query("SELECT COUNT(*) FROM appeals").fetch_one(&mut c).await.expect("q").get(0);
-    c.close().await.expect("close");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut a).await.expect("drop");
+    let appeals = pg(&url, "SELECT COUNT(*) FROM appeals");
+    pg(&admin, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).expect("drop");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(appeals > 300, "{appeals}");
+    assert!(appeals.expect("count") > 300);
 }
 
 struct Server(Child);
@@ -203,7 +247,8 @@ fn serve_lists_appeals_with_their_lights_over_http() {
     let server = Server(child);
     let mut line = String::new();
     BufReader::new(stdout).read_line(&mut line).expect("banner");
-    let addr = line.split("http://").nth(1).and_then(|r| r.split_whitespace().next()).expect("address in banner").to_owned();
+    let addr =
+        line.split("http://").nth(1).and_then(|r| r.split_whitespace().next()).expect("address in banner").to_owned();
     let page = get(&addr, "/");
     assert!(page.starts_with("HTTP/1.1 200"), "{page}");
     assert!(page.contains("诉求清单") && page.contains("ZK-20") && page.contains("class=\"light"), "{page}");

@@ -100,6 +100,10 @@ pub struct WorkingCalendar {
     holidays: BTreeSet<Date>,
     workdays: BTreeSet<Date>,
     years: BTreeMap<i16, String>,
+    /// The answer for every day of the loaded years (and the year before, for 元旦 starting on 31 December),
+    /// at `(year - first_year) * 366 + day_of_year - 1`: deadlines ask this question thousands of times a second.
+    table: Vec<bool>,
+    first_year: i16,
 }
 
 impl WorkingCalendar {
@@ -111,6 +115,15 @@ impl WorkingCalendar {
             }
             cal.workdays.extend(year.workdays.iter().copied());
             cal.years.insert(year.year, year.source.clone());
+        }
+        if let (Some(&first), Some(&last)) = (cal.years.keys().next(), cal.years.keys().next_back()) {
+            cal.first_year = first - 1;
+            cal.table = vec![false; (last - cal.first_year + 1) as usize * 366];
+            for (y, year) in (cal.first_year..=last).enumerate() {
+                for d in jiff::civil::date(year, 1, 1).series(jiff::ToSpan::days(1)).take_while(|d| d.year() == year) {
+                    cal.table[y * 366 + (d.day_of_year() - 1) as usize] = cal.by_rule(d);
+                }
+            }
         }
         cal
     }
@@ -129,6 +142,15 @@ impl WorkingCalendar {
     }
 
     pub fn is_working_day(&self, date: Date) -> bool {
+        let offset = i32::from(date.year()) - i32::from(self.first_year);
+        let index = usize::try_from(offset).ok().map(|y| y * 366 + (date.day_of_year() - 1) as usize);
+        match index.and_then(|i| self.table.get(i)) {
+            Some(&working) => working,
+            None => self.by_rule(date),
+        }
+    }
+
+    fn by_rule(&self, date: Date) -> bool {
         self.workdays.contains(&date) || !(is_weekend(date) || self.holidays.contains(&date))
     }
 
@@ -231,6 +253,15 @@ mod tests {
     }
 
     #[test]
+    fn the_day_table_agrees_with_the_rule_everywhere() {
+        let cal = cal();
+        for d in date(2021, 1, 1).series(jiff::ToSpan::days(1)).take_while(|d| *d < date(2028, 12, 31)) {
+            assert_eq!(cal.is_working_day(d), cal.by_rule(d), "{d}");
+        }
+        assert!(WorkingCalendar::default().is_working_day(date(2024, 2, 8)), "an empty calendar knows weekends only");
+    }
+
+    #[test]
     fn a_loaded_year_extends_the_calendar() {
         let json = r#"{"year": 2027, "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"}],
                        "workdays": ["2027-01-09"]}"#;
@@ -246,11 +277,15 @@ mod tests {
     fn bad_years_are_refused_with_the_reason() {
         let not_weekend = r#"{"year": 2027, "holidays": [], "workdays": ["2027-01-06"]}"#;
         assert!(matches!(CalendarYear::parse_many(not_weekend), Err(CalendarError::WorkdayNotWeekend { .. })));
-        let reversed = r#"{"year": 2027, "holidays": [{"name": "x", "from": "2027-02-03", "to": "2027-02-01"}], "workdays": []}"#;
+        let reversed =
+            r#"{"year": 2027, "holidays": [{"name": "x", "from": "2027-02-03", "to": "2027-02-01"}], "workdays": []}"#;
         assert!(matches!(CalendarYear::parse_many(reversed), Err(CalendarError::BadRange { .. })));
         let both = r#"{"year": 2027, "holidays": [{"name": "x", "from": "2027-01-09", "to": "2027-01-10"}], "workdays": ["2027-01-09"]}"#;
         assert!(matches!(CalendarYear::parse_many(both), Err(CalendarError::Contradiction { .. })));
         assert!(matches!(CalendarYear::parse_many("{"), Err(CalendarError::Malformed(_))));
-        assert!(matches!(CalendarYear::parse_many(r#"{"year": 2027, "holidays": [], "workdays": [], "x": 1}"#), Err(CalendarError::Malformed(_))));
+        assert!(matches!(
+            CalendarYear::parse_many(r#"{"year": 2027, "holidays": [], "workdays": [], "x": 1}"#),
+            Err(CalendarError::Malformed(_))
+        ));
     }
 }

@@ -8,8 +8,8 @@
 
 use std::collections::BTreeSet;
 
-use jiff::civil::Date;
 use jiff::Timestamp;
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::WorkingCalendar;
@@ -300,7 +300,13 @@ impl Default for EscalationLadder {
 impl EscalationLadder {
     /// The steps whose trigger holds for `milestone` today. A ladder that was not run for a while catches up: every
     /// step that holds is returned, lightest first; the caller skips those already taken.
-    pub fn triggered(&self, clock: &Clock, cal: &WorkingCalendar, today: Date, milestone: Milestone) -> Vec<EscalationKind> {
+    pub fn triggered(
+        &self,
+        clock: &Clock,
+        cal: &WorkingCalendar,
+        today: Date,
+        milestone: Milestone,
+    ) -> Vec<EscalationKind> {
         let light = clock.light(cal, today, milestone);
         let late_by = if light == Light::Overdue { Some(clock.overdue_days(cal, today, milestone)) } else { None };
         let mut kinds: Vec<EscalationKind> = self
@@ -410,7 +416,10 @@ mod tests {
         let clock = Clock::start(at("2024-03-04T01:00:00Z"), DeadlinePolicy::standard());
         // Acknowledge due Tuesday 03-05.
         assert!(ladder.triggered(&clock, &cal, date(2024, 3, 4), Milestone::Acknowledge).is_empty());
-        assert_eq!(ladder.triggered(&clock, &cal, date(2024, 3, 5), Milestone::Acknowledge), vec![EscalationKind::Reminder]);
+        assert_eq!(
+            ladder.triggered(&clock, &cal, date(2024, 3, 5), Milestone::Acknowledge),
+            vec![EscalationKind::Reminder]
+        );
         assert_eq!(
             ladder.triggered(&clock, &cal, date(2024, 3, 6), Milestone::Acknowledge),
             vec![EscalationKind::Reminder, EscalationKind::Urge]

@@ -2,9 +2,9 @@
 //! Asia/Shanghai. China has kept UTC+8 without daylight saving since 1991, so a fixed offset is exact and the binary
 //! needs no time-zone database (city intranets often have none).
 
+use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::{Offset, TimeZone};
-use jiff::Timestamp;
 
 /// Asia/Shanghai as a fixed UTC+8 offset.
 pub const CHINA: Offset = Offset::constant(8);

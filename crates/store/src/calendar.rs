@@ -3,30 +3,40 @@
 
 use std::sync::Arc;
 
-use sqlx::Row;
 use zhuqi_domain::{CalendarYear, WorkingCalendar};
 
+use crate::db::{Tx, params};
 use crate::{Result, Store, StoreError};
 
-impl Store {
-    /// Inserts the shipped years that the database does not have yet (an admin's own data for a year wins).
-    pub(crate) async fn ensure_official_calendar(&self) -> Result<()> {
-        let now = zhuqi_domain::time::to_micros(jiff::Timestamp::now());
-        for year in CalendarYear::official() {
-            let data = serde_json::to_string(&year).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            sqlx::query("INSERT INTO calendar_years (year, data, loaded_at) VALUES ($1, $2, $3) ON CONFLICT (year) DO NOTHING")
-                .bind(i64::from(year.year))
-                .bind(data)
-                .bind(now)
-                .execute(&self.pool)
-                .await?;
-        }
-        Ok(())
-    }
+fn now_micros() -> i64 {
+    zhuqi_domain::time::to_micros(jiff::Timestamp::now())
+}
 
+fn to_json(year: &CalendarYear) -> Result<String> {
+    serde_json::to_string(year).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// Inserts the shipped years that the database does not have yet (an admin's own data for a year wins).
+pub(crate) fn ensure_official(tx: &mut Tx<'_>) -> Result<()> {
+    for year in CalendarYear::official() {
+        tx.execute(
+            "INSERT INTO calendar_years (year, data, loaded_at) VALUES ($1, $2, $3) ON CONFLICT (year) DO NOTHING",
+            params![year.year, to_json(&year)?, now_micros()],
+        )?;
+    }
+    Ok(())
+}
+
+fn years(tx: &mut Tx<'_>) -> Result<Vec<CalendarYear>> {
+    tx.query("SELECT data FROM calendar_years ORDER BY year", &[])?
+        .iter()
+        .map(|r| serde_json::from_str(&r.text(0)?).map_err(|e| StoreError::Corrupt(format!("calendar_years: {e}"))))
+        .collect()
+}
+
+impl Store {
     pub(crate) async fn reload_calendar(&self) -> Result<()> {
-        let years = self.calendar_years().await?;
-        let cal = Arc::new(WorkingCalendar::new(&years));
+        let cal = Arc::new(WorkingCalendar::new(&self.calendar_years().await?));
         match self.calendar.write() {
             Ok(mut slot) => *slot = cal,
             Err(poisoned) => *poisoned.into_inner() = cal,
@@ -35,39 +45,31 @@ impl Store {
     }
 
     pub async fn calendar_years(&self) -> Result<Vec<CalendarYear>> {
-        let rows = sqlx::query("SELECT data FROM calendar_years ORDER BY year").fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|r| {
-                let data: String = r.get("data");
-                serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(format!("calendar_years: {e}")))
-            })
-            .collect()
+        self.read(years).await
     }
 
-    /// Loads (or replaces) years of the calendar, then recomputes the due dates stored with open appeals, all in one
-    /// transaction: figures must never mix two calendars.
-    pub async fn load_calendar_years(&self, years: &[CalendarYear]) -> Result<u64> {
-        let now = zhuqi_domain::time::to_micros(jiff::Timestamp::now());
-        let mut all = self.calendar_years().await?;
-        all.retain(|y| !years.iter().any(|n| n.year == y.year));
-        all.extend(years.iter().cloned());
-        let cal = WorkingCalendar::new(&all);
-        let mut w = self.writer().await?;
-        for year in years {
+    /// Loads (or replaces) years of the calendar and recomputes the due dates stored with open appeals, in one
+    /// transaction: figures must never mix two calendars. Returns how many appeals were recomputed.
+    pub async fn load_calendar_years(&self, new: Vec<CalendarYear>) -> Result<u64> {
+        for year in &new {
             year.check().map_err(|e| StoreError::Invalid(e.to_string()))?;
-            let data = serde_json::to_string(year).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            sqlx::query(
-                "INSERT INTO calendar_years (year, data, loaded_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (year) DO UPDATE SET data = excluded.data, loaded_at = excluded.loaded_at",
-            )
-            .bind(i64::from(year.year))
-            .bind(data)
-            .bind(now)
-            .execute(w.conn())
-            .await?;
         }
-        let changed = w.recompute_due_dates(&cal).await?;
-        w.commit().await?;
+        let changed = self
+            .transaction(move |w| {
+                let mut all = years(&mut w.tx)?;
+                all.retain(|y| !new.iter().any(|n| n.year == y.year));
+                for year in &new {
+                    w.tx.execute(
+                        "INSERT INTO calendar_years (year, data, loaded_at) VALUES ($1, $2, $3) \
+                         ON CONFLICT (year) DO UPDATE SET data = excluded.data, loaded_at = excluded.loaded_at",
+                        params![year.year, to_json(year)?, now_micros()],
+                    )?;
+                }
+                all.extend(new);
+                w.cal = Arc::new(WorkingCalendar::new(&all));
+                w.recompute_due_dates()
+            })
+            .await?;
         self.reload_calendar().await?;
         Ok(changed)
     }

@@ -5,13 +5,8 @@ use std::str::FromStr;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Executor, Row};
-
+use crate::db::{self, Conn, Pool, Tx, first_line};
 use crate::{Result, Store, StoreError};
-
-static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
-static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -73,7 +68,8 @@ impl FromStr for DbUrl {
                 return Err(bad("缺少主机名 / the host is missing"));
             }
             // Let the driver check the rest now, so that a typo fails here and not at the first query.
-            AnyConnectOptions::from_str(s).map_err(|_| bad("PostgreSQL 地址无法解析 / the PostgreSQL URL cannot be parsed"))?;
+            s.parse::<postgres::Config>()
+                .map_err(|_| bad("PostgreSQL 地址无法解析 / the PostgreSQL URL cannot be parsed"))?;
             return Ok(DbUrl::Postgres(s.to_owned()));
         }
         if s.contains("://") {
@@ -89,53 +85,85 @@ const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 impl Store {
     /// Connects, refuses a database that is not zhuqi's, applies pending migrations and loads the calendar.
     pub async fn open(url: &DbUrl) -> Result<Store> {
-        sqlx::any::install_default_drivers();
         let (pool, backend) = match url {
-            DbUrl::Sqlite(path) => (open_sqlite(path).await?, crate::Backend::Sqlite),
-            DbUrl::Postgres(raw) => (open_postgres(url, raw).await?, crate::Backend::Postgres),
+            DbUrl::Sqlite(path) => {
+                let path = path.clone();
+                let pool = tokio::task::spawn_blocking(move || open_sqlite(&path))
+                    .await
+                    .map_err(|e| StoreError::Database(e.to_string()))??;
+                (pool, Backend::Sqlite)
+            }
+            DbUrl::Postgres(raw) => {
+                let mut config: postgres::Config = raw
+                    .parse()
+                    .map_err(|_| StoreError::BadUrl { url: url.to_string(), reason: "无法解析 / cannot parse" })?;
+                config.connect_timeout(Duration::from_secs(5));
+                let pool = Pool::postgres(config).await.map_err(|e| match e {
+                    StoreError::Unreachable { detail, .. } => {
+                        StoreError::Unreachable { target: url.to_string(), detail }
+                    }
+                    other => other,
+                })?;
+                (pool, Backend::Postgres)
+            }
         };
+        let what = url.to_string();
+        pool.run(true, move |conn| prepare(backend, conn, &what)).await??;
         let store = Store { pool, backend, calendar: Arc::new(RwLock::new(Arc::default())) };
-        store.check_is_zhuqi(url).await?;
-        let migrator = match backend {
-            Backend::Sqlite => &SQLITE_MIGRATIONS,
-            Backend::Postgres => &POSTGRES_MIGRATIONS,
-        };
-        migrator.run(&store.pool).await.map_err(|e| StoreError::Migration(e.to_string()))?;
-        store.ensure_official_calendar().await?;
         store.reload_calendar().await?;
         Ok(store)
     }
-
-    /// An empty database becomes zhuqi's; one with tables but without our marker belongs to someone else.
-    async fn check_is_zhuqi(&self, url: &DbUrl) -> Result<()> {
-        let list_tables = match self.backend {
-            Backend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-            Backend::Postgres => "SELECT CAST(table_name AS TEXT) AS name FROM information_schema.tables WHERE table_schema = current_schema()",
-        };
-        let tables: Vec<String> =
-            sqlx::query(list_tables).fetch_all(&self.pool).await?.iter().map(|r| r.get::<String, _>("name")).collect();
-        if tables.is_empty() {
-            return Ok(());
-        }
-        let ours = tables.iter().any(|t| t == "zhuqi_meta")
-            && sqlx::query("SELECT value FROM zhuqi_meta WHERE key = 'application'")
-                .fetch_optional(&self.pool)
-                .await
-                .ok()
-                .flatten()
-                .is_some_and(|r| r.get::<String, _>("value") == "zhuqi");
-        if ours { Ok(()) } else { Err(StoreError::NotZhuqi { what: url.to_string() }) }
-    }
 }
 
-async fn open_sqlite(path: &Path) -> Result<sqlx::AnyPool> {
+/// Checks the database is zhuqi's (or empty), brings its schema up to date and ships the official calendar years.
+fn prepare(backend: Backend, conn: &mut Conn, what: &str) -> Result<()> {
+    {
+        let mut tx = conn.transaction(false)?;
+        check_is_zhuqi(backend, &mut tx, what)?;
+    }
+    loop {
+        let mut tx = conn.transaction(true)?;
+        if !db::apply_next(backend, &mut tx)? {
+            break;
+        }
+        tx.commit()?;
+    }
+    let mut tx = conn.transaction(true)?;
+    crate::calendar::ensure_official(&mut tx)?;
+    tx.commit()
+}
+
+/// An empty database becomes zhuqi's; one with tables but without our marker belongs to someone else.
+fn check_is_zhuqi(backend: Backend, tx: &mut Tx<'_>, what: &str) -> Result<()> {
+    let list_tables = match backend {
+        Backend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+        Backend::Postgres => {
+            "SELECT CAST(table_name AS TEXT) FROM information_schema.tables WHERE table_schema = current_schema()"
+        }
+    };
+    let not_ours = || StoreError::NotZhuqi { what: what.to_owned() };
+    let tables: Vec<String> =
+        tx.query(list_tables, &[]).map_err(|_| not_ours())?.iter().map(|r| r.text(0)).collect::<Result<_>>()?;
+    if tables.is_empty() {
+        return Ok(());
+    }
+    let ours = tables.iter().any(|t| t == "zhuqi_meta")
+        && tx
+            .query_opt("SELECT value FROM zhuqi_meta WHERE key = 'application'", &[])
+            .ok()
+            .flatten()
+            .is_some_and(|r| r.text(0).is_ok_and(|v| v == "zhuqi"));
+    if ours { Ok(()) } else { Err(not_ours()) }
+}
+
+/// Opens (creating when missing) a SQLite file after checking that it is a SQLite file and that its directory takes
+/// new files; nothing is written to a file that turns out not to be zhuqi's.
+fn open_sqlite(path: &Path) -> Result<Pool> {
     let shown = path.display().to_string();
     let not_writable = |detail: String| StoreError::NotWritable { path: shown.clone(), detail };
-    match std::fs::read(path).map(|bytes| bytes.get(..16).map(<[u8]>::to_vec)) {
-        Ok(Some(header)) if header.as_slice() != SQLITE_HEADER => {
-            return Err(StoreError::NotZhuqi { what: shown });
-        }
-        Ok(None) if path.metadata().is_ok_and(|m| m.len() > 0) => return Err(StoreError::NotZhuqi { what: shown }),
+    let not_ours = || StoreError::NotZhuqi { what: format!("sqlite://{shown}") };
+    match std::fs::read(path) {
+        Ok(bytes) if !bytes.is_empty() && bytes.get(..16) != Some(SQLITE_HEADER.as_slice()) => return Err(not_ours()),
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(not_writable(e.to_string())),
         _ => {}
     }
@@ -146,52 +174,23 @@ async fn open_sqlite(path: &Path) -> Result<sqlx::AnyPool> {
     if !dir.is_dir() {
         return Err(not_writable(format!("目录 {} 不存在 / directory does not exist", dir.display())));
     }
-    // Probe the directory: SQLite needs to create the -wal and -shm files beside the database.
+    // Probe the directory: SQLite must create the -wal and -shm files beside the database.
     let probe = dir.join(format!(".zhuqi-write-test-{}", std::process::id()));
     std::fs::write(&probe, b"").map_err(|e| not_writable(format!("目录不可写 / directory is not writable: {e}")))?;
     let _ = std::fs::remove_file(&probe);
 
-    let url = format!("sqlite://{}?mode=rwc", path.display());
-    let options = AnyConnectOptions::from_str(&url).map_err(|e| not_writable(e.to_string()))?;
-    AnyPoolOptions::new()
-        .max_connections(8)
-        .acquire_timeout(Duration::from_secs(30))
-        // A local file cannot drop the connection; pinging it before every use would double the round trips.
-        .test_before_acquire(false)
-        .after_connect(|conn, _| {
-            Box::pin(async move {
-                // WAL: readers never block the writer, and a commit survives `kill -9` (it is in the log before
-                // COMMIT returns). synchronous=NORMAL keeps that guarantee for a process crash at a fraction of
-                // FULL's cost; only a power cut may lose the last commits.
-                conn.execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-                     PRAGMA busy_timeout = 10000;",
-                )
-                .await?;
-                Ok(())
-            })
-        })
-        .connect_with(options)
-        .await
-        .map_err(|e| match e {
-            sqlx::Error::Database(db) if db.message().contains("not a database") => StoreError::NotZhuqi { what: shown.clone() },
-            other => not_writable(other.to_string()),
-        })
-}
-
-async fn open_postgres(url: &crate::DbUrl, raw: &str) -> Result<sqlx::AnyPool> {
-    let options = AnyConnectOptions::from_str(raw)
-        .map_err(|_| StoreError::BadUrl { url: url.to_string(), reason: "PostgreSQL 地址无法解析 / cannot parse" })?;
-    AnyPoolOptions::new()
-        .max_connections(16)
-        .acquire_timeout(Duration::from_secs(5))
-        .connect_with(options)
-        .await
-        .map_err(|e| StoreError::Unreachable { target: url.to_string(), detail: one_line(&e.to_string()) })
-}
-
-fn one_line(s: &str) -> String {
-    s.lines().next().unwrap_or_default().to_owned()
+    // Look before touching: switching to WAL would already write to a foreign file.
+    {
+        let plain = rusqlite::Connection::open(path).map_err(|e| not_writable(first_line(&e)))?;
+        let mut conn = Conn::Sqlite(plain);
+        let mut tx = conn.transaction(false).map_err(|_| not_ours())?;
+        check_is_zhuqi(Backend::Sqlite, &mut tx, &format!("sqlite://{shown}"))?;
+    }
+    let writer = db::open_sqlite_connection(path).map_err(|e| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => not_ours(),
+        _ => not_writable(first_line(&e)),
+    })?;
+    Pool::sqlite(path, writer)
 }
 
 #[cfg(test)]
@@ -203,7 +202,9 @@ mod tests {
         assert_eq!("sqlite://zhuqi.db".parse::<DbUrl>().ok(), Some(DbUrl::Sqlite("zhuqi.db".into())));
         assert_eq!("sqlite:data/z.db".parse::<DbUrl>().ok(), Some(DbUrl::Sqlite("data/z.db".into())));
         assert!(matches!("postgres://postgres@127.0.0.1:5432/x".parse::<DbUrl>(), Ok(DbUrl::Postgres(_))));
-        for bad in ["", "zhuqi.db", "mysql://x", "sqlite://", "sqlite::memory:", "postgres://", "postgres://u:p@h:notaport/d"] {
+        for bad in
+            ["", "zhuqi.db", "mysql://x", "sqlite://", "sqlite::memory:", "postgres://", "postgres://u:p@h:notaport/d"]
+        {
             assert!(matches!(bad.parse::<DbUrl>(), Err(StoreError::BadUrl { .. })), "{bad}");
         }
     }

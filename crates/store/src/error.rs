@@ -14,11 +14,13 @@ pub enum StoreError {
     NotWritable { path: String, detail: String },
     #[error("数据库升级失败 / database migration failed: {0}")]
     Migration(String),
-    #[error("该诉求已被他人修改（当前第{actual}版，您提交的是第{expected}版），请刷新后重试 / stale version {expected}, the appeal is at version {actual}")]
+    #[error(
+        "该诉求已被他人修改（当前第{actual}版，您提交的是第{expected}版），请刷新后重试 / stale version {expected}, the appeal is at version {actual}"
+    )]
     Conflict { expected: u32, actual: u32 },
     #[error("{0}不存在 / {0} not found")]
     NotFound(&'static str),
-    #[error("{0}已存在 / duplicate {0}")]
+    #[error("记录已存在 / duplicate: {0}")]
     Duplicate(String),
     #[error("引用的记录不存在 / a referenced record does not exist: {0}")]
     MissingReference(String),
@@ -29,21 +31,38 @@ pub enum StoreError {
     #[error("数据库中的记录已损坏 / corrupt record: {0}")]
     Corrupt(String),
     #[error("数据库错误 / database error: {0}")]
-    Database(sqlx::Error),
+    Database(String),
 }
 
-impl From<sqlx::Error> for StoreError {
+impl From<rusqlite::Error> for StoreError {
     /// Constraint violations are the caller's mistake and get their own variants; the rest is ours.
-    fn from(err: sqlx::Error) -> Self {
-        if let sqlx::Error::Database(db) = &err {
-            let msg = db.message().to_owned();
-            if db.is_unique_violation() {
-                return StoreError::Duplicate(msg);
-            }
-            if db.is_foreign_key_violation() {
-                return StoreError::MissingReference(msg);
+    fn from(err: rusqlite::Error) -> Self {
+        use rusqlite::ffi;
+        if let rusqlite::Error::SqliteFailure(e, msg) = &err {
+            let msg = msg.clone().unwrap_or_default();
+            match e.extended_code {
+                ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => return StoreError::Duplicate(msg),
+                ffi::SQLITE_CONSTRAINT_FOREIGNKEY => return StoreError::MissingReference(msg),
+                _ => {}
             }
         }
-        StoreError::Database(err)
+        StoreError::Database(err.to_string())
+    }
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(err: postgres::Error) -> Self {
+        use postgres::error::SqlState;
+        if let Some(db) = err.as_db_error() {
+            let msg = db.message().to_owned();
+            if *db.code() == SqlState::UNIQUE_VIOLATION {
+                return StoreError::Duplicate(msg);
+            }
+            if *db.code() == SqlState::FOREIGN_KEY_VIOLATION {
+                return StoreError::MissingReference(msg);
+            }
+            return StoreError::Database(msg);
+        }
+        StoreError::Database(crate::db::first_line(&err))
     }
 }

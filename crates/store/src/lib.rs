@@ -1,20 +1,20 @@
 //! Storage of zhuqi: one interface over SQLite (the default, embedded) and PostgreSQL (a province), chosen by the URL.
 //!
-//! The SQL is written once, in the dialect both databases accept (`$1` parameters, `RETURNING`, `ON CONFLICT`), and
-//! runs through sqlx's `Any` driver; each backend keeps its own migrations because their DDL differs. Every write goes
-//! through a [`Writer`], one transaction, so that an appeal's new state and the event that produced it are stored
-//! together or not at all.
+//! The SQL is written once, in the dialect both databases accept (`$1` parameters, `RETURNING`, `ON CONFLICT`); each
+//! backend keeps its own migrations because their DDL differs. Every write is a closure run as one transaction
+//! ([`Store::transaction`]) on the database's own thread: an appeal's new state and the event that produced it are
+//! stored together or not at all, whatever happens to the caller.
 
 mod appeals;
 mod calendar;
 mod connect;
+mod db;
 mod error;
 mod org;
 mod writer;
 
 use std::sync::{Arc, RwLock};
 
-use sqlx::AnyPool;
 use zhuqi_domain::WorkingCalendar;
 
 pub use appeals::{AppealRecord, AppealSummary, NewAppeal};
@@ -25,10 +25,10 @@ pub use writer::Writer;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// A connected, migrated database. Cheap to clone; clones share the pool.
+/// A connected, migrated database. Cheap to clone; clones share the connections.
 #[derive(Clone)]
 pub struct Store {
-    pool: AnyPool,
+    pool: db::Pool,
     backend: Backend,
     /// The working-day calendar loaded from the database; replaced whole when an admin loads a year.
     calendar: Arc<RwLock<Arc<WorkingCalendar>>>,
@@ -54,8 +54,54 @@ impl Store {
         }
     }
 
-    /// Closes the pool; with SQLite this also checkpoints the WAL.
+    /// Runs `f` in a read-only transaction (one consistent snapshot) on a reader connection.
+    pub(crate) async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut db::Tx<'_>) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        self.pool
+            .run(false, move |conn| {
+                let mut tx = conn.transaction(false)?;
+                let out = f(&mut tx)?;
+                tx.commit()?;
+                Ok(out)
+            })
+            .await?
+    }
+
+    /// Runs `f` as one write transaction: committed if it returns `Ok`, rolled back otherwise — also if the process
+    /// dies on the way.
+    pub async fn transaction<T, E>(
+        &self,
+        f: impl FnOnce(&mut Writer<'_>) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let cal = self.calendar();
+        self.pool
+            .run(true, move |conn| {
+                let tx = conn.transaction(true)?;
+                let mut w = Writer { tx, cal };
+                let out = f(&mut w)?;
+                w.tx.commit()?;
+                Ok(out)
+            })
+            .await
+            .map_err(E::from)?
+    }
+
+    /// Waits for the writes queued before it; with SQLite also folds the WAL back into the database file.
     pub async fn close(&self) {
-        self.pool.close().await;
+        let backend = self.backend;
+        let _ = self
+            .pool
+            .run(true, move |conn| {
+                if let (Backend::Sqlite, db::Conn::Sqlite(c)) = (backend, conn) {
+                    let _ = c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+                }
+            })
+            .await;
     }
 }

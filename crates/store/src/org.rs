@@ -2,10 +2,10 @@
 //! groups and who they serve (包联), common issues.
 
 use jiff::Timestamp;
-use sqlx::Row;
 use zhuqi_domain::time::to_micros;
 use zhuqi_domain::{DeadlinePolicy, Phone, RegionCode, Role, Uscc};
 
+use crate::db::params;
 use crate::{Result, Store, StoreError, Writer};
 
 #[derive(Debug, Clone)]
@@ -45,168 +45,146 @@ fn required(field: &'static str, value: &str) -> Result<()> {
     Ok(())
 }
 
-fn flag(b: bool) -> i64 {
-    i64::from(b)
-}
-
-impl Writer {
-    pub async fn insert_region(&mut self, code: &RegionCode, name: &str, parent: Option<&RegionCode>) -> Result<()> {
+impl Writer<'_> {
+    pub fn insert_region(&mut self, code: &RegionCode, name: &str, parent: Option<&RegionCode>) -> Result<()> {
         required("地区名称", name)?;
         let level = match code.level() {
             zhuqi_domain::RegionLevel::Province => "province",
             zhuqi_domain::RegionLevel::City => "city",
             zhuqi_domain::RegionLevel::County => "county",
         };
-        sqlx::query("INSERT INTO regions (code, name, parent_code, level) VALUES ($1, $2, $3, $4)")
-            .bind(code.as_str())
-            .bind(name.trim())
-            .bind(parent.map(|p| p.as_str().to_owned()))
-            .bind(level)
-            .execute(self.conn())
-            .await?;
+        self.tx.execute(
+            "INSERT INTO regions (code, name, parent_code, level) VALUES ($1, $2, $3, $4)",
+            params![code.as_str(), name.trim(), parent.map(|p| p.as_str()), level],
+        )?;
         Ok(())
     }
 
-    pub async fn insert_unit(&mut self, name: &str, region: &RegionCode) -> Result<i64> {
+    pub fn insert_unit(&mut self, name: &str, region: &RegionCode) -> Result<i64> {
         required("单位名称", name)?;
-        let row = sqlx::query("INSERT INTO units (name, region_code) VALUES ($1, $2) RETURNING id")
-            .bind(name.trim())
-            .bind(region.as_str())
-            .fetch_one(self.conn())
-            .await?;
-        Ok(row.get("id"))
+        self.tx
+            .query_one(
+                "INSERT INTO units (name, region_code) VALUES ($1, $2) RETURNING id",
+                params![name.trim(), region.as_str()],
+            )?
+            .int(0)
     }
 
-    pub async fn insert_category(&mut self, code: &str, name: &str, parent: Option<&str>, position: i64) -> Result<()> {
+    pub fn insert_category(&mut self, code: &str, name: &str, parent: Option<&str>, position: i64) -> Result<()> {
         required("类型编码", code)?;
         required("类型名称", name)?;
-        sqlx::query("INSERT INTO categories (code, name, parent_code, position) VALUES ($1, $2, $3, $4)")
-            .bind(code)
-            .bind(name)
-            .bind(parent.map(str::to_owned))
-            .bind(position)
-            .execute(self.conn())
-            .await?;
+        self.tx.execute(
+            "INSERT INTO categories (code, name, parent_code, position) VALUES ($1, $2, $3, $4)",
+            params![code, name, parent, position],
+        )?;
         Ok(())
     }
 
-    pub async fn insert_policy(&mut self, policy: &DeadlinePolicy) -> Result<()> {
-        sqlx::query(
+    pub fn insert_policy(&mut self, p: &DeadlinePolicy) -> Result<()> {
+        self.tx.execute(
             "INSERT INTO deadline_policies (code, name, acknowledge_days, reply_days, resolve_days, feedback_days) \
              VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&policy.code)
-        .bind(&policy.name)
-        .bind(i64::from(policy.acknowledge))
-        .bind(i64::from(policy.reply))
-        .bind(i64::from(policy.resolve))
-        .bind(i64::from(policy.feedback))
-        .execute(self.conn())
-        .await?;
+            params![&p.code, &p.name, p.acknowledge, p.reply, p.resolve, p.feedback],
+        )?;
         Ok(())
     }
 
-    pub async fn insert_enterprise(&mut self, e: &NewEnterprise) -> Result<i64> {
+    pub fn insert_enterprise(&mut self, e: &NewEnterprise) -> Result<i64> {
         required("企业名称", &e.name)?;
         required("所属产业", &e.industry)?;
-        let row = sqlx::query(
-            "INSERT INTO enterprises (name, uscc, region_code, industry, above_scale, small_micro, specialized, \
-             little_giant, contact_name, contact_phone, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-        )
-        .bind(e.name.trim())
-        .bind(e.uscc.as_str())
-        .bind(e.region.as_str())
-        .bind(e.industry.trim())
-        .bind(flag(e.above_scale))
-        .bind(flag(e.small_micro))
-        .bind(flag(e.specialized))
-        .bind(flag(e.little_giant))
-        .bind(e.contact_name.clone())
-        .bind(e.contact_phone.as_ref().map(|p| p.as_str().to_owned()))
-        .bind(to_micros(e.created_at))
-        .fetch_one(self.conn())
-        .await?;
-        Ok(row.get("id"))
+        self.tx
+            .query_one(
+                "INSERT INTO enterprises (name, uscc, region_code, industry, above_scale, small_micro, specialized, \
+                 little_giant, contact_name, contact_phone, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                params![
+                    e.name.trim(),
+                    e.uscc.as_str(),
+                    e.region.as_str(),
+                    e.industry.trim(),
+                    e.above_scale,
+                    e.small_micro,
+                    e.specialized,
+                    e.little_giant,
+                    e.contact_name.as_deref(),
+                    e.contact_phone.as_ref().map(|p| p.as_str()),
+                    to_micros(e.created_at),
+                ],
+            )?
+            .int(0)
     }
 
-    pub async fn insert_user(&mut self, u: &NewUser) -> Result<i64> {
+    pub fn insert_user(&mut self, u: &NewUser) -> Result<i64> {
         required("用户名", &u.username)?;
         required("姓名", &u.display_name)?;
-        let row = sqlx::query(
-            "INSERT INTO users (username, display_name, password_hash, must_change_password, region_code, unit_id, \
-             enterprise_id, phone, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-        )
-        .bind(u.username.trim())
-        .bind(u.display_name.trim())
-        .bind(u.password_hash.clone())
-        .bind(flag(u.must_change_password))
-        .bind(u.region.as_ref().map(|r| r.as_str().to_owned()))
-        .bind(u.unit_id)
-        .bind(u.enterprise_id)
-        .bind(u.phone.as_ref().map(|p| p.as_str().to_owned()))
-        .bind(to_micros(u.created_at))
-        .fetch_one(self.conn())
-        .await?;
-        let id: i64 = row.get("id");
+        let id = self
+            .tx
+            .query_one(
+                "INSERT INTO users (username, display_name, password_hash, must_change_password, region_code, unit_id, \
+                 enterprise_id, phone, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                params![
+                    u.username.trim(),
+                    u.display_name.trim(),
+                    u.password_hash.as_deref(),
+                    u.must_change_password,
+                    u.region.as_ref().map(|r| r.as_str()),
+                    u.unit_id,
+                    u.enterprise_id,
+                    u.phone.as_ref().map(|p| p.as_str()),
+                    to_micros(u.created_at),
+                ],
+            )?
+            .int(0)?;
         for role in &u.roles {
-            sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
-                .bind(id)
-                .bind(role.as_str())
-                .execute(self.conn())
-                .await?;
+            self.tx.execute("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)", params![id, role.as_str()])?;
         }
         Ok(id)
     }
 
-    pub async fn insert_work_group(&mut self, name: &str, region: &RegionCode) -> Result<i64> {
+    pub fn insert_work_group(&mut self, name: &str, region: &RegionCode) -> Result<i64> {
         required("工作组名称", name)?;
-        let row = sqlx::query("INSERT INTO work_groups (name, region_code) VALUES ($1, $2) RETURNING id")
-            .bind(name.trim())
-            .bind(region.as_str())
-            .fetch_one(self.conn())
-            .await?;
-        Ok(row.get("id"))
+        self.tx
+            .query_one(
+                "INSERT INTO work_groups (name, region_code) VALUES ($1, $2) RETURNING id",
+                params![name.trim(), region.as_str()],
+            )?
+            .int(0)
     }
 
-    pub async fn add_work_group_member(&mut self, work_group_id: i64, user_id: i64) -> Result<()> {
-        sqlx::query("INSERT INTO work_group_members (work_group_id, user_id) VALUES ($1, $2)")
-            .bind(work_group_id)
-            .bind(user_id)
-            .execute(self.conn())
-            .await?;
+    pub fn add_work_group_member(&mut self, work_group_id: i64, user_id: i64) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO work_group_members (work_group_id, user_id) VALUES ($1, $2)",
+            params![work_group_id, user_id],
+        )?;
         Ok(())
     }
 
     /// 包联: the work group serves the enterprise.
-    pub async fn assign_enterprise(&mut self, work_group_id: i64, enterprise_id: i64) -> Result<()> {
-        sqlx::query("INSERT INTO work_group_enterprises (work_group_id, enterprise_id) VALUES ($1, $2)")
-            .bind(work_group_id)
-            .bind(enterprise_id)
-            .execute(self.conn())
-            .await?;
+    pub fn assign_enterprise(&mut self, work_group_id: i64, enterprise_id: i64) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO work_group_enterprises (work_group_id, enterprise_id) VALUES ($1, $2)",
+            params![work_group_id, enterprise_id],
+        )?;
         Ok(())
     }
 
-    pub async fn insert_common_issue(&mut self, title: &str, category: &str, at: Timestamp) -> Result<i64> {
+    pub fn insert_common_issue(&mut self, title: &str, category: &str, at: Timestamp) -> Result<i64> {
         required("共性问题标题", title)?;
-        let row = sqlx::query("INSERT INTO common_issues (title, category_code, created_at) VALUES ($1, $2, $3) RETURNING id")
-            .bind(title.trim())
-            .bind(category)
-            .bind(to_micros(at))
-            .fetch_one(self.conn())
-            .await?;
-        Ok(row.get("id"))
+        self.tx
+            .query_one(
+                "INSERT INTO common_issues (title, category_code, created_at) VALUES ($1, $2, $3) RETURNING id",
+                params![title.trim(), category, to_micros(at)],
+            )?
+            .int(0)
     }
 
     /// The common issue is solved once for every enterprise whose appeal was merged into it.
-    pub async fn resolve_common_issue(&mut self, id: i64, at: Timestamp) -> Result<()> {
-        let done = sqlx::query("UPDATE common_issues SET resolved_at = $1 WHERE id = $2 AND resolved_at IS NULL")
-            .bind(to_micros(at))
-            .bind(id)
-            .execute(self.conn())
-            .await?;
-        if done.rows_affected() == 0 {
+    pub fn resolve_common_issue(&mut self, id: i64, at: Timestamp) -> Result<()> {
+        let changed = self.tx.execute(
+            "UPDATE common_issues SET resolved_at = $1 WHERE id = $2 AND resolved_at IS NULL",
+            params![to_micros(at), id],
+        )?;
+        if changed == 0 {
             return Err(StoreError::NotFound("未解决的共性问题"));
         }
         Ok(())
@@ -226,25 +204,29 @@ pub struct Counts {
 
 impl Store {
     pub async fn counts(&self) -> Result<Counts> {
-        let row = sqlx::query(
-            "SELECT (SELECT COUNT(*) FROM regions) AS regions, (SELECT COUNT(*) FROM units) AS units, \
-             (SELECT COUNT(*) FROM enterprises) AS enterprises, (SELECT COUNT(*) FROM users) AS users, \
-             (SELECT COUNT(*) FROM appeals) AS appeals, (SELECT COUNT(*) FROM appeal_events) AS events",
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(Counts {
-            regions: row.get("regions"),
-            units: row.get("units"),
-            enterprises: row.get("enterprises"),
-            users: row.get("users"),
-            appeals: row.get("appeals"),
-            events: row.get("events"),
+        self.read(|tx| {
+            let row = tx.query_one(
+                "SELECT (SELECT COUNT(*) FROM regions), (SELECT COUNT(*) FROM units), (SELECT COUNT(*) FROM enterprises), \
+                 (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM appeals), (SELECT COUNT(*) FROM appeal_events)",
+                &[],
+            )?;
+            Ok(Counts {
+                regions: row.int(0)?,
+                units: row.int(1)?,
+                enterprises: row.int(2)?,
+                users: row.int(3)?,
+                appeals: row.int(4)?,
+                events: row.int(5)?,
+            })
         })
+        .await
     }
 
     pub async fn meta(&self, key: &str) -> Result<Option<String>> {
-        let row = sqlx::query("SELECT value FROM zhuqi_meta WHERE key = $1").bind(key).fetch_optional(&self.pool).await?;
-        Ok(row.map(|r| r.get("value")))
+        let key = key.to_owned();
+        self.read(move |tx| {
+            tx.query_opt("SELECT value FROM zhuqi_meta WHERE key = $1", params![key])?.map(|r| r.text(0)).transpose()
+        })
+        .await
     }
 }

@@ -23,7 +23,10 @@ async fn the_whole_loop_persists_and_replays() {
     for db in backends("the_whole_loop_persists_and_replays").await {
         let s = &db.store;
         let city = seed_city(s).await;
-        let rec = s.create_appeal(&new_appeal(&city, "流动资金贷款未获批复"), enterprise(&city), at("2024-03-04T01:00:00Z")).await.expect("create");
+        let rec = s
+            .create_appeal(new_appeal(&city, "流动资金贷款未获批复"), enterprise(&city), at("2024-03-04T01:00:00Z"))
+            .await
+            .expect("create");
         assert_eq!(rec.number.to_string(), "ZK-2024-000001", "{}", db.backend);
         let steps = [
             (dispatcher(&city), assign(city.unit_id), "2024-03-04T02:00:00Z"),
@@ -57,18 +60,31 @@ async fn a_stale_version_is_refused_and_changes_nothing() {
     for db in backends("a_stale_version_is_refused_and_changes_nothing").await {
         let s = &db.store;
         let city = seed_city(s).await;
-        let rec = s.create_appeal(&new_appeal(&city, "用地指标"), enterprise(&city), at("2024-03-04T01:00:00Z")).await.expect("create");
-        s.perform(rec.id, 1, dispatcher(&city), assign(city.unit_id), at("2024-03-04T02:00:00Z")).await.expect("assign");
+        let rec = s
+            .create_appeal(new_appeal(&city, "用地指标"), enterprise(&city), at("2024-03-04T01:00:00Z"))
+            .await
+            .expect("create");
+        s.perform(rec.id, 1, dispatcher(&city), assign(city.unit_id), at("2024-03-04T02:00:00Z"))
+            .await
+            .expect("assign");
         let err = s
-            .perform(rec.id, 1, dispatcher(&city), Action::RejectInvalid { reason: "重复".into() }, at("2024-03-04T03:00:00Z"))
+            .perform(
+                rec.id,
+                1,
+                dispatcher(&city),
+                Action::RejectInvalid { reason: "重复".into() },
+                at("2024-03-04T03:00:00Z"),
+            )
             .await
             .expect_err("stale");
         assert!(matches!(err, StoreError::Conflict { expected: 1, actual: 2 }), "{}: {err}", db.backend);
         // The same through a writer holding the old record: the optimistic UPDATE refuses it.
-        let mut w = s.writer().await.expect("writer");
-        let err = w.apply(&rec, dispatcher(&city), assign(city.unit_id), at("2024-03-04T03:00:00Z")).await.expect_err("stale");
+        let (old, d) = (rec.clone(), dispatcher(&city));
+        let err = s
+            .transaction(move |w| w.apply(&old, d, assign(city.unit_id), at("2024-03-04T03:00:00Z")))
+            .await
+            .expect_err("stale");
         assert!(matches!(err, StoreError::Conflict { .. }), "{}: {err}", db.backend);
-        drop(w);
         assert_eq!(s.appeal(rec.id).await.expect("load").state.version, 2);
         assert_eq!(s.appeal_events(rec.id).await.expect("events").len(), 2);
     }
@@ -80,8 +96,13 @@ async fn two_handlers_answering_at_once_exactly_one_wins() {
         let s = Arc::new(db.store.clone());
         let city = seed_city(&s).await;
         for round in 0..10 {
-            let rec = s.create_appeal(&new_appeal(&city, "电力增容"), enterprise(&city), at("2024-03-04T01:00:00Z")).await.expect("create");
-            s.perform(rec.id, 1, dispatcher(&city), assign(city.unit_id), at("2024-03-04T02:00:00Z")).await.expect("assign");
+            let rec = s
+                .create_appeal(new_appeal(&city, "电力增容"), enterprise(&city), at("2024-03-04T01:00:00Z"))
+                .await
+                .expect("create");
+            s.perform(rec.id, 1, dispatcher(&city), assign(city.unit_id), at("2024-03-04T02:00:00Z"))
+                .await
+                .expect("assign");
             s.perform(rec.id, 2, handler(&city), Action::Acknowledge, at("2024-03-04T03:00:00Z")).await.expect("ack");
             let answer = |text: &str| {
                 let (s, text) = (Arc::clone(&s), text.to_owned());
@@ -105,8 +126,12 @@ async fn illegal_and_forbidden_actions_change_nothing() {
     for db in backends("illegal_and_forbidden_actions_change_nothing").await {
         let s = &db.store;
         let city = seed_city(s).await;
-        let rec = s.create_appeal(&new_appeal(&city, "环评审批"), enterprise(&city), at("2024-03-04T01:00:00Z")).await.expect("create");
-        let err = s.perform(rec.id, 1, handler(&city), Action::Answer { text: "x".into() }, at("2024-03-04T02:00:00Z")).await;
+        let rec = s
+            .create_appeal(new_appeal(&city, "环评审批"), enterprise(&city), at("2024-03-04T01:00:00Z"))
+            .await
+            .expect("create");
+        let err =
+            s.perform(rec.id, 1, handler(&city), Action::Answer { text: "x".into() }, at("2024-03-04T02:00:00Z")).await;
         assert!(matches!(err, Err(StoreError::Transition(_))), "{}", db.backend);
         let err = s.perform(rec.id, 1, enterprise(&city), assign(city.unit_id), at("2024-03-04T02:00:00Z")).await;
         assert!(matches!(err, Err(StoreError::Transition(_))));
@@ -123,15 +148,23 @@ async fn an_uncommitted_writer_leaves_no_trace() {
         let s = &db.store;
         let city = seed_city(s).await;
         let before = s.counts().await.expect("counts");
-        {
-            let mut w = s.writer().await.expect("writer");
-            w.create_appeal("ZK", &new_appeal(&city, "半途而废"), enterprise(&city), at("2024-03-04T01:00:00Z")).await.expect("create");
-            w.insert_unit("周口市某局", &code("411600")).await.expect("unit");
-            // Dropped without commit: as if the process died here.
-        }
+        let (new, actor) = (new_appeal(&city, "半途而废"), enterprise(&city));
+        let failed: Result<(), StoreError> = s
+            .transaction(move |w| {
+                w.create_appeal("ZK", &new, actor, at("2024-03-04T01:00:00Z"))?;
+                w.insert_unit("周口市某局", &code("411600"))?;
+                // A later step fails: everything before it goes too.
+                w.insert_unit("周口市某局", &code("411600"))?;
+                Ok(())
+            })
+            .await;
+        assert!(matches!(failed, Err(StoreError::Duplicate(_))), "{failed:?}");
         assert_eq!(s.counts().await.expect("counts"), before, "{}", db.backend);
         // And the number it drew was not consumed.
-        let rec = s.create_appeal(&new_appeal(&city, "正式提交"), enterprise(&city), at("2024-03-04T01:00:00Z")).await.expect("create");
+        let rec = s
+            .create_appeal(new_appeal(&city, "正式提交"), enterprise(&city), at("2024-03-04T01:00:00Z"))
+            .await
+            .expect("create");
         assert_eq!(rec.number.to_string(), "ZK-2024-000001");
     }
 }
@@ -144,22 +177,24 @@ async fn bad_input_is_refused_with_its_reason() {
         let t = at("2024-03-04T01:00:00Z");
         let mut missing = new_appeal(&city, "x");
         missing.enterprise_id = 424_242;
-        assert!(matches!(s.create_appeal(&missing, enterprise(&city), t).await, Err(StoreError::NotFound(_))));
-        assert!(matches!(s.create_appeal(&new_appeal(&city, "  "), enterprise(&city), t).await, Err(StoreError::Invalid(_))));
+        assert!(matches!(s.create_appeal(missing, enterprise(&city), t).await, Err(StoreError::NotFound(_))));
+        assert!(matches!(
+            s.create_appeal(new_appeal(&city, "  "), enterprise(&city), t).await,
+            Err(StoreError::Invalid(_))
+        ));
         let long = "长".repeat(101);
-        assert!(matches!(s.create_appeal(&new_appeal(&city, &long), enterprise(&city), t).await, Err(StoreError::Invalid(_))));
+        assert!(matches!(
+            s.create_appeal(new_appeal(&city, &long), enterprise(&city), t).await,
+            Err(StoreError::Invalid(_))
+        ));
         let mut unknown_category = new_appeal(&city, "类型不存在");
         unknown_category.category = "nope".into();
-        let err = s.create_appeal(&unknown_category, enterprise(&city), t).await;
+        let err = s.create_appeal(unknown_category, enterprise(&city), t).await;
         assert!(matches!(err, Err(StoreError::MissingReference(_))), "{}: {err:?}", db.backend);
-        let mut w = s.writer().await.expect("writer");
-        let err = w.insert_unit("周口市地方金融监督管理局", &code("411600")).await;
+        let err = s.transaction(|w| w.insert_unit("周口市地方金融监督管理局", &code("411600"))).await;
         assert!(matches!(err, Err(StoreError::Duplicate(_))), "{}: {err:?}", db.backend);
-        drop(w);
-        let mut w = s.writer().await.expect("writer");
-        let err = w.insert_unit("外省某局", &code("110101")).await;
+        let err = s.transaction(|w| w.insert_unit("外省某局", &code("110101"))).await;
         assert!(matches!(err, Err(StoreError::MissingReference(_))), "{}: {err:?}", db.backend);
-        drop(w);
         assert_eq!(s.counts().await.expect("counts").appeals, 0);
     }
 }
@@ -172,7 +207,7 @@ async fn numbers_count_per_year_of_submission() {
         let mut numbers = vec![];
         // 2024-12-31T16:30Z is already 2025-01-01 in Shanghai.
         for when in ["2024-12-30T01:00:00Z", "2024-12-31T10:00:00Z", "2024-12-31T16:30:00Z", "2025-01-02T01:00:00Z"] {
-            let rec = s.create_appeal(&new_appeal(&city, "年末"), enterprise(&city), at(when)).await.expect("create");
+            let rec = s.create_appeal(new_appeal(&city, "年末"), enterprise(&city), at(when)).await.expect("create");
             numbers.push(rec.number.to_string());
         }
         assert_eq!(numbers, ["ZK-2024-000001", "ZK-2024-000002", "ZK-2025-000001", "ZK-2025-000002"], "{}", db.backend);
@@ -183,7 +218,10 @@ async fn numbers_count_per_year_of_submission() {
 async fn reopening_is_idempotent_and_keeps_data() {
     for db in backends("reopening_is_idempotent_and_keeps_data").await {
         let city = seed_city(&db.store).await;
-        db.store.create_appeal(&new_appeal(&city, "保留"), enterprise(&city), at("2024-03-04T01:00:00Z")).await.expect("create");
+        db.store
+            .create_appeal(new_appeal(&city, "保留"), enterprise(&city), at("2024-03-04T01:00:00Z"))
+            .await
+            .expect("create");
         let before = db.store.counts().await.expect("counts");
         db.store.close().await;
         let again = Store::open(&db.url).await.expect("reopen");
@@ -197,8 +235,14 @@ async fn a_loaded_calendar_year_recomputes_open_due_dates() {
     for db in backends("a_loaded_calendar_year_recomputes_open_due_dates").await {
         let s = &db.store;
         let city = seed_city(s).await;
-        let rec = s.create_appeal(&new_appeal(&city, "跨年"), enterprise(&city), at("2026-12-28T01:00:00Z")).await.expect("create");
-        let rec = s.perform(rec.id, 1, dispatcher(&city), assign(city.unit_id), at("2026-12-28T02:00:00Z")).await.expect("assign");
+        let rec = s
+            .create_appeal(new_appeal(&city, "跨年"), enterprise(&city), at("2026-12-28T01:00:00Z"))
+            .await
+            .expect("create");
+        let rec = s
+            .perform(rec.id, 1, dispatcher(&city), assign(city.unit_id), at("2026-12-28T02:00:00Z"))
+            .await
+            .expect("assign");
         let cal = s.calendar();
         assert!(!cal.covers(2027));
         let before = rec.state.deadlines(&cal, jiff::civil::date(2026, 12, 28)).expect("assigned").resolve;
@@ -206,7 +250,7 @@ async fn a_loaded_calendar_year_recomputes_open_due_dates() {
             r#"{"year": 2027, "source": "test", "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-05"}], "workdays": []}"#,
         )
         .expect("valid");
-        let changed = s.load_calendar_years(&y2027).await.expect("load");
+        let changed = s.load_calendar_years(y2027.clone()).await.expect("load");
         assert_eq!(changed, 1, "{}", db.backend);
         let cal = s.calendar();
         assert!(cal.covers(2027) && !cal.is_working_day(jiff::civil::date(2027, 1, 4)));
@@ -215,7 +259,7 @@ async fn a_loaded_calendar_year_recomputes_open_due_dates() {
         // Bad data is refused and changes nothing.
         let mut bad = y2027.clone();
         bad[0].workdays = vec![jiff::civil::date(2027, 1, 6)];
-        assert!(matches!(s.load_calendar_years(&bad).await, Err(StoreError::Invalid(_))));
+        assert!(matches!(s.load_calendar_years(bad).await, Err(StoreError::Invalid(_))));
         assert!(!s.calendar().is_working_day(jiff::civil::date(2027, 1, 4)));
     }
 }
@@ -230,21 +274,20 @@ async fn a_database_that_is_not_zhuqis_is_refused_untouched() {
     assert!(matches!(Store::open(&DbUrl::Sqlite(text.clone())).await, Err(StoreError::NotZhuqi { .. })));
     assert_eq!(std::fs::read_to_string(&text).expect("read"), content, "the file is left untouched");
     let other = dir.path().join("other.db");
-    {
-        use sqlx::Connection;
-        let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=rwc", other.display())).await.expect("create");
-        sqlx::raw_sql("CREATE TABLE invoices (id INTEGER PRIMARY KEY)").execute(&mut c).await.expect("table");
-    }
-    assert!(matches!(Store::open(&DbUrl::Sqlite(other)).await, Err(StoreError::NotZhuqi { .. })));
+    rusqlite::Connection::open(&other)
+        .expect("create")
+        .execute_batch("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+        .expect("table");
+    let before = std::fs::read(&other).expect("read");
+    assert!(matches!(Store::open(&DbUrl::Sqlite(other.clone())).await, Err(StoreError::NotZhuqi { .. })));
+    assert_eq!(std::fs::read(&other).expect("read"), before, "the other program's database is left untouched");
+    assert!(!other.with_extension("db-wal").exists());
 
     if let Some(admin) = pg_admin_url("a_database_that_is_not_zhuqis_is_refused_untouched") {
-        use sqlx::Connection;
         let (url, _guard) = fresh_pg_database(&admin).await;
-        let mut c = sqlx::AnyConnection::connect(&url).await.expect("connect");
-        sqlx::raw_sql("CREATE TABLE invoices (id BIGINT PRIMARY KEY)").execute(&mut c).await.expect("table");
+        pg_admin(&url, "CREATE TABLE invoices (id BIGINT PRIMARY KEY)").expect("table");
         let err = Store::open(&url.parse().expect("url")).await;
         assert!(matches!(err, Err(StoreError::NotZhuqi { .. })), "{err:?}");
-        c.close().await.expect("close");
     }
 }
 
@@ -255,4 +298,3 @@ async fn an_unreachable_postgres_is_a_clear_error() {
     assert!(matches!(err, StoreError::Unreachable { .. }), "{err:?}");
     assert!(err.to_string().starts_with("无法连接数据库"));
 }
-

@@ -5,16 +5,14 @@
 
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
-use rand::seq::IndexedRandom;
 use rand::RngExt;
+use rand::seq::IndexedRandom;
 use rand_chacha::ChaCha8Rng;
 use zhuqi_domain::time::{local_date, start_of_day};
-use zhuqi_domain::{
-    Action, Actor, Appeal, Channel, EscalationLadder, Event, Fen, Level, Role, Stars, WorkingCalendar,
-};
+use zhuqi_domain::{Action, Actor, Appeal, Channel, EscalationLadder, Event, Fen, Level, Role, Stars, WorkingCalendar};
 use zhuqi_store::NewAppeal;
 
-use super::{corpus, City, Enterprise, Unit};
+use super::{City, Enterprise, Unit, corpus};
 
 /// Appeals submitted over the twelve months before `now`, oldest first (so numbers follow submission order).
 pub(super) fn year_of_appeals(
@@ -117,7 +115,8 @@ fn stars(rng: &mut ChaCha8Rng) -> Stars {
 }
 
 fn comment(rng: &mut ChaCha8Rng, stars: Stars) -> String {
-    let fitting: Vec<&str> = corpus::RATING_COMMENTS.iter().filter(|(s, _)| *s == stars.get()).map(|(_, c)| *c).collect();
+    let fitting: Vec<&str> =
+        corpus::RATING_COMMENTS.iter().filter(|(s, _)| *s == stars.get()).map(|(_, c)| *c).collect();
     if rng.random_bool(0.3) { String::new() } else { fitting.choose(rng).map(|c| (*c).to_owned()).unwrap_or_default() }
 }
 
@@ -127,13 +126,20 @@ fn pick<'a>(rng: &mut ChaCha8Rng, list: &'a [&'a str]) -> String {
 
 /// The unit that takes a problem of `category` for an enterprise: a unit of its own county when there is one (县区级),
 /// else a city unit (市级).
-fn route<'c>(rng: &mut ChaCha8Rng, city: &'c City, category: &str, ent: &Enterprise, not: Option<i64>) -> (&'c Unit, Level) {
+fn route<'c>(
+    rng: &mut ChaCha8Rng,
+    city: &'c City,
+    category: &str,
+    ent: &Enterprise,
+    not: Option<i64>,
+) -> (&'c Unit, Level) {
     let takes = |u: &&Unit| u.categories.contains(&category) && Some(u.id) != not;
     let county: Vec<&Unit> = city.units.iter().filter(takes).filter(|u| u.region == ent.region).collect();
-    if !county.is_empty() && rng.random_bool(0.6) {
-        if let Some(u) = county.choose(rng) {
-            return (u, Level::County);
-        }
+    if !county.is_empty()
+        && rng.random_bool(0.6)
+        && let Some(u) = county.choose(rng)
+    {
+        return (u, Level::County);
     }
     let city_units: Vec<&Unit> = city.units.iter().filter(takes).filter(|u| u.region == "411600").collect();
     let unit = city_units.choose(rng).copied().or_else(|| city.units.iter().find(|u| Some(u.id) != not));
@@ -179,7 +185,12 @@ fn one_appeal(
         amount: amount_wan.and_then(|w| Fen::new(i64::from(w) * 1_000_000).ok()),
         draft,
     };
-    let create = Event { seq: 1, at: submitted, actor: creator, action: Action::Create { category: new.category.clone(), draft } };
+    let create = Event {
+        seq: 1,
+        at: submitted,
+        actor: creator,
+        action: Action::Create { category: new.category.clone(), draft },
+    };
     let Ok(state) = Appeal::create(&create) else { return (new, vec![create]) };
     let mut life = Life { cal, ladder, now, state, events: vec![create] };
     if !draft {
@@ -306,7 +317,15 @@ fn live(rng: &mut ChaCha8Rng, city: &City, ent: &Enterprise, category: &str, lif
 }
 
 /// The enterprise confirms and rates, rejects (and the unit answers again), or stays silent until auto-close.
-fn respond(rng: &mut ChaCha8Rng, life: &mut Life, enterprise: Actor, handler: Actor, answered: Timestamp, answer: &str, round: u8) {
+fn respond(
+    rng: &mut ChaCha8Rng,
+    life: &mut Life,
+    enterprise: Actor,
+    handler: Actor,
+    answered: Timestamp,
+    answer: &str,
+    round: u8,
+) {
     let cal = life.cal;
     let roll = rng.random_range(0..100);
     if roll < 8 && round == 0 {

@@ -10,7 +10,7 @@ mod life;
 
 use std::collections::BTreeMap;
 
-use anyhow::{bail, Context};
+use anyhow::{Context, bail};
 use indicatif::ProgressBar;
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
@@ -18,7 +18,7 @@ use rand::seq::IndexedRandom;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use zhuqi_domain::time::start_of_day;
-use zhuqi_domain::{DeadlinePolicy, Phone, RegionCode, RegionLevel, Role, Status, Uscc};
+use zhuqi_domain::{DeadlinePolicy, Phone, RegionCode, RegionLevel, Role, Status, Uscc, WorkingCalendar};
 use zhuqi_store::{Counts, NewEnterprise, NewUser, Store, Writer};
 
 use crate::password;
@@ -79,32 +79,43 @@ struct Enterprise {
 /// Fills an empty database in one transaction: on any failure nothing is left behind.
 pub async fn fill(store: &Store, opts: &DemoOptions, bar: &ProgressBar) -> anyhow::Result<DemoReport> {
     if store.counts().await?.enterprises > 0 {
-        bail!("数据库中已有数据，演示数据只能写入空数据库 / the database already holds data; the demo fills only an empty one");
+        bail!(
+            "数据库中已有数据，演示数据只能写入空数据库 / the database already holds data; the demo fills only an empty one"
+        );
     }
-    let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
     let cal = store.calendar();
-    let now = start_of_day(opts.today).context("日期超出范围 / date out of range")?.checked_add(12.hours())?;
+    let (opts, bar) = (opts.clone(), bar.clone());
+    let (logins, by_status) = store.transaction(move |w| write_city(w, &opts, &bar, &cal)).await?;
+    Ok(DemoReport { logins, counts: store.counts().await?, by_status })
+}
 
-    let mut w = store.writer().await?;
+type Written = (Vec<DemoLogin>, BTreeMap<Status, usize>);
+
+fn write_city(
+    w: &mut Writer<'_>,
+    opts: &DemoOptions,
+    bar: &ProgressBar,
+    cal: &WorkingCalendar,
+) -> anyhow::Result<Written> {
+    let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
+    let now = start_of_day(opts.today).context("日期超出范围 / date out of range")?.checked_add(12.hours())?;
     bar.set_message("地区、单位、企业和用户 / regions, units, enterprises, users");
-    let (city, logins) = build_city(&mut w, &mut rng, opts, now).await?;
+    let (city, logins) = build_city(w, &mut rng, opts, now)?;
 
     bar.set_message("诉求 / appeals");
     bar.set_length(opts.appeals as u64);
     let mut by_status = BTreeMap::new();
-    for life in life::year_of_appeals(&mut rng, &city, &cal, now, opts.appeals) {
-        let (new, history) = life;
-        let record = w.insert_appeal(PREFIX, &new, &history).await?;
+    for (new, history) in life::year_of_appeals(&mut rng, &city, cal, now, opts.appeals) {
+        let record = w.insert_appeal(PREFIX, &new, &history)?;
         *by_status.entry(record.state.status).or_insert(0) += 1;
         bar.inc(1);
     }
     // Half the common issues have been solved for every enterprise that had them.
     for (id, _) in city.common_issues.iter().step_by(2) {
-        w.resolve_common_issue(*id, now.checked_sub((rng.random_range(1..30i64) * 24).hours())?).await?;
+        w.resolve_common_issue(*id, now.checked_sub((rng.random_range(1..30i64) * 24).hours())?)?;
     }
     bar.set_message("提交 / committing");
-    w.commit().await?;
-    Ok(DemoReport { logins, counts: store.counts().await?, by_status })
+    Ok((logins, by_status))
 }
 
 fn code(s: &str) -> anyhow::Result<RegionCode> {
@@ -130,20 +141,20 @@ fn uscc(rng: &mut ChaCha8Rng, region: &str) -> anyhow::Result<Uscc> {
     Ok(Uscc::with_check_char(&format!("91{region}{body}"))?)
 }
 
-async fn build_city(
-    w: &mut Writer,
+fn build_city(
+    w: &mut Writer<'_>,
     rng: &mut ChaCha8Rng,
     opts: &DemoOptions,
     now: Timestamp,
 ) -> anyhow::Result<(City, Vec<DemoLogin>)> {
-    w.set_meta("appeal_prefix", PREFIX).await?;
-    w.set_meta("city_name", "周口市").await?;
+    w.set_meta("appeal_prefix", PREFIX)?;
+    w.set_meta("city_name", "周口市")?;
     for r in corpus::REGIONS {
         let parent = r.parent.map(code).transpose()?;
-        w.insert_region(&code(r.code)?, r.name, parent.as_ref()).await?;
+        w.insert_region(&code(r.code)?, r.name, parent.as_ref())?;
     }
     for (i, (c, name)) in corpus::CATEGORIES.iter().enumerate() {
-        w.insert_category(c, name, None, i as i64 + 1).await?;
+        w.insert_category(c, name, None, i as i64 + 1)?;
     }
     let policies = [
         DeadlinePolicy::standard(),
@@ -151,29 +162,38 @@ async fn build_city(
         DeadlinePolicy::new("complex", "复杂事项", [1, 5, 30, 35]).map_err(anyhow::Error::msg)?,
     ];
     for p in &policies {
-        w.insert_policy(p).await?;
+        w.insert_policy(p)?;
     }
     let created_at = now.checked_sub((400 * 24).hours())?;
     let city_code = code("411600")?;
     let mut users = Users { rng_salt: rng.random(), created_at, logins: Vec::new() };
 
-    let dispatcher = users.add(w, "zhihuibu", "市万人助万企活动指挥部 张卫东", Role::Dispatcher, Some(&city_code), None, None, true).await?;
-    let leader = users.add(w, "lingdao", "分管副市长 李国强", Role::Leader, Some(&city_code), None, None, true).await?;
-    users.add(w, "admin", "系统管理员 赵明", Role::Sysadmin, Some(&city_code), None, None, true).await?;
-    users.add(w, "anquan", "安全管理员 钱志刚", Role::Secadmin, Some(&city_code), None, None, true).await?;
-    users.add(w, "shenji", "审计管理员 孙丽", Role::Auditor, Some(&city_code), None, None, true).await?;
+    let dispatcher = users.add(
+        w,
+        "zhihuibu",
+        "市万人助万企活动指挥部 张卫东",
+        Role::Dispatcher,
+        Some(&city_code),
+        None,
+        None,
+        true,
+    )?;
+    let leader = users.add(w, "lingdao", "分管副市长 李国强", Role::Leader, Some(&city_code), None, None, true)?;
+    users.add(w, "admin", "系统管理员 赵明", Role::Sysadmin, Some(&city_code), None, None, true)?;
+    users.add(w, "anquan", "安全管理员 钱志刚", Role::Secadmin, Some(&city_code), None, None, true)?;
+    users.add(w, "shenji", "审计管理员 孙丽", Role::Auditor, Some(&city_code), None, None, true)?;
 
     let mut units = Vec::new();
     for (i, u) in corpus::UNITS.iter().enumerate() {
         let region = code(u.region)?;
-        let id = w.insert_unit(u.name, &region).await?;
+        let id = w.insert_unit(u.name, &region)?;
         // The demo handler login works at the first unit that takes financing problems; the others cannot sign in.
         let login = u.region == "411600"
             && u.categories.contains(&"financing")
             && !users.logins.iter().any(|l| l.role == Role::Handler);
         let username = if login { "chengban".to_owned() } else { format!("cb{:03}", i + 1) };
         let name = format!("{} {}", u.name, person(rng));
-        let handler = users.add(w, username, &name, Role::Handler, Some(&region), Some(id), None, login).await?;
+        let handler = users.add(w, username, &name, Role::Handler, Some(&region), Some(id), None, login)?;
         units.push(Unit { id, region: u.region, categories: u.categories, handler });
     }
     if !users.logins.iter().any(|l| l.role == Role::Handler) {
@@ -193,14 +213,14 @@ async fn build_city(
             None => format!("{}第{}助企工作组", county.name, g / counties.len() + 1),
         };
         let region = if g < corpus::WORK_GROUP_NAMES.len() { city_code.clone() } else { code(county.code)? };
-        let group = w.insert_work_group(&name, &region).await?;
+        let group = w.insert_work_group(&name, &region)?;
         let mut members = Vec::new();
         for k in 0..3 {
             let login = g == 0 && k == 0;
             let username = if login { "ganbu".to_owned() } else { format!("gb{:03}{k}", g + 1) };
             let who = format!("{name} {}", person(rng));
-            let cadre = users.add(w, username, &who, Role::Cadre, Some(&region), None, None, login).await?;
-            w.add_work_group_member(group, cadre).await?;
+            let cadre = users.add(w, username, &who, Role::Cadre, Some(&region), None, None, login)?;
+            w.add_work_group_member(group, cadre)?;
             members.push(cadre);
         }
         groups.push((group, members));
@@ -229,27 +249,25 @@ async fn build_city(
             }
         };
         let above_scale = rng.random_bool(0.4);
-        let id = w
-            .insert_enterprise(&NewEnterprise {
-                name: name.clone(),
-                uscc: uscc.clone(),
-                region: code(county.code)?,
-                industry: industry.name.to_owned(),
-                above_scale,
-                small_micro: !above_scale && rng.random_bool(0.6),
-                specialized: rng.random_bool(0.08),
-                little_giant: rng.random_bool(0.015),
-                contact_name: Some(person(rng)),
-                contact_phone: Some(mobile(rng)?),
-                created_at,
-            })
-            .await?;
+        let id = w.insert_enterprise(&NewEnterprise {
+            name: name.clone(),
+            uscc: uscc.clone(),
+            region: code(county.code)?,
+            industry: industry.name.to_owned(),
+            above_scale,
+            small_micro: !above_scale && rng.random_bool(0.6),
+            specialized: rng.random_bool(0.08),
+            little_giant: rng.random_bool(0.015),
+            contact_name: Some(person(rng)),
+            contact_phone: Some(mobile(rng)?),
+            created_at,
+        })?;
         let (group, members) = &groups[i % groups.len()];
-        w.assign_enterprise(*group, id).await?;
+        w.assign_enterprise(*group, id)?;
         // Every enterprise has an account (signed in with its USCC); only the first one's is a demo login.
         let login = i == 0;
         let username = if login { "qiye".to_owned() } else { uscc.as_str().to_owned() };
-        let user = users.add(w, username, &name, Role::Enterprise, Some(&code(county.code)?), None, Some(id), login).await?;
+        let user = users.add(w, username, &name, Role::Enterprise, Some(&code(county.code)?), None, Some(id), login)?;
         let cadre = members[i % members.len()];
         enterprises.push(Enterprise { id, region: county.code, county: county.name, user, cadre });
     }
@@ -257,7 +275,7 @@ async fn build_city(
     let mut common_issues = Vec::new();
     for (category, title) in corpus::COMMON_ISSUES {
         let at = now.checked_sub((rng.random_range(60..330i64) * 24).hours())?;
-        common_issues.push((w.insert_common_issue(title, category, at).await?, *category));
+        common_issues.push((w.insert_common_issue(title, category, at)?, *category));
     }
     let city = City { units, enterprises, dispatcher, leader, common_issues, policies };
     Ok((city, users.logins))
@@ -272,9 +290,9 @@ struct Users {
 impl Users {
     /// Adds a user; demo logins get the demo password (hashed with a salt derived from the seed), the rest none.
     #[allow(clippy::too_many_arguments)]
-    async fn add(
+    fn add(
         &mut self,
-        w: &mut Writer,
+        w: &mut Writer<'_>,
         username: impl Into<String>,
         who: &str,
         role: Role,
@@ -287,27 +305,25 @@ impl Users {
         let password_hash = if login {
             let mut salt = self.rng_salt;
             salt[0] ^= self.logins.len() as u8;
-            let hash = tokio::task::spawn_blocking(move || password::hash_with_salt(DEMO_PASSWORD, &salt)).await??;
+            let hash = password::hash_with_salt(DEMO_PASSWORD, &salt)?;
             self.logins.push(DemoLogin { username: username.clone(), role, who: who.to_owned() });
             Some(hash)
         } else {
             None
         };
         let region = region.filter(|r| r.level() != RegionLevel::Province).cloned();
-        let id = w
-            .insert_user(&NewUser {
-                username,
-                display_name: who.to_owned(),
-                password_hash,
-                must_change_password: !login,
-                region,
-                unit_id,
-                enterprise_id,
-                phone: None,
-                roles: vec![role],
-                created_at: self.created_at,
-            })
-            .await?;
+        let id = w.insert_user(&NewUser {
+            username,
+            display_name: who.to_owned(),
+            password_hash,
+            must_change_password: !login,
+            region,
+            unit_id,
+            enterprise_id,
+            phone: None,
+            roles: vec![role],
+            created_at: self.created_at,
+        })?;
         Ok(id)
     }
 }

@@ -30,39 +30,79 @@ impl Actor {
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Action {
     /// The first event of every appeal: recorded as a draft or submitted at once.
-    Create { category: String, draft: bool },
+    Create {
+        category: String,
+        draft: bool,
+    },
     Submit,
     /// 交办 — also re-assignment to another unit before it is signed for.
-    Assign { unit_id: i64, co_unit_ids: Vec<i64>, level: Level, category: String, policy: DeadlinePolicy },
+    Assign {
+        unit_id: i64,
+        co_unit_ids: Vec<i64>,
+        level: Level,
+        category: String,
+        policy: DeadlinePolicy,
+    },
     /// 签收
     Acknowledge,
     /// 首次答复 / 反馈办理意见: an interim reply that meets the reply deadline.
-    Reply { text: String },
+    Reply {
+        text: String,
+    },
     /// 退回: not this unit's business.
-    Return { reason: String },
+    Return {
+        reason: String,
+    },
     /// 答复 / 办结
-    Answer { text: String },
-    RequestExtension { days: u16, reason: String },
+    Answer {
+        text: String,
+    },
+    RequestExtension {
+        days: u16,
+        reason: String,
+    },
     ApproveExtension,
-    RefuseExtension { reason: String },
+    RefuseExtension {
+        reason: String,
+    },
     /// 待补充材料: stops the clock.
-    RequestMaterial { what: String },
-    SupplyMaterial { text: String },
+    RequestMaterial {
+        what: String,
+    },
+    SupplyMaterial {
+        text: String,
+    },
     /// The enterprise accepts the answer (满意), optionally with stars and a comment.
-    Confirm { rating: Option<Stars>, comment: String },
+    Confirm {
+        rating: Option<Stars>,
+        comment: String,
+    },
     /// 不满意 → 重办
-    Reject { reason: String },
+    Reject {
+        reason: String,
+    },
     /// Answered and neither confirmed nor rejected in time: closed as confirmed, without rating.
     AutoClose,
-    Withdraw { reason: String },
+    Withdraw {
+        reason: String,
+    },
     /// 无效
-    RejectInvalid { reason: String },
+    RejectInvalid {
+        reason: String,
+    },
     /// 并入共性问题
-    Merge { common_issue_id: i64 },
+    Merge {
+        common_issue_id: i64,
+    },
     /// 领导批示
-    Instruct { text: String },
+    Instruct {
+        text: String,
+    },
     /// A step of the escalation ladder, taken by the program.
-    Escalate { step: EscalationKind, milestone: Milestone },
+    Escalate {
+        step: EscalationKind,
+        milestone: Milestone,
+    },
 }
 
 /// The name of an action without its payload: for errors, permissions and the event log's `action` column.

@@ -1,7 +1,7 @@
 //! The appeal's workflow state and its one transition function.
 
-use jiff::civil::Date;
 use jiff::Timestamp;
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::{Action, ActionKind, Event, Level, Status};

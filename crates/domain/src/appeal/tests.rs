@@ -81,7 +81,10 @@ fn an_illegal_action_names_the_state_and_the_action() {
     let err = s.try_do("2024-03-04T02:00:00Z", Role::Handler, Action::Answer { text: "x".into() });
     assert_eq!(err, Err(TransitionError::Illegal { status: Status::Submitted, action: ActionKind::Answer }));
     let msg = err.expect_err("refused").to_string();
-    assert!(msg.contains("待交办") && msg.contains("答复办结") && msg.contains("answer") && msg.contains("submitted"), "{msg}");
+    assert!(
+        msg.contains("待交办") && msg.contains("答复办结") && msg.contains("answer") && msg.contains("submitted"),
+        "{msg}"
+    );
     assert_eq!(s.state.version, 1, "a refused action changes nothing");
 }
 
@@ -212,7 +215,11 @@ fn action_for(index: u8) -> Action {
 fn may_move_deadlines(kind: ActionKind) -> bool {
     matches!(
         kind,
-        ActionKind::Assign | ActionKind::Reject | ActionKind::ApproveExtension | ActionKind::RequestMaterial | ActionKind::Return
+        ActionKind::Assign
+            | ActionKind::Reject
+            | ActionKind::ApproveExtension
+            | ActionKind::RequestMaterial
+            | ActionKind::Return
     )
 }
 

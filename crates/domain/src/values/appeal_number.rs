@@ -27,8 +27,7 @@ impl AppealNumber {
     pub fn parse(input: &str) -> Result<Self, ValueError> {
         let raw = input.trim();
         let mut parts = raw.split('-');
-        let (Some(prefix), Some(year), Some(seq), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
+        let (Some(prefix), Some(year), Some(seq), None) = (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return Err(ValueError::AppealFormat { input: shown(raw) });
         };
@@ -47,19 +46,13 @@ impl AppealNumber {
     fn validated(prefix: &str, year: i16, seq: u32, input: &str) -> Result<Self, ValueError> {
         let prefix = prefix.to_ascii_uppercase();
         if !(2..=4).contains(&prefix.len()) || !prefix.bytes().all(|b| b.is_ascii_uppercase()) {
-            return Err(ValueError::AppealPrefix {
-                input: shown(input),
-            });
+            return Err(ValueError::AppealPrefix { input: shown(input) });
         }
         if !(2000..=2099).contains(&year) {
-            return Err(ValueError::AppealYear {
-                input: shown(input),
-            });
+            return Err(ValueError::AppealYear { input: shown(input) });
         }
         if seq == 0 {
-            return Err(ValueError::AppealSeq {
-                input: shown(input),
-            });
+            return Err(ValueError::AppealSeq { input: shown(input) });
         }
         Ok(Self { prefix, year, seq })
     }
@@ -134,140 +127,51 @@ mod tests {
 
     #[test]
     fn new_checks_the_same_rules() {
-        assert_eq!(
-            AppealNumber::new("ZK", 2023, 123),
-            Ok(number("ZK-2023-000123"))
-        );
-        assert_eq!(
-            AppealNumber::new("zk", 2023, 1).map(|n| n.to_string()),
-            Ok("ZK-2023-000001".into())
-        );
-        assert_eq!(
-            AppealNumber::new("ZK", 2023, 0),
-            Err(ValueError::AppealSeq {
-                input: "ZK-2023-0".into()
-            })
-        );
-        assert!(matches!(
-            AppealNumber::new("Z", 2023, 1),
-            Err(ValueError::AppealPrefix { .. })
-        ));
-        assert!(matches!(
-            AppealNumber::new("ZKABC", 2023, 1),
-            Err(ValueError::AppealPrefix { .. })
-        ));
-        assert!(matches!(
-            AppealNumber::new("Z1", 2023, 1),
-            Err(ValueError::AppealPrefix { .. })
-        ));
-        assert!(matches!(
-            AppealNumber::new("周口", 2023, 1),
-            Err(ValueError::AppealPrefix { .. })
-        ));
-        assert!(matches!(
-            AppealNumber::new("ZK", 1999, 1),
-            Err(ValueError::AppealYear { .. })
-        ));
-        assert!(matches!(
-            AppealNumber::new("ZK", 2100, 1),
-            Err(ValueError::AppealYear { .. })
-        ));
-        assert!(matches!(
-            AppealNumber::new("ZK", -2023, 1),
-            Err(ValueError::AppealYear { .. })
-        ));
+        assert_eq!(AppealNumber::new("ZK", 2023, 123), Ok(number("ZK-2023-000123")));
+        assert_eq!(AppealNumber::new("zk", 2023, 1).map(|n| n.to_string()), Ok("ZK-2023-000001".into()));
+        assert_eq!(AppealNumber::new("ZK", 2023, 0), Err(ValueError::AppealSeq { input: "ZK-2023-0".into() }));
+        assert!(matches!(AppealNumber::new("Z", 2023, 1), Err(ValueError::AppealPrefix { .. })));
+        assert!(matches!(AppealNumber::new("ZKABC", 2023, 1), Err(ValueError::AppealPrefix { .. })));
+        assert!(matches!(AppealNumber::new("Z1", 2023, 1), Err(ValueError::AppealPrefix { .. })));
+        assert!(matches!(AppealNumber::new("周口", 2023, 1), Err(ValueError::AppealPrefix { .. })));
+        assert!(matches!(AppealNumber::new("ZK", 1999, 1), Err(ValueError::AppealYear { .. })));
+        assert!(matches!(AppealNumber::new("ZK", 2100, 1), Err(ValueError::AppealYear { .. })));
+        assert!(matches!(AppealNumber::new("ZK", -2023, 1), Err(ValueError::AppealYear { .. })));
     }
 
     #[test]
     fn rejects_invalid_numbers() {
-        assert_eq!(
-            err("ZK-2023-000000"),
-            ValueError::AppealSeq {
-                input: "ZK-2023-000000".into()
-            }
-        );
-        assert_eq!(
-            err("Z-2023-000001"),
-            ValueError::AppealPrefix {
-                input: "Z-2023-000001".into()
-            }
-        );
-        assert_eq!(
-            err("ZK-1999-000001"),
-            ValueError::AppealYear {
-                input: "ZK-1999-000001".into()
-            }
-        );
-        assert_eq!(
-            err("ZK2023000001"),
-            ValueError::AppealFormat {
-                input: "ZK2023000001".into()
-            }
-        );
-        for input in [
-            "",
-            "ZK-2023",
-            "ZK-2023-000001-1",
-            "ZK--000001",
-            "-2023-000001",
-        ] {
+        assert_eq!(err("ZK-2023-000000"), ValueError::AppealSeq { input: "ZK-2023-000000".into() });
+        assert_eq!(err("Z-2023-000001"), ValueError::AppealPrefix { input: "Z-2023-000001".into() });
+        assert_eq!(err("ZK-1999-000001"), ValueError::AppealYear { input: "ZK-1999-000001".into() });
+        assert_eq!(err("ZK2023000001"), ValueError::AppealFormat { input: "ZK2023000001".into() });
+        for input in ["", "ZK-2023", "ZK-2023-000001-1", "ZK--000001", "-2023-000001"] {
             assert!(
                 matches!(
                     err(input),
-                    ValueError::AppealFormat { .. }
-                        | ValueError::AppealYear { .. }
-                        | ValueError::AppealPrefix { .. }
+                    ValueError::AppealFormat { .. } | ValueError::AppealYear { .. } | ValueError::AppealPrefix { .. }
                 ),
                 "{input}"
             );
         }
         assert!(matches!(err("ZK-23-000001"), ValueError::AppealYear { .. }));
-        assert!(matches!(
-            err("ZK-+2023-000001"),
-            ValueError::AppealYear { .. }
-        ));
-        assert!(matches!(
-            err("ZK-2100-000001"),
-            ValueError::AppealYear { .. }
-        ));
+        assert!(matches!(err("ZK-+2023-000001"), ValueError::AppealYear { .. }));
+        assert!(matches!(err("ZK-2100-000001"), ValueError::AppealYear { .. }));
         assert!(matches!(err("ZK-2023-"), ValueError::AppealSeq { .. }));
         assert!(matches!(err("ZK-2023-+1"), ValueError::AppealSeq { .. }));
-        assert!(matches!(
-            err("ZK-2023-4294967296"),
-            ValueError::AppealSeq { .. }
-        ));
-        assert!(matches!(
-            err("ZK-2023-00012a"),
-            ValueError::AppealSeq { .. }
-        ));
-        assert!(matches!(
-            err("ZKABC-2023-000001"),
-            ValueError::AppealPrefix { .. }
-        ));
+        assert!(matches!(err("ZK-2023-4294967296"), ValueError::AppealSeq { .. }));
+        assert!(matches!(err("ZK-2023-00012a"), ValueError::AppealSeq { .. }));
+        assert!(matches!(err("ZKABC-2023-000001"), ValueError::AppealPrefix { .. }));
         assert_eq!(err("ZK2023000001").code(), "invalid_appeal_number");
     }
 
     #[test]
     fn orders_by_prefix_then_year_then_seq() {
-        let mut numbers: Vec<_> = [
-            "ZK-2024-000001",
-            "AY-2025-000001",
-            "ZK-2023-000010",
-            "ZK-2023-000002",
-        ]
-        .map(number)
-        .into();
+        let mut numbers: Vec<_> =
+            ["ZK-2024-000001", "AY-2025-000001", "ZK-2023-000010", "ZK-2023-000002"].map(number).into();
         numbers.sort();
         let sorted: Vec<String> = numbers.iter().map(ToString::to_string).collect();
-        assert_eq!(
-            sorted,
-            [
-                "AY-2025-000001",
-                "ZK-2023-000002",
-                "ZK-2023-000010",
-                "ZK-2024-000001"
-            ]
-        );
+        assert_eq!(sorted, ["AY-2025-000001", "ZK-2023-000002", "ZK-2023-000010", "ZK-2024-000001"]);
         // Numeric, not textual: 1000000 sorts after 999999 despite the wider field.
         assert!(number("ZK-2023-999999") < number("ZK-2023-1000000"));
     }
@@ -275,17 +179,9 @@ mod tests {
     #[test]
     fn serde_is_the_canonical_string() {
         let n = number("ZK-2023-000123");
-        assert_eq!(
-            serde_json::to_string(&n).expect("serialise"),
-            r#""ZK-2023-000123""#
-        );
-        assert_eq!(
-            serde_json::from_str::<AppealNumber>(r#""zk-2023-123""#).expect("deserialise"),
-            n
-        );
+        assert_eq!(serde_json::to_string(&n).expect("serialise"), r#""ZK-2023-000123""#);
+        assert_eq!(serde_json::from_str::<AppealNumber>(r#""zk-2023-123""#).expect("deserialise"), n);
         assert!(serde_json::from_str::<AppealNumber>(r#""ZK-2023-000000""#).is_err());
-        assert!(
-            serde_json::from_str::<AppealNumber>(r#"{"prefix":"ZK","year":2023,"seq":0}"#).is_err()
-        );
+        assert!(serde_json::from_str::<AppealNumber>(r#"{"prefix":"ZK","year":2023,"seq":0}"#).is_err());
     }
 }

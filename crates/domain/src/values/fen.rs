@@ -8,9 +8,7 @@ use super::{ValueError, shown};
 
 /// A non-negative amount of money in fen (分, 0.01 yuan). Integer fen keep
 /// sums exact, which floating-point yuan would not.
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "i64", into = "i64")]
 pub struct Fen(i64);
 
@@ -20,9 +18,7 @@ const FEN_PER_YI: i64 = 10_000_000_000;
 impl Fen {
     pub fn new(fen: i64) -> Result<Self, ValueError> {
         if fen < 0 {
-            return Err(ValueError::AmountNegative {
-                input: fen.to_string(),
-            });
+            return Err(ValueError::AmountNegative { input: fen.to_string() });
         }
         Ok(Self(fen))
     }
@@ -63,11 +59,8 @@ impl Fen {
         if frac.len() > places {
             return Err(ValueError::AmountPrecision { input: shown(raw) });
         }
-        let digits = int
-            .bytes()
-            .filter(|&b| b != b',')
-            .chain(frac.bytes())
-            .chain(iter::repeat_n(b'0', places - frac.len()));
+        let digits =
+            int.bytes().filter(|&b| b != b',').chain(frac.bytes()).chain(iter::repeat_n(b'0', places - frac.len()));
         let mut fen: i64 = 0;
         for digit in digits {
             fen = fen
@@ -151,11 +144,7 @@ impl From<Fen> for i64 {
 /// `¥1,234.56`, which `parse` reads back.
 impl fmt::Display for Fen {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(&format!(
-            "¥{}.{:02}",
-            with_thousands(self.0 / 100),
-            self.0 % 100
-        ))
+        f.pad(&format!("¥{}.{:02}", with_thousands(self.0 / 100), self.0 % 100))
     }
 }
 
@@ -175,10 +164,7 @@ mod tests {
     fn new_rejects_negative() {
         assert_eq!(Fen::new(0).map(Fen::fen), Ok(0));
         assert_eq!(Fen::new(i64::MAX).map(Fen::fen), Ok(i64::MAX));
-        assert_eq!(
-            Fen::new(-1),
-            Err(ValueError::AmountNegative { input: "-1".into() })
-        );
+        assert_eq!(Fen::new(-1), Err(ValueError::AmountNegative { input: "-1".into() }));
         assert_eq!(Fen::new(-1).map_err(|e| e.code()), Err("invalid_amount"));
     }
 
@@ -210,70 +196,40 @@ mod tests {
         assert_eq!(fen("1546.18 亿元"), 15_461_800_000_000);
         assert_eq!(fen("0.0000000001亿"), 1);
         assert_eq!(fen("1,234万"), 1_234_000_000);
-        assert!(matches!(
-            err("0.0000001万"),
-            ValueError::AmountPrecision { .. }
-        ));
-        assert!(matches!(
-            err("0.00000000001亿"),
-            ValueError::AmountPrecision { .. }
-        ));
+        assert!(matches!(err("0.0000001万"), ValueError::AmountPrecision { .. }));
+        assert!(matches!(err("0.00000000001亿"), ValueError::AmountPrecision { .. }));
     }
 
     #[test]
     fn rejects_too_many_decimals() {
-        assert_eq!(
-            err("1.234"),
-            ValueError::AmountPrecision {
-                input: "1.234".into()
-            }
-        );
+        assert_eq!(err("1.234"), ValueError::AmountPrecision { input: "1.234".into() });
         assert!(matches!(err("0.001"), ValueError::AmountPrecision { .. }));
     }
 
     #[test]
     fn rejects_negatives() {
         for input in ["-1", "-0.01", "¥-5", "-¥5", "-1万"] {
-            assert!(
-                matches!(err(input), ValueError::AmountNegative { .. }),
-                "{input}"
-            );
+            assert!(matches!(err(input), ValueError::AmountNegative { .. }), "{input}");
         }
     }
 
     #[test]
     fn rejects_overflow() {
         assert_eq!(fen("92233720368547758.07"), i64::MAX);
-        assert!(matches!(
-            err("92233720368547758.08"),
-            ValueError::AmountOverflow { .. }
-        ));
-        assert!(matches!(
-            err("99999999999999999999999"),
-            ValueError::AmountOverflow { .. }
-        ));
-        assert!(matches!(
-            err("922337203.69亿"),
-            ValueError::AmountOverflow { .. }
-        ));
+        assert!(matches!(err("92233720368547758.08"), ValueError::AmountOverflow { .. }));
+        assert!(matches!(err("99999999999999999999999"), ValueError::AmountOverflow { .. }));
+        assert!(matches!(err("922337203.69亿"), ValueError::AmountOverflow { .. }));
     }
 
     #[test]
     fn rejects_malformed_amounts() {
         for input in [
-            "", " ", "¥", "元", "万", ".", ".5", "5.", "1.2.3", "1e3", "1E3", "NaN", "inf", "+5",
-            "1 234", "12,34", "1234,567", ",123", "1,,234", "1,234,", "1.234,56", "1,5", "一百",
-            "１２", "5万亿", "5元万", "0x10",
+            "", " ", "¥", "元", "万", ".", ".5", "5.", "1.2.3", "1e3", "1E3", "NaN", "inf", "+5", "1 234", "12,34",
+            "1234,567", ",123", "1,,234", "1,234,", "1.234,56", "1,5", "一百", "１２", "5万亿", "5元万", "0x10",
         ] {
-            assert!(
-                matches!(err(input), ValueError::AmountFormat { .. }),
-                "{input}"
-            );
+            assert!(matches!(err(input), ValueError::AmountFormat { .. }), "{input}");
         }
-        assert_eq!(
-            err("1e3").to_string(),
-            "金额格式不正确 / amount is not a valid yuan amount: 1e3"
-        );
+        assert_eq!(err("1e3").to_string(), "金额格式不正确 / amount is not a valid yuan amount: 1e3");
     }
 
     #[test]
@@ -312,26 +268,15 @@ mod tests {
         assert_eq!(wan("123449.99"), "12.34万元");
         assert_eq!(wan("50"), "0.01万元");
         assert_eq!(wan("49.99"), "0.00万元");
-        assert_eq!(
-            Fen::new(i64::MAX).expect("max").to_wan_string(),
-            "9223372036854.78万元"
-        );
-        assert_eq!(
-            Fen::new(i64::MAX).expect("max").to_yi_string(),
-            "922337203.69亿元"
-        );
+        assert_eq!(Fen::new(i64::MAX).expect("max").to_wan_string(), "9223372036854.78万元");
+        assert_eq!(Fen::new(i64::MAX).expect("max").to_yi_string(), "922337203.69亿元");
     }
 
     #[test]
     fn checked_add() {
         let a = Fen::new(150).expect("a");
         assert_eq!(a.checked_add(a), Some(Fen::new(300).expect("sum")));
-        assert_eq!(
-            Fen::new(i64::MAX)
-                .expect("max")
-                .checked_add(Fen::new(1).expect("one")),
-            None
-        );
+        assert_eq!(Fen::new(i64::MAX).expect("max").checked_add(Fen::new(1).expect("one")), None);
         assert_eq!(Fen::default().checked_add(a), Some(a));
     }
 
@@ -339,10 +284,7 @@ mod tests {
     fn serde_is_checked_integer_fen() {
         let amount = Fen::new(123_456).expect("non-negative");
         assert_eq!(serde_json::to_string(&amount).expect("serialise"), "123456");
-        assert_eq!(
-            serde_json::from_str::<Fen>("123456").expect("deserialise"),
-            amount
-        );
+        assert_eq!(serde_json::from_str::<Fen>("123456").expect("deserialise"), amount);
         assert!(serde_json::from_str::<Fen>("-1").is_err());
         assert!(serde_json::from_str::<Fen>("1.5").is_err());
         assert!(serde_json::from_str::<Fen>(r#""1234.56""#).is_err());

@@ -22,11 +22,7 @@ pub enum ValueError {
     #[error(
         "统一社会信用代码应为 {expected} 位，实际为 {len} 位 / USCC must be {expected} characters, got {len}: {input}"
     )]
-    UsccLength {
-        input: String,
-        expected: usize,
-        len: usize,
-    },
+    UsccLength { input: String, expected: usize, len: usize },
     #[error(
         "统一社会信用代码第 {pos} 位含非法字符“{ch}” / USCC has forbidden character '{ch}' at position {pos}: {input}"
     )]
@@ -40,13 +36,9 @@ pub enum ValueError {
     )]
     UsccCheck { input: String, expected: char },
 
-    #[error(
-        "行政区划代码应为 6 位，实际为 {len} 位 / region code must be 6 digits, got {len}: {input}"
-    )]
+    #[error("行政区划代码应为 6 位，实际为 {len} 位 / region code must be 6 digits, got {len}: {input}")]
     RegionLength { input: String, len: usize },
-    #[error(
-        "行政区划代码第 {pos} 位含非数字字符“{ch}” / region code has non-digit '{ch}' at position {pos}: {input}"
-    )]
+    #[error("行政区划代码第 {pos} 位含非数字字符“{ch}” / region code has non-digit '{ch}' at position {pos}: {input}")]
     RegionChar { input: String, ch: char, pos: usize },
     #[error(
         "行政区划代码前两位 {province} 不是有效的省级代码 / region code starts with {province}, which is not a province-level code: {input}"
@@ -61,9 +53,7 @@ pub enum ValueError {
         "电话号码第 {pos} 位含非法字符“{ch}” / phone number has invalid character '{ch}' at position {pos}: {input}"
     )]
     PhoneChar { input: String, ch: char, pos: usize },
-    #[error(
-        "手机号应为 11 位数字，以 13–19 开头 / mobile number must be 11 digits starting with 13–19: {input}"
-    )]
+    #[error("手机号应为 11 位数字，以 13–19 开头 / mobile number must be 11 digits starting with 13–19: {input}")]
     Mobile { input: String },
     #[error(
         "固定电话应为区号（010、02x 或 0 开头的 4 位）加 7–8 位号码 / landline must be an area code (010, 02x or 4 digits starting with 0) plus 7–8 digits: {input}"
@@ -90,9 +80,7 @@ pub enum ValueError {
     AppealPrefix { input: String },
     #[error("诉求编号年份应在 2000–2099 之间 / appeal number year must be 2000–2099: {input}")]
     AppealYear { input: String },
-    #[error(
-        "诉求编号序号应为 1 到 4294967295 的整数 / appeal number sequence must be 1 to 4294967295: {input}"
-    )]
+    #[error("诉求编号序号应为 1 到 4294967295 的整数 / appeal number sequence must be 1 to 4294967295: {input}")]
     AppealSeq { input: String },
 }
 
@@ -100,10 +88,9 @@ impl ValueError {
     /// Stable machine-readable code for APIs and metrics; the messages may be reworded, these may not.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::UsccLength { .. }
-            | Self::UsccChar { .. }
-            | Self::UsccDivision { .. }
-            | Self::UsccCheck { .. } => "invalid_uscc",
+            Self::UsccLength { .. } | Self::UsccChar { .. } | Self::UsccDivision { .. } | Self::UsccCheck { .. } => {
+                "invalid_uscc"
+            }
             Self::RegionLength { .. }
             | Self::RegionChar { .. }
             | Self::RegionProvince { .. }
@@ -139,54 +126,17 @@ mod tests {
     #[test]
     fn codes_are_grouped_by_type() {
         let input = String::new();
-        assert_eq!(
-            ValueError::UsccCheck {
-                input: input.clone(),
-                expected: '3'
-            }
-            .code(),
-            "invalid_uscc"
-        );
-        assert_eq!(
-            ValueError::RegionHierarchy {
-                input: input.clone()
-            }
-            .code(),
-            "invalid_region_code"
-        );
-        assert_eq!(
-            ValueError::Mobile {
-                input: input.clone()
-            }
-            .code(),
-            "invalid_phone"
-        );
-        assert_eq!(
-            ValueError::StarsRange {
-                input: input.clone()
-            }
-            .code(),
-            "invalid_stars"
-        );
-        assert_eq!(
-            ValueError::AmountOverflow {
-                input: input.clone()
-            }
-            .code(),
-            "invalid_amount"
-        );
-        assert_eq!(
-            ValueError::AppealSeq { input }.code(),
-            "invalid_appeal_number"
-        );
+        assert_eq!(ValueError::UsccCheck { input: input.clone(), expected: '3' }.code(), "invalid_uscc");
+        assert_eq!(ValueError::RegionHierarchy { input: input.clone() }.code(), "invalid_region_code");
+        assert_eq!(ValueError::Mobile { input: input.clone() }.code(), "invalid_phone");
+        assert_eq!(ValueError::StarsRange { input: input.clone() }.code(), "invalid_stars");
+        assert_eq!(ValueError::AmountOverflow { input: input.clone() }.code(), "invalid_amount");
+        assert_eq!(ValueError::AppealSeq { input }.code(), "invalid_appeal_number");
     }
 
     #[test]
     fn messages_are_chinese_then_english() {
-        let err = ValueError::UsccCheck {
-            input: "91350100M000100Y4Z".into(),
-            expected: '3',
-        };
+        let err = ValueError::UsccCheck { input: "91350100M000100Y4Z".into(), expected: '3' };
         assert_eq!(
             err.to_string(),
             "统一社会信用代码校验位错误，应为 3 / USCC check character is wrong, expected 3: 91350100M000100Y4Z"

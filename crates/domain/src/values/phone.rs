@@ -24,11 +24,7 @@ impl Phone {
                 ' ' | '-' => {}
                 '+' if i == 0 => {}
                 _ => {
-                    return Err(ValueError::PhoneChar {
-                        input: shown(raw),
-                        ch,
-                        pos: i + 1,
-                    });
+                    return Err(ValueError::PhoneChar { input: shown(raw), ch, pos: i + 1 });
                 }
             }
         }
@@ -40,11 +36,7 @@ impl Phone {
                 None => Err(ValueError::Mobile { input: shown(raw) }),
             };
         }
-        if digits.starts_with('0') {
-            Self::landline(&digits, raw)
-        } else {
-            Self::mobile(&digits, raw)
-        }
+        if digits.starts_with('0') { Self::landline(&digits, raw) } else { Self::mobile(&digits, raw) }
     }
 
     fn mobile(digits: &str, raw: &str) -> Result<Self, ValueError> {
@@ -159,12 +151,7 @@ mod tests {
 
     #[test]
     fn rejects_bad_mobiles() {
-        assert_eq!(
-            err("12345678901"),
-            ValueError::Mobile {
-                input: "12345678901".into()
-            }
-        );
+        assert_eq!(err("12345678901"), ValueError::Mobile { input: "12345678901".into() });
         assert!(matches!(err("1380013800"), ValueError::Mobile { .. }));
         assert!(matches!(err("138001380000"), ValueError::Mobile { .. }));
         assert!(matches!(err("+1 415 555 0100"), ValueError::Mobile { .. }));
@@ -176,38 +163,10 @@ mod tests {
 
     #[test]
     fn rejects_letters_and_stray_symbols() {
-        assert_eq!(
-            err("138001380OO"),
-            ValueError::PhoneChar {
-                input: "138001380OO".into(),
-                ch: 'O',
-                pos: 10
-            }
-        );
-        assert!(matches!(
-            err("tel:13800138000"),
-            ValueError::PhoneChar {
-                ch: 't',
-                pos: 1,
-                ..
-            }
-        ));
-        assert!(matches!(
-            err("138+00138000"),
-            ValueError::PhoneChar {
-                ch: '+',
-                pos: 4,
-                ..
-            }
-        ));
-        assert!(matches!(
-            err("１３８00138000"),
-            ValueError::PhoneChar {
-                ch: '１',
-                pos: 1,
-                ..
-            }
-        ));
+        assert_eq!(err("138001380OO"), ValueError::PhoneChar { input: "138001380OO".into(), ch: 'O', pos: 10 });
+        assert!(matches!(err("tel:13800138000"), ValueError::PhoneChar { ch: 't', pos: 1, .. }));
+        assert!(matches!(err("138+00138000"), ValueError::PhoneChar { ch: '+', pos: 4, .. }));
+        assert!(matches!(err("１３８00138000"), ValueError::PhoneChar { ch: '１', pos: 1, .. }));
     }
 
     #[test]
@@ -225,18 +184,10 @@ mod tests {
 
     #[test]
     fn rejects_bad_landlines() {
-        assert_eq!(
-            err("0394-812345"),
-            ValueError::Landline {
-                input: "0394-812345".into()
-            }
-        );
+        assert_eq!(err("0394-812345"), ValueError::Landline { input: "0394-812345".into() });
         assert!(matches!(err("0394-812345678"), ValueError::Landline { .. }));
         assert!(matches!(err("011-12345678"), ValueError::Landline { .. }));
-        assert!(matches!(
-            err("0086-13800138000"),
-            ValueError::Landline { .. }
-        ));
+        assert!(matches!(err("0086-13800138000"), ValueError::Landline { .. }));
         assert!(matches!(err("0"), ValueError::Landline { .. }));
         assert!(matches!(err("010"), ValueError::Landline { .. }));
     }
@@ -261,10 +212,7 @@ mod tests {
     #[test]
     fn serde_stores_the_full_number_and_parses_on_the_way_in() {
         let p = phone("138 0013 8000");
-        assert_eq!(
-            serde_json::to_string(&p).expect("serialise"),
-            r#""13800138000""#
-        );
+        assert_eq!(serde_json::to_string(&p).expect("serialise"), r#""13800138000""#);
         let back: Phone = serde_json::from_str(r#""+86 138-0013-8000""#).expect("deserialise");
         assert_eq!(back, p);
         assert!(serde_json::from_str::<Phone>(r#""12345678901""#).is_err());

@@ -7,9 +7,8 @@ use super::{ValueError, shown};
 
 /// GB/T 2260 province-level prefixes, including Taiwan (71), Hong Kong (81) and Macao (82).
 const PROVINCES: [&str; 34] = [
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41",
-    "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71",
-    "81", "82",
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44",
+    "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82",
 ];
 
 /// 行政区划代码: a six-digit GB/T 2260 administrative division code.
@@ -30,27 +29,13 @@ impl RegionCode {
         let code = input.trim();
         let len = code.chars().count();
         if len != 6 {
-            return Err(ValueError::RegionLength {
-                input: shown(code),
-                len,
-            });
+            return Err(ValueError::RegionLength { input: shown(code), len });
         }
-        if let Some((i, ch)) = code
-            .chars()
-            .enumerate()
-            .find(|(_, ch)| !ch.is_ascii_digit())
-        {
-            return Err(ValueError::RegionChar {
-                input: shown(code),
-                ch,
-                pos: i + 1,
-            });
+        if let Some((i, ch)) = code.chars().enumerate().find(|(_, ch)| !ch.is_ascii_digit()) {
+            return Err(ValueError::RegionChar { input: shown(code), ch, pos: i + 1 });
         }
         if !PROVINCES.contains(&&code[..2]) {
-            return Err(ValueError::RegionProvince {
-                input: shown(code),
-                province: code[..2].to_owned(),
-            });
+            return Err(ValueError::RegionProvince { input: shown(code), province: code[..2].to_owned() });
         }
         // xx00nn codes do not exist: a county never hangs directly off a
         // province code, and such a code would have no consistent level or parent.
@@ -185,82 +170,28 @@ mod tests {
 
     #[test]
     fn rejects_unknown_provinces() {
-        assert_eq!(
-            err("000000"),
-            ValueError::RegionProvince {
-                input: "000000".into(),
-                province: "00".into()
-            }
-        );
+        assert_eq!(err("000000"), ValueError::RegionProvince { input: "000000".into(), province: "00".into() });
         assert!(matches!(err("991600"), ValueError::RegionProvince { .. }));
-        for prefix in [
-            "10", "16", "20", "24", "30", "38", "40", "47", "55", "60", "66", "70", "72", "80",
-            "83",
-        ] {
-            assert!(
-                matches!(
-                    err(&format!("{prefix}0000")),
-                    ValueError::RegionProvince { .. }
-                ),
-                "{prefix}"
-            );
+        for prefix in ["10", "16", "20", "24", "30", "38", "40", "47", "55", "60", "66", "70", "72", "80", "83"] {
+            assert!(matches!(err(&format!("{prefix}0000")), ValueError::RegionProvince { .. }), "{prefix}");
         }
     }
 
     #[test]
     fn rejects_malformed_codes() {
-        assert_eq!(
-            err("41160"),
-            ValueError::RegionLength {
-                input: "41160".into(),
-                len: 5
-            }
-        );
-        assert!(matches!(
-            err("4116021"),
-            ValueError::RegionLength { len: 7, .. }
-        ));
+        assert_eq!(err("41160"), ValueError::RegionLength { input: "41160".into(), len: 5 });
+        assert!(matches!(err("4116021"), ValueError::RegionLength { len: 7, .. }));
         assert!(matches!(err(""), ValueError::RegionLength { len: 0, .. }));
-        assert_eq!(
-            err("41160a"),
-            ValueError::RegionChar {
-                input: "41160a".into(),
-                ch: 'a',
-                pos: 6
-            }
-        );
-        assert!(matches!(
-            err("4116０2"),
-            ValueError::RegionChar {
-                ch: '０',
-                pos: 5,
-                ..
-            }
-        ));
-        assert!(matches!(
-            err("+41160"),
-            ValueError::RegionChar {
-                ch: '+',
-                pos: 1,
-                ..
-            }
-        ));
+        assert_eq!(err("41160a"), ValueError::RegionChar { input: "41160a".into(), ch: 'a', pos: 6 });
+        assert!(matches!(err("4116０2"), ValueError::RegionChar { ch: '０', pos: 5, .. }));
+        assert!(matches!(err("+41160"), ValueError::RegionChar { ch: '+', pos: 1, .. }));
     }
 
     #[test]
     fn rejects_county_under_province() {
-        assert_eq!(
-            err("410001"),
-            ValueError::RegionHierarchy {
-                input: "410001".into()
-            }
-        );
+        assert_eq!(err("410001"), ValueError::RegionHierarchy { input: "410001".into() });
         assert_eq!(err("410001").code(), "invalid_region_code");
-        assert!(
-            err("410001")
-                .to_string()
-                .starts_with("行政区划代码第 3–4 位为 00")
-        );
+        assert!(err("410001").to_string().starts_with("行政区划代码第 3–4 位为 00"));
     }
 
     #[test]
@@ -273,20 +204,11 @@ mod tests {
     fn serde_goes_through_the_parser() {
         let c = code("411602");
         assert_eq!(serde_json::to_string(&c).expect("serialise"), r#""411602""#);
-        assert_eq!(
-            serde_json::from_str::<RegionCode>(r#""411602""#).expect("deserialise"),
-            c
-        );
+        assert_eq!(serde_json::from_str::<RegionCode>(r#""411602""#).expect("deserialise"), c);
         assert!(serde_json::from_str::<RegionCode>(r#""410001""#).is_err());
         assert!(serde_json::from_str::<RegionCode>("411602").is_err());
-        assert_eq!(
-            serde_json::to_string(&RegionLevel::County).expect("serialise"),
-            r#""county""#
-        );
-        assert_eq!(
-            serde_json::from_str::<RegionLevel>(r#""city""#).expect("deserialise"),
-            RegionLevel::City
-        );
+        assert_eq!(serde_json::to_string(&RegionLevel::County).expect("serialise"), r#""county""#);
+        assert_eq!(serde_json::from_str::<RegionLevel>(r#""city""#).expect("deserialise"), RegionLevel::City);
     }
 
     #[test]

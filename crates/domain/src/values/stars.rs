@@ -15,9 +15,7 @@ impl Stars {
         if (1..=5).contains(&stars) {
             Ok(Self(stars))
         } else {
-            Err(ValueError::StarsRange {
-                input: stars.to_string(),
-            })
+            Err(ValueError::StarsRange { input: stars.to_string() })
         }
     }
 
@@ -26,9 +24,7 @@ impl Stars {
         // u8's parser would also take "+5"; a rating is plain digits.
         match trimmed.parse::<u8>() {
             Ok(stars) if trimmed.bytes().all(|b| b.is_ascii_digit()) => Self::new(stars),
-            _ => Err(ValueError::StarsRange {
-                input: shown(trimmed),
-            }),
+            _ => Err(ValueError::StarsRange { input: shown(trimmed) }),
         }
     }
 
@@ -87,17 +83,11 @@ mod tests {
 
     #[test]
     fn rejects_out_of_range_and_non_numbers() {
-        assert_eq!(
-            Stars::new(0),
-            Err(ValueError::StarsRange { input: "0".into() })
-        );
+        assert_eq!(Stars::new(0), Err(ValueError::StarsRange { input: "0".into() }));
         assert!(Stars::new(6).is_err());
         assert!(Stars::new(255).is_err());
         for input in ["", "0", "6", "-1", "+5", "4.5", "五", "five", "256", "05x"] {
-            assert!(
-                matches!(Stars::parse(input), Err(ValueError::StarsRange { .. })),
-                "{input}"
-            );
+            assert!(matches!(Stars::parse(input), Err(ValueError::StarsRange { .. })), "{input}");
         }
         assert_eq!(Stars::new(6).map_err(|e| e.code()), Err("invalid_stars"));
         assert_eq!(
@@ -108,15 +98,10 @@ mod tests {
 
     #[test]
     fn satisfaction() {
-        let [one, two, three, four, five] =
-            [1, 2, 3, 4, 5].map(|n| Stars::new(n).expect("in range"));
+        let [one, two, three, four, five] = [1, 2, 3, 4, 5].map(|n| Stars::new(n).expect("in range"));
         assert!(five.is_five() && five.is_satisfied());
         assert!(four.is_satisfied() && !four.is_five());
-        assert!(
-            ![one, two, three]
-                .iter()
-                .any(|s| s.is_satisfied() || s.is_five())
-        );
+        assert!(![one, two, three].iter().any(|s| s.is_satisfied() || s.is_five()));
         assert!(one < five);
     }
 
@@ -129,10 +114,7 @@ mod tests {
     fn serde_is_a_checked_number() {
         let four = Stars::new(4).expect("in range");
         assert_eq!(serde_json::to_string(&four).expect("serialise"), "4");
-        assert_eq!(
-            serde_json::from_str::<Stars>("4").expect("deserialise"),
-            four
-        );
+        assert_eq!(serde_json::from_str::<Stars>("4").expect("deserialise"), four);
         assert!(serde_json::from_str::<Stars>("0").is_err());
         assert!(serde_json::from_str::<Stars>("6").is_err());
         assert!(serde_json::from_str::<Stars>("-1").is_err());

@@ -8,9 +8,7 @@ use super::{ValueError, shown};
 /// GB 32100-2015 character set; a character's index is its value. I, O, S, V
 /// and Z are left out because they are easily misread as 1, 0, 5, U and 2.
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [usize; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
+const WEIGHTS: [usize; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
 /// 统一社会信用代码: the unified social credit code (GB 32100-2015).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -25,10 +23,7 @@ impl Uscc {
         // Anything else in position 18, even a letter outside the alphabet, is
         // reported as a wrong check character so the message can name the right one.
         if code.chars().nth(17) != Some(expected) {
-            return Err(ValueError::UsccCheck {
-                input: shown(&code),
-                expected,
-            });
+            return Err(ValueError::UsccCheck { input: shown(&code), expected });
         }
         Ok(Self(code))
     }
@@ -54,29 +49,18 @@ impl Uscc {
 
 fn ensure_len(code: &str, expected: usize) -> Result<(), ValueError> {
     let len = code.chars().count();
-    if len == expected {
-        Ok(())
-    } else {
-        Err(ValueError::UsccLength {
-            input: shown(code),
-            expected,
-            len,
-        })
-    }
+    if len == expected { Ok(()) } else { Err(ValueError::UsccLength { input: shown(code), expected, len }) }
 }
 
 /// Validates the 17 characters the check covers and computes the check character.
 fn check_char(code: &str) -> Result<char, ValueError> {
     let mut sum = 0;
     for ((i, ch), weight) in code.chars().enumerate().zip(WEIGHTS) {
-        let value = ALPHABET
-            .iter()
-            .position(|&a| char::from(a) == ch)
-            .ok_or_else(|| ValueError::UsccChar {
-                input: shown(code),
-                ch,
-                pos: i + 1,
-            })?;
+        let value = ALPHABET.iter().position(|&a| char::from(a) == ch).ok_or_else(|| ValueError::UsccChar {
+            input: shown(code),
+            ch,
+            pos: i + 1,
+        })?;
         sum += value * weight;
     }
     // Only ASCII has got this far, so byte slicing is safe.
@@ -142,10 +126,7 @@ mod tests {
     fn wrong_check_character_names_the_expected_one() {
         assert_eq!(
             err("91350100M000100Y4Z"),
-            ValueError::UsccCheck {
-                input: "91350100M000100Y4Z".into(),
-                expected: '3'
-            }
+            ValueError::UsccCheck { input: "91350100M000100Y4Z".into(), expected: '3' }
         );
         assert_eq!(
             err("91350100M000100Y4Z").to_string(),
@@ -163,82 +144,36 @@ mod tests {
             ("91350100M000100YV3", 'V', 17),
             ("91350100M00010ZY43", 'Z', 15),
         ] {
-            assert_eq!(
-                err(code),
-                ValueError::UsccChar {
-                    input: code.into(),
-                    ch,
-                    pos
-                }
-            );
+            assert_eq!(err(code), ValueError::UsccChar { input: code.into(), ch, pos });
         }
-        assert!(
-            err("91350100M00010ZY43")
-                .to_string()
-                .contains("第 15 位含非法字符“Z”")
-        );
+        assert!(err("91350100M00010ZY43").to_string().contains("第 15 位含非法字符“Z”"));
     }
 
     #[test]
     fn rejects_non_ascii_and_punctuation() {
-        assert!(matches!(
-            err("913501００M000100Y43"),
-            ValueError::UsccChar {
-                ch: '０',
-                pos: 7,
-                ..
-            }
-        ));
-        assert!(matches!(
-            err("91350100M000100Y4。"),
-            ValueError::UsccCheck { expected: '3', .. }
-        ));
-        assert!(matches!(
-            err("91350100-000100Y43"),
-            ValueError::UsccChar {
-                ch: '-',
-                pos: 9,
-                ..
-            }
-        ));
+        assert!(matches!(err("913501００M000100Y43"), ValueError::UsccChar { ch: '０', pos: 7, .. }));
+        assert!(matches!(err("91350100M000100Y4。"), ValueError::UsccCheck { expected: '3', .. }));
+        assert!(matches!(err("91350100-000100Y43"), ValueError::UsccChar { ch: '-', pos: 9, .. }));
     }
 
     #[test]
     fn rejects_wrong_length() {
         assert_eq!(
             err("91350100M000100Y4"),
-            ValueError::UsccLength {
-                input: "91350100M000100Y4".into(),
-                expected: 18,
-                len: 17
-            }
+            ValueError::UsccLength { input: "91350100M000100Y4".into(), expected: 18, len: 17 }
         );
-        assert!(matches!(
-            err("91350100M000100Y433"),
-            ValueError::UsccLength { len: 19, .. }
-        ));
+        assert!(matches!(err("91350100M000100Y433"), ValueError::UsccLength { len: 19, .. }));
         assert!(matches!(err(""), ValueError::UsccLength { len: 0, .. }));
         assert!(matches!(err("   "), ValueError::UsccLength { len: 0, .. }));
         // Counted in characters, not bytes.
-        assert!(matches!(
-            err("统一社会信用代码"),
-            ValueError::UsccLength { len: 8, .. }
-        ));
+        assert!(matches!(err("统一社会信用代码"), ValueError::UsccLength { len: 8, .. }));
     }
 
     #[test]
     fn rejects_letters_in_division_code() {
         let code = Uscc::with_check_char("9135A100M000100Y4");
-        assert_eq!(
-            code,
-            Err(ValueError::UsccDivision {
-                input: "9135A100M000100Y4".into()
-            })
-        );
-        assert!(matches!(
-            err("9135A100M000100Y43"),
-            ValueError::UsccDivision { .. }
-        ));
+        assert_eq!(code, Err(ValueError::UsccDivision { input: "9135A100M000100Y4".into() }));
+        assert!(matches!(err("9135A100M000100Y43"), ValueError::UsccDivision { .. }));
     }
 
     #[test]
@@ -251,14 +186,7 @@ mod tests {
 
     #[test]
     fn lowercase_forbidden_letters_are_still_forbidden() {
-        assert!(matches!(
-            err("91350100M0o0100Y43"),
-            ValueError::UsccChar {
-                ch: 'O',
-                pos: 11,
-                ..
-            }
-        ));
+        assert!(matches!(err("91350100M0o0100Y43"), ValueError::UsccChar { ch: 'O', pos: 11, .. }));
     }
 
     #[test]
@@ -269,12 +197,7 @@ mod tests {
 
     #[test]
     fn with_check_char_round_trips() {
-        for code in [
-            "91350100M000100Y43",
-            "914403001922038216",
-            "91110000MA00000240",
-            "91110108551385082Q",
-        ] {
+        for code in ["91350100M000100Y43", "914403001922038216", "91110000MA00000240", "91110108551385082Q"] {
             let made = Uscc::with_check_char(&code[..17]).expect(code);
             assert_eq!(made.as_str(), code);
         }
@@ -287,16 +210,9 @@ mod tests {
     fn with_check_char_wants_seventeen_characters() {
         assert!(matches!(
             Uscc::with_check_char("91350100M000100Y43"),
-            Err(ValueError::UsccLength {
-                expected: 17,
-                len: 18,
-                ..
-            })
+            Err(ValueError::UsccLength { expected: 17, len: 18, .. })
         ));
-        assert!(matches!(
-            Uscc::with_check_char("91350100I000100Y4"),
-            Err(ValueError::UsccChar { ch: 'I', .. })
-        ));
+        assert!(matches!(Uscc::with_check_char("91350100I000100Y4"), Err(ValueError::UsccChar { ch: 'I', .. })));
     }
 
     #[test]
@@ -309,14 +225,10 @@ mod tests {
     #[test]
     fn serde_goes_through_the_parser() {
         let code = Uscc::parse("91350100M000100Y43").expect("valid");
-        assert_eq!(
-            serde_json::to_string(&code).expect("serialise"),
-            r#""91350100M000100Y43""#
-        );
+        assert_eq!(serde_json::to_string(&code).expect("serialise"), r#""91350100M000100Y43""#);
         let back: Uscc = serde_json::from_str(r#""91350100m000100y43""#).expect("deserialise");
         assert_eq!(back, code);
-        let bad =
-            serde_json::from_str::<Uscc>(r#""91350100M000100Y4Z""#).expect_err("bad check char");
+        let bad = serde_json::from_str::<Uscc>(r#""91350100M000100Y4Z""#).expect_err("bad check char");
         assert!(bad.to_string().contains("expected 3"));
         assert!(serde_json::from_str::<Uscc>("913501").is_err());
     }

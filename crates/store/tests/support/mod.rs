@@ -6,7 +6,6 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use jiff::Timestamp;
-use sqlx::Connection;
 use zhuqi_domain::{Actor, Channel, RegionCode, Role, Uscc};
 use zhuqi_store::{DbUrl, NewAppeal, NewEnterprise, NewUser, Store};
 
@@ -31,19 +30,7 @@ pub struct PgGuard {
 impl Drop for PgGuard {
     fn drop(&mut self) {
         {
-            let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
-            // Drop runs outside async: use a throwaway runtime on its own thread.
-            let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-                rt.block_on(async {
-                    if let Ok(mut admin) = sqlx::AnyConnection::connect(&admin_url).await {
-                        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-                            .execute(&mut admin)
-                            .await;
-                    }
-                });
-            })
-            .join();
+            let _ = pg_admin(&self.admin_url, &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
         }
     }
 }
@@ -55,7 +42,9 @@ pub fn pg_admin_url(test: &str) -> Option<String> {
     match std::env::var("ZHUQI_TEST_PG") {
         Ok(url) if !url.trim().is_empty() => Some(url),
         _ => {
-            eprintln!("ZHUQI_TEST_PG 未设置，跳过 PostgreSQL 部分 / ZHUQI_TEST_PG not set: PostgreSQL half of {test} skipped");
+            eprintln!(
+                "ZHUQI_TEST_PG 未设置，跳过 PostgreSQL 部分 / ZHUQI_TEST_PG not set: PostgreSQL half of {test} skipped"
+            );
             None
         }
     }
@@ -63,16 +52,25 @@ pub fn pg_admin_url(test: &str) -> Option<String> {
 
 /// A fresh, empty PostgreSQL database on the test server; its URL and the guard that drops it.
 pub async fn fresh_pg_database(admin_url: &str) -> (String, PgGuard) {
-    sqlx::any::install_default_drivers();
     let name = format!("zhuqi_t_{}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed), rand_suffix());
-    let mut admin = sqlx::AnyConnection::connect(admin_url).await.expect("connect to ZHUQI_TEST_PG");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await.expect("create db");
+    pg_admin(admin_url, &format!("CREATE DATABASE {name}")).expect("create the test database");
     let base = admin_url.split('?').next().unwrap_or(admin_url);
     let url = match base.rsplit_once('/') {
         Some((server, _db)) if server.contains("://") && !server.ends_with('/') => format!("{server}/{name}"),
         _ => format!("{}/{name}", base.trim_end_matches('/')),
     };
     (url, PgGuard { admin_url: admin_url.to_owned(), name })
+}
+
+/// Runs SQL on the PostgreSQL server from a plain thread (the synchronous client must not run inside tokio).
+pub fn pg_admin(url: &str, sql: &str) -> Result<(), String> {
+    let (url, sql) = (url.to_owned(), sql.to_owned());
+    std::thread::spawn(move || {
+        let mut client = postgres::Client::connect(&url, postgres::NoTls).map_err(|e| e.to_string())?;
+        client.batch_execute(&sql).map_err(|e| e.to_string())
+    })
+    .join()
+    .map_err(|_| "admin thread panicked".to_owned())?
 }
 
 fn rand_suffix() -> u64 {
@@ -120,53 +118,49 @@ pub struct City {
 }
 
 pub async fn seed_city(store: &Store) -> City {
-    let mut w = store.writer().await.expect("writer");
-    w.set_meta("appeal_prefix", "ZK").await.expect("prefix");
-    w.insert_region(&code("410000"), "河南省", None).await.expect("region");
-    w.insert_region(&code("411600"), "周口市", Some(&code("410000"))).await.expect("region");
-    w.insert_region(&code("411602"), "川汇区", Some(&code("411600"))).await.expect("region");
-    let unit_id = w.insert_unit("周口市地方金融监督管理局", &code("411600")).await.expect("unit");
-    w.insert_category("financing", "融资", None, 1).await.expect("category");
-    let enterprise_id = w
-        .insert_enterprise(&NewEnterprise {
-            name: "周口华源食品有限公司".into(),
-            uscc: Uscc::parse("91350100M000100Y43").expect("valid"),
-            region: code("411602"),
-            industry: "现代食品".into(),
-            above_scale: true,
-            small_micro: false,
-            specialized: false,
-            little_giant: false,
-            contact_name: Some("王建国".into()),
-            contact_phone: Some("13800138000".parse().expect("valid phone")),
-            created_at: at("2024-01-02T00:00:00Z"),
+    store
+        .transaction(|w| {
+            w.set_meta("appeal_prefix", "ZK")?;
+            w.insert_region(&code("410000"), "河南省", None)?;
+            w.insert_region(&code("411600"), "周口市", Some(&code("410000")))?;
+            w.insert_region(&code("411602"), "川汇区", Some(&code("411600")))?;
+            let unit_id = w.insert_unit("周口市地方金融监督管理局", &code("411600"))?;
+            w.insert_category("financing", "融资", None, 1)?;
+            let enterprise_id = w.insert_enterprise(&NewEnterprise {
+                name: "周口华源食品有限公司".into(),
+                uscc: Uscc::parse("91350100M000100Y43").expect("valid"),
+                region: code("411602"),
+                industry: "现代食品".into(),
+                above_scale: true,
+                small_micro: false,
+                specialized: false,
+                little_giant: false,
+                contact_name: Some("王建国".into()),
+                contact_phone: Some("13800138000".parse().expect("valid phone")),
+                created_at: at("2024-01-02T00:00:00Z"),
+            })?;
+            let user = |name: &str, role: Role, unit: Option<i64>, enterprise: Option<i64>| NewUser {
+                username: name.into(),
+                display_name: name.into(),
+                password_hash: None,
+                must_change_password: true,
+                region: Some(code("411600")),
+                unit_id: unit,
+                enterprise_id: enterprise,
+                phone: None,
+                roles: vec![role],
+                created_at: at("2024-01-02T00:00:00Z"),
+            };
+            Ok::<_, zhuqi_store::StoreError>(City {
+                enterprise_id,
+                unit_id,
+                enterprise_user: w.insert_user(&user("qiye", Role::Enterprise, None, Some(enterprise_id)))?,
+                dispatcher: w.insert_user(&user("zhihuibu", Role::Dispatcher, None, None))?,
+                handler: w.insert_user(&user("chengban", Role::Handler, Some(unit_id), None))?,
+            })
         })
         .await
-        .expect("enterprise");
-    let user = |name: &str, role: Role, unit: Option<i64>, enterprise: Option<i64>| NewUser {
-        username: name.into(),
-        display_name: name.into(),
-        password_hash: None,
-        must_change_password: true,
-        region: Some(code("411600")),
-        unit_id: unit,
-        enterprise_id: enterprise,
-        phone: None,
-        roles: vec![role],
-        created_at: at("2024-01-02T00:00:00Z"),
-    };
-    let eu = user("qiye", Role::Enterprise, None, Some(enterprise_id));
-    let du = user("zhihuibu", Role::Dispatcher, None, None);
-    let hu = user("chengban", Role::Handler, Some(unit_id), None);
-    let city = City {
-        enterprise_id,
-        unit_id,
-        enterprise_user: w.insert_user(&eu).await.expect("user"),
-        dispatcher: w.insert_user(&du).await.expect("user"),
-        handler: w.insert_user(&hu).await.expect("user"),
-    };
-    w.commit().await.expect("commit");
-    city
+        .expect("seed the city")
 }
 
 pub fn new_appeal(city: &City, title: &str) -> NewAppeal {

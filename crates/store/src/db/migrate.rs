@@ -1,0 +1,50 @@
+//! Schema migrations, embedded in the binary and applied in order on start, each in its own transaction. A database
+//! written by a newer zhuqi is refused rather than misread.
+
+use super::{Tx, params};
+use crate::{Backend, Result, StoreError};
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "foundation",
+    sqlite: include_str!("../../migrations/sqlite/0001_foundation.sql"),
+    postgres: include_str!("../../migrations/postgres/0001_foundation.sql"),
+}];
+
+/// The versions already applied, creating the bookkeeping table on first use.
+pub(crate) fn applied(tx: &mut Tx<'_>) -> Result<Vec<i64>> {
+    tx.batch(
+        "CREATE TABLE IF NOT EXISTS zhuqi_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+    )?;
+    tx.query("SELECT version FROM zhuqi_migrations ORDER BY version", &[])?.iter().map(|r| r.int(0)).collect()
+}
+
+/// Applies one pending migration inside `tx`; returns false when none is left.
+pub(crate) fn apply_next(backend: Backend, tx: &mut Tx<'_>) -> Result<bool> {
+    let done = applied(tx)?;
+    let newest_known = MIGRATIONS.last().map_or(0, |m| m.version);
+    if let Some(v) = done.iter().find(|v| **v > newest_known) {
+        return Err(StoreError::Migration(format!(
+            "数据库结构版本 {v} 比本程序新，请升级助企通 / the database schema {v} is newer than this program"
+        )));
+    }
+    let Some(next) = MIGRATIONS.iter().find(|m| !done.contains(&m.version)) else { return Ok(false) };
+    tx.batch(match backend {
+        Backend::Sqlite => next.sqlite,
+        Backend::Postgres => next.postgres,
+    })
+    .map_err(|e| StoreError::Migration(format!("{} {}: {e}", next.version, next.name)))?;
+    let now = zhuqi_domain::time::to_micros(jiff::Timestamp::now());
+    tx.execute(
+        "INSERT INTO zhuqi_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+        params![next.version, next.name, now],
+    )?;
+    Ok(true)
+}
