@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use jiff::{Timestamp, ToSpan};
-use zhuqi_domain::{Action, Actor, Channel, DeadlinePolicy, Level, Role, Stars};
+use zhuqi_domain::{Action, Actor, Channel, Role, Stars};
 use zhuqi_store::{DbUrl, NewAppeal, Store};
 
 use crate::demo::{self, DemoOptions};
@@ -61,16 +61,7 @@ pub async fn run(db: Option<&str>, enterprises: usize, transitions: usize) -> an
     }
     let five = Stars::new(5)?;
     let steps = [
-        (
-            dispatcher,
-            Action::Assign {
-                unit_id,
-                co_unit_ids: vec![],
-                level: Level::City,
-                category: "financing".into(),
-                policy: DeadlinePolicy::standard(),
-            },
-        ),
+        (dispatcher, Action::assign_standard(unit_id, "financing")),
         (handler, Action::Acknowledge),
         (handler, Action::Reply { text: "正在办理".into() }),
         (handler, Action::Answer { text: "已解决".into() }),

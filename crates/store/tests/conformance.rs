@@ -5,17 +5,11 @@ mod support;
 use std::sync::Arc;
 
 use support::*;
-use zhuqi_domain::{Action, Appeal, CalendarYear, DeadlinePolicy, Level, Stars, Status};
+use zhuqi_domain::{Action, Appeal, CalendarYear, Stars, Status};
 use zhuqi_store::{DbUrl, Store, StoreError};
 
 fn assign(unit_id: i64) -> Action {
-    Action::Assign {
-        unit_id,
-        co_unit_ids: vec![],
-        level: Level::City,
-        category: "financing".into(),
-        policy: DeadlinePolicy::standard(),
-    }
+    Action::assign_standard(unit_id, "financing")
 }
 
 #[tokio::test]

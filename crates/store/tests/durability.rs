@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use support::*;
-use zhuqi_domain::{Action, Appeal, DeadlinePolicy, Level};
+use zhuqi_domain::{Action, Appeal};
 use zhuqi_store::{DbUrl, Store};
 
 const CHILD_DB: &str = "ZHUQI_DURABILITY_DB";
@@ -21,22 +21,16 @@ const ACKS_BEFORE_KILL: usize = 400;
 #[ignore = "the child process of acknowledged_writes_survive_kill_9"]
 async fn child_writer() {
     let url: DbUrl = std::env::var(CHILD_DB).expect("db url").parse().expect("url");
-    let ids: Vec<i64> =
-        std::env::var(CHILD_IDS).expect("ids").split(',').map(|s| s.parse().expect("id")).collect();
-    let city = City { enterprise_id: ids[0], unit_id: ids[1], enterprise_user: ids[2], dispatcher: ids[3], handler: ids[4] };
+    let ids: Vec<i64> = std::env::var(CHILD_IDS).expect("ids").split(',').map(|s| s.parse().expect("id")).collect();
+    let city =
+        City { enterprise_id: ids[0], unit_id: ids[1], enterprise_user: ids[2], dispatcher: ids[3], handler: ids[4] };
     let store = Store::open(&url).await.expect("open");
     let when = at("2024-03-04T01:00:00Z");
     loop {
         let rec = store.create_appeal(new_appeal(&city, "断电测试"), enterprise(&city), when).await.expect("create");
         println!("ACK {} 1", rec.id);
         let steps = [
-            (dispatcher(&city), Action::Assign {
-                unit_id: city.unit_id,
-                co_unit_ids: vec![],
-                level: Level::City,
-                category: "financing".into(),
-                policy: DeadlinePolicy::standard(),
-            }),
+            (dispatcher(&city), Action::assign_standard(city.unit_id, "financing")),
             (handler(&city), Action::Acknowledge),
             (handler(&city), Action::Answer { text: "已办结".into() }),
         ];

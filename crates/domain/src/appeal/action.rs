@@ -241,6 +241,17 @@ impl std::fmt::Display for ActionKind {
 }
 
 impl Action {
+    /// 交办 to one unit at city level under the standard 13710 policy: the common case.
+    pub fn assign_standard(unit_id: i64, category: &str) -> Action {
+        Action::Assign {
+            unit_id,
+            co_unit_ids: Vec::new(),
+            level: Level::City,
+            category: category.to_owned(),
+            policy: DeadlinePolicy::standard(),
+        }
+    }
+
     pub fn kind(&self) -> ActionKind {
         match self {
             Action::Create { .. } => ActionKind::Create,

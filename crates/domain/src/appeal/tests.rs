@@ -4,7 +4,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::calendar::WorkingCalendar;
-use crate::deadline::{DeadlinePolicy, EscalationKind, EscalationLadder, Light, Milestone};
+use crate::deadline::{EscalationKind, EscalationLadder, Light, Milestone};
 use crate::role::Role;
 use crate::values::Stars;
 
@@ -42,13 +42,7 @@ impl Story {
 }
 
 fn assign(unit_id: i64) -> Action {
-    Action::Assign {
-        unit_id,
-        co_unit_ids: vec![],
-        level: Level::City,
-        category: "financing".into(),
-        policy: DeadlinePolicy::standard(),
-    }
+    Action::assign_standard(unit_id, "financing")
 }
 
 #[test]
