@@ -43,7 +43,11 @@ fn remaining(s: &AppealSummary, cal: &WorkingCalendar, today: jiff::civil::Date)
     let text = if s.state.status == Status::Waiting {
         "暂停计时（待补充材料）".to_owned()
     } else if today > due {
-        format!("{}已超期{}个工作日", milestone.label(), cal.working_days_between(due, today))
+        // Past a due date that fell before a weekend or holiday: late, though no working day has passed yet.
+        match cal.working_days_between(due, today) {
+            0 => format!("{}已超期", milestone.label()),
+            late => format!("{}已超期{late}个工作日", milestone.label()),
+        }
     } else if today == due {
         format!("{}今日到期", milestone.label())
     } else {
