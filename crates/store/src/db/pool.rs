@@ -62,17 +62,28 @@ pub(crate) struct Pool {
 
 /// How often the SQLite checkpoint thread folds the WAL back into the database file.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+/// WAL frames (of 2 KiB) past which the checkpoint thread also restarts the log.
+const RESTART_WAL_FRAMES: i64 = 32_768;
 
-/// Copies committed WAL pages into the database file on its own connection, so that no commit ever waits for it
-/// (the writer's automatic checkpoint is switched off). PASSIVE never blocks readers or the writer.
+/// Copies committed WAL pages into the database file on its own connection, so that no commit waits for it (the
+/// writer's automatic checkpoint is off). PASSIVE never blocks anyone. Under a steady stream of writes a passive
+/// checkpoint never quite catches up, so the log is never restarted and keeps growing; past 64 MiB a RESTART
+/// checkpoint resets it, waiting at most 100 ms for readers (it holds new writers back meanwhile) before giving up
+/// until the next round.
 fn spawn_checkpointer(path: &Path, alive: Receiver<()>) -> Result<()> {
     let conn = open_sqlite_connection(path)?;
+    conn.busy_timeout(Duration::from_millis(100))?;
+    conn.execute_batch("PRAGMA journal_size_limit = 67108864")?;
     std::thread::Builder::new()
         .name("zhuqi-db-checkpoint".into())
         .spawn(move || {
             while let Err(crossbeam_channel::RecvTimeoutError::Timeout) = alive.recv_timeout(CHECKPOINT_EVERY) {
-                if let Err(e) = conn.execute_batch("PRAGMA wal_checkpoint(PASSIVE)") {
-                    tracing::warn!(error = %e, "WAL checkpoint failed; will retry");
+                match conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(1)) {
+                    Ok(frames) if frames > RESTART_WAL_FRAMES => {
+                        let _ = conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()));
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed; will retry"),
                 }
             }
         })
