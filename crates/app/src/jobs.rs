@@ -1,9 +1,8 @@
 //! Background work: the escalation ladder and auto-closing run by themselves (SPEC §3, §4).
 //!
 //! Each step is an ordinary transition by `Role::System`, decided on the appeal as read inside the same transaction.
-//! Two instances sweeping at once cannot take a step twice: the second one's optimistic version check fails, its
-//! transaction rolls back, and the sweep reports the error. Electing one sweeper among instances is left to the
-//! multi-instance work.
+//! Two instances sweeping at once cannot take a step twice: the second one's optimistic version check fails and its
+//! transaction rolls back. Electing one sweeper among instances is left to the multi-instance work.
 
 use std::time::Duration;
 
@@ -34,7 +33,7 @@ pub async fn sweep(store: &Store, now: Timestamp) -> anyhow::Result<usize> {
     let mut taken = 0;
     for id in store.open_appeal_ids().await? {
         let cal = cal.clone();
-        let steps = store
+        let result = store
             .transaction(move |w| {
                 let mut record = w.appeal(id)?;
                 let mut due = record.state.due_escalations(&cal, &EscalationLadder::default(), today);
@@ -48,8 +47,13 @@ pub async fn sweep(store: &Store, now: Timestamp) -> anyhow::Result<usize> {
                 }
                 Ok::<_, StoreError>(steps)
             })
-            .await?;
-        taken += steps;
+            .await;
+        match result {
+            Ok(steps) => taken += steps,
+            // Another instance moved this appeal meanwhile; its steps are its own, ours wait for the next round.
+            Err(StoreError::Conflict { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
     }
     Ok(taken)
 }
