@@ -256,3 +256,27 @@ fn serve_lists_appeals_with_their_lights_over_http() {
     assert!(get(&addr, "/healthz").ends_with("ok"));
     drop(server);
 }
+
+#[test]
+fn an_admin_loads_next_years_calendar_and_bad_files_change_nothing() {
+    let dir = tempfile::tempdir().expect("dir");
+    assert!(zhuqi(&["migrate"], dir.path()).status.success());
+    let good = r#"{"year": 2027, "source": "国务院办公厅关于2027年部分节假日安排的通知",
+        "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"}], "workdays": ["2027-01-09"]}"#;
+    std::fs::write(dir.path().join("2027.json"), good).expect("write");
+    let out = zhuqi(&["calendar", "load", "2027.json"], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("已载入 2027 年"));
+    let shown = String::from_utf8_lossy(&zhuqi(&["calendar", "show"], dir.path()).stdout).into_owned();
+    assert!(shown.contains("2023") && shown.contains("2027") && shown.contains("2027年部分节假日"), "{shown}");
+
+    // A make-up day that is not a weekend, and a file that is not JSON: refused in one line, nothing loaded.
+    let bad = r#"{"year": 2028, "holidays": [], "workdays": ["2028-01-05"]}"#;
+    std::fs::write(dir.path().join("bad.json"), bad).expect("write");
+    assert_one_line_error(&zhuqi(&["calendar", "load", "bad.json"], dir.path()), "不是周末");
+    std::fs::write(dir.path().join("junk.json"), "not json").expect("write");
+    assert_one_line_error(&zhuqi(&["calendar", "load", "junk.json"], dir.path()), "格式错误");
+    assert_one_line_error(&zhuqi(&["calendar", "load", "missing.json"], dir.path()), "无法读取文件");
+    let shown = String::from_utf8_lossy(&zhuqi(&["calendar", "show"], dir.path()).stdout).into_owned();
+    assert!(!shown.contains("2028"), "{shown}");
+}
