@@ -25,7 +25,7 @@ pub async fn run(db: Option<&str>, enterprises: usize, transitions: usize) -> an
     let store = Store::open(&url).await?;
     println!("数据库 / database: {url}");
 
-    let opts = DemoOptions { seed: 1, enterprises, appeals: enterprises * 15, today: crate::cli::today() };
+    let opts = DemoOptions { seed: 1, enterprises, appeals: enterprises * 15, today: crate::today() };
     let started = Instant::now();
     let report = demo::fill(&store, &opts, &indicatif::ProgressBar::hidden()).await?;
     let secs = started.elapsed().as_secs_f64();

@@ -151,7 +151,7 @@ async fn execute(command: Command) -> anyhow::Result<()> {
                 seed: args.seed,
                 enterprises: args.enterprises as usize,
                 appeals: args.appeals.map_or(args.enterprises as usize * 15, |a| a as usize),
-                today: args.today.unwrap_or_else(today),
+                today: args.today.unwrap_or_else(crate::today),
             };
             fill_demo(&store, &opts).await?;
             store.close().await;
@@ -166,10 +166,6 @@ async fn execute(command: Command) -> anyhow::Result<()> {
         Command::Calendar { command } => calendar(command).await,
         Command::Bench(args) => crate::bench::run(args.db.as_deref(), args.enterprises, args.transitions).await,
     }
-}
-
-pub fn today() -> Date {
-    zhuqi_domain::time::local_date(jiff::Timestamp::now())
 }
 
 /// Fills the demo city with a progress bar and prints who can sign in.
@@ -207,7 +203,7 @@ pub async fn fill_demo(store: &Store, opts: &DemoOptions) -> anyhow::Result<()> 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let store = open(&args.db.db).await?;
     if args.demo && store.counts().await?.enterprises == 0 {
-        let opts = DemoOptions { seed: 1, enterprises: 2000, appeals: 30_000, today: today() };
+        let opts = DemoOptions { seed: 1, enterprises: 2000, appeals: 30_000, today: crate::today() };
         fill_demo(&store, &opts).await?;
     }
     let listener = tokio::net::TcpListener::bind(args.listen).await.map_err(|e| {
@@ -219,8 +215,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         anyhow::anyhow!("{why}: {} ({e})", args.listen)
     })?;
     let cal = store.calendar();
-    let next_year = today().year() + 1;
-    if !cal.covers(next_year) && today().month() >= 11 {
+    let today = crate::today();
+    let next_year = today.year() + 1;
+    if !cal.covers(next_year) && today.month() >= 11 {
         tracing::warn!(
             "尚未载入{next_year}年节假日安排，请用 zhuqi calendar load 载入 / the {next_year} holiday notice is not loaded"
         );

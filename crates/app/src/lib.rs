@@ -8,3 +8,8 @@ pub mod demo;
 pub mod jobs;
 pub mod password;
 pub mod web;
+
+/// Today in Asia/Shanghai: the date every deadline and light is judged against.
+pub fn today() -> jiff::civil::Date {
+    zhuqi_domain::time::local_date(jiff::Timestamp::now())
+}

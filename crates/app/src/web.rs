@@ -59,7 +59,7 @@ fn remaining(s: &AppealSummary, cal: &WorkingCalendar, today: jiff::civil::Date)
 async fn appeal_list(State(store): State<Store>) -> Response {
     let result: Result<String, Box<dyn std::error::Error>> = async {
         let cal = store.calendar();
-        let today = crate::cli::today();
+        let today = crate::today();
         let rows = store
             .recent_appeals(200)
             .await?

@@ -32,24 +32,27 @@ impl std::fmt::Display for DbUrl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             DbUrl::Sqlite(path) => write!(f, "sqlite://{}", path.display()),
-            DbUrl::Postgres(url) => {
-                if let Some((scheme, rest)) = url.split_once("://")
-                    && let Some((creds, host)) = rest.rsplit_once('@')
-                    && let Some((user, _password)) = creds.split_once(':')
-                {
-                    return write!(f, "{scheme}://{user}:***@{host}");
-                }
-                f.write_str(url)
-            }
+            DbUrl::Postgres(url) => f.write_str(&redacted(url)),
         }
     }
+}
+
+/// A URL fit to print: the password, if any, replaced by `***`.
+fn redacted(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://")
+        && let Some((creds, host)) = rest.rsplit_once('@')
+        && let Some((user, _password)) = creds.split_once(':')
+    {
+        return format!("{scheme}://{user}:***@{host}");
+    }
+    url.to_owned()
 }
 
 impl FromStr for DbUrl {
     type Err = StoreError;
 
     fn from_str(s: &str) -> Result<Self> {
-        let bad = |reason| StoreError::BadUrl { url: s.to_owned(), reason };
+        let bad = |reason| StoreError::BadUrl { url: redacted(s), reason };
         let s = s.trim();
         if let Some(rest) = s.strip_prefix("sqlite://").or_else(|| s.strip_prefix("sqlite:")) {
             let path = rest.split('?').next().unwrap_or_default();
@@ -214,5 +217,7 @@ mod tests {
         let url: DbUrl = "postgres://zhuqi:s3cret@db.example:5432/zhuqi".parse().expect("valid");
         assert!(!url.to_string().contains("s3cret"));
         assert!(!format!("{url:?}").contains("s3cret"));
+        let err = "postgres://zhuqi:s3cret@db.example:notaport/zhuqi".parse::<DbUrl>().expect_err("bad port");
+        assert!(!err.to_string().contains("s3cret"), "{err}");
     }
 }
