@@ -17,10 +17,7 @@ async fn the_whole_loop_persists_and_replays() {
     for db in backends("the_whole_loop_persists_and_replays").await {
         let s = &db.store;
         let city = seed_city(s).await;
-        let rec = s
-            .create_appeal(new_appeal(&city, "流动资金贷款未获批复"), enterprise(&city), at("2024-03-04T01:00:00Z"))
-            .await
-            .expect("create");
+        let rec = submit(s, &city, "流动资金贷款未获批复").await;
         assert_eq!(rec.number.to_string(), "ZK-2024-000001", "{}", db.backend);
         let steps = [
             (dispatcher(&city), assign(city.unit_id), "2024-03-04T02:00:00Z"),
@@ -54,10 +51,7 @@ async fn a_stale_version_is_refused_and_changes_nothing() {
     for db in backends("a_stale_version_is_refused_and_changes_nothing").await {
         let s = &db.store;
         let city = seed_city(s).await;
-        let rec = s
-            .create_appeal(new_appeal(&city, "用地指标"), enterprise(&city), at("2024-03-04T01:00:00Z"))
-            .await
-            .expect("create");
+        let rec = submit(s, &city, "用地指标").await;
         s.perform(rec.id, 1, dispatcher(&city), assign(city.unit_id), at("2024-03-04T02:00:00Z"))
             .await
             .expect("assign");
@@ -90,10 +84,7 @@ async fn two_handlers_answering_at_once_exactly_one_wins() {
         let s = Arc::new(db.store.clone());
         let city = seed_city(&s).await;
         for round in 0..10 {
-            let rec = s
-                .create_appeal(new_appeal(&city, "电力增容"), enterprise(&city), at("2024-03-04T01:00:00Z"))
-                .await
-                .expect("create");
+            let rec = submit(&s, &city, "电力增容").await;
             s.perform(rec.id, 1, dispatcher(&city), assign(city.unit_id), at("2024-03-04T02:00:00Z"))
                 .await
                 .expect("assign");
@@ -120,10 +111,7 @@ async fn illegal_and_forbidden_actions_change_nothing() {
     for db in backends("illegal_and_forbidden_actions_change_nothing").await {
         let s = &db.store;
         let city = seed_city(s).await;
-        let rec = s
-            .create_appeal(new_appeal(&city, "环评审批"), enterprise(&city), at("2024-03-04T01:00:00Z"))
-            .await
-            .expect("create");
+        let rec = submit(s, &city, "环评审批").await;
         let err =
             s.perform(rec.id, 1, handler(&city), Action::Answer { text: "x".into() }, at("2024-03-04T02:00:00Z")).await;
         assert!(matches!(err, Err(StoreError::Transition(_))), "{}", db.backend);
@@ -155,10 +143,7 @@ async fn an_uncommitted_writer_leaves_no_trace() {
         assert!(matches!(failed, Err(StoreError::Duplicate(_))), "{failed:?}");
         assert_eq!(s.counts().await.expect("counts"), before, "{}", db.backend);
         // And the number it drew was not consumed.
-        let rec = s
-            .create_appeal(new_appeal(&city, "正式提交"), enterprise(&city), at("2024-03-04T01:00:00Z"))
-            .await
-            .expect("create");
+        let rec = submit(s, &city, "正式提交").await;
         assert_eq!(rec.number.to_string(), "ZK-2024-000001");
     }
 }
@@ -212,10 +197,7 @@ async fn numbers_count_per_year_of_submission() {
 async fn reopening_is_idempotent_and_keeps_data() {
     for db in backends("reopening_is_idempotent_and_keeps_data").await {
         let city = seed_city(&db.store).await;
-        db.store
-            .create_appeal(new_appeal(&city, "保留"), enterprise(&city), at("2024-03-04T01:00:00Z"))
-            .await
-            .expect("create");
+        submit(&db.store, &city, "保留").await;
         let before = db.store.counts().await.expect("counts");
         db.store.close().await;
         let again = Store::open(&db.url).await.expect("reopen");

@@ -163,6 +163,11 @@ pub async fn seed_city(store: &Store) -> City {
         .expect("seed the city")
 }
 
+/// A new appeal by the city's enterprise, submitted on Monday 2024-03-04 at 09:00 in Shanghai.
+pub async fn submit(store: &Store, city: &City, title: &str) -> zhuqi_store::AppealRecord {
+    store.create_appeal(new_appeal(city, title), enterprise(city), at("2024-03-04T01:00:00Z")).await.expect("submit")
+}
+
 pub fn new_appeal(city: &City, title: &str) -> NewAppeal {
     NewAppeal {
         enterprise_id: city.enterprise_id,
