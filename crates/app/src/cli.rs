@@ -40,15 +40,20 @@ enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
+    /// 用户：新建、重置密码、设置角色、查看 / accounts: add, reset a password, set roles, show
+    User {
+        #[command(subcommand)]
+        command: crate::users::UserCommand,
+    },
     /// 性能测试，打印实测数据 / benchmarks that print their figures
     Bench(BenchArgs),
 }
 
 #[derive(Debug, Args)]
-struct DbArg {
+pub struct DbArg {
     /// 数据库地址：sqlite://文件 或 postgres://用户@主机:端口/库 / database URL
     #[arg(long, env = "ZHUQI_DB", default_value = "sqlite://zhuqi.db")]
-    db: String,
+    pub db: String,
 }
 
 #[derive(Debug, Args)]
@@ -137,7 +142,7 @@ fn one_line(e: &anyhow::Error) -> String {
     e.chain().map(|c| c.to_string().replace('\n', " ")).collect::<Vec<_>>().join(" — ")
 }
 
-async fn open(db: &str) -> anyhow::Result<Store> {
+pub(crate) async fn open(db: &str) -> anyhow::Result<Store> {
     let url: DbUrl = db.parse()?;
     Ok(Store::open(&url).await?)
 }
@@ -164,6 +169,7 @@ async fn execute(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Calendar { command } => calendar(command).await,
+        Command::User { command } => crate::users::run(command).await,
         Command::Bench(args) => crate::bench::run(args.db.as_deref(), args.enterprises, args.transitions).await,
     }
 }

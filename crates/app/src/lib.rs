@@ -7,6 +7,7 @@ pub mod cli;
 pub mod demo;
 pub mod jobs;
 pub mod password;
+pub mod users;
 pub mod web;
 
 /// Today in Asia/Shanghai: the date every deadline and light is judged against.

@@ -280,3 +280,81 @@ fn an_admin_loads_next_years_calendar_and_bad_files_change_nothing() {
     let shown = String::from_utf8_lossy(&zhuqi(&["calendar", "show"], dir.path()).stdout).into_owned();
     assert!(!shown.contains("2028"), "{shown}");
 }
+
+fn zhuqi_with_stdin(args: &[&str], dir: &Path, input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zhuqi"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("ZHUQI_DB")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+    child.wait_with_output().expect("wait")
+}
+
+fn stored_hash(dir: &Path, username: &str) -> (String, i64) {
+    sqlite(&dir.join("zhuqi.db"))
+        .query_row("SELECT password_hash, must_change_password FROM users WHERE username = ?1", [username], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .expect("user row")
+}
+
+#[test]
+fn a_new_city_gets_its_first_admin_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let out = zhuqi(&["user", "add", "admin", "--name", "系统管理员 赵明", "--role", "sysadmin"], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let printed = String::from_utf8_lossy(&out.stdout).into_owned();
+    let password =
+        printed.lines().find_map(|l| l.split("shown once: ").nth(1)).expect("the password is shown once").trim();
+    assert!(zhuqi::password::check_rules(password).is_ok(), "{password}");
+    let (hash, must_change) = stored_hash(dir.path(), "admin");
+    assert!(hash.starts_with("$argon2id$") && zhuqi::password::verify(password, &hash), "stored as argon2id");
+    assert_eq!(must_change, 1, "an initial password must be changed at the first sign-in");
+
+    // Roles: business roles combine, admin roles stand alone (三员分立), unknown ones are named.
+    assert_one_line_error(
+        &zhuqi(&["user", "add", "zhang", "--name", "张卫东", "--role", "leader", "--region", "410000"], dir.path()),
+        "地区 410000 尚未录入",
+    );
+    let out = zhuqi(&["user", "add", "zhang", "--name", "张卫东", "--role", "dispatcher,leader"], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_one_line_error(&zhuqi(&["user", "roles", "zhang", "--set", "auditor,sysadmin"], dir.path()), "三员分立");
+    assert_one_line_error(&zhuqi(&["user", "roles", "zhang", "--set", "boss"], dir.path()), "未知角色");
+    assert!(zhuqi(&["user", "roles", "zhang", "--set", "leader"], dir.path()).status.success());
+    let shown = String::from_utf8_lossy(&zhuqi(&["user", "show", "zhang"], dir.path()).stdout).into_owned();
+    assert!(shown.contains("领导(leader)") && !shown.contains("dispatcher"), "{shown}");
+
+    // A password given on standard input must meet the rules; a weak one changes nothing.
+    let before = stored_hash(dir.path(), "zhang");
+    assert_one_line_error(
+        &zhuqi_with_stdin(&["user", "passwd", "zhang", "--password-stdin"], dir.path(), "abc\n"),
+        "至少8位",
+    );
+    assert_eq!(stored_hash(dir.path(), "zhang"), before);
+    let out = zhuqi_with_stdin(&["user", "passwd", "zhang", "--password-stdin"], dir.path(), "Zhoukou#2026\n");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("Zhoukou#2026"), "a chosen password is never echoed");
+    assert!(zhuqi::password::verify("Zhoukou#2026", &stored_hash(dir.path(), "zhang").0));
+
+    // Refusals name what is wrong and add nobody.
+    assert_one_line_error(
+        &zhuqi(&["user", "add", "admin", "--name", "重名", "--role", "leader"], dir.path()),
+        "已存在",
+    );
+    assert_one_line_error(
+        &zhuqi(&["user", "add", "li", "--name", "李", "--role", "leader", "--region", "999999"], dir.path()),
+        "行政区划",
+    );
+    assert_one_line_error(
+        &zhuqi(&["user", "add", "wang", "--name", "王", "--role", "handler", "--unit-id", "77"], dir.path()),
+        "承办单位 77 不存在",
+    );
+    assert_one_line_error(&zhuqi(&["user", "passwd", "nobody"], dir.path()), "用户不存在");
+    let users = count(&sqlite(&dir.path().join("zhuqi.db")), "SELECT COUNT(*) FROM users");
+    assert_eq!(users, 2);
+}

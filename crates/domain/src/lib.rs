@@ -16,5 +16,5 @@ pub use calendar::{CalendarError, CalendarYear, WorkingCalendar};
 pub use deadline::{
     Clock, DeadlinePolicy, Deadlines, EscalationKind, EscalationLadder, EscalationStep, Light, Milestone, Trigger,
 };
-pub use role::Role;
+pub use role::{Role, check_roles};
 pub use values::*;

@@ -69,10 +69,45 @@ impl Role {
     pub fn parse(s: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
+
+    /// The three separated admin roles (三员分立, SPEC §9).
+    pub fn is_admin(self) -> bool {
+        matches!(self, Role::Sysadmin | Role::Secadmin | Role::Auditor)
+    }
+}
+
+/// Checks a user's set of roles: at least one, never the program's own, and an admin role (系统/安全/审计管理员) held
+/// alone — one person may not both administer and audit, nor administer and do business (三员分立).
+pub fn check_roles(roles: &[Role]) -> Result<(), &'static str> {
+    if roles.is_empty() {
+        return Err("至少需要一个角色 / a user needs at least one role");
+    }
+    if roles.contains(&Role::System) {
+        return Err("system 角色只属于程序本身 / the system role belongs to the program itself");
+    }
+    if roles.iter().any(|r| r.is_admin()) && roles.len() > 1 {
+        return Err("三员分立：系统、安全、审计管理员角色须单独授予 / an admin role must be a user's only role");
+    }
+    Ok(())
 }
 
 impl std::fmt::Display for Role {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn admin_roles_stand_alone() {
+        assert!(check_roles(&[Role::Dispatcher, Role::Leader]).is_ok());
+        assert!(check_roles(&[Role::Auditor]).is_ok());
+        assert!(check_roles(&[Role::Auditor, Role::Sysadmin]).is_err());
+        assert!(check_roles(&[Role::Secadmin, Role::Handler]).is_err());
+        assert!(check_roles(&[]).is_err());
+        assert!(check_roles(&[Role::System]).is_err());
     }
 }

@@ -20,7 +20,7 @@ use zhuqi_domain::WorkingCalendar;
 pub use appeals::{AppealRecord, AppealSummary, NewAppeal};
 pub use connect::{Backend, DbUrl};
 pub use error::StoreError;
-pub use org::{Counts, NewEnterprise, NewUser};
+pub use org::{Counts, NewEnterprise, NewUser, UserRecord};
 pub use writer::Writer;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -3,7 +3,7 @@
 
 use jiff::Timestamp;
 use zhuqi_domain::time::to_micros;
-use zhuqi_domain::{DeadlinePolicy, Phone, RegionCode, Role, Uscc};
+use zhuqi_domain::{DeadlinePolicy, Phone, RegionCode, Role, Uscc, check_roles};
 
 use crate::db::params;
 use crate::{Result, Store, StoreError, Writer};
@@ -117,6 +117,27 @@ impl Writer<'_> {
     pub fn insert_user(&mut self, u: &NewUser) -> Result<i64> {
         required("用户名", &u.username)?;
         required("姓名", &u.display_name)?;
+        check_roles(&u.roles).map_err(|e| StoreError::Invalid(e.to_owned()))?;
+        // Name the missing record instead of a bare foreign-key failure.
+        if let Some(region) = &u.region
+            && self.tx.query_opt("SELECT 1 FROM regions WHERE code = $1", params![region.as_str()])?.is_none()
+        {
+            return Err(StoreError::Invalid(format!(
+                "地区 {region} 尚未录入 / region {region} is not in the database"
+            )));
+        }
+        if let Some(unit) = u.unit_id
+            && self.tx.query_opt("SELECT 1 FROM units WHERE id = $1", params![unit])?.is_none()
+        {
+            return Err(StoreError::Invalid(format!("承办单位 {unit} 不存在 / unit {unit} does not exist")));
+        }
+        if let Some(enterprise) = u.enterprise_id
+            && self.tx.query_opt("SELECT 1 FROM enterprises WHERE id = $1", params![enterprise])?.is_none()
+        {
+            return Err(StoreError::Invalid(format!(
+                "企业 {enterprise} 不存在 / enterprise {enterprise} does not exist"
+            )));
+        }
         let id = self
             .tx
             .query_one(
@@ -139,6 +160,32 @@ impl Writer<'_> {
             self.tx.execute("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)", params![id, role.as_str()])?;
         }
         Ok(id)
+    }
+
+    /// Replaces a user's password hash; `must_change` forces a new password at the next sign-in (an admin's reset).
+    pub fn set_password(&mut self, user_id: i64, password_hash: &str, must_change: bool) -> Result<()> {
+        let changed = self.tx.execute(
+            "UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3",
+            params![password_hash, must_change, user_id],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::NotFound("用户"));
+        }
+        Ok(())
+    }
+
+    /// Replaces a user's roles with `roles` (checked for 三员分立).
+    pub fn set_roles(&mut self, user_id: i64, roles: &[Role]) -> Result<()> {
+        check_roles(roles).map_err(|e| StoreError::Invalid(e.to_owned()))?;
+        if self.tx.query_opt("SELECT id FROM users WHERE id = $1", params![user_id])?.is_none() {
+            return Err(StoreError::NotFound("用户"));
+        }
+        self.tx.execute("DELETE FROM user_roles WHERE user_id = $1", params![user_id])?;
+        for role in roles {
+            self.tx
+                .execute("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)", params![user_id, role.as_str()])?;
+        }
+        Ok(())
     }
 
     pub fn insert_work_group(&mut self, name: &str, region: &RegionCode) -> Result<i64> {
@@ -191,6 +238,20 @@ impl Writer<'_> {
     }
 }
 
+/// A user as an admin sees it (never the password hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub region_code: Option<String>,
+    pub unit_id: Option<i64>,
+    pub enterprise_id: Option<i64>,
+    pub has_password: bool,
+    pub must_change_password: bool,
+}
+
 /// How many rows the main tables hold: for the demo's summary and for tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Counts {
@@ -217,6 +278,40 @@ impl Store {
                 users: row.int(3)?,
                 appeals: row.int(4)?,
                 events: row.int(5)?,
+            })
+        })
+        .await
+    }
+
+    pub async fn user_by_name(&self, username: &str) -> Result<UserRecord> {
+        let username = username.trim().to_owned();
+        self.read(move |tx| {
+            let row = tx
+                .query_opt(
+                    "SELECT id, username, display_name, region_code, unit_id, enterprise_id, password_hash IS NOT NULL, \
+                     must_change_password FROM users WHERE username = $1",
+                    params![username],
+                )?
+                .ok_or(StoreError::NotFound("用户"))?;
+            let id = row.int(0)?;
+            let roles = tx
+                .query("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role", params![id])?
+                .iter()
+                .map(|r| {
+                    let name = r.text(0)?;
+                    Role::parse(&name).ok_or_else(|| StoreError::Corrupt(format!("user_roles.role: {name}")))
+                })
+                .collect::<Result<_>>()?;
+            Ok(UserRecord {
+                id,
+                username: row.text(1)?,
+                display_name: row.text(2)?,
+                roles,
+                region_code: row.opt_text(3)?,
+                unit_id: row.opt_int(4)?,
+                enterprise_id: row.opt_int(5)?,
+                has_password: row.int(6)? != 0,
+                must_change_password: row.int(7)? != 0,
             })
         })
         .await

@@ -274,3 +274,35 @@ async fn an_unreachable_postgres_is_a_clear_error() {
     assert!(matches!(err, StoreError::Unreachable { .. }), "{err:?}");
     assert!(err.to_string().starts_with("无法连接数据库"));
 }
+
+#[tokio::test]
+async fn users_get_passwords_and_roles_under_separation_of_duties() {
+    use zhuqi_domain::Role;
+    for db in backends("users_get_passwords_and_roles_under_separation_of_duties").await {
+        let s = &db.store;
+        seed_city(s).await;
+        let user = s.user_by_name("zhihuibu").await.expect("seeded");
+        assert_eq!(
+            (user.roles.clone(), user.has_password, user.must_change_password),
+            (vec![Role::Dispatcher], false, true)
+        );
+        let id = user.id;
+        s.transaction(move |w| {
+            w.set_password(id, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA", false)?;
+            w.set_roles(id, &[Role::Dispatcher, Role::Leader])
+        })
+        .await
+        .expect("set");
+        let user = s.user_by_name("zhihuibu").await.expect("user");
+        assert_eq!(
+            (user.roles, user.has_password, user.must_change_password),
+            (vec![Role::Dispatcher, Role::Leader], true, false)
+        );
+        // 三员分立: an admin role stands alone; refused without a trace.
+        let err = s.transaction(move |w| w.set_roles(id, &[Role::Auditor, Role::Sysadmin])).await;
+        assert!(matches!(err, Err(StoreError::Invalid(_))), "{}: {err:?}", db.backend);
+        assert_eq!(s.user_by_name("zhihuibu").await.expect("user").roles, vec![Role::Dispatcher, Role::Leader]);
+        assert!(matches!(s.transaction(|w| w.set_roles(424_242, &[Role::Leader])).await, Err(StoreError::NotFound(_))));
+        assert!(matches!(s.user_by_name("nobody").await, Err(StoreError::NotFound(_))));
+    }
+}
