@@ -25,21 +25,36 @@ pub async fn run(store: Store, every: Duration) {
     }
 }
 
-/// Takes every escalation step and auto-close that is due at `now`; returns how many were taken. Each appeal is read
-/// and moved inside its own transaction, so a user acting at the same moment is never overwritten.
+/// The steps due today for one appeal: escalations, then auto-close.
+fn due_steps(
+    state: &zhuqi_domain::Appeal,
+    cal: &zhuqi_domain::WorkingCalendar,
+    today: jiff::civil::Date,
+) -> Vec<Action> {
+    let mut due = state.due_escalations(cal, &EscalationLadder::default(), today);
+    if state.auto_close_due(cal, today, AUTO_CLOSE_AFTER) {
+        due.push(Action::AutoClose);
+    }
+    due
+}
+
+/// Takes every escalation step and auto-close that is due at `now`; returns how many were taken. Each appeal is first
+/// looked at with a read (most have nothing due, and reads do not queue behind the writer); one that has is read
+/// again, decided and moved inside its own write transaction, so a user acting at the same moment is never
+/// overwritten.
 pub async fn sweep(store: &Store, now: Timestamp) -> anyhow::Result<usize> {
     let cal = store.calendar();
     let today = zhuqi_domain::time::local_date(now);
     let mut taken = 0;
     for id in store.open_appeal_ids().await? {
+        if due_steps(&store.appeal(id).await?.state, &cal, today).is_empty() {
+            continue;
+        }
         let cal = cal.clone();
         let result = store
             .transaction(move |w| {
                 let mut record = w.appeal(id)?;
-                let mut due = record.state.due_escalations(&cal, &EscalationLadder::default(), today);
-                if record.state.auto_close_due(&cal, today, AUTO_CLOSE_AFTER) {
-                    due.push(Action::AutoClose);
-                }
+                let due = due_steps(&record.state, &cal, today);
                 let steps = due.len();
                 for action in due {
                     let at = now.max(record.state.updated_at);
