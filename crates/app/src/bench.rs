@@ -9,7 +9,7 @@ use std::time::Instant;
 use anyhow::Context;
 use jiff::{Timestamp, ToSpan};
 use zhuqi_domain::{Action, Actor, Channel, Role, Stars};
-use zhuqi_store::{DbUrl, NewAppeal, Store};
+use zhuqi_store::{DbUrl, NewAppeal, Origin, Store};
 
 use crate::demo::{self, DemoOptions};
 
@@ -57,7 +57,7 @@ pub async fn run(db: Option<&str>, enterprises: usize, transitions: usize) -> an
             amount: None,
             draft: false,
         };
-        ids.push(store.create_appeal(new, enterprise, start).await?.id);
+        ids.push(store.create_appeal(Origin::system("bench"), new, enterprise, start).await?.id);
     }
     let five = Stars::new(5)?;
     let steps = [
@@ -81,7 +81,9 @@ pub async fn run(db: Option<&str>, enterprises: usize, transitions: usize) -> an
                 for (version, (actor, action)) in steps.iter().enumerate() {
                     let at = start.checked_add((version as i64 + 1).hours())?;
                     for id in &chunk {
-                        store.perform(*id, version as u32 + 1, *actor, action.clone(), at).await?;
+                        store
+                            .perform(Origin::system("bench"), *id, version as u32 + 1, *actor, action.clone(), at)
+                            .await?;
                     }
                 }
                 Ok::<usize, anyhow::Error>(chunk.len() * steps.len())

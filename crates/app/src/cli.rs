@@ -277,7 +277,7 @@ async fn calendar(command: CalendarCommand) -> anyhow::Result<()> {
             let years = CalendarYear::parse_many(&text)?;
             let store = open(&db.db).await?;
             let list: Vec<String> = years.iter().map(|y| y.year.to_string()).collect();
-            let changed = store.load_calendar_years(years).await?;
+            let changed = store.load_calendar_years(zhuqi_store::Origin::cli(), years).await?;
             println!(
                 "已载入 {} 年节假日安排，重算了 {changed} 件在办诉求的期限 / loaded; {changed} open appeals recomputed",
                 list.join("、")

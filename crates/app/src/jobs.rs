@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use zhuqi_domain::{Action, Actor, EscalationLadder};
-use zhuqi_store::{Store, StoreError};
+use zhuqi_store::{Origin, Store, StoreError};
 
 /// Working days after an answer before an unconfirmed appeal closes as confirmed (SPEC §3 default).
 pub const AUTO_CLOSE_AFTER: u32 = 5;
@@ -52,7 +52,7 @@ pub async fn sweep(store: &Store, now: Timestamp) -> anyhow::Result<usize> {
         }
         let cal = cal.clone();
         let result = store
-            .transaction(move |w| {
+            .transaction(Origin::system("scheduler"), move |w| {
                 let mut record = w.appeal(id)?;
                 let due = due_steps(&record.state, &cal, today);
                 let steps = due.len();

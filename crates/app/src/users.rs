@@ -8,7 +8,7 @@ use clap::Subcommand;
 use rand::RngExt;
 use rand::seq::SliceRandom;
 use zhuqi_domain::{RegionCode, Role};
-use zhuqi_store::NewUser;
+use zhuqi_store::{NewUser, Origin};
 
 use crate::cli::{DbArg, open};
 use crate::password;
@@ -129,7 +129,7 @@ pub async fn run(command: UserCommand) -> anyhow::Result<()> {
                 roles: roles.clone(),
                 created_at: jiff::Timestamp::now(),
             };
-            store.transaction(move |w| w.insert_user(&user)).await?;
+            store.add_user(Origin::cli(), user).await?;
             println!("已新建用户 {} / user added, 角色 / roles: {}", username.trim(), labels(&roles));
             if generated {
                 println!("初始密码（只显示这一次，首次登录须修改）/ initial password, shown once: {password}");
@@ -141,7 +141,7 @@ pub async fn run(command: UserCommand) -> anyhow::Result<()> {
             let store = open(&db.db).await?;
             let user = store.user_by_name(&username).await?;
             let hashed = hash(&password)?;
-            store.transaction(move |w| w.set_password(user.id, &hashed, true)).await?;
+            store.reset_password(Origin::cli(), user.id, hashed).await?;
             println!(
                 "已重置 {username} 的密码，下次登录须修改 / password reset; it must be changed at the next sign-in"
             );
@@ -154,8 +154,7 @@ pub async fn run(command: UserCommand) -> anyhow::Result<()> {
             let roles = parse_roles(&roles)?;
             let store = open(&db.db).await?;
             let user = store.user_by_name(&username).await?;
-            let set = roles.clone();
-            store.transaction(move |w| w.set_roles(user.id, &set)).await?;
+            store.set_user_roles(Origin::cli(), user.id, roles.clone()).await?;
             println!("{username} 的角色已设为 / roles set to: {}", labels(&roles));
             store.close().await;
         }

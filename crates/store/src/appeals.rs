@@ -7,8 +7,9 @@ use jiff::civil::Date;
 use zhuqi_domain::time::{from_micros, local_date, to_micros};
 use zhuqi_domain::{Action, Actor, Appeal, AppealNumber, Channel, Event, Fen, RegionCode, Role, WorkingCalendar};
 
+use crate::audit;
 use crate::db::{Row, Tx, Value, params};
-use crate::{Result, Store, StoreError, Writer};
+use crate::{Origin, Result, Store, StoreError, Writer};
 
 /// The longest title an appeal may have, in characters.
 pub const MAX_TITLE: usize = 100;
@@ -40,15 +41,34 @@ pub struct AppealRecord {
     pub state: Appeal,
 }
 
-/// A row of the plain appeal list.
+/// A row of an appeal list.
 #[derive(Debug, Clone)]
 pub struct AppealSummary {
     pub id: i64,
     pub number: String,
+    pub enterprise_id: i64,
     pub enterprise_name: String,
+    pub region_code: String,
     pub title: String,
     pub unit_name: Option<String>,
     pub state: Appeal,
+}
+
+/// The columns `summary_from_row` reads, from `appeals a`, `enterprises e` and `units u`.
+pub(crate) const SUMMARY_COLUMNS: &str =
+    "a.id, a.number, a.enterprise_id, e.name, a.region_code, a.title, u.name, a.state";
+
+pub(crate) fn summary_from_row(row: &Row) -> Result<AppealSummary> {
+    Ok(AppealSummary {
+        id: row.int(0)?,
+        number: row.text(1)?,
+        enterprise_id: row.int(2)?,
+        enterprise_name: row.text(3)?,
+        region_code: row.text(4)?,
+        title: row.text(5)?,
+        unit_name: row.opt_text(6)?,
+        state: parse_state(&row.text(7)?)?,
+    })
 }
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
@@ -95,7 +115,7 @@ fn record_from_row(row: &Row) -> Result<AppealRecord> {
     })
 }
 
-fn load_record(tx: &mut Tx<'_>, id: i64) -> Result<AppealRecord> {
+pub(crate) fn load_record(tx: &mut Tx<'_>, id: i64) -> Result<AppealRecord> {
     let row = tx
         .query_opt(
             "SELECT id, number, enterprise_id, region_code, channel, title, description, amount_fen, created_by, state \
@@ -248,6 +268,9 @@ impl Writer<'_> {
         for event in history {
             self.insert_event(id, event)?;
         }
+        let after = serde_json::json!({"number": number.to_string(), "enterprise_id": new.enterprise_id,
+            "title": new.title.trim(), "status": state.status, "events": history.len()});
+        self.audit("appeal.create", format!("appeal:{id}"), None, audit::json(&after));
         Ok(AppealRecord {
             id,
             number,
@@ -285,6 +308,10 @@ impl Writer<'_> {
             });
         }
         self.insert_event(record.id, &event)?;
+        let before = serde_json::json!({"status": record.state.status, "version": record.state.version});
+        let after = serde_json::json!({"status": state.status, "version": state.version, "event": &event.action});
+        let object = format!("appeal:{}", record.id);
+        self.audit(&format!("appeal.{}", event.action.kind()), object, audit::json(&before), audit::json(&after));
         Ok(AppealRecord { state, ..record.clone() })
     }
 
@@ -357,9 +384,17 @@ impl Store {
         Ok(self.meta("appeal_prefix").await?.unwrap_or_else(|| "ZQ".to_owned()))
     }
 
-    pub async fn create_appeal(&self, new: NewAppeal, actor: Actor, at: Timestamp) -> Result<AppealRecord> {
+    /// Records an appeal without any scope check: for the program itself and the command line (an API request goes
+    /// through `create_appeal_as`).
+    pub async fn create_appeal(
+        &self,
+        origin: Origin,
+        new: NewAppeal,
+        actor: Actor,
+        at: Timestamp,
+    ) -> Result<AppealRecord> {
         let prefix = self.appeal_prefix().await?;
-        self.transaction(move |w| w.create_appeal(&prefix, &new, actor, at)).await
+        self.transaction(origin, move |w| w.create_appeal(&prefix, &new, actor, at)).await
     }
 
     pub async fn appeal(&self, id: i64) -> Result<AppealRecord> {
@@ -367,16 +402,17 @@ impl Store {
     }
 
     /// Takes one action on an appeal that the caller saw at `expected_version`: read, decide and write in one
-    /// transaction.
+    /// transaction. No scope check: for the program's own steps (escalation) and tests; users go through `act`.
     pub async fn perform(
         &self,
+        origin: Origin,
         id: i64,
         expected_version: u32,
         actor: Actor,
         action: Action,
         at: Timestamp,
     ) -> Result<AppealRecord> {
-        self.transaction(move |w| {
+        self.transaction(origin, move |w| {
             let record = w.appeal(id)?;
             if record.state.version != expected_version {
                 return Err(StoreError::Conflict { expected: expected_version, actual: record.state.version });
@@ -415,22 +451,14 @@ impl Store {
     pub async fn recent_appeals(&self, limit: i64) -> Result<Vec<AppealSummary>> {
         self.read(move |tx| {
             tx.query(
-                "SELECT a.id, a.number, e.name, a.title, u.name, a.state \
-                 FROM appeals a JOIN enterprises e ON e.id = a.enterprise_id LEFT JOIN units u ON u.id = a.unit_id \
-                 ORDER BY a.id DESC LIMIT $1",
+                &format!(
+                    "SELECT {SUMMARY_COLUMNS} FROM appeals a JOIN enterprises e ON e.id = a.enterprise_id \
+                     LEFT JOIN units u ON u.id = a.unit_id ORDER BY a.id DESC LIMIT $1"
+                ),
                 params![limit],
             )?
             .iter()
-            .map(|row| {
-                Ok(AppealSummary {
-                    id: row.int(0)?,
-                    number: row.text(1)?,
-                    enterprise_name: row.text(2)?,
-                    title: row.text(3)?,
-                    unit_name: row.opt_text(4)?,
-                    state: parse_state(&row.text(5)?)?,
-                })
-            })
+            .map(summary_from_row)
             .collect()
         })
         .await

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use zhuqi_domain::{CalendarYear, WorkingCalendar};
 
 use crate::db::{Tx, params};
-use crate::{Result, Store, StoreError};
+use crate::{Origin, Result, Store, StoreError};
 
 fn now_micros() -> i64 {
     zhuqi_domain::time::to_micros(jiff::Timestamp::now())
@@ -50,13 +50,17 @@ impl Store {
 
     /// Loads (or replaces) years of the calendar and recomputes the due dates stored with open appeals, in one
     /// transaction: figures must never mix two calendars. Returns how many appeals were recomputed.
-    pub async fn load_calendar_years(&self, new: Vec<CalendarYear>) -> Result<u64> {
+    pub async fn load_calendar_years(&self, origin: Origin, new: Vec<CalendarYear>) -> Result<u64> {
         for year in &new {
             year.check().map_err(|e| StoreError::Invalid(e.to_string()))?;
         }
         let changed = self
-            .transaction(move |w| {
+            .transaction(origin, move |w| {
                 let mut all = years(&mut w.tx)?;
+                for year in &new {
+                    let before = all.iter().find(|y| y.year == year.year).map(to_json).transpose()?;
+                    w.audit("calendar.load", format!("calendar:{}", year.year), before, Some(to_json(year)?));
+                }
                 all.retain(|y| !new.iter().any(|n| n.year == y.year));
                 for year in &new {
                     w.tx.execute(

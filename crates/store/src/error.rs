@@ -26,6 +26,9 @@ pub enum StoreError {
     MissingReference(String),
     #[error("{0}")]
     Invalid(String),
+    /// The user may see the record but not do this to it.
+    #[error("{0}")]
+    Forbidden(String),
     #[error(transparent)]
     Transition(#[from] TransitionError),
     #[error("数据库中的记录已损坏 / corrupt record: {0}")]

@@ -5,22 +5,32 @@
 //! ([`Store::transaction`]) on the database's own thread: an appeal's new state and the event that produced it are
 //! stored together or not at all, whatever happens to the caller.
 
+mod access;
 mod appeals;
+mod audit;
 mod calendar;
+mod catalog;
 mod connect;
 mod db;
 mod error;
 mod org;
+mod scope;
 mod writer;
 
 use std::sync::{Arc, RwLock};
 
 use zhuqi_domain::WorkingCalendar;
 
+pub use access::{
+    Credentials, LOCKOUT, MAX_FAILED_SIGN_INS, Principal, SESSION_IDLE, SignInFailure, TokenInfo, hash_secret,
+};
 pub use appeals::{AppealRecord, AppealSummary, NewAppeal};
+pub use audit::{AuditRecord, AuditVerdict, GENESIS, Origin};
+pub use catalog::{CategoryRecord, EnterpriseRecord, RegionRecord, UnitRecord};
 pub use connect::{Backend, DbUrl};
 pub use error::StoreError;
 pub use org::{Counts, NewEnterprise, NewUser, UserRecord};
+pub use scope::{AppealFilter, AppealPage};
 pub use writer::Writer;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -69,10 +79,11 @@ impl Store {
             .await?
     }
 
-    /// Runs `f` as one write transaction: committed if it returns `Ok`, rolled back otherwise — also if the process
-    /// dies on the way.
+    /// Runs `f` as one write transaction on behalf of `origin`: committed with its audit records if it returns `Ok`,
+    /// rolled back otherwise — also if the process dies on the way.
     pub async fn transaction<T, E>(
         &self,
+        origin: Origin,
         f: impl FnOnce(&mut Writer<'_>) -> Result<T, E> + Send + 'static,
     ) -> Result<T, E>
     where
@@ -83,8 +94,9 @@ impl Store {
         self.pool
             .run(true, move |conn| {
                 let tx = conn.transaction(true)?;
-                let mut w = Writer { tx, cal };
+                let mut w = Writer { tx, cal, origin, audit: Vec::new() };
                 let out = f(&mut w)?;
+                w.append_audit()?;
                 w.tx.commit()?;
                 Ok(out)
             })

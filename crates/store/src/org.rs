@@ -5,6 +5,9 @@ use jiff::Timestamp;
 use zhuqi_domain::time::to_micros;
 use zhuqi_domain::{DeadlinePolicy, Phone, RegionCode, Role, Uscc, check_roles};
 
+use serde_json::json;
+
+use crate::audit;
 use crate::db::params;
 use crate::{Result, Store, StoreError, Writer};
 
@@ -57,17 +60,23 @@ impl Writer<'_> {
             "INSERT INTO regions (code, name, parent_code, level) VALUES ($1, $2, $3, $4)",
             params![code.as_str(), name.trim(), parent.map(|p| p.as_str()), level],
         )?;
+        let after = json!({"name": name.trim(), "parent": parent.map(|p| p.as_str())});
+        self.audit("region.add", format!("region:{code}"), None, audit::json(&after));
         Ok(())
     }
 
     pub fn insert_unit(&mut self, name: &str, region: &RegionCode) -> Result<i64> {
         required("单位名称", name)?;
-        self.tx
+        let id = self
+            .tx
             .query_one(
                 "INSERT INTO units (name, region_code) VALUES ($1, $2) RETURNING id",
                 params![name.trim(), region.as_str()],
             )?
-            .int(0)
+            .int(0)?;
+        let after = json!({"name": name.trim(), "region": region.as_str()});
+        self.audit("unit.add", format!("unit:{id}"), None, audit::json(&after));
+        Ok(id)
     }
 
     pub fn insert_category(&mut self, code: &str, name: &str, parent: Option<&str>, position: i64) -> Result<()> {
@@ -77,6 +86,8 @@ impl Writer<'_> {
             "INSERT INTO categories (code, name, parent_code, position) VALUES ($1, $2, $3, $4)",
             params![code, name, parent, position],
         )?;
+        let after = json!({"name": name, "parent": parent, "position": position});
+        self.audit("category.add", format!("category:{code}"), None, audit::json(&after));
         Ok(())
     }
 
@@ -86,13 +97,15 @@ impl Writer<'_> {
              VALUES ($1, $2, $3, $4, $5, $6)",
             params![&p.code, &p.name, p.acknowledge, p.reply, p.resolve, p.feedback],
         )?;
+        self.audit("policy.add", format!("policy:{}", p.code), None, audit::json(p));
         Ok(())
     }
 
     pub fn insert_enterprise(&mut self, e: &NewEnterprise) -> Result<i64> {
         required("企业名称", &e.name)?;
         required("所属产业", &e.industry)?;
-        self.tx
+        let id = self
+            .tx
             .query_one(
                 "INSERT INTO enterprises (name, uscc, region_code, industry, above_scale, small_micro, specialized, \
                  little_giant, contact_name, contact_phone, created_at) \
@@ -111,7 +124,12 @@ impl Writer<'_> {
                     to_micros(e.created_at),
                 ],
             )?
-            .int(0)
+            .int(0)?;
+        // Phone numbers are personal data: the audit record keeps them masked.
+        let after = json!({"name": e.name.trim(), "uscc": e.uscc.as_str(), "region": e.region.as_str(),
+            "industry": e.industry.trim(), "contact_phone": e.contact_phone.as_ref().map(ToString::to_string)});
+        self.audit("enterprise.add", format!("enterprise:{id}"), None, audit::json(&after));
+        Ok(id)
     }
 
     pub fn insert_user(&mut self, u: &NewUser) -> Result<i64> {
@@ -159,6 +177,10 @@ impl Writer<'_> {
         for role in &u.roles {
             self.tx.execute("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)", params![id, role.as_str()])?;
         }
+        let after = json!({"username": u.username.trim(), "display_name": u.display_name.trim(), "roles": u.roles,
+            "region": u.region.as_ref().map(|r| r.as_str()), "unit_id": u.unit_id, "enterprise_id": u.enterprise_id,
+            "must_change_password": u.must_change_password});
+        self.audit("user.add", format!("user:{id}"), None, audit::json(&after));
         Ok(id)
     }
 
@@ -171,6 +193,9 @@ impl Writer<'_> {
         if changed == 0 {
             return Err(StoreError::NotFound("用户"));
         }
+        // Never the hash itself.
+        let after = json!({"must_change_password": must_change});
+        self.audit("user.password", format!("user:{user_id}"), None, audit::json(&after));
         Ok(())
     }
 
@@ -180,6 +205,13 @@ impl Writer<'_> {
         if self.tx.query_opt("SELECT id FROM users WHERE id = $1", params![user_id])?.is_none() {
             return Err(StoreError::NotFound("用户"));
         }
+        let before: Vec<String> = self
+            .tx
+            .query("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role", params![user_id])?
+            .iter()
+            .map(|r| r.text(0))
+            .collect::<Result<_>>()?;
+        self.audit("user.roles", format!("user:{user_id}"), audit::json(&before), audit::json(&roles));
         self.tx.execute("DELETE FROM user_roles WHERE user_id = $1", params![user_id])?;
         for role in roles {
             self.tx
@@ -190,12 +222,16 @@ impl Writer<'_> {
 
     pub fn insert_work_group(&mut self, name: &str, region: &RegionCode) -> Result<i64> {
         required("工作组名称", name)?;
-        self.tx
+        let id = self
+            .tx
             .query_one(
                 "INSERT INTO work_groups (name, region_code) VALUES ($1, $2) RETURNING id",
                 params![name.trim(), region.as_str()],
             )?
-            .int(0)
+            .int(0)?;
+        let after = json!({"name": name.trim(), "region": region.as_str()});
+        self.audit("work_group.add", format!("work_group:{id}"), None, audit::json(&after));
+        Ok(id)
     }
 
     pub fn add_work_group_member(&mut self, work_group_id: i64, user_id: i64) -> Result<()> {
@@ -203,6 +239,7 @@ impl Writer<'_> {
             "INSERT INTO work_group_members (work_group_id, user_id) VALUES ($1, $2)",
             params![work_group_id, user_id],
         )?;
+        self.audit("work_group.member", format!("work_group:{work_group_id}"), None, Some(format!("user:{user_id}")));
         Ok(())
     }
 
@@ -212,17 +249,23 @@ impl Writer<'_> {
             "INSERT INTO work_group_enterprises (work_group_id, enterprise_id) VALUES ($1, $2)",
             params![work_group_id, enterprise_id],
         )?;
+        let after = Some(format!("enterprise:{enterprise_id}"));
+        self.audit("work_group.enterprise", format!("work_group:{work_group_id}"), None, after);
         Ok(())
     }
 
     pub fn insert_common_issue(&mut self, title: &str, category: &str, at: Timestamp) -> Result<i64> {
         required("共性问题标题", title)?;
-        self.tx
+        let id = self
+            .tx
             .query_one(
                 "INSERT INTO common_issues (title, category_code, created_at) VALUES ($1, $2, $3) RETURNING id",
                 params![title.trim(), category, to_micros(at)],
             )?
-            .int(0)
+            .int(0)?;
+        let after = json!({"title": title.trim(), "category": category});
+        self.audit("common_issue.add", format!("common_issue:{id}"), None, audit::json(&after));
+        Ok(id)
     }
 
     /// The common issue is solved once for every enterprise whose appeal was merged into it.
@@ -234,6 +277,7 @@ impl Writer<'_> {
         if changed == 0 {
             return Err(StoreError::NotFound("未解决的共性问题"));
         }
+        self.audit("common_issue.resolve", format!("common_issue:{id}"), None, None);
         Ok(())
     }
 }
@@ -250,6 +294,7 @@ pub struct UserRecord {
     pub enterprise_id: Option<i64>,
     pub has_password: bool,
     pub must_change_password: bool,
+    pub locked_until: Option<Timestamp>,
 }
 
 /// How many rows the main tables hold: for the demo's summary and for tests.
@@ -285,36 +330,7 @@ impl Store {
 
     pub async fn user_by_name(&self, username: &str) -> Result<UserRecord> {
         let username = username.trim().to_owned();
-        self.read(move |tx| {
-            let row = tx
-                .query_opt(
-                    "SELECT id, username, display_name, region_code, unit_id, enterprise_id, password_hash IS NOT NULL, \
-                     must_change_password FROM users WHERE username = $1",
-                    params![username],
-                )?
-                .ok_or(StoreError::NotFound("用户"))?;
-            let id = row.int(0)?;
-            let roles = tx
-                .query("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role", params![id])?
-                .iter()
-                .map(|r| {
-                    let name = r.text(0)?;
-                    Role::parse(&name).ok_or_else(|| StoreError::Corrupt(format!("user_roles.role: {name}")))
-                })
-                .collect::<Result<_>>()?;
-            Ok(UserRecord {
-                id,
-                username: row.text(1)?,
-                display_name: row.text(2)?,
-                roles,
-                region_code: row.opt_text(3)?,
-                unit_id: row.opt_int(4)?,
-                enterprise_id: row.opt_int(5)?,
-                has_password: row.int(6)? != 0,
-                must_change_password: row.int(7)? != 0,
-            })
-        })
-        .await
+        self.read(move |tx| crate::catalog::user_where(tx, "username = $1", username.into())).await
     }
 
     pub async fn meta(&self, key: &str) -> Result<Option<String>> {

@@ -34,7 +34,8 @@ async fn the_whole_loop_persists_and_replays() {
         ];
         let mut version = rec.state.version;
         for (actor, action, when) in steps {
-            version = s.perform(rec.id, version, actor, action, at(when)).await.expect("legal step").state.version;
+            version =
+                s.perform(sys(), rec.id, version, actor, action, at(when)).await.expect("legal step").state.version;
         }
         let stored = s.appeal(rec.id).await.expect("load");
         assert_eq!(stored.state.status, Status::Closed, "{}", db.backend);
@@ -52,11 +53,12 @@ async fn a_stale_version_is_refused_and_changes_nothing() {
         let s = &db.store;
         let city = seed_city(s).await;
         let rec = submit(s, &city, "用地指标").await;
-        s.perform(rec.id, 1, dispatcher(&city), assign(city.unit_id), at("2024-03-04T02:00:00Z"))
+        s.perform(sys(), rec.id, 1, dispatcher(&city), assign(city.unit_id), at("2024-03-04T02:00:00Z"))
             .await
             .expect("assign");
         let err = s
             .perform(
+                sys(),
                 rec.id,
                 1,
                 dispatcher(&city),
@@ -69,7 +71,7 @@ async fn a_stale_version_is_refused_and_changes_nothing() {
         // The same through a writer holding the old record: the optimistic UPDATE refuses it.
         let (old, d) = (rec.clone(), dispatcher(&city));
         let err = s
-            .transaction(move |w| w.apply(&old, d, assign(city.unit_id), at("2024-03-04T03:00:00Z")))
+            .transaction(sys(), move |w| w.apply(&old, d, assign(city.unit_id), at("2024-03-04T03:00:00Z")))
             .await
             .expect_err("stale");
         assert!(matches!(err, StoreError::Conflict { .. }), "{}: {err}", db.backend);
@@ -85,15 +87,17 @@ async fn two_handlers_answering_at_once_exactly_one_wins() {
         let city = seed_city(&s).await;
         for round in 0..10 {
             let rec = submit(&s, &city, "电力增容").await;
-            s.perform(rec.id, 1, dispatcher(&city), assign(city.unit_id), at("2024-03-04T02:00:00Z"))
+            s.perform(sys(), rec.id, 1, dispatcher(&city), assign(city.unit_id), at("2024-03-04T02:00:00Z"))
                 .await
                 .expect("assign");
-            s.perform(rec.id, 2, handler(&city), Action::Acknowledge, at("2024-03-04T03:00:00Z")).await.expect("ack");
+            s.perform(sys(), rec.id, 2, handler(&city), Action::Acknowledge, at("2024-03-04T03:00:00Z"))
+                .await
+                .expect("ack");
             let answer = |text: &str| {
                 let (s, text) = (Arc::clone(&s), text.to_owned());
                 let actor = handler(&city);
                 tokio::spawn(async move {
-                    s.perform(rec.id, 3, actor, Action::Answer { text }, at("2024-03-05T03:00:00Z")).await
+                    s.perform(sys(), rec.id, 3, actor, Action::Answer { text }, at("2024-03-05T03:00:00Z")).await
                 })
             };
             let (a, b) = (answer("甲的答复"), answer("乙的答复"));
@@ -112,12 +116,14 @@ async fn illegal_and_forbidden_actions_change_nothing() {
         let s = &db.store;
         let city = seed_city(s).await;
         let rec = submit(s, &city, "环评审批").await;
-        let err =
-            s.perform(rec.id, 1, handler(&city), Action::Answer { text: "x".into() }, at("2024-03-04T02:00:00Z")).await;
+        let err = s
+            .perform(sys(), rec.id, 1, handler(&city), Action::Answer { text: "x".into() }, at("2024-03-04T02:00:00Z"))
+            .await;
         assert!(matches!(err, Err(StoreError::Transition(_))), "{}", db.backend);
-        let err = s.perform(rec.id, 1, enterprise(&city), assign(city.unit_id), at("2024-03-04T02:00:00Z")).await;
+        let err =
+            s.perform(sys(), rec.id, 1, enterprise(&city), assign(city.unit_id), at("2024-03-04T02:00:00Z")).await;
         assert!(matches!(err, Err(StoreError::Transition(_))));
-        let err = s.perform(999_999, 1, enterprise(&city), Action::Submit, at("2024-03-04T02:00:00Z")).await;
+        let err = s.perform(sys(), 999_999, 1, enterprise(&city), Action::Submit, at("2024-03-04T02:00:00Z")).await;
         assert!(matches!(err, Err(StoreError::NotFound(_))));
         assert_eq!(s.appeal_events(rec.id).await.expect("events").len(), 1);
         assert_eq!(s.appeal(rec.id).await.expect("load"), rec);
@@ -132,7 +138,7 @@ async fn an_uncommitted_writer_leaves_no_trace() {
         let before = s.counts().await.expect("counts");
         let (new, actor) = (new_appeal(&city, "半途而废"), enterprise(&city));
         let failed: Result<(), StoreError> = s
-            .transaction(move |w| {
+            .transaction(sys(), move |w| {
                 w.create_appeal("ZK", &new, actor, at("2024-03-04T01:00:00Z"))?;
                 w.insert_unit("周口市某局", &code("411600"))?;
                 // A later step fails: everything before it goes too.
@@ -156,23 +162,23 @@ async fn bad_input_is_refused_with_its_reason() {
         let t = at("2024-03-04T01:00:00Z");
         let mut missing = new_appeal(&city, "x");
         missing.enterprise_id = 424_242;
-        assert!(matches!(s.create_appeal(missing, enterprise(&city), t).await, Err(StoreError::NotFound(_))));
+        assert!(matches!(s.create_appeal(sys(), missing, enterprise(&city), t).await, Err(StoreError::NotFound(_))));
         assert!(matches!(
-            s.create_appeal(new_appeal(&city, "  "), enterprise(&city), t).await,
+            s.create_appeal(sys(), new_appeal(&city, "  "), enterprise(&city), t).await,
             Err(StoreError::Invalid(_))
         ));
         let long = "长".repeat(101);
         assert!(matches!(
-            s.create_appeal(new_appeal(&city, &long), enterprise(&city), t).await,
+            s.create_appeal(sys(), new_appeal(&city, &long), enterprise(&city), t).await,
             Err(StoreError::Invalid(_))
         ));
         let mut unknown_category = new_appeal(&city, "类型不存在");
         unknown_category.category = "nope".into();
-        let err = s.create_appeal(unknown_category, enterprise(&city), t).await;
+        let err = s.create_appeal(sys(), unknown_category, enterprise(&city), t).await;
         assert!(matches!(err, Err(StoreError::MissingReference(_))), "{}: {err:?}", db.backend);
-        let err = s.transaction(|w| w.insert_unit("周口市地方金融监督管理局", &code("411600"))).await;
+        let err = s.transaction(sys(), |w| w.insert_unit("周口市地方金融监督管理局", &code("411600"))).await;
         assert!(matches!(err, Err(StoreError::Duplicate(_))), "{}: {err:?}", db.backend);
-        let err = s.transaction(|w| w.insert_unit("外省某局", &code("110101"))).await;
+        let err = s.transaction(sys(), |w| w.insert_unit("外省某局", &code("110101"))).await;
         assert!(matches!(err, Err(StoreError::MissingReference(_))), "{}: {err:?}", db.backend);
         assert_eq!(s.counts().await.expect("counts").appeals, 0);
     }
@@ -186,7 +192,8 @@ async fn numbers_count_per_year_of_submission() {
         let mut numbers = vec![];
         // 2024-12-31T16:30Z is already 2025-01-01 in Shanghai.
         for when in ["2024-12-30T01:00:00Z", "2024-12-31T10:00:00Z", "2024-12-31T16:30:00Z", "2025-01-02T01:00:00Z"] {
-            let rec = s.create_appeal(new_appeal(&city, "年末"), enterprise(&city), at(when)).await.expect("create");
+            let rec =
+                s.create_appeal(sys(), new_appeal(&city, "年末"), enterprise(&city), at(when)).await.expect("create");
             numbers.push(rec.number.to_string());
         }
         assert_eq!(numbers, ["ZK-2024-000001", "ZK-2024-000002", "ZK-2025-000001", "ZK-2025-000002"], "{}", db.backend);
@@ -212,11 +219,11 @@ async fn a_loaded_calendar_year_recomputes_open_due_dates() {
         let s = &db.store;
         let city = seed_city(s).await;
         let rec = s
-            .create_appeal(new_appeal(&city, "跨年"), enterprise(&city), at("2026-12-28T01:00:00Z"))
+            .create_appeal(sys(), new_appeal(&city, "跨年"), enterprise(&city), at("2026-12-28T01:00:00Z"))
             .await
             .expect("create");
         let rec = s
-            .perform(rec.id, 1, dispatcher(&city), assign(city.unit_id), at("2026-12-28T02:00:00Z"))
+            .perform(sys(), rec.id, 1, dispatcher(&city), assign(city.unit_id), at("2026-12-28T02:00:00Z"))
             .await
             .expect("assign");
         let cal = s.calendar();
@@ -226,7 +233,7 @@ async fn a_loaded_calendar_year_recomputes_open_due_dates() {
             r#"{"year": 2027, "source": "test", "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-05"}], "workdays": []}"#,
         )
         .expect("valid");
-        let changed = s.load_calendar_years(y2027.clone()).await.expect("load");
+        let changed = s.load_calendar_years(sys(), y2027.clone()).await.expect("load");
         assert_eq!(changed, 1, "{}", db.backend);
         let cal = s.calendar();
         assert!(cal.covers(2027) && !cal.is_working_day(jiff::civil::date(2027, 1, 4)));
@@ -235,7 +242,7 @@ async fn a_loaded_calendar_year_recomputes_open_due_dates() {
         // Bad data is refused and changes nothing.
         let mut bad = y2027.clone();
         bad[0].workdays = vec![jiff::civil::date(2027, 1, 6)];
-        assert!(matches!(s.load_calendar_years(bad).await, Err(StoreError::Invalid(_))));
+        assert!(matches!(s.load_calendar_years(sys(), bad).await, Err(StoreError::Invalid(_))));
         assert!(!s.calendar().is_working_day(jiff::civil::date(2027, 1, 4)));
     }
 }
@@ -287,7 +294,7 @@ async fn users_get_passwords_and_roles_under_separation_of_duties() {
             (vec![Role::Dispatcher], false, true)
         );
         let id = user.id;
-        s.transaction(move |w| {
+        s.transaction(sys(), move |w| {
             w.set_password(id, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA", false)?;
             w.set_roles(id, &[Role::Dispatcher, Role::Leader])
         })
@@ -299,10 +306,13 @@ async fn users_get_passwords_and_roles_under_separation_of_duties() {
             (vec![Role::Dispatcher, Role::Leader], true, false)
         );
         // 三员分立: an admin role stands alone; refused without a trace.
-        let err = s.transaction(move |w| w.set_roles(id, &[Role::Auditor, Role::Sysadmin])).await;
+        let err = s.transaction(sys(), move |w| w.set_roles(id, &[Role::Auditor, Role::Sysadmin])).await;
         assert!(matches!(err, Err(StoreError::Invalid(_))), "{}: {err:?}", db.backend);
         assert_eq!(s.user_by_name("zhihuibu").await.expect("user").roles, vec![Role::Dispatcher, Role::Leader]);
-        assert!(matches!(s.transaction(|w| w.set_roles(424_242, &[Role::Leader])).await, Err(StoreError::NotFound(_))));
+        assert!(matches!(
+            s.transaction(sys(), |w| w.set_roles(424_242, &[Role::Leader])).await,
+            Err(StoreError::NotFound(_))
+        ));
         assert!(matches!(s.user_by_name("nobody").await, Err(StoreError::NotFound(_))));
     }
 }

@@ -27,7 +27,8 @@ async fn child_writer() {
     let store = Store::open(&url).await.expect("open");
     let when = at("2024-03-04T01:00:00Z");
     loop {
-        let rec = store.create_appeal(new_appeal(&city, "断电测试"), enterprise(&city), when).await.expect("create");
+        let rec =
+            store.create_appeal(sys(), new_appeal(&city, "断电测试"), enterprise(&city), when).await.expect("create");
         println!("ACK {} 1", rec.id);
         let steps = [
             (dispatcher(&city), Action::assign_standard(city.unit_id, "financing")),
@@ -35,7 +36,7 @@ async fn child_writer() {
             (handler(&city), Action::Answer { text: "已办结".into() }),
         ];
         for (version, (actor, action)) in (1u32..).zip(steps) {
-            store.perform(rec.id, version, actor, action, when).await.expect("step");
+            store.perform(sys(), rec.id, version, actor, action, when).await.expect("step");
             println!("ACK {} {}", rec.id, version + 1);
         }
     }

@@ -19,7 +19,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use zhuqi_domain::time::start_of_day;
 use zhuqi_domain::{DeadlinePolicy, Phone, RegionCode, RegionLevel, Role, Status, Uscc, WorkingCalendar};
-use zhuqi_store::{Counts, NewEnterprise, NewUser, Store, Writer};
+use zhuqi_store::{Counts, NewEnterprise, NewUser, Origin, Store, Writer};
 
 use crate::password;
 
@@ -85,7 +85,8 @@ pub async fn fill(store: &Store, opts: &DemoOptions, bar: &ProgressBar) -> anyho
     }
     let cal = store.calendar();
     let (opts, bar) = (opts.clone(), bar.clone());
-    let (logins, by_status) = store.transaction(move |w| write_city(w, &opts, &bar, &cal)).await?;
+    let (logins, by_status) =
+        store.transaction(Origin::system("demo"), move |w| write_city(w, &opts, &bar, &cal)).await?;
     Ok(DemoReport { logins, counts: store.counts().await?, by_status })
 }
 

@@ -69,14 +69,19 @@ impl RegionCode {
         Some(Self(format!("{:0<6}", &self.0[..kept])))
     }
 
-    /// Whether `other` is this division or lies within it.
-    pub fn contains(&self, other: &RegionCode) -> bool {
+    /// The leading digits every division within this one shares: `41` for 河南省, `4116` for 周口市.
+    pub fn subtree_prefix(&self) -> &str {
         let kept = match self.level() {
             RegionLevel::Province => 2,
             RegionLevel::City => 4,
             RegionLevel::County => 6,
         };
-        self.0[..kept] == other.0[..kept]
+        &self.0[..kept]
+    }
+
+    /// Whether `other` is this division or lies within it.
+    pub fn contains(&self, other: &RegionCode) -> bool {
+        other.0.starts_with(self.subtree_prefix())
     }
 }
 

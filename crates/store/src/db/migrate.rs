@@ -11,12 +11,20 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    sqlite: include_str!("../../migrations/sqlite/0001_foundation.sql"),
-    postgres: include_str!("../../migrations/postgres/0001_foundation.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation",
+        sqlite: include_str!("../../migrations/sqlite/0001_foundation.sql"),
+        postgres: include_str!("../../migrations/postgres/0001_foundation.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "access_and_audit",
+        sqlite: include_str!("../../migrations/sqlite/0002_access_and_audit.sql"),
+        postgres: include_str!("../../migrations/postgres/0002_access_and_audit.sql"),
+    },
+];
 
 /// The versions already applied, creating the bookkeeping table on first use.
 pub(crate) fn applied(tx: &mut Tx<'_>) -> Result<Vec<i64>> {

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use jiff::Timestamp;
 use zhuqi_domain::{Actor, Channel, RegionCode, Role, Uscc};
-use zhuqi_store::{DbUrl, NewAppeal, NewEnterprise, NewUser, Store};
+use zhuqi_store::{DbUrl, NewAppeal, NewEnterprise, NewUser, Origin, Store};
 
 pub struct TestDb {
     pub store: Store,
@@ -119,7 +119,7 @@ pub struct City {
 
 pub async fn seed_city(store: &Store) -> City {
     store
-        .transaction(|w| {
+        .transaction(sys(), |w| {
             w.set_meta("appeal_prefix", "ZK")?;
             w.insert_region(&code("410000"), "河南省", None)?;
             w.insert_region(&code("411600"), "周口市", Some(&code("410000")))?;
@@ -165,7 +165,10 @@ pub async fn seed_city(store: &Store) -> City {
 
 /// A new appeal by the city's enterprise, submitted on Monday 2024-03-04 at 09:00 in Shanghai.
 pub async fn submit(store: &Store, city: &City, title: &str) -> zhuqi_store::AppealRecord {
-    store.create_appeal(new_appeal(city, title), enterprise(city), at("2024-03-04T01:00:00Z")).await.expect("submit")
+    store
+        .create_appeal(sys(), new_appeal(city, title), enterprise(city), at("2024-03-04T01:00:00Z"))
+        .await
+        .expect("submit")
 }
 
 pub fn new_appeal(city: &City, title: &str) -> NewAppeal {
@@ -188,4 +191,9 @@ pub fn dispatcher(city: &City) -> Actor {
 }
 pub fn handler(city: &City) -> Actor {
     Actor::user(city.handler, Role::Handler)
+}
+
+/// The origin of the tests' own writes.
+pub fn sys() -> Origin {
+    Origin::system("test")
 }

@@ -1,0 +1,364 @@
+//! Who is asking (SPEC §9): sign-in with lockout, sessions that expire when idle, API tokens, password changes.
+//!
+//! Secrets (session cookies, API tokens) are random strings made by the caller; only their SHA-256 is stored. Password
+//! hashes are argon2id strings made and checked by the caller too, outside any transaction: checking one takes tens of
+//! milliseconds, and the single SQLite writer must not wait for it.
+
+use jiff::{SignedDuration, Timestamp};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use zhuqi_domain::time::{from_micros, to_micros};
+use zhuqi_domain::{RegionCode, Role};
+
+use crate::db::{Row, Tx, params};
+use crate::{Origin, Result, Store, StoreError, audit};
+
+/// Failed sign-ins in a row after which an account is locked…
+pub const MAX_FAILED_SIGN_INS: i64 = 5;
+/// …for this long.
+pub const LOCKOUT: SignedDuration = SignedDuration::from_mins(15);
+/// A session not used for this long is over.
+pub const SESSION_IDLE: SignedDuration = SignedDuration::from_mins(30);
+/// A session's last use is written at most this often (a write per request would halve what the server can take).
+const TOUCH_EVERY: SignedDuration = SignedDuration::from_secs(60);
+
+/// The stored form of a secret.
+pub fn hash_secret(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A signed-in user with what scopes its reading and acting (SPEC §5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub region: Option<RegionCode>,
+    pub unit_id: Option<i64>,
+    pub enterprise_id: Option<i64>,
+    pub must_change_password: bool,
+}
+
+impl Principal {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// The origin of this user's writes from `source` (the client's address).
+    pub fn origin(&self, source: &str) -> Origin {
+        let roles: Vec<&str> = self.roles.iter().map(|r| r.as_str()).collect();
+        Origin {
+            user_id: Some(self.user_id),
+            actor: self.username.clone(),
+            roles: roles.join(","),
+            source: source.to_owned(),
+        }
+    }
+}
+
+const PRINCIPAL_COLUMNS: &str =
+    "u.id, u.username, u.display_name, u.region_code, u.unit_id, u.enterprise_id, u.must_change_password";
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {e}"))
+}
+
+/// Reads the user of `row` (laid out as `PRINCIPAL_COLUMNS`) and its roles.
+fn principal(tx: &mut Tx<'_>, row: &Row) -> Result<Principal> {
+    let user_id = row.int(0)?;
+    let roles = tx
+        .query("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role", params![user_id])?
+        .iter()
+        .map(|r| {
+            let name = r.text(0)?;
+            Role::parse(&name).ok_or_else(|| corrupt("user_roles.role", name))
+        })
+        .collect::<Result<_>>()?;
+    Ok(Principal {
+        user_id,
+        username: row.text(1)?,
+        display_name: row.text(2)?,
+        roles,
+        region: row.opt_text(3)?.map(|c| RegionCode::parse(&c)).transpose().map_err(|e| corrupt("region", e))?,
+        unit_id: row.opt_int(4)?,
+        enterprise_id: row.opt_int(5)?,
+        must_change_password: row.int(6)? != 0,
+    })
+}
+
+pub(crate) fn principal_by_id(tx: &mut Tx<'_>, user_id: i64) -> Result<Principal> {
+    let row = tx
+        .query_opt(&format!("SELECT {PRINCIPAL_COLUMNS} FROM users u WHERE u.id = $1"), params![user_id])?
+        .ok_or(StoreError::NotFound("用户"))?;
+    principal(tx, &row)
+}
+
+/// What a sign-in needs to decide, read before the password is checked.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub user_id: i64,
+    pub password_hash: Option<String>,
+    pub locked_until: Option<Timestamp>,
+}
+
+/// Why a sign-in was refused, as recorded in the audit log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInFailure {
+    UnknownUser,
+    WrongPassword,
+    Locked,
+    NoPassword,
+}
+
+impl SignInFailure {
+    fn as_str(self) -> &'static str {
+        match self {
+            SignInFailure::UnknownUser => "unknown_user",
+            SignInFailure::WrongPassword => "wrong_password",
+            SignInFailure::Locked => "locked",
+            SignInFailure::NoPassword => "no_password",
+        }
+    }
+}
+
+/// An API token as its owner sees it (never the secret, which is shown once when made).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub created_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+}
+
+fn anonymous(username: &str, source: &str) -> Origin {
+    Origin { user_id: None, actor: username.to_owned(), roles: String::new(), source: source.to_owned() }
+}
+
+impl Store {
+    pub async fn credentials(&self, username: &str) -> Result<Option<Credentials>> {
+        let username = username.trim().to_owned();
+        self.read(move |tx| {
+            tx.query_opt("SELECT id, password_hash, locked_until FROM users WHERE username = $1", params![username])?
+                .map(|row| {
+                    Ok(Credentials {
+                        user_id: row.int(0)?,
+                        password_hash: row.opt_text(1)?,
+                        locked_until: row.opt_int(2)?.and_then(from_micros),
+                    })
+                })
+                .transpose()
+        })
+        .await
+    }
+
+    /// Records a refused sign-in; the fifth in a row locks the account for `LOCKOUT`. Returns until when it is locked.
+    pub async fn record_failed_sign_in(
+        &self,
+        username: &str,
+        user_id: Option<i64>,
+        why: SignInFailure,
+        now: Timestamp,
+        source: &str,
+    ) -> Result<Option<Timestamp>> {
+        let origin = Origin { user_id, ..anonymous(username, source) };
+        let object = user_id.map_or_else(|| format!("username:{username}"), |id| format!("user:{id}"));
+        self.transaction(origin, move |w| {
+            let mut locked = None;
+            if let (Some(id), SignInFailure::WrongPassword) = (user_id, why) {
+                let until = to_micros(now + LOCKOUT);
+                // A lock that has run out starts the count again.
+                let row = w.tx.query_one(
+                    "UPDATE users SET \
+                     failed_logins = (CASE WHEN locked_until <= $1 THEN 0 ELSE failed_logins END) + 1, \
+                     locked_until = CASE WHEN (CASE WHEN locked_until <= $1 THEN 0 ELSE failed_logins END) + 1 >= $2 \
+                                    THEN $3 ELSE NULL END \
+                     WHERE id = $4 RETURNING failed_logins, locked_until",
+                    params![to_micros(now), MAX_FAILED_SIGN_INS, until, id],
+                )?;
+                locked = row.opt_int(1)?.and_then(from_micros).filter(|t| *t > now);
+                let after = json!({"reason": why.as_str(), "failed_in_a_row": row.int(0)?, "locked_until": locked});
+                w.audit("auth.sign_in_failed", object, None, audit::json(&after));
+            } else {
+                w.audit("auth.sign_in_failed", object, None, audit::json(&json!({"reason": why.as_str()})));
+            }
+            Ok(locked)
+        })
+        .await
+    }
+
+    /// Records a good sign-in: clears the failure count and opens a session under `session_hash`.
+    pub async fn record_sign_in(
+        &self,
+        user_id: i64,
+        session_hash: String,
+        now: Timestamp,
+        source: &str,
+    ) -> Result<Principal> {
+        let source = source.to_owned();
+        self.transaction(Origin::system(&source), move |w| {
+            let p = principal_by_id(&mut w.tx, user_id)?;
+            w.act_as(p.origin(&source));
+            w.tx.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1", params![user_id])?;
+            // Sessions idle past their time are of no use to anyone: clear them out while we are here.
+            w.tx.execute(
+                "DELETE FROM sessions WHERE user_id = $1 AND last_seen_at < $2",
+                params![user_id, to_micros(now - SESSION_IDLE)],
+            )?;
+            w.tx.execute(
+                "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)",
+                params![session_hash, user_id, to_micros(now)],
+            )?;
+            w.audit("auth.sign_in", format!("user:{user_id}"), None, None);
+            Ok(p)
+        })
+        .await
+    }
+
+    /// The user of a session that has been used within `SESSION_IDLE`; marks it used.
+    pub async fn session_principal(&self, session_hash: &str, now: Timestamp) -> Result<Option<Principal>> {
+        let hash = session_hash.to_owned();
+        let found = self
+            .read(move |tx| {
+                let Some(row) = tx.query_opt(
+                    &format!(
+                        "SELECT {PRINCIPAL_COLUMNS}, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
+                         WHERE s.token_hash = $1"
+                    ),
+                    params![hash],
+                )?
+                else {
+                    return Ok(None);
+                };
+                Ok(Some((principal(tx, &row)?, row.int(7)?)))
+            })
+            .await?;
+        let Some((p, last_seen)) = found else { return Ok(None) };
+        let last_seen = from_micros(last_seen).unwrap_or(Timestamp::UNIX_EPOCH);
+        if now - SESSION_IDLE > last_seen {
+            return Ok(None);
+        }
+        if now - TOUCH_EVERY > last_seen {
+            let hash = session_hash.to_owned();
+            // Not an act of the user's: no audit record for keeping a session alive.
+            self.transaction(Origin::system("session"), move |w| {
+                w.tx.execute(
+                    "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2",
+                    params![to_micros(now), hash],
+                )
+            })
+            .await?;
+        }
+        Ok(Some(p))
+    }
+
+    pub async fn sign_out(&self, p: &Principal, session_hash: &str, source: &str) -> Result<()> {
+        let (hash, user_id) = (session_hash.to_owned(), p.user_id);
+        self.transaction(p.origin(source), move |w| {
+            w.tx.execute("DELETE FROM sessions WHERE token_hash = $1", params![hash])?;
+            w.audit("auth.sign_out", format!("user:{user_id}"), None, None);
+            Ok(())
+        })
+        .await
+    }
+
+    /// The user's own new password (after checking the old one): lifts the forced change and ends the user's other
+    /// sessions.
+    pub async fn change_own_password(
+        &self,
+        p: &Principal,
+        new_hash: String,
+        keep_session: Option<String>,
+        source: &str,
+    ) -> Result<()> {
+        let user_id = p.user_id;
+        self.transaction(p.origin(source), move |w| {
+            w.set_password(user_id, &new_hash, false)?;
+            w.tx.execute(
+                "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2",
+                params![user_id, keep_session.unwrap_or_default()],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// A new API token for `user_id`, stored as `token_hash`.
+    pub async fn create_token(&self, origin: Origin, user_id: i64, name: &str, token_hash: String) -> Result<i64> {
+        let name = name.trim().to_owned();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(StoreError::Invalid("令牌名称须为1至100字 / a token name of 1 to 100 characters".into()));
+        }
+        self.transaction(origin, move |w| {
+            principal_by_id(&mut w.tx, user_id)?;
+            let id = w
+                .tx
+                .query_one(
+                    "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                    params![user_id, &name, token_hash, to_micros(Timestamp::now())],
+                )?
+                .int(0)?;
+            w.audit("token.create", format!("token:{id}"), None, audit::json(&json!({"user_id": user_id, "name": name})));
+            Ok(id)
+        })
+        .await
+    }
+
+    /// Revokes a token of `owner` (or of anyone, when `owner` is `None`: the security administrator).
+    pub async fn revoke_token(&self, origin: Origin, token_id: i64, owner: Option<i64>) -> Result<()> {
+        self.transaction(origin, move |w| {
+            let changed = w.tx.execute(
+                "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL AND ($3 = 0 OR user_id = $3)",
+                params![to_micros(Timestamp::now()), token_id, owner.unwrap_or(0)],
+            )?;
+            if changed == 0 {
+                return Err(StoreError::NotFound("有效的令牌"));
+            }
+            w.audit("token.revoke", format!("token:{token_id}"), None, None);
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn tokens(&self, user_id: i64) -> Result<Vec<TokenInfo>> {
+        self.read(move |tx| {
+            tx.query(
+                "SELECT id, user_id, name, created_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id",
+                params![user_id],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(TokenInfo {
+                    id: r.int(0)?,
+                    user_id: r.int(1)?,
+                    name: r.text(2)?,
+                    created_at: from_micros(r.int(3)?).unwrap_or(Timestamp::UNIX_EPOCH),
+                    revoked_at: r.opt_int(4)?.and_then(from_micros),
+                })
+            })
+            .collect()
+        })
+        .await
+    }
+
+    /// The user of a token that has not been revoked.
+    pub async fn token_principal(&self, token_hash: &str) -> Result<Option<Principal>> {
+        let hash = token_hash.to_owned();
+        self.read(move |tx| {
+            let row = tx.query_opt(
+                &format!(
+                    "SELECT {PRINCIPAL_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id \
+                     WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
+                ),
+                params![hash],
+            )?;
+            row.map(|row| principal(tx, &row)).transpose()
+        })
+        .await
+    }
+
+    pub async fn principal(&self, user_id: i64) -> Result<Principal> {
+        self.read(move |tx| principal_by_id(tx, user_id)).await
+    }
+}

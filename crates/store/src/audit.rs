@@ -1,0 +1,258 @@
+//! The audit log (SPEC §9): every write, sign-in, failed sign-in, sign-out and permission change, with who, when, from
+//! where, on what, and the record before and after.
+//!
+//! Entries are gathered by the `Writer` while a transaction runs and appended when it commits, in the same
+//! transaction: an act and its audit record are stored together or not at all. Each row carries the SHA-256 of its
+//! own fields and of the row before it (a hash chain), so `verify` finds the first row that was changed, removed or
+//! slipped in behind the program's back. The database refuses UPDATE and DELETE on the table (triggers); nothing in
+//! zhuqi offers to edit it.
+
+use jiff::Timestamp;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use zhuqi_domain::time::to_micros;
+
+use crate::db::{Row, Tx, params};
+use crate::{Result, Store, Writer};
+
+/// The `prev_hash` of the first record.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Who is writing, and from where: set once per transaction and copied into each audit record it produces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub user_id: Option<i64>,
+    /// The user's name, or what the program calls itself (`系统`, `命令行`).
+    pub actor: String,
+    /// The roles the actor acted in, comma-separated.
+    pub roles: String,
+    /// The client's IP address, `cli` or `scheduler`.
+    pub source: String,
+}
+
+impl Origin {
+    /// The program itself: the escalation sweep, the demo.
+    pub fn system(source: &str) -> Self {
+        Origin { user_id: None, actor: "系统".into(), roles: "system".into(), source: source.into() }
+    }
+
+    /// An operator at the server's command line (who has the database file, hence every right).
+    pub fn cli() -> Self {
+        let who = std::env::var("USER").unwrap_or_else(|_| "operator".into());
+        Origin { user_id: None, actor: format!("命令行:{who}"), roles: "system".into(), source: "cli".into() }
+    }
+}
+
+/// One audit record before it is chained.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    origin: Origin,
+    action: String,
+    object: String,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+/// A stored audit record, as the auditor reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditRecord {
+    pub seq: i64,
+    pub at: i64,
+    pub actor_user_id: Option<i64>,
+    pub actor: String,
+    pub actor_role: String,
+    pub source: String,
+    pub action: String,
+    pub object: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl AuditRecord {
+    fn from_row(row: &Row) -> Result<Self> {
+        Ok(AuditRecord {
+            seq: row.int(0)?,
+            at: row.int(1)?,
+            actor_user_id: row.opt_int(2)?,
+            actor: row.text(3)?,
+            actor_role: row.text(4)?,
+            source: row.text(5)?,
+            action: row.text(6)?,
+            object: row.text(7)?,
+            before: row.opt_text(8)?,
+            after: row.opt_text(9)?,
+            prev_hash: row.text(10)?,
+            hash: row.text(11)?,
+        })
+    }
+
+    /// The hash this record must carry: SHA-256 over its fields and the previous hash, as a JSON array (unambiguous
+    /// however the texts are made).
+    fn expected_hash(&self) -> String {
+        chain_hash(
+            self.seq,
+            self.at,
+            self.actor_user_id,
+            [&self.actor, &self.actor_role, &self.source, &self.action, &self.object],
+            [&self.before, &self.after],
+            &self.prev_hash,
+        )
+    }
+}
+
+fn chain_hash(
+    seq: i64,
+    at: i64,
+    user_id: Option<i64>,
+    texts: [&String; 5],
+    change: [&Option<String>; 2],
+    prev: &str,
+) -> String {
+    let canonical = serde_json::json!([seq, at, user_id, texts, change, prev]).to_string();
+    Sha256::digest(canonical.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+const COLUMNS: &str =
+    "seq, at, actor_user_id, actor, actor_role, source, action, object, before, after, prev_hash, hash";
+
+/// Any serialisable value as the text kept in `before`/`after`.
+pub(crate) fn json(value: &impl Serialize) -> Option<String> {
+    serde_json::to_string(value).ok()
+}
+
+impl Writer<'_> {
+    /// Records that this transaction did `action` to `object`; written when the transaction commits.
+    pub(crate) fn audit(&mut self, action: &str, object: String, before: Option<String>, after: Option<String>) {
+        self.audit.push(Entry { origin: self.origin.clone(), action: action.to_owned(), object, before, after });
+    }
+
+    /// Who the following records name: a sign-in learns who the actor is only once it has found the user.
+    pub(crate) fn act_as(&mut self, origin: Origin) {
+        self.origin = origin;
+    }
+
+    /// Appends the gathered records to the chain. On PostgreSQL concurrent transactions would read the same chain
+    /// head, so appending takes a transaction-scoped lock (SQLite has one writer anyway).
+    pub(crate) fn append_audit(&mut self) -> Result<()> {
+        if self.audit.is_empty() {
+            return Ok(());
+        }
+        if let Tx::Postgres(_) = self.tx {
+            self.tx.execute("SELECT pg_advisory_xact_lock(20261121)", &[])?;
+        }
+        let head = self.tx.query_opt("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", &[])?;
+        let (mut seq, mut prev) = match head {
+            Some(row) => (row.int(0)?, row.text(1)?),
+            None => (0, GENESIS.to_owned()),
+        };
+        let at = to_micros(Timestamp::now());
+        for e in std::mem::take(&mut self.audit) {
+            seq += 1;
+            let o = e.origin;
+            let hash = chain_hash(
+                seq,
+                at,
+                o.user_id,
+                [&o.actor, &o.roles, &o.source, &e.action, &e.object],
+                [&e.before, &e.after],
+                &prev,
+            );
+            self.tx.execute(
+                &format!(
+                    "INSERT INTO audit_log ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+                ),
+                params![
+                    seq, at, o.user_id, o.actor, o.roles, o.source, e.action, e.object, e.before, e.after, prev, &hash
+                ],
+            )?;
+            prev = hash;
+        }
+        Ok(())
+    }
+}
+
+/// What `verify` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditVerdict {
+    /// Every record checked; `head` is the last one's (seq, hash), worth writing down to check against later.
+    Intact { records: u64, head: Option<(i64, String)> },
+    /// The first record that does not fit the chain, and why.
+    Broken { seq: i64, reason: String },
+}
+
+/// Records read per round trip while verifying.
+const VERIFY_CHUNK: i64 = 5_000;
+
+impl Store {
+    /// Walks the whole chain in order. `progress(done, total)` is called after each chunk.
+    pub async fn verify_audit(&self, progress: impl Fn(u64, u64)) -> Result<AuditVerdict> {
+        let total = self.read(|tx| tx.query_one("SELECT COUNT(*) FROM audit_log", &[])?.int(0)).await?;
+        let total = u64::try_from(total).unwrap_or(0);
+        let (mut last_seq, mut prev, mut done) = (0_i64, GENESIS.to_owned(), 0_u64);
+        loop {
+            let after = last_seq;
+            let chunk = self
+                .read(move |tx| {
+                    tx.query(
+                        &format!("SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"),
+                        params![after, VERIFY_CHUNK],
+                    )?
+                    .iter()
+                    .map(AuditRecord::from_row)
+                    .collect::<Result<Vec<_>>>()
+                })
+                .await?;
+            if chunk.is_empty() {
+                break;
+            }
+            for r in &chunk {
+                let broken = |reason: String| Ok(AuditVerdict::Broken { seq: r.seq, reason });
+                // A gap or an extra row shows in the numbering; a row removed and the rest renumbered shows in the
+                // link to its predecessor; a changed row shows in its own hash.
+                if r.seq != last_seq + 1 {
+                    return broken(format!(
+                        "序号不连续：第{}条之后是第{}条，中间的记录被删除或插入 / sequence jumps from {} to {}",
+                        last_seq, r.seq, last_seq, r.seq
+                    ));
+                }
+                if r.prev_hash != prev {
+                    return broken(
+                        "与前一条记录的哈希不衔接：前一条被删除、插入或改动 / prev_hash does not match".into(),
+                    );
+                }
+                if r.hash != r.expected_hash() {
+                    return broken(
+                        "记录内容与其哈希不符：本条被改动 / the record's content does not match its hash".into(),
+                    );
+                }
+                last_seq = r.seq;
+                prev.clone_from(&r.hash);
+                done += 1;
+            }
+            progress(done, total);
+        }
+        if done != total {
+            return Ok(AuditVerdict::Broken {
+                seq: last_seq + 1,
+                reason: format!("记录数 {total} 与链长 {done} 不符 / {total} rows but a chain of {done}"),
+            });
+        }
+        Ok(AuditVerdict::Intact { records: done, head: (last_seq > 0).then_some((last_seq, prev)) })
+    }
+
+    /// The audit log, newest first, `limit` records before `before_seq` (the auditor's reading).
+    pub async fn audit_records(&self, before_seq: Option<i64>, limit: i64) -> Result<Vec<AuditRecord>> {
+        self.read(move |tx| {
+            tx.query(
+                &format!("SELECT {COLUMNS} FROM audit_log WHERE seq < $1 ORDER BY seq DESC LIMIT $2"),
+                params![before_seq.unwrap_or(i64::MAX), limit],
+            )?
+            .iter()
+            .map(AuditRecord::from_row)
+            .collect()
+        })
+        .await
+    }
+}

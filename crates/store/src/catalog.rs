@@ -1,0 +1,349 @@
+//! Reading the organisation (regions, units, categories, deadline policies, enterprises, users) and the admins'
+//! changes to it. Enterprises are read within the user's scope (see `scope`); the rest is shared reference data.
+
+use jiff::Timestamp;
+use zhuqi_domain::time::from_micros;
+use zhuqi_domain::{DeadlinePolicy, Phone, RegionCode, Role, Uscc};
+
+use crate::access::Principal;
+use crate::db::{Row, Tx, Value, params};
+use crate::scope::{enterprise_scope, escape_like, in_region};
+use crate::{NewEnterprise, NewUser, Origin, Result, Store, StoreError, UserRecord};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionRecord {
+    pub code: String,
+    pub name: String,
+    pub parent_code: Option<String>,
+    pub level: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitRecord {
+    pub id: i64,
+    pub name: String,
+    pub region_code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryRecord {
+    pub code: String,
+    pub name: String,
+    pub parent_code: Option<String>,
+    pub position: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnterpriseRecord {
+    pub id: i64,
+    pub name: String,
+    pub uscc: Uscc,
+    pub region_code: RegionCode,
+    pub industry: String,
+    pub above_scale: bool,
+    pub small_micro: bool,
+    pub specialized: bool,
+    pub little_giant: bool,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<Phone>,
+    pub created_at: Timestamp,
+}
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {e}"))
+}
+
+const ENTERPRISE_COLUMNS: &str = "e.id, e.name, e.uscc, e.region_code, e.industry, e.above_scale, e.small_micro, \
+     e.specialized, e.little_giant, e.contact_name, e.contact_phone, e.created_at";
+
+fn enterprise_from_row(row: &Row) -> Result<EnterpriseRecord> {
+    Ok(EnterpriseRecord {
+        id: row.int(0)?,
+        name: row.text(1)?,
+        uscc: Uscc::parse(&row.text(2)?).map_err(|e| corrupt("enterprises.uscc", e))?,
+        region_code: RegionCode::parse(&row.text(3)?).map_err(|e| corrupt("enterprises.region_code", e))?,
+        industry: row.text(4)?,
+        above_scale: row.int(5)? != 0,
+        small_micro: row.int(6)? != 0,
+        specialized: row.int(7)? != 0,
+        little_giant: row.int(8)? != 0,
+        contact_name: row.opt_text(9)?,
+        contact_phone: row.opt_text(10)?.map(|p| Phone::parse(&p)).transpose().map_err(|e| corrupt("phone", e))?,
+        created_at: from_micros(row.int(11)?).ok_or_else(|| corrupt("enterprises.created_at", "out of range"))?,
+    })
+}
+
+const USER_COLUMNS: &str = "id, username, display_name, region_code, unit_id, enterprise_id, \
+     password_hash IS NOT NULL, must_change_password, locked_until";
+
+pub(crate) fn user_from_row(tx: &mut Tx<'_>, row: &Row) -> Result<UserRecord> {
+    let id = row.int(0)?;
+    let roles = tx
+        .query("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role", params![id])?
+        .iter()
+        .map(|r| {
+            let name = r.text(0)?;
+            Role::parse(&name).ok_or_else(|| corrupt("user_roles.role", name))
+        })
+        .collect::<Result<_>>()?;
+    Ok(UserRecord {
+        id,
+        username: row.text(1)?,
+        display_name: row.text(2)?,
+        roles,
+        region_code: row.opt_text(3)?,
+        unit_id: row.opt_int(4)?,
+        enterprise_id: row.opt_int(5)?,
+        has_password: row.int(6)? != 0,
+        must_change_password: row.int(7)? != 0,
+        locked_until: row.opt_int(8)?.and_then(from_micros),
+    })
+}
+
+pub(crate) fn user_where(tx: &mut Tx<'_>, condition: &str, value: Value) -> Result<UserRecord> {
+    let row = tx
+        .query_opt(&format!("SELECT {USER_COLUMNS} FROM users WHERE {condition}"), &[value])?
+        .ok_or(StoreError::NotFound("用户"))?;
+    user_from_row(tx, &row)
+}
+
+impl Store {
+    pub async fn regions(&self) -> Result<Vec<RegionRecord>> {
+        self.read(|tx| {
+            tx.query("SELECT code, name, parent_code, level FROM regions ORDER BY code", &[])?
+                .iter()
+                .map(|r| {
+                    Ok(RegionRecord {
+                        code: r.text(0)?,
+                        name: r.text(1)?,
+                        parent_code: r.opt_text(2)?,
+                        level: r.text(3)?,
+                    })
+                })
+                .collect()
+        })
+        .await
+    }
+
+    pub async fn units(&self) -> Result<Vec<UnitRecord>> {
+        self.read(|tx| {
+            tx.query("SELECT id, name, region_code FROM units ORDER BY id", &[])?
+                .iter()
+                .map(|r| Ok(UnitRecord { id: r.int(0)?, name: r.text(1)?, region_code: r.text(2)? }))
+                .collect()
+        })
+        .await
+    }
+
+    pub async fn categories(&self) -> Result<Vec<CategoryRecord>> {
+        self.read(|tx| {
+            tx.query("SELECT code, name, parent_code, position FROM categories ORDER BY position, code", &[])?
+                .iter()
+                .map(|r| {
+                    Ok(CategoryRecord {
+                        code: r.text(0)?,
+                        name: r.text(1)?,
+                        parent_code: r.opt_text(2)?,
+                        position: r.int(3)?,
+                    })
+                })
+                .collect()
+        })
+        .await
+    }
+
+    pub async fn deadline_policies(&self) -> Result<Vec<DeadlinePolicy>> {
+        self.read(|tx| {
+            tx.query(
+                "SELECT code, name, acknowledge_days, reply_days, resolve_days, feedback_days FROM deadline_policies \
+                 ORDER BY code",
+                &[],
+            )?
+            .iter()
+            .map(|r| {
+                let days = |i| u16::try_from(r.int(i)?).map_err(|e| corrupt("deadline_policies", e));
+                Ok(DeadlinePolicy {
+                    code: r.text(0)?,
+                    name: r.text(1)?,
+                    acknowledge: days(2)?,
+                    reply: days(3)?,
+                    resolve: days(4)?,
+                    feedback: days(5)?,
+                })
+            })
+            .collect()
+        })
+        .await
+    }
+
+    /// The enterprises `p` may see, by id, `limit` after `cursor`; optionally within a region or matching a name.
+    pub async fn enterprises_for(
+        &self,
+        p: &Principal,
+        region: Option<RegionCode>,
+        text: Option<String>,
+        cursor: Option<i64>,
+        limit: usize,
+    ) -> Result<(Vec<EnterpriseRecord>, Option<i64>)> {
+        let p = p.clone();
+        self.read(move |tx| {
+            let mut values = Vec::new();
+            let mut condition = enterprise_scope(&p, &mut values);
+            if let Some(r) = &region {
+                condition.push_str(&format!(" AND {}", in_region("e.region_code", r, &mut values)));
+            }
+            if let Some(t) = text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                values.extend([escape_like(t).into(), t.into()]);
+                let n = values.len();
+                condition.push_str(&format!(" AND (e.name LIKE ${} ESCAPE '\\' OR e.uscc = ${n})", n - 1));
+            }
+            values.push(cursor.unwrap_or(0).into());
+            values.push(i64::try_from(limit + 1).unwrap_or(i64::MAX).into());
+            let sql = format!(
+                "SELECT {ENTERPRISE_COLUMNS} FROM enterprises e WHERE {condition} AND e.id > ${} ORDER BY e.id LIMIT ${}",
+                values.len() - 1,
+                values.len()
+            );
+            let mut items = tx.query(&sql, &values)?.iter().map(enterprise_from_row).collect::<Result<Vec<_>>>()?;
+            let next = (items.len() > limit).then(|| {
+                items.truncate(limit);
+                items.last().map_or(0, |e| e.id)
+            });
+            Ok((items, next))
+        })
+        .await
+    }
+
+    pub async fn enterprise_for(&self, p: &Principal, id: i64) -> Result<EnterpriseRecord> {
+        let p = p.clone();
+        self.read(move |tx| {
+            let mut values = vec![Value::from(id)];
+            let condition = enterprise_scope(&p, &mut values);
+            let row = tx
+                .query_opt(
+                    &format!("SELECT {ENTERPRISE_COLUMNS} FROM enterprises e WHERE e.id = $1 AND {condition}"),
+                    &values,
+                )?
+                .ok_or(StoreError::NotFound("企业"))?;
+            enterprise_from_row(&row)
+        })
+        .await
+    }
+
+    /// Registers an enterprise: a system administrator anywhere, a dispatcher or cadre in its region, an enterprise
+    /// user its own (once; the account is then linked to it).
+    pub async fn register_enterprise(&self, p: &Principal, source: &str, new: NewEnterprise) -> Result<i64> {
+        let p = p.clone();
+        self.transaction(p.origin(source), move |w| {
+            let in_region = p.region.as_ref().is_some_and(|r| r.contains(&new.region));
+            let staff = p.has(Role::Sysadmin) || ((p.has(Role::Dispatcher) || p.has(Role::Cadre)) && in_region);
+            let own = p.has(Role::Enterprise) && p.enterprise_id.is_none();
+            if !staff && !own {
+                return Err(StoreError::Forbidden(
+                    "您的角色无权登记该地区的企业 / your roles may not register an enterprise there".into(),
+                ));
+            }
+            if !exists_region(&mut w.tx, &new.region)? {
+                return Err(StoreError::Invalid(format!("地区 {} 不存在 / unknown region", new.region)));
+            }
+            if w.tx.query_opt("SELECT 1 FROM enterprises WHERE uscc = $1", params![new.uscc.as_str()])?.is_some() {
+                return Err(StoreError::Duplicate(format!(
+                    "统一社会信用代码 {} 已登记 / this USCC is already registered",
+                    new.uscc
+                )));
+            }
+            let id = w.insert_enterprise(&new)?;
+            if !staff {
+                w.tx.execute("UPDATE users SET enterprise_id = $1 WHERE id = $2", params![id, p.user_id])?;
+                w.audit("user.enterprise", format!("user:{}", p.user_id), None, Some(format!("enterprise:{id}")));
+            }
+            Ok(id)
+        })
+        .await
+    }
+
+    pub async fn users(&self, cursor: Option<i64>, limit: usize) -> Result<(Vec<UserRecord>, Option<i64>)> {
+        self.read(move |tx| {
+            let rows = tx.query(
+                &format!("SELECT {USER_COLUMNS} FROM users WHERE id > $1 ORDER BY id LIMIT $2"),
+                params![cursor.unwrap_or(0), i64::try_from(limit + 1).unwrap_or(i64::MAX)],
+            )?;
+            let mut users = rows.iter().map(|r| user_from_row(tx, r)).collect::<Result<Vec<_>>>()?;
+            let next = (users.len() > limit).then(|| {
+                users.truncate(limit);
+                users.last().map_or(0, |u| u.id)
+            });
+            Ok((users, next))
+        })
+        .await
+    }
+
+    pub async fn user(&self, id: i64) -> Result<UserRecord> {
+        self.read(move |tx| user_where(tx, "id = $1", id.into())).await
+    }
+
+    pub async fn add_user(&self, origin: Origin, new: NewUser) -> Result<UserRecord> {
+        self.transaction(origin, move |w| {
+            let id = w.insert_user(&new)?;
+            user_where(&mut w.tx, "id = $1", id.into())
+        })
+        .await
+    }
+
+    pub async fn set_user_roles(&self, origin: Origin, user_id: i64, roles: Vec<Role>) -> Result<UserRecord> {
+        self.transaction(origin, move |w| {
+            w.set_roles(user_id, &roles)?;
+            user_where(&mut w.tx, "id = $1", user_id.into())
+        })
+        .await
+    }
+
+    /// An administrator's reset: the new password must be changed at the next sign-in, the lock is lifted and the
+    /// user's sessions end.
+    pub async fn reset_password(&self, origin: Origin, user_id: i64, password_hash: String) -> Result<()> {
+        self.transaction(origin, move |w| {
+            w.set_password(user_id, &password_hash, true)?;
+            w.tx.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1", params![user_id])?;
+            w.tx.execute("DELETE FROM sessions WHERE user_id = $1", params![user_id])?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn add_region(&self, origin: Origin, code: RegionCode, name: String) -> Result<()> {
+        self.transaction(origin, move |w| {
+            let parent = code.parent().filter(|p| exists_region(&mut w.tx, p).unwrap_or(false));
+            if code.parent().is_some() && parent.is_none() {
+                return Err(StoreError::Invalid(format!(
+                    "上级地区尚未录入，请先录入上级 / add the parent region of {code} first"
+                )));
+            }
+            w.insert_region(&code, &name, parent.as_ref())
+        })
+        .await
+    }
+
+    pub async fn add_unit(&self, origin: Origin, name: String, region: RegionCode) -> Result<UnitRecord> {
+        self.transaction(origin, move |w| {
+            if !exists_region(&mut w.tx, &region)? {
+                return Err(StoreError::Invalid(format!("地区 {region} 不存在 / unknown region")));
+            }
+            let id = w.insert_unit(&name, &region)?;
+            Ok(UnitRecord { id, name: name.trim().to_owned(), region_code: region.as_str().to_owned() })
+        })
+        .await
+    }
+
+    pub async fn add_category(&self, origin: Origin, c: CategoryRecord) -> Result<()> {
+        self.transaction(origin, move |w| w.insert_category(&c.code, &c.name, c.parent_code.as_deref(), c.position))
+            .await
+    }
+
+    pub async fn add_deadline_policy(&self, origin: Origin, p: DeadlinePolicy) -> Result<()> {
+        self.transaction(origin, move |w| w.insert_policy(&p)).await
+    }
+}
+
+fn exists_region(tx: &mut Tx<'_>, code: &RegionCode) -> Result<bool> {
+    Ok(tx.query_opt("SELECT 1 FROM regions WHERE code = $1", params![code.as_str()])?.is_some())
+}

@@ -1,0 +1,368 @@
+//! Scope (SPEC §5), enforced in the queries themselves: every read or write made for a user carries the condition of
+//! what its roles may see, so an item outside it is simply not found — by any interface built on these methods.
+//!
+//! - enterprise user: its own enterprise's items;
+//! - cadre: the items of the enterprises its work groups serve (包联);
+//! - handler: the items assigned to its unit;
+//! - dispatcher, leader: the items of its region and every region below it;
+//! - the admins: no appeals at all (三员分立).
+//!
+//! A user holding several roles sees the union. To act, it needs a role that both may take the action and whose own
+//! scope holds the item: the role it acted in is what the event records.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use zhuqi_domain::time::{start_of_day, to_micros};
+use zhuqi_domain::{Action, ActionKind, Actor, Level, Light, RegionCode, Role, Status, WorkingCalendar};
+
+use crate::access::Principal;
+use crate::appeals::{AppealSummary, load_record, summary_from_row};
+use crate::db::{Tx, Value};
+use crate::{AppealRecord, NewAppeal, Result, Store, StoreError, Writer};
+
+/// `$N` for the next value pushed onto `values`.
+fn bind(values: &mut Vec<Value>, v: impl Into<Value>) -> String {
+    values.push(v.into());
+    format!("${}", values.len())
+}
+
+/// `column` lies in the region tree under `region`: a range on the code's prefix, which an index can serve.
+pub(crate) fn in_region(column: &str, region: &RegionCode, values: &mut Vec<Value>) -> String {
+    let prefix = region.subtree_prefix();
+    // The prefix with its last digit raised by one: '9' becomes ':', which sorts right after it.
+    let mut upper = prefix[..prefix.len() - 1].to_owned();
+    upper.push(char::from(prefix.as_bytes()[prefix.len() - 1] + 1));
+    let lo = bind(values, prefix);
+    let hi = bind(values, upper);
+    format!("({column} >= {lo} AND {column} < {hi})")
+}
+
+/// The enterprises served by the cadre's work groups.
+fn cadre_enterprises(user_id: i64, values: &mut Vec<Value>) -> String {
+    let u = bind(values, user_id);
+    format!(
+        "SELECT wge.enterprise_id FROM work_group_enterprises wge \
+         JOIN work_group_members m ON m.work_group_id = wge.work_group_id WHERE m.user_id = {u}"
+    )
+}
+
+/// What one role of `p` may see of the appeals aliased `a`; `None` if the role sees none.
+fn appeal_role_scope(p: &Principal, role: Role, values: &mut Vec<Value>) -> Option<String> {
+    match role {
+        Role::Enterprise => p.enterprise_id.map(|e| format!("a.enterprise_id = {}", bind(values, e))),
+        Role::Cadre => Some(format!("a.enterprise_id IN ({})", cadre_enterprises(p.user_id, values))),
+        Role::Handler => p.unit_id.map(|u| format!("a.unit_id = {}", bind(values, u))),
+        Role::Dispatcher | Role::Leader => p.region.as_ref().map(|r| in_region("a.region_code", r, values)),
+        Role::Sysadmin | Role::Secadmin | Role::Auditor | Role::System => None,
+    }
+}
+
+/// The union over `p`'s roles, as one SQL condition.
+pub(crate) fn appeal_scope(p: &Principal, values: &mut Vec<Value>) -> String {
+    let parts: Vec<String> = p.roles.iter().filter_map(|r| appeal_role_scope(p, *r, values)).collect();
+    if parts.is_empty() { "1 = 0".to_owned() } else { format!("({})", parts.join(" OR ")) }
+}
+
+/// What one role of `p` may see of the enterprises aliased `e`.
+fn enterprise_role_scope(p: &Principal, role: Role, values: &mut Vec<Value>) -> Option<String> {
+    match role {
+        Role::Enterprise => p.enterprise_id.map(|e| format!("e.id = {}", bind(values, e))),
+        Role::Cadre => Some(format!("e.id IN ({})", cadre_enterprises(p.user_id, values))),
+        Role::Handler => p
+            .unit_id
+            .map(|u| format!("e.id IN (SELECT enterprise_id FROM appeals WHERE unit_id = {})", bind(values, u))),
+        Role::Dispatcher | Role::Leader => p.region.as_ref().map(|r| in_region("e.region_code", r, values)),
+        // The system administrator keeps the register of enterprises (configuration, not their appeals).
+        Role::Sysadmin => Some("1 = 1".to_owned()),
+        Role::Secadmin | Role::Auditor | Role::System => None,
+    }
+}
+
+pub(crate) fn enterprise_scope(p: &Principal, values: &mut Vec<Value>) -> String {
+    let parts: Vec<String> = p.roles.iter().filter_map(|r| enterprise_role_scope(p, *r, values)).collect();
+    if parts.is_empty() { "1 = 0".to_owned() } else { format!("({})", parts.join(" OR ")) }
+}
+
+/// Whether the condition built by `scope` holds for row `id` of `table` (aliased `alias`).
+fn holds(
+    tx: &mut Tx<'_>,
+    table: &str,
+    alias: &str,
+    id: i64,
+    scope: impl FnOnce(&mut Vec<Value>) -> Option<String>,
+) -> Result<bool> {
+    let mut values = Vec::new();
+    let Some(condition) = scope(&mut values) else { return Ok(false) };
+    let id = bind(&mut values, id);
+    Ok(tx
+        .query_opt(&format!("SELECT 1 FROM {table} {alias} WHERE {alias}.id = {id} AND {condition}"), &values)?
+        .is_some())
+}
+
+/// The appeal if `p` may see it; `NotFound` otherwise (an item outside one's scope does not exist for one).
+fn visible_appeal(tx: &mut Tx<'_>, p: &Principal, id: i64) -> Result<AppealRecord> {
+    if !holds(tx, "appeals", "a", id, |v| Some(appeal_scope(p, v)))? {
+        return Err(StoreError::NotFound("诉求"));
+    }
+    load_record(tx, id)
+}
+
+/// The first role of `p` that may take `kind` and whose own scope holds appeal `id`.
+fn acting_role(tx: &mut Tx<'_>, p: &Principal, id: i64, kind: ActionKind) -> Result<Role> {
+    for role in p.roles.iter().copied().filter(|r| kind.allowed_roles().contains(r)) {
+        if holds(tx, "appeals", "a", id, |v| appeal_role_scope(p, role, v))? {
+            return Ok(role);
+        }
+    }
+    Err(StoreError::Forbidden(format!(
+        "您的角色无权对该诉求执行「{}」/ your roles may not {kind} this appeal",
+        kind.label()
+    )))
+}
+
+fn exists(tx: &mut Tx<'_>, sql: &str, value: impl Into<Value>) -> Result<bool> {
+    Ok(tx.query_opt(sql, &[value.into()])?.is_some())
+}
+
+/// The records an action names must exist: a clear message instead of a foreign-key failure.
+fn check_references(tx: &mut Tx<'_>, action: &Action) -> Result<()> {
+    let invalid = |msg: String| Err(StoreError::Invalid(msg));
+    match action {
+        Action::Assign { unit_id, co_unit_ids, category, .. } => {
+            for unit in std::iter::once(unit_id).chain(co_unit_ids) {
+                if !exists(tx, "SELECT 1 FROM units WHERE id = $1", *unit)? {
+                    return invalid(format!("承办单位 {unit} 不存在 / unit {unit} does not exist"));
+                }
+            }
+            if co_unit_ids.contains(unit_id) {
+                return invalid("协办单位不能与主办单位相同 / a co-handling unit repeats the handling unit".into());
+            }
+            check_category(tx, category)
+        }
+        Action::Merge { common_issue_id } => {
+            if !exists(tx, "SELECT 1 FROM common_issues WHERE id = $1", *common_issue_id)? {
+                return invalid(format!(
+                    "共性问题 {common_issue_id} 不存在 / common issue {common_issue_id} does not exist"
+                ));
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+fn check_category(tx: &mut Tx<'_>, category: &str) -> Result<()> {
+    if !exists(tx, "SELECT 1 FROM categories WHERE code = $1", category)? {
+        return Err(StoreError::Invalid(format!("问题类型 {category} 不存在 / category {category} does not exist")));
+    }
+    Ok(())
+}
+
+/// The filters of the appeal list. Every one narrows; none widens past the user's scope.
+#[derive(Debug, Clone, Default)]
+pub struct AppealFilter {
+    pub status: Option<Status>,
+    pub category: Option<String>,
+    /// The region and every region below it.
+    pub region: Option<RegionCode>,
+    pub unit_id: Option<i64>,
+    pub enterprise_id: Option<i64>,
+    pub level: Option<Level>,
+    pub light: Option<Light>,
+    /// Registered on or after this day (Asia/Shanghai).
+    pub from: Option<Date>,
+    /// Registered on or before this day.
+    pub to: Option<Date>,
+    /// Text in the title, or the appeal's number.
+    pub text: Option<String>,
+    /// Continue after (below) this id: the `next_cursor` of the previous page.
+    pub cursor: Option<i64>,
+    pub limit: usize,
+}
+
+/// One page of the appeal list, newest first.
+#[derive(Debug, Clone)]
+pub struct AppealPage {
+    pub items: Vec<AppealSummary>,
+    /// Pass as `cursor` for the next page; `None` when this page is the last.
+    pub next_cursor: Option<i64>,
+}
+
+/// Rows read per round while a filter that SQL cannot evaluate (the light, computed from today) thins them out.
+const SCAN_BATCH: usize = 200;
+/// A page with a light filter reads at most this many rows; the cursor then continues where it stopped.
+const SCAN_LIMIT: usize = 20_000;
+
+pub(crate) fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// The SQL condition of `f` (all but the light and the cursor) within `p`'s scope.
+fn list_condition(p: &Principal, f: &AppealFilter, values: &mut Vec<Value>) -> String {
+    let mut conditions = vec![appeal_scope(p, values)];
+    if let Some(s) = f.status {
+        conditions.push(format!("a.status = {}", bind(values, s.as_str())));
+    } else if f.light.is_some() {
+        conditions.push("a.status IN ('assigned', 'in_progress', 'reopened', 'waiting', 'answered')".into());
+    }
+    if let Some(c) = &f.category {
+        conditions.push(format!("a.category_code = {}", bind(values, c.as_str())));
+    }
+    if let Some(r) = &f.region {
+        conditions.push(in_region("a.region_code", r, values));
+    }
+    if let Some(u) = f.unit_id {
+        conditions.push(format!("a.unit_id = {}", bind(values, u)));
+    }
+    if let Some(e) = f.enterprise_id {
+        conditions.push(format!("a.enterprise_id = {}", bind(values, e)));
+    }
+    if let Some(l) = f.level {
+        conditions.push(format!("a.level = {}", bind(values, l.as_str())));
+    }
+    if let Some(from) = f.from.and_then(start_of_day) {
+        conditions.push(format!("a.created_at >= {}", bind(values, to_micros(from))));
+    }
+    if let Some(to) = f.to.and_then(|d| d.tomorrow().ok()).and_then(start_of_day) {
+        conditions.push(format!("a.created_at < {}", bind(values, to_micros(to))));
+    }
+    if let Some(text) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let like = bind(values, escape_like(text));
+        let number = bind(values, text);
+        conditions.push(format!("(a.title LIKE {like} ESCAPE '\\' OR a.number = {number})"));
+    }
+    conditions.join(" AND ")
+}
+
+fn list_page(
+    tx: &mut Tx<'_>,
+    p: &Principal,
+    f: &AppealFilter,
+    cal: &WorkingCalendar,
+    today: Date,
+) -> Result<AppealPage> {
+    let mut values = Vec::new();
+    let condition = list_condition(p, f, &mut values);
+    let base = values.len();
+    // Without a light filter one query of limit + 1 rows tells whether another page follows.
+    let batch = if f.light.is_some() { SCAN_BATCH } else { f.limit + 1 };
+    let sql = format!(
+        "SELECT {} FROM appeals a JOIN enterprises e ON e.id = a.enterprise_id LEFT JOIN units u ON u.id = a.unit_id \
+         WHERE {condition} AND a.id < ${} ORDER BY a.id DESC LIMIT ${}",
+        crate::appeals::SUMMARY_COLUMNS,
+        base + 1,
+        base + 2
+    );
+    let (mut items, mut cursor, mut scanned) = (Vec::new(), f.cursor.unwrap_or(i64::MAX), 0);
+    loop {
+        let mut bound = values.clone();
+        bound.extend([cursor.into(), Value::from(i64::try_from(batch).unwrap_or(i64::MAX))]);
+        let rows = tx.query(&sql, &bound)?;
+        let exhausted = rows.len() < batch;
+        for row in &rows {
+            let item = summary_from_row(row)?;
+            cursor = item.id;
+            scanned += 1;
+            if f.light.is_none_or(|l| item.state.light(cal, today) == Some(l)) {
+                if items.len() == f.limit {
+                    // One more than asked for: there is a next page, starting below the last one given.
+                    let next_cursor = items.last().map(|i: &AppealSummary| i.id);
+                    return Ok(AppealPage { items, next_cursor });
+                }
+                items.push(item);
+            }
+        }
+        if exhausted {
+            return Ok(AppealPage { items, next_cursor: None });
+        }
+        if scanned >= SCAN_LIMIT {
+            // Enough read for one request; the caller goes on below the last row looked at.
+            return Ok(AppealPage { items, next_cursor: Some(cursor) });
+        }
+    }
+}
+
+impl Store {
+    /// One appeal as `p` may see it.
+    pub async fn appeal_for(&self, p: &Principal, id: i64) -> Result<AppealRecord> {
+        let p = p.clone();
+        self.read(move |tx| visible_appeal(tx, &p, id)).await
+    }
+
+    /// The appeals `p` may see that match `filter`, newest first.
+    pub async fn list_appeals(&self, p: &Principal, filter: AppealFilter, today: Date) -> Result<AppealPage> {
+        let (p, cal) = (p.clone(), self.calendar());
+        self.read(move |tx| list_page(tx, &p, &filter, &cal, today)).await
+    }
+
+    /// The history of an appeal `p` may see.
+    pub async fn appeal_events_for(&self, p: &Principal, id: i64) -> Result<Vec<zhuqi_domain::Event>> {
+        self.appeal_for(p, id).await?;
+        self.appeal_events(id).await
+    }
+
+    /// Registers an appeal for an enterprise in `p`'s scope (its own, one it serves, one in its region).
+    pub async fn create_appeal_as(
+        &self,
+        p: &Principal,
+        source: &str,
+        new: NewAppeal,
+        at: Timestamp,
+    ) -> Result<AppealRecord> {
+        let prefix = self.appeal_prefix().await?;
+        let p = p.clone();
+        self.transaction(p.origin(source), move |w| {
+            let enterprise = new.enterprise_id;
+            if !holds(&mut w.tx, "enterprises", "e", enterprise, |v| Some(enterprise_scope(&p, v)))? {
+                return Err(StoreError::NotFound("企业"));
+            }
+            let mut role = None;
+            for r in p.roles.iter().copied().filter(|r| ActionKind::Create.allowed_roles().contains(r)) {
+                if holds(&mut w.tx, "enterprises", "e", enterprise, |v| enterprise_role_scope(&p, r, v))? {
+                    role = Some(r);
+                    break;
+                }
+            }
+            let role = role.ok_or_else(|| {
+                StoreError::Forbidden("您的角色无权为该企业登记诉求 / your roles may not raise appeals for it".into())
+            })?;
+            check_category(&mut w.tx, &new.category)?;
+            w.create_appeal(&prefix, &new, Actor::user(p.user_id, role), at)
+        })
+        .await
+    }
+
+    /// Takes `action` on appeal `id` for `p`, who saw it at `expected_version`. Outside `p`'s scope the appeal is
+    /// not found; in scope but not `p`'s to act on, forbidden; moved by someone else since, a conflict. In every
+    /// refusal nothing is written.
+    pub async fn act(
+        &self,
+        p: &Principal,
+        source: &str,
+        id: i64,
+        expected_version: u32,
+        action: Action,
+        at: Timestamp,
+    ) -> Result<AppealRecord> {
+        let p = p.clone();
+        self.transaction(p.origin(source), move |w: &mut Writer<'_>| {
+            let record = visible_appeal(&mut w.tx, &p, id)?;
+            let role = acting_role(&mut w.tx, &p, id, action.kind())?;
+            if record.state.version != expected_version {
+                return Err(StoreError::Conflict { expected: expected_version, actual: record.state.version });
+            }
+            check_references(&mut w.tx, &action)?;
+            w.apply(&record, Actor::user(p.user_id, role), action, at)
+        })
+        .await
+    }
+}
