@@ -78,7 +78,7 @@ fn parse_roles(names: &[String]) -> anyhow::Result<Vec<Role>> {
 }
 
 /// A one-time password: 14 characters from four classes, without look-alikes (0/O, 1/l/I).
-fn generate_password() -> String {
+pub(crate) fn generate_password() -> String {
     const CLASSES: [&[u8]; 4] = [b"ABCDEFGHJKLMNPQRSTUVWXYZ", b"abcdefghijkmnpqrstuvwxyz", b"23456789", b"@#%+=?"];
     let mut rng = rand::rng();
     let mut chars: Vec<u8> = [4, 4, 4, 2]

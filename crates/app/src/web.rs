@@ -1,5 +1,5 @@
-//! HTTP: for now one plain page listing appeals with their status and deadline light (the full API and UI are
-//! built on this router).
+//! HTTP: the REST API (`crate::api`) and, for now, one plain page listing appeals with their status and deadline
+//! light (the UI of issue 4 is built on this router).
 
 use askama::Template;
 use axum::Router;
@@ -10,8 +10,13 @@ use axum::routing::get;
 use zhuqi_domain::{Light, Status, WorkingCalendar};
 use zhuqi_store::{AppealSummary, Store};
 
+/// The whole HTTP surface: the pages and the API under `/api/v1`.
 pub fn router(store: Store) -> Router {
-    Router::new().route("/", get(appeal_list)).route("/healthz", get(|| async { "ok" })).with_state(store)
+    Router::new()
+        .route("/", get(appeal_list))
+        .route("/healthz", get(|| async { "ok" }))
+        .with_state(store.clone())
+        .merge(crate::api::router(store))
 }
 
 struct Row {

@@ -19,6 +19,8 @@ use crate::time::local_date;
 /// another per category or per item (即办件, 复杂事项 …). The policy is copied into the item at assignment, so a later
 /// edit of the policy table never moves deadlines already given.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeadlinePolicy {
     pub code: String,
     pub name: String,
@@ -56,6 +58,7 @@ impl DeadlinePolicy {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Milestone {
     Acknowledge,
     Reply,
@@ -118,6 +121,7 @@ impl Deadlines {
 /// 红黄绿灯: the deadline state of an open item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Light {
     Normal,
     /// 黄灯: at least 80% of the time to the next due date is used.
@@ -239,6 +243,7 @@ impl Clock {
 /// The weight of an escalation step (SPEC §4), lightest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum EscalationKind {
     /// 预警: reminder to the handler.
     Reminder,

@@ -10,6 +10,7 @@ use crate::values::Stars;
 
 /// Who acted, in which role. `user_id` is `None` only for the program itself (`Role::System`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Actor {
     pub user_id: Option<i64>,
     pub role: Role,
@@ -28,6 +29,7 @@ impl Actor {
 /// One action with its payload. The payload is what the audit trail shows: reasons, texts, the unit and policy given.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Action {
     /// The first event of every appeal: recorded as a draft or submitted at once.
     Create {
@@ -108,6 +110,7 @@ pub enum Action {
 /// The name of an action without its payload: for errors, permissions and the event log's `action` column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ActionKind {
     Create,
     Submit,
@@ -280,8 +283,10 @@ impl Action {
 
 /// One audited step in an appeal's life: `seq` counts from 1 and equals the appeal's version after the step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Event {
     pub seq: u32,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub at: Timestamp,
     pub actor: Actor,
     pub action: Action,

@@ -16,6 +16,7 @@ pub use machine::{Appeal, MAX_EXTENSION_DAYS, MAX_TEXT, TransitionError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Status {
     Draft,
     Submitted,
@@ -103,6 +104,7 @@ impl std::fmt::Display for Status {
 /// 分层交办: the level that handles the item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Level {
     County,
     City,
@@ -134,6 +136,7 @@ impl Level {
 /// How the appeal reached the system.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Channel {
     /// 干部走访
     CadreVisit,

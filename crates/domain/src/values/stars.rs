@@ -8,6 +8,7 @@ use super::{ValueError, shown};
 /// 评价星级: a satisfaction rating from 1 to 5 stars.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "u8", into = "u8")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = u8, minimum = 1, maximum = 5))]
 pub struct Stars(u8);
 
 impl Stars {

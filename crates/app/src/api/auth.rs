@@ -1,0 +1,363 @@
+//! Who is calling (SPEC §9): a session cookie from signing in, or an API token for systems; sign-in with lockout,
+//! forced password change, sign-out, and the caller's own tokens.
+
+use std::net::SocketAddr;
+use std::sync::LazyLock;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use jiff::Timestamp;
+use rand::RngExt;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use zhuqi_domain::Role;
+use zhuqi_store::{Principal, SignInFailure, Store, TokenInfo, hash_secret};
+
+use super::error::{ApiError, Body, ErrorBody, Id};
+use crate::password;
+
+pub const SESSION_COOKIE: &str = "zhuqi_session";
+
+/// The signed-in caller: its user, where the request came from, and its session (for signing out).
+pub struct Caller {
+    pub user: Principal,
+    pub source: String,
+    session: Option<String>,
+}
+
+impl Caller {
+    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if roles.iter().any(|r| self.user.has(*r)) {
+            return Ok(());
+        }
+        let names: Vec<&str> = roles.iter().map(|r| r.label()).collect();
+        Err(ApiError::forbidden(format!("仅限{}操作 / only for: {roles:?}", names.join("、"))))
+    }
+}
+
+/// A caller who may still have to change the password it was given: accepted only where that is done.
+pub struct PendingCaller(pub Caller);
+
+fn source(parts: &Parts) -> String {
+    parts.extensions.get::<ConnectInfo<SocketAddr>>().map_or_else(|| "unknown".into(), |c| c.0.ip().to_string())
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+async fn authenticate(parts: &Parts, store: &Store) -> Result<Caller, ApiError> {
+    let source = source(parts);
+    if let Some(value) = parts.headers.get(AUTHORIZATION) {
+        let token = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim).unwrap_or_default();
+        let user = store.token_principal(&hash_secret(token)).await?.ok_or_else(|| {
+            ApiError::new(StatusCode::UNAUTHORIZED, "invalid_token", "令牌无效或已吊销 / invalid or revoked token")
+        })?;
+        return Ok(Caller { user, source, session: None });
+    }
+    let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) else { return Err(ApiError::unauthenticated()) };
+    let hash = hash_secret(&secret);
+    let user = store.session_principal(&hash, Timestamp::now()).await?.ok_or_else(|| {
+        ApiError::new(StatusCode::UNAUTHORIZED, "session_expired", "登录已过期，请重新登录 / session expired")
+    })?;
+    Ok(Caller { user, source, session: Some(hash) })
+}
+
+impl FromRequestParts<Store> for PendingCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, store: &Store) -> Result<Self, ApiError> {
+        authenticate(parts, store).await.map(PendingCaller)
+    }
+}
+
+impl FromRequestParts<Store> for Caller {
+    type Rejection = ApiError;
+
+    /// A session whose user must change the password it was given may do nothing else first. (An API token is made
+    /// by an administrator or by a user who has signed in, so it is not held back.)
+    async fn from_request_parts(parts: &mut Parts, store: &Store) -> Result<Self, ApiError> {
+        let caller = authenticate(parts, store).await?;
+        if caller.session.is_some() && caller.user.must_change_password {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "password_change_required",
+                "首次登录或密码被重置后须先修改密码 / change your password first",
+            ));
+        }
+        Ok(caller)
+    }
+}
+
+/// A random secret of 256 bits, hex, with a prefix that says what it is.
+pub fn new_secret(prefix: &str) -> String {
+    let bytes: [u8; 32] = rand::rng().random();
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{prefix}{hex}")
+}
+
+/// Checking a password takes tens of milliseconds of CPU: off the async workers.
+async fn verify_password(password: String, phc: String) -> bool {
+    tokio::task::spawn_blocking(move || password::verify(&password, &phc)).await.unwrap_or(false)
+}
+
+async fn hash_password(password: String) -> Result<String, ApiError> {
+    tokio::task::spawn_blocking(move || password::hash_with_salt(&password, &rand::rng().random()))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)
+}
+
+/// Checked against when the user does not exist, so that a wrong name takes as long as a wrong password.
+static DUMMY_HASH: LazyLock<String> =
+    LazyLock::new(|| password::hash_with_salt("not a password", &[0; 16]).unwrap_or_default());
+
+/// The caller as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub region_code: Option<String>,
+    pub unit_id: Option<i64>,
+    pub enterprise_id: Option<i64>,
+    pub must_change_password: bool,
+}
+
+impl From<&Principal> for Me {
+    fn from(p: &Principal) -> Self {
+        Me {
+            id: p.user_id,
+            username: p.username.clone(),
+            display_name: p.display_name.clone(),
+            roles: p.roles.clone(),
+            region_code: p.region.as_ref().map(|r| r.as_str().to_owned()),
+            unit_id: p.unit_id,
+            enterprise_id: p.enterprise_id,
+            must_change_password: p.must_change_password,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignIn {
+    #[schema(max_length = 64)]
+    pub username: String,
+    #[schema(max_length = 256)]
+    pub password: String,
+}
+
+fn bad_credentials() -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, "bad_credentials", "用户名或密码错误 / wrong user name or password")
+}
+
+fn locked(until: Timestamp, now: Timestamp) -> ApiError {
+    let minutes = until.duration_since(now).as_secs().div_euclid(60) + 1;
+    ApiError::new(
+        StatusCode::LOCKED,
+        "account_locked",
+        format!(
+            "连续输错密码{}次，账号已锁定，请{minutes}分钟后再试 / account locked",
+            zhuqi_store::MAX_FAILED_SIGN_INS
+        ),
+    )
+}
+
+/// Signs in and sets the session cookie (HttpOnly, SameSite=Strict, Secure behind TLS).
+#[utoipa::path(post, path = "/session", tag = "session", request_body = SignIn,
+    responses((status = 200, description = "已登录；Set-Cookie 带会话", body = Me),
+        (status = 401, body = ErrorBody), (status = 423, description = "账号已锁定", body = ErrorBody),
+        (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn sign_in(
+    axum::extract::State(store): axum::extract::State<Store>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Body(form): Body<SignIn>,
+) -> Result<Response, ApiError> {
+    let (now, source) = (Timestamp::now(), addr.ip().to_string());
+    let name = form.username.trim().to_owned();
+    let Some(creds) = store.credentials(&name).await? else {
+        verify_password(form.password, DUMMY_HASH.clone()).await;
+        store.record_failed_sign_in(&name, None, SignInFailure::UnknownUser, now, &source).await?;
+        return Err(bad_credentials());
+    };
+    let id = Some(creds.user_id);
+    if let Some(until) = creds.locked_until.filter(|t| *t > now) {
+        store.record_failed_sign_in(&name, id, SignInFailure::Locked, now, &source).await?;
+        return Err(locked(until, now));
+    }
+    let Some(phc) = creds.password_hash else {
+        store.record_failed_sign_in(&name, id, SignInFailure::NoPassword, now, &source).await?;
+        return Err(bad_credentials());
+    };
+    if !verify_password(form.password, phc).await {
+        return match store.record_failed_sign_in(&name, id, SignInFailure::WrongPassword, now, &source).await? {
+            Some(until) => Err(locked(until, now)),
+            None => Err(bad_credentials()),
+        };
+    }
+    let secret = new_secret("");
+    let user = store.record_sign_in(creds.user_id, hash_secret(&secret), now, &source).await?;
+    let secure = if behind_tls(&headers) { "; Secure" } else { "" };
+    let cookie = format!("{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Strict{secure}");
+    let mut response = axum::Json(Me::from(&user)).into_response();
+    response.headers_mut().insert(SET_COOKIE, HeaderValue::from_str(&cookie).map_err(ApiError::internal)?);
+    Ok(response)
+}
+
+/// A TLS-terminating proxy in front says so; the cookie must then never travel in clear.
+fn behind_tls(headers: &HeaderMap) -> bool {
+    headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+/// Signs out: the session ends on the server and the cookie is cleared.
+#[utoipa::path(delete, path = "/session", tag = "session",
+    responses((status = 204, description = "已退出"), (status = 401, body = ErrorBody)))]
+async fn sign_out(
+    axum::extract::State(store): axum::extract::State<Store>,
+    PendingCaller(c): PendingCaller,
+) -> Result<Response, ApiError> {
+    if let Some(session) = &c.session {
+        store.sign_out(&c.user, session, &c.source).await?;
+    }
+    let clear = HeaderValue::from_static("zhuqi_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, clear)]).into_response())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    #[schema(max_length = 256)]
+    pub old_password: String,
+    /// At least 8 characters from three of: upper case, lower case, digits, symbols.
+    #[schema(max_length = 256)]
+    pub new_password: String,
+}
+
+/// Changes one's own password (required after the first sign-in and after a reset).
+#[utoipa::path(post, path = "/session/password", tag = "session", request_body = PasswordChange,
+    responses((status = 204, description = "已修改"), (status = 401, body = ErrorBody),
+        (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn change_password(
+    axum::extract::State(store): axum::extract::State<Store>,
+    PendingCaller(c): PendingCaller,
+    Body(form): Body<PasswordChange>,
+) -> Result<StatusCode, ApiError> {
+    let creds = store.credentials(&c.user.username).await?.ok_or_else(ApiError::unauthenticated)?;
+    let current = creds.password_hash.unwrap_or_else(|| DUMMY_HASH.clone());
+    if form.old_password.len() > 256 || !verify_password(form.old_password.clone(), current).await {
+        return Err(ApiError::invalid("wrong_password", "原密码不正确 / the current password is wrong"));
+    }
+    password::check_rules(&form.new_password).map_err(|m| ApiError::invalid("weak_password", m))?;
+    if form.new_password == form.old_password {
+        return Err(ApiError::invalid("same_password", "新密码不能与原密码相同 / choose a different password"));
+    }
+    let hash = hash_password(form.new_password).await?;
+    store.change_own_password(&c.user, hash, c.session.clone(), &c.source).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/me", tag = "session",
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+async fn me(PendingCaller(c): PendingCaller) -> axum::Json<Me> {
+    axum::Json(Me::from(&c.user))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Token {
+    pub id: i64,
+    pub name: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub revoked_at: Option<Timestamp>,
+}
+
+impl From<TokenInfo> for Token {
+    fn from(t: TokenInfo) -> Self {
+        Token { id: t.id, name: t.name, created_at: t.created_at, revoked_at: t.revoked_at }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewToken {
+    /// What the token is for, e.g. "12345热线对接".
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: String,
+}
+
+/// A token just made: the secret is shown this once and never again.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IssuedToken {
+    pub id: i64,
+    pub name: String,
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+}
+
+/// The caller's own API tokens.
+#[utoipa::path(get, path = "/tokens", tag = "session",
+    responses((status = 200, body = Vec<Token>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn list_tokens(
+    axum::extract::State(store): axum::extract::State<Store>,
+    c: Caller,
+) -> Result<axum::Json<Vec<Token>>, ApiError> {
+    Ok(axum::Json(store.tokens(c.user.user_id).await?.into_iter().map(Token::from).collect()))
+}
+
+/// Makes an API token for the caller; only its hash is kept.
+#[utoipa::path(post, path = "/tokens", tag = "session", request_body = NewToken,
+    responses((status = 201, body = IssuedToken), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn create_token(
+    axum::extract::State(store): axum::extract::State<Store>,
+    c: Caller,
+    Body(form): Body<NewToken>,
+) -> Result<(StatusCode, axum::Json<IssuedToken>), ApiError> {
+    let token = new_secret("zq_");
+    let origin = c.user.origin(&c.source);
+    let id = store.create_token(origin, c.user.user_id, &form.name, hash_secret(&token)).await?;
+    Ok((StatusCode::CREATED, axum::Json(IssuedToken { id, name: form.name.trim().to_owned(), token })))
+}
+
+/// Revokes one of the caller's tokens (the security administrator: anyone's).
+#[utoipa::path(delete, path = "/tokens/{id}", tag = "session", params(("id" = i64, Path)),
+    responses((status = 204, description = "已吊销"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 400, body = ErrorBody)))]
+async fn revoke_token(
+    axum::extract::State(store): axum::extract::State<Store>,
+    c: Caller,
+    Id(id): Id<i64>,
+) -> Result<StatusCode, ApiError> {
+    let owner = (!c.user.has(Role::Secadmin)).then_some(c.user.user_id);
+    store.revoke_token(c.user.origin(&c.source), id, owner).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub fn routes() -> OpenApiRouter<Store> {
+    OpenApiRouter::new()
+        .routes(routes!(sign_in, sign_out))
+        .routes(routes!(change_password))
+        .routes(routes!(me))
+        .routes(routes!(list_tokens, create_token))
+        .routes(routes!(revoke_token))
+}

@@ -1,0 +1,182 @@
+//! Errors as the API answers them: `{"code": "...", "message": "..."}` with a stable code for programs and a message in
+//! Chinese (then English) for people. Every refusal is a 4xx that names what was wrong; a 5xx means a fault of ours.
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use utoipa::ToSchema;
+use zhuqi_domain::{TransitionError, ValueError};
+use zhuqi_store::StoreError;
+
+/// The body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// Stable, for programs: `invalid_json`, `invalid_body`, `not_found`, `conflict`, `illegal_transition`, …
+    pub code: String,
+    /// For people: Chinese, then English.
+    pub message: String,
+}
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError { status, code, message: message.into() }
+    }
+
+    pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    pub fn unauthenticated() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录 / sign in first")
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", format!("{what}不存在 / {what} not found"))
+    }
+
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %e, "request failed");
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后重试 / internal error")
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, axum::Json(ErrorBody { code: self.code.to_owned(), message: self.message })).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        let message = e.to_string();
+        match e {
+            StoreError::NotFound(_) => Self::new(StatusCode::NOT_FOUND, "not_found", message),
+            StoreError::Conflict { .. } => Self::new(StatusCode::CONFLICT, "conflict", message),
+            StoreError::Duplicate(_) => Self::new(StatusCode::CONFLICT, "duplicate", message),
+            StoreError::MissingReference(_) => Self::invalid("unknown_reference", message),
+            StoreError::Invalid(_) => Self::invalid("invalid_value", message),
+            StoreError::Forbidden(_) => Self::forbidden(message),
+            StoreError::Transition(t) => t.into(),
+            _ => Self::internal(message),
+        }
+    }
+}
+
+impl From<TransitionError> for ApiError {
+    fn from(e: TransitionError) -> Self {
+        let message = e.to_string();
+        match e {
+            TransitionError::Illegal { .. } => Self::new(StatusCode::CONFLICT, "illegal_transition", message),
+            TransitionError::Forbidden { .. } => Self::forbidden(message),
+            TransitionError::Invalid { .. } => Self::invalid("invalid_value", message),
+            TransitionError::OutOfOrder { .. } => Self::new(StatusCode::CONFLICT, "conflict", message),
+        }
+    }
+}
+
+impl From<ValueError> for ApiError {
+    fn from(e: ValueError) -> Self {
+        Self::invalid(e.code(), e.to_string())
+    }
+}
+
+/// A JSON body, refused with our error shape: malformed JSON, wrong types, unknown fields, a missing content type
+/// or a body over the limit.
+pub struct Body<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(Body(value)),
+            Err(rejection) => Err(rejection.into()),
+        }
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> Self {
+        let detail = r.body_text();
+        match r {
+            JsonRejection::JsonDataError(_) => {
+                Self::invalid("invalid_body", format!("请求内容的字段或类型不对 / the body does not fit: {detail}"))
+            }
+            JsonRejection::JsonSyntaxError(_) => Self::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_json",
+                format!("请求内容不是合法的JSON / malformed JSON: {detail}"),
+            ),
+            JsonRejection::MissingJsonContentType(_) => Self::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "请以 Content-Type: application/json 提交 / send Content-Type: application/json",
+            ),
+            _ if r.status() == StatusCode::PAYLOAD_TOO_LARGE => Self::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("请求内容超过 {} KiB / the body is over the limit", super::BODY_LIMIT / 1024),
+            ),
+            _ => Self::new(StatusCode::BAD_REQUEST, "invalid_body", detail),
+        }
+    }
+}
+
+/// Query parameters, refused with our error shape.
+pub struct Params<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Params(value)),
+            Err(r) => Err(query_rejection(&r)),
+        }
+    }
+}
+
+fn query_rejection(r: &QueryRejection) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "invalid_query",
+        format!("查询参数不对 / invalid query parameters: {}", r.body_text()),
+    )
+}
+
+/// A path parameter (an id), refused with our error shape.
+pub struct Id<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Id<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Id(value)),
+            Err(r) => Err(path_rejection(&r)),
+        }
+    }
+}
+
+fn path_rejection(r: &PathRejection) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "invalid_path",
+        format!("地址中的编号不对 / invalid path: {}", r.body_text()),
+    )
+}

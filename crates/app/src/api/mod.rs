@@ -1,0 +1,67 @@
+//! The REST API `/api/v1` (SPEC §10): JSON in and out, errors as `{"code", "message"}`, an OpenAPI 3 document generated
+//! from these handlers' own declarations and served at `/api/v1/openapi.json`.
+//!
+//! - `auth`: sign-in, sessions, API tokens, the `Caller` every other handler takes;
+//! - `appeals`: the closed loop, one endpoint per action;
+//! - `org`: enterprises, regions, units, categories, deadline policies, users, the audit log;
+//! - `error`: the error shape and the extractors that refuse bad input with it.
+
+pub mod appeals;
+pub mod auth;
+pub mod error;
+pub mod org;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::routing::get;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{InfoBuilder, OpenApi, SecurityRequirement, ServerBuilder};
+use utoipa_axum::router::OpenApiRouter;
+use zhuqi_store::Store;
+
+use error::ApiError;
+
+/// The largest request body accepted (an appeal's description is at most 5,000 characters).
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// The API's routes and its OpenAPI document, built from the same declarations.
+pub fn api() -> (Router<Store>, OpenApi) {
+    let (router, mut doc) =
+        OpenApiRouter::new().merge(auth::routes()).merge(appeals::routes()).merge(org::routes()).split_for_parts();
+    doc.info = InfoBuilder::new()
+        .title("助企通 zhuqi API")
+        .version(env!("CARGO_PKG_VERSION"))
+        .description(Some(
+            "万人助万企诉求闭环接口。登录（POST /session）得到会话Cookie，或以 `Authorization: Bearer <令牌>` 调用。\
+             每个读取和操作都限于调用者的范围（SPEC §5）：范围外的诉求回答404。错误统一为 {\"code\", \"message\"}。",
+        ))
+        .build();
+    doc.servers = Some(vec![ServerBuilder::new().url("/api/v1").build()]);
+    let components = doc.components.get_or_insert_with(Default::default);
+    components
+        .add_security_scheme("token", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    components
+        .add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(auth::SESSION_COOKIE))));
+    doc.security = Some(vec![
+        SecurityRequirement::new("token", Vec::<String>::new()),
+        SecurityRequirement::new("session", Vec::<String>::new()),
+    ]);
+    let router = router
+        .fallback(|| async {
+            ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这个接口 / no such endpoint")
+        })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT));
+    (router, doc)
+}
+
+/// `/api/v1/...` with `/api/v1/openapi.json`.
+pub fn router(store: Store) -> Router {
+    let (api, doc) = api();
+    let json = doc.to_json().unwrap_or_else(|_| "{}".into());
+    let api = api.route(
+        "/openapi.json",
+        get(move || async move { ([(axum::http::header::CONTENT_TYPE, "application/json")], json) }),
+    );
+    Router::new().nest("/api/v1", api.with_state(store))
+}

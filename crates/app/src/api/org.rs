@@ -1,0 +1,610 @@
+//! The organisation over HTTP: enterprises (within the caller's scope), regions, units, categories and deadline
+//! policies (read by all staff, changed by the system administrator), users (the admins, 三员分立) and the audit log
+//! (the auditor only; nobody can change it through any interface).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use zhuqi_domain::{DeadlinePolicy, Phone, RegionCode, Role, Uscc, check_roles};
+use zhuqi_store::{
+    AuditRecord, CategoryRecord, EnterpriseRecord, NewEnterprise, NewUser, RegionRecord, Store, UnitRecord, UserRecord,
+};
+
+use super::auth::Caller;
+use super::error::{ApiError, Body, ErrorBody, Id, Params};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct Page {
+    pub cursor: Option<i64>,
+    /// 1 to 100, default 20.
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i64>,
+}
+
+fn limit(l: Option<i64>) -> Result<usize, ApiError> {
+    match l.unwrap_or(20) {
+        l @ 1..=100 => Ok(usize::try_from(l).unwrap_or(20)),
+        _ => Err(ApiError::invalid("invalid_limit", "每页条数须在1到100之间 / limit must be 1 to 100")),
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Enterprise {
+    pub id: i64,
+    pub name: String,
+    pub uscc: String,
+    pub region_code: String,
+    pub industry: String,
+    pub above_scale: bool,
+    pub small_micro: bool,
+    pub specialized: bool,
+    pub little_giant: bool,
+    pub contact_name: Option<String>,
+    /// Masked (`138****1234`) unless the caller serves or is the enterprise.
+    pub contact_phone: Option<String>,
+}
+
+/// Staff who contact enterprises see their numbers whole; everyone else masked (SPEC §5, §9).
+fn enterprise(c: &Caller, e: EnterpriseRecord) -> Enterprise {
+    let whole = [Role::Enterprise, Role::Cadre, Role::Handler, Role::Dispatcher].iter().any(|r| c.user.has(*r));
+    Enterprise {
+        id: e.id,
+        name: e.name,
+        uscc: e.uscc.as_str().to_owned(),
+        region_code: e.region_code.as_str().to_owned(),
+        industry: e.industry,
+        above_scale: e.above_scale,
+        small_micro: e.small_micro,
+        specialized: e.specialized,
+        little_giant: e.little_giant,
+        contact_name: e.contact_name,
+        contact_phone: e.contact_phone.map(|p| if whole { p.as_str().to_owned() } else { p.masked() }),
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EnterpriseList {
+    pub items: Vec<Enterprise>,
+    pub next_cursor: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EnterpriseQuery {
+    /// GB/T 2260 code: this region and below.
+    pub region: Option<String>,
+    /// Part of the name, or a whole USCC.
+    #[param(max_length = 100)]
+    pub q: Option<String>,
+    pub cursor: Option<i64>,
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i64>,
+}
+
+/// The enterprises the caller may see.
+#[utoipa::path(get, path = "/enterprises", tag = "organisation", params(EnterpriseQuery),
+    responses((status = 200, body = EnterpriseList), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn list_enterprises(
+    State(store): State<Store>,
+    c: Caller,
+    Params(q): Params<EnterpriseQuery>,
+) -> Result<Json<EnterpriseList>, ApiError> {
+    let region = q.region.as_deref().map(RegionCode::parse).transpose()?;
+    if q.q.as_ref().is_some_and(|t| t.chars().count() > 100) {
+        return Err(ApiError::invalid("invalid_query", "搜索词最多100字 / the search text is over 100 characters"));
+    }
+    let (items, next_cursor) = store.enterprises_for(&c.user, region, q.q, q.cursor, limit(q.limit)?).await?;
+    Ok(Json(EnterpriseList { items: items.into_iter().map(|e| enterprise(&c, e)).collect(), next_cursor }))
+}
+
+/// One enterprise (404 outside the caller's scope).
+#[utoipa::path(get, path = "/enterprises/{id}", tag = "organisation", params(("id" = i64, Path)),
+    responses((status = 200, body = Enterprise), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn get_enterprise(State(store): State<Store>, c: Caller, Id(id): Id<i64>) -> Result<Json<Enterprise>, ApiError> {
+    let e = store.enterprise_for(&c.user, id).await?;
+    Ok(Json(enterprise(&c, e)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewEnterpriseBody {
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: String,
+    /// 统一社会信用代码 (GB 32100-2015), checked with its check character.
+    #[schema(min_length = 18, max_length = 18)]
+    pub uscc: String,
+    pub region_code: String,
+    /// 产业链, e.g. 生物医药.
+    #[schema(min_length = 1, max_length = 50)]
+    pub industry: String,
+    #[serde(default)]
+    pub above_scale: bool,
+    #[serde(default)]
+    pub small_micro: bool,
+    #[serde(default)]
+    pub specialized: bool,
+    #[serde(default)]
+    pub little_giant: bool,
+    #[schema(max_length = 50)]
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+}
+
+fn at_most(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
+    if value.chars().count() > max {
+        return Err(ApiError::invalid("invalid_value", format!("{field}最多{max}字 / {field} is too long")));
+    }
+    Ok(())
+}
+
+/// Registers an enterprise (system administrator; dispatcher or cadre in its region; an enterprise user its own).
+#[utoipa::path(post, path = "/enterprises", tag = "organisation", request_body = NewEnterpriseBody,
+    responses((status = 201, body = Enterprise), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_enterprise(
+    State(store): State<Store>,
+    c: Caller,
+    Body(b): Body<NewEnterpriseBody>,
+) -> Result<(StatusCode, Json<Enterprise>), ApiError> {
+    at_most("企业名称", &b.name, 100)?;
+    at_most("产业", &b.industry, 50)?;
+    at_most("联系人", b.contact_name.as_deref().unwrap_or_default(), 50)?;
+    let new = NewEnterprise {
+        name: b.name,
+        uscc: Uscc::parse(&b.uscc)?,
+        region: RegionCode::parse(&b.region_code)?,
+        industry: b.industry,
+        above_scale: b.above_scale,
+        small_micro: b.small_micro,
+        specialized: b.specialized,
+        little_giant: b.little_giant,
+        contact_name: b.contact_name.filter(|n| !n.trim().is_empty()),
+        contact_phone: b.contact_phone.as_deref().map(Phone::parse).transpose()?,
+        created_at: Timestamp::now(),
+    };
+    let id = store.register_enterprise(&c.user, &c.source, new).await?;
+    // Read back as the caller sees it: an enterprise user is linked to it now.
+    let user = store.principal(c.user.user_id).await?;
+    let e = store.enterprise_for(&user, id).await?;
+    Ok((StatusCode::CREATED, Json(enterprise(&c, e))))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Region {
+    pub code: String,
+    pub name: String,
+    pub parent_code: Option<String>,
+    /// province, city or county
+    pub level: String,
+}
+
+impl From<RegionRecord> for Region {
+    fn from(r: RegionRecord) -> Self {
+        Region { code: r.code, name: r.name, parent_code: r.parent_code, level: r.level }
+    }
+}
+
+/// Every region (GB/T 2260), as a tree by `parent_code`.
+#[utoipa::path(get, path = "/regions", tag = "organisation",
+    responses((status = 200, body = Vec<Region>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn list_regions(State(store): State<Store>, _c: Caller) -> Result<Json<Vec<Region>>, ApiError> {
+    Ok(Json(store.regions().await?.into_iter().map(Region::from).collect()))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewRegion {
+    /// Six digits; its parent must be there already.
+    pub code: String,
+    #[schema(min_length = 1, max_length = 50)]
+    pub name: String,
+}
+
+const CONFIG_ROLES: &[Role] = &[Role::Sysadmin];
+
+/// Adds a region (system administrator).
+#[utoipa::path(post, path = "/regions", tag = "organisation", request_body = NewRegion,
+    responses((status = 201, body = Region), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_region(
+    State(store): State<Store>,
+    c: Caller,
+    Body(b): Body<NewRegion>,
+) -> Result<(StatusCode, Json<Region>), ApiError> {
+    c.require(CONFIG_ROLES)?;
+    at_most("地区名称", &b.name, 50)?;
+    let code = RegionCode::parse(&b.code)?;
+    store.add_region(c.user.origin(&c.source), code.clone(), b.name).await?;
+    let region = store
+        .regions()
+        .await?
+        .into_iter()
+        .find(|r| r.code == code.as_str())
+        .ok_or_else(|| ApiError::not_found("地区"))?;
+    Ok((StatusCode::CREATED, Json(region.into())))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Unit {
+    pub id: i64,
+    pub name: String,
+    pub region_code: String,
+}
+
+impl From<UnitRecord> for Unit {
+    fn from(u: UnitRecord) -> Self {
+        Unit { id: u.id, name: u.name, region_code: u.region_code }
+    }
+}
+
+/// Every handling unit (承办单位).
+#[utoipa::path(get, path = "/units", tag = "organisation",
+    responses((status = 200, body = Vec<Unit>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn list_units(State(store): State<Store>, _c: Caller) -> Result<Json<Vec<Unit>>, ApiError> {
+    Ok(Json(store.units().await?.into_iter().map(Unit::from).collect()))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUnit {
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: String,
+    pub region_code: String,
+}
+
+/// Adds a handling unit (system administrator).
+#[utoipa::path(post, path = "/units", tag = "organisation", request_body = NewUnit,
+    responses((status = 201, body = Unit), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_unit(
+    State(store): State<Store>,
+    c: Caller,
+    Body(b): Body<NewUnit>,
+) -> Result<(StatusCode, Json<Unit>), ApiError> {
+    c.require(CONFIG_ROLES)?;
+    at_most("单位名称", &b.name, 100)?;
+    let region = RegionCode::parse(&b.region_code)?;
+    let unit = store.add_unit(c.user.origin(&c.source), b.name, region).await?;
+    Ok((StatusCode::CREATED, Json(unit.into())))
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    #[schema(min_length = 1, max_length = 50)]
+    pub code: String,
+    #[schema(min_length = 1, max_length = 50)]
+    pub name: String,
+    pub parent_code: Option<String>,
+    #[serde(default)]
+    pub position: i64,
+}
+
+/// The category tree (融资, 用工, 土地, …).
+#[utoipa::path(get, path = "/categories", tag = "organisation",
+    responses((status = 200, body = Vec<Category>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn list_categories(State(store): State<Store>, _c: Caller) -> Result<Json<Vec<Category>>, ApiError> {
+    let all = store.categories().await?;
+    Ok(Json(
+        all.into_iter()
+            .map(|c| Category { code: c.code, name: c.name, parent_code: c.parent_code, position: c.position })
+            .collect(),
+    ))
+}
+
+/// Adds a category (system administrator).
+#[utoipa::path(post, path = "/categories", tag = "organisation", request_body = Category,
+    responses((status = 201, body = Category), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_category(
+    State(store): State<Store>,
+    c: Caller,
+    Body(b): Body<Category>,
+) -> Result<(StatusCode, Json<Category>), ApiError> {
+    c.require(CONFIG_ROLES)?;
+    at_most("类型编码", &b.code, 50)?;
+    at_most("类型名称", &b.name, 50)?;
+    if let Some(parent) = &b.parent_code
+        && !store.categories().await?.iter().any(|c| &c.code == parent)
+    {
+        return Err(ApiError::invalid("unknown_reference", format!("上级类型 {parent} 不存在 / unknown parent")));
+    }
+    let record = CategoryRecord {
+        code: b.code.trim().to_owned(),
+        name: b.name.trim().to_owned(),
+        parent_code: b.parent_code.clone(),
+        position: b.position,
+    };
+    store.add_category(c.user.origin(&c.source), record.clone()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Category {
+            code: record.code,
+            name: record.name,
+            parent_code: record.parent_code,
+            position: record.position,
+        }),
+    ))
+}
+
+/// The deadline policies a dispatcher may pick (13710, 即办件, …).
+#[utoipa::path(get, path = "/deadline-policies", tag = "organisation",
+    responses((status = 200, body = Vec<DeadlinePolicy>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn list_policies(State(store): State<Store>, _c: Caller) -> Result<Json<Vec<DeadlinePolicy>>, ApiError> {
+    Ok(Json(store.deadline_policies().await?))
+}
+
+/// Adds a deadline policy (system administrator). Days are working days; each step no earlier than the one before.
+#[utoipa::path(post, path = "/deadline-policies", tag = "organisation", request_body = DeadlinePolicy,
+    responses((status = 201, body = DeadlinePolicy), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_policy(
+    State(store): State<Store>,
+    c: Caller,
+    Body(p): Body<DeadlinePolicy>,
+) -> Result<(StatusCode, Json<DeadlinePolicy>), ApiError> {
+    c.require(CONFIG_ROLES)?;
+    at_most("时限编码", &p.code, 50)?;
+    at_most("时限名称", &p.name, 50)?;
+    let ordered = p.acknowledge <= p.reply && p.reply <= p.resolve && p.resolve <= p.feedback && p.feedback <= 365;
+    if p.code.trim().is_empty() || p.name.trim().is_empty() || !ordered {
+        return Err(ApiError::invalid(
+            "invalid_value",
+            "时限须有编码和名称，且签收≤首次答复≤办结≤反馈≤365个工作日 / code, name and ordered days up to 365 are required",
+        ));
+    }
+    store.add_deadline_policy(c.user.origin(&c.source), p.clone()).await?;
+    Ok((StatusCode::CREATED, Json(p)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub region_code: Option<String>,
+    pub unit_id: Option<i64>,
+    pub enterprise_id: Option<i64>,
+    pub has_password: bool,
+    pub must_change_password: bool,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub locked_until: Option<Timestamp>,
+}
+
+impl From<UserRecord> for User {
+    fn from(u: UserRecord) -> Self {
+        User {
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            roles: u.roles,
+            region_code: u.region_code,
+            unit_id: u.unit_id,
+            enterprise_id: u.enterprise_id,
+            has_password: u.has_password,
+            must_change_password: u.must_change_password,
+            locked_until: u.locked_until,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserList {
+    pub items: Vec<User>,
+    pub next_cursor: Option<i64>,
+}
+
+const USER_ADMINS: &[Role] = &[Role::Sysadmin, Role::Secadmin];
+
+/// Every account (system and security administrators).
+#[utoipa::path(get, path = "/users", tag = "users", params(Page),
+    responses((status = 200, body = UserList), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn list_users(
+    State(store): State<Store>,
+    c: Caller,
+    Params(q): Params<Page>,
+) -> Result<Json<UserList>, ApiError> {
+    c.require(USER_ADMINS)?;
+    let (items, next_cursor) = store.users(q.cursor, limit(q.limit)?).await?;
+    Ok(Json(UserList { items: items.into_iter().map(User::from).collect(), next_cursor }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUserBody {
+    #[schema(min_length = 1, max_length = 64)]
+    pub username: String,
+    #[schema(min_length = 1, max_length = 50)]
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub region_code: Option<String>,
+    pub unit_id: Option<i64>,
+    pub enterprise_id: Option<i64>,
+}
+
+/// A new account or reset password: the one-time password, shown once, to be changed at the first sign-in.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WithPassword {
+    pub user: User,
+    pub one_time_password: String,
+}
+
+/// Adds an account (system administrator: business roles; security administrator: any role).
+#[utoipa::path(post, path = "/users", tag = "users", request_body = NewUserBody,
+    responses((status = 201, body = WithPassword), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_user(
+    State(store): State<Store>,
+    c: Caller,
+    Body(b): Body<NewUserBody>,
+) -> Result<(StatusCode, Json<WithPassword>), ApiError> {
+    c.require(USER_ADMINS)?;
+    if b.roles.iter().any(|r| r.is_admin()) && !c.user.has(Role::Secadmin) {
+        return Err(ApiError::forbidden(
+            "管理员角色只能由安全管理员授予 / only the security administrator grants admin roles",
+        ));
+    }
+    check_roles(&b.roles).map_err(|m| ApiError::invalid("invalid_roles", m))?;
+    at_most("用户名", &b.username, 64)?;
+    at_most("姓名", &b.display_name, 50)?;
+    let password = crate::users::generate_password();
+    let new = NewUser {
+        username: b.username,
+        display_name: b.display_name,
+        password_hash: Some(hash(&password).await?),
+        must_change_password: true,
+        region: b.region_code.as_deref().map(RegionCode::parse).transpose()?,
+        unit_id: b.unit_id,
+        enterprise_id: b.enterprise_id,
+        phone: None,
+        roles: b.roles,
+        created_at: Timestamp::now(),
+    };
+    let user = store.add_user(c.user.origin(&c.source), new).await?;
+    Ok((StatusCode::CREATED, Json(WithPassword { user: user.into(), one_time_password: password })))
+}
+
+async fn hash(password: &str) -> Result<String, ApiError> {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || {
+        crate::password::hash_with_salt(&password, &rand::RngExt::random(&mut rand::rng()))
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RolesBody {
+    pub roles: Vec<Role>,
+}
+
+/// Sets an account's roles (security administrator): a permission change, audited with before and after.
+#[utoipa::path(put, path = "/users/{id}/roles", tag = "users", params(("id" = i64, Path)), request_body = RolesBody,
+    responses((status = 200, body = User), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn set_roles(
+    State(store): State<Store>,
+    c: Caller,
+    Id(id): Id<i64>,
+    Body(b): Body<RolesBody>,
+) -> Result<Json<User>, ApiError> {
+    c.require(&[Role::Secadmin])?;
+    check_roles(&b.roles).map_err(|m| ApiError::invalid("invalid_roles", m))?;
+    Ok(Json(store.set_user_roles(c.user.origin(&c.source), id, b.roles).await?.into()))
+}
+
+/// Resets an account's password and lifts its lock (security administrator). The new one is shown once.
+#[utoipa::path(post, path = "/users/{id}/password-reset", tag = "users", params(("id" = i64, Path)),
+    responses((status = 200, body = WithPassword), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn reset_password(
+    State(store): State<Store>,
+    c: Caller,
+    Id(id): Id<i64>,
+) -> Result<Json<WithPassword>, ApiError> {
+    c.require(&[Role::Secadmin])?;
+    let password = crate::users::generate_password();
+    store.reset_password(c.user.origin(&c.source), id, hash(&password).await?).await?;
+    Ok(Json(WithPassword { user: store.user(id).await?.into(), one_time_password: password }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEntry {
+    pub seq: i64,
+    /// Microseconds since 1970-01-01 UTC.
+    pub at: i64,
+    pub actor_user_id: Option<i64>,
+    pub actor: String,
+    pub actor_role: String,
+    pub source: String,
+    pub action: String,
+    pub object: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub hash: String,
+}
+
+impl From<AuditRecord> for AuditEntry {
+    fn from(r: AuditRecord) -> Self {
+        AuditEntry {
+            seq: r.seq,
+            at: r.at,
+            actor_user_id: r.actor_user_id,
+            actor: r.actor,
+            actor_role: r.actor_role,
+            source: r.source,
+            action: r.action,
+            object: r.object,
+            before: r.before,
+            after: r.after,
+            hash: r.hash,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// Records before this sequence number (the `next_before` of the previous page).
+    pub before: Option<i64>,
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditPage {
+    pub items: Vec<AuditEntry>,
+    pub next_before: Option<i64>,
+}
+
+/// The audit log, newest first (auditor only). There is no endpoint that changes it.
+#[utoipa::path(get, path = "/audit", tag = "audit", params(AuditQuery),
+    responses((status = 200, body = AuditPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn audit(
+    State(store): State<Store>,
+    c: Caller,
+    Params(q): Params<AuditQuery>,
+) -> Result<Json<AuditPage>, ApiError> {
+    c.require(&[Role::Auditor])?;
+    let n = limit(q.limit)?;
+    let items = store.audit_records(q.before, i64::try_from(n).unwrap_or(20)).await?;
+    let next_before = (items.len() == n).then(|| items.last().map_or(0, |r| r.seq)).filter(|s| *s > 1);
+    Ok(Json(AuditPage { items: items.into_iter().map(AuditEntry::from).collect(), next_before }))
+}
+
+pub fn routes() -> OpenApiRouter<Store> {
+    OpenApiRouter::new()
+        .routes(routes!(list_enterprises, create_enterprise))
+        .routes(routes!(get_enterprise))
+        .routes(routes!(list_regions, create_region))
+        .routes(routes!(list_units, create_unit))
+        .routes(routes!(list_categories, create_category))
+        .routes(routes!(list_policies, create_policy))
+        .routes(routes!(list_users, create_user))
+        .routes(routes!(set_roles))
+        .routes(routes!(reset_password))
+        .routes(routes!(audit))
+}

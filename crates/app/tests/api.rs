@@ -1,0 +1,349 @@
+//! The REST API over real HTTP, on SQLite and on PostgreSQL: every endpoint × every role within and outside scope,
+//! concurrent answers, bad input. Every refusal is checked to have changed nothing.
+
+mod support;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use support::*;
+use zhuqi_domain::Status;
+
+/// Who may see E1's appeal assigned to unit A: its enterprise, its cadre, the city's dispatcher, unit A, the leader of
+/// 川汇区. Nobody else — not the other enterprise, the other county's dispatcher, unit B, nor any admin.
+const IN_SCOPE: [&str; 5] = ["qiye", "ganbu", "zhihuibu", "chengban", "lingdao"];
+
+fn in_scope(user: &str) -> bool {
+    IN_SCOPE.contains(&user)
+}
+
+/// Unit A's handler sees the appeal only while it is assigned to unit A.
+async fn sees(s: &Server, user: &str, id: i64) -> bool {
+    let assigned = s.store.appeal(id).await.expect("read").state.unit_id == Some(s.world.unit_a);
+    in_scope(user) && (user != "chengban" || assigned)
+}
+
+/// Each action endpoint: the status its appeal must be in, whether an extension is pending, the users (of the test
+/// city) whose role and scope allow it, and its body (without `version`).
+fn actions(s: &Server) -> Vec<(&'static str, Status, bool, &'static [&'static str], Value)> {
+    let unit = s.world.unit_a;
+    vec![
+        ("submit", Status::Draft, false, &["qiye", "ganbu"], json!({})),
+        (
+            "assign",
+            Status::Submitted,
+            false,
+            &["zhihuibu"],
+            json!({"unit_id": unit, "level": "city", "category": "financing"}),
+        ),
+        ("reject_invalid", Status::Submitted, false, &["zhihuibu"], json!({"reason": "重复提交"})),
+        ("withdraw", Status::Submitted, false, &["qiye", "ganbu"], json!({"reason": "已自行解决"})),
+        ("acknowledge", Status::Assigned, false, &["chengban"], json!({})),
+        ("return", Status::Assigned, false, &["chengban"], json!({"reason": "不属于本单位职责"})),
+        ("reply", Status::InProgress, false, &["chengban"], json!({"text": "已联系银行"})),
+        ("answer", Status::InProgress, false, &["chengban"], json!({"text": "已放款"})),
+        ("request_extension", Status::InProgress, false, &["chengban"], json!({"days": 5, "reason": "需省级审批"})),
+        ("request_material", Status::InProgress, false, &["chengban"], json!({"what": "近三年财务报表"})),
+        ("instruct", Status::InProgress, false, &["lingdao"], json!({"text": "请市金融局加快办理"})),
+        ("approve_extension", Status::InProgress, true, &["zhihuibu"], json!({})),
+        ("refuse_extension", Status::InProgress, true, &["zhihuibu"], json!({"reason": "可按期办结"})),
+        ("supply_material", Status::Waiting, false, &["qiye", "ganbu"], json!({"text": "报表已上传"})),
+        ("confirm", Status::Answered, false, &["qiye"], json!({"rating": 5, "comment": "满意"})),
+        ("reject", Status::Answered, false, &["qiye"], json!({"reason": "贷款仍未到账"})),
+    ]
+}
+
+fn with_version(body: &Value, version: u32) -> Value {
+    let mut b = body.clone();
+    b["version"] = json!(version);
+    b
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_action_by_every_role_inside_and_outside_scope() {
+    for s in servers("every_action_by_every_role_inside_and_outside_scope").await {
+        for (action, status, pending, rightful, body) in actions(&s) {
+            let id = s.appeal_in(status, pending).await;
+            let before = s.version(id).await;
+            for (user, _) in USERS.iter().filter(|(u, _)| !rightful.contains(u)) {
+                let (code, err) = s.post(user, &format!("/appeals/{id}/{action}"), with_version(&body, before)).await;
+                let expected: &[StatusCode] =
+                    if sees(&s, user, id).await { &[StatusCode::FORBIDDEN] } else { &[StatusCode::NOT_FOUND] };
+                assert!(
+                    expected.contains(&code),
+                    "{}: {user} {action}: {code} {err} (expected {expected:?})",
+                    s.backend
+                );
+                assert!(err["code"].is_string() && err["message"].is_string(), "error shape: {err}");
+                assert_eq!(s.version(id).await, before, "{}: {user}'s refused {action} changed the appeal", s.backend);
+            }
+            let (code, done) =
+                s.post(rightful[0], &format!("/appeals/{id}/{action}"), with_version(&body, before)).await;
+            assert_eq!(code, StatusCode::OK, "{}: {} {action}: {done}", s.backend, rightful[0]);
+            assert_eq!(done["version"], json!(before + 1));
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reading_outside_scope_is_not_found() {
+    for s in servers("reading_outside_scope_is_not_found").await {
+        let id = s.appeal_in(Status::InProgress, false).await;
+        for (user, _) in USERS {
+            let want = if in_scope(user) { StatusCode::OK } else { StatusCode::NOT_FOUND };
+            assert_eq!(s.get(user, &format!("/appeals/{id}")).await.0, want, "{}: {user} get", s.backend);
+            assert_eq!(s.get(user, &format!("/appeals/{id}/events")).await.0, want, "{}: {user} events", s.backend);
+            let (code, list) = s.get(user, "/appeals?limit=100").await;
+            assert_eq!(code, StatusCode::OK, "{user} list: {list}");
+            let listed = list["items"].as_array().expect("items").iter().any(|a| a["id"] == json!(id));
+            assert_eq!(listed, in_scope(user), "{}: {user} lists it: {listed}", s.backend);
+            // Enterprises: E1 is seen by those who see its appeals, and by the system administrator (the register).
+            let sees_e1 = in_scope(user) || user == "admin";
+            let want = if sees_e1 { StatusCode::OK } else { StatusCode::NOT_FOUND };
+            assert_eq!(s.get(user, &format!("/enterprises/{}", s.world.e1)).await.0, want, "{user} enterprise");
+        }
+        // Creating an appeal for an enterprise outside one's scope: not found, nothing written.
+        let count = s.store.counts().await.expect("counts").appeals;
+        let new =
+            json!({"enterprise_id": s.world.e2, "category": "financing", "title": "越权登记", "description": "x"});
+        for user in ["qiye", "ganbu", "lingdao", "chengban", "admin", "shenji"] {
+            let (code, err) = s.post(user, "/appeals", new.clone()).await;
+            assert!(matches!(code, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN), "{user}: {code} {err}");
+        }
+        assert_eq!(s.store.counts().await.expect("counts").appeals, count);
+        let (code, made) = s.post("fugou", "/appeals", new).await;
+        assert_eq!(code, StatusCode::CREATED, "the county's dispatcher registers for its enterprise: {made}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_endpoints_answer_only_their_roles() {
+    for s in servers("admin_endpoints_answer_only_their_roles").await {
+        let target = s.world.users["qiye2"];
+        for (i, (user, _)) in USERS.iter().enumerate() {
+            let user = *user;
+            let expect = |allowed: &[&str]| if allowed.contains(&user) { "ok" } else { "forbidden" };
+            let cases: Vec<(Method, String, Option<Value>, &str)> = vec![
+                (Method::GET, "/users".into(), None, expect(&["admin", "anquan"])),
+                (Method::GET, "/audit".into(), None, expect(&["shenji"])),
+                (
+                    Method::POST,
+                    "/regions".into(),
+                    Some(json!({"code": format!("4116{:02}", 30 + i), "name": "新区"})),
+                    expect(&["admin"]),
+                ),
+                (
+                    Method::POST,
+                    "/units".into(),
+                    Some(json!({"name": format!("新单位{i}"), "region_code": "411600"})),
+                    expect(&["admin"]),
+                ),
+                (
+                    Method::POST,
+                    "/categories".into(),
+                    Some(json!({"code": format!("c{i}"), "name": format!("类{i}")})),
+                    expect(&["admin"]),
+                ),
+                (
+                    Method::POST,
+                    "/deadline-policies".into(),
+                    Some(
+                        json!({"code": format!("p{i}"), "name": "即办件", "acknowledge": 0, "reply": 0, "resolve": 1, "feedback": 1}),
+                    ),
+                    expect(&["admin"]),
+                ),
+                (
+                    Method::PUT,
+                    format!("/users/{target}/roles"),
+                    Some(json!({"roles": ["enterprise"]})),
+                    expect(&["anquan"]),
+                ),
+                (Method::POST, format!("/users/{target}/password-reset"), None, expect(&["anquan"])),
+                (
+                    Method::POST,
+                    "/users".into(),
+                    Some(
+                        json!({"username": format!("new{i}"), "display_name": "新用户", "roles": ["leader"], "region_code": "411600"}),
+                    ),
+                    expect(&["admin", "anquan"]),
+                ),
+            ];
+            for (method, path, body, outcome) in cases {
+                let audit_before = s.store.audit_records(None, 1).await.expect("audit")[0].seq;
+                let (code, resp) = s.call(Some(user), method.clone(), &path, body).await;
+                if outcome == "ok" {
+                    assert!(code.is_success(), "{}: {user} {method} {path}: {code} {resp}", s.backend);
+                } else {
+                    assert_eq!(code, StatusCode::FORBIDDEN, "{}: {user} {method} {path}: {resp}", s.backend);
+                    let audit_after = s.store.audit_records(None, 1).await.expect("audit")[0].seq;
+                    assert_eq!(audit_before, audit_after, "a refused request wrote something");
+                }
+            }
+            // Reference data every signed-in user reads; the caller itself.
+            for path in ["/regions", "/units", "/categories", "/deadline-policies", "/me", "/tokens"] {
+                assert_eq!(s.get(user, path).await.0, StatusCode::OK, "{user} {path}");
+            }
+        }
+        // Only the security administrator grants admin roles.
+        let body = json!({"username": "sneaky", "display_name": "x", "roles": ["auditor"]});
+        assert_eq!(s.post("admin", "/users", body).await.0, StatusCode::FORBIDDEN);
+        // No credentials, a wrong token: 401 everywhere.
+        assert_eq!(s.call(None, Method::GET, "/appeals", None).await.0, StatusCode::UNAUTHORIZED);
+        let resp = s.client.get(format!("{}/appeals", s.base)).bearer_auth("zq_wrong").send().await.expect("send");
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_handlers_answering_at_once_one_wins() {
+    for s in servers("two_handlers_answering_at_once_one_wins").await {
+        for round in 0..5 {
+            let id = s.appeal_in(Status::InProgress, false).await;
+            let v = s.version(id).await;
+            let path = format!("/appeals/{id}/answer");
+            let (a, b) = tokio::join!(
+                s.post("chengban", &path, json!({"version": v, "text": "甲的答复"})),
+                s.post("chengban", &path, json!({"version": v, "text": "乙的答复"})),
+            );
+            let mut codes = [a.0, b.0];
+            codes.sort();
+            assert_eq!(codes, [StatusCode::OK, StatusCode::CONFLICT], "{} round {round}: {a:?} {b:?}", s.backend);
+            let loser = if a.0 == StatusCode::CONFLICT { &a.1 } else { &b.1 };
+            assert_eq!(loser["code"], "conflict");
+            let events = s.store.appeal_events(id).await.expect("events");
+            assert_eq!(events.len() as u32, v + 1, "exactly one answer recorded");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_is_refused_with_a_clear_error_and_changes_nothing() {
+    for s in servers("bad_input_is_refused_with_a_clear_error_and_changes_nothing").await {
+        let id = s.appeal_in(Status::Submitted, false).await;
+        let counts = s.store.counts().await.expect("counts");
+        let version = s.version(id).await;
+        let unit = s.world.unit_a;
+        let raw = |body: &'static str| {
+            let s = &s;
+            async move {
+                let resp = s
+                    .client
+                    .post(format!("{}/appeals", s.base))
+                    .bearer_auth(token("zhihuibu"))
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                    .expect("send");
+                let status = resp.status();
+                (status, resp.json::<Value>().await.expect("json error"))
+            }
+        };
+        let cases: Vec<(StatusCode, &str, (StatusCode, Value))> = vec![
+            (StatusCode::BAD_REQUEST, "invalid_json", raw("{\"title\": ").await),
+            (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", raw("{\"enterprise_id\": \"one\", \"category\": \"financing\", \"title\": \"t\", \"description\": \"d\"}").await),
+            (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", raw("{\"enterprise_id\": 1, \"category\": \"financing\", \"title\": \"t\", \"description\": \"d\", \"colour\": 1}").await),
+            (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large",
+                s.post("zhihuibu", "/appeals", json!({"description": "长".repeat(40_000)})).await),
+            (StatusCode::UNPROCESSABLE_ENTITY, "invalid_uscc",
+                s.post("admin", "/enterprises", json!({"name": "某公司", "uscc": "91411602MA000000I1", "region_code": "411602", "industry": "纺织"})).await),
+            (StatusCode::UNPROCESSABLE_ENTITY, "invalid_value",
+                s.post("admin", "/enterprises", json!({"name": "某公司", "uscc": zhuqi_domain::Uscc::with_check_char("91411699MA0000003").expect("uscc").as_str(), "region_code": "411699", "industry": "纺织"})).await),
+            (StatusCode::UNPROCESSABLE_ENTITY, "invalid_value",
+                s.post("zhihuibu", &format!("/appeals/{id}/assign"), json!({"version": version, "unit_id": 987654, "level": "city", "category": "financing"})).await),
+            (StatusCode::UNPROCESSABLE_ENTITY, "invalid_value",
+                s.post("zhihuibu", &format!("/appeals/{id}/assign"), json!({"version": version, "unit_id": unit, "level": "city", "category": "no-such"})).await),
+            (StatusCode::CONFLICT, "illegal_transition",
+                s.post("qiye", &format!("/appeals/{id}/confirm"), json!({"version": version, "rating": 5})).await),
+            (StatusCode::CONFLICT, "conflict",
+                s.post("zhihuibu", &format!("/appeals/{id}/assign"), json!({"version": version - 1, "unit_id": unit, "level": "city", "category": "financing"})).await),
+            (StatusCode::UNPROCESSABLE_ENTITY, "invalid_value",
+                s.post("zhihuibu", "/appeals", json!({"enterprise_id": s.world.e1, "category": "financing", "title": "  ", "description": "d"})).await),
+            (StatusCode::BAD_REQUEST, "invalid_query", s.get("zhihuibu", "/appeals?status=sleeping").await),
+            (StatusCode::UNPROCESSABLE_ENTITY, "invalid_limit", s.get("zhihuibu", "/appeals?limit=1000").await),
+            (StatusCode::BAD_REQUEST, "invalid_path", s.get("zhihuibu", "/appeals/abc").await),
+            (StatusCode::NOT_FOUND, "not_found", s.get("zhihuibu", "/no-such-endpoint").await),
+        ];
+        for (want, code, (got, body)) in cases {
+            assert_eq!((got, body["code"].as_str()), (want, Some(code)), "{}: {body}", s.backend);
+            let message = body["message"].as_str().expect("message");
+            assert!(message.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "a Chinese message: {message}");
+        }
+        let mut after = s.store.counts().await.expect("counts");
+        after.regions = counts.regions;
+        assert_eq!(after, counts, "{}: bad input wrote something", s.backend);
+        assert_eq!(s.version(id).await, version);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_whole_loop_over_http_with_filters_and_history() {
+    for s in servers("a_whole_loop_over_http_with_filters_and_history").await {
+        let (code, a) = s
+            .post("qiye", "/appeals", json!({"category": "financing", "title": "设备贷款", "description": "需贷款300万元", "amount_fen": 300_000_000}))
+            .await;
+        assert_eq!(code, StatusCode::CREATED, "{a}");
+        let id = a["id"].as_i64().expect("id");
+        assert!(a["number"].as_str().expect("number").starts_with("ZK-"));
+        let steps = [
+            (
+                "zhihuibu",
+                "assign",
+                json!({"unit_id": s.world.unit_a, "level": "city", "category": "financing", "policy": "13710"}),
+            ),
+            ("chengban", "acknowledge", json!({})),
+            ("chengban", "answer", json!({"text": "已放款"})),
+            ("qiye", "reject", json!({"reason": "仍未到账"})),
+            ("chengban", "acknowledge", json!({})),
+            ("chengban", "answer", json!({"text": "已到账"})),
+            ("qiye", "confirm", json!({"rating": 5, "comment": "很满意"})),
+        ];
+        let mut version = a["version"].as_u64().expect("version") as u32;
+        for (user, action, body) in steps {
+            let (code, r) = s.post(user, &format!("/appeals/{id}/{action}"), with_version(&body, version)).await;
+            assert_eq!(code, StatusCode::OK, "{user} {action}: {r}");
+            version = r["version"].as_u64().expect("version") as u32;
+        }
+        let (_, done) = s.get("qiye", &format!("/appeals/{id}")).await;
+        assert_eq!((done["status"].as_str(), done["rating"].as_u64()), (Some("closed"), Some(5)));
+        let (_, events) = s.get("zhihuibu", &format!("/appeals/{id}/events")).await;
+        let kinds: Vec<&str> =
+            events.as_array().expect("events").iter().map(|e| e["action"]["action"].as_str().unwrap_or("")).collect();
+        assert_eq!(kinds, ["create", "assign", "acknowledge", "answer", "reject", "acknowledge", "answer", "confirm"]);
+        // Filters.
+        for (query, listed) in [
+            ("status=closed", true),
+            ("status=in_progress", false),
+            ("category=financing&level=city", true),
+            ("region=411602", true),
+            ("region=411621", false),
+            (&format!("unit_id={}", s.world.unit_b) as &str, false),
+            ("q=设备", true),
+            ("q=ZK-", false),
+            ("from=2000-01-01&to=2099-12-31", true),
+            ("to=2000-01-01", false),
+        ] {
+            let (code, list) = s.get("zhihuibu", &format!("/appeals?{query}")).await;
+            assert_eq!(code, StatusCode::OK, "{query}: {list}");
+            let found = list["items"].as_array().expect("items").iter().any(|a| a["id"] == json!(id));
+            assert_eq!(found, listed, "{}: {query}", s.backend);
+        }
+        // Cursor pagination walks every appeal once.
+        for _ in 0..4 {
+            s.appeal_in(Status::Submitted, false).await;
+        }
+        let (mut seen, mut cursor) = (Vec::new(), None::<i64>);
+        loop {
+            let q = cursor.map_or("/appeals?limit=2".to_owned(), |c| format!("/appeals?limit=2&cursor={c}"));
+            let (_, page) = s.get("zhihuibu", &q).await;
+            seen.extend(page["items"].as_array().expect("items").iter().map(|a| a["id"].as_i64().expect("id")));
+            match page["next_cursor"].as_i64() {
+                Some(c) => cursor = Some(c),
+                None => break,
+            }
+        }
+        let total = s.store.counts().await.expect("counts").appeals as usize;
+        let mut unique = seen.clone();
+        unique.dedup();
+        assert_eq!((seen.len(), unique.len()), (total, total), "{seen:?}");
+    }
+}
