@@ -223,12 +223,22 @@ impl Drop for Server {
 }
 
 fn get(addr: &str, path: &str) -> String {
+    request(addr, "GET", path, "", "")
+}
+
+/// One HTTP/1.1 request over a plain TCP connection; the whole response as text.
+fn request(addr: &str, method: &str, path: &str, headers: &str, body: &str) -> String {
     let mut s = TcpStream::connect(addr).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").expect("write");
-    let mut body = String::new();
-    s.read_to_string(&mut body).expect("read");
-    body
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{headers}Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("write");
+    let mut response = String::new();
+    s.read_to_string(&mut response).expect("read");
+    response
 }
 
 #[test]
@@ -249,7 +259,24 @@ fn serve_lists_appeals_with_their_lights_over_http() {
     BufReader::new(stdout).read_line(&mut line).expect("banner");
     let addr =
         line.split("http://").nth(1).and_then(|r| r.split_whitespace().next()).expect("address in banner").to_owned();
-    let page = get(&addr, "/");
+    // Nobody reads appeals without signing in.
+    let anonymous = get(&addr, "/");
+    assert!(anonymous.starts_with("HTTP/1.1 303") && anonymous.contains("location: /signin"), "{anonymous}");
+    assert!(!anonymous.contains("ZK-20"));
+    let form = "application/x-www-form-urlencoded";
+    let wrong = request(&addr, "POST", "/signin", &format!("Content-Type: {form}\r\n"), "username=zhihuibu&password=x");
+    assert!(wrong.contains("用户名或密码错误") && wrong.contains("value=\"zhihuibu\""), "{wrong}");
+    let signed_in =
+        request(&addr, "POST", "/signin", &format!("Content-Type: {form}\r\n"), "username=zhihuibu&password=Demo%402026");
+    assert!(signed_in.starts_with("HTTP/1.1 303"), "{signed_in}");
+    let cookie = signed_in
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .expect("session cookie")
+        .to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    let session = cookie.split(';').next().expect("pair");
+    let page = request(&addr, "GET", "/", &format!("Cookie: {session}\r\n"), "");
     assert!(page.starts_with("HTTP/1.1 200"), "{page}");
     assert!(page.contains("诉求清单") && page.contains("ZK-20") && page.contains("class=\"light"), "{page}");
     assert!(page.contains("剩余") || page.contains("已超期") || page.contains("今日到期"));

@@ -27,7 +27,8 @@ pub const SESSION_COOKIE: &str = "zhuqi_session";
 pub struct Caller {
     pub user: Principal,
     pub source: String,
-    session: Option<String>,
+    /// The stored hash of the session's secret; `None` when the caller came with an API token.
+    pub session: Option<String>,
 }
 
 impl Caller {
@@ -113,7 +114,7 @@ async fn verify_password(password: String, phc: String) -> bool {
     tokio::task::spawn_blocking(move || password::verify(&password, &phc)).await.unwrap_or(false)
 }
 
-async fn hash_password(password: String) -> Result<String, ApiError> {
+pub async fn hash_password(password: String) -> Result<String, ApiError> {
     tokio::task::spawn_blocking(move || password::hash_with_salt(&password, &rand::rng().random()))
         .await
         .map_err(ApiError::internal)?
@@ -177,6 +178,56 @@ fn locked(until: Timestamp, now: Timestamp) -> ApiError {
     )
 }
 
+/// Checks a sign-in and opens a session: the user and the session's secret (for the cookie). Every refusal is
+/// recorded; the fifth wrong password in a row locks the account for 15 minutes.
+pub async fn open_session(
+    store: &Store,
+    username: &str,
+    password: String,
+    source: &str,
+) -> Result<(Principal, String), ApiError> {
+    let now = Timestamp::now();
+    let name = username.trim().to_owned();
+    if name.chars().count() > 64 || password.len() > 256 {
+        return Err(bad_credentials());
+    }
+    let Some(creds) = store.credentials(&name).await? else {
+        verify_password(password, DUMMY_HASH.clone()).await;
+        store.record_failed_sign_in(&name, None, SignInFailure::UnknownUser, now, source).await?;
+        return Err(bad_credentials());
+    };
+    let id = Some(creds.user_id);
+    if let Some(until) = creds.locked_until.filter(|t| *t > now) {
+        store.record_failed_sign_in(&name, id, SignInFailure::Locked, now, source).await?;
+        return Err(locked(until, now));
+    }
+    let Some(phc) = creds.password_hash else {
+        store.record_failed_sign_in(&name, id, SignInFailure::NoPassword, now, source).await?;
+        return Err(bad_credentials());
+    };
+    if !verify_password(password, phc).await {
+        return match store.record_failed_sign_in(&name, id, SignInFailure::WrongPassword, now, source).await? {
+            Some(until) => Err(locked(until, now)),
+            None => Err(bad_credentials()),
+        };
+    }
+    let secret = new_secret("");
+    let user = store.record_sign_in(creds.user_id, hash_secret(&secret), now, source).await?;
+    Ok((user, secret))
+}
+
+/// The session cookie: HttpOnly, SameSite=Strict, and Secure when a TLS proxy forwarded the request.
+pub fn session_cookie(secret: &str, headers: &HeaderMap) -> Result<HeaderValue, ApiError> {
+    let secure = if behind_tls(headers) { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Strict{secure}"))
+        .map_err(ApiError::internal)
+}
+
+/// The header that ends the session in the browser.
+pub fn cleared_cookie() -> HeaderValue {
+    HeaderValue::from_static("zhuqi_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
+}
+
 /// Signs in and sets the session cookie (HttpOnly, SameSite=Strict, Secure behind TLS).
 #[utoipa::path(post, path = "/session", tag = "session", request_body = SignIn,
     responses((status = 200, description = "已登录；Set-Cookie 带会话", body = Me),
@@ -189,34 +240,9 @@ async fn sign_in(
     headers: HeaderMap,
     Body(form): Body<SignIn>,
 ) -> Result<Response, ApiError> {
-    let (now, source) = (Timestamp::now(), addr.ip().to_string());
-    let name = form.username.trim().to_owned();
-    let Some(creds) = store.credentials(&name).await? else {
-        verify_password(form.password, DUMMY_HASH.clone()).await;
-        store.record_failed_sign_in(&name, None, SignInFailure::UnknownUser, now, &source).await?;
-        return Err(bad_credentials());
-    };
-    let id = Some(creds.user_id);
-    if let Some(until) = creds.locked_until.filter(|t| *t > now) {
-        store.record_failed_sign_in(&name, id, SignInFailure::Locked, now, &source).await?;
-        return Err(locked(until, now));
-    }
-    let Some(phc) = creds.password_hash else {
-        store.record_failed_sign_in(&name, id, SignInFailure::NoPassword, now, &source).await?;
-        return Err(bad_credentials());
-    };
-    if !verify_password(form.password, phc).await {
-        return match store.record_failed_sign_in(&name, id, SignInFailure::WrongPassword, now, &source).await? {
-            Some(until) => Err(locked(until, now)),
-            None => Err(bad_credentials()),
-        };
-    }
-    let secret = new_secret("");
-    let user = store.record_sign_in(creds.user_id, hash_secret(&secret), now, &source).await?;
-    let secure = if behind_tls(&headers) { "; Secure" } else { "" };
-    let cookie = format!("{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Strict{secure}");
+    let (user, secret) = open_session(&store, &form.username, form.password, &addr.ip().to_string()).await?;
     let mut response = axum::Json(Me::from(&user)).into_response();
-    response.headers_mut().insert(SET_COOKIE, HeaderValue::from_str(&cookie).map_err(ApiError::internal)?);
+    response.headers_mut().insert(SET_COOKIE, session_cookie(&secret, &headers)?);
     Ok(response)
 }
 
@@ -235,8 +261,7 @@ async fn sign_out(
     if let Some(session) = &c.session {
         store.sign_out(&c.user, session, &c.source).await?;
     }
-    let clear = HeaderValue::from_static("zhuqi_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
-    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, clear)]).into_response())
+    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cleared_cookie())]).into_response())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -259,18 +284,24 @@ async fn change_password(
     PendingCaller(c): PendingCaller,
     Body(form): Body<PasswordChange>,
 ) -> Result<StatusCode, ApiError> {
+    change_own_password(&store, &c, form.old_password, form.new_password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Checks the current password and the rules, then stores the new one; the caller's other sessions end.
+pub async fn change_own_password(store: &Store, c: &Caller, old: String, new: String) -> Result<(), ApiError> {
     let creds = store.credentials(&c.user.username).await?.ok_or_else(ApiError::unauthenticated)?;
     let current = creds.password_hash.unwrap_or_else(|| DUMMY_HASH.clone());
-    if form.old_password.len() > 256 || !verify_password(form.old_password.clone(), current).await {
+    if old.len() > 256 || !verify_password(old.clone(), current).await {
         return Err(ApiError::invalid("wrong_password", "原密码不正确 / the current password is wrong"));
     }
-    password::check_rules(&form.new_password).map_err(|m| ApiError::invalid("weak_password", m))?;
-    if form.new_password == form.old_password {
+    password::check_rules(&new).map_err(|m| ApiError::invalid("weak_password", m))?;
+    if new == old {
         return Err(ApiError::invalid("same_password", "新密码不能与原密码相同 / choose a different password"));
     }
-    let hash = hash_password(form.new_password).await?;
+    let hash = hash_password(new).await?;
     store.change_own_password(&c.user, hash, c.session.clone(), &c.source).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 /// The signed-in user.

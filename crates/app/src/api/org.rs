@@ -15,7 +15,7 @@ use zhuqi_store::{
     AuditRecord, CategoryRecord, EnterpriseRecord, NewEnterprise, NewUser, RegionRecord, Store, UnitRecord, UserRecord,
 };
 
-use super::auth::Caller;
+use super::auth::{Caller, hash_password};
 use super::error::{ApiError, Body, ErrorBody, Id, Params};
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -469,7 +469,7 @@ async fn create_user(
     let new = NewUser {
         username: b.username,
         display_name: b.display_name,
-        password_hash: Some(hash(&password).await?),
+        password_hash: Some(hash_password(password.clone()).await?),
         must_change_password: true,
         region: b.region_code.as_deref().map(RegionCode::parse).transpose()?,
         unit_id: b.unit_id,
@@ -480,16 +480,6 @@ async fn create_user(
     };
     let user = store.add_user(c.user.origin(&c.source), new).await?;
     Ok((StatusCode::CREATED, Json(WithPassword { user: user.into(), one_time_password: password })))
-}
-
-async fn hash(password: &str) -> Result<String, ApiError> {
-    let password = password.to_owned();
-    tokio::task::spawn_blocking(move || {
-        crate::password::hash_with_salt(&password, &rand::RngExt::random(&mut rand::rng()))
-    })
-    .await
-    .map_err(ApiError::internal)?
-    .map_err(ApiError::internal)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -525,7 +515,7 @@ async fn reset_password(
 ) -> Result<Json<WithPassword>, ApiError> {
     c.require(&[Role::Secadmin])?;
     let password = crate::users::generate_password();
-    store.reset_password(c.user.origin(&c.source), id, hash(&password).await?).await?;
+    store.reset_password(c.user.origin(&c.source), id, hash_password(password.clone()).await?).await?;
     Ok(Json(WithPassword { user: store.user(id).await?.into(), one_time_password: password }))
 }
 
