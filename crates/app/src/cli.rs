@@ -45,6 +45,11 @@ enum Command {
         #[command(subcommand)]
         command: crate::users::UserCommand,
     },
+    /// 审计日志：校验哈希链是否完好 / the audit log: verify that nobody altered it
+    Audit {
+        #[command(subcommand)]
+        command: crate::audit::AuditCommand,
+    },
     /// 性能测试，打印实测数据 / benchmarks that print their figures
     Bench(BenchArgs),
 }
@@ -170,6 +175,7 @@ async fn execute(command: Command) -> anyhow::Result<()> {
         }
         Command::Calendar { command } => calendar(command).await,
         Command::User { command } => crate::users::run(command).await,
+        Command::Audit { command } => crate::audit::run(command).await,
         Command::Bench(args) => crate::bench::run(args.db.as_deref(), args.enterprises, args.transitions).await,
     }
 }

@@ -3,6 +3,7 @@
 //! Layers: `zhuqi_domain` (pure rules) ← `zhuqi_store` (SQLite/PostgreSQL) ← this crate (CLI, HTTP, jobs).
 
 pub mod api;
+pub mod audit;
 pub mod bench;
 pub mod cli;
 pub mod demo;

@@ -64,6 +64,69 @@ pub enum UserCommand {
         db: DbArg,
         username: String,
     },
+    /// 接口令牌：为用户新建（只显示一次）、列出、吊销 / API tokens: add (shown once), list, revoke
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// 新建令牌，打印一次 / make a token and print it once
+    Add {
+        #[command(flatten)]
+        db: DbArg,
+        username: String,
+        /// 用途，如「12345热线对接」/ what it is for
+        #[arg(long, default_value = "接口调用")]
+        name: String,
+    },
+    /// 列出用户的令牌 / list a user's tokens
+    List {
+        #[command(flatten)]
+        db: DbArg,
+        username: String,
+    },
+    /// 吊销令牌 / revoke a token
+    Revoke {
+        #[command(flatten)]
+        db: DbArg,
+        /// 令牌编号（见 list）/ the token's number
+        id: i64,
+    },
+}
+
+async fn token(command: TokenCommand) -> anyhow::Result<()> {
+    match command {
+        TokenCommand::Add { db, username, name } => {
+            let store = open(&db.db).await?;
+            let user = store.user_by_name(&username).await?;
+            let secret = crate::api::auth::new_secret("zq_");
+            let id = store.create_token(Origin::cli(), user.id, &name, zhuqi_store::hash_secret(&secret)).await?;
+            println!("已为 {username} 新建令牌 {id}（{name}）/ token {id} made for {username}");
+            println!("令牌（只显示这一次）/ the token, shown once: {secret}");
+            println!("调用时加请求头 / send it as: Authorization: Bearer {secret}");
+            store.close().await;
+        }
+        TokenCommand::List { db, username } => {
+            let store = open(&db.db).await?;
+            let user = store.user_by_name(&username).await?;
+            for t in store.tokens(user.id).await? {
+                let state =
+                    t.revoked_at.map_or_else(|| "有效 / active".to_owned(), |at| format!("已吊销 / revoked {at}"));
+                println!("{:>6}  {}  {}  {state}", t.id, t.created_at, t.name);
+            }
+            store.close().await;
+        }
+        TokenCommand::Revoke { db, id } => {
+            let store = open(&db.db).await?;
+            store.revoke_token(Origin::cli(), id, None).await?;
+            println!("令牌 {id} 已吊销 / token {id} revoked");
+            store.close().await;
+        }
+    }
+    Ok(())
 }
 
 fn parse_roles(names: &[String]) -> anyhow::Result<Vec<Role>> {
@@ -158,6 +221,7 @@ pub async fn run(command: UserCommand) -> anyhow::Result<()> {
             println!("{username} 的角色已设为 / roles set to: {}", labels(&roles));
             store.close().await;
         }
+        UserCommand::Token { command } => token(command).await?,
         UserCommand::Show { db, username } => {
             let store = open(&db.db).await?;
             let u = store.user_by_name(&username).await?;

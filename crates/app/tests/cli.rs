@@ -266,14 +266,15 @@ fn serve_lists_appeals_with_their_lights_over_http() {
     let form = "application/x-www-form-urlencoded";
     let wrong = request(&addr, "POST", "/signin", &format!("Content-Type: {form}\r\n"), "username=zhihuibu&password=x");
     assert!(wrong.contains("用户名或密码错误") && wrong.contains("value=\"zhihuibu\""), "{wrong}");
-    let signed_in =
-        request(&addr, "POST", "/signin", &format!("Content-Type: {form}\r\n"), "username=zhihuibu&password=Demo%402026");
+    let signed_in = request(
+        &addr,
+        "POST",
+        "/signin",
+        &format!("Content-Type: {form}\r\n"),
+        "username=zhihuibu&password=Demo%402026",
+    );
     assert!(signed_in.starts_with("HTTP/1.1 303"), "{signed_in}");
-    let cookie = signed_in
-        .lines()
-        .find_map(|l| l.strip_prefix("set-cookie: "))
-        .expect("session cookie")
-        .to_owned();
+    let cookie = signed_in.lines().find_map(|l| l.strip_prefix("set-cookie: ")).expect("session cookie").to_owned();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
     let session = cookie.split(';').next().expect("pair");
     let page = request(&addr, "GET", "/", &format!("Cookie: {session}\r\n"), "");
@@ -384,4 +385,60 @@ fn a_new_city_gets_its_first_admin_from_the_command_line() {
     assert_one_line_error(&zhuqi(&["user", "passwd", "nobody"], dir.path()), "用户不存在");
     let users = count(&sqlite(&dir.path().join("zhuqi.db")), "SELECT COUNT(*) FROM users");
     assert_eq!(users, 2);
+}
+
+#[test]
+fn audit_verify_finds_a_record_altered_behind_the_programs_back() {
+    let dir = tempfile::tempdir().expect("dir");
+    assert!(zhuqi(&["demo", "--enterprises", "20"], dir.path()).status.success());
+    let out = zhuqi(&["user", "roles", "lingdao", "--set", "leader,dispatcher"], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = zhuqi(&["audit", "verify"], dir.path());
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success() && stdout.contains("审计日志完好"), "{stdout}");
+    let head = stdout.lines().find_map(|l| l.strip_prefix("链头 / head: ")).expect("head").to_owned();
+    let db = sqlite(&dir.path().join("zhuqi.db"));
+    // The permission change is on record, from the command line, with before and after.
+    let (before, after): (String, String) = db
+        .query_row("SELECT before, after FROM audit_log WHERE action = 'user.roles'", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .expect("the roles change is audited");
+    assert_eq!((before.as_str(), after.as_str()), ("[\"leader\"]", "[\"dispatcher\",\"leader\"]"));
+    // The database refuses edits; a DBA who drops the guard and edits a row is found, record named.
+    assert!(db.execute("UPDATE audit_log SET actor = 'x' WHERE seq = 5", []).is_err());
+    db.execute_batch("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;").expect("drop guards");
+    db.execute("UPDATE audit_log SET after = '[\"leader\"]' WHERE action = 'user.roles'", []).expect("tamper");
+    let seq: i64 =
+        db.query_row("SELECT seq FROM audit_log WHERE action = 'user.roles'", [], |r| r.get(0)).expect("seq");
+    assert_one_line_error(&zhuqi(&["audit", "verify"], dir.path()), &format!("第 {seq} 条"));
+    // Put back, then cut off the newest records: only the head written down before shows it.
+    db.execute("UPDATE audit_log SET after = ?1 WHERE action = 'user.roles'", [&after]).expect("restore");
+    assert!(zhuqi(&["audit", "verify", "--expect", &head], dir.path()).status.success());
+    db.execute("DELETE FROM audit_log WHERE seq >= ?1", [seq]).expect("cut");
+    assert!(zhuqi(&["audit", "verify"], dir.path()).status.success(), "a shorter chain is whole");
+    assert_one_line_error(&zhuqi(&["audit", "verify", "--expect", &head], dir.path()), "截短");
+}
+
+#[test]
+fn api_tokens_are_made_shown_once_listed_and_revoked_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    assert!(zhuqi(&["demo", "--enterprises", "10"], dir.path()).status.success());
+    let out = zhuqi(&["user", "token", "add", "zhihuibu", "--name", "12345热线对接"], dir.path());
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let token = stdout.lines().find_map(|l| l.split("shown once: ").nth(1)).expect("token").trim().to_owned();
+    assert!(token.starts_with("zq_") && token.len() == 67, "{token}");
+    let db = sqlite(&dir.path().join("zhuqi.db"));
+    let stored: String = db.query_row("SELECT token_hash FROM api_tokens", [], |r| r.get(0)).expect("stored");
+    assert!(!stored.contains(&token[3..]), "only a hash is kept");
+    let listed =
+        String::from_utf8_lossy(&zhuqi(&["user", "token", "list", "zhihuibu"], dir.path()).stdout).into_owned();
+    assert!(listed.contains("12345热线对接") && listed.contains("有效"), "{listed}");
+    assert!(zhuqi(&["user", "token", "revoke", "1"], dir.path()).status.success());
+    let listed =
+        String::from_utf8_lossy(&zhuqi(&["user", "token", "list", "zhihuibu"], dir.path()).stdout).into_owned();
+    assert!(listed.contains("已吊销"), "{listed}");
+    assert_one_line_error(&zhuqi(&["user", "token", "revoke", "1"], dir.path()), "不存在");
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM audit_log WHERE action IN ('token.create', 'token.revoke')"), 2);
 }

@@ -173,7 +173,7 @@ impl Store {
                     "UPDATE users SET \
                      failed_logins = (CASE WHEN locked_until <= $1 THEN 0 ELSE failed_logins END) + 1, \
                      locked_until = CASE WHEN (CASE WHEN locked_until <= $1 THEN 0 ELSE failed_logins END) + 1 >= $2 \
-                                    THEN $3 ELSE NULL END \
+                                    THEN CAST($3 AS BIGINT) ELSE NULL END \
                      WHERE id = $4 RETURNING failed_logins, locked_until",
                     params![to_micros(now), MAX_FAILED_SIGN_INS, until, id],
                 )?;

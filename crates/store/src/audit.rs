@@ -191,8 +191,10 @@ impl Store {
         let total = self.read(|tx| tx.query_one("SELECT COUNT(*) FROM audit_log", &[])?.int(0)).await?;
         let total = u64::try_from(total).unwrap_or(0);
         let (mut last_seq, mut prev, mut done) = (0_i64, GENESIS.to_owned(), 0_u64);
+        // Read from the very first row, whatever its number: a row slipped in before record 1 must be seen too.
+        let mut cursor = i64::MIN;
         loop {
-            let after = last_seq;
+            let after = cursor;
             let chunk = self
                 .read(move |tx| {
                     tx.query(
@@ -207,6 +209,7 @@ impl Store {
             if chunk.is_empty() {
                 break;
             }
+            cursor = chunk.last().map_or(cursor, |r| r.seq);
             for r in &chunk {
                 let broken = |reason: String| Ok(AuditVerdict::Broken { seq: r.seq, reason });
                 // A gap or an extra row shows in the numbering; a row removed and the rest renumbered shows in the

@@ -137,6 +137,8 @@ pub async fn seed(store: &Store) -> World {
 
 /// Serves the whole router on a free port of 127.0.0.1, as `zhuqi serve` does.
 pub async fn start(db: TestDb) -> Server {
+    // The server's own error lines, shown with a failing test's output.
+    let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
     let store = db.store.clone();
     let world = seed(&store).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");

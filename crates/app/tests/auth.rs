@@ -1,0 +1,175 @@
+//! Sign-in (SPEC §9) over real HTTP on SQLite and PostgreSQL: the session cookie and its flags, lockout after five
+//! failures, forced password change, idle expiry, sign-out, API tokens; each recorded in the audit log.
+
+mod support;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use support::*;
+
+impl Server {
+    async fn sign_in(&self, username: &str, password: &str, tls: bool) -> (StatusCode, Option<String>, Value) {
+        let mut req = self
+            .client
+            .post(format!("{}/session", self.base))
+            .json(&json!({"username": username, "password": password}));
+        if tls {
+            req = req.header("x-forwarded-proto", "https");
+        }
+        let resp = req.send().await.expect("send");
+        let status = resp.status();
+        let cookie = resp.headers().get("set-cookie").map(|v| v.to_str().expect("ascii").to_owned());
+        (status, cookie, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn with_cookie(
+        &self,
+        cookie: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let pair = cookie.split(';').next().expect("name=value");
+        let mut req = self.client.request(method, format!("{}{path}", self.base)).header("cookie", pair);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.expect("send");
+        let status = resp.status();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn audited(&self, action: &str) -> Vec<zhuqi_store::AuditRecord> {
+        let all = self.store.audit_records(None, 100).await.expect("audit");
+        all.into_iter().filter(|r| r.action == action).collect()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_cookie_signs_in_until_sign_out() {
+    for s in servers("a_session_cookie_signs_in_until_sign_out").await {
+        let (code, cookie, me) = s.sign_in("zhihuibu", PASSWORD, false).await;
+        assert_eq!(code, StatusCode::OK, "{me}");
+        let cookie = cookie.expect("Set-Cookie");
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && !cookie.contains("Secure"),
+            "{cookie}"
+        );
+        assert_eq!(me["roles"], json!(["dispatcher"]));
+        let (_, tls_cookie, _) = s.sign_in("zhihuibu", PASSWORD, true).await;
+        assert!(tls_cookie.expect("cookie").contains("; Secure"), "behind TLS the cookie is Secure");
+        assert_eq!(s.with_cookie(&cookie, reqwest::Method::GET, "/appeals", None).await.0, StatusCode::OK);
+        let signed_in = s.audited("auth.sign_in").await;
+        assert!(signed_in.iter().all(|r| r.source == "127.0.0.1" && r.actor == "zhihuibu"), "{signed_in:?}");
+        assert_eq!(s.with_cookie(&cookie, reqwest::Method::DELETE, "/session", None).await.0, StatusCode::NO_CONTENT);
+        let (code, err) = s.with_cookie(&cookie, reqwest::Method::GET, "/me", None).await;
+        assert_eq!((code, err["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("session_expired")));
+        assert_eq!(s.audited("auth.sign_out").await.len(), 1);
+        // Unknown user and wrong password read the same, and both are on record.
+        let (code, _, err) = s.sign_in("nobody", PASSWORD, false).await;
+        assert_eq!((code, err["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("bad_credentials")));
+        assert!(s.audited("auth.sign_in_failed").await.iter().any(|r| r.object == "username:nobody"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_wrong_passwords_lock_the_account_for_fifteen_minutes() {
+    for s in servers("five_wrong_passwords_lock_the_account_for_fifteen_minutes").await {
+        for attempt in 1..=4 {
+            let (code, _, err) = s.sign_in("chengban", "Wrong@2026", false).await;
+            assert_eq!(
+                (code, err["code"].as_str()),
+                (StatusCode::UNAUTHORIZED, Some("bad_credentials")),
+                "attempt {attempt}"
+            );
+        }
+        let (code, _, err) = s.sign_in("chengban", "Wrong@2026", false).await;
+        assert_eq!((code, err["code"].as_str()), (StatusCode::LOCKED, Some("account_locked")), "{err}");
+        assert!(err["message"].as_str().expect("message").contains("15分钟"), "{err}");
+        let (code, cookie, _) = s.sign_in("chengban", PASSWORD, false).await;
+        assert_eq!((code, cookie), (StatusCode::LOCKED, None), "locked even with the right password");
+        assert_eq!(s.audited("auth.sign_in_failed").await.len(), 6);
+        // Fifteen minutes later (moved back in the database), the right password works and the count starts again.
+        let past = zhuqi_domain::time::to_micros(jiff::Timestamp::now()) - 1;
+        raw(&s, &format!("UPDATE users SET locked_until = {past} WHERE username = 'chengban'"));
+        let (code, _, _) = s.sign_in("chengban", "Wrong@2026", false).await;
+        assert_eq!(code, StatusCode::UNAUTHORIZED, "an expired lock counts from one again");
+        assert_eq!(s.sign_in("chengban", PASSWORD, false).await.0, StatusCode::OK);
+    }
+}
+
+fn raw(s: &Server, sql: &str) {
+    support::db::raw_sql(&s.db, sql).expect("raw sql");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reset_password_must_be_changed_before_anything_else() {
+    for s in servers("a_reset_password_must_be_changed_before_anything_else").await {
+        let (code, reset) =
+            s.post("anquan", &format!("/users/{}/password-reset", s.world.users["qiye"]), json!(null)).await;
+        assert_eq!(code, StatusCode::OK, "{reset}");
+        let one_time = reset["one_time_password"].as_str().expect("password").to_owned();
+        let (code, cookie, me) = s.sign_in("qiye", &one_time, false).await;
+        assert_eq!((code, me["must_change_password"].as_bool()), (StatusCode::OK, Some(true)));
+        let cookie = cookie.expect("cookie");
+        let (code, err) = s.with_cookie(&cookie, reqwest::Method::GET, "/appeals", None).await;
+        assert_eq!((code, err["code"].as_str()), (StatusCode::FORBIDDEN, Some("password_change_required")));
+        let change = |old: &str, new: &str| json!({"old_password": old, "new_password": new});
+        let post = reqwest::Method::POST;
+        let (code, err) =
+            s.with_cookie(&cookie, post.clone(), "/session/password", Some(change(&one_time, "short"))).await;
+        assert_eq!((code, err["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("weak_password")));
+        let (code, err) =
+            s.with_cookie(&cookie, post.clone(), "/session/password", Some(change("Nope@2026", "Fresh@2026x"))).await;
+        assert_eq!((code, err["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("wrong_password")));
+        let (code, _) = s.with_cookie(&cookie, post, "/session/password", Some(change(&one_time, "Fresh@2026x"))).await;
+        assert_eq!(code, StatusCode::NO_CONTENT);
+        assert_eq!(s.with_cookie(&cookie, reqwest::Method::GET, "/appeals", None).await.0, StatusCode::OK);
+        assert_eq!(s.sign_in("qiye", &one_time, false).await.0, StatusCode::UNAUTHORIZED);
+        assert_eq!(s.sign_in("qiye", "Fresh@2026x", false).await.0, StatusCode::OK);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_ends_after_thirty_idle_minutes() {
+    for s in servers("a_session_ends_after_thirty_idle_minutes").await {
+        let (_, cookie, _) = s.sign_in("lingdao", PASSWORD, false).await;
+        let cookie = cookie.expect("cookie");
+        let minutes_ago = |m: i64| zhuqi_domain::time::to_micros(jiff::Timestamp::now()) - m * 60_000_000;
+        raw(&s, &format!("UPDATE sessions SET last_seen_at = {}", minutes_ago(29)));
+        assert_eq!(
+            s.with_cookie(&cookie, reqwest::Method::GET, "/me", None).await.0,
+            StatusCode::OK,
+            "29 idle minutes"
+        );
+        // That request counted as use: idle time starts again from now.
+        raw(&s, &format!("UPDATE sessions SET last_seen_at = {}", minutes_ago(31)));
+        let (code, err) = s.with_cookie(&cookie, reqwest::Method::GET, "/me", None).await;
+        assert_eq!((code, err["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("session_expired")));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_tokens_are_shown_once_and_revocable() {
+    for s in servers("api_tokens_are_shown_once_and_revocable").await {
+        let (code, issued) = s.post("zhihuibu", "/tokens", json!({"name": "12345热线对接"})).await;
+        assert_eq!(code, StatusCode::CREATED, "{issued}");
+        let token = issued["token"].as_str().expect("token").to_owned();
+        let id = issued["id"].as_i64().expect("id");
+        let call = |t: String| {
+            let s = &s;
+            async move { s.client.get(format!("{}/appeals", s.base)).bearer_auth(t).send().await.expect("send").status() }
+        };
+        assert_eq!(call(token.clone()).await, StatusCode::OK);
+        let (_, listed) = s.get("zhihuibu", "/tokens").await;
+        assert!(listed.to_string().contains("12345热线对接") && !listed.to_string().contains(&token));
+        // Someone else's token: not found; one's own: revoked, and then it opens nothing.
+        let (code, _) = s.call(Some("ganbu"), reqwest::Method::DELETE, &format!("/tokens/{id}"), None).await;
+        assert_eq!(code, StatusCode::NOT_FOUND);
+        assert_eq!(call(token.clone()).await, StatusCode::OK);
+        let (code, _) = s.call(Some("zhihuibu"), reqwest::Method::DELETE, &format!("/tokens/{id}"), None).await;
+        assert_eq!(code, StatusCode::NO_CONTENT);
+        assert_eq!(call(token).await, StatusCode::UNAUTHORIZED);
+        assert_eq!(s.audited("token.revoke").await.len(), 1);
+    }
+}
