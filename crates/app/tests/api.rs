@@ -331,13 +331,13 @@ async fn a_whole_loop_over_http_with_filters_and_history() {
         for _ in 0..4 {
             s.appeal_in(Status::Submitted, false).await;
         }
-        let (mut seen, mut cursor) = (Vec::new(), None::<i64>);
+        let (mut seen, mut cursor) = (Vec::new(), None::<String>);
         loop {
-            let q = cursor.map_or("/appeals?limit=2".to_owned(), |c| format!("/appeals?limit=2&cursor={c}"));
+            let q = cursor.as_ref().map_or("/appeals?limit=2".to_owned(), |c| format!("/appeals?limit=2&cursor={c}"));
             let (_, page) = s.get("zhihuibu", &q).await;
             seen.extend(page["items"].as_array().expect("items").iter().map(|a| a["id"].as_i64().expect("id")));
-            match page["next_cursor"].as_i64() {
-                Some(c) => cursor = Some(c),
+            match page["next_cursor"].as_str() {
+                Some(c) => cursor = Some(c.to_owned()),
                 None => break,
             }
         }
@@ -346,4 +346,22 @@ async fn a_whole_loop_over_http_with_filters_and_history() {
         unique.dedup();
         assert_eq!((seen.len(), unique.len()), (total, total), "{seen:?}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_describes_every_endpoint() {
+    let s = start(db::sqlite().await).await;
+    let doc: Value = s.client.get(format!("{}/openapi.json", s.base)).send().await.expect("get").json().await.expect("json");
+    assert!(doc["openapi"].as_str().expect("version").starts_with("3."));
+    let paths = doc["paths"].as_object().expect("paths");
+    for (action, ..) in actions(&s) {
+        assert!(paths.contains_key(&format!("/appeals/{{id}}/{action}")), "{action} is documented");
+    }
+    for path in ["/appeals", "/appeals/{id}", "/appeals/{id}/events", "/session", "/session/password", "/tokens",
+        "/enterprises", "/regions", "/units", "/categories", "/deadline-policies", "/users", "/audit", "/me"] {
+        assert!(paths.contains_key(path), "{path} is documented");
+    }
+    let schemes = doc["components"]["securitySchemes"].as_object().expect("security schemes");
+    assert!(schemes.contains_key("token") && schemes.contains_key("session"));
+    assert!(doc["components"]["schemas"]["ErrorBody"]["required"].to_string().contains("code"));
 }

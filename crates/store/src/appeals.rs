@@ -271,6 +271,11 @@ impl Writer<'_> {
         let after = serde_json::json!({"number": number.to_string(), "enterprise_id": new.enterprise_id,
             "title": new.title.trim(), "status": state.status, "events": history.len()});
         self.audit("appeal.create", format!("appeal:{id}"), None, audit::json(&after));
+        // A bulk load (demo, ledger import) writes many appeals in one transaction: chain their records as it goes
+        // rather than holding them all in memory until the commit.
+        if self.audit.len() >= 1024 {
+            self.append_audit()?;
+        }
         Ok(AppealRecord {
             id,
             number,

@@ -30,7 +30,7 @@ pub use catalog::{CategoryRecord, EnterpriseRecord, RegionRecord, UnitRecord};
 pub use connect::{Backend, DbUrl};
 pub use error::StoreError;
 pub use org::{Counts, NewEnterprise, NewUser, UserRecord};
-pub use scope::{AppealFilter, AppealPage};
+pub use scope::{AppealFilter, AppealPage, ListCursor};
 pub use writer::Writer;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -26,15 +26,17 @@ fn bind(values: &mut Vec<Value>, v: impl Into<Value>) -> String {
     format!("${}", values.len())
 }
 
-/// `column` lies in the region tree under `region`: a range on the code's prefix, which an index can serve.
+/// `column` lies in the region tree under `region`. A county is one code: an equality, which the (region_code, id)
+/// index serves in list order. A city or province covers most rows of its database, where reading the list order
+/// (by id) and skipping the few others beats sorting all of them, so the condition is written on the code's prefix,
+/// which no index serves.
 pub(crate) fn in_region(column: &str, region: &RegionCode, values: &mut Vec<Value>) -> String {
     let prefix = region.subtree_prefix();
-    // The prefix with its last digit raised by one: '9' becomes ':', which sorts right after it.
-    let mut upper = prefix[..prefix.len() - 1].to_owned();
-    upper.push(char::from(prefix.as_bytes()[prefix.len() - 1] + 1));
-    let lo = bind(values, prefix);
-    let hi = bind(values, upper);
-    format!("({column} >= {lo} AND {column} < {hi})")
+    if prefix.len() == region.as_str().len() {
+        return format!("{column} = {}", bind(values, region.as_str()));
+    }
+    let n = prefix.len();
+    format!("substr({column}, 1, {n}) = {}", bind(values, prefix))
 }
 
 /// The enterprises served by the cadre's work groups.
@@ -175,8 +177,8 @@ pub struct AppealFilter {
     pub to: Option<Date>,
     /// Text in the title, or the appeal's number.
     pub text: Option<String>,
-    /// Continue after (below) this id: the `next_cursor` of the previous page.
-    pub cursor: Option<i64>,
+    /// Continue after this point: the `next_cursor` of the previous page.
+    pub cursor: Option<ListCursor>,
     pub limit: usize,
 }
 
@@ -185,7 +187,37 @@ pub struct AppealFilter {
 pub struct AppealPage {
     pub items: Vec<AppealSummary>,
     /// Pass as `cursor` for the next page; `None` when this page is the last.
-    pub next_cursor: Option<i64>,
+    pub next_cursor: Option<ListCursor>,
+}
+
+/// A place in the list order (newest registered first): the registration time and id of the last row given. Written
+/// `MICROS-ID` in URLs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListCursor {
+    pub created_at: i64,
+    pub id: i64,
+}
+
+impl ListCursor {
+    fn of(s: &AppealSummary) -> Self {
+        ListCursor { created_at: to_micros(s.state.created_at), id: s.id }
+    }
+}
+
+impl std::fmt::Display for ListCursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}", self.created_at, self.id)
+    }
+}
+
+impl std::str::FromStr for ListCursor {
+    type Err = StoreError;
+
+    fn from_str(s: &str) -> Result<Self> {
+        s.split_once('-')
+            .and_then(|(t, id)| Some(ListCursor { created_at: t.parse().ok()?, id: id.parse().ok()? }))
+            .ok_or_else(|| StoreError::Invalid(format!("翻页游标 {s} 无效 / invalid cursor")))
+    }
 }
 
 /// Rows read per round while a filter that SQL cannot evaluate (the light, computed from today) thins them out.
@@ -211,8 +243,10 @@ fn list_condition(p: &Principal, f: &AppealFilter, values: &mut Vec<Value>) -> S
     let mut conditions = vec![appeal_scope(p, values)];
     if let Some(s) = f.status {
         conditions.push(format!("a.status = {}", bind(values, s.as_str())));
-    } else if f.light.is_some() {
-        conditions.push("a.status IN ('assigned', 'in_progress', 'reopened', 'waiting', 'answered')".into());
+    }
+    // Open items are a few percent of all: `closed_at IS NULL` lets the partial index appeals_open find them.
+    if f.status.is_some_and(|s| !s.is_terminal()) || f.light.is_some() {
+        conditions.push("a.closed_at IS NULL".into());
     }
     if let Some(c) = &f.category {
         conditions.push(format!("a.category_code = {}", bind(values, c.as_str())));
@@ -255,27 +289,30 @@ fn list_page(
     let base = values.len();
     // Without a light filter one query of limit + 1 rows tells whether another page follows.
     let batch = if f.light.is_some() { SCAN_BATCH } else { f.limit + 1 };
+    // The row-value comparison is what an index ending in (created_at, id) can seek to.
     let sql = format!(
         "SELECT {} FROM appeals a JOIN enterprises e ON e.id = a.enterprise_id LEFT JOIN units u ON u.id = a.unit_id \
-         WHERE {condition} AND a.id < ${} ORDER BY a.id DESC LIMIT ${}",
+         WHERE {condition} AND (a.created_at, a.id) < (${}, ${}) ORDER BY a.created_at DESC, a.id DESC LIMIT ${}",
         crate::appeals::SUMMARY_COLUMNS,
         base + 1,
-        base + 2
+        base + 2,
+        base + 3
     );
-    let (mut items, mut cursor, mut scanned) = (Vec::new(), f.cursor.unwrap_or(i64::MAX), 0);
+    let start = ListCursor { created_at: i64::MAX, id: i64::MAX };
+    let (mut items, mut cursor, mut scanned) = (Vec::new(), f.cursor.unwrap_or(start), 0);
     loop {
         let mut bound = values.clone();
-        bound.extend([cursor.into(), Value::from(i64::try_from(batch).unwrap_or(i64::MAX))]);
+        bound.extend([cursor.created_at.into(), cursor.id.into(), Value::from(i64::try_from(batch).unwrap_or(i64::MAX))]);
         let rows = tx.query(&sql, &bound)?;
         let exhausted = rows.len() < batch;
         for row in &rows {
             let item = summary_from_row(row)?;
-            cursor = item.id;
+            cursor = ListCursor::of(&item);
             scanned += 1;
             if f.light.is_none_or(|l| item.state.light(cal, today) == Some(l)) {
                 if items.len() == f.limit {
                     // One more than asked for: there is a next page, starting below the last one given.
-                    let next_cursor = items.last().map(|i: &AppealSummary| i.id);
+                    let next_cursor = items.last().map(ListCursor::of);
                     return Ok(AppealPage { items, next_cursor });
                 }
                 items.push(item);

@@ -163,7 +163,7 @@ pub struct AppealList {
     pub items: Vec<AppealRow>,
     /// Pass as `cursor` for the next page; absent on the last page. A page may hold fewer rows than `limit` when a
     /// light filter had many rows to look through.
-    pub next_cursor: Option<i64>,
+    pub next_cursor: Option<String>,
 }
 
 /// Filters of the list; all optional, all within the caller's scope.
@@ -189,7 +189,9 @@ pub struct AppealQuery {
     /// Words of the title, or an appeal number.
     #[param(max_length = 100)]
     pub q: Option<String>,
-    pub cursor: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    #[param(max_length = 50)]
+    pub cursor: Option<String>,
     /// 1 to 100, default 20.
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
@@ -222,7 +224,7 @@ async fn list(
         from: q.from,
         to: q.to,
         text: q.q,
-        cursor: q.cursor,
+        cursor: q.cursor.as_deref().map(str::parse).transpose()?,
         limit: usize::try_from(limit).unwrap_or(20),
     };
     let today = crate::today();
@@ -230,7 +232,7 @@ async fn list(
     let cal = store.calendar();
     Ok(Json(AppealList {
         items: page.items.into_iter().map(|s| row(&cal, today, s)).collect(),
-        next_cursor: page.next_cursor,
+        next_cursor: page.next_cursor.map(|c| c.to_string()),
     }))
 }
 

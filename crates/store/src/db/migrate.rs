@@ -24,6 +24,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0002_access_and_audit.sql"),
         postgres: include_str!("../../migrations/postgres/0002_access_and_audit.sql"),
     },
+    Migration {
+        version: 3,
+        name: "list_indexes",
+        sqlite: include_str!("../../migrations/sqlite/0003_list_indexes.sql"),
+        postgres: include_str!("../../migrations/postgres/0003_list_indexes.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.
