@@ -35,7 +35,7 @@ kill $server; wait $server 2>/dev/null || true
 after=$(count "$dir/create/zhuqi.db" "SELECT COUNT(*) FROM appeals")
 echo "stored: $((after - before)) new appeals after the server stopped"
 
-echo "== 2. lists of 50 from 1,000,000 appeals (8 connections, 10 s each)"
+echo "== 2. lists of 50 from 1,000,000 appeals (2 connections, then 8; 10 s each)"
 if [ ! -f "$dir/1m/zhuqi.db" ]; then
   (cd "$dir/1m" && "$zhuqi" demo --enterprises 60000 --appeals 1000000)
 fi
@@ -53,6 +53,10 @@ for path in "/api/v1/appeals?limit=50" \
   "/api/v1/appeals?limit=50&category=financing&level=county" \
   "/api/v1/appeals?limit=50&q=%E8%B4%B7%E6%AC%BE" \
   "/api/v1/appeals?limit=50&from=2026-06-01&to=2026-06-30"; do
-  TOKEN=$dispatcher LIST_PATH=$path wrk -t2 -c8 -d10s -s "$root/bench/list.lua" http://127.0.0.1:18182 | tail -1
+  for c in 2 8; do
+    printf 'c=%s ' $c
+    TOKEN=$dispatcher LIST_PATH=$path wrk -t2 -c$c -d10s -s "$root/bench/list.lua" http://127.0.0.1:18182 | tail -1
+  done
 done
-TOKEN=$handler LIST_PATH="/api/v1/appeals?limit=50&status=in_progress" wrk -t2 -c8 -d10s -s "$root/bench/list.lua" http://127.0.0.1:18182 | tail -1
+printf 'handler c=2 '
+TOKEN=$handler LIST_PATH="/api/v1/appeals?limit=50&status=in_progress" wrk -t2 -c2 -d10s -s "$root/bench/list.lua" http://127.0.0.1:18182 | tail -1

@@ -351,17 +351,72 @@ async fn a_whole_loop_over_http_with_filters_and_history() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_openapi_document_describes_every_endpoint() {
     let s = start(db::sqlite().await).await;
-    let doc: Value = s.client.get(format!("{}/openapi.json", s.base)).send().await.expect("get").json().await.expect("json");
+    let doc: Value =
+        s.client.get(format!("{}/openapi.json", s.base)).send().await.expect("get").json().await.expect("json");
     assert!(doc["openapi"].as_str().expect("version").starts_with("3."));
     let paths = doc["paths"].as_object().expect("paths");
     for (action, ..) in actions(&s) {
         assert!(paths.contains_key(&format!("/appeals/{{id}}/{action}")), "{action} is documented");
     }
-    for path in ["/appeals", "/appeals/{id}", "/appeals/{id}/events", "/session", "/session/password", "/tokens",
-        "/enterprises", "/regions", "/units", "/categories", "/deadline-policies", "/users", "/audit", "/me"] {
+    for path in [
+        "/appeals",
+        "/appeals/{id}",
+        "/appeals/{id}/events",
+        "/session",
+        "/session/password",
+        "/tokens",
+        "/enterprises",
+        "/regions",
+        "/units",
+        "/categories",
+        "/deadline-policies",
+        "/users",
+        "/audit",
+        "/me",
+    ] {
         assert!(paths.contains_key(path), "{path} is documented");
     }
     let schemes = doc["components"]["securitySchemes"].as_object().expect("security schemes");
     assert!(schemes.contains_key("token") && schemes.contains_key("session"));
     assert!(doc["components"]["schemas"]["ErrorBody"]["required"].to_string().contains("code"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_light_filter_lists_exactly_the_items_of_that_light() {
+    use zhuqi_domain::{Action, Channel, Role};
+    for s in servers("the_light_filter_lists_exactly_the_items_of_that_light").await {
+        // One assigned in March 2024 (long overdue), one assigned now (normal), one closed (no light).
+        let late = {
+            let new = zhuqi_store::NewAppeal {
+                enterprise_id: s.world.e1,
+                channel: Channel::Web,
+                category: "financing".into(),
+                title: "早已超期".into(),
+                description: "2024年登记".into(),
+                amount: None,
+                draft: false,
+            };
+            let rec = s
+                .store
+                .create_appeal(sys(), new, s.actor("qiye", Role::Enterprise), at("2024-03-04T01:00:00Z"))
+                .await
+                .expect("create");
+            let assign = Action::assign_standard(s.world.unit_a, "financing");
+            s.store
+                .perform(sys(), rec.id, 1, s.actor("zhihuibu", Role::Dispatcher), assign, at("2024-03-04T02:00:00Z"))
+                .await
+                .expect("assign");
+            rec.id
+        };
+        let fresh = s.appeal_in(Status::Assigned, false).await;
+        let (_, overdue) = s.get("zhihuibu", "/appeals?light=overdue").await;
+        let ids: Vec<i64> =
+            overdue["items"].as_array().expect("items").iter().map(|a| a["id"].as_i64().expect("id")).collect();
+        assert_eq!(ids, [late], "{}: {overdue}", s.backend);
+        assert_eq!(overdue["items"][0]["light"], "overdue");
+        let (_, normal) = s.get("zhihuibu", "/appeals?light=normal").await;
+        let ids: Vec<i64> =
+            normal["items"].as_array().expect("items").iter().map(|a| a["id"].as_i64().expect("id")).collect();
+        assert_eq!(ids, [fresh], "{}: {normal}", s.backend);
+    }
 }

@@ -239,7 +239,7 @@ pub(crate) fn escape_like(text: &str) -> String {
 }
 
 /// The SQL condition of `f` (all but the light and the cursor) within `p`'s scope.
-fn list_condition(p: &Principal, f: &AppealFilter, values: &mut Vec<Value>) -> String {
+fn list_condition(p: &Principal, f: &AppealFilter, today: Date, values: &mut Vec<Value>) -> String {
     let mut conditions = vec![appeal_scope(p, values)];
     if let Some(s) = f.status {
         conditions.push(format!("a.status = {}", bind(values, s.as_str())));
@@ -247,6 +247,14 @@ fn list_condition(p: &Principal, f: &AppealFilter, values: &mut Vec<Value>) -> S
     // Open items are a few percent of all: `closed_at IS NULL` lets the partial index appeals_open find them.
     if f.status.is_some_and(|s| !s.is_terminal()) || f.light.is_some() {
         conditions.push("a.closed_at IS NULL".into());
+    }
+    // An item is overdue only if some due date stored with it has passed: stored dates are as of its last change, and
+    // a pause since then only moves them later. Rows that fail this need not be read as JSON.
+    if f.light == Some(Light::Overdue) {
+        let t = bind(values, today.to_string());
+        conditions.push(format!(
+            "(a.acknowledge_due < {t} OR a.reply_due < {t} OR a.resolve_due < {t} OR a.feedback_due < {t})"
+        ));
     }
     if let Some(c) = &f.category {
         conditions.push(format!("a.category_code = {}", bind(values, c.as_str())));
@@ -285,7 +293,7 @@ fn list_page(
     today: Date,
 ) -> Result<AppealPage> {
     let mut values = Vec::new();
-    let condition = list_condition(p, f, &mut values);
+    let condition = list_condition(p, f, today, &mut values);
     let base = values.len();
     // Without a light filter one query of limit + 1 rows tells whether another page follows.
     let batch = if f.light.is_some() { SCAN_BATCH } else { f.limit + 1 };
@@ -302,7 +310,11 @@ fn list_page(
     let (mut items, mut cursor, mut scanned) = (Vec::new(), f.cursor.unwrap_or(start), 0);
     loop {
         let mut bound = values.clone();
-        bound.extend([cursor.created_at.into(), cursor.id.into(), Value::from(i64::try_from(batch).unwrap_or(i64::MAX))]);
+        bound.extend([
+            cursor.created_at.into(),
+            cursor.id.into(),
+            Value::from(i64::try_from(batch).unwrap_or(i64::MAX)),
+        ]);
         let rows = tx.query(&sql, &bound)?;
         let exhausted = rows.len() < batch;
         for row in &rows {
