@@ -55,8 +55,10 @@ pub(crate) struct Entry {
 
 /// A stored audit record, as the auditor reads it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditRecord {
     pub seq: i64,
+    /// Microseconds since 1970-01-01 UTC.
     pub at: i64,
     pub actor_user_id: Option<i64>,
     pub actor: String,

@@ -2,6 +2,7 @@
 //! changes to it. Enterprises are read within the user's scope (see `scope`); the rest is shared reference data.
 
 use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
 use zhuqi_domain::time::from_micros;
 use zhuqi_domain::{DeadlinePolicy, Phone, RegionCode, Role, Uscc};
 
@@ -10,26 +11,35 @@ use crate::db::{Row, Tx, Value, params};
 use crate::scope::{enterprise_scope, escape_like, in_region};
 use crate::{NewEnterprise, NewUser, Origin, Result, Store, StoreError, UserRecord};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegionRecord {
     pub code: String,
     pub name: String,
     pub parent_code: Option<String>,
+    /// province, city or county
     pub level: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitRecord {
     pub id: i64,
     pub name: String,
     pub region_code: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A category of the tree (融资, 用工, …); also what an administrator sends to add one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CategoryRecord {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 50))]
     pub code: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 50))]
     pub name: String,
     pub parent_code: Option<String>,
+    #[serde(default)]
     pub position: i64,
 }
 

@@ -283,7 +283,8 @@ impl Writer<'_> {
 }
 
 /// A user as an admin sees it (never the password hash).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserRecord {
     pub id: i64,
     pub username: String,
@@ -294,6 +295,7 @@ pub struct UserRecord {
     pub enterprise_id: Option<i64>,
     pub has_password: bool,
     pub must_change_password: bool,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub locked_until: Option<Timestamp>,
 }
 

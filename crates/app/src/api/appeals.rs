@@ -14,7 +14,7 @@ use zhuqi_domain::{Action, Channel, Event, Fen, Level, Light, RegionCode, Stars,
 use zhuqi_store::{AppealFilter, AppealRecord, AppealSummary, NewAppeal, Store};
 
 use super::auth::Caller;
-use super::error::{ApiError, Body, ErrorBody, Id, Params};
+use super::error::{ApiError, Body, Id, Params, ReadRefusals, WriteRefusals};
 
 /// Due dates of the current cycle (working days, Asia/Shanghai).
 #[derive(Debug, Serialize, ToSchema)]
@@ -199,8 +199,7 @@ pub struct AppealQuery {
 
 /// The appeals the caller may see, newest first.
 #[utoipa::path(get, path = "/appeals", tag = "appeals", params(AppealQuery),
-    responses((status = 200, body = AppealList), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = AppealList), ReadRefusals))]
 async fn list(
     State(store): State<Store>,
     c: Caller,
@@ -260,9 +259,7 @@ pub struct NewAppealBody {
 
 /// Registers an appeal for an enterprise in the caller's scope.
 #[utoipa::path(post, path = "/appeals", tag = "appeals", request_body = NewAppealBody,
-    responses((status = 201, body = AppealView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
-        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = AppealView), WriteRefusals))]
 async fn create(
     State(store): State<Store>,
     c: Caller,
@@ -299,16 +296,14 @@ async fn create(
 
 /// One appeal (404 outside the caller's scope).
 #[utoipa::path(get, path = "/appeals/{id}", tag = "appeals", params(("id" = i64, Path)),
-    responses((status = 200, body = AppealView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = AppealView), ReadRefusals))]
 async fn get_one(State(store): State<Store>, c: Caller, Id(id): Id<i64>) -> Result<Json<AppealView>, ApiError> {
     Ok(Json(view(&store, store.appeal_for(&c.user, id).await?)))
 }
 
 /// Every step of the appeal, oldest first: who did what, when, with which reason or text.
 #[utoipa::path(get, path = "/appeals/{id}/events", tag = "appeals", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<Event>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<Event>), ReadRefusals))]
 async fn events(State(store): State<Store>, c: Caller, Id(id): Id<i64>) -> Result<Json<Vec<Event>>, ApiError> {
     Ok(Json(store.appeal_events_for(&c.user, id).await?))
 }
@@ -400,12 +395,7 @@ macro_rules! action_endpoint {
     ($name:ident, $path:literal, $summary:literal, $body:ty, |$b:ident| $action:expr) => {
         #[doc = $summary]
         #[utoipa::path(post, path = $path, tag = "appeal actions", params(("id" = i64, Path)), request_body = $body,
-            responses((status = 200, description = "已执行，返回新状态", body = AppealView),
-                (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-                (status = 403, description = "角色无权执行", body = ErrorBody),
-                (status = 404, description = "不存在或不在您的范围内", body = ErrorBody),
-                (status = 409, description = "版本已过期或当前状态不允许", body = ErrorBody),
-                (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+                    responses((status = 200, description = "已执行，返回新状态", body = AppealView), WriteRefusals))]
         async fn $name(
             State(store): State<Store>,
             c: Caller,
@@ -485,10 +475,7 @@ action_endpoint!(instruct, "/appeals/{id}/instruct", "领导批示 / a leader's 
 /// 交办: to a unit, at a level, under a deadline policy.
 #[utoipa::path(post, path = "/appeals/{id}/assign", tag = "appeal actions", params(("id" = i64, Path)),
     request_body = AssignBody,
-    responses((status = 200, description = "已交办", body = AppealView), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "已交办", body = AppealView), WriteRefusals))]
 async fn assign(
     State(store): State<Store>,
     c: Caller,

@@ -18,7 +18,7 @@ use utoipa_axum::routes;
 use zhuqi_domain::Role;
 use zhuqi_store::{Principal, SignInFailure, Store, TokenInfo, hash_secret};
 
-use super::error::{ApiError, Body, ErrorBody, Id};
+use super::error::{ApiError, Body, ErrorBody, Id, ReadRefusals, WriteRefusals};
 use crate::password;
 
 pub const SESSION_COOKIE: &str = "zhuqi_session";
@@ -230,10 +230,7 @@ pub fn cleared_cookie() -> HeaderValue {
 
 /// Signs in and sets the session cookie (HttpOnly, SameSite=Strict, Secure behind TLS).
 #[utoipa::path(post, path = "/session", tag = "session", request_body = SignIn,
-    responses((status = 200, description = "已登录；Set-Cookie 带会话", body = Me),
-        (status = 401, body = ErrorBody), (status = 423, description = "账号已锁定", body = ErrorBody),
-        (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "已登录；Set-Cookie 带会话", body = Me), (status = 423, description = "账号已锁定", body = ErrorBody), WriteRefusals))]
 async fn sign_in(
     axum::extract::State(store): axum::extract::State<Store>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
@@ -253,7 +250,7 @@ fn behind_tls(headers: &HeaderMap) -> bool {
 
 /// Signs out: the session ends on the server and the cookie is cleared.
 #[utoipa::path(delete, path = "/session", tag = "session",
-    responses((status = 204, description = "已退出"), (status = 401, body = ErrorBody)))]
+    responses((status = 204, description = "已退出"), ReadRefusals))]
 async fn sign_out(
     axum::extract::State(store): axum::extract::State<Store>,
     PendingCaller(c): PendingCaller,
@@ -276,9 +273,7 @@ pub struct PasswordChange {
 
 /// Changes one's own password (required after the first sign-in and after a reset).
 #[utoipa::path(post, path = "/session/password", tag = "session", request_body = PasswordChange,
-    responses((status = 204, description = "已修改"), (status = 401, body = ErrorBody),
-        (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 204, description = "已修改"), WriteRefusals))]
 async fn change_password(
     axum::extract::State(store): axum::extract::State<Store>,
     PendingCaller(c): PendingCaller,
@@ -306,7 +301,7 @@ pub async fn change_own_password(store: &Store, c: &Caller, old: String, new: St
 
 /// The signed-in user.
 #[utoipa::path(get, path = "/me", tag = "session",
-    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Me), ReadRefusals))]
 async fn me(PendingCaller(c): PendingCaller) -> axum::Json<Me> {
     axum::Json(Me::from(&c.user))
 }
@@ -346,7 +341,7 @@ pub struct IssuedToken {
 
 /// The caller's own API tokens.
 #[utoipa::path(get, path = "/tokens", tag = "session",
-    responses((status = 200, body = Vec<Token>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Vec<Token>), ReadRefusals))]
 async fn list_tokens(
     axum::extract::State(store): axum::extract::State<Store>,
     c: Caller,
@@ -356,9 +351,7 @@ async fn list_tokens(
 
 /// Makes an API token for the caller; only its hash is kept.
 #[utoipa::path(post, path = "/tokens", tag = "session", request_body = NewToken,
-    responses((status = 201, body = IssuedToken), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = IssuedToken), WriteRefusals))]
 async fn create_token(
     axum::extract::State(store): axum::extract::State<Store>,
     c: Caller,
@@ -372,8 +365,7 @@ async fn create_token(
 
 /// Revokes one of the caller's tokens (the security administrator: anyone's).
 #[utoipa::path(delete, path = "/tokens/{id}", tag = "session", params(("id" = i64, Path)),
-    responses((status = 204, description = "已吊销"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 400, body = ErrorBody)))]
+    responses((status = 204, description = "已吊销"), ReadRefusals))]
 async fn revoke_token(
     axum::extract::State(store): axum::extract::State<Store>,
     c: Caller,

@@ -180,3 +180,52 @@ fn path_rejection(r: &PathRejection) -> ApiError {
         format!("地址中的编号不对 / invalid path: {}", r.body_text()),
     )
 }
+
+/// The refusals a read may answer (documented once for every reading endpoint).
+#[derive(utoipa::IntoResponses)]
+pub enum ReadRefusals {
+    /// 参数不对 / invalid parameters
+    #[response(status = 400)]
+    BadRequest(ErrorBody),
+    /// 未登录、会话过期或令牌无效 / not signed in
+    #[response(status = 401)]
+    Unauthenticated(ErrorBody),
+    /// 角色无权，或须先修改密码 / not allowed
+    #[response(status = 403)]
+    Forbidden(ErrorBody),
+    /// 不存在，或不在您的范围内 / not found or outside the caller's scope
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+    /// 参数值不对 / an invalid value
+    #[response(status = 422)]
+    Invalid(ErrorBody),
+}
+
+/// The refusals a write may answer (documented once for every writing endpoint).
+#[derive(utoipa::IntoResponses)]
+pub enum WriteRefusals {
+    /// 请求内容不是合法的JSON / malformed JSON or parameters
+    #[response(status = 400)]
+    BadRequest(ErrorBody),
+    /// 未登录、会话过期或令牌无效 / not signed in
+    #[response(status = 401)]
+    Unauthenticated(ErrorBody),
+    /// 角色无权，或须先修改密码 / not allowed
+    #[response(status = 403)]
+    Forbidden(ErrorBody),
+    /// 不存在，或不在您的范围内 / not found or outside the caller's scope
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+    /// 已被他人修改（版本过期）、当前状态不允许、或已存在 / a stale version, an illegal transition, a duplicate
+    #[response(status = 409)]
+    Conflict(ErrorBody),
+    /// 请求内容超过上限 / the body is over the limit
+    #[response(status = 413)]
+    TooLarge(ErrorBody),
+    /// 须以 application/json 提交 / not JSON
+    #[response(status = 415)]
+    UnsupportedMediaType(ErrorBody),
+    /// 字段或取值不对 / a field or value is invalid
+    #[response(status = 422)]
+    Invalid(ErrorBody),
+}

@@ -16,7 +16,7 @@ use zhuqi_store::{
 };
 
 use super::auth::{Caller, hash_password};
-use super::error::{ApiError, Body, ErrorBody, Id, Params};
+use super::error::{ApiError, Body, Id, Params, ReadRefusals, WriteRefusals};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -91,8 +91,7 @@ pub struct EnterpriseQuery {
 
 /// The enterprises the caller may see.
 #[utoipa::path(get, path = "/enterprises", tag = "organisation", params(EnterpriseQuery),
-    responses((status = 200, body = EnterpriseList), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = EnterpriseList), ReadRefusals))]
 async fn list_enterprises(
     State(store): State<Store>,
     c: Caller,
@@ -108,8 +107,7 @@ async fn list_enterprises(
 
 /// One enterprise (404 outside the caller's scope).
 #[utoipa::path(get, path = "/enterprises/{id}", tag = "organisation", params(("id" = i64, Path)),
-    responses((status = 200, body = Enterprise), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Enterprise), ReadRefusals))]
 async fn get_enterprise(State(store): State<Store>, c: Caller, Id(id): Id<i64>) -> Result<Json<Enterprise>, ApiError> {
     let e = store.enterprise_for(&c.user, id).await?;
     Ok(Json(enterprise(&c, e)))
@@ -149,9 +147,7 @@ fn at_most(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
 
 /// Registers an enterprise (system administrator; dispatcher or cadre in its region; an enterprise user its own).
 #[utoipa::path(post, path = "/enterprises", tag = "organisation", request_body = NewEnterpriseBody,
-    responses((status = 201, body = Enterprise), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
-        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Enterprise), WriteRefusals))]
 async fn create_enterprise(
     State(store): State<Store>,
     c: Caller,
@@ -180,26 +176,11 @@ async fn create_enterprise(
     Ok((StatusCode::CREATED, Json(enterprise(&c, e))))
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Region {
-    pub code: String,
-    pub name: String,
-    pub parent_code: Option<String>,
-    /// province, city or county
-    pub level: String,
-}
-
-impl From<RegionRecord> for Region {
-    fn from(r: RegionRecord) -> Self {
-        Region { code: r.code, name: r.name, parent_code: r.parent_code, level: r.level }
-    }
-}
-
 /// Every region (GB/T 2260), as a tree by `parent_code`.
 #[utoipa::path(get, path = "/regions", tag = "organisation",
-    responses((status = 200, body = Vec<Region>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn list_regions(State(store): State<Store>, _c: Caller) -> Result<Json<Vec<Region>>, ApiError> {
-    Ok(Json(store.regions().await?.into_iter().map(Region::from).collect()))
+    responses((status = 200, body = Vec<RegionRecord>), ReadRefusals))]
+async fn list_regions(State(store): State<Store>, _c: Caller) -> Result<Json<Vec<RegionRecord>>, ApiError> {
+    Ok(Json(store.regions().await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -215,14 +196,12 @@ const CONFIG_ROLES: &[Role] = &[Role::Sysadmin];
 
 /// Adds a region (system administrator).
 #[utoipa::path(post, path = "/regions", tag = "organisation", request_body = NewRegion,
-    responses((status = 201, body = Region), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
-        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = RegionRecord), WriteRefusals))]
 async fn create_region(
     State(store): State<Store>,
     c: Caller,
     Body(b): Body<NewRegion>,
-) -> Result<(StatusCode, Json<Region>), ApiError> {
+) -> Result<(StatusCode, Json<RegionRecord>), ApiError> {
     c.require(CONFIG_ROLES)?;
     at_most("地区名称", &b.name, 50)?;
     let code = RegionCode::parse(&b.code)?;
@@ -233,27 +212,14 @@ async fn create_region(
         .into_iter()
         .find(|r| r.code == code.as_str())
         .ok_or_else(|| ApiError::not_found("地区"))?;
-    Ok((StatusCode::CREATED, Json(region.into())))
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Unit {
-    pub id: i64,
-    pub name: String,
-    pub region_code: String,
-}
-
-impl From<UnitRecord> for Unit {
-    fn from(u: UnitRecord) -> Self {
-        Unit { id: u.id, name: u.name, region_code: u.region_code }
-    }
+    Ok((StatusCode::CREATED, Json(region)))
 }
 
 /// Every handling unit (承办单位).
 #[utoipa::path(get, path = "/units", tag = "organisation",
-    responses((status = 200, body = Vec<Unit>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn list_units(State(store): State<Store>, _c: Caller) -> Result<Json<Vec<Unit>>, ApiError> {
-    Ok(Json(store.units().await?.into_iter().map(Unit::from).collect()))
+    responses((status = 200, body = Vec<UnitRecord>), ReadRefusals))]
+async fn list_units(State(store): State<Store>, _c: Caller) -> Result<Json<Vec<UnitRecord>>, ApiError> {
+    Ok(Json(store.units().await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -266,55 +232,34 @@ pub struct NewUnit {
 
 /// Adds a handling unit (system administrator).
 #[utoipa::path(post, path = "/units", tag = "organisation", request_body = NewUnit,
-    responses((status = 201, body = Unit), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
-        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = UnitRecord), WriteRefusals))]
 async fn create_unit(
     State(store): State<Store>,
     c: Caller,
     Body(b): Body<NewUnit>,
-) -> Result<(StatusCode, Json<Unit>), ApiError> {
+) -> Result<(StatusCode, Json<UnitRecord>), ApiError> {
     c.require(CONFIG_ROLES)?;
     at_most("单位名称", &b.name, 100)?;
     let region = RegionCode::parse(&b.region_code)?;
     let unit = store.add_unit(c.user.origin(&c.source), b.name, region).await?;
-    Ok((StatusCode::CREATED, Json(unit.into())))
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Category {
-    #[schema(min_length = 1, max_length = 50)]
-    pub code: String,
-    #[schema(min_length = 1, max_length = 50)]
-    pub name: String,
-    pub parent_code: Option<String>,
-    #[serde(default)]
-    pub position: i64,
+    Ok((StatusCode::CREATED, Json(unit)))
 }
 
 /// The category tree (融资, 用工, 土地, …).
 #[utoipa::path(get, path = "/categories", tag = "organisation",
-    responses((status = 200, body = Vec<Category>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn list_categories(State(store): State<Store>, _c: Caller) -> Result<Json<Vec<Category>>, ApiError> {
-    let all = store.categories().await?;
-    Ok(Json(
-        all.into_iter()
-            .map(|c| Category { code: c.code, name: c.name, parent_code: c.parent_code, position: c.position })
-            .collect(),
-    ))
+    responses((status = 200, body = Vec<CategoryRecord>), ReadRefusals))]
+async fn list_categories(State(store): State<Store>, _c: Caller) -> Result<Json<Vec<CategoryRecord>>, ApiError> {
+    Ok(Json(store.categories().await?))
 }
 
 /// Adds a category (system administrator).
-#[utoipa::path(post, path = "/categories", tag = "organisation", request_body = Category,
-    responses((status = 201, body = Category), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
-        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/categories", tag = "organisation", request_body = CategoryRecord,
+    responses((status = 201, body = CategoryRecord), WriteRefusals))]
 async fn create_category(
     State(store): State<Store>,
     c: Caller,
-    Body(b): Body<Category>,
-) -> Result<(StatusCode, Json<Category>), ApiError> {
+    Body(b): Body<CategoryRecord>,
+) -> Result<(StatusCode, Json<CategoryRecord>), ApiError> {
     c.require(CONFIG_ROLES)?;
     at_most("类型编码", &b.code, 50)?;
     at_most("类型名称", &b.name, 50)?;
@@ -323,36 +268,21 @@ async fn create_category(
     {
         return Err(ApiError::invalid("unknown_reference", format!("上级类型 {parent} 不存在 / unknown parent")));
     }
-    let record = CategoryRecord {
-        code: b.code.trim().to_owned(),
-        name: b.name.trim().to_owned(),
-        parent_code: b.parent_code.clone(),
-        position: b.position,
-    };
+    let record = CategoryRecord { code: b.code.trim().to_owned(), name: b.name.trim().to_owned(), ..b };
     store.add_category(c.user.origin(&c.source), record.clone()).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Category {
-            code: record.code,
-            name: record.name,
-            parent_code: record.parent_code,
-            position: record.position,
-        }),
-    ))
+    Ok((StatusCode::CREATED, Json(record)))
 }
 
 /// The deadline policies a dispatcher may pick (13710, 即办件, …).
 #[utoipa::path(get, path = "/deadline-policies", tag = "organisation",
-    responses((status = 200, body = Vec<DeadlinePolicy>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Vec<DeadlinePolicy>), ReadRefusals))]
 async fn list_policies(State(store): State<Store>, _c: Caller) -> Result<Json<Vec<DeadlinePolicy>>, ApiError> {
     Ok(Json(store.deadline_policies().await?))
 }
 
 /// Adds a deadline policy (system administrator). Days are working days; each step no earlier than the one before.
 #[utoipa::path(post, path = "/deadline-policies", tag = "organisation", request_body = DeadlinePolicy,
-    responses((status = 201, body = DeadlinePolicy), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
-        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = DeadlinePolicy), WriteRefusals))]
 async fn create_policy(
     State(store): State<Store>,
     c: Caller,
@@ -373,40 +303,8 @@ async fn create_policy(
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct User {
-    pub id: i64,
-    pub username: String,
-    pub display_name: String,
-    pub roles: Vec<Role>,
-    pub region_code: Option<String>,
-    pub unit_id: Option<i64>,
-    pub enterprise_id: Option<i64>,
-    pub has_password: bool,
-    pub must_change_password: bool,
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub locked_until: Option<Timestamp>,
-}
-
-impl From<UserRecord> for User {
-    fn from(u: UserRecord) -> Self {
-        User {
-            id: u.id,
-            username: u.username,
-            display_name: u.display_name,
-            roles: u.roles,
-            region_code: u.region_code,
-            unit_id: u.unit_id,
-            enterprise_id: u.enterprise_id,
-            has_password: u.has_password,
-            must_change_password: u.must_change_password,
-            locked_until: u.locked_until,
-        }
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
 pub struct UserList {
-    pub items: Vec<User>,
+    pub items: Vec<UserRecord>,
     pub next_cursor: Option<i64>,
 }
 
@@ -414,8 +312,7 @@ const USER_ADMINS: &[Role] = &[Role::Sysadmin, Role::Secadmin];
 
 /// Every account (system and security administrators).
 #[utoipa::path(get, path = "/users", tag = "users", params(Page),
-    responses((status = 200, body = UserList), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = UserList), ReadRefusals))]
 async fn list_users(
     State(store): State<Store>,
     c: Caller,
@@ -423,7 +320,7 @@ async fn list_users(
 ) -> Result<Json<UserList>, ApiError> {
     c.require(USER_ADMINS)?;
     let (items, next_cursor) = store.users(q.cursor, limit(q.limit)?).await?;
-    Ok(Json(UserList { items: items.into_iter().map(User::from).collect(), next_cursor }))
+    Ok(Json(UserList { items, next_cursor }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -442,15 +339,13 @@ pub struct NewUserBody {
 /// A new account or reset password: the one-time password, shown once, to be changed at the first sign-in.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WithPassword {
-    pub user: User,
+    pub user: UserRecord,
     pub one_time_password: String,
 }
 
 /// Adds an account (system administrator: business roles; security administrator: any role).
 #[utoipa::path(post, path = "/users", tag = "users", request_body = NewUserBody,
-    responses((status = 201, body = WithPassword), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
-        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = WithPassword), WriteRefusals))]
 async fn create_user(
     State(store): State<Store>,
     c: Caller,
@@ -479,7 +374,7 @@ async fn create_user(
         created_at: Timestamp::now(),
     };
     let user = store.add_user(c.user.origin(&c.source), new).await?;
-    Ok((StatusCode::CREATED, Json(WithPassword { user: user.into(), one_time_password: password })))
+    Ok((StatusCode::CREATED, Json(WithPassword { user, one_time_password: password })))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -490,24 +385,21 @@ pub struct RolesBody {
 
 /// Sets an account's roles (security administrator): a permission change, audited with before and after.
 #[utoipa::path(put, path = "/users/{id}/roles", tag = "users", params(("id" = i64, Path)), request_body = RolesBody,
-    responses((status = 200, body = User), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
-        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = UserRecord), WriteRefusals))]
 async fn set_roles(
     State(store): State<Store>,
     c: Caller,
     Id(id): Id<i64>,
     Body(b): Body<RolesBody>,
-) -> Result<Json<User>, ApiError> {
+) -> Result<Json<UserRecord>, ApiError> {
     c.require(&[Role::Secadmin])?;
     check_roles(&b.roles).map_err(|m| ApiError::invalid("invalid_roles", m))?;
-    Ok(Json(store.set_user_roles(c.user.origin(&c.source), id, b.roles).await?.into()))
+    Ok(Json(store.set_user_roles(c.user.origin(&c.source), id, b.roles).await?))
 }
 
 /// Resets an account's password and lifts its lock (security administrator). The new one is shown once.
 #[utoipa::path(post, path = "/users/{id}/password-reset", tag = "users", params(("id" = i64, Path)),
-    responses((status = 200, body = WithPassword), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = WithPassword), WriteRefusals))]
 async fn reset_password(
     State(store): State<Store>,
     c: Caller,
@@ -516,41 +408,7 @@ async fn reset_password(
     c.require(&[Role::Secadmin])?;
     let password = crate::users::generate_password();
     store.reset_password(c.user.origin(&c.source), id, hash_password(password.clone()).await?).await?;
-    Ok(Json(WithPassword { user: store.user(id).await?.into(), one_time_password: password }))
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuditEntry {
-    pub seq: i64,
-    /// Microseconds since 1970-01-01 UTC.
-    pub at: i64,
-    pub actor_user_id: Option<i64>,
-    pub actor: String,
-    pub actor_role: String,
-    pub source: String,
-    pub action: String,
-    pub object: String,
-    pub before: Option<String>,
-    pub after: Option<String>,
-    pub hash: String,
-}
-
-impl From<AuditRecord> for AuditEntry {
-    fn from(r: AuditRecord) -> Self {
-        AuditEntry {
-            seq: r.seq,
-            at: r.at,
-            actor_user_id: r.actor_user_id,
-            actor: r.actor,
-            actor_role: r.actor_role,
-            source: r.source,
-            action: r.action,
-            object: r.object,
-            before: r.before,
-            after: r.after,
-            hash: r.hash,
-        }
-    }
+    Ok(Json(WithPassword { user: store.user(id).await?, one_time_password: password }))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -565,14 +423,13 @@ pub struct AuditQuery {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditPage {
-    pub items: Vec<AuditEntry>,
+    pub items: Vec<AuditRecord>,
     pub next_before: Option<i64>,
 }
 
 /// The audit log, newest first (auditor only). There is no endpoint that changes it.
 #[utoipa::path(get, path = "/audit", tag = "audit", params(AuditQuery),
-    responses((status = 200, body = AuditPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = AuditPage), ReadRefusals))]
 async fn audit(
     State(store): State<Store>,
     c: Caller,
@@ -582,7 +439,7 @@ async fn audit(
     let n = limit(q.limit)?;
     let items = store.audit_records(q.before, i64::try_from(n).unwrap_or(20)).await?;
     let next_before = (items.len() == n).then(|| items.last().map_or(0, |r| r.seq)).filter(|s| *s > 1);
-    Ok(Json(AuditPage { items: items.into_iter().map(AuditEntry::from).collect(), next_before }))
+    Ok(Json(AuditPage { items, next_before }))
 }
 
 pub fn routes() -> OpenApiRouter<Store> {
