@@ -13,3 +13,7 @@ CREATE INDEX appeals_category ON appeals (category_code, created_at, id);
 -- filter by status and light. Keyed without the status, so moving between open statuses never touches it; an item
 -- leaves it once, when it ends.
 CREATE INDEX appeals_open ON appeals (created_at, id) WHERE closed_at IS NULL;
+-- The same for a unit's workbench and a county's board: their open items, whatever the status, without reading the
+-- thousands of items they closed before. Touched when an item is assigned, returned or ends.
+CREATE INDEX appeals_unit_open ON appeals (unit_id, created_at, id) WHERE closed_at IS NULL;
+CREATE INDEX appeals_region_open ON appeals (region_code, created_at, id) WHERE closed_at IS NULL;
