@@ -242,7 +242,9 @@ pub(crate) fn escape_like(text: &str) -> String {
 fn list_condition(p: &Principal, f: &AppealFilter, today: Date, values: &mut Vec<Value>) -> String {
     let mut conditions = vec![appeal_scope(p, values)];
     if let Some(s) = f.status {
-        conditions.push(format!("a.status = {}", bind(values, s.as_str())));
+        // Written as a literal (one of the eleven fixed names, never user text): a partial index on a status
+        // (appeals_waiting) can only be chosen when the planner sees the value.
+        conditions.push(format!("a.status = '{}'", s.as_str()));
     }
     // Open items are a few percent of all: `closed_at IS NULL` lets the partial index appeals_open find them.
     if f.status.is_some_and(|s| !s.is_terminal()) || f.light.is_some() {

@@ -17,3 +17,7 @@ CREATE INDEX appeals_open ON appeals (created_at, id) WHERE closed_at IS NULL;
 -- thousands of items they closed before. Touched when an item is assigned, returned or ends.
 CREATE INDEX appeals_unit_open ON appeals (unit_id, created_at, id) WHERE closed_at IS NULL;
 CREATE INDEX appeals_region_open ON appeals (region_code, created_at, id) WHERE closed_at IS NULL;
+-- The two rare open statuses that boards ask for most (待补充材料, 重办): a few hundred items among tens of thousands
+-- open. Entered and left by a few transitions only (request_material, supply_material, reject, acknowledge).
+CREATE INDEX appeals_waiting ON appeals (created_at, id) WHERE status = 'waiting';
+CREATE INDEX appeals_reopened ON appeals (created_at, id) WHERE status = 'reopened';
