@@ -47,6 +47,7 @@ unit=$(cd "$dir/1m" && "$zhuqi" user show chengban | sed -n 's/.*单位 \([0-9]*
 for path in "/api/v1/appeals?limit=50" \
   "/api/v1/appeals?limit=50&status=in_progress" \
   "/api/v1/appeals?limit=50&status=waiting" \
+  "/api/v1/appeals?limit=50&status=reopened" \
   "/api/v1/appeals?limit=50&light=overdue" \
   "/api/v1/appeals?limit=50&region=411621" \
   "/api/v1/appeals?limit=50&unit_id=$unit&status=in_progress" \
@@ -58,5 +59,9 @@ for path in "/api/v1/appeals?limit=50" \
     TOKEN=$dispatcher LIST_PATH=$path wrk -t2 -c$c -d10s -s "$root/bench/list.lua" http://127.0.0.1:18182 | tail -1
   done
 done
-printf 'handler c=2 '
-TOKEN=$handler LIST_PATH="/api/v1/appeals?limit=50&status=in_progress" wrk -t2 -c2 -d10s -s "$root/bench/list.lua" http://127.0.0.1:18182 | tail -1
+# A handler's workbench: its unit's items in one status.
+for status in in_progress assigned waiting; do
+  printf 'handler c=2 '
+  TOKEN=$handler LIST_PATH="/api/v1/appeals?limit=50&status=$status" wrk -t2 -c2 -d10s -s "$root/bench/list.lua" \
+    http://127.0.0.1:18182 | tail -1
+done
