@@ -183,6 +183,10 @@ async fn admin_endpoints_answer_only_their_roles() {
                 assert_eq!(s.get(user, path).await.0, StatusCode::OK, "{user} {path}");
             }
         }
+        // Nobody changes their own roles, not even the security administrator.
+        let own = format!("/users/{}/roles", s.world.users["anquan"]);
+        let (code, _) = s.call(Some("anquan"), Method::PUT, &own, Some(json!({"roles": ["sysadmin"]}))).await;
+        assert_eq!(code, StatusCode::FORBIDDEN);
         // Only the security administrator grants admin roles.
         let body = json!({"username": "sneaky", "display_name": "x", "roles": ["auditor"]});
         assert_eq!(s.post("admin", "/users", body).await.0, StatusCode::FORBIDDEN);

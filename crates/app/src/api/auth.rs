@@ -36,8 +36,9 @@ impl Caller {
         if roles.iter().any(|r| self.user.has(*r)) {
             return Ok(());
         }
-        let names: Vec<&str> = roles.iter().map(|r| r.label()).collect();
-        Err(ApiError::forbidden(format!("仅限{}操作 / only for: {roles:?}", names.join("、"))))
+        let labels: Vec<&str> = roles.iter().map(|r| r.label()).collect();
+        let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+        Err(ApiError::forbidden(format!("仅限{}操作 / only for: {}", labels.join("、"), names.join(", "))))
     }
 }
 

@@ -393,6 +393,10 @@ async fn set_roles(
     Body(b): Body<RolesBody>,
 ) -> Result<Json<UserRecord>, ApiError> {
     c.require(&[Role::Secadmin])?;
+    // Nobody widens or narrows their own rights: another security administrator must (三员分立).
+    if id == c.user.user_id {
+        return Err(ApiError::forbidden("不能修改自己的角色 / you cannot change your own roles"));
+    }
     check_roles(&b.roles).map_err(|m| ApiError::invalid("invalid_roles", m))?;
     Ok(Json(store.set_user_roles(c.user.origin(&c.source), id, b.roles).await?))
 }
