@@ -92,8 +92,7 @@ impl Store {
     {
         let cal = self.calendar();
         self.pool
-            .run(true, move |conn| {
-                let tx = conn.transaction(true)?;
+            .transact(move |tx| {
                 let mut w = Writer { tx, cal, origin, audit: Vec::new() };
                 let out = f(&mut w)?;
                 w.append_audit()?;
@@ -101,7 +100,6 @@ impl Store {
                 Ok(out)
             })
             .await
-            .map_err(E::from)?
     }
 
     /// Waits for the writes queued before it; with SQLite also folds the WAL back into the database file.

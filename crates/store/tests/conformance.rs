@@ -316,3 +316,47 @@ async fn users_get_passwords_and_roles_under_separation_of_duties() {
         assert!(matches!(s.user_by_name("nobody").await, Err(StoreError::NotFound(_))));
     }
 }
+
+/// Writes that arrive together are committed together on SQLite (group commit): each must still be all or nothing on
+/// its own — a failing or panicking write in the middle of a group leaves no trace and takes nothing else with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn writes_committed_together_stay_atomic_one_by_one() {
+    for db in backends("writes_committed_together_stay_atomic_one_by_one").await {
+        let s = Arc::new(db.store.clone());
+        seed_city(&s).await;
+        let mut tasks = Vec::new();
+        for i in 0..60 {
+            let s = Arc::clone(&s);
+            tasks.push(tokio::spawn(async move {
+                s.transaction(sys(), move |w| {
+                    w.insert_unit(&format!("单位{i}"), &code("411600"))?;
+                    match i % 3 {
+                        0 => Err(StoreError::Invalid(format!("refused {i}"))),
+                        1 if i % 9 == 1 => panic!("a write that panics halfway"),
+                        _ => Ok(i),
+                    }
+                })
+                .await
+            }));
+        }
+        let mut kept = Vec::new();
+        for (i, task) in tasks.into_iter().enumerate() {
+            match task.await {
+                Ok(Ok(n)) => kept.push(n),
+                Ok(Err(e)) => assert!(i % 3 == 0 || i % 9 == 1, "{}: write {i} failed: {e}", db.backend),
+                Err(_) => unreachable!("the store answers; it does not propagate the job's panic"),
+            }
+        }
+        let expected: Vec<i32> = (0..60).filter(|i| i % 3 != 0 && i % 9 != 1).collect();
+        assert_eq!(kept, expected, "{}", db.backend);
+        let units = s.units().await.expect("units");
+        let names: Vec<String> = units.iter().map(|u| u.name.clone()).filter(|n| n.starts_with("单位")).collect();
+        let want: Vec<String> = expected.iter().map(|i| format!("单位{i}")).collect();
+        let mut names = names;
+        names.sort();
+        let mut want = want;
+        want.sort();
+        assert_eq!(names, want, "{}: only the writes that succeeded are stored", db.backend);
+        assert!(matches!(s.verify_audit(|_, _| {}).await.expect("verify"), zhuqi_store::AuditVerdict::Intact { .. }));
+    }
+}

@@ -116,37 +116,47 @@ impl Row {
 /// An open transaction on either database. Dropped without `commit`, it rolls back.
 pub(crate) enum Tx<'c> {
     Sqlite(rusqlite::Transaction<'c>),
+    /// One write of a group that the SQLite writer commits together (see `pool`): committing it releases its
+    /// savepoint, dropping it rolls back to it; either way the other writes of the group are untouched.
+    SqliteSavepoint(rusqlite::Savepoint<'c>),
     Postgres(postgres::Transaction<'c>),
 }
 
 impl Tx<'_> {
-    /// Runs a statement; returns the number of rows it changed.
-    pub fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
+    /// The SQLite connection under either SQLite form.
+    fn sqlite(&self) -> Option<&rusqlite::Connection> {
         match self {
-            Tx::Sqlite(tx) => {
-                let mut stmt = tx.prepare_cached(sql)?;
-                bind_sqlite(&mut stmt, params)?;
-                Ok(stmt.raw_execute()? as u64)
-            }
-            Tx::Postgres(tx) => Ok(tx.execute(sql, &pg_params(params))?),
+            Tx::Sqlite(tx) => Some(tx),
+            Tx::SqliteSavepoint(sp) => Some(sp),
+            Tx::Postgres(_) => None,
         }
     }
 
-    pub fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
-        match self {
-            Tx::Sqlite(tx) => {
-                let mut stmt = tx.prepare_cached(sql)?;
-                bind_sqlite(&mut stmt, params)?;
-                let columns = stmt.column_count();
-                let mut rows = stmt.raw_query();
-                let mut out = Vec::new();
-                while let Some(row) = rows.next()? {
-                    out.push(Row((0..columns).map(|i| sqlite_value(row.get_ref(i)?)).collect::<Result<_>>()?));
-                }
-                Ok(out)
-            }
-            Tx::Postgres(tx) => tx.query(sql, &pg_params(params))?.iter().map(pg_row).collect(),
+    /// Runs a statement; returns the number of rows it changed.
+    pub fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
+        if let Tx::Postgres(tx) = self {
+            return Ok(tx.execute(sql, &pg_params(params))?);
         }
+        let conn = self.sqlite().ok_or_else(|| StoreError::Corrupt("no connection".into()))?;
+        let mut stmt = conn.prepare_cached(sql)?;
+        bind_sqlite(&mut stmt, params)?;
+        Ok(stmt.raw_execute()? as u64)
+    }
+
+    pub fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        if let Tx::Postgres(tx) = self {
+            return tx.query(sql, &pg_params(params))?.iter().map(pg_row).collect();
+        }
+        let conn = self.sqlite().ok_or_else(|| StoreError::Corrupt("no connection".into()))?;
+        let mut stmt = conn.prepare_cached(sql)?;
+        bind_sqlite(&mut stmt, params)?;
+        let columns = stmt.column_count();
+        let mut rows = stmt.raw_query();
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            out.push(Row((0..columns).map(|i| sqlite_value(row.get_ref(i)?)).collect::<Result<_>>()?));
+        }
+        Ok(out)
     }
 
     pub fn query_opt(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>> {
@@ -162,6 +172,7 @@ impl Tx<'_> {
     pub fn batch(&mut self, sql: &str) -> Result<()> {
         match self {
             Tx::Sqlite(tx) => tx.execute_batch(sql)?,
+            Tx::SqliteSavepoint(sp) => sp.execute_batch(sql)?,
             Tx::Postgres(tx) => tx.batch_execute(sql)?,
         }
         Ok(())
@@ -170,6 +181,7 @@ impl Tx<'_> {
     pub fn commit(self) -> Result<()> {
         match self {
             Tx::Sqlite(tx) => tx.commit()?,
+            Tx::SqliteSavepoint(sp) => sp.commit()?,
             Tx::Postgres(tx) => tx.commit()?,
         }
         Ok(())

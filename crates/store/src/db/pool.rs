@@ -1,6 +1,12 @@
 //! Connections on their own threads. SQLite gets one writer thread (SQLite has one writer at a time anyway, so our own
 //! writers queue here instead of spinning on a lock) and a few reader threads (WAL lets them read while it writes).
 //! PostgreSQL gets a pool of threads that take reads and writes alike.
+//!
+//! Group commit (SQLite): the writer takes every write transaction waiting in its queue, runs each in its own
+//! savepoint of one database transaction, commits once, and only then answers each caller. Each write stays atomic
+//! (a failed one rolls back to its savepoint and leaves the others alone) and is acknowledged only once it is
+//! committed; what the group shares is the commit — the pages written to the log and the log append — which on this
+//! kind of server costs more than everything else a transition does.
 
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
@@ -13,6 +19,21 @@ use crate::{Result, StoreError};
 
 /// One job: a closure run on a connection's thread.
 type Job = Box<dyn FnOnce(&mut Conn) + Send>;
+
+/// What answers a grouped write's caller once the group's commit has succeeded (`None`) or failed.
+type Answer = Box<dyn FnOnce(Option<&StoreError>) + Send>;
+
+/// A write transaction's body for the SQLite group: given its savepoint (or why none could be opened), it runs and
+/// returns how to answer its caller.
+type GroupJob = Box<dyn for<'c> FnOnce(Result<Tx<'c>>) -> Answer + Send>;
+
+/// The most writes committed together.
+const MAX_GROUP: usize = 64;
+
+enum WriteJob {
+    Alone(Job),
+    Grouped(GroupJob),
+}
 
 pub(crate) enum Conn {
     Sqlite(rusqlite::Connection),
@@ -54,10 +75,17 @@ impl Conn {
 
 #[derive(Clone)]
 pub(crate) struct Pool {
-    write: Sender<Job>,
+    write: Writes,
     read: Sender<Job>,
     /// Never sent on: when the last clone of the pool is dropped, the checkpoint thread sees it disconnect and ends.
     _alive: Option<Sender<()>>,
+}
+
+/// Where writes go: SQLite's one writer thread, or any PostgreSQL worker.
+#[derive(Clone)]
+enum Writes {
+    Sqlite(Sender<WriteJob>),
+    Postgres(Sender<Job>),
 }
 
 /// How often the SQLite checkpoint thread folds the WAL back into the database file.
@@ -131,13 +159,13 @@ impl Pool {
         let (alive, watch) = crossbeam_channel::bounded(0);
         spawn_checkpointer(path, watch)?;
         let (write, write_jobs) = crossbeam_channel::unbounded();
-        spawn_worker("zhuqi-db-writer", Conn::Sqlite(writer), write_jobs)?;
+        spawn_sqlite_writer(writer, write_jobs)?;
         let (read, read_jobs) = crossbeam_channel::unbounded();
         for i in 0..SQLITE_READERS {
             let conn = open_sqlite_connection(path)?;
             spawn_worker(&format!("zhuqi-db-reader-{i}"), Conn::Sqlite(conn), read_jobs.clone())?;
         }
-        Ok(Pool { write, read, _alive: Some(alive) })
+        Ok(Pool { write: Writes::Sqlite(write), read, _alive: Some(alive) })
     }
 
     /// Connects the PostgreSQL workers, each on its own thread (the synchronous client must not run inside the async
@@ -175,7 +203,7 @@ impl Pool {
                 None => return Err(StoreError::Database("数据库线程意外退出 / a database thread died".into())),
             }
         }
-        Ok(Pool { write: jobs_tx.clone(), read: jobs_tx, _alive: None })
+        Ok(Pool { write: Writes::Postgres(jobs_tx.clone()), read: jobs_tx, _alive: None })
     }
 
     /// Runs `f` on a connection's thread and waits for its answer. If the caller stops waiting, the job still runs
@@ -189,9 +217,115 @@ impl Pool {
         let job: Job = Box::new(move |conn| {
             let _ = reply.send(f(conn));
         });
-        let queue = if write { &self.write } else { &self.read };
-        queue.send(job).map_err(|_| StoreError::Database("数据库已关闭 / the database is closed".into()))?;
-        answer.await.map_err(|_| StoreError::Database("数据库操作异常中止 / a database job failed".into()))
+        let sent = match (&self.write, write) {
+            (Writes::Sqlite(queue), true) => queue.send(WriteJob::Alone(job)).is_ok(),
+            (Writes::Postgres(queue), true) => queue.send(job).is_ok(),
+            (_, false) => self.read.send(job).is_ok(),
+        };
+        if !sent {
+            return Err(closed());
+        }
+        answer.await.map_err(|_| job_failed())
+    }
+
+    /// Runs `f` as one write transaction and waits until it is committed or rolled back. `f` commits the `Tx` it is
+    /// given when it succeeds; an `Err` (or a panic) rolls back everything it did. On SQLite the commit is shared with
+    /// the writes queued at the same moment (group commit, above); the answer comes only after it.
+    pub async fn transact<T, E>(&self, f: impl for<'c> FnOnce(Tx<'c>) -> Result<T, E> + Send + 'static) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let queue = match &self.write {
+            Writes::Postgres(_) => {
+                return self.run(true, move |conn| f(conn.transaction(true)?)).await.map_err(E::from)?;
+            }
+            Writes::Sqlite(queue) => queue,
+        };
+        let (reply, answer) = tokio::sync::oneshot::channel::<Result<T, E>>();
+        let job: GroupJob = Box::new(move |tx| {
+            let outcome = tx.map_err(E::from).and_then(f);
+            Box::new(move |group_failed: Option<&StoreError>| {
+                let outcome = match (outcome, group_failed) {
+                    (Ok(_), Some(e)) => Err(E::from(StoreError::Database(e.to_string()))),
+                    (outcome, _) => outcome,
+                };
+                let _ = reply.send(outcome);
+            })
+        });
+        queue.send(WriteJob::Grouped(job)).map_err(|_| E::from(closed()))?;
+        answer.await.map_err(|_| E::from(job_failed()))?
+    }
+}
+
+fn closed() -> StoreError {
+    StoreError::Database("数据库已关闭 / the database is closed".into())
+}
+
+fn job_failed() -> StoreError {
+    StoreError::Database("数据库操作异常中止 / a database job failed".into())
+}
+
+/// The SQLite writer: jobs that need the connection alone run alone; write transactions run in groups.
+fn spawn_sqlite_writer(conn: rusqlite::Connection, jobs: Receiver<WriteJob>) -> Result<()> {
+    std::thread::Builder::new()
+        .name("zhuqi-db-writer".to_owned())
+        .spawn(move || {
+            let mut conn = Conn::Sqlite(conn);
+            let mut next = None;
+            while let Some(job) = next.take().or_else(|| jobs.recv().ok()) {
+                match job {
+                    WriteJob::Alone(job) => {
+                        let _ = std::panic::catch_unwind(AssertUnwindSafe(|| job(&mut conn)));
+                    }
+                    WriteJob::Grouped(first) => {
+                        // Only what is queued already: a lone write is never kept waiting for company.
+                        let mut group = vec![first];
+                        while group.len() < MAX_GROUP {
+                            match jobs.try_recv() {
+                                Ok(WriteJob::Grouped(job)) => group.push(job),
+                                Ok(alone) => {
+                                    next = Some(alone);
+                                    break;
+                                }
+                                Err(_) => break,
+                            }
+                        }
+                        if let Conn::Sqlite(c) = &mut conn {
+                            run_group(c, group);
+                        }
+                    }
+                }
+            }
+        })
+        .map_err(|e| StoreError::Database(format!("无法启动数据库线程 / cannot start a database thread: {e}")))?;
+    Ok(())
+}
+
+/// One transaction, a savepoint per job, one commit; then every job's caller is answered.
+fn run_group(conn: &mut rusqlite::Connection, group: Vec<GroupJob>) {
+    let mut answers = Vec::with_capacity(group.len());
+    let mut jobs = group.into_iter();
+    let committed = (|| -> Result<()> {
+        let mut tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        for job in jobs.by_ref() {
+            let savepoint = tx.savepoint().map(Tx::SqliteSavepoint).map_err(StoreError::from);
+            // A job that panics has rolled back to its savepoint as it unwound; its caller hears that it failed.
+            if let Ok(answer) = std::panic::catch_unwind(AssertUnwindSafe(|| job(savepoint))) {
+                answers.push(answer);
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    })();
+    // Jobs not reached (the transaction could not begin) are told why without running.
+    let failure = committed.err();
+    for job in jobs {
+        let why = failure.as_ref().map_or_else(job_failed, |e| StoreError::Database(e.to_string()));
+        answers.push(job(Err(why)));
+    }
+    for answer in answers {
+        answer(failure.as_ref());
     }
 }
 
