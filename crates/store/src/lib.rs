@@ -2,8 +2,9 @@
 //!
 //! The SQL is written once, in the dialect both databases accept (`$1` parameters, `RETURNING`, `ON CONFLICT`); each
 //! backend keeps its own migrations because their DDL differs. Every write is a closure run as one transaction
-//! ([`Store::transaction`]) on the database's own thread: an appeal's new state and the event that produced it are
-//! stored together or not at all, whatever happens to the caller.
+//! ([`Store::transaction`]) on the database's own thread: an appeal's new state, the event that produced it and its
+//! audit record are stored together or not at all, whatever happens to the caller. On SQLite the writes queued at the
+//! same moment share one commit (each in its own savepoint, each answered only once committed: see `db::pool`).
 
 mod access;
 mod appeals;
