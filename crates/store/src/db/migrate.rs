@@ -27,8 +27,9 @@ const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 3,
         name: "list_indexes",
-        sqlite: include_str!("../../migrations/sqlite/0003_list_indexes.sql"),
-        postgres: include_str!("../../migrations/postgres/0003_list_indexes.sql"),
+        // Plain indexes: one text serves both databases.
+        sqlite: include_str!("../../migrations/common/0003_list_indexes.sql"),
+        postgres: include_str!("../../migrations/common/0003_list_indexes.sql"),
     },
 ];
 
