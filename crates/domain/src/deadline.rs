@@ -131,6 +131,12 @@ pub enum Light {
 }
 
 impl Light {
+    pub const ALL: [Light; 3] = [Light::Normal, Light::Warning, Light::Overdue];
+
+    pub fn parse(s: &str) -> Option<Light> {
+        Light::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Light::Normal => "normal",

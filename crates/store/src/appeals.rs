@@ -93,7 +93,7 @@ fn check_new(new: &NewAppeal) -> Result<()> {
     Ok(())
 }
 
-fn parse_state(json: &str) -> Result<Appeal> {
+pub(crate) fn parse_state(json: &str) -> Result<Appeal> {
     serde_json::from_str(json).map_err(|e| corrupt("appeals.state", e))
 }
 

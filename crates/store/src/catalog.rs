@@ -272,6 +272,53 @@ impl Store {
         .await
     }
 
+    /// The portal's public sign-up (企业注册): a new enterprise and its first user, who signs in with the password it
+    /// chose (so no forced change), created together or not at all. The user is given the enterprise role and linked
+    /// to the enterprise, whatever `user` asked for; its password hash is required. A username or USCC already taken
+    /// is a duplicate, a region not in the database invalid. Audited as `signup` from `source`: no one is signed in.
+    pub async fn sign_up_enterprise(
+        &self,
+        source: &str,
+        user: NewUser,
+        enterprise: NewEnterprise,
+    ) -> Result<(i64, i64)> {
+        let origin =
+            Origin { user_id: None, actor: "signup".into(), roles: "enterprise".into(), source: source.to_owned() };
+        self.transaction(origin, move |w| {
+            if user.password_hash.is_none() {
+                return Err(StoreError::Invalid("请设置密码 / a password is required".into()));
+            }
+            if !exists_region(&mut w.tx, &enterprise.region)? {
+                return Err(StoreError::Invalid(format!("地区 {} 不存在 / unknown region", enterprise.region)));
+            }
+            if w.tx.query_opt("SELECT 1 FROM users WHERE username = $1", params![user.username.trim()])?.is_some() {
+                return Err(StoreError::Duplicate(format!(
+                    "用户名 {} 已被使用 / the username is taken",
+                    user.username.trim()
+                )));
+            }
+            if w.tx.query_opt("SELECT 1 FROM enterprises WHERE uscc = $1", params![enterprise.uscc.as_str()])?.is_some()
+            {
+                return Err(StoreError::Duplicate(format!(
+                    "统一社会信用代码 {} 已登记 / this USCC is already registered",
+                    enterprise.uscc
+                )));
+            }
+            let enterprise_id = w.insert_enterprise(&enterprise)?;
+            let user = NewUser {
+                must_change_password: false,
+                region: Some(enterprise.region.clone()),
+                unit_id: None,
+                enterprise_id: Some(enterprise_id),
+                roles: vec![Role::Enterprise],
+                ..user
+            };
+            let user_id = w.insert_user(&user)?;
+            Ok((user_id, enterprise_id))
+        })
+        .await
+    }
+
     pub async fn users(&self, cursor: Option<i64>, limit: usize) -> Result<(Vec<UserRecord>, Option<i64>)> {
         self.read(move |tx| {
             let rows = tx.query(

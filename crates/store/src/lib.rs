@@ -8,14 +8,18 @@
 
 mod access;
 mod appeals;
+mod attachments;
 mod audit;
 mod calendar;
 mod catalog;
 mod connect;
 mod db;
 mod error;
+mod headline;
+mod issues;
 mod org;
 mod scope;
+mod visits;
 mod writer;
 
 use std::sync::{Arc, RwLock};
@@ -26,12 +30,16 @@ pub use access::{
     Credentials, LOCKOUT, MAX_FAILED_SIGN_INS, Principal, SESSION_IDLE, SignInFailure, TokenInfo, hash_secret,
 };
 pub use appeals::{AppealRecord, AppealSummary, NewAppeal};
+pub use attachments::{AttachmentInfo, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_NAME, MAX_ATTACHMENTS, NewAttachment};
 pub use audit::{AuditRecord, AuditVerdict, GENESIS, Origin};
 pub use catalog::{CategoryRecord, EnterpriseRecord, RegionRecord, UnitRecord};
 pub use connect::{Backend, DbUrl};
 pub use error::StoreError;
+pub use headline::Headline;
+pub use issues::CommonIssueRecord;
 pub use org::{Counts, NewEnterprise, NewUser, UserRecord};
 pub use scope::{AppealFilter, AppealPage, ListCursor};
+pub use visits::{MAX_VISIT_NOTES, NewVisit, VisitRecord};
 pub use writer::Writer;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

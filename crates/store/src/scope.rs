@@ -17,6 +17,7 @@ use zhuqi_domain::{Action, ActionKind, Actor, Level, Light, RegionCode, Role, St
 
 use crate::access::Principal;
 use crate::appeals::{AppealSummary, load_record, summary_from_row};
+use crate::attachments::{NewAttachment, prepare};
 use crate::db::{Tx, Value};
 use crate::{AppealRecord, NewAppeal, Result, Store, StoreError, Writer};
 
@@ -49,7 +50,7 @@ fn cadre_enterprises(user_id: i64, values: &mut Vec<Value>) -> String {
 }
 
 /// What one role of `p` may see of the appeals aliased `a`; `None` if the role sees none.
-fn appeal_role_scope(p: &Principal, role: Role, values: &mut Vec<Value>) -> Option<String> {
+pub(crate) fn appeal_role_scope(p: &Principal, role: Role, values: &mut Vec<Value>) -> Option<String> {
     match role {
         Role::Enterprise => p.enterprise_id.map(|e| format!("a.enterprise_id = {}", bind(values, e))),
         Role::Cadre => Some(format!("a.enterprise_id IN ({})", cadre_enterprises(p.user_id, values))),
@@ -66,7 +67,7 @@ pub(crate) fn appeal_scope(p: &Principal, values: &mut Vec<Value>) -> String {
 }
 
 /// What one role of `p` may see of the enterprises aliased `e`.
-fn enterprise_role_scope(p: &Principal, role: Role, values: &mut Vec<Value>) -> Option<String> {
+pub(crate) fn enterprise_role_scope(p: &Principal, role: Role, values: &mut Vec<Value>) -> Option<String> {
     match role {
         Role::Enterprise => p.enterprise_id.map(|e| format!("e.id = {}", bind(values, e))),
         Role::Cadre => Some(format!("e.id IN ({})", cadre_enterprises(p.user_id, values))),
@@ -86,7 +87,7 @@ pub(crate) fn enterprise_scope(p: &Principal, values: &mut Vec<Value>) -> String
 }
 
 /// Whether the condition built by `scope` holds for row `id` of `table` (aliased `alias`).
-fn holds(
+pub(crate) fn holds(
     tx: &mut Tx<'_>,
     table: &str,
     alias: &str,
@@ -102,7 +103,7 @@ fn holds(
 }
 
 /// The appeal if `p` may see it; `NotFound` otherwise (an item outside one's scope does not exist for one).
-fn visible_appeal(tx: &mut Tx<'_>, p: &Principal, id: i64) -> Result<AppealRecord> {
+pub(crate) fn visible_appeal(tx: &mut Tx<'_>, p: &Principal, id: i64) -> Result<AppealRecord> {
     if !holds(tx, "appeals", "a", id, |v| Some(appeal_scope(p, v)))? {
         return Err(StoreError::NotFound("诉求"));
     }
@@ -177,6 +178,8 @@ pub struct AppealFilter {
     pub to: Option<Date>,
     /// Text in the title, or the appeal's number.
     pub text: Option<String>,
+    /// Only items still in the loop (not closed, withdrawn, invalid or merged).
+    pub open: bool,
     /// Continue after this point: the `next_cursor` of the previous page.
     pub cursor: Option<ListCursor>,
     pub limit: usize,
@@ -247,7 +250,7 @@ fn list_condition(p: &Principal, f: &AppealFilter, today: Date, values: &mut Vec
         conditions.push(format!("a.status = '{}'", s.as_str()));
     }
     // Open items are a few percent of all: `closed_at IS NULL` lets the partial index appeals_open find them.
-    if f.status.is_some_and(|s| !s.is_terminal()) || f.light.is_some() {
+    if f.open || f.status.is_some_and(|s| !s.is_terminal()) || f.light.is_some() {
         conditions.push("a.closed_at IS NULL".into());
     }
     // An item is overdue only if some due date stored with it has passed: stored dates are as of its last change, and
@@ -361,15 +364,18 @@ impl Store {
         self.appeal_events(id).await
     }
 
-    /// Registers an appeal for an enterprise in `p`'s scope (its own, one it serves, one in its region).
+    /// Registers an appeal for an enterprise in `p`'s scope (its own, one it serves, one in its region), with the
+    /// files sent along (checked as by `attach`). A refused file refuses the whole appeal: nothing is written.
     pub async fn create_appeal_as(
         &self,
         p: &Principal,
         source: &str,
         new: NewAppeal,
+        attachments: Vec<NewAttachment>,
         at: Timestamp,
     ) -> Result<AppealRecord> {
         let prefix = self.appeal_prefix().await?;
+        let files = prepare(attachments).await?;
         let p = p.clone();
         self.transaction(p.origin(source), move |w| {
             let enterprise = new.enterprise_id;
@@ -387,7 +393,9 @@ impl Store {
                 StoreError::Forbidden("您的角色无权为该企业登记诉求 / your roles may not raise appeals for it".into())
             })?;
             check_category(&mut w.tx, &new.category)?;
-            w.create_appeal(&prefix, &new, Actor::user(p.user_id, role), at)
+            let record = w.create_appeal(&prefix, &new, Actor::user(p.user_id, role), at)?;
+            w.insert_attachments(record.id, p.user_id, files, at)?;
+            Ok(record)
         })
         .await
     }
@@ -406,14 +414,43 @@ impl Store {
     ) -> Result<AppealRecord> {
         let p = p.clone();
         self.transaction(p.origin(source), move |w: &mut Writer<'_>| {
-            let record = visible_appeal(&mut w.tx, &p, id)?;
-            let role = acting_role(&mut w.tx, &p, id, action.kind())?;
-            if record.state.version != expected_version {
-                return Err(StoreError::Conflict { expected: expected_version, actual: record.state.version });
-            }
-            check_references(&mut w.tx, &action)?;
-            w.apply(&record, Actor::user(p.user_id, role), action, at)
+            let (record, role) = w.target(&p, id, expected_version, action.kind())?;
+            w.act_on(&p, &record, role, action, at)
         })
         .await
+    }
+}
+
+/// The two halves of `Store::act`, for transactions that do more around the action (`merge_into_new`) and must refuse
+/// it exactly as `act` would.
+impl Writer<'_> {
+    /// The appeal `p` means to take an action of `kind` on, seen at `expected_version`, and the role it acts in.
+    /// Outside `p`'s scope: not found; in scope but not `p`'s to act on: forbidden; moved since: a conflict.
+    pub(crate) fn target(
+        &mut self,
+        p: &Principal,
+        id: i64,
+        expected_version: u32,
+        kind: ActionKind,
+    ) -> Result<(AppealRecord, Role)> {
+        let record = visible_appeal(&mut self.tx, p, id)?;
+        let role = acting_role(&mut self.tx, p, id, kind)?;
+        if record.state.version != expected_version {
+            return Err(StoreError::Conflict { expected: expected_version, actual: record.state.version });
+        }
+        Ok((record, role))
+    }
+
+    /// Takes `action` on the appeal found by `target`, once the records it names are known to exist.
+    pub(crate) fn act_on(
+        &mut self,
+        p: &Principal,
+        record: &AppealRecord,
+        role: Role,
+        action: Action,
+        at: Timestamp,
+    ) -> Result<AppealRecord> {
+        check_references(&mut self.tx, &action)?;
+        self.apply(record, Actor::user(p.user_id, role), action, at)
     }
 }

@@ -223,6 +223,7 @@ async fn list(
         from: q.from,
         to: q.to,
         text: q.q,
+        open: false,
         cursor: q.cursor.as_deref().map(str::parse).transpose()?,
         limit: usize::try_from(limit).unwrap_or(20),
     };
@@ -290,7 +291,7 @@ async fn create(
         amount,
         draft: b.draft,
     };
-    let record = store.create_appeal_as(&c.user, &c.source, new, Timestamp::now()).await?;
+    let record = store.create_appeal_as(&c.user, &c.source, new, Vec::new(), Timestamp::now()).await?;
     Ok((StatusCode::CREATED, Json(view(&store, record))))
 }
 

@@ -12,7 +12,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use zhuqi_domain::{DeadlinePolicy, Phone, RegionCode, Role, Uscc, check_roles};
 use zhuqi_store::{
-    AuditRecord, CategoryRecord, EnterpriseRecord, NewEnterprise, NewUser, RegionRecord, Store, UnitRecord, UserRecord,
+    AuditRecord, CategoryRecord, EnterpriseRecord, NewEnterprise, NewUser, Principal, RegionRecord, Store, UnitRecord,
+    UserRecord,
 };
 
 use super::auth::{Caller, hash_password};
@@ -52,8 +53,12 @@ pub struct Enterprise {
 }
 
 /// Staff who contact enterprises see their numbers whole; everyone else masked (SPEC §5, §9).
+pub fn sees_whole_phone(user: &Principal) -> bool {
+    [Role::Enterprise, Role::Cadre, Role::Handler, Role::Dispatcher].iter().any(|r| user.has(*r))
+}
+
 fn enterprise(c: &Caller, e: EnterpriseRecord) -> Enterprise {
-    let whole = [Role::Enterprise, Role::Cadre, Role::Handler, Role::Dispatcher].iter().any(|r| c.user.has(*r));
+    let whole = sees_whole_phone(&c.user);
     Enterprise {
         id: e.id,
         name: e.name,

@@ -275,6 +275,31 @@ impl Appeal {
         Ok(next)
     }
 
+    /// Whether `kind` can be taken now, whatever its payload: the actions a page offers as buttons. It says the same as
+    /// `apply` for a well-formed payload (a property test holds them together).
+    pub fn offers(&self, kind: ActionKind) -> bool {
+        use Status::*;
+        let s = self.status;
+        let pending = self.pending_extension.is_some();
+        match kind {
+            ActionKind::Create => false,
+            ActionKind::Submit => s == Draft,
+            ActionKind::Assign => matches!(s, Submitted | Assigned),
+            ActionKind::Acknowledge => matches!(s, Assigned | Reopened),
+            ActionKind::Reply | ActionKind::Answer | ActionKind::RequestMaterial => s == InProgress,
+            ActionKind::RequestExtension => s == InProgress && !pending,
+            ActionKind::Return => matches!(s, Assigned | InProgress),
+            ActionKind::ApproveExtension | ActionKind::RefuseExtension => matches!(s, InProgress | Waiting) && pending,
+            ActionKind::SupplyMaterial => s == Waiting,
+            ActionKind::Confirm | ActionKind::Reject | ActionKind::AutoClose => s == Answered,
+            ActionKind::Withdraw => matches!(s, Draft | Submitted | Assigned | InProgress | Waiting),
+            ActionKind::RejectInvalid => s == Submitted,
+            ActionKind::Merge => matches!(s, Submitted | Assigned | InProgress | Waiting | Reopened),
+            ActionKind::Instruct => !s.is_terminal(),
+            ActionKind::Escalate => s.is_with_unit(),
+        }
+    }
+
     fn start_cycle(&mut self, at: Timestamp, policy: DeadlinePolicy) {
         self.clock = Some(Clock::start(at, policy));
         self.pending_extension = None;

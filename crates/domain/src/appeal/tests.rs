@@ -238,7 +238,13 @@ proptest! {
             let role = if use_allowed_role { kind.allowed_roles()[role_index % kind.allowed_roles().len()] } else { Role::ALL[role_index] };
             let event = Event { seq: state.version + 1, at: now, actor: Actor::user(2, role), action };
             let today = crate::time::local_date(now);
-            match state.apply(&event) {
+            let offered = state.offers(kind);
+            let result = state.apply(&event);
+            // A page offers exactly the actions that are legal now (an escalation may also be refused as a repeat).
+            if use_allowed_role && kind != ActionKind::Escalate {
+                prop_assert_eq!(offered, result.is_ok(), "{} offers {}: {}", state.status, kind, offered);
+            }
+            match result {
                 Ok(next) => {
                     prop_assert!(!state.status.is_terminal(), "a {} appeal changed by {}", state.status, kind);
                     prop_assert!(kind.allowed_roles().contains(&role));

@@ -31,6 +31,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/common/0003_list_indexes.sql"),
         postgres: include_str!("../../migrations/common/0003_list_indexes.sql"),
     },
+    Migration {
+        version: 4,
+        name: "attachments_visits",
+        // BLOB against BYTEA and the id columns differ: one text each.
+        sqlite: include_str!("../../migrations/sqlite/0004_attachments_visits.sql"),
+        postgres: include_str!("../../migrations/postgres/0004_attachments_visits.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.

@@ -16,13 +16,28 @@ pub(crate) use pool::{Conn, Pool, first_line, open_sqlite_connection};
 
 use crate::{Result, StoreError};
 
-/// A value bound to or read from SQL. zhuqi stores integers (ids, counts, microseconds, flags) and text.
-#[derive(Debug, Clone, PartialEq)]
+/// A value bound to or read from SQL. zhuqi stores integers (ids, counts, microseconds, flags), text, and the bytes of
+/// attachments (BLOB in SQLite, BYTEA in PostgreSQL).
+#[derive(Clone, PartialEq)]
 pub(crate) enum Value {
     Null,
     Int(i64),
     Real(f64),
     Text(String),
+    Blob(Vec<u8>),
+}
+
+/// By hand: a file of 10 MiB printed byte by byte would drown any error message or log line it appears in.
+impl std::fmt::Debug for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Null => f.write_str("Null"),
+            Value::Int(v) => write!(f, "Int({v})"),
+            Value::Real(v) => write!(f, "Real({v})"),
+            Value::Text(v) => write!(f, "Text({v:?})"),
+            Value::Blob(v) => write!(f, "Blob({} bytes)", v.len()),
+        }
+    }
 }
 
 impl From<i64> for Value {
@@ -63,6 +78,11 @@ impl From<String> for Value {
 impl From<&String> for Value {
     fn from(v: &String) -> Self {
         Value::Text(v.clone())
+    }
+}
+impl From<Vec<u8>> for Value {
+    fn from(v: Vec<u8>) -> Self {
+        Value::Blob(v)
     }
 }
 impl<T: Into<Value>> From<Option<T>> for Value {
@@ -110,6 +130,15 @@ impl Row {
 
     pub fn text(&self, i: usize) -> Result<String> {
         self.opt_text(i)?.ok_or_else(|| StoreError::Corrupt(format!("column {i} is null")))
+    }
+
+    /// Takes the bytes out of the row rather than copying them: a row holds at most one file, read once.
+    pub fn take_bytes(&mut self, i: usize) -> Result<Vec<u8>> {
+        match self.0.get_mut(i) {
+            Some(Value::Blob(v)) => Ok(std::mem::take(v)),
+            Some(other) => Err(wrong_type(i, "bytes", other)),
+            None => Err(StoreError::Corrupt(format!("column {i} missing"))),
+        }
     }
 }
 
@@ -209,7 +238,7 @@ fn sqlite_value(v: rusqlite::types::ValueRef<'_>) -> Result<Value> {
         ValueRef::Integer(i) => Value::Int(i),
         ValueRef::Real(f) => Value::Real(f),
         ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
-        ValueRef::Blob(_) => return Err(StoreError::Corrupt("unexpected blob".into())),
+        ValueRef::Blob(b) => Value::Blob(b.to_vec()),
     })
 }
 
@@ -221,6 +250,7 @@ impl rusqlite::ToSql for Value {
             Value::Int(i) => ValueRef::Integer(*i),
             Value::Real(f) => ValueRef::Real(*f),
             Value::Text(s) => ValueRef::Text(s.as_bytes()),
+            Value::Blob(b) => ValueRef::Blob(b),
         }))
     }
 }
@@ -247,6 +277,7 @@ impl ToSql for Value {
             },
             Value::Real(f) => f.to_sql(ty, out),
             Value::Text(s) => s.to_sql(ty, out),
+            Value::Blob(b) => b.as_slice().to_sql(ty, out),
         }
     }
 
@@ -262,6 +293,7 @@ impl ToSql for Value {
                 | Type::VARCHAR
                 | Type::BPCHAR
                 | Type::NAME
+                | Type::BYTEA
         )
     }
 
@@ -277,6 +309,7 @@ fn pg_row(row: &postgres::Row) -> Result<Row> {
             Type::INT2 => row.try_get::<_, Option<i16>>(i)?.map(|v| Value::Int(v.into())),
             Type::BOOL => row.try_get::<_, Option<bool>>(i)?.map(|v| Value::Int(v.into())),
             Type::FLOAT8 => row.try_get::<_, Option<f64>>(i)?.map(Value::Real),
+            Type::BYTEA => row.try_get::<_, Option<Vec<u8>>>(i)?.map(Value::Blob),
             _ => row.try_get::<_, Option<String>>(i)?.map(Value::Text),
         };
         values.push(v.unwrap_or(Value::Null));

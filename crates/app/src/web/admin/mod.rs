@@ -1,0 +1,114 @@
+//! The three administrators' pages (三员分立, SPEC §9): the system administrator keeps users and the reference data
+//! (units, regions, categories, deadline policies, the working-day calendar), the security administrator grants roles
+//! and resets passwords, the auditor reads the audit log and nothing else. The rules are the REST API's
+//! (`crate::api::org`): the same store calls and the same role checks.
+//!
+//! - `users`: the accounts, a new account with its one-time password, roles and password resets;
+//! - `org`: units, regions, categories and deadline policies, each listed with its add form;
+//! - `calendar`: the loaded years of the State Council's notices and a form to load one;
+//! - `audit`: the audit log, newest first, read-only.
+
+mod audit;
+mod calendar;
+mod org;
+mod users;
+
+use axum::Router;
+use axum::http::header::CACHE_CONTROL;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use zhuqi_domain::Role;
+use zhuqi_store::Store;
+
+use super::page::Viewer;
+
+pub fn routes() -> Router<Store> {
+    Router::new()
+        .route("/admin", get(home))
+        .route("/admin/users", get(users::list).post(users::add))
+        .route("/admin/users/{id}", get(users::show))
+        .route("/admin/users/{id}/roles", post(users::set_roles))
+        .route("/admin/users/{id}/password", post(users::reset_password))
+        .route("/admin/units", get(org::units).post(org::add_unit))
+        .route("/admin/regions", get(org::regions).post(org::add_region))
+        .route("/admin/categories", get(org::categories).post(org::add_category))
+        .route("/admin/policies", get(org::policies).post(org::add_policy))
+        .route("/admin/calendar", get(calendar::page).post(calendar::load))
+        .route("/admin/audit", get(audit::page))
+}
+
+/// `/admin`: the viewer's first administration page.
+async fn home(v: Viewer) -> Response {
+    if v.has(Role::Sysadmin) || v.has(Role::Secadmin) {
+        Redirect::to("/admin/users").into_response()
+    } else if v.has(Role::Auditor) {
+        Redirect::to("/admin/audit").into_response()
+    } else {
+        v.require(&[Role::Sysadmin, Role::Secadmin, Role::Auditor])
+            .err()
+            .unwrap_or_else(|| Redirect::to("/").into_response())
+    }
+}
+
+/// The reference data is the system administrator's (`CONFIG_ROLES` of the API).
+const CONFIG_ROLES: &[Role] = &[Role::Sysadmin];
+
+/// Messages next to the fields of a refused form, and one for the form as a whole.
+#[derive(Debug, Default)]
+pub struct Errors {
+    fields: Vec<(&'static str, String)>,
+    pub form: Option<String>,
+}
+
+impl Errors {
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.fields.push((field, message.into()));
+    }
+
+    /// The message of `field`, if it was refused.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.fields.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.get(field).is_some()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty() && self.form.is_none()
+    }
+}
+
+/// `?done=…` after a form succeeded and redirected back.
+#[derive(Debug, Default, Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+impl Done {
+    fn is(&self) -> bool {
+        self.done.as_deref().is_some_and(|d| !d.is_empty())
+    }
+}
+
+/// The Chinese names of roles, e.g. "指挥部、领导".
+fn role_labels(roles: &[Role]) -> String {
+    roles.iter().map(|r| r.label()).collect::<Vec<_>>().join("、")
+}
+
+/// A text that must be filled and is at most `max` characters; its trimmed value.
+fn required<'a>(errors: &mut Errors, field: &'static str, label: &str, value: &'a str, max: usize) -> &'a str {
+    let value = value.trim();
+    if value.is_empty() {
+        errors.add(field, format!("请填写{label}"));
+    } else if value.chars().count() > max {
+        errors.add(field, format!("{label}最多{max}个字"));
+    }
+    value
+}
+
+/// A page that shows a secret once: never kept by a cache or the browser's history.
+fn no_store(response: Response) -> Response {
+    ([(CACHE_CONTROL, "no-store")], response).into_response()
+}

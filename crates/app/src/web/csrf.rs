@@ -1,0 +1,106 @@
+//! Cross-site request forgery protection for every form (issue 4). The session cookie is SameSite=Strict already;
+//! each form also carries a token that a page on another site cannot know: derived from the signed-in session, or,
+//! before sign-in, from a random cookie set with the form (double submit).
+
+use axum::extract::{FromRequest, Request};
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+use zhuqi_store::{Store, hash_secret};
+
+use crate::api::auth::{SESSION_COOKIE, cookie, new_secret};
+
+/// The cookie that keys the token of forms shown before sign-in (sign-in, enterprise sign-up).
+const ANON_COOKIE: &str = "zhuqi_form";
+
+/// The largest form body accepted (attachments go through multipart, not here).
+const MAX_FORM_BYTES: usize = 256 * 1024;
+
+fn derive(key: &str) -> String {
+    hash_secret(&format!("zhuqi-csrf:{key}"))
+}
+
+/// The token the forms of this request's user must carry, if any can be made.
+pub fn expected(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, SESSION_COOKIE)
+        .map(|s| derive(&hash_secret(&s)))
+        .or_else(|| cookie(headers, ANON_COOKIE).map(|k| derive(&k)))
+}
+
+/// The token for a signed-in session, from the stored hash of its secret.
+pub fn for_session(session_hash: &str) -> String {
+    derive(session_hash)
+}
+
+/// A token for a form shown before sign-in, and the cookie to set with it when the browser has none yet.
+pub fn anonymous(headers: &HeaderMap) -> (String, Option<HeaderValue>) {
+    if let Some(key) = cookie(headers, ANON_COOKIE) {
+        return (derive(&key), None);
+    }
+    let key = new_secret("");
+    let set = HeaderValue::from_str(&format!("{ANON_COOKIE}={key}; Path=/; HttpOnly; SameSite=Strict")).ok();
+    (derive(&key), set)
+}
+
+/// Whether `token` is the one this request's forms carry. Compared in full, never by prefix.
+pub fn verify(headers: &HeaderMap, token: &str) -> bool {
+    expected(headers).is_some_and(|e| e.len() == token.len() && e.bytes().zip(token.bytes()).all(|(a, b)| a == b))
+}
+
+/// The page shown when a form comes without its token: usually an old tab whose session ended.
+pub fn refused() -> Response {
+    super::page::error_page(
+        StatusCode::FORBIDDEN,
+        "页面已过期",
+        "表单已失效（可能是登录已过期或页面打开太久），请返回上一页刷新后重新提交。",
+    )
+}
+
+/// A form with no fields but its token (sign-out).
+#[derive(serde::Deserialize)]
+pub struct Nothing {}
+
+/// A URL-encoded form whose `csrf` field was checked. Repeated fields (multi-selects) fill a `Vec`.
+pub struct Checked<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<Store> for Checked<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, store: &Store) -> Result<Self, Response> {
+        let headers = req.headers().clone();
+        let bytes = axum::body::Bytes::from_request(req, store).await.map_err(IntoResponse::into_response)?;
+        if bytes.len() > MAX_FORM_BYTES {
+            return Err(super::page::error_page(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "内容过长",
+                "提交的内容过长，请精简后重试。",
+            ));
+        }
+        let token = token_of(&bytes).unwrap_or_default();
+        if !verify(&headers, &token) {
+            return Err(refused());
+        }
+        serde_html_form::from_bytes(&bytes).map(Checked).map_err(|e| {
+            tracing::debug!(error = %e, "form refused");
+            super::page::error_page(StatusCode::BAD_REQUEST, "表单内容有误", "提交的表单格式不正确，请返回刷新后重试。")
+        })
+    }
+}
+
+/// The `csrf` field of a URL-encoded body (other fields are ignored here).
+fn token_of(bytes: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Token {
+        csrf: Option<String>,
+    }
+    serde_html_form::from_bytes::<Token>(bytes).ok().and_then(|t| t.csrf)
+}
+
+/// Adds the anonymous form cookie to a response when one was made.
+pub fn with_cookie(mut response: Response, set: Option<HeaderValue>) -> Response {
+    if let Some(v) = set {
+        response.headers_mut().append(SET_COOKIE, v);
+    }
+    response
+}

@@ -1,0 +1,454 @@
+//! Enterprises: the public sign-up of an enterprise account (企业注册), an enterprise's own record, the cadre's
+//! enterprises (包联企业) with their items and visits (走访), and the record of a visit.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect};
+use jiff::Timestamp;
+use serde::Deserialize;
+use zhuqi_domain::{Phone, RegionCode, Role, Uscc};
+use zhuqi_store::{
+    AppealFilter, EnterpriseRecord, NewEnterprise, NewUser, NewVisit, RegionRecord, Store, StoreError, VisitRecord,
+};
+
+use super::csrf::{self, Checked};
+use super::page::{PageResult, Shell, Viewer, chinese, render, render_with};
+use super::view::{Row, row};
+use crate::api::auth::hash_password;
+
+/// The industrial chains (产业链) of SPEC §5, in the order a city's ledger lists them.
+const INDUSTRIES: [&str; 10] = [
+    "生物医药",
+    "电子信息",
+    "新型材料",
+    "现代轻工",
+    "现代食品",
+    "先进装备",
+    "纺织服装",
+    "现代物流",
+    "商贸服务",
+    "其他",
+];
+
+/// The enterprise form as typed (sign-up adds the account's fields).
+#[derive(Debug, Default, Deserialize)]
+pub struct EnterpriseInput {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    uscc: String,
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    industry: String,
+    #[serde(default)]
+    above_scale: Option<String>,
+    #[serde(default)]
+    small_micro: Option<String>,
+    #[serde(default)]
+    specialized: Option<String>,
+    #[serde(default)]
+    little_giant: Option<String>,
+    #[serde(default)]
+    contact_name: String,
+    #[serde(default)]
+    contact_phone: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password_again: String,
+}
+
+type Errors = Vec<(&'static str, String)>;
+
+/// The enterprise these fields describe, or the message for each wrong field.
+fn enterprise_of(i: &EnterpriseInput, regions: &[RegionRecord], errors: &mut Errors) -> Option<NewEnterprise> {
+    let name = i.name.trim();
+    if name.is_empty() {
+        errors.push(("name", "请填写企业名称".into()));
+    } else if name.chars().count() > 100 {
+        errors.push(("name", "企业名称最多100字".into()));
+    }
+    let uscc = Uscc::parse(&i.uscc).map_err(|e| errors.push(("uscc", chinese(&e.to_string()).to_owned()))).ok();
+    let region = match RegionCode::parse(i.region.trim()) {
+        Ok(r) if regions.iter().any(|x| x.code == r.as_str()) => Some(r),
+        _ => {
+            errors.push(("region", "请选择所在县（市、区）".into()));
+            None
+        }
+    };
+    if !INDUSTRIES.contains(&i.industry.trim()) {
+        errors.push(("industry", "请选择所属产业链".into()));
+    }
+    let contact_name = Some(i.contact_name.trim().to_owned()).filter(|n| !n.is_empty());
+    if contact_name.as_ref().is_some_and(|n| n.chars().count() > 50) {
+        errors.push(("contact_name", "联系人最多50字".into()));
+    }
+    let phone = match i.contact_phone.trim() {
+        "" => None,
+        p => Phone::parse(p).map_err(|e| errors.push(("contact_phone", chinese(&e.to_string()).to_owned()))).ok(),
+    };
+    let (uscc, region) = (uscc?, region?);
+    errors.is_empty().then(|| NewEnterprise {
+        name: name.to_owned(),
+        uscc,
+        region,
+        industry: i.industry.trim().to_owned(),
+        above_scale: i.above_scale.is_some(),
+        small_micro: i.small_micro.is_some(),
+        specialized: i.specialized.is_some(),
+        little_giant: i.little_giant.is_some(),
+        contact_name,
+        contact_phone: phone,
+        created_at: Timestamp::now(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "enterprise_form.html")]
+struct EnterpriseForm {
+    /// `None` before sign-in (the public sign-up page has no navigation).
+    shell: Option<Shell>,
+    heading: &'static str,
+    action: &'static str,
+    signup: bool,
+    csrf: String,
+    typed: EnterpriseInput,
+    errors: Errors,
+    form_error: Option<String>,
+    regions: Vec<RegionRecord>,
+    industries: [&'static str; 10],
+}
+
+impl EnterpriseForm {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+}
+
+/// Counties and districts: where an enterprise is registered.
+async fn counties(store: &Store) -> Result<Vec<RegionRecord>, StoreError> {
+    Ok(store.regions().await?.into_iter().filter(|r| r.level == "county").collect())
+}
+
+// ---- public sign-up ----
+
+pub async fn signup_page(State(store): State<Store>, headers: HeaderMap) -> PageResult {
+    let (token, set) = csrf::anonymous(&headers);
+    let page = signup_form(&store, token, EnterpriseInput::default(), Vec::new(), None).await?;
+    Ok(csrf::with_cookie(render(&page), set))
+}
+
+async fn signup_form(
+    store: &Store,
+    csrf: String,
+    typed: EnterpriseInput,
+    errors: Errors,
+    form_error: Option<String>,
+) -> Result<EnterpriseForm, StoreError> {
+    Ok(EnterpriseForm {
+        shell: None,
+        heading: "企业注册",
+        action: "/register",
+        signup: true,
+        csrf,
+        typed,
+        errors,
+        form_error,
+        regions: counties(store).await?,
+        industries: INDUSTRIES,
+    })
+}
+
+pub async fn signup(
+    State(store): State<Store>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Checked(mut i): Checked<EnterpriseInput>,
+) -> PageResult {
+    let regions = counties(&store).await?;
+    let mut errors = Vec::new();
+    let enterprise = enterprise_of(&i, &regions, &mut errors);
+    let username = i.username.trim().to_owned();
+    if username.chars().count() < 3 || username.chars().count() > 32 || username.chars().any(char::is_whitespace) {
+        errors.push(("username", "用户名为3至32个字符，不含空格".into()));
+    }
+    if let Err(e) = crate::password::check_rules(&i.password) {
+        errors.push(("password", e.to_owned()));
+    } else if i.password != i.password_again {
+        errors.push(("password_again", "两次输入的密码不一致".into()));
+    }
+    let again = |i: &mut EnterpriseInput| {
+        // A refused form never sends the password back to the browser.
+        i.password.clear();
+        i.password_again.clear();
+    };
+    let (Some(enterprise), true) = (enterprise, errors.is_empty()) else {
+        again(&mut i);
+        let (token, _) = csrf::anonymous(&headers);
+        let page = signup_form(&store, token, i, errors, None).await?;
+        return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page));
+    };
+    let hash = hash_password(std::mem::take(&mut i.password)).await?;
+    let user = NewUser {
+        username: username.clone(),
+        display_name: enterprise.contact_name.clone().unwrap_or_else(|| enterprise.name.clone()),
+        password_hash: Some(hash),
+        must_change_password: false,
+        region: Some(enterprise.region.clone()),
+        unit_id: None,
+        enterprise_id: None,
+        phone: enterprise.contact_phone.clone(),
+        roles: vec![Role::Enterprise],
+        created_at: Timestamp::now(),
+    };
+    match store.sign_up_enterprise(&addr.ip().to_string(), user, enterprise).await {
+        Ok(_) => Ok(Redirect::to("/signin?registered=1").into_response()),
+        Err(e @ (StoreError::Duplicate(_) | StoreError::Invalid(_) | StoreError::MissingReference(_))) => {
+            again(&mut i);
+            let (token, _) = csrf::anonymous(&headers);
+            let page = signup_form(&store, token, i, Vec::new(), Some(chinese(&e.to_string()).to_owned())).await?;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- an enterprise's own record ----
+
+#[derive(Template)]
+#[template(path = "enterprise.html")]
+struct EnterprisePage {
+    shell: Shell,
+    e: EnterpriseRecord,
+    region: String,
+    phone: String,
+    rows: Vec<Row>,
+    visits: Vec<VisitRecord>,
+    may_visit: bool,
+    visit_typed: VisitInput,
+    visit_errors: Errors,
+    flash_ok: Option<String>,
+    today: String,
+}
+
+impl EnterprisePage {
+    fn visit_error(&self, field: &str) -> Option<&str> {
+        self.visit_errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+}
+
+/// `/enterprise`: the signed-in enterprise's own record, or the form to register it if an administrator made the
+/// account before the enterprise existed.
+pub async fn own(State(store): State<Store>, v: Viewer) -> PageResult {
+    if let Err(r) = v.require(&[Role::Enterprise]) {
+        return Ok(r);
+    }
+    match v.caller.user.enterprise_id {
+        Some(id) => detail(&store, &v, id, VisitInput::default(), Vec::new(), None, StatusCode::OK).await,
+        None => {
+            let page = own_form(&store, &v, EnterpriseInput::default(), Vec::new(), None).await?;
+            Ok(render(&page))
+        }
+    }
+}
+
+async fn own_form(
+    store: &Store,
+    v: &Viewer,
+    typed: EnterpriseInput,
+    errors: Errors,
+    form_error: Option<String>,
+) -> Result<EnterpriseForm, StoreError> {
+    Ok(EnterpriseForm {
+        shell: Some(v.shell("登记企业信息", "/enterprise")),
+        heading: "登记企业信息",
+        action: "/enterprise",
+        signup: false,
+        csrf: v.csrf.clone(),
+        typed,
+        errors,
+        form_error,
+        regions: counties(store).await?,
+        industries: INDUSTRIES,
+    })
+}
+
+pub async fn register_own(State(store): State<Store>, v: Viewer, Checked(i): Checked<EnterpriseInput>) -> PageResult {
+    if let Err(r) = v.require(&[Role::Enterprise]) {
+        return Ok(r);
+    }
+    let regions = counties(&store).await?;
+    let mut errors = Vec::new();
+    let Some(new) = enterprise_of(&i, &regions, &mut errors) else {
+        let page = own_form(&store, &v, i, errors, None).await?;
+        return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page));
+    };
+    match store.register_enterprise(&v.caller.user, &v.caller.source, new).await {
+        Ok(_) => Ok(Redirect::to("/portal").into_response()),
+        Err(e @ (StoreError::Duplicate(_) | StoreError::Invalid(_) | StoreError::Forbidden(_))) => {
+            let page = own_form(&store, &v, i, Vec::new(), Some(chinese(&e.to_string()).to_owned())).await?;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- the cadre's enterprises and visits ----
+
+#[derive(Debug, Default, Deserialize)]
+pub struct VisitInput {
+    #[serde(default)]
+    visited_on: String,
+    #[serde(default)]
+    notes: String,
+}
+
+#[derive(Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+pub async fn show(State(store): State<Store>, v: Viewer, Path(id): Path<i64>, Query(d): Query<Done>) -> PageResult {
+    let flash = d.done.is_some().then(|| "走访记录已保存。".to_owned());
+    detail(&store, &v, id, VisitInput::default(), Vec::new(), flash, StatusCode::OK).await
+}
+
+async fn detail(
+    store: &Store,
+    v: &Viewer,
+    id: i64,
+    visit_typed: VisitInput,
+    visit_errors: Errors,
+    flash_ok: Option<String>,
+    status: StatusCode,
+) -> PageResult {
+    let p = &v.caller.user;
+    let e = store.enterprise_for(p, id).await?;
+    let (cal, today) = (store.calendar(), crate::today());
+    let filter = AppealFilter { enterprise_id: Some(id), limit: 50, ..AppealFilter::default() };
+    let rows = store.list_appeals(p, filter, today).await?.items.iter().map(|s| row(s, &cal, today)).collect();
+    let sees_visits = [Role::Cadre, Role::Dispatcher, Role::Leader, Role::Enterprise].iter().any(|r| p.has(*r));
+    let visits = if sees_visits { store.visits_for(p, Some(id), 20).await? } else { Vec::new() };
+    let region = store
+        .regions()
+        .await?
+        .into_iter()
+        .find(|r| r.code == e.region_code.as_str())
+        .map_or_else(String::new, |r| r.name);
+    let phone = e
+        .contact_phone
+        .as_ref()
+        .map(|ph| if crate::api::org::sees_whole_phone(p) { ph.as_str().to_owned() } else { ph.masked() })
+        .unwrap_or_default();
+    let page = EnterprisePage {
+        shell: v.shell(e.name.clone(), if p.has(Role::Enterprise) { "/enterprise" } else { "/enterprises" }),
+        region,
+        phone,
+        rows,
+        visits,
+        may_visit: p.has(Role::Cadre),
+        visit_typed,
+        visit_errors,
+        flash_ok,
+        today: today.to_string(),
+        e,
+    };
+    Ok(render_with(status, &page))
+}
+
+pub async fn record_visit(
+    State(store): State<Store>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Checked(i): Checked<VisitInput>,
+) -> PageResult {
+    if let Err(r) = v.require(&[Role::Cadre]) {
+        return Ok(r);
+    }
+    let mut errors = Vec::new();
+    let visited_on = i
+        .visited_on
+        .trim()
+        .parse()
+        .map_err(|_| errors.push(("visited_on", "请填写走访日期，如 2026-11-20".to_owned())))
+        .ok();
+    let notes = i.notes.trim();
+    if notes.is_empty() {
+        errors.push(("notes", "请填写走访情况".to_owned()));
+    }
+    let Some(visited_on) = visited_on.filter(|_| errors.is_empty()) else {
+        return detail(&store, &v, id, i, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    let new = NewVisit { enterprise_id: id, visited_on, notes: notes.to_owned() };
+    match store.record_visit(&v.caller.user, &v.caller.source, new, crate::today()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/enterprises/{id}?done=visit")).into_response()),
+        Err(StoreError::Invalid(m)) => {
+            let errors = vec![("form", chinese(&m).to_owned())];
+            detail(&store, &v, id, i, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "enterprises.html")]
+struct EnterpriseList {
+    shell: Shell,
+    q: String,
+    items: Vec<(EnterpriseRecord, String)>,
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct EnterpriseQuery {
+    q: Option<String>,
+    after: Option<i64>,
+}
+
+/// `/enterprises`: the enterprises the viewer serves or oversees, searchable by name or credit code.
+pub async fn list(State(store): State<Store>, v: Viewer, Query(q): Query<EnterpriseQuery>) -> PageResult {
+    if let Err(r) = v.require(&[Role::Cadre, Role::Dispatcher, Role::Leader]) {
+        return Ok(r);
+    }
+    let text = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty() && t.chars().count() <= 100).map(str::to_owned);
+    let (found, more) = store.enterprises_for(&v.caller.user, None, text.clone(), q.after, 50).await?;
+    let regions = store.regions().await?;
+    let items = found
+        .into_iter()
+        .map(|e| {
+            let region =
+                regions.iter().find(|r| r.code == e.region_code.as_str()).map_or_else(String::new, |r| r.name.clone());
+            (e, region)
+        })
+        .collect();
+    let query = text.clone().unwrap_or_default();
+    let next = more.map(|after| {
+        let pairs = [("q", query.as_str()), ("after", &after.to_string())];
+        format!("/enterprises?{}", serde_html_form::to_string(pairs).unwrap_or_default())
+    });
+    Ok(render(&EnterpriseList {
+        shell: v.shell("包联企业", "/enterprises"), q: text.unwrap_or_default(), items, next
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "visits.html")]
+struct VisitList {
+    shell: Shell,
+    visits: Vec<VisitRecord>,
+}
+
+/// `/visits`: the latest visits in the viewer's scope.
+pub async fn visits(State(store): State<Store>, v: Viewer) -> PageResult {
+    if let Err(r) = v.require(&[Role::Cadre, Role::Dispatcher, Role::Leader]) {
+        return Ok(r);
+    }
+    let visits = store.visits_for(&v.caller.user, None, 200).await?;
+    Ok(render(&VisitList { shell: v.shell("走访记录", "/visits"), visits }))
+}

@@ -1,0 +1,322 @@
+//! Appeal lists: the general list and the role desks built on it — the enterprise's portal, the dispatcher's triage
+//! queue (待交办), the handler's workbench — each with filters, sorting and pagination.
+//!
+//! Newest-first lists page with the store's cursor and can run over millions of items. Sorting by urgency or by
+//! time in the queue needs every candidate in hand, so it applies to open items only (a few percent of all) and
+//! reads at most `SORT_CAP` of them.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect};
+use jiff::civil::Date;
+use serde::Deserialize;
+use zhuqi_domain::{Level, Light, RegionCode, Role, Status};
+use zhuqi_store::{AppealFilter, AppealSummary, CategoryRecord, ListCursor, Store, UnitRecord};
+
+use super::page::{PageResult, Shell, Viewer, render};
+use super::view::{Row, row, urgency};
+
+const PAGE: usize = 50;
+/// Open items read for an urgency or queue sort; past this the page says the sort covers only these.
+const SORT_CAP: usize = 2000;
+
+/// The filter form, as typed: every value is checked here and a bad one is named next to its field.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    q: Option<String>,
+    status: Option<String>,
+    category: Option<String>,
+    light: Option<String>,
+    unit: Option<String>,
+    region: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    sort: Option<String>,
+    after: Option<String>,
+    page: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sort {
+    Newest,
+    /// Red first, then yellow, then green; earliest due date first.
+    Urgency,
+    /// Longest in the queue first (先到先办).
+    Waiting,
+}
+
+impl Sort {
+    fn parse(s: &str) -> Option<Sort> {
+        match s {
+            "newest" => Some(Sort::Newest),
+            "urgency" => Some(Sort::Urgency),
+            "waiting" => Some(Sort::Waiting),
+            _ => None,
+        }
+    }
+}
+
+/// Which desk is showing the list.
+struct Desk {
+    path: &'static str,
+    title: &'static str,
+    intro: &'static str,
+    roles: &'static [Role],
+    status: Option<Status>,
+    sort: Sort,
+    /// Closed items are left out unless a status is chosen.
+    open_only: bool,
+}
+
+const GENERAL: Desk = Desk {
+    path: "/appeals",
+    title: "诉求清单",
+    intro: "您职责范围内的全部诉求。",
+    roles: &[Role::Enterprise, Role::Cadre, Role::Dispatcher, Role::Handler, Role::Leader],
+    status: None,
+    sort: Sort::Newest,
+    open_only: false,
+};
+const PORTAL: Desk = Desk {
+    path: "/portal",
+    title: "我的诉求",
+    intro: "本企业提交的诉求及办理进度。对答复不满意可以要求重办，满意请给予评价。",
+    roles: &[Role::Enterprise],
+    status: None,
+    sort: Sort::Newest,
+    open_only: false,
+};
+const TRIAGE: Desk = Desk {
+    path: "/triage",
+    title: "待交办",
+    intro: "新提交和被退回的诉求，先到先办：确定类型、层级、承办单位和时限规则后交办，或并入共性问题、判定无效。",
+    roles: &[Role::Dispatcher],
+    status: Some(Status::Submitted),
+    sort: Sort::Waiting,
+    open_only: true,
+};
+const WORKBENCH: Desk = Desk {
+    path: "/workbench",
+    title: "工作台",
+    intro: "本单位在办的诉求，红灯超期、黄灯预警排在前面。按13710要求：1个工作日内签收，3个工作日内首次答复，7个工作日内办结，10个工作日内反馈。",
+    roles: &[Role::Handler],
+    status: None,
+    sort: Sort::Urgency,
+    open_only: true,
+};
+
+#[derive(Template)]
+#[template(path = "appeal_list.html")]
+struct ListPage {
+    shell: Shell,
+    intro: &'static str,
+    path: &'static str,
+    may_create: bool,
+    fixed_status: bool,
+    staff: bool,
+    q: ListQuery,
+    errors: Vec<(&'static str, String)>,
+    statuses: Vec<(&'static str, &'static str)>,
+    categories: Vec<CategoryRecord>,
+    units: Vec<UnitRecord>,
+    rows: Vec<Row>,
+    total_note: String,
+    next: Option<String>,
+    first: Option<String>,
+}
+
+impl ListPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+
+    fn value<'a>(&self, v: &'a Option<String>) -> &'a str {
+        v.as_deref().unwrap_or("")
+    }
+
+    fn is(&self, v: &Option<String>, option: &str) -> bool {
+        v.as_deref() == Some(option)
+    }
+}
+
+pub async fn general(State(store): State<Store>, v: Viewer, Query(q): Query<ListQuery>) -> PageResult {
+    list(&store, v, q, &GENERAL).await
+}
+
+pub async fn portal(State(store): State<Store>, v: Viewer, Query(q): Query<ListQuery>) -> PageResult {
+    if v.has(Role::Enterprise) && v.caller.user.enterprise_id.is_none() {
+        // An enterprise account that an administrator made before the enterprise was registered.
+        return Ok(Redirect::to("/enterprise").into_response());
+    }
+    list(&store, v, q, &PORTAL).await
+}
+
+pub async fn triage(State(store): State<Store>, v: Viewer, Query(q): Query<ListQuery>) -> PageResult {
+    list(&store, v, q, &TRIAGE).await
+}
+
+pub async fn workbench(State(store): State<Store>, v: Viewer, Query(q): Query<ListQuery>) -> PageResult {
+    list(&store, v, q, &WORKBENCH).await
+}
+
+fn parsed<T>(
+    errors: &mut Vec<(&'static str, String)>,
+    field: &'static str,
+    value: &Option<String>,
+    parse: impl FnOnce(&str) -> Option<T>,
+    message: &str,
+) -> Option<T> {
+    let text = value.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+    let v = parse(text);
+    if v.is_none() {
+        errors.push((field, message.to_owned()));
+    }
+    v
+}
+
+fn date(s: &str) -> Option<Date> {
+    s.parse().ok()
+}
+
+async fn list(store: &Store, v: Viewer, q: ListQuery, desk: &Desk) -> PageResult {
+    if let Err(r) = v.require(desk.roles) {
+        return Ok(r);
+    }
+    let categories = store.categories().await?;
+    let mut errors = Vec::new();
+    let e = &mut errors;
+    let status = match desk.status {
+        Some(s) => Some(s),
+        None => parsed(e, "status", &q.status, Status::parse, "状态无效"),
+    };
+    let category = parsed(
+        e,
+        "category",
+        &q.category,
+        |c| categories.iter().any(|k| k.code == c).then(|| c.to_owned()),
+        "问题类型无效",
+    );
+    let light = parsed(e, "light", &q.light, Light::parse, "时限状态无效");
+    let unit_id = parsed(e, "unit", &q.unit, |u| u.parse().ok(), "单位无效");
+    let region = parsed(e, "region", &q.region, |r| RegionCode::parse(r).ok(), "地区代码无效");
+    let from = parsed(e, "from", &q.from, date, "日期格式应为 2026-01-31");
+    let to = parsed(e, "to", &q.to, date, "日期格式应为 2026-01-31");
+    let sort = parsed(e, "sort", &q.sort, Sort::parse, "排序方式无效").unwrap_or(desk.sort);
+    let cursor: Option<ListCursor> = parsed(e, "after", &q.after, |c| c.parse().ok(), "翻页位置无效");
+    let page_no: usize = parsed(e, "page", &q.page, |p| p.parse().ok().filter(|n| *n >= 1), "页码无效").unwrap_or(1);
+    let text = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
+    if text.as_ref().is_some_and(|t| t.chars().count() > 100) {
+        errors.push(("q", "搜索词最多100字".to_owned()));
+    }
+    if from.zip(to).is_some_and(|(f, t)| f > t) {
+        errors.push(("to", "截止日期早于起始日期".to_owned()));
+    }
+
+    let today = crate::today();
+    let cal = store.calendar();
+    let open = desk.open_only && status.is_none() || sort != Sort::Newest;
+    let filter = AppealFilter {
+        status,
+        category,
+        region,
+        unit_id,
+        enterprise_id: None,
+        level: None::<Level>,
+        light,
+        from,
+        to,
+        text,
+        open,
+        cursor,
+        limit: PAGE,
+    };
+    let (mut rows, mut next, mut total_note) = (Vec::new(), None, String::new());
+    if errors.is_empty() {
+        if sort == Sort::Newest {
+            let page = store.list_appeals(&v.caller.user, filter, today).await?;
+            rows = page.items.iter().map(|s| row(s, &cal, today)).collect();
+            next = page.next_cursor.map(|c| link(desk.path, &q, &[("after", c.to_string())]));
+        } else {
+            let (mut all, capped) = every_open(store, &v, filter, today).await?;
+            match sort {
+                Sort::Urgency => all.sort_by_cached_key(|s| urgency(s, &cal, today)),
+                _ => all.sort_by_key(|s| (s.state.submitted_at.unwrap_or(s.state.created_at), s.id)),
+            }
+            total_note = if capped {
+                format!("在办事项较多，仅对最早的{SORT_CAP}件排序，请用筛选条件缩小范围。")
+            } else {
+                format!("共{}件。", all.len())
+            };
+            let start = (page_no - 1) * PAGE;
+            rows = all.iter().skip(start).take(PAGE).map(|s| row(s, &cal, today)).collect();
+            if all.len() > start + PAGE {
+                next = Some(link(desk.path, &q, &[("page", (page_no + 1).to_string())]));
+            }
+        }
+    }
+    let paged = q.after.is_some() || q.page.as_deref().is_some_and(|p| p != "1");
+    let first = paged.then(|| link(desk.path, &q, &[]));
+    let units = if v.has(Role::Dispatcher) || v.has(Role::Leader) { store.units().await? } else { Vec::new() };
+    let statuses = Status::ALL.iter().map(|s| (s.as_str(), s.label())).collect();
+    let page = ListPage {
+        shell: v.shell(desk.title, desk.path),
+        intro: desk.intro,
+        path: desk.path,
+        may_create: [Role::Enterprise, Role::Cadre, Role::Dispatcher].iter().any(|r| v.has(*r)),
+        fixed_status: desk.status.is_some(),
+        staff: v.has(Role::Dispatcher) || v.has(Role::Leader),
+        q,
+        errors,
+        statuses,
+        categories,
+        units,
+        rows,
+        total_note,
+        next,
+        first,
+    };
+    Ok(render(&page))
+}
+
+/// Every open item matching `filter`, up to `SORT_CAP`, and whether there were more.
+pub(super) async fn every_open(
+    store: &Store,
+    v: &Viewer,
+    mut filter: AppealFilter,
+    today: Date,
+) -> Result<(Vec<AppealSummary>, bool), zhuqi_store::StoreError> {
+    filter.limit = 500;
+    filter.cursor = None;
+    let mut all = Vec::new();
+    loop {
+        let page = store.list_appeals(&v.caller.user, filter.clone(), today).await?;
+        all.extend(page.items);
+        match page.next_cursor {
+            Some(c) if all.len() < SORT_CAP => filter.cursor = Some(c),
+            Some(_) => return Ok((all, true)),
+            None => return Ok((all, false)),
+        }
+    }
+}
+
+/// The list's URL with the same filters and the given paging values.
+fn link(path: &str, q: &ListQuery, paging: &[(&str, String)]) -> String {
+    let kept = [
+        ("q", &q.q),
+        ("status", &q.status),
+        ("category", &q.category),
+        ("light", &q.light),
+        ("unit", &q.unit),
+        ("region", &q.region),
+        ("from", &q.from),
+        ("to", &q.to),
+        ("sort", &q.sort),
+    ];
+    let mut pairs: Vec<(&str, &str)> =
+        kept.iter().filter_map(|(k, v)| v.as_deref().filter(|v| !v.is_empty()).map(|v| (*k, v))).collect();
+    pairs.extend(paging.iter().map(|(k, v)| (*k, v.as_str())));
+    match serde_html_form::to_string(&pairs) {
+        Ok(query) if !query.is_empty() => format!("{path}?{query}"),
+        _ => path.to_owned(),
+    }
+}

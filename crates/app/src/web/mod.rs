@@ -1,0 +1,62 @@
+//! The web UI (SPEC §10, issue 4): server-rendered HTML in Chinese that works without JavaScript, one desk per role,
+//! every form CSRF-checked and validated on the server, every asset inside the binary. Pages call the same store
+//! methods as the REST API (`crate::api`), so scope and rules are the store's, not the page's.
+//!
+//! - `page`: the signed-in viewer, the frame, rendering and error pages; `csrf`: form tokens; `view`: how dates,
+//!   deadlines and lights read;
+//! - `account`: sign-in, password, sign-out; `lists`: appeal lists and the desks built on them (portal, triage,
+//!   workbench); `item`: one appeal with its timeline and the actions the viewer may take; `compose`: a new appeal;
+//! - `desks`: the supervision board and the leader's dashboard; `admin`: the three administrators' pages.
+
+mod account;
+mod admin;
+pub mod assets;
+mod compose;
+mod csrf;
+mod desks;
+mod enterprises;
+mod item;
+mod lists;
+mod page;
+mod view;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use zhuqi_store::Store;
+
+/// The whole HTTP surface: the pages and the API under `/api/v1`.
+pub fn router(store: Store) -> Router {
+    Router::new()
+        .route("/", get(account::home))
+        .route("/signin", get(account::signin_page).post(account::signin))
+        .route("/password", get(account::password_page).post(account::change_password))
+        .route("/signout", post(account::signout))
+        .route("/appeals", get(lists::general))
+        .route("/portal", get(lists::portal))
+        .route("/triage", get(lists::triage))
+        .route("/workbench", get(lists::workbench))
+        .route(
+            "/appeals/new",
+            get(compose::form).post(compose::submit).layer(DefaultBodyLimit::max(compose::UPLOAD_LIMIT)),
+        )
+        .route("/appeals/{id}", get(item::show))
+        .route("/appeals/{id}/{action}", post(item::act))
+        .route("/attachments/{id}", get(item::attachment))
+        .route("/supervision", get(desks::supervision))
+        .route("/dashboard", get(desks::dashboard))
+        .route("/register", get(enterprises::signup_page).post(enterprises::signup))
+        .route("/enterprise", get(enterprises::own).post(enterprises::register_own))
+        .route("/enterprises", get(enterprises::list))
+        .route("/enterprises/{id}", get(enterprises::show))
+        .route("/enterprises/{id}/visits", post(enterprises::record_visit))
+        .route("/visits", get(enterprises::visits))
+        .route("/assets/app.css", get(assets::css))
+        .route("/assets/icon.svg", get(assets::icon))
+        .route("/assets/uscc.js", get(assets::uscc_js))
+        .route("/healthz", get(|| async { "ok" }))
+        .merge(admin::routes())
+        .fallback(page::not_found)
+        .with_state(store.clone())
+        .merge(crate::api::router(store))
+}

@@ -1,0 +1,198 @@
+//! What every page shares: the signed-in viewer, the frame around the content (header, navigation for the viewer's
+//! roles, sign-out), rendering, and the error pages.
+
+use askama::Template;
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use zhuqi_domain::Role;
+use zhuqi_store::{Store, StoreError};
+
+use crate::api::auth::Caller;
+use crate::api::error::ApiError;
+
+/// A signed-in user looking at a page. Without a session the browser is sent to sign in; with a password still to
+/// change, to the password form.
+pub struct Viewer {
+    pub caller: Caller,
+    /// The token every form of this viewer carries (see `csrf`).
+    pub csrf: String,
+}
+
+impl FromRequestParts<Store> for Viewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, store: &Store) -> Result<Self, Response> {
+        match Caller::from_request_parts(parts, store).await {
+            Ok(caller) => {
+                let csrf = caller.session.as_deref().map(super::csrf::for_session).unwrap_or_default();
+                Ok(Viewer { caller, csrf })
+            }
+            Err(e) if e.code == "password_change_required" => Err(Redirect::to("/password").into_response()),
+            Err(e) if e.status == StatusCode::UNAUTHORIZED => Err(Redirect::to("/signin").into_response()),
+            Err(e) => Err(error_response(e)),
+        }
+    }
+}
+
+impl Viewer {
+    pub fn has(&self, role: Role) -> bool {
+        self.caller.user.has(role)
+    }
+
+    /// The page frame, with `active` the path of the navigation entry to highlight.
+    pub fn shell(&self, title: impl Into<String>, active: &'static str) -> Shell {
+        let user = &self.caller.user;
+        let roles: Vec<&str> = user.roles.iter().map(|r| r.label()).collect();
+        let mut nav: Vec<NavItem> = Vec::new();
+        for role in &user.roles {
+            for &(href, label) in nav_of(*role) {
+                if !nav.iter().any(|n| n.href == href) {
+                    nav.push(NavItem { href, label, active: href == active });
+                }
+            }
+        }
+        Shell {
+            title: title.into(),
+            who: format!("{}（{}）", user.display_name, roles.join("、")),
+            nav,
+            csrf: self.csrf.clone(),
+            today: crate::today().to_string(),
+        }
+    }
+
+    /// Refuses a page its roles do not open, with a page that says which roles do.
+    pub fn require(&self, roles: &[Role]) -> Result<(), Response> {
+        self.caller.require(roles).map_err(error_response)
+    }
+}
+
+/// The frame of every signed-in page.
+pub struct Shell {
+    pub title: String,
+    pub who: String,
+    pub nav: Vec<NavItem>,
+    pub csrf: String,
+    pub today: String,
+}
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub active: bool,
+}
+
+/// The pages a role works from, its home first.
+fn nav_of(role: Role) -> &'static [(&'static str, &'static str)] {
+    match role {
+        Role::Enterprise => &[("/portal", "我的诉求"), ("/appeals/new", "提交诉求"), ("/enterprise", "企业信息")],
+        Role::Cadre => &[("/enterprises", "包联企业"), ("/visits", "走访记录"), ("/appeals", "诉求跟踪")],
+        Role::Dispatcher => &[("/triage", "待交办"), ("/supervision", "督办看板"), ("/appeals", "全部诉求")],
+        Role::Handler => &[("/workbench", "工作台"), ("/appeals", "全部诉求")],
+        Role::Leader => &[("/dashboard", "总览"), ("/appeals", "诉求清单")],
+        Role::Sysadmin => &[
+            ("/admin/users", "用户"),
+            ("/admin/units", "单位"),
+            ("/admin/regions", "地区"),
+            ("/admin/categories", "问题类型"),
+            ("/admin/policies", "时限规则"),
+            ("/admin/calendar", "工作日历"),
+        ],
+        Role::Secadmin => &[("/admin/users", "用户与权限")],
+        Role::Auditor => &[("/admin/audit", "审计日志")],
+        Role::System => &[],
+    }
+}
+
+/// Where a user lands after signing in: the home of its first role.
+pub fn home_of(roles: &[Role]) -> &'static str {
+    roles.iter().find_map(|r| nav_of(*r).first().map(|(href, _)| *href)).unwrap_or("/password")
+}
+
+/// Renders a template, or the error page if it cannot (a bug, logged).
+pub fn render(t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            error_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "系统错误",
+                "页面生成失败，请稍后重试；如一再出现请联系系统管理员。",
+            )
+        }
+    }
+}
+
+/// Renders a template with a status other than 200 (a refused form is 422, with the form and its messages).
+pub fn render_with(status: StatusCode, t: &impl Template) -> Response {
+    let mut r = render(t);
+    if r.status() == StatusCode::OK {
+        *r.status_mut() = status;
+    }
+    r
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    title: &'a str,
+    message: &'a str,
+}
+
+/// A page that says what went wrong and offers the way back.
+pub fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
+    let html = ErrorPage { title, message }.render().unwrap_or_else(|_| message.to_owned());
+    (status, Html(html)).into_response()
+}
+
+/// The Chinese half of a "中文 / English" message: what a page shows.
+pub fn chinese(message: &str) -> &str {
+    message.split(" / ").next().unwrap_or(message)
+}
+
+/// The page for an API-level refusal: an item outside the viewer's scope looks exactly like one that does not exist.
+pub fn error_response(e: ApiError) -> Response {
+    let title = match e.status {
+        StatusCode::NOT_FOUND => "未找到",
+        StatusCode::FORBIDDEN => "无权访问",
+        StatusCode::CONFLICT => "操作未完成",
+        s if s.is_server_error() => "系统错误",
+        _ => "请求有误",
+    };
+    let message = if e.status == StatusCode::NOT_FOUND {
+        "未找到该内容：它不存在，或不在您的职责范围内。"
+    } else {
+        chinese(&e.message)
+    };
+    error_page(e.status, title, message)
+}
+
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> Self {
+        PageError(ApiError::from(e))
+    }
+}
+
+impl From<ApiError> for PageError {
+    fn from(e: ApiError) -> Self {
+        PageError(e)
+    }
+}
+
+/// `?` in page handlers: any refusal becomes its page.
+pub struct PageError(pub ApiError);
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        error_response(self.0)
+    }
+}
+
+pub type PageResult = Result<Response, PageError>;
+
+/// Any path that is not a page.
+pub async fn not_found() -> Response {
+    error_page(StatusCode::NOT_FOUND, "未找到", "没有这个页面。请从上方导航进入。")
+}

@@ -1,0 +1,148 @@
+//! How the loop's facts read on a page: times in Beijing time, deadlines in working days ("剩余2个工作日",
+//! "已超期3个工作日"), lights, and the rows of appeal lists.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use zhuqi_domain::time::china;
+use zhuqi_domain::{Appeal, Light, Milestone, Status, WorkingCalendar};
+use zhuqi_store::AppealSummary;
+
+/// "2026-11-21 09:30", Beijing time.
+pub fn local(at: Timestamp) -> String {
+    at.to_zoned(china()).strftime("%Y-%m-%d %H:%M").to_string()
+}
+
+/// "2026-11-21", the Beijing date.
+pub fn local_day(at: Timestamp) -> String {
+    at.to_zoned(china()).date().to_string()
+}
+
+/// "剩余2个工作日" / "今日到期" / "已超期3个工作日" for a due date not yet met.
+pub fn remaining(cal: &WorkingCalendar, today: Date, due: Date) -> String {
+    if today > due {
+        // Past a due date that fell before a weekend or holiday: late, though no working day has passed yet.
+        match cal.working_days_between(due, today) {
+            0 => "已超期".to_owned(),
+            late => format!("已超期{late}个工作日"),
+        }
+    } else if today == due {
+        "今日到期".to_owned()
+    } else {
+        format!("剩余{}个工作日", cal.working_days_between(today, due))
+    }
+}
+
+/// The watched milestone's due date and how it stands, e.g. ("2026-11-24", "办结剩余2个工作日").
+pub fn watched(state: &Appeal, cal: &WorkingCalendar, today: Date) -> (String, String) {
+    let (Some(milestone), Some(deadlines)) = (state.watched_milestone(), state.deadlines(cal, today)) else {
+        return (String::new(), String::new());
+    };
+    let due = deadlines.of(milestone);
+    let text = if state.status == Status::Waiting {
+        "暂停计时（待补充材料）".to_owned()
+    } else {
+        format!("{}{}", milestone.label(), remaining(cal, today, due))
+    };
+    (due.to_string(), text)
+}
+
+/// One line of an item's deadline table.
+pub struct DueLine {
+    pub label: &'static str,
+    pub due: String,
+    /// "已完成（按期）", "剩余2个工作日", …
+    pub state: String,
+    /// CSS class: due-overdue, due-warning or empty.
+    pub class: &'static str,
+}
+
+/// The four milestones of the current cycle (13710), each with its due date and how it stands.
+pub fn due_lines(state: &Appeal, cal: &WorkingCalendar, today: Date) -> Vec<DueLine> {
+    let (Some(clock), Some(deadlines)) = (state.clock.as_ref(), state.deadlines(cal, today)) else { return Vec::new() };
+    let milestones = [Milestone::Acknowledge, Milestone::Reply, Milestone::Resolve, Milestone::Feedback];
+    milestones
+        .into_iter()
+        .map(|m| {
+            let due = deadlines.of(m);
+            let met = match m {
+                Milestone::Acknowledge => clock.acknowledged_at,
+                Milestone::Reply => clock.replied_at,
+                Milestone::Resolve => clock.answered_at,
+                Milestone::Feedback => state.closed_at,
+            };
+            let (text, class) = match met {
+                Some(at) => {
+                    let late = local_date(at) > due;
+                    (format!("{} 完成{}", local_day(at), if late { "（超期）" } else { "（按期）" }), "")
+                }
+                None if state.status.is_terminal() => ("—".to_owned(), ""),
+                None if state.status == Status::Waiting => ("暂停计时".to_owned(), ""),
+                None => {
+                    let light = clock.light(cal, today, m);
+                    (remaining(cal, today, due), light_class(light))
+                }
+            };
+            DueLine { label: m.label(), due: due.to_string(), state: text, class }
+        })
+        .collect()
+}
+
+fn local_date(at: Timestamp) -> Date {
+    zhuqi_domain::time::local_date(at)
+}
+
+fn light_class(light: Light) -> &'static str {
+    match light {
+        Light::Overdue => "due-overdue",
+        Light::Warning => "due-warning",
+        Light::Normal => "",
+    }
+}
+
+/// A row of an appeal table.
+pub struct Row {
+    pub id: i64,
+    pub number: String,
+    pub enterprise: String,
+    pub title: String,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub unit: String,
+    pub light: &'static str,
+    pub light_label: &'static str,
+    pub due: String,
+    pub remaining: String,
+    pub registered: String,
+}
+
+pub fn row(s: &AppealSummary, cal: &WorkingCalendar, today: Date) -> Row {
+    let light = s.state.light(cal, today);
+    let (due, remaining) = watched(&s.state, cal, today);
+    Row {
+        id: s.id,
+        number: s.number.clone(),
+        enterprise: s.enterprise_name.clone(),
+        title: s.title.clone(),
+        status: s.state.status.as_str(),
+        status_label: s.state.status.label(),
+        unit: s.unit_name.clone().unwrap_or_default(),
+        light: light.map_or("none", Light::as_str),
+        light_label: light.map_or("", Light::label),
+        due,
+        remaining,
+        registered: local_day(s.state.created_at),
+    }
+}
+
+/// How urgent an open item is, most urgent first: red, then yellow, then green, then items without a clock; within
+/// a light, the earliest due date.
+pub fn urgency(s: &AppealSummary, cal: &WorkingCalendar, today: Date) -> (u8, Option<Date>, Timestamp) {
+    let rank = match s.state.light(cal, today) {
+        Some(Light::Overdue) => 0,
+        Some(Light::Warning) => 1,
+        Some(Light::Normal) => 2,
+        None => 3,
+    };
+    let due = s.state.watched_milestone().zip(s.state.deadlines(cal, today)).map(|(m, d)| d.of(m));
+    (rank, due, s.state.created_at)
+}

@@ -1,0 +1,420 @@
+//! Attachments of appeals (SPEC §3): the files an enterprise or its cadre sends with a problem (a refused loan's letter,
+//! a photo of the broken road). They are stored in the database itself, so that a backup and a restore hold an appeal
+//! with its files, and a file is written in the same transaction as what refers to it.
+//!
+//! A file is checked before any transaction starts (its name, type and size, and its SHA-256 computed), off the async
+//! threads: hashing 100 MiB takes a while, and the single SQLite writer must not wait for it.
+
+use jiff::Timestamp;
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use zhuqi_domain::time::{from_micros, to_micros};
+use zhuqi_domain::{Role, Status};
+
+use crate::access::Principal;
+use crate::db::{Row, Value, params};
+use crate::scope::{appeal_role_scope, appeal_scope, holds, visible_appeal};
+use crate::{Result, Store, StoreError, Writer, audit};
+
+/// The largest file accepted: 10 MiB.
+pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
+/// The most files one appeal may carry, over all uploads.
+pub const MAX_ATTACHMENTS: usize = 10;
+/// The longest file name kept, in characters.
+pub const MAX_ATTACHMENT_NAME: usize = 100;
+
+/// The file types accepted, by extension (compared without case), and the content type each is served with. Office
+/// documents, images, archives and the Chinese formats government offices exchange (OFD 版式文件, WPS 文字/表格).
+const TYPES: &[(&str, &str)] = &[
+    ("pdf", "application/pdf"),
+    ("jpg", "image/jpeg"),
+    ("jpeg", "image/jpeg"),
+    ("png", "image/png"),
+    ("gif", "image/gif"),
+    ("webp", "image/webp"),
+    ("doc", "application/msword"),
+    ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ("xls", "application/vnd.ms-excel"),
+    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("ppt", "application/vnd.ms-powerpoint"),
+    ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+    // No charset: a text file from a Chinese office is as often GBK as UTF-8, and a wrong label garbles it.
+    ("txt", "text/plain"),
+    ("csv", "text/csv"),
+    ("zip", "application/zip"),
+    ("rar", "application/vnd.rar"),
+    ("7z", "application/x-7z-compressed"),
+    ("ofd", "application/ofd"),
+    // WPS's own formats have no registered type: served as plain bytes, the WPS client opens them by extension.
+    ("wps", "application/octet-stream"),
+    ("et", "application/octet-stream"),
+];
+
+/// A file as the client sent it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewAttachment {
+    /// The file name as the browser gave it (possibly with a path, which is dropped).
+    pub name: String,
+    /// What the client claims the type is. Not trusted and not stored: the type is derived from the extension.
+    pub content_type: String,
+    pub data: Vec<u8>,
+}
+
+/// By hand: the bytes would drown any message the value is printed in.
+impl std::fmt::Debug for NewAttachment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewAttachment")
+            .field("name", &self.name)
+            .field("content_type", &self.content_type)
+            .field("bytes", &self.data.len())
+            .finish()
+    }
+}
+
+/// A stored file, without its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AttachmentInfo {
+    pub id: i64,
+    pub appeal_id: i64,
+    /// The file's own name, without any path.
+    pub name: String,
+    /// Derived from the extension when it was stored.
+    pub content_type: String,
+    pub size: i64,
+    /// SHA-256 of the bytes, lowercase hex: what a recipient checks a copy against.
+    pub sha256: String,
+    pub uploaded_at: Timestamp,
+    /// The uploader's display name.
+    pub uploaded_by: String,
+}
+
+/// A file that passed the checks, ready to be written.
+pub(crate) struct Prepared {
+    name: String,
+    content_type: &'static str,
+    sha256: String,
+    data: Vec<u8>,
+}
+
+/// The name as it may appear in a message: escaped, and cut short if it is very long.
+fn shown(name: &str) -> String {
+    let cut: String = name.chars().take(50).collect();
+    let ellipsis = if cut.len() < name.len() { "…" } else { "" };
+    format!("{}{ellipsis}", cut.escape_debug())
+}
+
+/// Characters that are no part of a file name: control characters, and the invisible ones that reorder or hide text
+/// (a right-to-left override makes `报告\u{202E}fdp.exe` look like a PDF).
+fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// The file's own name, stripped of any path the client sent (`C:\\Users\\王\\报告.pdf` → `报告.pdf`) and checked.
+fn clean_name(raw: &str) -> Result<String> {
+    let invalid = |msg: String| Err(StoreError::Invalid(msg));
+    let name = raw.trim().rsplit(['/', '\\']).next().unwrap_or_default().trim();
+    if name.is_empty() {
+        return invalid(format!("附件「{}」缺少文件名 / the attachment has no file name", shown(raw)));
+    }
+    if name.chars().any(is_hidden) {
+        return invalid(format!(
+            "附件「{}」的文件名含有控制字符 / the file name «{}» contains control characters",
+            shown(name),
+            shown(name)
+        ));
+    }
+    if name.chars().count() > MAX_ATTACHMENT_NAME {
+        return invalid(format!(
+            "附件「{}」的文件名超过{MAX_ATTACHMENT_NAME}字 / the file name «{}» is longer than {MAX_ATTACHMENT_NAME} characters",
+            shown(name),
+            shown(name)
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// The content type of an accepted extension; `None` for a type not accepted or a name without a stem.
+fn content_type(name: &str) -> Option<&'static str> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    if stem.trim().is_empty() {
+        return None;
+    }
+    TYPES.iter().find(|(e, _)| ext.eq_ignore_ascii_case(e)).map(|(_, t)| *t)
+}
+
+fn hex_sha256(data: &[u8]) -> String {
+    Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Checks one file and hashes it.
+fn check(file: NewAttachment) -> Result<Prepared> {
+    let name = clean_name(&file.name)?;
+    let Some(content_type) = content_type(&name) else {
+        let allowed: Vec<&str> = TYPES.iter().map(|(e, _)| *e).collect();
+        return Err(StoreError::Invalid(format!(
+            "附件「{}」的类型不允许，仅限 {} / the file type of «{}» is not accepted",
+            shown(&name),
+            allowed.join("、"),
+            shown(&name)
+        )));
+    };
+    if file.data.is_empty() {
+        return Err(StoreError::Invalid(format!(
+            "附件「{}」是空文件 / the attachment «{}» is empty",
+            shown(&name),
+            shown(&name)
+        )));
+    }
+    if file.data.len() > MAX_ATTACHMENT_BYTES {
+        return Err(StoreError::Invalid(format!(
+            "附件「{}」超过10MB / the attachment «{}» is larger than 10 MiB",
+            shown(&name),
+            shown(&name)
+        )));
+    }
+    Ok(Prepared { sha256: hex_sha256(&file.data), name, content_type, data: file.data })
+}
+
+fn too_many(already: usize) -> StoreError {
+    StoreError::Invalid(format!(
+        "每件诉求最多{MAX_ATTACHMENTS}个附件（已有{already}个）/ at most {MAX_ATTACHMENTS} attachments per appeal ({already} already)"
+    ))
+}
+
+/// Checks and hashes `files` on a blocking thread. The first file refused refuses them all.
+pub(crate) async fn prepare(files: Vec<NewAttachment>) -> Result<Vec<Prepared>> {
+    if files.len() > MAX_ATTACHMENTS {
+        return Err(StoreError::Invalid(format!(
+            "一次最多上传{MAX_ATTACHMENTS}个附件 / at most {MAX_ATTACHMENTS} files at once"
+        )));
+    }
+    tokio::task::spawn_blocking(move || files.into_iter().map(check).collect())
+        .await
+        .map_err(|e| StoreError::Database(format!("附件校验中断 / checking the attachments failed: {e}")))?
+}
+
+/// The columns `info_from_row` reads, from `attachments t` and `users u`: all but the bytes.
+const INFO_COLUMNS: &str = "t.id, t.appeal_id, t.name, t.content_type, t.size, t.sha256, t.uploaded_at, u.display_name";
+
+fn info_from_row(row: &Row) -> Result<AttachmentInfo> {
+    Ok(AttachmentInfo {
+        id: row.int(0)?,
+        appeal_id: row.int(1)?,
+        name: row.text(2)?,
+        content_type: row.text(3)?,
+        size: row.int(4)?,
+        sha256: row.text(5)?,
+        uploaded_at: from_micros(row.int(6)?)
+            .ok_or_else(|| StoreError::Corrupt("attachments.uploaded_at: out of range".into()))?,
+        uploaded_by: row.text(7)?,
+    })
+}
+
+/// The statuses in which files may still be added: until the unit has answered, and again once the enterprise has
+/// rejected the answer. An answered appeal waits for the enterprise's verdict on what the unit had in hand; an ended
+/// one never changes again.
+const TAKES_FILES: [Status; 6] =
+    [Status::Draft, Status::Submitted, Status::Assigned, Status::InProgress, Status::Waiting, Status::Reopened];
+
+/// The roles that may add files: the enterprise and the cadre who raise problems.
+const UPLOADERS: [Role; 2] = [Role::Enterprise, Role::Cadre];
+
+impl Writer<'_> {
+    /// Stores `files` with appeal `appeal_id`, uploaded by `user_id`. Refused whole if the appeal would carry more
+    /// than `MAX_ATTACHMENTS`. No scope check: the callers make it.
+    pub(crate) fn insert_attachments(
+        &mut self,
+        appeal_id: i64,
+        user_id: i64,
+        files: Vec<Prepared>,
+        at: Timestamp,
+    ) -> Result<Vec<AttachmentInfo>> {
+        if files.is_empty() {
+            return Ok(Vec::new());
+        }
+        let already = self.tx.query_one("SELECT COUNT(*) FROM attachments WHERE appeal_id = $1", params![appeal_id])?;
+        let already = usize::try_from(already.int(0)?).unwrap_or(usize::MAX);
+        if already.saturating_add(files.len()) > MAX_ATTACHMENTS {
+            return Err(too_many(already));
+        }
+        let uploader = self
+            .tx
+            .query_opt("SELECT display_name FROM users WHERE id = $1", params![user_id])?
+            .ok_or(StoreError::NotFound("用户"))?
+            .text(0)?;
+        files.into_iter().map(|f| self.insert_attachment(appeal_id, user_id, &uploader, f, at)).collect()
+    }
+
+    fn insert_attachment(
+        &mut self,
+        appeal_id: i64,
+        user_id: i64,
+        uploader: &str,
+        f: Prepared,
+        at: Timestamp,
+    ) -> Result<AttachmentInfo> {
+        let size = i64::try_from(f.data.len()).unwrap_or(i64::MAX);
+        // The bytes are moved into the statement, not copied: a file is bound once.
+        let values = vec![
+            Value::from(appeal_id),
+            f.name.as_str().into(),
+            f.content_type.into(),
+            size.into(),
+            f.sha256.as_str().into(),
+            user_id.into(),
+            to_micros(at).into(),
+            f.data.into(),
+        ];
+        let id = self
+            .tx
+            .query_one(
+                "INSERT INTO attachments (appeal_id, name, content_type, size, sha256, uploaded_by, uploaded_at, data) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                &values,
+            )?
+            .int(0)?;
+        let after = json!({"appeal_id": appeal_id, "name": f.name, "size": size, "sha256": f.sha256});
+        self.audit("attachment.add", format!("attachment:{id}"), None, audit::json(&after));
+        Ok(AttachmentInfo {
+            id,
+            appeal_id,
+            name: f.name,
+            content_type: f.content_type.to_owned(),
+            size,
+            sha256: f.sha256,
+            uploaded_at: at,
+            uploaded_by: uploader.to_owned(),
+        })
+    }
+
+    /// Refuses unless the appeal still takes files, and holds its row until the commit (PostgreSQL), so that it cannot
+    /// end between this check and the files being written. The no-op update names an unindexed column: no index
+    /// page is touched.
+    fn lock_open_for_files(&mut self, appeal_id: i64, status: Status) -> Result<()> {
+        // The statuses are written as literals: fixed names, never user text.
+        let names: Vec<String> = TAKES_FILES.iter().map(|s| format!("'{}'", s.as_str())).collect();
+        let sql = format!("UPDATE appeals SET version = version WHERE id = $1 AND status IN ({})", names.join(", "));
+        let open = TAKES_FILES.contains(&status) && self.tx.execute(&sql, params![appeal_id])? == 1;
+        if !open {
+            return Err(StoreError::Forbidden(format!(
+                "诉求当前为「{}」，不能再上传附件 / the appeal is {status}: no more attachments",
+                status.label()
+            )));
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Adds files to an appeal: for an enterprise or cadre whose scope holds it, while it is open to the unit's work
+    /// (draft to waiting, or reopened). Outside `p`'s scope the appeal is not found; in scope but not `p`'s to add to,
+    /// or no longer taking files, forbidden. All the files are stored or none.
+    pub async fn attach(
+        &self,
+        p: &Principal,
+        source: &str,
+        appeal_id: i64,
+        files: Vec<NewAttachment>,
+    ) -> Result<Vec<AttachmentInfo>> {
+        if files.is_empty() {
+            return Err(StoreError::Invalid("请选择要上传的文件 / no file was given".into()));
+        }
+        let files = prepare(files).await?;
+        let p = p.clone();
+        self.transaction(p.origin(source), move |w| {
+            let record = visible_appeal(&mut w.tx, &p, appeal_id)?;
+            let mut may = false;
+            for role in UPLOADERS.into_iter().filter(|r| p.has(*r)) {
+                if holds(&mut w.tx, "appeals", "a", appeal_id, |v| appeal_role_scope(&p, role, v))? {
+                    may = true;
+                    break;
+                }
+            }
+            if !may {
+                return Err(StoreError::Forbidden(
+                    "您的角色无权为该诉求上传附件 / your roles may not attach files to this appeal".into(),
+                ));
+            }
+            w.lock_open_for_files(appeal_id, record.state.status)?;
+            w.insert_attachments(appeal_id, p.user_id, files, Timestamp::now())
+        })
+        .await
+    }
+
+    /// The files of an appeal `p` may see, in the order they were added.
+    pub async fn attachments_for(&self, p: &Principal, appeal_id: i64) -> Result<Vec<AttachmentInfo>> {
+        let p = p.clone();
+        self.read(move |tx| {
+            if !holds(tx, "appeals", "a", appeal_id, |v| Some(appeal_scope(&p, v)))? {
+                return Err(StoreError::NotFound("诉求"));
+            }
+            tx.query(
+                &format!(
+                    "SELECT {INFO_COLUMNS} FROM attachments t JOIN users u ON u.id = t.uploaded_by \
+                     WHERE t.appeal_id = $1 ORDER BY t.id"
+                ),
+                params![appeal_id],
+            )?
+            .iter()
+            .map(info_from_row)
+            .collect()
+        })
+        .await
+    }
+
+    /// One file with its bytes, if `p` may see its appeal; not found otherwise.
+    pub async fn attachment_for(&self, p: &Principal, attachment_id: i64) -> Result<(AttachmentInfo, Vec<u8>)> {
+        let p = p.clone();
+        self.read(move |tx| {
+            let mut values = vec![Value::from(attachment_id)];
+            let scope = appeal_scope(&p, &mut values);
+            let mut row = tx
+                .query_opt(
+                    &format!(
+                        "SELECT {INFO_COLUMNS}, t.data FROM attachments t JOIN users u ON u.id = t.uploaded_by \
+                         JOIN appeals a ON a.id = t.appeal_id WHERE t.id = $1 AND {scope}"
+                    ),
+                    &values,
+                )?
+                .ok_or(StoreError::NotFound("附件"))?;
+            let info = info_from_row(&row)?;
+            let data = row.take_bytes(8)?;
+            Ok((info, data))
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_lose_their_path_and_keep_their_case() {
+        assert_eq!(clean_name(" C:\\Users\\王\\贷款 申请.PDF ").ok().as_deref(), Some("贷款 申请.PDF"));
+        assert_eq!(clean_name("../../etc/报告.docx").ok().as_deref(), Some("报告.docx"));
+        assert!(clean_name("dir/").is_err());
+        assert!(clean_name("a\u{0}.pdf").is_err());
+        assert!(clean_name("报告\u{202E}fdp.exe").is_err());
+        assert!(clean_name(&format!("{}.pdf", "长".repeat(97))).is_err());
+        assert!(clean_name(&format!("{}.pdf", "长".repeat(96))).is_ok());
+    }
+
+    #[test]
+    fn the_type_comes_from_the_extension() {
+        assert_eq!(content_type("x.JPG"), Some("image/jpeg"));
+        assert_eq!(content_type("合同.Docx"), Some(TYPES[7].1));
+        assert_eq!(content_type("表.et"), Some("application/octet-stream"));
+        assert_eq!(content_type("run.exe"), None);
+        assert_eq!(content_type(".pdf"), None);
+        assert_eq!(content_type("pdf"), None);
+        assert_eq!(content_type("page.html"), None);
+    }
+
+    #[test]
+    fn the_hash_is_lowercase_hex_sha256() {
+        assert_eq!(hex_sha256(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+}
