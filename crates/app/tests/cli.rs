@@ -264,20 +264,37 @@ fn serve_lists_appeals_with_their_lights_over_http() {
     assert!(anonymous.starts_with("HTTP/1.1 303") && anonymous.contains("location: /signin"), "{anonymous}");
     assert!(!anonymous.contains("ZK-20"));
     let form = "application/x-www-form-urlencoded";
-    let wrong = request(&addr, "POST", "/signin", &format!("Content-Type: {form}\r\n"), "username=zhihuibu&password=x");
-    assert!(wrong.contains("用户名或密码错误") && wrong.contains("value=\"zhihuibu\""), "{wrong}");
-    let signed_in = request(
+    // The sign-in form carries a token tied to a cookie set with it: a post from elsewhere is refused.
+    let page = get(&addr, "/signin");
+    let form_cookie = page
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .and_then(|c| c.split(';').next())
+        .expect("form cookie")
+        .to_owned();
+    let token = page.split("name=\"csrf\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("token");
+    let headers = format!("Content-Type: {form}\r\nCookie: {form_cookie}\r\n");
+    let forged = request(
         &addr,
         "POST",
         "/signin",
         &format!("Content-Type: {form}\r\n"),
         "username=zhihuibu&password=Demo%402026",
     );
-    assert!(signed_in.starts_with("HTTP/1.1 303"), "{signed_in}");
-    let cookie = signed_in.lines().find_map(|l| l.strip_prefix("set-cookie: ")).expect("session cookie").to_owned();
+    assert!(forged.starts_with("HTTP/1.1 403") && !forged.contains("set-cookie: zhuqi_session"), "{forged}");
+    let wrong = request(&addr, "POST", "/signin", &headers, &format!("csrf={token}&username=zhihuibu&password=x"));
+    assert!(wrong.contains("用户名或密码错误") && wrong.contains("value=\"zhihuibu\""), "{wrong}");
+    let signed_in =
+        request(&addr, "POST", "/signin", &headers, &format!("csrf={token}&username=zhihuibu&password=Demo%402026"));
+    assert!(signed_in.starts_with("HTTP/1.1 303") && signed_in.contains("location: /triage"), "{signed_in}");
+    let cookie = signed_in
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: ").filter(|c| c.starts_with("zhuqi_session")))
+        .expect("session cookie")
+        .to_owned();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
     let session = cookie.split(';').next().expect("pair");
-    let page = request(&addr, "GET", "/", &format!("Cookie: {session}\r\n"), "");
+    let page = request(&addr, "GET", "/appeals", &format!("Cookie: {session}\r\n"), "");
     assert!(page.starts_with("HTTP/1.1 200"), "{page}");
     assert!(page.contains("诉求清单") && page.contains("ZK-20") && page.contains("class=\"light"), "{page}");
     assert!(page.contains("剩余") || page.contains("已超期") || page.contains("今日到期"));

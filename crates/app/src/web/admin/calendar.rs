@@ -149,10 +149,10 @@ pub async fn page(State(store): State<Store>, v: Viewer, Query(q): Query<Calenda
         format!("已载入{y}年节假日安排，重算了{changed}件在办诉求的期限。")
     });
     let mut typed = YearForm::default();
-    if let Some(edit) = q.edit.as_deref().and_then(|y| y.parse::<i16>().ok()) {
-        if let Some(y) = store.calendar_years().await?.iter().find(|y| y.year == edit) {
-            typed = as_form(y);
-        }
+    if let Some(edit) = q.edit.as_deref().and_then(|y| y.parse::<i16>().ok())
+        && let Some(y) = store.calendar_years().await?.iter().find(|y| y.year == edit)
+    {
+        typed = as_form(y);
     }
     calendar_page(&store, &v, typed, Errors::default(), flash, StatusCode::OK).await
 }
