@@ -316,11 +316,15 @@ async fn entry(
     let who = match e.actor.user_id {
         None => "系统".to_owned(),
         Some(id) => {
-            if !names.contains_key(&id) {
-                let name = store.user(id).await.map_or_else(|_| format!("用户{id}"), |u| u.display_name);
-                names.insert(id, name);
-            }
-            format!("{}（{}）", names[&id], e.actor.role.label())
+            let name = match names.get(&id) {
+                Some(n) => n.clone(),
+                None => {
+                    let n = store.user(id).await.map_or_else(|_| format!("用户{id}"), |u| u.display_name);
+                    names.insert(id, n.clone());
+                    n
+                }
+            };
+            format!("{name}（{}）", e.actor.role.label())
         }
     };
     let detail = match &e.action {

@@ -113,6 +113,8 @@ pub struct Row {
     pub due: String,
     pub remaining: String,
     pub registered: String,
+    /// Sent back by a unit (退回) at least once: the triage queue shows it again.
+    pub returned: bool,
 }
 
 pub fn row(s: &AppealSummary, cal: &WorkingCalendar, today: Date) -> Row {
@@ -131,6 +133,7 @@ pub fn row(s: &AppealSummary, cal: &WorkingCalendar, today: Date) -> Row {
         due,
         remaining,
         registered: local_day(s.state.created_at),
+        returned: s.state.return_count > 0,
     }
 }
 

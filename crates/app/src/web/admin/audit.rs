@@ -33,7 +33,7 @@ pub struct AuditRow {
     pub seq: i64,
     pub at: String,
     pub actor: String,
-    pub roles: String,
+    pub roles: Vec<String>,
     pub source: String,
     pub action: String,
     pub action_label: String,
@@ -77,13 +77,12 @@ fn action_label(action: &str) -> String {
     action.strip_prefix("appeal.").and_then(ActionKind::parse).map(|k| format!("诉求{}", k.label())).unwrap_or_default()
 }
 
-fn roles(actor_role: &str) -> String {
+fn roles(actor_role: &str) -> Vec<String> {
     actor_role
         .split(',')
         .filter(|r| !r.is_empty())
         .map(|r| Role::parse(r.trim()).map_or_else(|| r.to_owned(), |role| role.label().to_owned()))
-        .collect::<Vec<_>>()
-        .join("、")
+        .collect()
 }
 
 fn row(r: &AuditRecord) -> AuditRow {

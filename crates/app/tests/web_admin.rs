@@ -1,0 +1,445 @@
+//! The administrators' pages (三员分立) over real HTTP on SQLite and PostgreSQL, signed in through the sign-in form
+//! like a browser: the system administrator keeps the reference data, the security administrator grants roles and
+//! resets passwords, the auditor reads the log; every other role is refused, and every form needs its CSRF token.
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use reqwest::StatusCode;
+use reqwest::header::{CACHE_CONTROL, COOKIE, LOCATION, SET_COOKIE};
+use support::*;
+use zhuqi_domain::Role;
+use zhuqi_store::CategoryRecord;
+
+/// A browser without JavaScript: keeps its cookies, follows no redirect by itself.
+struct Browser {
+    client: reqwest::Client,
+    root: String,
+    cookies: BTreeMap<String, String>,
+}
+
+struct Page {
+    status: StatusCode,
+    location: Option<String>,
+    cache: Option<String>,
+    body: String,
+}
+
+impl Page {
+    /// The CSRF token of the page's forms (every signed-in page carries one, in the sign-out form at least).
+    fn csrf(&self) -> String {
+        let marker = r#"name="csrf" value=""#;
+        let start = self.body.find(marker).unwrap_or_else(|| panic!("no csrf field in {}", self.body)) + marker.len();
+        self.body[start..].split('"').next().unwrap_or_default().to_owned()
+    }
+
+    fn has(&self, text: &str) -> bool {
+        self.body.contains(text)
+    }
+}
+
+impl Browser {
+    fn new(s: &Server) -> Self {
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+        Browser { client, root: s.base.trim_end_matches("/api/v1").to_owned(), cookies: BTreeMap::new() }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    async fn send(&mut self, req: reqwest::RequestBuilder) -> Page {
+        let req = if self.cookies.is_empty() { req } else { req.header(COOKIE, self.cookie_header()) };
+        let resp = req.send().await.expect("request");
+        for v in resp.headers().get_all(SET_COOKIE) {
+            let v = v.to_str().expect("ascii cookie");
+            let pair = v.split(';').next().unwrap_or_default();
+            if let Some((name, value)) = pair.split_once('=') {
+                if value.is_empty() || v.contains("Max-Age=0") {
+                    self.cookies.remove(name);
+                } else {
+                    self.cookies.insert(name.to_owned(), value.to_owned());
+                }
+            }
+        }
+        let header = |name| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let (status, location, cache) = (resp.status(), header(LOCATION), header(CACHE_CONTROL));
+        Page { status, location, cache, body: resp.text().await.expect("body") }
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        let req = self.client.get(format!("{}{path}", self.root));
+        self.send(req).await
+    }
+
+    /// Posts a URL-encoded form exactly as given (the caller adds the token or leaves it out).
+    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let body = serde_html_form::to_string(fields).expect("encode");
+        let req = self
+            .client
+            .post(format!("{}{path}", self.root))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        self.send(req).await
+    }
+
+    /// Posts a form of the page at `from` with that page's token.
+    async fn submit(&mut self, from: &str, to: &str, fields: &[(&str, &str)]) -> Page {
+        let csrf = self.get(from).await.csrf();
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post(to, &all).await
+    }
+
+    /// Signs in through the sign-in form and returns where it sent the browser.
+    async fn sign_in_as(&mut self, user: &str, password: &str) -> Page {
+        let form = self.get("/signin").await;
+        assert_eq!(form.status, StatusCode::OK);
+        let csrf = form.csrf();
+        self.post("/signin", &[("csrf", &csrf), ("username", user), ("password", password)]).await
+    }
+
+    async fn signed_in(s: &Server, user: &str) -> Browser {
+        let mut b = Browser::new(s);
+        let landed = b.sign_in_as(user, PASSWORD).await;
+        assert_eq!(landed.status, StatusCode::SEE_OTHER, "{user} signs in: {}", landed.body);
+        assert!(b.cookies.contains_key("zhuqi_session"), "{user} has a session");
+        b
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sysadmin_adds_a_unit_and_the_auditor_sees_it() {
+    for s in servers("web_admin_unit_audited").await {
+        // More than a page of older records.
+        for i in 0..60 {
+            let c =
+                CategoryRecord { code: format!("c{i}"), name: format!("类型{i}"), parent_code: None, position: i };
+            s.store.add_category(sys(), c).await.expect("category");
+        }
+        let mut admin = Browser::signed_in(&s, "admin").await;
+        let home = admin.get("/admin").await;
+        assert_eq!(
+            (home.status, home.location.as_deref()),
+            (StatusCode::SEE_OTHER, Some("/admin/users")),
+            "{}",
+            s.backend
+        );
+        let units = admin.get("/admin/units").await;
+        assert_eq!(units.status, StatusCode::OK);
+        assert!(units.has("周口市地方金融监督管理局") && units.has(r#"id="unit-new""#), "{}", units.body);
+
+        let done = admin
+            .submit("/admin/units", "/admin/units", &[("name", "周口市工业和信息化局"), ("region_code", "411600")])
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}: {}", s.backend, done.body);
+        let after = done.location.expect("redirect");
+        let listed = admin.get(&after).await;
+        assert!(listed.has(r#"class="flash ok""#), "a flash says it was added");
+        assert!(listed.has("周口市工业和信息化局") && listed.has("周口市（411600）"));
+        let stored = s.store.units().await.expect("units");
+        let unit = stored.iter().find(|u| u.name == "周口市工业和信息化局").expect("stored");
+
+        // The same name again is refused next to the field, with what was typed kept.
+        let again = admin
+            .submit("/admin/units", "/admin/units", &[("name", "周口市工业和信息化局"), ("region_code", "411600")])
+            .await;
+        assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(again.has("field-error") && again.has(r#"value="周口市工业和信息化局""#), "{}", again.body);
+
+        let mut auditor = Browser::signed_in(&s, "shenji").await;
+        let home = auditor.get("/admin").await;
+        assert_eq!(home.location.as_deref(), Some("/admin/audit"));
+        let log = auditor.get("/admin/audit").await;
+        assert_eq!(log.status, StatusCode::OK, "{}", s.backend);
+        assert!(log.has("unit.add") && log.has("新增承办单位"), "{}", log.body);
+        assert!(log.has(&format!("unit:{}", unit.id)) && log.has("周口市工业和信息化局"));
+        assert!(log.has("zhuqi audit verify"), "says how to verify the chain");
+        // Nothing on the page changes the log: the only form is signing out.
+        assert_eq!(log.body.matches("<form").count(), 1, "{}", log.body);
+
+        // 50 to a page, older ones behind "更早".
+        let older = log.body.split(r#"href="/admin/audit?before="#).nth(1).expect("更早 link");
+        let before: String = older.chars().take_while(char::is_ascii_digit).collect();
+        let page2 = auditor.get(&format!("/admin/audit?before={before}")).await;
+        assert_eq!(page2.status, StatusCode::OK);
+        assert!(page2.has("category.add") && page2.has(r#"href="/admin/audit""#), "older records and the way back");
+        assert!(!page2.has("周口市工业和信息化局"), "only records before the cursor");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forms_without_their_token_change_nothing() {
+    for s in servers("web_admin_csrf").await {
+        let mut admin = Browser::signed_in(&s, "admin").await;
+        let before = s.store.units().await.expect("units").len();
+        let bare = admin.post("/admin/units", &[("name", "伪造的单位"), ("region_code", "411600")]).await;
+        assert_eq!(bare.status, StatusCode::FORBIDDEN, "{}", s.backend);
+        let forged =
+            admin.post("/admin/units", &[("csrf", "0000"), ("name", "伪造的单位"), ("region_code", "411600")]).await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
+        let region = admin.post("/admin/regions", &[("code", "411622"), ("name", "西华县")]).await;
+        assert_eq!(region.status, StatusCode::FORBIDDEN);
+        assert_eq!(s.store.units().await.expect("units").len(), before, "no unit added");
+        assert!(!s.store.regions().await.expect("regions").iter().any(|r| r.code == "411622"));
+        assert!(!admin.get("/admin/units").await.has("伪造的单位"));
+
+        // Another user's token does not do either.
+        let mut other = Browser::signed_in(&s, "anquan").await;
+        let theirs = other.get("/admin/users").await.csrf();
+        let crossed =
+            admin.post("/admin/units", &[("csrf", &theirs), ("name", "伪造的单位"), ("region_code", "411600")]).await;
+        assert_eq!(crossed.status, StatusCode::FORBIDDEN);
+        assert_eq!(s.store.units().await.expect("units").len(), before);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_reference_data_shows_the_field_and_keeps_the_input() {
+    for s in servers("web_admin_field_errors").await {
+        let mut admin = Browser::signed_in(&s, "admin").await;
+        let bad = admin.submit("/admin/regions", "/admin/regions", &[("code", "41162X"), ("name", "西华县")]).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", s.backend);
+        assert!(bad.has(r#"<p class="field-error">行政区划代码"#), "{}", bad.body);
+        assert!(bad.has(r#"value="41162X""#) && bad.has(r#"value="西华县""#), "typed values kept");
+        assert!(bad.has(r#"aria-invalid="true""#));
+
+        let orphan = admin.submit("/admin/regions", "/admin/regions", &[("code", "420100"), ("name", "武汉市")]).await;
+        assert_eq!(orphan.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(orphan.has("上级地区尚未录入"), "{}", orphan.body);
+
+        let ok = admin.submit("/admin/regions", "/admin/regions", &[("code", "411622"), ("name", "西华县")]).await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+        let region = s.store.regions().await.expect("regions").into_iter().find(|r| r.code == "411622").expect("added");
+        assert_eq!((region.parent_code.as_deref(), region.level.as_str()), (Some("411600"), "county"));
+
+        let unit =
+            admin.submit("/admin/units", "/admin/units", &[("name", "西华县发改委"), ("region_code", "411699")]).await;
+        assert_eq!(unit.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(unit.has("尚未录入") && unit.has(r#"value="西华县发改委""#), "{}", unit.body);
+
+        let category = admin
+            .submit(
+                "/admin/categories",
+                "/admin/categories",
+                &[("code", "loan"), ("name", "贷款续贷"), ("parent_code", "nope")],
+            )
+            .await;
+        assert_eq!(category.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(category.has("上级类型 nope 不存在"));
+        let category = admin
+            .submit(
+                "/admin/categories",
+                "/admin/categories",
+                &[("code", "loan"), ("name", "贷款续贷"), ("parent_code", "financing"), ("position", "3")],
+            )
+            .await;
+        assert_eq!(category.status, StatusCode::SEE_OTHER, "{}", category.body);
+        assert!(admin.get("/admin/categories").await.has("贷款续贷"));
+
+        let days = [("acknowledge", "1"), ("reply", "5"), ("resolve", "3"), ("feedback", "30")];
+        let mut fields = vec![("code", "complex30"), ("name", "复杂事项30日")];
+        fields.extend(days);
+        let policy = admin.submit("/admin/policies", "/admin/policies", &fields).await;
+        assert_eq!(policy.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(policy.has("办结时限不能早于首次答复时限") && policy.has(r#"value="complex30""#), "{}", policy.body);
+        fields[3] = ("reply", "3");
+        let policy = admin.submit("/admin/policies", "/admin/policies", &fields).await;
+        assert_eq!(policy.status, StatusCode::SEE_OTHER, "{}", policy.body);
+        assert!(
+            s.store
+                .deadline_policies()
+                .await
+                .expect("policies")
+                .iter()
+                .any(|p| p.code == "complex30" && p.feedback == 30)
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_admin_page_is_refused_to_other_roles() {
+    for s in servers("web_admin_forbidden").await {
+        let mut dispatcher = Browser::signed_in(&s, "zhihuibu").await;
+        for path in ["/admin", "/admin/users", "/admin/units", "/admin/calendar", "/admin/audit"] {
+            let page = dispatcher.get(path).await;
+            assert_eq!(page.status, StatusCode::FORBIDDEN, "{path} on {}", s.backend);
+            assert!(page.has("无权访问"), "{}", page.body);
+        }
+        let csrf = dispatcher.get("/password").await.csrf();
+        let posted =
+            dispatcher.post("/admin/units", &[("csrf", &csrf), ("name", "越权单位"), ("region_code", "411600")]).await;
+        assert_eq!(posted.status, StatusCode::FORBIDDEN);
+
+        let mut auditor = Browser::signed_in(&s, "shenji").await;
+        for path in ["/admin/users", "/admin/units", "/admin/regions", "/admin/policies"] {
+            assert_eq!(auditor.get(path).await.status, StatusCode::FORBIDDEN, "auditor on {path}");
+        }
+        let mut secadmin = Browser::signed_in(&s, "anquan").await;
+        assert_eq!(secadmin.get("/admin/users").await.status, StatusCode::OK);
+        for path in ["/admin/units", "/admin/categories", "/admin/calendar", "/admin/audit"] {
+            assert_eq!(secadmin.get(path).await.status, StatusCode::FORBIDDEN, "secadmin on {path}");
+        }
+        let mut admin = Browser::signed_in(&s, "admin").await;
+        assert_eq!(admin.get("/admin/audit").await.status, StatusCode::FORBIDDEN, "the sysadmin does not audit");
+
+        let anonymous = Browser::new(&s).get("/admin/users").await;
+        assert_eq!((anonymous.status, anonymous.location.as_deref()), (StatusCode::SEE_OTHER, Some("/signin")));
+        assert!(s.store.units().await.expect("units").iter().all(|u| u.name != "越权单位"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secadmin_changes_roles_and_resets_passwords() {
+    for s in servers("web_admin_roles").await {
+        let leader = s.world.users["lingdao"];
+        let page = format!("/admin/users/{leader}");
+        let mut secadmin = Browser::signed_in(&s, "anquan").await;
+        let shown = secadmin.get(&page).await;
+        assert_eq!(shown.status, StatusCode::OK, "{}", s.backend);
+        assert!(shown.has(r#"id="user-roles-form""#) && shown.has(r#"value="leader" checked"#), "{}", shown.body);
+
+        let roles = format!("{page}/roles");
+        let done = secadmin.submit(&page, &roles, &[("roles", "leader"), ("roles", "dispatcher")]).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        let after = secadmin.get(&done.location.expect("redirect")).await;
+        assert!(after.has(r#"class="flash ok""#) && after.has("指挥部、领导"), "{}", after.body);
+        assert_eq!(s.store.user(leader).await.expect("user").roles, vec![Role::Dispatcher, Role::Leader]);
+
+        // 三员分立: an admin role stands alone; the refusal keeps the boxes as ticked.
+        let mixed = secadmin.submit(&page, &roles, &[("roles", "leader"), ("roles", "auditor")]).await;
+        assert_eq!(mixed.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(mixed.has("三员分立") && mixed.has(r#"value="auditor" checked"#), "{}", mixed.body);
+        let none = secadmin.submit(&page, &roles, &[]).await;
+        assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(none.has("请至少选择一个角色"));
+        assert_eq!(s.store.user(leader).await.expect("user").roles, vec![Role::Dispatcher, Role::Leader]);
+
+        // Nobody changes their own roles; the system administrator changes nobody's.
+        let own = s.world.users["anquan"];
+        let mine = secadmin.get(&format!("/admin/users/{own}")).await;
+        assert!(!mine.has(r#"id="user-roles-form""#) && mine.has("不能修改自己的角色"));
+        let csrf = mine.csrf();
+        let selfish =
+            secadmin.post(&format!("/admin/users/{own}/roles"), &[("csrf", &csrf), ("roles", "sysadmin")]).await;
+        assert_eq!(selfish.status, StatusCode::FORBIDDEN);
+        assert_eq!(s.store.user(own).await.expect("user").roles, vec![Role::Secadmin]);
+        let mut admin = Browser::signed_in(&s, "admin").await;
+        let viewed = admin.get(&page).await;
+        assert_eq!(viewed.status, StatusCode::OK);
+        assert!(!viewed.has(r#"id="user-roles-form""#), "the sysadmin sees no roles form");
+        let csrf = viewed.csrf();
+        let refused = admin.post(&roles, &[("csrf", &csrf), ("roles", "leader")]).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        let refused = admin.post(&format!("{page}/password"), &[("csrf", &csrf)]).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        assert_eq!(secadmin.get("/admin/users/999999").await.status, StatusCode::NOT_FOUND);
+
+        // A reset shows a one-time password once; it signs in and must be changed first.
+        let reset = secadmin.submit(&page, &format!("{page}/password"), &[]).await;
+        assert_eq!(reset.status, StatusCode::OK, "{}", reset.body);
+        assert_eq!(reset.cache.as_deref(), Some("no-store"));
+        let password = one_time_password(&reset);
+        let mut user = Browser::new(&s);
+        let landed = user.sign_in_as("lingdao", &password).await;
+        assert_eq!((landed.status, landed.location.as_deref()), (StatusCode::SEE_OTHER, Some("/password")));
+        assert!(!secadmin.get(&page).await.has(&password), "never shown again");
+    }
+}
+
+fn one_time_password(page: &Page) -> String {
+    let at = page.body.find(r#"id="one-time-password""#).unwrap_or_else(|| panic!("no password in {}", page.body));
+    let element = &page.body[at..];
+    let start = element.find('>').expect("element") + 1;
+    element[start..].split('<').next().unwrap_or_default().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_users_get_a_one_time_password_and_the_roles_their_admin_may_grant() {
+    for s in servers("web_admin_new_user").await {
+        let mut admin = Browser::signed_in(&s, "admin").await;
+        let list = admin.get("/admin/users").await;
+        assert!(list.has("zhihuibu") && list.has("指挥部") && list.has("周口市（411600）"), "{}", list.body);
+        assert!(!list.has(r#"value="auditor""#), "the sysadmin is not offered admin roles");
+
+        let unit = s.world.unit_a.to_string();
+        let fields = [
+            ("username", "chengban3"),
+            ("display_name", "李承办"),
+            ("roles", "handler"),
+            ("region_code", "411600"),
+            ("unit_id", unit.as_str()),
+        ];
+        let made = admin.submit("/admin/users", "/admin/users", &fields).await;
+        assert_eq!(made.status, StatusCode::OK, "{}: {}", s.backend, made.body);
+        assert_eq!(made.cache.as_deref(), Some("no-store"));
+        assert!(made.has("李承办") && made.has("承办单位"));
+        let password = one_time_password(&made);
+        assert!(zhuqi::password::check_rules(&password).is_ok(), "{password}");
+        let user = s.store.user_by_name("chengban3").await.expect("stored");
+        assert!(user.must_change_password && user.unit_id == Some(s.world.unit_a));
+        let landed = Browser::new(&s).sign_in_as("chengban3", &password).await;
+        assert_eq!(landed.location.as_deref(), Some("/password"), "must change it first");
+
+        let taken = admin.submit("/admin/users", "/admin/users", &fields).await;
+        assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(taken.has("已被使用") && taken.has(r#"value="李承办""#) && taken.has(r#"value="handler" checked"#));
+        let forged = [("username", "shenji2"), ("display_name", "审计二"), ("roles", "auditor")];
+        let refused = admin.submit("/admin/users", "/admin/users", &forged).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.has("管理员角色只能由安全管理员授予"), "{}", refused.body);
+        let bad = [("username", "x1"), ("display_name", ""), ("roles", "leader"), ("enterprise_id", "abc")];
+        let refused = admin.submit("/admin/users", "/admin/users", &bad).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.has("请填写姓名") && refused.has("企业编号应为正整数") && refused.has(r#"value="abc""#));
+        assert!(s.store.user_by_name("shenji2").await.is_err() && s.store.user_by_name("x1").await.is_err());
+
+        let mut secadmin = Browser::signed_in(&s, "anquan").await;
+        let made = secadmin.submit("/admin/users", "/admin/users", &forged).await;
+        assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+        assert_eq!(s.store.user_by_name("shenji2").await.expect("stored").roles, vec![Role::Auditor]);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_calendar_shows_years_and_loads_one() {
+    for s in servers("web_admin_calendar").await {
+        let mut admin = Browser::signed_in(&s, "admin").await;
+        let page = admin.get("/admin/calendar").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", s.backend);
+        assert!(page.has("2026年") && page.has("春节") && page.has("调休上班"), "{}", page.body);
+
+        let wrong = [
+            ("year", "2027"),
+            ("holidays", "元旦 2027-01-01\n春节 2027-02-16..2027-02-10"),
+            ("workdays", "2027-02-07\n2027-02-08"),
+        ];
+        let refused = admin.submit("/admin/calendar", "/admin/calendar", &wrong).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.has("第2行「春节 2027-02-16..2027-02-10」：起始日期晚于结束日期"), "{}", refused.body);
+        assert!(refused.has("第2行「2027-02-08」：是周一"), "{}", refused.body);
+        assert!(refused.has("2027-02-08</textarea>"), "typed text kept");
+        assert!(!s.store.calendar_years().await.expect("years").iter().any(|y| y.year == 2027));
+
+        let right = [
+            ("year", "2027"),
+            ("source", "测试通知"),
+            ("holidays", "元旦 2027-01-01\n春节 2027-02-10..2027-02-16"),
+            ("workdays", "2027-02-07\n2027-02-20"),
+        ];
+        let loaded = admin.submit("/admin/calendar", "/admin/calendar", &right).await;
+        assert_eq!(loaded.status, StatusCode::SEE_OTHER, "{}", loaded.body);
+        let shown = admin.get(&loaded.location.expect("redirect")).await;
+        assert!(
+            shown.has("已载入2027年节假日安排") && shown.has("2027-02-07（周日）") && shown.has("2027-02-20（周六）")
+        );
+        let y = s.store.calendar_years().await.expect("years").into_iter().find(|y| y.year == 2027).expect("2027");
+        assert_eq!((y.holidays.len(), y.workdays.len(), y.source.as_str()), (2, 2, "测试通知"));
+        assert!(!s.store.calendar().is_working_day(jiff::civil::date(2027, 2, 11)));
+        assert!(s.store.calendar().is_working_day(jiff::civil::date(2027, 2, 7)));
+
+        let edit = admin.get("/admin/calendar?edit=2027").await;
+        assert!(edit.has("春节 2027-02-10..2027-02-16") && edit.has("将替换"), "{}", edit.body);
+    }
+}
