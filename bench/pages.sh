@@ -24,7 +24,10 @@ cookie() { # cookie USER -> "zhuqi_session=…", signed in through the sign-in f
 }
 run() { # run USER PATH...
   local c; c=$(cookie "$1"); shift
-  for path in "$@"; do COOKIE=$c PAGE_PATH=$path wrk -t1 -c2 -d5s -s "$root/bench/page.lua" "$base" | tail -1; done
+  for path in "$@"; do
+    COOKIE=$c PAGE_PATH=$path wrk -t1 -c2 -d5s -s "$root/bench/page.lua" "$base" | tail -1
+    printf '  %6.1f KB\n' "$(curl -s -b "$c" -o /dev/null -w '%{size_download}' "$base$path" | awk '{ print $1 / 1024 }')"
+  done
 }
 echo "== pages of the demo city (2 connections, 5 s each)"
 item=$(curl -s -b "$(cookie zhihuibu)" "$base/appeals" | sed -n 's/.*href="\/appeals\/\([0-9]*\)".*/\1/p' | head -1)

@@ -47,41 +47,44 @@ impl Store {
         self.read(move |tx| {
             let mut values = Vec::new();
             let scope = appeal_scope(&p, &mut values);
-            // COUNT of a CASE without ELSE counts the rows where the condition holds: a BIGINT on both databases
-            // (SUM would be NUMERIC on PostgreSQL).
+            // Closed appeals, counted by the database from the index of closed rows (0005); the common issue is looked
+            // up only for a merged one. COUNT of a CASE without
+            // ELSE counts the rows where the condition holds: a BIGINT on both databases (SUM would be NUMERIC on
+            // PostgreSQL).
             let row = tx.query_one(
                 &format!(
                     "SELECT COUNT(*), \
-                     COUNT(CASE WHEN a.resolved = 1 OR (a.status = 'merged' AND c.resolved_at IS NOT NULL) THEN 1 END), \
-                     COUNT(CASE WHEN a.closed_at IS NULL THEN 1 END), \
+                     COUNT(CASE WHEN a.resolved = 1 OR (a.status = 'merged' AND EXISTS (SELECT 1 FROM common_issues c \
+                       WHERE c.id = a.common_issue_id AND c.resolved_at IS NOT NULL)) THEN 1 END), \
                      COUNT(CASE WHEN a.rating IS NOT NULL THEN 1 END), \
                      COUNT(CASE WHEN a.rating = 5 THEN 1 END), \
                      COUNT(CASE WHEN a.reopen_count > 0 THEN 1 END) \
-                     FROM appeals a LEFT JOIN common_issues c ON c.id = a.common_issue_id \
-                     WHERE {scope} AND {COLLECTED}"
+                     FROM appeals a WHERE {scope} AND a.closed_at IS NOT NULL AND {COLLECTED}"
                 ),
                 &values,
             )?;
             let mut h = Headline {
                 collected: row.int(0)?,
                 resolved: row.int(1)?,
-                open: row.int(2)?,
-                rated: row.int(3)?,
-                five_star: row.int(4)?,
-                reopened: row.int(5)?,
+                rated: row.int(2)?,
+                five_star: row.int(3)?,
+                reopened: row.int(4)?,
                 ..Headline::default()
             };
-            // Only open items that were assigned have a light: an item never assigned has no deadline clock, and
-            // no due date stored (acknowledge_due is set exactly when the clock is), so it need not be read.
-            let states = tx.query(
+            // Open appeals, a few percent of all, read whole: their lights depend on today. An open appeal is never
+            // withdrawn or invalid (both close it), never resolved and not yet rated (both happen at closing).
+            let open = tx.query(
                 &format!(
-                    "SELECT a.state FROM appeals a WHERE {scope} AND {COLLECTED} AND a.closed_at IS NULL \
-                     AND a.acknowledge_due IS NOT NULL"
+                    "SELECT a.state FROM appeals a WHERE {scope} AND a.closed_at IS NULL AND a.submitted_at IS NOT NULL"
                 ),
                 &values,
             )?;
-            for row in &states {
-                match parse_state(&row.text(0)?)?.light(&cal, today) {
+            for row in &open {
+                let state = parse_state(&row.text(0)?)?;
+                h.collected += 1;
+                h.open += 1;
+                h.reopened += i64::from(state.reopen_count > 0);
+                match state.light(&cal, today) {
                     Some(Light::Warning) => h.warning += 1,
                     Some(Light::Overdue) => h.overdue += 1,
                     Some(Light::Normal) | None => {}

@@ -243,7 +243,7 @@ async fn list(store: &Store, v: Viewer, q: ListQuery, desk: &Desk) -> PageResult
                 _ => all.sort_by_key(|s| (s.state.submitted_at.unwrap_or(s.state.created_at), s.id)),
             }
             total_note = if capped {
-                format!("在办事项较多，仅对最早的{SORT_CAP}件排序，请用筛选条件缩小范围。")
+                format!("在办事项较多，仅对最新登记的{SORT_CAP}件排序，请用筛选条件缩小范围。")
             } else {
                 format!("共{}件。", all.len())
             };

@@ -38,6 +38,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0004_attachments_visits.sql"),
         postgres: include_str!("../../migrations/postgres/0004_attachments_visits.sql"),
     },
+    Migration {
+        version: 5,
+        name: "figure_index",
+        sqlite: include_str!("../../migrations/common/0005_figure_index.sql"),
+        postgres: include_str!("../../migrations/common/0005_figure_index.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.
