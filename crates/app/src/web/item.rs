@@ -241,7 +241,7 @@ async fn page(
         facts.push(Fact { label: "联系人", value: format!("{who} {shown}").trim().to_owned() });
     }
     if let Some(a) = record.amount {
-        facts.push(Fact { label: "涉及金额", value: format!("{} 元", a) });
+        facts.push(Fact { label: "涉及金额", value: a.to_string() });
     }
     if let Some(level) = s.level {
         facts.push(Fact { label: "层级", value: level.label().to_owned() });

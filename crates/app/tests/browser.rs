@@ -1,0 +1,385 @@
+//! The pages in a real browser (headless Chromium over WebDriver), on SQLite and PostgreSQL: sign-in, one appeal
+//! through the whole loop across five users, and the scope of a handler. Every page visited is saved as a PNG under
+//! `target/screenshots/<test>-<backend>/`.
+
+#[path = "support/browser.rs"]
+mod browser;
+mod support;
+
+use browser::Browser;
+use jiff::Timestamp;
+use support::*;
+use zhuqi_domain::{Action, Role, Status};
+
+/// Where each role lands after signing in.
+const HOMES: [(&str, &str); 8] = [
+    ("qiye", "/portal"),
+    ("ganbu", "/enterprises"),
+    ("zhihuibu", "/triage"),
+    ("chengban", "/workbench"),
+    ("lingdao", "/dashboard"),
+    ("admin", "/admin"),
+    ("anquan", "/admin"),
+    ("shenji", "/admin"),
+];
+
+fn has_chinese(s: &str) -> bool {
+    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// The form of an action on the appeal page.
+fn action(name: &str) -> String {
+    format!(r#"form.action[data-action="{name}"]"#)
+}
+
+/// The current path without its query (`/appeals/1?done=assign` is the appeal's page).
+async fn page(b: &Browser) -> String {
+    let path = b.path().await;
+    path.split('?').next().unwrap_or_default().to_owned()
+}
+
+async fn status(b: &mut Browser) -> String {
+    b.attr("#appeal-status", "data-status").await.unwrap_or_default()
+}
+
+async fn timeline(b: &Browser) -> usize {
+    b.count("ol#timeline > li").await
+}
+
+/// Submits the form of `name` (already filled) and checks that the browser is back on the appeal, without error, in
+/// the status `then`, with a longer timeline.
+async fn perform(b: &mut Browser, id: i64, name: &str, then: &str) {
+    let before = timeline(b).await;
+    b.submit(&action(name)).await;
+    assert_eq!(page(b).await, format!("/appeals/{id}"), "after {name}");
+    let errors = b.texts(".flash.error").await;
+    assert!(errors.iter().all(|e| e.is_empty()), "{name} refused: {errors:?}");
+    assert_eq!(status(b).await, then, "status after {name}");
+    let after = timeline(b).await;
+    assert!(after > before, "the timeline shows {name}: {before} → {after} events");
+}
+
+/// Opens the appeal `number` from the list `table.appeals` of the page `list`, by clicking its number.
+async fn open_from_list(b: &mut Browser, list: &str, number: &str, id: i64) {
+    if page(b).await != list {
+        b.goto(list).await;
+    }
+    let numbers = b.texts("table.appeals tbody tr td.num a").await;
+    let Some(i) = numbers.iter().position(|n| n == number) else {
+        panic!("{list} does not list {number}: {numbers:?}");
+    };
+    b.click(&format!("table.appeals tbody tr:nth-child({}) td.num a", i + 1)).await;
+    assert_eq!(page(b).await, format!("/appeals/{id}"), "the number links to the appeal");
+}
+
+/// The leader's figures on the dashboard.
+async fn figures(b: &mut Browser) -> [i64; 6] {
+    let mut out = [0; 6];
+    for (i, name) in ["collected", "resolved", "rated", "five-star", "open", "overdue"].into_iter().enumerate() {
+        let v = b.attr(&format!("#figure-{name}"), "data-value").await;
+        out[i] = v.as_deref().unwrap_or("").parse().unwrap_or_else(|_| panic!("#figure-{name} data-value {v:?}"));
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signin_page_renders_in_chinese() {
+    const TEST: &str = "signin_page_renders_in_chinese";
+    for s in servers(TEST).await {
+        let Some(mut b) = Browser::open(TEST, &s).await else { return };
+        b.goto("/signin").await;
+        assert!(b.exists("form#signin input[name=username]").await, "a user name field");
+        assert!(b.exists("form#signin input[name=password][type=password]").await, "a password field");
+        assert!(
+            b.exists("form#signin button:not([type=button]), form#signin input[type=submit]").await,
+            "a submit button"
+        );
+        assert!(has_chinese(&b.body_text().await), "the page is in Chinese");
+        b.phone().await;
+        b.shot("signin-phone").await;
+        b.desktop().await;
+
+        // A wrong password: the Chinese error next to the form, the user name kept, the password not.
+        b.fill("form#signin input[name=username]", "qiye").await;
+        b.fill("form#signin input[name=password]", "Wrong@2026x").await;
+        b.submit("form#signin").await;
+        assert!(b.path().await.starts_with("/signin"), "still on the sign-in page");
+        assert!(b.exists("form#signin").await, "the form is shown again");
+        let error = b.texts(".form-error, .field-error").await.join(" ");
+        assert!(has_chinese(&error), "a Chinese error next to the form: {error:?}");
+        assert_eq!(b.value("form#signin input[name=username]").await, "qiye", "the user name is kept");
+        assert_eq!(b.value("form#signin input[name=password]").await, "", "the password is not sent back");
+
+        // The right password: every role lands on its home page, with a sign-out button.
+        for (user, home) in HOMES {
+            b.sign_in(user, PASSWORD).await;
+            let landed = page(&b).await;
+            assert!(landed == home || landed.starts_with(&format!("{home}/")), "{user} lands on {home}, not {landed}");
+            assert!(has_chinese(&b.body_text().await), "{home} is in Chinese");
+            assert!(b.exists("form#signout").await, "{home} has the sign-out button");
+            b.sign_out().await;
+        }
+        b.goto("/").await;
+        assert!(b.path().await.starts_with("/signin"), "signed out, / leads to the sign-in page");
+        b.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn whole_loop_across_five_users() {
+    const TEST: &str = "whole_loop_across_five_users";
+    for s in servers(TEST).await {
+        let Some(mut b) = Browser::open(TEST, &s).await else { return };
+        let title = "新建厂房设备购置贷款贴息";
+
+        // The leader's figures before.
+        b.sign_in("lingdao", PASSWORD).await;
+        assert_eq!(b.path().await, "/dashboard");
+        let before = figures(&mut b).await;
+        b.sign_out().await;
+
+        // The enterprise submits, on its phone, with an attachment.
+        b.phone().await;
+        b.sign_in("qiye", PASSWORD).await;
+        b.goto("/appeals/new").await;
+        b.select("form#appeal-new select[name=category]", "financing").await;
+        b.fill("form#appeal-new input[name=title]", title).await;
+        b.fill(
+            "form#appeal-new textarea[name=description]",
+            "我公司新建食品加工厂房，购置生产线设备需贷款800万元，申请纳入贴息支持并协调合作银行加快审批。",
+        )
+        .await;
+        if b.exists("form#appeal-new input[name=amount_yuan]").await {
+            b.fill("form#appeal-new input[name=amount_yuan]", "8000000").await;
+        }
+        let files = tempfile::tempdir().expect("temp dir");
+        let attachment = files.path().join("营业执照.pdf");
+        std::fs::write(&attachment, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n").expect("attachment");
+        b.fill("form#appeal-new input[type=file][name=files]", attachment.to_str().expect("utf-8 path")).await;
+        b.shot("qiye-appeal-new-filled").await;
+        b.submit("form#appeal-new").await;
+        let path = b.path().await;
+        let id: i64 = path
+            .strip_prefix("/appeals/")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("a new appeal leads to /appeals/{{id}}, not {path}"));
+        let number = b.text("#appeal-number").await;
+        assert!(number.starts_with("ZK-") && number.len() == "ZK-2026-000001".len(), "an appeal number: {number:?}");
+        assert_eq!(status(&mut b).await, "submitted");
+        assert_eq!(b.text("#appeal-title").await, title);
+        assert!(timeline(&b).await >= 1, "the timeline shows the submission");
+        assert!(b.body_text().await.contains("营业执照.pdf"), "the attachment is listed");
+        open_from_list(&mut b, "/portal", &number, id).await;
+        b.sign_out().await;
+        b.desktop().await;
+
+        // The dispatcher assigns it to unit A.
+        b.sign_in("zhihuibu", PASSWORD).await;
+        open_from_list(&mut b, "/triage", &number, id).await;
+        let f = action("assign");
+        b.select(&format!("{f} select[name=unit_id]"), &s.world.unit_a.to_string()).await;
+        b.select(&format!("{f} select[name=level]"), "city").await;
+        b.select(&format!("{f} select[name=category]"), "financing").await;
+        b.select(&format!("{f} select[name=policy]"), "13710").await;
+        perform(&mut b, id, "assign", "assigned").await;
+        b.sign_out().await;
+
+        // The handler of unit A acknowledges and answers.
+        b.sign_in("chengban", PASSWORD).await;
+        open_from_list(&mut b, "/workbench", &number, id).await;
+        perform(&mut b, id, "acknowledge", "in_progress").await;
+        b.fill(&format!("{} textarea[name=text]", action("answer")), "已协调市农商行受理，贴息材料请按附件清单准备。")
+            .await;
+        perform(&mut b, id, "answer", "answered").await;
+        b.sign_out().await;
+
+        // The enterprise is not satisfied.
+        b.phone().await;
+        b.sign_in("qiye", PASSWORD).await;
+        b.goto(&format!("/appeals/{id}")).await;
+        b.fill(&format!("{} textarea[name=reason]", action("reject")), "银行至今未受理，问题没有解决。").await;
+        perform(&mut b, id, "reject", "reopened").await;
+        b.sign_out().await;
+        b.desktop().await;
+
+        // The handler takes it up again and answers again.
+        b.sign_in("chengban", PASSWORD).await;
+        open_from_list(&mut b, "/workbench", &number, id).await;
+        if b.exists(&action("acknowledge")).await {
+            perform(&mut b, id, "acknowledge", "in_progress").await;
+        }
+        b.fill(
+            &format!("{} textarea[name=text]", action("answer")),
+            "市农商行已于今日完成授信审批，首笔贷款300万元本周发放，贴息已列入下月兑付计划。",
+        )
+        .await;
+        perform(&mut b, id, "answer", "answered").await;
+        b.sign_out().await;
+
+        // The enterprise rates five stars.
+        b.phone().await;
+        b.sign_in("qiye", PASSWORD).await;
+        b.goto(&format!("/appeals/{id}")).await;
+        let f = action("confirm");
+        b.check(&format!(r#"{f} input[name=rating][value="5"]"#)).await;
+        b.fill(&format!("{f} textarea[name=comment]"), "问题已解决，感谢市金融局！").await;
+        perform(&mut b, id, "confirm", "closed").await;
+        let events = timeline(&b).await;
+        assert!(events >= 8, "submit, assign, acknowledge, answer, reject, acknowledge, answer, confirm: {events}");
+        assert!(!b.exists("form.action").await, "nothing more to do on a closed appeal");
+        b.sign_out().await;
+        b.desktop().await;
+
+        // The cadre who serves the enterprise sees it closed.
+        b.sign_in("ganbu", PASSWORD).await;
+        b.goto(&format!("/appeals/{id}")).await;
+        assert_eq!(status(&mut b).await, "closed");
+        assert_eq!(timeline(&b).await, events, "the cadre sees the same history");
+        b.sign_out().await;
+
+        // The leader's page counts it: collected, resolved, rated, five stars.
+        b.sign_in("lingdao", PASSWORD).await;
+        let after = figures(&mut b).await;
+        let names = ["collected", "resolved", "rated", "five-star"];
+        for (i, name) in names.into_iter().enumerate() {
+            assert_eq!(after[i], before[i] + 1, "#figure-{name}: before {before:?}, after {after:?}");
+        }
+        b.sign_out().await;
+        b.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn handler_cannot_open_another_units_item_by_url() {
+    const TEST: &str = "handler_cannot_open_another_units_item_by_url";
+    for s in servers(TEST).await {
+        let Some(mut b) = Browser::open(TEST, &s).await else { return };
+        let id = s.appeal_in(Status::InProgress, false).await;
+        let rec = s.store.appeal(id).await.expect("appeal");
+        let number = rec.number.to_string();
+        let url = format!("/appeals/{id}");
+
+        // The rightful handler sees it.
+        b.sign_in("chengban", PASSWORD).await;
+        b.goto(&url).await;
+        assert_eq!(b.text("#appeal-title").await, rec.title);
+        assert!(b.exists(&action("answer")).await, "unit A may answer");
+        assert_eq!(b.http_status(&url).await, 200);
+        b.sign_out().await;
+
+        // The handler of unit B neither finds it in its list nor opens it by typing the URL.
+        b.sign_in("chengban2", PASSWORD).await;
+        assert_eq!(b.path().await, "/workbench");
+        assert!(!b.texts("table.appeals tbody tr td.num a").await.contains(&number), "not in unit B's workbench");
+        for path in [url.clone(), format!("/appeals/{id}?tab=timeline")] {
+            b.goto(&path).await;
+            let h1 = b.text("h1").await;
+            assert!(h1.contains("未找到"), "{path}: h1 {h1:?}");
+            assert_eq!(b.http_status(&path).await, 404, "{path} answers 404");
+            assert!(!b.source().await.contains(&rec.title), "{path} does not show the title");
+            assert!(!b.exists("#appeal-title").await && !b.exists("form.action").await, "{path}: no appeal");
+        }
+        // An id that does not exist looks the same.
+        b.goto("/appeals/987654321").await;
+        assert!(b.text("h1").await.contains("未找到"));
+        b.goto("/").await; // the 404 page has no header (nor sign-out button)
+        b.sign_out().await;
+
+        // Nor does another enterprise.
+        b.sign_in("qiye2", PASSWORD).await;
+        b.goto(&url).await;
+        assert!(b.text("h1").await.contains("未找到"));
+        assert!(!b.source().await.contains(&rec.title));
+        b.goto("/").await;
+        b.sign_out().await;
+        b.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stale_form_shows_an_error_on_the_appeal_page() {
+    const TEST: &str = "a_stale_form_shows_an_error_on_the_appeal_page";
+    for s in servers(TEST).await {
+        let Some(mut b) = Browser::open(TEST, &s).await else { return };
+        let id = s.appeal_in(Status::InProgress, false).await;
+        b.sign_in("chengban", PASSWORD).await;
+        b.goto(&format!("/appeals/{id}")).await;
+        b.fill(&format!("{} textarea[name=text]", action("answer")), "已协调银行放款。").await;
+
+        // Meanwhile someone else acts on it: the form's version is stale.
+        let ask = Action::RequestExtension { days: 5, reason: "需上级审批".into() };
+        let version = s.version(id).await;
+        s.store
+            .perform(sys(), id, version, s.actor("chengban", Role::Handler), ask, Timestamp::now())
+            .await
+            .expect("extension");
+
+        b.submit(&action("answer")).await;
+        // The appeal's page, shown again where the form was posted (or redirected to).
+        let landed = page(&b).await;
+        assert!(landed == format!("/appeals/{id}") || landed == format!("/appeals/{id}/answer"), "landed on {landed}");
+        assert!(b.exists("#appeal-status").await, "the appeal's page");
+        let error = b.texts(".flash.error").await.join(" ");
+        assert!(has_chinese(&error), "a Chinese message in .flash.error: {error:?}");
+        assert_eq!(status(&mut b).await, "in_progress", "not answered");
+        b.sign_out().await;
+        b.close().await;
+    }
+}
+
+/// The README's screenshots: each role's main page on the demo city, desktop size, and the enterprise's portal on a
+/// phone, saved to `docs/screenshots/`. Run by hand: `cargo test -p zhuqi --test browser -- --ignored docs`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "writes docs/screenshots from the demo city; run by hand"]
+async fn docs_screenshots_of_each_roles_main_page() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().expect("dir");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_zhuqi"))
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let base = BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|l| l.split("http://").nth(1).and_then(|r| r.split_whitespace().next()).map(str::to_owned))
+        .expect("address in the banner");
+    let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+    std::fs::create_dir_all(&docs).expect("docs dir");
+    let Some(mut b) = Browser::open_at("docs", &format!("http://{base}")).await else { return };
+    b.full_page = false;
+    let pages = [
+        ("qiye", "/portal", "enterprise-portal"),
+        ("ganbu", "/enterprises", "cadre-enterprises"),
+        ("zhihuibu", "/triage", "dispatcher-triage"),
+        ("zhihuibu", "/supervision", "dispatcher-supervision"),
+        ("chengban", "/workbench", "handler-workbench"),
+        ("lingdao", "/dashboard", "leader-dashboard"),
+        ("admin", "/admin/users", "sysadmin-users"),
+        ("shenji", "/admin/audit", "auditor-audit"),
+    ];
+    for (user, path, name) in pages {
+        b.sign_in(user, "Demo@2026").await;
+        b.goto(path).await;
+        let shot = b.shot(name).await;
+        std::fs::copy(&shot, docs.join(format!("{name}.png"))).expect("copy");
+        if path == "/workbench" {
+            // The most urgent item of the workbench: the appeal page with its deadlines and timeline.
+            b.click("table.appeals tbody tr td.num a").await;
+            std::fs::copy(b.shot("appeal").await, docs.join("handler-appeal.png")).expect("copy");
+        }
+        if user == "qiye" {
+            b.phone().await;
+            b.goto(path).await;
+            std::fs::copy(b.shot("phone").await, docs.join("enterprise-portal-phone.png")).expect("copy");
+            b.desktop().await;
+        }
+        b.sign_out().await;
+    }
+    b.close().await;
+    let _ = child.kill();
+    let _ = child.wait();
+}
