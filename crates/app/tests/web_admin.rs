@@ -4,110 +4,11 @@
 
 mod support;
 
-use std::collections::BTreeMap;
-
 use reqwest::StatusCode;
-use reqwest::header::{CACHE_CONTROL, COOKIE, LOCATION, SET_COOKIE};
+use support::web::{Browser, Page};
 use support::*;
 use zhuqi_domain::Role;
 use zhuqi_store::CategoryRecord;
-
-/// A browser without JavaScript: keeps its cookies, follows no redirect by itself.
-struct Browser {
-    client: reqwest::Client,
-    root: String,
-    cookies: BTreeMap<String, String>,
-}
-
-struct Page {
-    status: StatusCode,
-    location: Option<String>,
-    cache: Option<String>,
-    body: String,
-}
-
-impl Page {
-    /// The CSRF token of the page's forms (every signed-in page carries one, in the sign-out form at least).
-    fn csrf(&self) -> String {
-        let marker = r#"name="csrf" value=""#;
-        let start = self.body.find(marker).unwrap_or_else(|| panic!("no csrf field in {}", self.body)) + marker.len();
-        self.body[start..].split('"').next().unwrap_or_default().to_owned()
-    }
-
-    fn has(&self, text: &str) -> bool {
-        self.body.contains(text)
-    }
-}
-
-impl Browser {
-    fn new(s: &Server) -> Self {
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-        Browser { client, root: s.base.trim_end_matches("/api/v1").to_owned(), cookies: BTreeMap::new() }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
-    }
-
-    async fn send(&mut self, req: reqwest::RequestBuilder) -> Page {
-        let req = if self.cookies.is_empty() { req } else { req.header(COOKIE, self.cookie_header()) };
-        let resp = req.send().await.expect("request");
-        for v in resp.headers().get_all(SET_COOKIE) {
-            let v = v.to_str().expect("ascii cookie");
-            let pair = v.split(';').next().unwrap_or_default();
-            if let Some((name, value)) = pair.split_once('=') {
-                if value.is_empty() || v.contains("Max-Age=0") {
-                    self.cookies.remove(name);
-                } else {
-                    self.cookies.insert(name.to_owned(), value.to_owned());
-                }
-            }
-        }
-        let header = |name| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-        let (status, location, cache) = (resp.status(), header(LOCATION), header(CACHE_CONTROL));
-        Page { status, location, cache, body: resp.text().await.expect("body") }
-    }
-
-    async fn get(&mut self, path: &str) -> Page {
-        let req = self.client.get(format!("{}{path}", self.root));
-        self.send(req).await
-    }
-
-    /// Posts a URL-encoded form exactly as given (the caller adds the token or leaves it out).
-    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
-        let body = serde_html_form::to_string(fields).expect("encode");
-        let req = self
-            .client
-            .post(format!("{}{path}", self.root))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body);
-        self.send(req).await
-    }
-
-    /// Posts a form of the page at `from` with that page's token.
-    async fn submit(&mut self, from: &str, to: &str, fields: &[(&str, &str)]) -> Page {
-        let csrf = self.get(from).await.csrf();
-        let mut all = vec![("csrf", csrf.as_str())];
-        all.extend_from_slice(fields);
-        self.post(to, &all).await
-    }
-
-    /// Signs in through the sign-in form and returns where it sent the browser.
-    async fn sign_in_as(&mut self, user: &str, password: &str) -> Page {
-        let form = self.get("/signin").await;
-        assert_eq!(form.status, StatusCode::OK);
-        let csrf = form.csrf();
-        self.post("/signin", &[("csrf", &csrf), ("username", user), ("password", password)]).await
-    }
-
-    async fn signed_in(s: &Server, user: &str) -> Browser {
-        let mut b = Browser::new(s);
-        let landed = b.sign_in_as(user, PASSWORD).await;
-        assert_eq!(landed.status, StatusCode::SEE_OTHER, "{user} signs in: {}", landed.body);
-        assert!(b.cookies.contains_key("zhuqi_session"), "{user} has a session");
-        b
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sysadmin_adds_a_unit_and_the_auditor_sees_it() {

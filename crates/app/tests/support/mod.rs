@@ -5,6 +5,7 @@
 
 #[path = "../../../store/tests/support/mod.rs"]
 pub mod db;
+pub mod web;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
