@@ -349,7 +349,11 @@ async fn docs_screenshots_of_each_roles_main_page() {
         .expect("address in the banner");
     let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
     std::fs::create_dir_all(&docs).expect("docs dir");
-    let Some(mut b) = Browser::open_at("docs", &format!("http://{base}")).await else { return };
+    let Some(mut b) = Browser::open_at("docs", &format!("http://{base}")).await else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return;
+    };
     b.full_page = false;
     let pages = [
         ("qiye", "/portal", "enterprise-portal"),

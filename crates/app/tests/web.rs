@@ -1,0 +1,742 @@
+//! The pages of the non-admin roles over real HTTP on SQLite and PostgreSQL, signed in through the sign-in form like a
+//! browser without JavaScript: which role opens which desk, the CSRF token of every form, a new appeal with its
+//! attachments, the actions on an appeal page and their refusals, the enterprise sign-up, the cadre's visits, the
+//! lists' filters and paging, and the dashboard's figures. Where a refusal must change nothing, the database is read
+//! before and after.
+
+mod support;
+
+use jiff::{SignedDuration, Timestamp, ToSpan};
+use reqwest::StatusCode;
+use serde_json::Value;
+use support::web::{Browser, Page, Upload};
+use support::*;
+use zhuqi_domain::{Action, Channel, DeadlinePolicy, Level, Role, Status, Uscc};
+use zhuqi_store::{Headline, NewAppeal};
+
+/// Every page of a non-admin desk and the roles that open it (`v.require` of each handler, `Desk.roles`).
+const PAGES: [(&str, &[Role]); 10] = [
+    ("/portal", &[Role::Enterprise]),
+    ("/appeals/new", &[Role::Enterprise, Role::Cadre, Role::Dispatcher]),
+    ("/enterprise", &[Role::Enterprise]),
+    ("/enterprises", &[Role::Cadre, Role::Dispatcher, Role::Leader]),
+    ("/visits", &[Role::Cadre, Role::Dispatcher, Role::Leader]),
+    ("/triage", &[Role::Dispatcher]),
+    ("/supervision", &[Role::Dispatcher, Role::Leader]),
+    ("/workbench", &[Role::Handler]),
+    ("/dashboard", &[Role::Leader, Role::Dispatcher]),
+    ("/appeals", &[Role::Enterprise, Role::Cadre, Role::Dispatcher, Role::Handler, Role::Leader]),
+];
+
+/// Where `/` sends each role.
+fn home(role: Role) -> &'static str {
+    match role {
+        Role::Enterprise => "/portal",
+        Role::Cadre => "/enterprises",
+        Role::Dispatcher => "/triage",
+        Role::Handler => "/workbench",
+        Role::Leader => "/dashboard",
+        _ => "/admin",
+    }
+}
+
+/// `&amp;` and the other entities askama writes into an attribute, undone.
+fn unescape(s: &str) -> String {
+    s.replace("&#x2f;", "/")
+        .replace("&#47;", "/")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// The appeal numbers of a list page's rows, in order.
+fn numbers(page: &Page) -> Vec<String> {
+    let marker = r#"<td class="num"><a href="/appeals/"#;
+    page.body
+        .match_indices(marker)
+        .map(|(at, _)| {
+            let rest = &page.body[at + marker.len()..];
+            let start = rest.find('>').expect("link") + 1;
+            rest[start..].split('<').next().unwrap_or_default().to_owned()
+        })
+        .collect()
+}
+
+/// The lights of a list page's rows, in order ("overdue", "warning", "normal" or "none").
+fn lights(page: &Page) -> Vec<String> {
+    let tbody = &page.body[page.body.find("<tbody>").expect("table")..];
+    tbody
+        .split("<tr>")
+        .skip(1)
+        .map(|row| match row.find(r#"<span class="light "#) {
+            Some(at) => row[at + r#"<span class="light "#.len()..].split('"').next().unwrap_or_default().to_owned(),
+            None => "none".to_owned(),
+        })
+        .collect()
+}
+
+/// The link of the pager's "下一页", as a path.
+fn next_link(page: &Page) -> Option<String> {
+    let end = page.body.find(">下一页</a>")?;
+    let before = &page.body[..end];
+    let start = before.rfind("href=\"")? + "href=\"".len();
+    Some(unescape(before[start..].trim_end_matches('"')))
+}
+
+/// The ids of the attachment links of an appeal page.
+fn attachment_ids(page: &Page) -> Vec<i64> {
+    let marker = r#"<a href="/attachments/"#;
+    page.body
+        .match_indices(marker)
+        .map(|(at, _)| page.body[at + marker.len()..].split('"').next().unwrap_or_default().parse().expect("id"))
+        .collect()
+}
+
+/// The `data-value` of a dashboard figure.
+fn figure(page: &Page, id: &str) -> i64 {
+    let marker = format!(r#"id="{id}" data-value=""#);
+    let at = page.body.find(&marker).unwrap_or_else(|| panic!("no {id} in {}", page.body)) + marker.len();
+    page.body[at..].split('"').next().unwrap_or_default().parse().expect("figure")
+}
+
+fn figures(page: &Page) -> Headline {
+    Headline {
+        collected: figure(page, "figure-collected"),
+        resolved: figure(page, "figure-resolved"),
+        open: figure(page, "figure-open"),
+        warning: figure(page, "figure-warning"),
+        overdue: figure(page, "figure-overdue"),
+        rated: figure(page, "figure-rated"),
+        five_star: figure(page, "figure-five-star"),
+        reopened: figure(page, "figure-reopened"),
+    }
+}
+
+/// The appeal as the API shows it to `user`.
+async fn api_appeal(s: &Server, user: &str, id: i64) -> Value {
+    let (status, body) = s.get(user, &format!("/appeals/{id}")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
+/// An action form of the appeal page at its current version, posted with the viewer's token.
+async fn act(b: &mut Browser, s: &Server, id: i64, action: &str, fields: &[(&str, &str)]) -> Page {
+    let version = s.version(id).await.to_string();
+    let page = format!("/appeals/{id}");
+    let mut all = vec![("version", version.as_str())];
+    all.extend_from_slice(fields);
+    b.submit(&page, &format!("{page}/{action}"), &all).await
+}
+
+/// A submitted appeal of E1 registered `days_ago` days ago, and assigned to unit A then under `policy` if given.
+async fn aged_appeal(s: &Server, title: &str, days_ago: i64, policy: Option<&DeadlinePolicy>) -> i64 {
+    let at = Timestamp::now() - SignedDuration::from_hours(24 * days_ago);
+    let new = NewAppeal {
+        enterprise_id: s.world.e1,
+        channel: Channel::Web,
+        category: "financing".into(),
+        title: title.into(),
+        description: "企业反映的问题。".into(),
+        amount: None,
+        draft: false,
+    };
+    let rec = s.store.create_appeal(sys(), new, s.actor("qiye", Role::Enterprise), at).await.expect("create");
+    if let Some(policy) = policy {
+        let d = s.actor("zhihuibu", Role::Dispatcher);
+        let step = Action::Assign {
+            unit_id: s.world.unit_a,
+            co_unit_ids: Vec::new(),
+            level: Level::City,
+            category: "financing".into(),
+            policy: policy.clone(),
+        };
+        s.store.perform(sys(), rec.id, rec.state.version, d, step, at).await.expect("assign");
+    }
+    rec.id
+}
+
+async fn visit_count(s: &Server) -> usize {
+    let dispatcher = s.store.principal(s.world.users["zhihuibu"]).await.expect("principal");
+    s.store.visits_for(&dispatcher, None, 1000).await.expect("visits").len()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_role_opens_its_desks_and_no_other() {
+    for s in servers("web_role_matrix").await {
+        for (user, role) in USERS {
+            let mut b = Browser::signed_in(&s, user).await;
+            let landed = b.get("/").await;
+            assert_eq!(
+                (landed.status, landed.location.as_deref()),
+                (StatusCode::SEE_OTHER, Some(home(role))),
+                "{user} at / on {}",
+                s.backend
+            );
+            for (path, roles) in PAGES {
+                let page = b.get(path).await;
+                if roles.contains(&role) {
+                    assert_eq!(page.status, StatusCode::OK, "{user} on {path} ({}): {}", s.backend, page.body);
+                    assert!(page.has(r#"id="signout""#), "{user} on {path}: the frame");
+                } else {
+                    assert_eq!(page.status, StatusCode::FORBIDDEN, "{user} on {path} ({})", s.backend);
+                    assert!(page.has("无权访问"), "{user} on {path}: {}", page.body);
+                }
+            }
+        }
+        let mut anonymous = Browser::new(&s);
+        for path in std::iter::once("/").chain(PAGES.iter().map(|(p, _)| *p)) {
+            let page = anonymous.get(path).await;
+            assert_eq!((page.status, page.location.as_deref()), (StatusCode::SEE_OTHER, Some("/signin")), "{path}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_action_needs_the_token_of_the_signed_in_user() {
+    for s in servers("web_csrf_action").await {
+        let id = s.appeal_in(Status::Assigned, false).await;
+        let path = format!("/appeals/{id}/acknowledge");
+        let mut handler = Browser::signed_in(&s, "chengban").await;
+        let shown = handler.get(&format!("/appeals/{id}")).await;
+        assert_eq!(shown.status, StatusCode::OK, "{}", s.backend);
+        assert!(shown.has(r#"data-action="acknowledge""#), "{}", shown.body);
+        let token = shown.csrf();
+        let mut other = Browser::signed_in(&s, "chengban2").await;
+        let theirs = other.get("/workbench").await.csrf();
+        assert_ne!(token, theirs);
+        let mut wrong = token.clone().into_bytes();
+        wrong[0] = if wrong[0] == b'a' { b'b' } else { b'a' };
+        let wrong = String::from_utf8(wrong).expect("ascii");
+
+        let before = (s.version(id).await, s.store.counts().await.expect("counts").events);
+        let version = before.0.to_string();
+        for (what, fields) in [
+            ("no token", vec![("version", version.as_str())]),
+            ("a wrong token", vec![("csrf", wrong.as_str()), ("version", version.as_str())]),
+            ("another user's token", vec![("csrf", theirs.as_str()), ("version", version.as_str())]),
+            ("an empty token", vec![("csrf", ""), ("version", version.as_str())]),
+        ] {
+            let refused = handler.post(&path, &fields).await;
+            assert_eq!(refused.status, StatusCode::FORBIDDEN, "{what} on {}", s.backend);
+            assert!(refused.has("页面已过期"), "{what}: {}", refused.body);
+            let after = (s.version(id).await, s.store.counts().await.expect("counts").events);
+            assert_eq!(after, before, "{what} changed nothing");
+        }
+
+        // A handler of another unit, with its own good token, does not find the item at all.
+        let outside = other.post(&path, &[("csrf", &theirs), ("version", &version)]).await;
+        assert_eq!(outside.status, StatusCode::NOT_FOUND, "{}", outside.body);
+        // Neither an unknown action nor a version that is not a number does anything.
+        let unknown = handler.post(&format!("/appeals/{id}/bogus"), &[("csrf", &token), ("version", &version)]).await;
+        assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+        let garbled = handler.post(&path, &[("csrf", &token), ("version", "abc")]).await;
+        assert_eq!(garbled.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", garbled.body);
+        let after = (s.version(id).await, s.store.counts().await.expect("counts").events);
+        assert_eq!(after, before, "nothing changed");
+
+        let done = handler.post(&path, &[("csrf", &token), ("version", &version)]).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        assert_eq!(done.location, Some(format!("/appeals/{id}?done=acknowledge")));
+        assert_eq!(s.version(id).await, before.0 + 1);
+        assert_eq!(api_appeal(&s, "chengban", id).await["status"], "in_progress");
+        let after = handler.get(&done.location.expect("redirect")).await;
+        assert!(after.has(r#"class="flash ok""#) && after.has(r#"data-status="in_progress""#), "{}", after.body);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_appeal_with_attachments_and_its_refusals() {
+    for s in servers("web_compose").await {
+        let mut qiye = Browser::signed_in(&s, "qiye").await;
+        let form = qiye.get("/appeals/new").await;
+        assert_eq!(form.status, StatusCode::OK, "{}", s.backend);
+        let csrf = form.csrf();
+        let before = s.store.counts().await.expect("counts");
+
+        // No title: the message sits next to the field, what was typed stays.
+        let description = "因原材料涨价，企业流动资金紧张，需续贷300万元。";
+        let fields =
+            [("csrf", csrf.as_str()), ("category", "financing"), ("title", "  "), ("description", description)];
+        let refused = qiye.post_multipart("/appeals/new", &fields, &[]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+        assert!(refused.has(r#"<p class="field-error">请填写问题标题</p>"#), "{}", refused.body);
+        assert!(refused.has(&format!(">{description}</textarea>")), "the description is kept: {}", refused.body);
+        assert!(refused.has(r#"<option value="financing" selected>"#), "the category is kept");
+        assert_eq!(s.store.counts().await.expect("counts"), before, "nothing stored");
+
+        // The multipart form needs the token too: none, or another user's, stores nothing.
+        let theirs = Browser::signed_in(&s, "qiye2").await.get("/appeals/new").await.csrf();
+        let good = [("category", "financing"), ("title", "伪造的诉求"), ("description", description)];
+        for token in [None, Some(theirs.as_str())] {
+            let mut fields = good.to_vec();
+            if let Some(t) = token {
+                fields.insert(0, ("csrf", t));
+            }
+            let forged = qiye.post_multipart("/appeals/new", &fields, &[]).await;
+            assert_eq!(forged.status, StatusCode::FORBIDDEN, "{token:?}: {}", forged.body);
+        }
+        assert_eq!(s.store.counts().await.expect("counts"), before, "nothing stored");
+
+        // A good appeal with two files.
+        let pdf: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+        let png: &[u8] = &[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, b'I', b'H', b'D', b'R', 0xff];
+        let files = [Upload { name: "贷款申请.pdf", data: pdf }, Upload { name: "厂房照片.png", data: png }];
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("category", "financing"),
+            ("title", "流动资金贷款续贷困难"),
+            ("description", description),
+            ("amount_yuan", ""),
+        ];
+        let made = qiye.post_multipart("/appeals/new", &fields, &files).await;
+        assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+        let location = made.location.expect("redirect");
+        let id: i64 = location.strip_prefix("/appeals/").and_then(|i| i.parse().ok()).expect("/appeals/{id}");
+        let shown = qiye.get(&location).await;
+        assert_eq!(shown.status, StatusCode::OK);
+        assert!(shown.has("贷款申请.pdf") && shown.has("厂房照片.png"), "{}", shown.body);
+        let ids = attachment_ids(&shown);
+        assert_eq!(ids.len(), 2, "{}", shown.body);
+        let view = api_appeal(&s, "qiye", id).await;
+        assert_eq!((view["channel"].as_str(), view["status"].as_str()), (Some("web"), Some("submitted")));
+        let mut served = Vec::new();
+        for aid in &ids {
+            let file = qiye.get(&format!("/attachments/{aid}")).await;
+            assert_eq!(file.status, StatusCode::OK);
+            let disposition = file.disposition.clone().unwrap_or_default();
+            assert!(disposition.starts_with("attachment"), "{disposition}");
+            served.push(file.bytes);
+        }
+        served.sort();
+        let mut sent = vec![pdf.to_vec(), png.to_vec()];
+        sent.sort();
+        assert_eq!(served, sent, "the exact bytes");
+        let mut other = Browser::signed_in(&s, "qiye2").await;
+        for aid in &ids {
+            let hidden = other.get(&format!("/attachments/{aid}")).await;
+            assert_eq!(hidden.status, StatusCode::NOT_FOUND, "another enterprise's file");
+            assert!(!hidden.bytes.windows(4).any(|w| w == b"%PDF"));
+        }
+
+        // A program is refused, and nothing of the appeal is kept.
+        let before = s.store.counts().await.expect("counts");
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("category", "financing"),
+            ("title", "附件有问题的诉求"),
+            ("description", "带了一个程序。"),
+        ];
+        let evil =
+            qiye.post_multipart("/appeals/new", &fields, &[Upload { name: "evil.exe", data: b"MZ\x90\0" }]).await;
+        assert_eq!(evil.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", evil.body);
+        assert!(evil.has("附件「evil.exe」的类型不允许"), "{}", evil.body);
+        assert!(evil.has(r#"value="附件有问题的诉求""#), "the title is kept");
+        assert_eq!(s.store.counts().await.expect("counts"), before, "nothing stored");
+
+        // A forged enterprise_id does not file an appeal for another enterprise.
+        let e2 = s.world.e2.to_string();
+        let forged = [
+            ("csrf", csrf.as_str()),
+            ("enterprise_id", e2.as_str()),
+            ("category", "financing"),
+            ("title", "替别的企业提交"),
+            ("description", "越权。"),
+        ];
+        let refused = qiye.post_multipart("/appeals/new", &forged, &[]).await;
+        assert!(
+            matches!(refused.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN | StatusCode::UNPROCESSABLE_ENTITY),
+            "{}: {}",
+            refused.status,
+            refused.body
+        );
+        assert_eq!(s.store.counts().await.expect("counts"), before, "nothing stored");
+
+        // The cadre registers one for an enterprise it serves: it came from a visit.
+        let mut ganbu = Browser::signed_in(&s, "ganbu").await;
+        let form = ganbu.get(&format!("/appeals/new?enterprise={}", s.world.e1)).await;
+        assert!(form.has(&format!(r#"<option value="{}" selected>"#, s.world.e1)), "{}", form.body);
+        assert!(!form.has(&format!(r#"<option value="{}""#, s.world.e2)), "not its enterprise");
+        let e1 = s.world.e1.to_string();
+        let fields = [
+            ("csrf", form.csrf()),
+            ("enterprise_id", e1.clone()),
+            ("category", "labour".to_owned()),
+            ("title", "招工难".to_owned()),
+            ("description", "走访中企业反映缺少熟练工50人。".to_owned()),
+        ];
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let mut outside = fields.clone();
+        outside[1] = ("enterprise_id", e2.as_str());
+        let refused = ganbu.post_multipart("/appeals/new", &outside, &[]).await;
+        assert!(
+            matches!(refused.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN | StatusCode::UNPROCESSABLE_ENTITY),
+            "{}: {}",
+            refused.status,
+            refused.body
+        );
+        assert_eq!(s.store.counts().await.expect("counts"), before, "not its enterprise: nothing stored");
+        let made = ganbu.post_multipart("/appeals/new", &fields, &[]).await;
+        assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+        let id: i64 = made.location.as_deref().and_then(|l| l.strip_prefix("/appeals/")?.parse().ok()).expect("id");
+        let view = api_appeal(&s, "ganbu", id).await;
+        assert_eq!(view["channel"], "cadre_visit");
+        assert_eq!(view["enterprise_id"], s.world.e1);
+        assert!(
+            ganbu.get(&format!("/appeals/{id}")).await.has("<dt>来源</dt><dd>干部走访</dd>"),
+            "the channel's label"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn actions_on_the_appeal_page_and_their_refusals() {
+    for s in servers("web_actions").await {
+        // Assign without a unit: the message at the field, the other choices as made.
+        let id = s.appeal_in(Status::Submitted, false).await;
+        let mut dispatcher = Browser::signed_in(&s, "zhihuibu").await;
+        let version = s.version(id).await;
+        let fields = [("unit_id", ""), ("level", "county"), ("category", "labour"), ("policy", "13710")];
+        let refused = act(&mut dispatcher, &s, id, "assign", &fields).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}: {}", s.backend, refused.body);
+        assert!(refused.has(r#"<p class="field-error">请选择承办单位</p>"#), "{}", refused.body);
+        assert!(refused.has(r#"<option value="county" selected>"#), "the level kept: {}", refused.body);
+        assert!(refused.has(r#"<option value="labour" selected>"#), "the category kept");
+        assert!(
+            !refused.has(r#"<option value="city" selected>"#) && !refused.has(r#"<option value="financing" selected>"#)
+        );
+        assert_eq!(s.version(id).await, version);
+
+        // Assigned; the same form posted again from the old page is stale.
+        let unit = s.world.unit_a.to_string();
+        let fields = [("unit_id", unit.as_str()), ("level", "city"), ("category", "financing"), ("policy", "13710")];
+        let assigned = act(&mut dispatcher, &s, id, "assign", &fields).await;
+        assert_eq!(assigned.status, StatusCode::SEE_OTHER, "{}", assigned.body);
+        assert_eq!(s.version(id).await, version + 1);
+        let page = format!("/appeals/{id}");
+        let csrf = dispatcher.get(&page).await.csrf();
+        let stale = version.to_string();
+        let mut all = vec![("csrf", csrf.as_str()), ("version", stale.as_str())];
+        all.extend_from_slice(&fields);
+        let conflict = dispatcher.post(&format!("{page}/assign"), &all).await;
+        assert_eq!(conflict.status, StatusCode::CONFLICT, "{}", conflict.body);
+        assert!(conflict.has(r#"class="flash error""#), "{}", conflict.body);
+        assert!(conflict.has(r#"data-status="assigned""#) && conflict.has("周口市地方金融监督管理局"), "the new state");
+        assert!(conflict.has(&format!(r#"name="version" value="{}""#, version + 1)), "the new version to act on");
+        assert_eq!(s.version(id).await, version + 1, "nothing done twice");
+
+        // An answer must say something.
+        let id = s.appeal_in(Status::InProgress, false).await;
+        let mut handler = Browser::signed_in(&s, "chengban").await;
+        let version = s.version(id).await;
+        let blank = act(&mut handler, &s, id, "answer", &[("text", "   ")]).await;
+        assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", blank.body);
+        assert!(blank.has("请填写办理结果"), "{}", blank.body);
+        assert_eq!(s.version(id).await, version);
+        assert_eq!(api_appeal(&s, "chengban", id).await["status"], "in_progress");
+
+        // The enterprise confirms with five stars …
+        let mut qiye = Browser::signed_in(&s, "qiye").await;
+        let id = s.appeal_in(Status::Answered, false).await;
+        let confirmed = act(&mut qiye, &s, id, "confirm", &[("rating", "5"), ("comment", "办理及时，很满意")]).await;
+        assert_eq!(confirmed.status, StatusCode::SEE_OTHER, "{}", confirmed.body);
+        assert_eq!(confirmed.location, Some(format!("/appeals/{id}?done=confirm")));
+        let view = api_appeal(&s, "qiye", id).await;
+        assert_eq!((view["status"].as_str(), view["rating"].as_i64()), (Some("closed"), Some(5)), "{view}");
+        assert_eq!(view["rating_comment"], "办理及时，很满意");
+
+        // Another enterprise cannot rate it.
+        let id2 = s.appeal_in(Status::Answered, false).await;
+        let mut qiye2 = Browser::signed_in(&s, "qiye2").await;
+        let csrf2 = qiye2.get("/portal").await.csrf();
+        let v2 = s.version(id2).await.to_string();
+        let path2 = format!("/appeals/{id2}/confirm");
+        let foreign = qiye2.post(&path2, &[("csrf", &csrf2), ("version", &v2), ("rating", "1")]).await;
+        assert_eq!(foreign.status, StatusCode::NOT_FOUND, "{}", foreign.body);
+        assert_eq!(api_appeal(&s, "qiye", id2).await["status"], "answered");
+
+        // … or rejects the answer with a reason.
+        let id = s.appeal_in(Status::Answered, false).await;
+        let rejected = act(&mut qiye, &s, id, "reject", &[("reason", "贷款仍未到位")]).await;
+        assert_eq!(rejected.status, StatusCode::SEE_OTHER, "{}", rejected.body);
+        let view = api_appeal(&s, "qiye", id).await;
+        assert_eq!((view["status"].as_str(), view["reopen_count"].as_i64()), (Some("reopened"), Some(1)), "{view}");
+        let shown = qiye.get(&format!("/appeals/{id}")).await;
+        assert!(shown.has("贷款仍未到位"), "the reason in the timeline");
+
+        // The dispatcher merges one into a new common issue.
+        let id = s.appeal_in(Status::Submitted, false).await;
+        let merged =
+            act(&mut dispatcher, &s, id, "merge", &[("common_issue_id", ""), ("new_title", "园区道路积水")]).await;
+        assert_eq!(merged.status, StatusCode::SEE_OTHER, "{}", merged.body);
+        let view = api_appeal(&s, "zhihuibu", id).await;
+        assert_eq!(view["status"], "merged", "{view}");
+        assert!(view["common_issue_id"].as_i64().is_some());
+        let other = s.appeal_in(Status::Submitted, false).await;
+        let offered = dispatcher.get(&format!("/appeals/{other}")).await;
+        assert!(offered.has("园区道路积水（已并入1件）"), "the new issue is offered: {}", offered.body);
+    }
+}
+
+/// The sign-up form for 周口新星食品有限公司 with the given credit code, username and repeated password.
+fn signup<'a>(uscc: &'a str, username: &'a str, again: &'a str) -> Vec<(&'static str, &'a str)> {
+    vec![
+        ("name", "周口新星食品有限公司"),
+        ("uscc", uscc),
+        ("region", "411602"),
+        ("industry", "现代食品"),
+        ("contact_name", "李明"),
+        ("contact_phone", "13912345678"),
+        ("username", username),
+        ("password", PASSWORD),
+        ("password_again", again),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_enterprise_signs_up_once() {
+    for s in servers("web_signup").await {
+        let uscc = Uscc::with_check_char("91411602MA0000009").expect("uscc").as_str().to_owned();
+        let last = uscc.chars().last().expect("check character");
+        let wrong = format!("{}{}", &uscc[..17], if last == '0' { '1' } else { '0' });
+        let (uscc, wrong) = (uscc.as_str(), wrong.as_str());
+        let before = s.store.counts().await.expect("counts");
+        let mut b = Browser::new(&s);
+        let form = b.get("/register").await;
+        assert_eq!(form.status, StatusCode::OK, "{}", s.backend);
+        assert!(b.cookies.contains_key("zhuqi_form"), "the form's cookie");
+
+        let bad = b.submit("/register", "/register", &signup(wrong, "xinxing", PASSWORD)).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+        assert!(bad.has(&format!("统一社会信用代码校验位错误，应为 {last}")), "{}", bad.body);
+        assert!(bad.has(&format!(r#"value="{wrong}""#)) && bad.has(r#"value="周口新星食品有限公司""#), "typed kept");
+
+        let mismatch = b.submit("/register", "/register", &signup(uscc, "xinxing", "Test@2026y")).await;
+        assert_eq!(mismatch.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", mismatch.body);
+        assert!(mismatch.has("两次输入的密码不一致"), "{}", mismatch.body);
+        assert!(!mismatch.has(PASSWORD) && !mismatch.has("Test@2026y"), "no password comes back");
+        assert!(mismatch.has(r#"value="xinxing""#), "the username is kept");
+        assert_eq!(s.store.counts().await.expect("counts"), before, "nothing stored");
+
+        let good = b.submit("/register", "/register", &signup(uscc, "xinxing", PASSWORD)).await;
+        assert_eq!(good.status, StatusCode::SEE_OTHER, "{}", good.body);
+        assert_eq!(good.location.as_deref(), Some("/signin?registered=1"));
+        assert!(b.get("/signin?registered=1").await.has("注册成功"));
+        let mut user = Browser::new(&s);
+        let landed = user.sign_in_as("xinxing", PASSWORD).await;
+        assert_eq!((landed.status, landed.location.as_deref()), (StatusCode::SEE_OTHER, Some("/portal")));
+        assert_eq!(user.get("/portal").await.status, StatusCode::OK, "its own enterprise is linked");
+        let own = user.get("/enterprise").await;
+        assert!(own.has("周口新星食品有限公司") && own.has(uscc), "{}", own.body);
+        let after = s.store.counts().await.expect("counts");
+        assert_eq!((after.enterprises, after.users), (before.enterprises + 1, before.users + 1));
+
+        let again = b.submit("/register", "/register", &signup(uscc, "xinxing2", PASSWORD)).await;
+        assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", again.body);
+        assert!(again.has(r#"class="form-error""#), "{}", again.body);
+        assert!(s.store.user_by_name("xinxing2").await.is_err(), "no second user");
+        let refused = Browser::new(&s).sign_in_as("xinxing2", PASSWORD).await;
+        assert_ne!(refused.status, StatusCode::SEE_OTHER);
+        assert_eq!(s.store.counts().await.expect("counts"), after);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cadre_records_visits_to_its_enterprises_only() {
+    for s in servers("web_visits").await {
+        let today = zhuqi::today();
+        let e1 = format!("/enterprises/{}", s.world.e1);
+        let mut ganbu = Browser::signed_in(&s, "ganbu").await;
+        let shown = ganbu.get(&e1).await;
+        assert!(shown.has(r#"id="visit-new""#), "{}: {}", s.backend, shown.body);
+
+        let day = today.to_string();
+        let notes = "走访了解到企业用电负荷紧张，需协调增容。";
+        let saved = ganbu.submit(&e1, &format!("{e1}/visits"), &[("visited_on", &day), ("notes", notes)]).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        assert_eq!(saved.location, Some(format!("{e1}?done=visit")));
+        let after = ganbu.get(&saved.location.expect("redirect")).await;
+        assert!(after.has("走访记录已保存") && after.has(notes) && after.has(&day), "{}", after.body);
+        let list = ganbu.get("/visits").await;
+        assert!(list.has(notes) && list.has("周口华源食品有限公司"), "{}", list.body);
+        assert_eq!(visit_count(&s).await, 1);
+
+        let tomorrow = today.checked_add(1.day()).expect("date").to_string();
+        let future =
+            ganbu.submit(&e1, &format!("{e1}/visits"), &[("visited_on", &tomorrow), ("notes", "明天的走访")]).await;
+        assert_eq!(future.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", future.body);
+        assert!(future.has("晚于今天") && future.has("明天的走访"), "{}", future.body);
+        assert_eq!(visit_count(&s).await, 1, "nothing stored");
+
+        let e2 = format!("/enterprises/{}", s.world.e2);
+        assert_eq!(ganbu.get(&e2).await.status, StatusCode::NOT_FOUND, "not its enterprise");
+        let csrf = ganbu.get("/visits").await.csrf();
+        let outside =
+            ganbu.post(&format!("{e2}/visits"), &[("csrf", &csrf), ("visited_on", &day), ("notes", "越界走访")]).await;
+        assert_eq!(outside.status, StatusCode::NOT_FOUND, "{}", outside.body);
+        assert_eq!(visit_count(&s).await, 1, "nothing stored");
+        assert!(!ganbu.get("/visits").await.has("越界走访"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lists_check_their_filters_and_page() {
+    for s in servers("web_lists").await {
+        for i in 0..55 {
+            aged_appeal(&s, &format!("第{i}号诉求"), 0, None).await;
+        }
+        let mut qiye = Browser::signed_in(&s, "qiye").await;
+        let bad = qiye.get("/appeals?from=2026-13-01").await;
+        assert_eq!(bad.status, StatusCode::OK, "{}", s.backend);
+        assert!(bad.has(r#"<p class="field-error">日期格式应为"#), "{}", bad.body);
+        assert!(bad.has(r#"value="2026-13-01""#) && bad.has("没有符合条件的诉求"));
+        assert!(numbers(&bad).is_empty(), "no rows under a bad filter");
+        let bogus = qiye.get("/appeals?status=bogus").await;
+        assert_eq!(bogus.status, StatusCode::OK);
+        assert!(bogus.has(r#"<p class="field-error">状态无效</p>"#) && numbers(&bogus).is_empty(), "{}", bogus.body);
+
+        // Newest first, by the store's cursor.
+        for path in ["/appeals", "/portal"] {
+            let first = qiye.get(path).await;
+            let one = numbers(&first);
+            assert_eq!(one.len(), 50, "{path}");
+            let next = next_link(&first).unwrap_or_else(|| panic!("no 下一页 on {path}"));
+            let second = qiye.get(&next).await;
+            assert_eq!(second.status, StatusCode::OK, "{next}");
+            let two = numbers(&second);
+            assert_eq!(two.len(), 5, "{next}");
+            assert!(two.iter().all(|n| !one.contains(n)), "{next} shows other appeals");
+            assert!(next_link(&second).is_none() && second.has("回到第一页"));
+        }
+        // First come, first served, by page number.
+        let mut dispatcher = Browser::signed_in(&s, "zhihuibu").await;
+        let first = dispatcher.get("/triage").await;
+        let one = numbers(&first);
+        let next = next_link(&first).expect("下一页 on the triage queue");
+        assert!(next.contains("page=2"), "{next}");
+        let two = numbers(&dispatcher.get(&next).await);
+        assert_eq!((one.len(), two.len()), (50, 5));
+        assert!(two.iter().all(|n| !one.contains(n)));
+        let mut all = one.clone();
+        all.extend(two);
+        let mut sorted = all.clone();
+        sorted.sort();
+        assert_eq!(all, sorted, "oldest first");
+
+        let desks: [(&str, &[&str]); 5] = [
+            ("qiye", &["/portal", "/appeals"]),
+            ("zhihuibu", &["/triage", "/appeals", "/supervision", "/enterprises", "/visits"]),
+            ("chengban", &["/workbench", "/appeals"]),
+            ("ganbu", &["/appeals", "/enterprises", "/visits"]),
+            ("lingdao", &["/appeals", "/dashboard", "/supervision"]),
+        ];
+        for (user, paths) in desks {
+            let mut b = Browser::signed_in(&s, user).await;
+            for path in paths {
+                let page = b.get(path).await;
+                assert_eq!(page.status, StatusCode::OK, "{user} on {path}");
+                assert!(page.body.len() < 100 * 1024, "{user} on {path}: {} bytes", page.body.len());
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_workbench_puts_red_before_yellow_before_green() {
+    for s in servers("web_workbench_order").await {
+        // Ten working days to acknowledge: assigned today it is green, 8 or 9 working days ago yellow, 10 or more
+        // (and past the due date) red. Assigned 0 to 25 days ago, whatever today is, all three lights occur; created
+        // in an order that is not the urgency order.
+        let policy = DeadlinePolicy::new("ten", "十日办结", [10, 10, 10, 10]).expect("policy");
+        s.store.add_deadline_policy(sys(), policy.clone()).await.expect("add policy");
+        for i in 0..26 {
+            let days = (i * 7) % 26;
+            aged_appeal(&s, &format!("在办{days}"), days, Some(&policy)).await;
+        }
+        let mut handler = Browser::signed_in(&s, "chengban").await;
+        let page = handler.get("/workbench").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", s.backend);
+        let seen = lights(&page);
+        assert_eq!(seen.len(), 26, "{}", page.body);
+        let rank = |l: &str| ["overdue", "warning", "normal", "none"].iter().position(|x| *x == l).expect("light");
+        let ranks: Vec<usize> = seen.iter().map(|l| rank(l)).collect();
+        assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "red, yellow, green: {seen:?}");
+        for light in ["overdue", "warning", "normal"] {
+            assert!(seen.iter().any(|l| l == light), "{light} in {seen:?}");
+        }
+        // The API agrees on each item's light.
+        let (status, list) = s.get("chengban", "/appeals?limit=100").await;
+        assert_eq!(status, StatusCode::OK);
+        let mut api: Vec<usize> = list["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|r| rank(r["light"].as_str().unwrap_or("none")))
+            .collect();
+        api.sort();
+        assert_eq!(ranks, api);
+
+        // The supervision board and the dashboard count the same red and yellow items.
+        let count = |light: &str| i64::try_from(seen.iter().filter(|l| *l == light).count()).expect("count");
+        let mut dispatcher = Browser::signed_in(&s, "zhihuibu").await;
+        let board = dispatcher.get("/supervision").await;
+        assert_eq!(board.status, StatusCode::OK);
+        assert_eq!(figure(&board, "board-overdue"), count("overdue"), "{}", board.body);
+        assert_eq!(figure(&board, "board-warning"), count("warning"));
+        assert!(board.has("周口市地方金融监督管理局 <span class=\"muted\">"), "grouped under unit A");
+        let dashboard = figures(&dispatcher.get("/dashboard").await);
+        assert_eq!((dashboard.overdue, dashboard.warning), (count("overdue"), count("warning")));
+        assert_eq!((dashboard.collected, dashboard.open), (26, 26));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_counts_what_happened() {
+    for s in servers("web_dashboard").await {
+        let _draft = s.appeal_in(Status::Draft, false).await;
+        let _submitted = s.appeal_in(Status::Submitted, false).await;
+        let _working = s.appeal_in(Status::InProgress, false).await;
+        let pleased = s.appeal_in(Status::Answered, false).await;
+        let displeased = s.appeal_in(Status::Answered, false).await;
+        let mut leader = Browser::signed_in(&s, "lingdao").await;
+        let before = figures(&leader.get("/dashboard").await);
+        let expected = Headline {
+            collected: 4,
+            resolved: 0,
+            open: 4,
+            warning: 0,
+            overdue: 0,
+            rated: 0,
+            five_star: 0,
+            reopened: 0,
+        };
+        assert_eq!(before, expected, "{}", s.backend);
+        let today = zhuqi::today();
+        let p = s.store.principal(s.world.users["lingdao"]).await.expect("principal");
+        assert_eq!(s.store.headline(&p, today).await.expect("headline"), before);
+
+        let mut qiye = Browser::signed_in(&s, "qiye").await;
+        let done = act(&mut qiye, &s, pleased, "confirm", &[("rating", "5"), ("comment", "满意")]).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        let done = act(&mut qiye, &s, displeased, "reject", &[("reason", "问题没有解决")]).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+
+        let page = leader.get("/dashboard").await;
+        let after = figures(&page);
+        let expected = Headline { resolved: 1, open: 3, rated: 1, five_star: 1, reopened: 1, ..expected };
+        assert_eq!(after, expected);
+        assert_eq!(after.five_star - before.five_star, 1, "one more five-star rating");
+        assert!(
+            page.has(r#"id="rate-resolution">25.00%"#) && page.has(r#"id="rate-five-star">100.00%"#),
+            "{}",
+            page.body
+        );
+        // The city's dispatcher sees the same: nothing happened in 扶沟县.
+        let mut dispatcher = Browser::signed_in(&s, "zhihuibu").await;
+        assert_eq!(figures(&dispatcher.get("/dashboard").await), after);
+        let mut fugou = Browser::signed_in(&s, "fugou").await;
+        assert_eq!(figures(&fugou.get("/dashboard").await), Headline::default(), "another county's dashboard");
+    }
+}
