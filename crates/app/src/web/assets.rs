@@ -7,8 +7,21 @@ const CSS: &str = include_str!("../../assets/app.css");
 const ICON: &str = include_str!("../../assets/icon.svg");
 const USCC_JS: &str = include_str!("../../assets/uscc.js");
 
-/// Pages link `app.css?v=VERSION`, so a new binary's stylesheet is never hidden by a cached old one.
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// Pages link `app.css?v=VERSION`, a hash of the assets themselves: a binary with a changed stylesheet or script is
+/// never shown with the copy a browser cached from the one before.
+pub const VERSION: u64 = fnv1a(CSS.as_bytes(), fnv1a(USCC_JS.as_bytes(), 0xcbf2_9ce4_8422_2325));
+
+/// FNV-1a, at compile time (a cache key, not a checksum anyone relies on).
+const fn fnv1a(bytes: &[u8], seed: u64) -> u64 {
+    let mut hash = seed;
+    let mut i = 0;
+    while i < bytes.len() {
+        hash ^= bytes[i] as u64;
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+        i += 1;
+    }
+    hash
+}
 
 pub async fn css() -> impl IntoResponse {
     ([(CONTENT_TYPE, "text/css; charset=utf-8"), (CACHE_CONTROL, "public, max-age=86400")], CSS)
