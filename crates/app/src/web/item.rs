@@ -456,16 +456,22 @@ fn action_of(
                 _ => return Err(f),
             }
         }
-        ActionKind::Merge => match i.common_issue_id.trim().parse::<i64>() {
-            Ok(id) => Action::Merge { common_issue_id: id },
-            Err(_) => {
-                // A new common issue is made by the caller (`merge_into_new`); here only its title is checked.
+        ActionKind::Merge => match i.common_issue_id.trim() {
+            // No issue chosen: a new one is made with this title (`merge_into_new`), marked here by id 0.
+            "" => {
                 let title = required(&mut f, "new_title", &i.new_title, "请选择已有共性问题或填写新共性问题的名称");
-                if title.chars().count() > 200 {
-                    f.push(("new_title", "名称最多200字".to_owned()));
+                if title.chars().count() > 100 {
+                    f.push(("new_title", "名称最多100字".to_owned()));
                 }
                 Action::Merge { common_issue_id: 0 }
             }
+            id => match id.parse::<i64>() {
+                Ok(id) if id > 0 => Action::Merge { common_issue_id: id },
+                _ => {
+                    f.push(("common_issue_id", "共性问题无效".to_owned()));
+                    Action::Merge { common_issue_id: 0 }
+                }
+            },
         },
         ActionKind::Create | ActionKind::AutoClose | ActionKind::Escalate => {
             f.push(("", "该操作不能在页面上进行".to_owned()));
