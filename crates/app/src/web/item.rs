@@ -113,8 +113,11 @@ impl AppealPage {
         (self.refusal.kind == Some(*kind)).then_some(self.refusal.form.as_deref()).flatten()
     }
 
+    /// The form is unfolded when it was just refused, or when it is the only thing to do here — unless that one
+    /// thing ends or hands back the item (撤回, 退回, 无效), which nobody should do by a slip.
     fn is_open(&self, kind: &ActionKind) -> bool {
-        self.refusal.kind == Some(*kind)
+        let drastic = matches!(kind, ActionKind::Withdraw | ActionKind::Return | ActionKind::RejectInvalid);
+        self.refusal.kind == Some(*kind) || (self.actions.len() == 1 && !drastic)
     }
 
     /// What the user typed into this form's field, if this is the form that was refused.
