@@ -12,6 +12,9 @@ use super::view::{Row, row, urgency};
 
 /// Items shown under each unit; the rest are one click away in the list filtered to that unit.
 const SHOWN_PER_UNIT: usize = 5;
+/// Units whose items are listed; the others (fewest late items) are counted in the table above, with their links, so
+/// that the page stays light however many units a province has.
+const UNITS_LISTED: usize = 30;
 
 /// One unit's late and nearly late items, the most urgent first.
 struct UnitGroup {
@@ -60,6 +63,9 @@ pub async fn supervision(State(store): State<Store>, v: Viewer) -> PageResult {
     }
     // The units with most red items first: that is the order a 督办 meeting goes through them.
     groups.sort_by(|a, b| (b.overdue, b.warning).cmp(&(a.overdue, a.warning)).then(a.unit.cmp(&b.unit)));
+    for g in groups.iter_mut().skip(UNITS_LISTED) {
+        g.rows.clear();
+    }
     let overdue = groups.iter().map(|g| g.overdue).sum();
     let warning = groups.iter().map(|g| g.warning).sum();
     Ok(render(&SupervisionPage { shell: v.shell("督办看板", "/supervision"), groups, overdue, warning, capped }))
