@@ -14,7 +14,7 @@ use zhuqi_store::{
 };
 
 use super::csrf;
-use super::page::{PageResult, Shell, Viewer, chinese, render_with};
+use super::page::{Errors, PageResult, Shell, Viewer, chinese, render_with};
 
 /// Past this many enterprises in scope the form asks for a name or credit code instead of offering a list.
 const PICK_LIMIT: usize = 300;
@@ -45,16 +45,10 @@ struct ComposePage {
     by_name: bool,
     own: bool,
     categories: Vec<CategoryRecord>,
-    errors: Vec<(&'static str, String)>,
+    errors: Errors,
     form_error: Option<String>,
     max_files: usize,
     max_mb: usize,
-}
-
-impl ComposePage {
-    fn error(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
-    }
 }
 
 #[derive(Deserialize)]
@@ -66,7 +60,7 @@ async fn compose(
     store: &Store,
     v: &Viewer,
     typed: Typed,
-    errors: Vec<(&'static str, String)>,
+    errors: Errors,
     form_error: Option<String>,
     status: StatusCode,
 ) -> PageResult {
@@ -97,7 +91,7 @@ pub async fn form(State(store): State<Store>, v: Viewer, Query(pre): Query<Prefi
         return Ok(Redirect::to("/enterprise").into_response());
     }
     let typed = Typed { enterprise_id: pre.enterprise.map(|e| e.to_string()).unwrap_or_default(), ..Typed::default() };
-    compose(&store, &v, typed, Vec::new(), None, StatusCode::OK).await
+    compose(&store, &v, typed, Errors::default(), None, StatusCode::OK).await
 }
 
 /// Reads the multipart form: the text fields, the CSRF token and the files (empty file inputs skipped).
@@ -145,42 +139,43 @@ pub async fn submit(
     let (token, typed, files) = match read_form(multipart).await {
         Ok(read) => read,
         Err(message) => {
-            return compose(&store, &v, Typed::default(), Vec::new(), Some(message), StatusCode::BAD_REQUEST).await;
+            return compose(&store, &v, Typed::default(), Errors::default(), Some(message), StatusCode::BAD_REQUEST)
+                .await;
         }
     };
     if !csrf::verify(&headers, &token) {
         return Ok(csrf::refused());
     }
     let p = &v.caller.user;
-    let mut errors = Vec::new();
+    let mut errors = Errors::default();
     let enterprise_id = match enterprise_of(&store, &v, &typed).await? {
         Ok(id) => Some(id),
         Err(message) => {
-            errors.push(("enterprise", message));
+            errors.add("enterprise", message);
             None
         }
     };
     let title = typed.title.trim();
     if title.is_empty() {
-        errors.push(("title", "请填写问题标题".to_owned()));
+        errors.add("title", "请填写问题标题");
     } else if title.chars().count() > 100 {
-        errors.push(("title", "标题最多100字".to_owned()));
+        errors.add("title", "标题最多100字");
     }
     let description = typed.description.trim();
     if description.is_empty() {
-        errors.push(("description", "请描述遇到的问题".to_owned()));
+        errors.add("description", "请描述遇到的问题");
     } else if description.chars().count() > 5000 {
-        errors.push(("description", "问题描述最多5000字".to_owned()));
+        errors.add("description", "问题描述最多5000字");
     }
     if typed.category.trim().is_empty() {
-        errors.push(("category", "请选择问题类型".to_owned()));
+        errors.add("category", "请选择问题类型");
     }
     let amount = match typed.amount_yuan.trim() {
         "" => None,
         a => match Fen::parse(a) {
             Ok(f) => Some(f),
             Err(e) => {
-                errors.push(("amount_yuan", chinese(&e.to_string()).to_owned()));
+                errors.add("amount_yuan", chinese(&e.to_string()).to_owned());
                 None
             }
         },
@@ -210,7 +205,7 @@ pub async fn submit(
         Ok(record) => Ok(Redirect::to(&format!("/appeals/{}", record.id)).into_response()),
         Err(e @ (StoreError::Invalid(_) | StoreError::MissingReference(_) | StoreError::Transition(_))) => {
             let message = format!("{}{}", chinese(&e.to_string()), again.unwrap_or(""));
-            compose(&store, &v, typed, Vec::new(), Some(message), StatusCode::UNPROCESSABLE_ENTITY).await
+            compose(&store, &v, typed, Errors::default(), Some(message), StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e.into()),
     }

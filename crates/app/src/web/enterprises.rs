@@ -15,7 +15,7 @@ use zhuqi_store::{
 };
 
 use super::csrf::{self, Checked};
-use super::page::{PageResult, Shell, Viewer, chinese, render, render_with};
+use super::page::{Done, Errors, PageResult, Shell, Viewer, chinese, render, render_with};
 use super::view::{Row, row};
 use crate::api::auth::hash_password;
 
@@ -64,34 +64,32 @@ pub struct EnterpriseInput {
     password_again: String,
 }
 
-type Errors = Vec<(&'static str, String)>;
-
 /// The enterprise these fields describe, or the message for each wrong field.
 fn enterprise_of(i: &EnterpriseInput, regions: &[RegionRecord], errors: &mut Errors) -> Option<NewEnterprise> {
     let name = i.name.trim();
     if name.is_empty() {
-        errors.push(("name", "请填写企业名称".into()));
+        errors.add("name", "请填写企业名称");
     } else if name.chars().count() > 100 {
-        errors.push(("name", "企业名称最多100字".into()));
+        errors.add("name", "企业名称最多100字");
     }
-    let uscc = Uscc::parse(&i.uscc).map_err(|e| errors.push(("uscc", chinese(&e.to_string()).to_owned()))).ok();
+    let uscc = Uscc::parse(&i.uscc).map_err(|e| errors.add("uscc", chinese(&e.to_string().to_owned()))).ok();
     let region = match RegionCode::parse(i.region.trim()) {
         Ok(r) if regions.iter().any(|x| x.code == r.as_str()) => Some(r),
         _ => {
-            errors.push(("region", "请选择所在县（市、区）".into()));
+            errors.add("region", "请选择所在县（市、区）");
             None
         }
     };
     if !INDUSTRIES.contains(&i.industry.trim()) {
-        errors.push(("industry", "请选择所属产业链".into()));
+        errors.add("industry", "请选择所属产业链");
     }
     let contact_name = Some(i.contact_name.trim().to_owned()).filter(|n| !n.is_empty());
     if contact_name.as_ref().is_some_and(|n| n.chars().count() > 50) {
-        errors.push(("contact_name", "联系人最多50字".into()));
+        errors.add("contact_name", "联系人最多50字");
     }
     let phone = match i.contact_phone.trim() {
         "" => None,
-        p => Phone::parse(p).map_err(|e| errors.push(("contact_phone", chinese(&e.to_string()).to_owned()))).ok(),
+        p => Phone::parse(p).map_err(|e| errors.add("contact_phone", chinese(&e.to_string().to_owned()))).ok(),
     };
     let (uscc, region) = (uscc?, region?);
     errors.is_empty().then(|| NewEnterprise {
@@ -125,12 +123,6 @@ struct EnterpriseForm {
     industries: [&'static str; 10],
 }
 
-impl EnterpriseForm {
-    fn error(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
-    }
-}
-
 /// Counties and districts: where an enterprise is registered.
 async fn counties(store: &Store) -> Result<Vec<RegionRecord>, StoreError> {
     Ok(store.regions().await?.into_iter().filter(|r| r.level == "county").collect())
@@ -140,7 +132,7 @@ async fn counties(store: &Store) -> Result<Vec<RegionRecord>, StoreError> {
 
 pub async fn signup_page(State(store): State<Store>, headers: HeaderMap) -> PageResult {
     let (token, set) = csrf::anonymous(&headers);
-    let page = signup_form(&store, token, EnterpriseInput::default(), Vec::new(), None).await?;
+    let page = signup_form(&store, token, EnterpriseInput::default(), Errors::default(), None).await?;
     Ok(csrf::with_cookie(render(&page), set))
 }
 
@@ -172,16 +164,16 @@ pub async fn signup(
     Checked(mut i): Checked<EnterpriseInput>,
 ) -> PageResult {
     let regions = counties(&store).await?;
-    let mut errors = Vec::new();
+    let mut errors = Errors::default();
     let enterprise = enterprise_of(&i, &regions, &mut errors);
     let username = i.username.trim().to_owned();
     if username.chars().count() < 3 || username.chars().count() > 32 || username.chars().any(char::is_whitespace) {
-        errors.push(("username", "用户名为3至32个字符，不含空格".into()));
+        errors.add("username", "用户名为3至32个字符，不含空格");
     }
     if let Err(e) = crate::password::check_rules(&i.password) {
-        errors.push(("password", e.to_owned()));
+        errors.add("password", e.to_owned());
     } else if i.password != i.password_again {
-        errors.push(("password_again", "两次输入的密码不一致".into()));
+        errors.add("password_again", "两次输入的密码不一致");
     }
     let again = |i: &mut EnterpriseInput| {
         // A refused form never sends the password back to the browser.
@@ -212,7 +204,8 @@ pub async fn signup(
         Err(e @ (StoreError::Duplicate(_) | StoreError::Invalid(_) | StoreError::MissingReference(_))) => {
             again(&mut i);
             let (token, _) = csrf::anonymous(&headers);
-            let page = signup_form(&store, token, i, Vec::new(), Some(chinese(&e.to_string()).to_owned())).await?;
+            let page =
+                signup_form(&store, token, i, Errors::default(), Some(chinese(&e.to_string()).to_owned())).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(e) => Err(e.into()),
@@ -237,12 +230,6 @@ struct EnterprisePage {
     today: String,
 }
 
-impl EnterprisePage {
-    fn visit_error(&self, field: &str) -> Option<&str> {
-        self.visit_errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
-    }
-}
-
 /// `/enterprise`: the signed-in enterprise's own record, or the form to register it if an administrator made the
 /// account before the enterprise existed.
 pub async fn own(State(store): State<Store>, v: Viewer) -> PageResult {
@@ -250,9 +237,9 @@ pub async fn own(State(store): State<Store>, v: Viewer) -> PageResult {
         return Ok(r);
     }
     match v.caller.user.enterprise_id {
-        Some(id) => detail(&store, &v, id, VisitInput::default(), Vec::new(), None, StatusCode::OK).await,
+        Some(id) => detail(&store, &v, id, VisitInput::default(), Errors::default(), None, StatusCode::OK).await,
         None => {
-            let page = own_form(&store, &v, EnterpriseInput::default(), Vec::new(), None).await?;
+            let page = own_form(&store, &v, EnterpriseInput::default(), Errors::default(), None).await?;
             Ok(render(&page))
         }
     }
@@ -284,7 +271,7 @@ pub async fn register_own(State(store): State<Store>, v: Viewer, Checked(i): Che
         return Ok(r);
     }
     let regions = counties(&store).await?;
-    let mut errors = Vec::new();
+    let mut errors = Errors::default();
     let Some(new) = enterprise_of(&i, &regions, &mut errors) else {
         let page = own_form(&store, &v, i, errors, None).await?;
         return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page));
@@ -292,7 +279,7 @@ pub async fn register_own(State(store): State<Store>, v: Viewer, Checked(i): Che
     match store.register_enterprise(&v.caller.user, &v.caller.source, new).await {
         Ok(_) => Ok(Redirect::to("/portal").into_response()),
         Err(e @ (StoreError::Duplicate(_) | StoreError::Invalid(_) | StoreError::Forbidden(_))) => {
-            let page = own_form(&store, &v, i, Vec::new(), Some(chinese(&e.to_string()).to_owned())).await?;
+            let page = own_form(&store, &v, i, Errors::default(), Some(chinese(&e.to_string()).to_owned())).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(e) => Err(e.into()),
@@ -309,14 +296,9 @@ pub struct VisitInput {
     notes: String,
 }
 
-#[derive(Deserialize)]
-pub struct Done {
-    done: Option<String>,
-}
-
 pub async fn show(State(store): State<Store>, v: Viewer, Path(id): Path<i64>, Query(d): Query<Done>) -> PageResult {
     let flash = d.done.is_some().then(|| "走访记录已保存。".to_owned());
-    detail(&store, &v, id, VisitInput::default(), Vec::new(), flash, StatusCode::OK).await
+    detail(&store, &v, id, VisitInput::default(), Errors::default(), flash, StatusCode::OK).await
 }
 
 async fn detail(
@@ -371,16 +353,12 @@ pub async fn record_visit(
     if let Err(r) = v.require(&[Role::Cadre]) {
         return Ok(r);
     }
-    let mut errors = Vec::new();
-    let visited_on = i
-        .visited_on
-        .trim()
-        .parse()
-        .map_err(|_| errors.push(("visited_on", "请填写走访日期，如 2026-11-20".to_owned())))
-        .ok();
+    let mut errors = Errors::default();
+    let visited_on =
+        i.visited_on.trim().parse().map_err(|_| errors.add("visited_on", "请填写走访日期，如 2026-11-20")).ok();
     let notes = i.notes.trim();
     if notes.is_empty() {
-        errors.push(("notes", "请填写走访情况".to_owned()));
+        errors.add("notes", "请填写走访情况");
     }
     let Some(visited_on) = visited_on.filter(|_| errors.is_empty()) else {
         return detail(&store, &v, id, i, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
@@ -389,7 +367,8 @@ pub async fn record_visit(
     match store.record_visit(&v.caller.user, &v.caller.source, new, crate::today()).await {
         Ok(_) => Ok(Redirect::to(&format!("/enterprises/{id}?done=visit")).into_response()),
         Err(StoreError::Invalid(m)) => {
-            let errors = vec![("form", chinese(&m).to_owned())];
+            let mut errors = Errors::default();
+            errors.form = Some(chinese(&m).to_owned());
             detail(&store, &v, id, i, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e.into()),

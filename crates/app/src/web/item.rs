@@ -15,7 +15,7 @@ use zhuqi_domain::{Action, ActionKind, DeadlinePolicy, Event, Level, Stars};
 use zhuqi_store::{AppealRecord, AttachmentInfo, CategoryRecord, CommonIssueRecord, Store, StoreError, UnitRecord};
 
 use super::csrf::Checked;
-use super::page::{PageResult, Shell, Viewer, chinese, error_response, render_with};
+use super::page::{Done, PageResult, Shell, Viewer, chinese, error_response, render_with};
 use super::view::{DueLine, due_lines, local};
 use crate::api::error::ApiError;
 
@@ -188,11 +188,6 @@ fn offered(v: &Viewer, record: &AppealRecord) -> Vec<ActionKind> {
         .filter(|k| !matches!(k, ActionKind::Create | ActionKind::AutoClose | ActionKind::Escalate))
         .filter(|k| record.state.offers(*k) && k.allowed_roles().iter().any(|r| v.has(*r)))
         .collect()
-}
-
-#[derive(Deserialize)]
-pub struct Done {
-    done: Option<String>,
 }
 
 pub async fn show(State(store): State<Store>, v: Viewer, Path(id): Path<i64>, Query(d): Query<Done>) -> PageResult {

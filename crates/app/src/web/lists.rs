@@ -13,7 +13,7 @@ use serde::Deserialize;
 use zhuqi_domain::{Level, Light, RegionCode, Role, Status};
 use zhuqi_store::{AppealFilter, AppealSummary, CategoryRecord, ListCursor, Store, UnitRecord};
 
-use super::page::{PageResult, Shell, Viewer, render};
+use super::page::{Errors, PageResult, Shell, Viewer, render};
 use super::view::{Row, row, urgency};
 
 const PAGE: usize = 50;
@@ -115,7 +115,7 @@ struct ListPage {
     fixed_status: bool,
     staff: bool,
     q: ListQuery,
-    errors: Vec<(&'static str, String)>,
+    errors: Errors,
     statuses: Vec<(&'static str, &'static str)>,
     categories: Vec<CategoryRecord>,
     units: Vec<UnitRecord>,
@@ -126,10 +126,6 @@ struct ListPage {
 }
 
 impl ListPage {
-    fn error(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
-    }
-
     fn value<'a>(&self, v: &'a Option<String>) -> &'a str {
         v.as_deref().unwrap_or("")
     }
@@ -160,7 +156,7 @@ pub async fn workbench(State(store): State<Store>, v: Viewer, Query(q): Query<Li
 }
 
 fn parsed<T>(
-    errors: &mut Vec<(&'static str, String)>,
+    errors: &mut Errors,
     field: &'static str,
     value: &Option<String>,
     parse: impl FnOnce(&str) -> Option<T>,
@@ -169,7 +165,7 @@ fn parsed<T>(
     let text = value.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
     let v = parse(text);
     if v.is_none() {
-        errors.push((field, message.to_owned()));
+        errors.add(field, message);
     }
     v
 }
@@ -183,7 +179,7 @@ async fn list(store: &Store, v: Viewer, q: ListQuery, desk: &Desk) -> PageResult
         return Ok(r);
     }
     let categories = store.categories().await?;
-    let mut errors = Vec::new();
+    let mut errors = Errors::default();
     let e = &mut errors;
     let status = match desk.status {
         Some(s) => Some(s),
@@ -206,10 +202,10 @@ async fn list(store: &Store, v: Viewer, q: ListQuery, desk: &Desk) -> PageResult
     let page_no: usize = parsed(e, "page", &q.page, |p| p.parse().ok().filter(|n| *n >= 1), "页码无效").unwrap_or(1);
     let text = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
     if text.as_ref().is_some_and(|t| t.chars().count() > 100) {
-        errors.push(("q", "搜索词最多100字".to_owned()));
+        errors.add("q", "搜索词最多100字");
     }
     if from.zip(to).is_some_and(|(f, t)| f > t) {
-        errors.push(("to", "截止日期早于起始日期".to_owned()));
+        errors.add("to", "截止日期早于起始日期");
     }
 
     let today = crate::today();

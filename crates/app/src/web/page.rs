@@ -115,6 +115,44 @@ pub fn home_of(roles: &[Role]) -> &'static str {
     roles.iter().find_map(|r| nav_of(*r).first().map(|(href, _)| *href)).unwrap_or("/password")
 }
 
+/// Messages next to the fields of a refused form, and one for the form as a whole.
+#[derive(Debug, Default)]
+pub struct Errors {
+    fields: Vec<(&'static str, String)>,
+    pub form: Option<String>,
+}
+
+impl Errors {
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.fields.push((field, message.into()));
+    }
+
+    /// The message of `field`, if it was refused.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.fields.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.get(field).is_some()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty() && self.form.is_none()
+    }
+}
+
+/// `?done=…` after a form succeeded and redirected back.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Done {
+    pub done: Option<String>,
+}
+
+impl Done {
+    pub fn is(&self) -> bool {
+        self.done.as_deref().is_some_and(|d| !d.is_empty())
+    }
+}
+
 /// Renders a template, or the error page if it cannot (a bug, logged).
 pub fn render(t: &impl Template) -> Response {
     match t.render() {

@@ -17,7 +17,6 @@ use axum::Router;
 use axum::http::header::CACHE_CONTROL;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use serde::Deserialize;
 use zhuqi_domain::Role;
 use zhuqi_store::Store;
 
@@ -51,46 +50,10 @@ async fn home(v: Viewer) -> Response {
     }
 }
 
+pub(super) use super::page::{Done, Errors};
+
 /// The reference data is the system administrator's (`CONFIG_ROLES` of the API).
 const CONFIG_ROLES: &[Role] = &[Role::Sysadmin];
-
-/// Messages next to the fields of a refused form, and one for the form as a whole.
-#[derive(Debug, Default)]
-pub struct Errors {
-    fields: Vec<(&'static str, String)>,
-    pub form: Option<String>,
-}
-
-impl Errors {
-    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        self.fields.push((field, message.into()));
-    }
-
-    /// The message of `field`, if it was refused.
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.fields.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
-    }
-
-    pub fn has(&self, field: &str) -> bool {
-        self.get(field).is_some()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.fields.is_empty() && self.form.is_none()
-    }
-}
-
-/// `?done=…` after a form succeeded and redirected back.
-#[derive(Debug, Default, Deserialize)]
-pub struct Done {
-    done: Option<String>,
-}
-
-impl Done {
-    fn is(&self) -> bool {
-        self.done.as_deref().is_some_and(|d| !d.is_empty())
-    }
-}
 
 /// The Chinese names of roles, e.g. "指挥部、领导".
 fn role_labels(roles: &[Role]) -> String {
