@@ -8,6 +8,7 @@ pub mod appeal;
 pub mod calendar;
 pub mod deadline;
 pub mod role;
+pub mod stats;
 pub mod time;
 pub mod values;
 

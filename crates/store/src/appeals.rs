@@ -126,12 +126,37 @@ pub(crate) fn load_record(tx: &mut Tx<'_>, id: i64) -> Result<AppealRecord> {
     record_from_row(&row)
 }
 
+/// The history of appeal `id`, oldest first.
+pub(crate) fn load_events(tx: &mut Tx<'_>, id: i64) -> Result<Vec<Event>> {
+    tx.query(
+        "SELECT seq, at, actor_user_id, actor_role, payload FROM appeal_events WHERE appeal_id = $1 ORDER BY seq",
+        params![id],
+    )?
+    .iter()
+    .map(event_from_row)
+    .collect()
+}
+
+/// An event from the columns seq, at, actor_user_id, actor_role, payload.
+pub(crate) fn event_from_row(row: &Row) -> Result<Event> {
+    let role = row.text(3)?;
+    Ok(Event {
+        seq: u32::try_from(row.int(0)?).map_err(|e| corrupt("appeal_events.seq", e))?,
+        at: from_micros(row.int(1)?).ok_or_else(|| corrupt("appeal_events.at", "out of range"))?,
+        actor: Actor {
+            user_id: row.opt_int(2)?,
+            role: Role::parse(&role).ok_or_else(|| corrupt("appeal_events.actor_role", &role))?,
+        },
+        action: serde_json::from_str(&row.text(4)?).map_err(|e| corrupt("appeal_events.payload", e))?,
+    })
+}
+
 fn date_text(d: Option<Date>) -> Value {
     d.map(|d| d.to_string()).into()
 }
 
 /// The columns that mirror the workflow state for queries, in the order `derived` gives their values.
-const DERIVED_COLUMNS: [&str; 20] = [
+const DERIVED_COLUMNS: [&str; 23] = [
     "version",
     "status",
     "category_code",
@@ -151,6 +176,9 @@ const DERIVED_COLUMNS: [&str; 20] = [
     "answered_at",
     "closed_at",
     "updated_at",
+    "on_time",
+    "work_days",
+    "first_reopened_at",
     "state",
 ];
 
@@ -180,6 +208,9 @@ fn derived(state: &Appeal, cal: &WorkingCalendar, with_state: bool) -> Result<Ve
         state.answered_at.map(to_micros).into(),
         state.closed_at.map(to_micros).into(),
         to_micros(state.updated_at).into(),
+        state.resolved_on_time(cal).into(),
+        state.resolution_working_days(cal).into(),
+        state.first_reopened_at.map(to_micros).into(),
         json,
     ])
 }
@@ -377,6 +408,33 @@ impl Writer<'_> {
         Ok(changed)
     }
 
+    /// Fills the columns migration 0006 added for the rows written before it, from each appeal's history, once: the
+    /// migration leaves a `backfill_figures` mark in `zhuqi_meta`, removed in the same transaction as the last row.
+    pub(crate) fn backfill_figures(&mut self) -> Result<u64> {
+        if self.tx.query_opt("SELECT 1 FROM zhuqi_meta WHERE key = 'backfill_figures'", &[])?.is_none() {
+            return Ok(0);
+        }
+        let ids = self.tx.query("SELECT id FROM appeals WHERE resolved = 1 OR reopen_count > 0", &[])?;
+        for row in &ids {
+            let id = row.int(0)?;
+            let events = load_events(&mut self.tx, id)?;
+            let state = Appeal::replay(&events)?.ok_or_else(|| corrupt("appeal_events", "no events"))?;
+            let json = serde_json::to_string(&state).map_err(|e| corrupt("state", e))?;
+            self.tx.execute(
+                "UPDATE appeals SET on_time = $1, work_days = $2, first_reopened_at = $3, state = $4 WHERE id = $5",
+                &[
+                    state.resolved_on_time(&self.cal).into(),
+                    state.resolution_working_days(&self.cal).into(),
+                    state.first_reopened_at.map(to_micros).into(),
+                    json.into(),
+                    id.into(),
+                ],
+            )?;
+        }
+        self.tx.execute("DELETE FROM zhuqi_meta WHERE key = 'backfill_figures'", &[])?;
+        Ok(ids.len() as u64)
+    }
+
     /// The appeal as stored now, inside this transaction.
     pub fn appeal(&mut self, id: i64) -> Result<AppealRecord> {
         load_record(&mut self.tx, id)
@@ -384,6 +442,11 @@ impl Writer<'_> {
 }
 
 impl Store {
+    /// Runs the one-time fill of migration 0006 if it is pending (see `Writer::backfill_figures`).
+    pub(crate) async fn backfill_figures(&self) -> Result<()> {
+        self.transaction(Origin::system("migration"), |w| w.backfill_figures()).await.map(|_| ())
+    }
+
     /// The prefix of appeal numbers in this city (`ZK` for 周口).
     pub async fn appeal_prefix(&self) -> Result<String> {
         Ok(self.meta("appeal_prefix").await?.unwrap_or_else(|| "ZQ".to_owned()))
@@ -429,27 +492,7 @@ impl Store {
 
     /// The full history of an appeal, oldest first.
     pub async fn appeal_events(&self, id: i64) -> Result<Vec<Event>> {
-        self.read(move |tx| {
-            tx.query(
-                "SELECT seq, at, actor_user_id, actor_role, payload FROM appeal_events WHERE appeal_id = $1 ORDER BY seq",
-                params![id],
-            )?
-            .iter()
-            .map(|row| {
-                let role = row.text(3)?;
-                Ok(Event {
-                    seq: u32::try_from(row.int(0)?).map_err(|e| corrupt("appeal_events.seq", e))?,
-                    at: from_micros(row.int(1)?).ok_or_else(|| corrupt("appeal_events.at", "out of range"))?,
-                    actor: Actor {
-                        user_id: row.opt_int(2)?,
-                        role: Role::parse(&role).ok_or_else(|| corrupt("appeal_events.actor_role", &role))?,
-                    },
-                    action: serde_json::from_str(&row.text(4)?).map_err(|e| corrupt("appeal_events.payload", e))?,
-                })
-            })
-            .collect()
-        })
-        .await
+        self.read(move |tx| load_events(tx, id)).await
     }
 
     /// The newest appeals first: the plain list page.

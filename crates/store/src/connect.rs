@@ -114,6 +114,7 @@ impl Store {
         pool.run(true, move |conn| prepare(backend, conn, &what)).await??;
         let store = Store { pool, backend, calendar: Arc::new(RwLock::new(Arc::default())) };
         store.reload_calendar().await?;
+        store.backfill_figures().await?;
         Ok(store)
     }
 }

@@ -22,7 +22,7 @@ use crate::db::{Tx, Value};
 use crate::{AppealRecord, NewAppeal, Result, Store, StoreError, Writer};
 
 /// `$N` for the next value pushed onto `values`.
-fn bind(values: &mut Vec<Value>, v: impl Into<Value>) -> String {
+pub(crate) fn bind(values: &mut Vec<Value>, v: impl Into<Value>) -> String {
     values.push(v.into());
     format!("${}", values.len())
 }

@@ -56,6 +56,9 @@ pub struct Appeal {
     pub first_assigned_at: Option<Timestamp>,
     /// The latest answer (答复).
     pub answered_at: Option<Timestamp>,
+    /// When the enterprise first rejected an answer (重办): the figures count reopened appeals as of a date.
+    #[serde(default)]
+    pub first_reopened_at: Option<Timestamp>,
     /// When the appeal left the loop: closed, withdrawn, invalid or merged.
     pub closed_at: Option<Timestamp>,
     /// Closed after an answer: the problem counts as resolved (SPEC §6).
@@ -112,6 +115,7 @@ impl Appeal {
             submitted_at: (!draft).then_some(event.at),
             first_assigned_at: None,
             answered_at: None,
+            first_reopened_at: None,
             closed_at: None,
             resolved: false,
         })
@@ -244,6 +248,7 @@ impl Appeal {
                 let policy = self.clock.as_ref().map_or_else(DeadlinePolicy::standard, |c| c.policy.clone());
                 next.status = Reopened;
                 next.reopen_count += 1;
+                next.first_reopened_at.get_or_insert(at);
                 next.start_cycle(at, policy);
             }
             (Action::Withdraw { reason }, Draft | Submitted | Assigned | InProgress | Waiting) => {
@@ -349,6 +354,35 @@ impl Appeal {
             .filter(|step| !self.escalations.contains(&(milestone, *step)))
             .map(|step| Action::Escalate { step, milestone })
             .collect()
+    }
+
+    /// Whether the resolution counts as on time (按期办结): the answer that resolved it came by 24:00 of its cycle's
+    /// resolve deadline, with approved extensions and pauses. `None` unless resolved.
+    pub fn resolved_on_time(&self, cal: &WorkingCalendar) -> Option<bool> {
+        if !self.resolved {
+            return None;
+        }
+        // A resolved appeal was answered, so it was assigned: the clock is there.
+        self.clock.as_ref().and_then(|c| c.met_on_time(cal, Milestone::Resolve))
+    }
+
+    /// Working days from the first assignment to the answer that resolved it (SPEC §6 avg_working_days).
+    pub fn resolution_working_days(&self, cal: &WorkingCalendar) -> Option<u32> {
+        let (true, Some(from), Some(to)) = (self.resolved, self.first_assigned_at, self.answered_at) else {
+            return None;
+        };
+        Some(cal.working_days_between(local_date(from), local_date(to)))
+    }
+
+    /// If the unit still owes its answer at `day` and the resolve deadline has passed: that deadline and the working
+    /// days past it (超期未办结). The state must be the appeal as it stood at `day`.
+    pub fn resolve_overdue(&self, cal: &WorkingCalendar, day: Date) -> Option<(Date, u32)> {
+        let clock = self.clock.as_ref()?;
+        if !(self.status.is_with_unit() || self.status == Status::Waiting) || clock.answered_at.is_some() {
+            return None;
+        }
+        let due = clock.deadlines(cal, day).resolve;
+        (day > due).then(|| (due, cal.working_days_between(due, day)))
     }
 
     /// An answer the enterprise has neither confirmed nor rejected for `after` working days closes by itself.

@@ -44,6 +44,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/common/0005_figure_index.sql"),
         postgres: include_str!("../../migrations/common/0005_figure_index.sql"),
     },
+    Migration {
+        version: 6,
+        name: "figures",
+        sqlite: include_str!("../../migrations/common/0006_figures.sql"),
+        postgres: include_str!("../../migrations/common/0006_figures.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.

@@ -1,0 +1,419 @@
+//! The figures of SPEC §6 for a scope, as of any date: what bulletins, rankings and the dashboard print.
+//!
+//! Every figure is a count of dated facts of each appeal (submitted, withdrawn or found invalid, resolved on time or
+//! late, rated, first reopened), all written into columns from the appeal's history when each event is written. So
+//! "as of D" is a comparison with 24:00 of D, and one pass of the database counts a whole city for two dates at once,
+//! grouped by region, unit and category. Closed rows (nineteen in twenty) are read from their covering index (0006);
+//! open rows from the open-items index.
+//!
+//! The one figure that depends on more than dates is `overdue_open`: whether an open item's resolve deadline had passed
+//! at D. It is decided on the appeal's state as it stood at D: the stored state if nothing happened to the appeal
+//! since, otherwise the state replayed from its events up to D (a later extension or pause must not rewrite the past).
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+use zhuqi_domain::stats::Counts;
+use zhuqi_domain::time::{from_micros, local_date, start_of_day, to_micros};
+use zhuqi_domain::{Appeal, Level, RegionCode, Status, WorkingCalendar};
+
+use crate::access::Principal;
+use crate::appeals::{event_from_row, parse_state};
+use crate::db::{Row, Tx, Value};
+use crate::scope::{appeal_scope, bind, in_region};
+use crate::{Result, Store, StoreError};
+
+/// Which appeals, within what the reader may see: a region subtree, one handling unit, one level (分层交办).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FigureScope {
+    pub region: Option<RegionCode>,
+    pub unit_id: Option<i64>,
+    pub level: Option<Level>,
+}
+
+/// A count window: everything up to 24:00 of `as_of`; `new_in_period` counts submissions from `first` on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub first: Date,
+    pub as_of: Date,
+}
+
+/// The finest grain the figures are counted at; regions, units, categories and the whole scope are sums of these.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GroupKey {
+    pub region_code: String,
+    pub unit_id: Option<i64>,
+    pub category_code: String,
+}
+
+/// The counts of one group in the two windows asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tally {
+    pub key: GroupKey,
+    pub now: Counts,
+    pub before: Counts,
+}
+
+/// An open item past its resolve deadline at the as-of date, as it stood then.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverdueRow {
+    pub id: i64,
+    pub number: String,
+    pub title: String,
+    pub enterprise: String,
+    pub key: GroupKey,
+    pub status: Status,
+    pub resolve_due: Date,
+    pub overdue_days: u32,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FigureSet {
+    pub groups: Vec<Tally>,
+    /// The overdue items at `now.as_of`, most overdue first.
+    pub overdue: Vec<OverdueRow>,
+}
+
+/// New appeals and resolutions within one period of a trend, and the cumulative counts at its end.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TrendCounts {
+    pub new: i64,
+    pub resolved: i64,
+    pub collected_total: i64,
+    pub resolved_total: i64,
+}
+
+/// 24:00 of `day` in Asia/Shanghai, as stored micros: "as of day" means strictly before this.
+fn end_of(day: Date) -> Result<i64> {
+    day.tomorrow()
+        .ok()
+        .and_then(start_of_day)
+        .map(to_micros)
+        .ok_or_else(|| StoreError::Invalid(format!("日期超出范围 / date out of range: {day}")))
+}
+
+fn start_of(day: Date) -> Result<i64> {
+    start_of_day(day)
+        .map(to_micros)
+        .ok_or_else(|| StoreError::Invalid(format!("日期超出范围 / date out of range: {day}")))
+}
+
+/// The reader's scope narrowed by `scope`, as one SQL condition on appeals `a`.
+fn condition(p: &Principal, scope: &FigureScope, values: &mut Vec<Value>) -> String {
+    let mut parts = vec![appeal_scope(p, values)];
+    if let Some(region) = &scope.region {
+        parts.push(in_region("a.region_code", region, values));
+    }
+    if let Some(unit) = scope.unit_id {
+        parts.push(format!("a.unit_id = {}", bind(values, unit)));
+    }
+    if let Some(level) = scope.level {
+        parts.push(format!("a.level = {}", bind(values, level.as_str())));
+    }
+    parts.join(" AND ")
+}
+
+/// The counting expressions of one window, in the order `counts_at` reads them. `d` is 24:00 of the as-of date and
+/// `p` 00:00 of the period's first day, both as bound parameters. Status names are fixed literals.
+fn window_columns(d: &str, p: &str) -> String {
+    let collected =
+        format!("a.submitted_at < {d} AND NOT (a.status IN ('withdrawn', 'invalid') AND a.closed_at < {d})");
+    let resolved = format!("a.resolved = 1 AND a.closed_at < {d}");
+    let rated = format!("a.rating IS NOT NULL AND a.closed_at < {d}");
+    // COUNT of a CASE without ELSE counts the rows where it holds, a BIGINT on both databases; SUM is cast because
+    // PostgreSQL sums BIGINTs as NUMERIC.
+    [
+        format!("COUNT(CASE WHEN {collected} THEN 1 END)"),
+        format!("COUNT(CASE WHEN {resolved} THEN 1 END)"),
+        format!("COUNT(CASE WHEN {resolved} AND a.on_time = 1 THEN 1 END)"),
+        format!("COUNT(CASE WHEN {rated} THEN 1 END)"),
+        format!("COUNT(CASE WHEN {rated} AND a.rating = 5 THEN 1 END)"),
+        format!("COUNT(CASE WHEN {rated} AND a.rating >= 4 THEN 1 END)"),
+        format!("COUNT(CASE WHEN a.first_reopened_at < {d} AND {collected} THEN 1 END)"),
+        format!("CAST(SUM(CASE WHEN {resolved} THEN a.work_days END) AS BIGINT)"),
+        format!("COUNT(CASE WHEN {resolved} AND a.work_days IS NOT NULL THEN 1 END)"),
+        format!("COUNT(CASE WHEN {collected} AND a.submitted_at >= {p} THEN 1 END)"),
+    ]
+    .join(", ")
+}
+
+const WINDOW_WIDTH: usize = 10;
+
+fn counts_at(row: &Row, at: usize) -> Result<Counts> {
+    Ok(Counts {
+        collected: row.int(at)?,
+        resolved: row.int(at + 1)?,
+        closed_on_time: row.int(at + 2)?,
+        rated: row.int(at + 3)?,
+        five_star: row.int(at + 4)?,
+        satisfied: row.int(at + 5)?,
+        reopened: row.int(at + 6)?,
+        working_days: row.opt_int(at + 7)?.unwrap_or(0),
+        timed: row.int(at + 8)?,
+        new_in_period: row.int(at + 9)?,
+        overdue_open: 0,
+    })
+}
+
+fn key_at(row: &Row, at: usize) -> Result<GroupKey> {
+    Ok(GroupKey { region_code: row.text(at)?, unit_id: row.opt_int(at + 1)?, category_code: row.text(at + 2)? })
+}
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Corrupt(format!("bad value in {what}"))
+}
+
+impl Store {
+    /// The counts of SPEC §6 in the scope, per (region, unit, category), for two windows (a period and the one
+    /// before it), with the overdue items at `now.as_of`.
+    pub async fn figures(&self, p: &Principal, scope: &FigureScope, now: Window, before: Window) -> Result<FigureSet> {
+        let (p, scope, cal) = (p.clone(), scope.clone(), self.calendar());
+        self.read(move |tx| {
+            let mut groups: HashMap<GroupKey, Tally> = HashMap::new();
+            let mut values = Vec::new();
+            let cond = condition(&p, &scope, &mut values);
+            let bounds = [end_of(now.as_of)?, start_of(now.first)?, end_of(before.as_of)?, start_of(before.first)?];
+            let [d, f, d0, f0] = bounds.map(|b| bind(&mut values, b));
+            let columns = format!("{}, {}", window_columns(&d, &f), window_columns(&d0, &f0));
+            // Closed rows from their covering index, then open rows: the same counts, added up per group.
+            for part in ["a.closed_at IS NOT NULL", "a.closed_at IS NULL AND a.submitted_at IS NOT NULL"] {
+                let rows = tx.query(
+                    &format!(
+                        "SELECT a.region_code, a.unit_id, a.category_code, {columns} FROM appeals a \
+                         WHERE {cond} AND {part} GROUP BY a.region_code, a.unit_id, a.category_code"
+                    ),
+                    &values,
+                )?;
+                for row in &rows {
+                    let key = key_at(row, 0)?;
+                    let (n, b) = (counts_at(row, 3)?, counts_at(row, 3 + WINDOW_WIDTH)?);
+                    let t = entry(&mut groups, &key);
+                    t.now += n;
+                    t.before += b;
+                }
+            }
+            let merged = merged_resolutions(tx, &p, &scope, &cal, end_of(now.as_of.max(before.as_of))?)?;
+            for m in &merged {
+                let t = entry(&mut groups, &m.key);
+                if m.resolved_at < bounds[0] {
+                    t.now += m.counts;
+                }
+                if m.resolved_at < bounds[2] {
+                    t.before += m.counts;
+                }
+            }
+            let overdue = overdue_at(tx, &p, &scope, &cal, now.as_of)?;
+            for o in &overdue {
+                entry(&mut groups, &o.key).now.overdue_open += 1;
+            }
+            if before.as_of != now.as_of {
+                for o in overdue_at(tx, &p, &scope, &cal, before.as_of)? {
+                    entry(&mut groups, &o.key).before.overdue_open += 1;
+                }
+            }
+            let mut groups: Vec<Tally> = groups.into_values().collect();
+            groups.sort_by(|a, b| a.key.cmp(&b.key));
+            Ok(FigureSet { groups, overdue })
+        })
+        .await
+    }
+
+    /// New appeals and resolutions within each of `periods` (consecutive, oldest first), and the cumulative counts at
+    /// the end of each; `new` excludes appeals withdrawn or found invalid by `as_of`, as `new_in_period` does.
+    pub async fn trend(
+        &self,
+        p: &Principal,
+        scope: &FigureScope,
+        periods: &[(Date, Date)],
+        as_of: Date,
+    ) -> Result<Vec<TrendCounts>> {
+        let (p, scope, periods, cal) = (p.clone(), scope.clone(), periods.to_vec(), self.calendar());
+        self.read(move |tx| {
+            let Some(&(_, last)) = periods.last() else { return Ok(Vec::new()) };
+            let mut values = Vec::new();
+            let cond = condition(&p, &scope, &mut values);
+            // Bucket 0 is everything before the first period, bucket i the i-th period.
+            let ends: Vec<i64> = periods.iter().map(|(_, l)| end_of(*l)).collect::<Result<_>>()?;
+            let start = bind(&mut values, start_of(periods[0].0)?);
+            let ends_sql: Vec<String> = ends.iter().map(|e| bind(&mut values, *e)).collect();
+            let bucket = |column: &str| {
+                let arms: String =
+                    ends_sql.iter().enumerate().map(|(i, e)| format!(" WHEN {column} < {e} THEN {}", i + 1)).collect();
+                format!("CASE WHEN {column} < {start} THEN 0{arms} END")
+            };
+            // Bound last: the resolutions' query below does not use it, and PostgreSQL wants exactly what is used.
+            let d = bind(&mut values, end_of(as_of.max(last))?);
+            let end = ends_sql.last().cloned().unwrap_or_default();
+            let n = periods.len() + 1;
+            let (mut submitted, mut new, mut resolved, mut excluded) = (vec![0; n], vec![0; n], vec![0; n], vec![0; n]);
+            for part in ["a.closed_at IS NOT NULL", "a.closed_at IS NULL"] {
+                let rows = tx.query(
+                    &format!(
+                        "SELECT {b}, COUNT(*), COUNT(CASE WHEN NOT (a.status IN ('withdrawn', 'invalid') \
+                         AND a.closed_at < {d}) THEN 1 END) FROM appeals a \
+                         WHERE {cond} AND {part} AND a.submitted_at < {end} GROUP BY {b}",
+                        b = bucket("a.submitted_at")
+                    ),
+                    &values,
+                )?;
+                for row in &rows {
+                    let i = bucket_index(row, n)?;
+                    submitted[i] += row.int(1)?;
+                    new[i] += row.int(2)?;
+                }
+            }
+            let rows = tx.query(
+                &format!(
+                    "SELECT {b}, COUNT(CASE WHEN a.resolved = 1 THEN 1 END), \
+                     COUNT(CASE WHEN a.status IN ('withdrawn', 'invalid') THEN 1 END) FROM appeals a \
+                     WHERE {cond} AND a.closed_at IS NOT NULL AND a.submitted_at IS NOT NULL AND a.closed_at < {end} \
+                     GROUP BY {b}",
+                    b = bucket("a.closed_at")
+                ),
+                &values[..values.len() - 1],
+            )?;
+            for row in &rows {
+                let i = bucket_index(row, n)?;
+                resolved[i] += row.int(1)?;
+                excluded[i] += row.int(2)?;
+            }
+            // Appeals merged into a common issue count as resolved when the issue is.
+            for m in merged_resolutions(tx, &p, &scope, &cal, *ends.last().unwrap_or(&0))? {
+                let i = ends.iter().position(|e| m.resolved_at < *e).map_or(0, |i| i + 1);
+                let i = if m.resolved_at < start_of(periods[0].0)? { 0 } else { i };
+                resolved[i] += 1;
+            }
+            let mut out = Vec::with_capacity(periods.len());
+            let (mut collected_total, mut resolved_total) = (submitted[0] - excluded[0], resolved[0]);
+            for i in 1..n {
+                collected_total += submitted[i] - excluded[i];
+                resolved_total += resolved[i];
+                out.push(TrendCounts { new: new[i], resolved: resolved[i], collected_total, resolved_total });
+            }
+            Ok(out)
+        })
+        .await
+    }
+}
+
+fn entry<'a>(groups: &'a mut HashMap<GroupKey, Tally>, key: &GroupKey) -> &'a mut Tally {
+    groups.entry(key.clone()).or_insert_with(|| Tally {
+        key: key.clone(),
+        now: Counts::default(),
+        before: Counts::default(),
+    })
+}
+
+fn bucket_index(row: &Row, n: usize) -> Result<usize> {
+    let i = row.opt_int(0)?.ok_or_else(|| corrupt("trend bucket"))?;
+    usize::try_from(i).ok().filter(|i| *i < n).ok_or_else(|| corrupt("trend bucket"))
+}
+
+/// A merged appeal whose common issue was resolved: it counts as resolved from then on.
+struct MergedResolution {
+    key: GroupKey,
+    /// When its common issue was resolved (stored micros).
+    resolved_at: i64,
+    counts: Counts,
+}
+
+/// Appeals merged into a common issue resolved before `end` (SPEC §6: they count as resolved). A merged appeal is on
+/// time if its common issue was resolved by the appeal's own resolve deadline, or it had none (merged before
+/// assignment). Merged appeals are few: they are read one by one.
+fn merged_resolutions(
+    tx: &mut Tx<'_>,
+    p: &Principal,
+    scope: &FigureScope,
+    cal: &WorkingCalendar,
+    end: i64,
+) -> Result<Vec<MergedResolution>> {
+    let mut values = Vec::new();
+    let cond = condition(p, scope, &mut values);
+    let d = bind(&mut values, end);
+    let rows = tx.query(
+        &format!(
+            "SELECT a.region_code, a.unit_id, a.category_code, a.resolve_due, c.resolved_at, a.first_assigned_at \
+             FROM appeals a JOIN common_issues c ON c.id = a.common_issue_id \
+             WHERE {cond} AND a.status = 'merged' AND a.closed_at IS NOT NULL AND c.resolved_at < {d}"
+        ),
+        &values,
+    )?;
+    rows.iter()
+        .map(|row| {
+            let due =
+                row.opt_text(3)?.map(|t| t.parse::<Date>().map_err(|_| corrupt("appeals.resolve_due"))).transpose()?;
+            let resolved_at = row.int(4)?;
+            let resolved_on = local_date(from_micros(resolved_at).ok_or_else(|| corrupt("common_issues.resolved_at"))?);
+            let assigned = row.opt_int(5)?.and_then(from_micros).map(local_date);
+            let days = assigned.map(|a| i64::from(cal.working_days_between(a, resolved_on)));
+            let counts = Counts {
+                resolved: 1,
+                closed_on_time: i64::from(due.is_none_or(|due| resolved_on <= due)),
+                working_days: days.unwrap_or(0),
+                timed: i64::from(days.is_some()),
+                ..Counts::default()
+            };
+            Ok(MergedResolution { key: key_at(row, 0)?, resolved_at, counts })
+        })
+        .collect()
+}
+
+/// The items whose resolve deadline had passed at `day` while the unit still owed its answer, most overdue first.
+fn overdue_at(
+    tx: &mut Tx<'_>,
+    p: &Principal,
+    scope: &FigureScope,
+    cal: &WorkingCalendar,
+    day: Date,
+) -> Result<Vec<OverdueRow>> {
+    let mut values = Vec::new();
+    let cond = condition(p, scope, &mut values);
+    let d = bind(&mut values, end_of(day)?);
+    let today = bind(&mut values, day.to_string());
+    // Unchanged since `day`: the stored state is the state at `day`, and its stored resolve deadline can only have
+    // been later at `day` (a running pause pushes it), so only rows whose stored deadline is before `day` can be
+    // late. Changed since: the state at `day` is replayed from the events before it.
+    let sql = format!(
+        "SELECT a.id, a.number, a.title, e.name, a.region_code, a.updated_at, a.state FROM appeals a \
+         JOIN enterprises e ON e.id = a.enterprise_id WHERE {cond} AND a.first_assigned_at < {d} AND ( \
+           (a.closed_at IS NULL AND a.updated_at < {d} AND a.resolve_due < {today} \
+             AND a.status IN ('assigned', 'in_progress', 'waiting', 'reopened')) \
+           OR ((a.closed_at IS NULL OR a.closed_at >= {d}) AND a.updated_at >= {d}))"
+    );
+    let rows = tx.query(&sql, &values)?;
+    let end = end_of(day)?;
+    let mut out = Vec::new();
+    for row in &rows {
+        let id = row.int(0)?;
+        let state = if row.int(5)? < end { parse_state(&row.text(6)?)? } else { state_before(tx, id, end)? };
+        let Some((due, days)) = state.resolve_overdue(cal, day) else { continue };
+        out.push(OverdueRow {
+            id,
+            number: row.text(1)?,
+            title: row.text(2)?,
+            enterprise: row.text(3)?,
+            key: GroupKey { region_code: row.text(4)?, unit_id: state.unit_id, category_code: state.category.clone() },
+            status: state.status,
+            resolve_due: due,
+            overdue_days: days,
+        });
+    }
+    out.sort_by(|a, b| {
+        b.overdue_days.cmp(&a.overdue_days).then(a.resolve_due.cmp(&b.resolve_due)).then(a.id.cmp(&b.id))
+    });
+    Ok(out)
+}
+
+/// The appeal as it stood just before `end` (micros), replayed from its events.
+fn state_before(tx: &mut Tx<'_>, id: i64, end: i64) -> Result<Appeal> {
+    let events = tx
+        .query(
+            "SELECT seq, at, actor_user_id, actor_role, payload FROM appeal_events \
+             WHERE appeal_id = $1 AND at < $2 ORDER BY seq",
+            &[id.into(), end.into()],
+        )?
+        .iter()
+        .map(event_from_row)
+        .collect::<Result<Vec<_>>>()?;
+    Appeal::replay(&events)?.ok_or_else(|| corrupt("appeal_events"))
+}

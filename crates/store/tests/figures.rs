@@ -1,0 +1,280 @@
+//! The figures of SPEC §6, counted from histories built here and compared with the figures the seeds print:
+//! 3,118 collected / 3,097 resolved → 99.33% at the end of June, 3,552 / 3,542 → 99.72% at the end of September,
+//! 45 rated / 43 five-star → 95.56%, 76 of 76 district-level → 100.00%, "—" over no items, a reopened appeal resolved
+//! late counted as resolved but not on time, an overdue item judged by its deadline as it stood then.
+//! Runs on SQLite and, with `ZHUQI_TEST_PG`, on PostgreSQL.
+
+mod support;
+
+use jiff::civil::{Date, date};
+use jiff::{SignedDuration, Timestamp};
+use support::*;
+use zhuqi_domain::stats::Counts;
+use zhuqi_domain::{Action, Actor, DeadlinePolicy, Event, Level, Role, Stars};
+use zhuqi_store::{FigureScope, NewAppeal, Principal, StoreError, Window};
+
+/// An appeal's history, built step by step from its submission.
+struct Story {
+    title: String,
+    events: Vec<Event>,
+}
+
+fn story(city: &City, title: String, submitted: Timestamp) -> Story {
+    let create = Action::Create { category: "financing".into(), draft: false };
+    Story { title, events: vec![Event { seq: 1, at: submitted, actor: enterprise(city), action: create }] }
+}
+
+impl Story {
+    fn then(mut self, actor: Actor, action: Action, at: Timestamp) -> Story {
+        let seq = u32::try_from(self.events.len()).expect("short") + 1;
+        self.events.push(Event { seq, at, actor, action });
+        self
+    }
+}
+
+fn hours(t: Timestamp, h: i64) -> Timestamp {
+    t + SignedDuration::from_hours(h)
+}
+
+fn assign(city: &City, level: Level) -> Action {
+    Action::Assign {
+        unit_id: city.unit_id,
+        co_unit_ids: Vec::new(),
+        level,
+        category: "financing".into(),
+        policy: DeadlinePolicy::standard(),
+    }
+}
+
+/// Submitted at `t`, assigned an hour later and signed for at once.
+fn taken(city: &City, title: String, t: Timestamp, level: Level) -> Story {
+    story(city, title, t).then(dispatcher(city), assign(city, level), hours(t, 1)).then(
+        handler(city),
+        Action::Acknowledge,
+        hours(t, 2),
+    )
+}
+
+fn answer() -> Action {
+    Action::Answer { text: "已办理".into() }
+}
+
+fn confirm(stars: Option<u8>) -> Action {
+    Action::Confirm { rating: stars.and_then(|s| Stars::new(s).ok()), comment: String::new() }
+}
+
+/// Taken at `t`, answered a day later, confirmed two days later with `stars`.
+fn resolved(city: &City, title: String, t: Timestamp, level: Level, stars: Option<u8>) -> Story {
+    taken(city, title, t, level).then(handler(city), answer(), hours(t, 24)).then(
+        enterprise(city),
+        confirm(stars),
+        hours(t, 48),
+    )
+}
+
+fn leader(city: &City) -> Principal {
+    Principal {
+        user_id: city.dispatcher,
+        username: "lingdao".into(),
+        display_name: "领导".into(),
+        roles: vec![Role::Leader],
+        region: Some(code("411600")),
+        unit_id: None,
+        enterprise_id: None,
+        must_change_password: false,
+    }
+}
+
+fn total(set: &zhuqi_store::FigureSet) -> (Counts, Counts) {
+    (set.groups.iter().map(|t| t.now).sum(), set.groups.iter().map(|t| t.before).sum())
+}
+
+const D1: Date = date(2023, 6, 30);
+const D2: Date = date(2023, 9, 28);
+
+/// The city's history of 2023, in four batches (see the module comment for what each proves).
+fn histories(city: &City) -> Vec<Story> {
+    let mut out = Vec::new();
+    let june = at("2023-06-01T01:00:00Z");
+    // A: 3,097 resolved in June; 45 rated (43 five stars, 2 four); 76 handled at district level.
+    for i in 0..3097 {
+        let t = june + SignedDuration::from_secs(i * 240);
+        let stars = match i {
+            0..43 => Some(5),
+            43..45 => Some(4),
+            _ => None,
+        };
+        let level = if (100..176).contains(&i) { Level::County } else { Level::City };
+        out.push(resolved(city, format!("A{i}"), t, level, stars));
+    }
+    // B: 20 submitted in late June and resolved after June.
+    let b = at("2023-06-25T01:00:00Z");
+    for i in 0..18 {
+        let t = b + SignedDuration::from_secs(i * 60);
+        out.push(
+            taken(city, format!("B{i}"), t, Level::City)
+                .then(handler(city), answer(), at("2023-07-03T02:00:00Z"))
+                .then(enterprise(city), confirm(None), at("2023-07-05T02:00:00Z")),
+        );
+    }
+    // B18: answered, rejected on 06-28 (a new 7-day clock), answered again only on 08-01: resolved, late, reopened.
+    out.push(
+        taken(city, "B18 重办后超期".into(), at("2023-06-26T01:00:00Z"), Level::City)
+            .then(handler(city), answer(), at("2023-06-27T01:00:00Z"))
+            .then(enterprise(city), Action::Reject { reason: "未解决".into() }, at("2023-06-28T01:00:00Z"))
+            .then(handler(city), Action::Acknowledge, at("2023-06-28T02:00:00Z"))
+            .then(handler(city), answer(), at("2023-08-01T02:00:00Z"))
+            .then(enterprise(city), confirm(None), at("2023-08-02T02:00:00Z")),
+    );
+    // B19: taken 06-01, due 06-12, still unanswered at 06-30 (overdue then); 30 more days approved on 07-03 moved the
+    // deadline to late July, and the answer of 07-20 met it.
+    out.push(
+        taken(city, "B19 延期".into(), at("2023-06-01T01:00:00Z"), Level::City)
+            .then(
+                handler(city),
+                Action::RequestExtension { days: 30, reason: "需协调".into() },
+                at("2023-07-03T01:00:00Z"),
+            )
+            .then(dispatcher(city), Action::ApproveExtension, at("2023-07-03T02:00:00Z"))
+            .then(handler(city), answer(), at("2023-07-20T02:00:00Z"))
+            .then(enterprise(city), confirm(None), at("2023-07-21T02:00:00Z")),
+    );
+    // W: submitted in June, withdrawn in July: collected at the end of June, not at the end of September.
+    out.push(story(city, "W".into(), at("2023-06-10T01:00:00Z")).then(
+        enterprise(city),
+        Action::Withdraw { reason: "已自行解决".into() },
+        at("2023-07-10T01:00:00Z"),
+    ));
+    // Never collected: 5 withdrawn and 3 found invalid in June.
+    for i in 0..5 {
+        out.push(story(city, format!("X{i}"), at("2023-06-02T01:00:00Z")).then(
+            enterprise(city),
+            Action::Withdraw { reason: "撤回".into() },
+            at("2023-06-03T01:00:00Z"),
+        ));
+    }
+    for i in 0..3 {
+        out.push(story(city, format!("I{i}"), at("2023-06-02T01:00:00Z")).then(
+            dispatcher(city),
+            Action::RejectInvalid { reason: "不属于涉企问题".into() },
+            at("2023-06-03T01:00:00Z"),
+        ));
+    }
+    // C: 435 submitted in August; 425 resolved in August; 4 taken on 08-01 and never answered (overdue at the end of
+    // September), 6 taken on 09-27 (not yet due).
+    let aug = at("2023-08-01T01:00:00Z");
+    for i in 0..425 {
+        let t = aug + SignedDuration::from_secs(i * 60);
+        out.push(
+            taken(city, format!("C{i}"), t, Level::City)
+                .then(handler(city), answer(), at("2023-08-08T02:00:00Z"))
+                .then(enterprise(city), confirm(None), at("2023-08-09T02:00:00Z")),
+        );
+    }
+    for i in 0..4 {
+        out.push(taken(city, format!("C-late{i}"), aug + SignedDuration::from_secs(i), Level::City));
+    }
+    for i in 0..6 {
+        let t = at("2023-08-31T01:00:00Z") + SignedDuration::from_secs(i);
+        out.push(story(city, format!("C-new{i}"), t).then(
+            dispatcher(city),
+            assign(city, Level::City),
+            at("2023-09-27T01:00:00Z"),
+        ));
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_seeds_figures_from_histories() {
+    for db in backends("the_seeds_figures_from_histories").await {
+        let s = &db.store;
+        let city = seed_city(s).await;
+        let stories = histories(&city);
+        let (enterprise_id, n) = (city.enterprise_id, stories.len());
+        s.transaction(sys(), move |w| {
+            for st in &stories {
+                let new = NewAppeal {
+                    enterprise_id,
+                    channel: zhuqi_domain::Channel::Web,
+                    category: "financing".into(),
+                    title: st.title.clone(),
+                    description: "企业反映的问题".into(),
+                    amount: None,
+                    draft: false,
+                };
+                w.insert_appeal("ZK", &new, &st.events)?;
+            }
+            Ok::<_, StoreError>(())
+        })
+        .await
+        .expect("histories");
+        assert_eq!(n, 3097 + 20 + 1 + 8 + 435);
+        let p = leader(&city);
+        let whole = FigureScope::default();
+        let set = s
+            .figures(
+                &p,
+                &whole,
+                Window { first: date(2023, 7, 1), as_of: D2 },
+                Window { first: date(2023, 4, 1), as_of: D1 },
+            )
+            .await
+            .expect("figures");
+        let (q3, q2) = total(&set);
+        // The end of June: 3,118 collected (W still counts), 3,097 resolved.
+        assert_eq!((q2.collected, q2.resolved), (3118, 3097), "{}", db.backend);
+        assert_eq!(q2.resolution_rate().percent(), "99.33%");
+        assert_eq!(q2.new_in_period, 3118);
+        // B19 was overdue then: its deadline was June 12, whatever was approved later.
+        assert_eq!(q2.overdue_open, 1);
+        assert_eq!(q2.reopened, 1);
+        // The end of September: 3,552 collected, 3,542 resolved.
+        assert_eq!((q3.collected, q3.resolved), (3552, 3542), "{}", db.backend);
+        assert_eq!(q3.resolution_rate().percent(), "99.72%");
+        assert_eq!(q3.new_in_period, 435);
+        assert_eq!((q3.rated, q3.five_star, q3.five_star_rate().percent()), (45, 43, "95.56%".to_owned()));
+        assert_eq!(q3.satisfaction_rate().percent(), "100.00%");
+        // B18 resolved late after its reopening: resolved, not on time; B19 on time by its extended deadline.
+        assert_eq!(q3.closed_on_time, 3541);
+        assert_eq!(q3.on_time_rate().percent(), "99.97%");
+        assert_eq!(q3.reopened, 1);
+        assert_eq!(q3.overdue_open, 4);
+        assert_eq!(set.overdue.len(), 4);
+        assert!(set.overdue.iter().all(|o| o.title.starts_with("C-late") && o.resolve_due == date(2023, 8, 10)));
+        // Working days from assignment to answer: A 1 each; B 6 (06-25 Sunday make-up day → 07-03); B18 26; B19 33;
+        // C 5 (08-01 → 08-08).
+        assert_eq!(q3.timed, 3542);
+
+        // 76 district-level items of 川汇区, all resolved.
+        let district = FigureScope { region: Some(code("411602")), unit_id: None, level: Some(Level::County) };
+        let now = Window { first: date(2023, 7, 1), as_of: D2 };
+        let (d, _) = total(&s.figures(&p, &district, now, now).await.expect("district"));
+        assert_eq!((d.collected, d.resolved, d.resolution_rate().percent()), (76, 76, "100.00%".to_owned()));
+        // A rate over no items is "—".
+        let province = FigureScope { level: Some(Level::Province), ..FigureScope::default() };
+        let (none, _) = total(&s.figures(&p, &province, now, now).await.expect("none"));
+        assert_eq!(none.collected, 0);
+        assert_eq!(none.resolution_rate().percent(), "—");
+        assert_eq!(none.five_star_rate().percent(), "—");
+
+        // Outside the reader's scope nothing is counted.
+        let other = Principal { region: Some(code("411621")), ..leader(&city) };
+        let (outside, _) = total(&s.figures(&other, &whole, now, now).await.expect("outside"));
+        assert_eq!(outside, Counts::default());
+
+        // The monthly trend June–September: new, resolved within each month, and the cumulative rate at each end.
+        let months = [
+            (date(2023, 6, 1), D1),
+            (date(2023, 7, 1), date(2023, 7, 31)),
+            (date(2023, 8, 1), date(2023, 8, 31)),
+            (date(2023, 9, 1), D2),
+        ];
+        let trend = s.trend(&p, &whole, &months, D2).await.expect("trend");
+        let got: Vec<_> = trend.iter().map(|t| (t.new, t.resolved, t.collected_total, t.resolved_total)).collect();
+        assert_eq!(
+            got,
+            vec![(3117, 3097, 3118, 3097), (0, 19, 3117, 3116), (435, 426, 3552, 3542), (0, 0, 3552, 3542)]
+        );
+    }
+}
