@@ -276,5 +276,27 @@ async fn the_seeds_figures_from_histories() {
             got,
             vec![(3117, 3097, 3118, 3097), (0, 19, 3117, 3116), (435, 426, 3552, 3542), (0, 0, 3552, 3542)]
         );
+
+        // A database written before migration 0006 gets the three columns from each appeal's history on its next
+        // start: clear them as such a database has them, mark the fill as pending, open it again.
+        raw_sql(
+            &db,
+            "UPDATE appeals SET on_time = NULL, work_days = NULL, first_reopened_at = NULL; \
+             INSERT INTO zhuqi_meta (key, value) VALUES ('backfill_figures', 'pending');",
+        )
+        .expect("old shape");
+        let reopened = zhuqi_store::Store::open(&db.url).await.expect("reopen");
+        let again = reopened
+            .figures(
+                &p,
+                &whole,
+                Window { first: date(2023, 7, 1), as_of: D2 },
+                Window { first: date(2023, 4, 1), as_of: D1 },
+            )
+            .await
+            .expect("figures again");
+        assert_eq!(total(&again), (q3, q2), "{}", db.backend);
+        assert_eq!(reopened.meta("backfill_figures").await.expect("meta"), None);
+        reopened.close().await;
     }
 }
