@@ -50,8 +50,14 @@ enum Command {
         #[command(subcommand)]
         command: crate::audit::AuditCommand,
     },
+    /// 通报：周汇总、月通报、季度点评、年度考核 / a bulletin for a period and scope (json, md, html, xlsx, docx)
+    Report(crate::report::command::ReportArgs),
     /// 性能测试，打印实测数据 / benchmarks that print their figures
     Bench(BenchArgs),
+    /// 导入台账（.xlsx/.csv）：全部行校验通过才写入，否则逐行报错、不写入 / import a ledger, all rows or none
+    Import(crate::ledger::ImportArgs),
+    /// 导出台账（.xlsx/.csv），表头与导入一致 / export a ledger with the headings an import reads
+    Export(crate::ledger::ExportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -115,6 +121,9 @@ struct BenchArgs {
     /// 流转次数 / transitions to time
     #[arg(long, default_value_t = 50_000)]
     transitions: usize,
+    /// 改为在 --db 指定的已有数据库上测量通报生成时间 / instead, time the bulletins on the existing database --db
+    #[arg(long, requires = "db")]
+    report: bool,
 }
 
 /// Parses the command line, runs the command and turns any error into one line on stderr.
@@ -176,7 +185,13 @@ async fn execute(command: Command) -> anyhow::Result<()> {
         Command::Calendar { command } => calendar(command).await,
         Command::User { command } => crate::users::run(command).await,
         Command::Audit { command } => crate::audit::run(command).await,
+        Command::Bench(args) if args.report => {
+            crate::report::command::bench(args.db.as_deref().unwrap_or_default(), 5).await
+        }
         Command::Bench(args) => crate::bench::run(args.db.as_deref(), args.enterprises, args.transitions).await,
+        Command::Report(args) => crate::report::command::run(args).await,
+        Command::Import(args) => crate::ledger::run_import(args).await,
+        Command::Export(args) => crate::ledger::run_export(args).await,
     }
 }
 

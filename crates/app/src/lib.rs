@@ -8,7 +8,9 @@ pub mod bench;
 pub mod cli;
 pub mod demo;
 pub mod jobs;
+pub mod ledger;
 pub mod password;
+pub mod report;
 pub mod users;
 pub mod web;
 

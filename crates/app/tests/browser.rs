@@ -362,6 +362,7 @@ async fn docs_screenshots_of_each_roles_main_page() {
         ("zhihuibu", "/supervision", "dispatcher-supervision"),
         ("chengban", "/workbench", "handler-workbench"),
         ("lingdao", "/dashboard", "leader-dashboard"),
+        ("lingdao", "/bulletins?kind=monthly", "leader-bulletins"),
         ("admin", "/admin/users", "sysadmin-users"),
         ("shenji", "/admin/audit", "auditor-audit"),
     ];

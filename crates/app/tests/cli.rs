@@ -5,27 +5,11 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
+
+#[path = "support/cli.rs"]
+mod cli_support;
+use cli_support::{assert_one_line_error, zhuqi};
 use std::time::Duration;
-
-fn zhuqi(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zhuqi"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("ZHUQI_DB")
-        .output()
-        .expect("run zhuqi")
-}
-
-/// Fails unless the command failed with exactly one line on stderr that contains `expected`, and no panic.
-fn assert_one_line_error(out: &Output, expected: &str) {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "should fail: {stderr}");
-    assert!(!stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"), "{stderr}");
-    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert_eq!(lines.len(), 1, "one line expected: {stderr}");
-    assert!(lines[0].contains(expected), "expected «{expected}» in: {stderr}");
-    assert!(lines[0].contains(" / "), "Chinese and English: {stderr}");
-}
 
 #[test]
 fn a_malformed_database_url_is_refused() {

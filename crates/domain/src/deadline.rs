@@ -234,6 +234,39 @@ impl Clock {
         cal.working_days_between(self.deadlines(cal, today).of(milestone), today)
     }
 
+    /// The clock as it stood just before the instant `end`, when this state can tell: `None` if the cycle began at or
+    /// after `end`, or had an extension (when it was granted is not kept: the history must be replayed).
+    pub fn as_of(&self, end: Timestamp) -> Option<Clock> {
+        if self.started_at >= end || self.extension_days > 0 {
+            return None;
+        }
+        let before = |t: Option<Timestamp>| t.filter(|t| *t < end);
+        Some(Clock {
+            started_at: self.started_at,
+            policy: self.policy.clone(),
+            extension_days: 0,
+            pauses: self
+                .pauses
+                .iter()
+                .filter(|p| p.from < end)
+                .map(|p| Pause { from: p.from, to: before(p.to) })
+                .collect(),
+            acknowledged_at: before(self.acknowledged_at),
+            replied_at: before(self.replied_at),
+            answered_at: before(self.answered_at),
+        })
+    }
+
+    /// If the answer is still owed at `day` and the resolve deadline has passed: that deadline and the working days
+    /// past it (超期未办结).
+    pub fn resolve_overdue(&self, cal: &WorkingCalendar, day: Date) -> Option<(Date, u32)> {
+        if self.answered_at.is_some() {
+            return None;
+        }
+        let due = self.deadlines(cal, day).resolve;
+        (day > due).then(|| (due, cal.working_days_between(due, day)))
+    }
+
     /// Was the milestone met by 24:00 of its due date? `None` while it is not met.
     pub fn met_on_time(&self, cal: &WorkingCalendar, milestone: Milestone) -> Option<bool> {
         let at = match milestone {

@@ -67,13 +67,6 @@ pub struct OverdueRow {
     pub overdue_days: u32,
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct FigureSet {
-    pub groups: Vec<Tally>,
-    /// The overdue items at `now.as_of`, most overdue first.
-    pub overdue: Vec<OverdueRow>,
-}
-
 /// New appeals and resolutions within one period of a trend, and the cumulative counts at its end.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TrendCounts {
@@ -165,10 +158,11 @@ fn corrupt(what: &str) -> StoreError {
 
 impl Store {
     /// The counts of SPEC §6 in the scope, per (region, unit, category), for two windows (a period and the one
-    /// before it), with the overdue items at `now.as_of`.
-    pub async fn figures(&self, p: &Principal, scope: &FigureScope, now: Window, before: Window) -> Result<FigureSet> {
+    /// before it); all but `overdue_open`, which `overdue` lists.
+    pub async fn figures(&self, p: &Principal, scope: &FigureScope, now: Window, before: Window) -> Result<Vec<Tally>> {
         let (p, scope, cal) = (p.clone(), scope.clone(), self.calendar());
         self.read(move |tx| {
+            let started = std::time::Instant::now();
             let mut groups: HashMap<GroupKey, Tally> = HashMap::new();
             let mut values = Vec::new();
             let cond = condition(&p, &scope, &mut values);
@@ -192,6 +186,7 @@ impl Store {
                     t.before += b;
                 }
             }
+            tracing::debug!(elapsed = ?started.elapsed(), "figures: counted");
             let merged = merged_resolutions(tx, &p, &scope, &cal, end_of(now.as_of.max(before.as_of))?)?;
             for m in &merged {
                 let t = entry(&mut groups, &m.key);
@@ -202,18 +197,22 @@ impl Store {
                     t.before += m.counts;
                 }
             }
-            let overdue = overdue_at(tx, &p, &scope, &cal, now.as_of)?;
-            for o in &overdue {
-                entry(&mut groups, &o.key).now.overdue_open += 1;
-            }
-            if before.as_of != now.as_of {
-                for o in overdue_at(tx, &p, &scope, &cal, before.as_of)? {
-                    entry(&mut groups, &o.key).before.overdue_open += 1;
-                }
-            }
+            tracing::debug!(elapsed = ?started.elapsed(), "figures: counted with merged");
             let mut groups: Vec<Tally> = groups.into_values().collect();
             groups.sort_by(|a, b| a.key.cmp(&b.key));
-            Ok(FigureSet { groups, overdue })
+            Ok(groups)
+        })
+        .await
+    }
+
+    /// The open items past their resolve deadline at `day` (超期未办结), most overdue first, each as it stood then.
+    pub async fn overdue(&self, p: &Principal, scope: &FigureScope, day: Date) -> Result<Vec<OverdueRow>> {
+        let (p, scope, cal) = (p.clone(), scope.clone(), self.calendar());
+        self.read(move |tx| {
+            let started = std::time::Instant::now();
+            let rows = overdue_at(tx, &p, &scope, &cal, day)?;
+            tracing::debug!(elapsed = ?started.elapsed(), n = rows.len(), %day, "overdue");
+            Ok(rows)
         })
         .await
     }
@@ -229,12 +228,14 @@ impl Store {
     ) -> Result<Vec<TrendCounts>> {
         let (p, scope, periods, cal) = (p.clone(), scope.clone(), periods.to_vec(), self.calendar());
         self.read(move |tx| {
+            let started = std::time::Instant::now();
             let Some(&(_, last)) = periods.last() else { return Ok(Vec::new()) };
             let mut values = Vec::new();
             let cond = condition(&p, &scope, &mut values);
             // Bucket 0 is everything before the first period, bucket i the i-th period.
             let ends: Vec<i64> = periods.iter().map(|(_, l)| end_of(*l)).collect::<Result<_>>()?;
-            let start = bind(&mut values, start_of(periods[0].0)?);
+            let first = start_of(periods[0].0)?;
+            let start = bind(&mut values, first);
             let ends_sql: Vec<String> = ends.iter().map(|e| bind(&mut values, *e)).collect();
             let bucket = |column: &str| {
                 let arms: String =
@@ -279,10 +280,15 @@ impl Store {
             }
             // Appeals merged into a common issue count as resolved when the issue is.
             for m in merged_resolutions(tx, &p, &scope, &cal, *ends.last().unwrap_or(&0))? {
-                let i = ends.iter().position(|e| m.resolved_at < *e).map_or(0, |i| i + 1);
-                let i = if m.resolved_at < start_of(periods[0].0)? { 0 } else { i };
+                // The query keeps those resolved before the last end, so a period is always found.
+                let i = if m.resolved_at < first {
+                    0
+                } else {
+                    ends.iter().position(|e| m.resolved_at < *e).map_or(0, |i| i + 1)
+                };
                 resolved[i] += 1;
             }
+            tracing::debug!(elapsed = ?started.elapsed(), "trend: counted");
             let mut out = Vec::with_capacity(periods.len());
             let (mut collected_total, mut resolved_total) = (submitted[0] - excluded[0], resolved[0]);
             for i in 1..n {
@@ -333,8 +339,8 @@ fn merged_resolutions(
     let rows = tx.query(
         &format!(
             "SELECT a.region_code, a.unit_id, a.category_code, a.resolve_due, c.resolved_at, a.first_assigned_at \
-             FROM appeals a JOIN common_issues c ON c.id = a.common_issue_id \
-             WHERE {cond} AND a.status = 'merged' AND a.closed_at IS NOT NULL AND c.resolved_at < {d}"
+             FROM common_issues c CROSS JOIN appeals a \
+             WHERE a.common_issue_id = c.id AND c.resolved_at < {d} AND {cond} AND a.status = 'merged'"
         ),
         &values,
     )?;
@@ -369,23 +375,33 @@ fn overdue_at(
     let mut values = Vec::new();
     let cond = condition(p, scope, &mut values);
     let d = bind(&mut values, end_of(day)?);
+    // An item answered before `day` and never reopened owed nothing at `day`.
+    let owed = format!("(a.answered_at IS NULL OR a.answered_at >= {d} OR a.reopen_count > 0)");
+    // Bound last: the second query does not use it, and PostgreSQL wants exactly what is used.
     let today = bind(&mut values, day.to_string());
-    // Unchanged since `day`: the stored state is the state at `day`, and its stored resolve deadline can only have
-    // been later at `day` (a running pause pushes it), so only rows whose stored deadline is before `day` can be
-    // late. Changed since: the state at `day` is replayed from the events before it.
-    let sql = format!(
-        "SELECT a.id, a.number, a.title, e.name, a.region_code, a.updated_at, a.state FROM appeals a \
-         JOIN enterprises e ON e.id = a.enterprise_id WHERE {cond} AND a.first_assigned_at < {d} AND ( \
-           (a.closed_at IS NULL AND a.updated_at < {d} AND a.resolve_due < {today} \
-             AND a.status IN ('assigned', 'in_progress', 'waiting', 'reopened')) \
-           OR ((a.closed_at IS NULL OR a.closed_at >= {d}) AND a.updated_at >= {d}))"
-    );
-    let rows = tx.query(&sql, &values)?;
+    // Open now and unchanged since `day`: the stored state is the state at `day`, and its stored resolve deadline can
+    // only have been later at `day` (a running pause pushes it), so only rows whose stored deadline is before `day`
+    // can be late. Changed since `day` (open now, or closed after it): see `state_at`. Each half is read from its own
+    // index: open items, and closings by time.
+    let select = "SELECT a.id, a.number, a.title, e.name, a.region_code, a.updated_at, a.state FROM appeals a \
+                  JOIN enterprises e ON e.id = a.enterprise_id";
+    let mut rows = tx.query(
+        &format!(
+            "{select} WHERE {cond} AND a.closed_at IS NULL AND a.first_assigned_at < {d} AND \
+             ((a.updated_at >= {d} AND {owed}) OR (a.updated_at < {d} AND a.resolve_due < {today} \
+               AND a.status IN ('assigned', 'in_progress', 'waiting', 'reopened')))"
+        ),
+        &values,
+    )?;
+    rows.extend(tx.query(
+        &format!("{select} WHERE {cond} AND a.closed_at >= {d} AND a.first_assigned_at < {d} AND {owed}"),
+        &values[..values.len() - 1],
+    )?);
     let end = end_of(day)?;
     let mut out = Vec::new();
     for row in &rows {
         let id = row.int(0)?;
-        let state = if row.int(5)? < end { parse_state(&row.text(6)?)? } else { state_before(tx, id, end)? };
+        let state = state_at(tx, id, parse_state(&row.text(6)?)?, row.int(5)?, end)?;
         let Some((due, days)) = state.resolve_overdue(cal, day) else { continue };
         out.push(OverdueRow {
             id,
@@ -402,6 +418,30 @@ fn overdue_at(
         b.overdue_days.cmp(&a.overdue_days).then(a.resolve_due.cmp(&b.resolve_due)).then(a.id.cmp(&b.id))
     });
     Ok(out)
+}
+
+/// The appeal `now` (last changed at `updated`, micros) as it stood just before `end`, as far as its deadline goes. If
+/// nothing happened since, it is `now`. If its current cycle had begun by then without an extension, the cycle as it
+/// stood then is cut from the state (later steps and pauses dropped): the unit, category and deadline were the same.
+/// Otherwise (a new cycle, a return, an extension since) the history before `end` is replayed.
+fn state_at(tx: &mut Tx<'_>, id: i64, now: Appeal, updated: i64, end: i64) -> Result<Appeal> {
+    if updated < end {
+        return Ok(now);
+    }
+    let end_at = from_micros(end).ok_or_else(|| corrupt("as-of date"))?;
+    let Some(clock) = now.clock.as_ref().and_then(|c| c.as_of(end_at)) else { return state_before(tx, id, end) };
+    let status = if clock.is_paused() {
+        Status::Waiting
+    } else if clock.answered_at.is_some() {
+        Status::Answered
+    } else if clock.acknowledged_at.is_some() {
+        Status::InProgress
+    } else if now.first_reopened_at.is_some_and(|r| r <= clock.started_at) {
+        Status::Reopened
+    } else {
+        Status::Assigned
+    };
+    Ok(Appeal { status, clock: Some(clock), ..now })
 }
 
 /// The appeal as it stood just before `end` (micros), replayed from its events.

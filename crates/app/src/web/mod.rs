@@ -11,6 +11,7 @@
 mod account;
 mod admin;
 pub mod assets;
+mod bulletins;
 mod compose;
 mod csrf;
 mod desks;
@@ -45,6 +46,8 @@ pub fn router(store: Store) -> Router {
         .route("/attachments/{id}", get(item::attachment))
         .route("/supervision", get(desks::supervision))
         .route("/dashboard", get(desks::dashboard))
+        .route("/bulletins", get(bulletins::show))
+        .route("/bulletins/download", get(bulletins::download))
         .route("/register", get(enterprises::signup_page).post(enterprises::signup))
         .route("/enterprise", get(enterprises::own).post(enterprises::register_own))
         .route("/enterprises", get(enterprises::list))

@@ -90,9 +90,15 @@ fn nav_of(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
         Role::Enterprise => &[("/portal", "我的诉求"), ("/appeals/new", "提交诉求"), ("/enterprise", "企业信息")],
         Role::Cadre => &[("/enterprises", "包联企业"), ("/visits", "走访记录"), ("/appeals", "诉求跟踪")],
-        Role::Dispatcher => &[("/triage", "待交办"), ("/supervision", "督办看板"), ("/appeals", "全部诉求")],
+        Role::Dispatcher => &[
+            ("/triage", "待交办"),
+            ("/supervision", "督办看板"),
+            ("/appeals", "全部诉求"),
+            ("/dashboard", "总览"),
+            ("/bulletins", "通报"),
+        ],
         Role::Handler => &[("/workbench", "工作台"), ("/appeals", "全部诉求")],
-        Role::Leader => &[("/dashboard", "总览"), ("/appeals", "诉求清单")],
+        Role::Leader => &[("/dashboard", "总览"), ("/appeals", "诉求清单"), ("/bulletins", "通报")],
         Role::Sysadmin => &[
             ("/admin/users", "用户"),
             ("/admin/units", "单位"),

@@ -377,12 +377,10 @@ impl Appeal {
     /// If the unit still owes its answer at `day` and the resolve deadline has passed: that deadline and the working
     /// days past it (超期未办结). The state must be the appeal as it stood at `day`.
     pub fn resolve_overdue(&self, cal: &WorkingCalendar, day: Date) -> Option<(Date, u32)> {
-        let clock = self.clock.as_ref()?;
-        if !(self.status.is_with_unit() || self.status == Status::Waiting) || clock.answered_at.is_some() {
+        if !(self.status.is_with_unit() || self.status == Status::Waiting) {
             return None;
         }
-        let due = clock.deadlines(cal, day).resolve;
-        (day > due).then(|| (due, cal.working_days_between(due, day)))
+        self.clock.as_ref()?.resolve_overdue(cal, day)
     }
 
     /// An answer the enterprise has neither confirmed nor rejected for `after` working days closes by itself.

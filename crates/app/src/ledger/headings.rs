@@ -1,0 +1,418 @@
+//! The column dictionary of a county ledger (台账): each column zhuqi reads or writes, the heading it exports under, and
+//! the variants counties write instead (企业全称, 信用代码, 县（市、区）, 承办单位, …), and finding the heading row under a
+//! sheet's title rows.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use super::LedgerKind;
+use super::sheet::SheetRow;
+
+/// A column zhuqi knows. Its order here is the order an export writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Column {
+    Seq,
+    Number,
+    EnterpriseName,
+    Uscc,
+    Region,
+    Industry,
+    AboveScale,
+    SmallMicro,
+    Specialized,
+    LittleGiant,
+    ContactName,
+    ContactPhone,
+    Category,
+    Title,
+    Description,
+    /// An amount in 万元 (the usual unit of a ledger).
+    AmountWan,
+    /// An amount in 元, when the heading says so.
+    AmountYuan,
+    Collected,
+    Unit,
+    Level,
+    Status,
+    Done,
+    Outcome,
+    Rating,
+    Comment,
+    CommonIssue,
+}
+
+impl Column {
+    /// Every column, for building the dictionary.
+    const ALL: [Column; 26] = [
+        Column::Seq,
+        Column::Number,
+        Column::EnterpriseName,
+        Column::Uscc,
+        Column::Region,
+        Column::Industry,
+        Column::AboveScale,
+        Column::SmallMicro,
+        Column::Specialized,
+        Column::LittleGiant,
+        Column::ContactName,
+        Column::ContactPhone,
+        Column::Category,
+        Column::Title,
+        Column::Description,
+        Column::AmountWan,
+        Column::AmountYuan,
+        Column::Collected,
+        Column::Unit,
+        Column::Level,
+        Column::Status,
+        Column::Done,
+        Column::Outcome,
+        Column::Rating,
+        Column::Comment,
+        Column::CommonIssue,
+    ];
+
+    /// The heading an export writes, the first of `variants`.
+    pub fn heading(self) -> &'static str {
+        self.variants()[0]
+    }
+
+    /// Headings that mean this column, as found in real ledgers. Matching ignores spaces, full-width forms and a
+    /// `*` that marks a required column.
+    fn variants(self) -> &'static [&'static str] {
+        match self {
+            Column::Seq => &["序号", "顺序号", "排序", "No."],
+            Column::Number => &["诉求编号", "问题编号", "事项编号", "工单编号", "编号"],
+            Column::EnterpriseName => {
+                &["企业名称", "企业全称", "单位名称", "企业", "企业名", "公司名称", "市场主体名称"]
+            }
+            Column::Uscc => &["统一社会信用代码", "信用代码", "社会信用代码", "统一信用代码", "统一代码"],
+            Column::Region => &[
+                "所属县区",
+                "县（市、区）",
+                "县（市，区）",
+                "所属县（市、区）",
+                "县市区",
+                "县区",
+                "区县",
+                "所在县区",
+                "所属地区",
+                "所属区域",
+                "地区",
+            ],
+            Column::Industry => &["所属行业", "产业链", "所属产业链", "行业", "行业类别", "产业"],
+            Column::AboveScale => &["规上企业", "是否规上企业", "是否规上", "规模以上企业", "规模以上"],
+            Column::SmallMicro => &["小微企业", "是否小微企业", "是否小微"],
+            Column::Specialized => &["专精特新", "专精特新企业", "是否专精特新"],
+            Column::LittleGiant => &["小巨人", "专精特新小巨人", "是否小巨人"],
+            Column::ContactName => &["联系人", "企业联系人", "联系人姓名", "负责人"],
+            Column::ContactPhone => &["联系电话", "联系方式", "电话", "手机", "手机号", "手机号码", "联系人电话"],
+            Column::Category => &["问题类型", "问题分类", "诉求类型", "诉求分类", "问题类别", "类型", "类别"],
+            Column::Title => &["问题标题", "标题", "诉求标题", "事项名称"],
+            Column::Description => &[
+                "问题描述",
+                "诉求内容",
+                "问题内容",
+                "问题简述",
+                "具体问题",
+                "存在问题",
+                "企业诉求",
+                "诉求描述",
+                "反映问题",
+                "问题及诉求",
+            ],
+            Column::AmountWan => {
+                &["涉及金额（万元）", "金额（万元）", "涉及金额", "融资需求（万元）", "资金需求（万元）"]
+            }
+            Column::AmountYuan => &["涉及金额（元）", "金额（元）"],
+            Column::Collected => &["收集日期", "提交日期", "登记日期", "收集时间", "反映时间", "提出时间", "发现日期"],
+            Column::Unit => &["责任单位", "承办单位", "交办单位", "牵头单位", "主办单位", "责任部门", "办理单位"],
+            Column::Level => &["交办层级", "层级", "问题层级", "办理层级", "解决层级"],
+            Column::Status => &["办理状态", "状态", "办理进度", "办结状态"],
+            Column::Done => &["办结日期", "完成日期", "办结时间", "完成时间", "解决日期", "答复日期"],
+            Column::Outcome => &["办理结果", "答复意见", "办理情况", "答复内容", "解决情况", "办理意见", "处理结果"],
+            Column::Rating => &["满意度", "评价", "评价星级", "企业评价", "满意度评价", "星级", "评价结果"],
+            Column::Comment => &["评价意见", "评价内容", "企业意见"],
+            Column::CommonIssue => &["共性问题", "所属共性问题", "并入共性问题"],
+        }
+    }
+
+    /// Whether a ledger of `kind` reads this column. A known column of the other kind (联系电话 in an appeal ledger)
+    /// is ignored like an unknown one.
+    pub fn used_by(self, kind: LedgerKind) -> bool {
+        use Column::*;
+        match kind {
+            LedgerKind::Enterprises => matches!(
+                self,
+                Seq | EnterpriseName
+                    | Uscc
+                    | Region
+                    | Industry
+                    | AboveScale
+                    | SmallMicro
+                    | Specialized
+                    | LittleGiant
+                    | ContactName
+                    | ContactPhone
+            ),
+            LedgerKind::Appeals => matches!(
+                self,
+                Seq | Number
+                    | EnterpriseName
+                    | Uscc
+                    | Region
+                    | Category
+                    | Title
+                    | Description
+                    | AmountWan
+                    | AmountYuan
+                    | Collected
+                    | Unit
+                    | Level
+                    | Status
+                    | Done
+                    | Outcome
+                    | Rating
+                    | Comment
+                    | CommonIssue
+            ),
+        }
+    }
+
+    /// Two headings that fill the same field: an amount in 万元 and one in 元 cannot both be read.
+    fn slot(self) -> Column {
+        if self == Column::AmountYuan { Column::AmountWan } else { self }
+    }
+}
+
+/// The columns an export of `kind` writes, in order.
+pub fn export_columns(kind: LedgerKind) -> Vec<Column> {
+    use Column::*;
+    match kind {
+        LedgerKind::Enterprises => vec![
+            Seq,
+            EnterpriseName,
+            Uscc,
+            Region,
+            Industry,
+            AboveScale,
+            SmallMicro,
+            Specialized,
+            LittleGiant,
+            ContactName,
+            ContactPhone,
+        ],
+        LedgerKind::Appeals => vec![
+            Seq,
+            Number,
+            EnterpriseName,
+            Uscc,
+            Region,
+            Category,
+            Title,
+            Description,
+            AmountWan,
+            Collected,
+            Unit,
+            Level,
+            Status,
+            Done,
+            Outcome,
+            Rating,
+            Comment,
+            CommonIssue,
+        ],
+    }
+}
+
+/// A heading or name as compared: full-width letters, digits and brackets made half-width, spaces (also the
+/// ideographic space and line breaks inside a cell), a required-marker `*` and a trailing colon dropped, Latin letters
+/// lower-cased.
+pub fn normalise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        let ch = match ch {
+            // Full-width ASCII forms (！ to ～) are their ASCII characters shifted by 0xFEE0.
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(ch as u32 - 0xFEE0).unwrap_or(ch),
+            '【' | '〔' => '[',
+            '】' | '〕' => ']',
+            _ => ch,
+        };
+        if ch.is_whitespace() || ch == '*' {
+            continue;
+        }
+        out.push(ch.to_ascii_lowercase());
+    }
+    while out.ends_with(':') {
+        out.pop();
+    }
+    out
+}
+
+static DICTIONARY: LazyLock<HashMap<String, Column>> = LazyLock::new(|| {
+    let mut map = HashMap::new();
+    for column in Column::ALL {
+        for variant in column.variants() {
+            map.entry(normalise(variant)).or_insert(column);
+        }
+    }
+    map
+});
+
+/// The column a heading means, if any. A remark in brackets after a known heading (`办结日期（必填）`,
+/// `满意度(1-5星)`) is ignored when the heading with it is not itself known.
+pub fn column_of(heading: &str) -> Option<Column> {
+    let key = normalise(heading);
+    if key.is_empty() {
+        return None;
+    }
+    if let Some(c) = DICTIONARY.get(&key) {
+        return Some(*c);
+    }
+    let stem = key.strip_suffix(')').and_then(|k| k.rfind('(').map(|i| &k[..i]))?;
+    DICTIONARY.get(stem).copied()
+}
+
+/// A column found in the heading row: where it is and what the file calls it (what error messages quote).
+#[derive(Debug, Clone)]
+pub struct Mapped {
+    pub column: Column,
+    pub index: usize,
+    pub heading: String,
+}
+
+/// Where a sheet's data is: the heading row, the columns read, and the headings ignored.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The heading row's number as the spreadsheet shows it.
+    pub header_row: usize,
+    /// Its position among the rows read: data starts after it.
+    pub header_index: usize,
+    pub columns: Vec<Mapped>,
+    /// Headings not read by this kind of ledger, as written.
+    pub ignored: Vec<String>,
+}
+
+impl Layout {
+    pub fn find(&self, column: Column) -> Option<&Mapped> {
+        self.columns.iter().find(|m| m.column.slot() == column.slot())
+    }
+
+    pub fn has(&self, column: Column) -> bool {
+        self.columns.iter().any(|m| m.column == column)
+    }
+}
+
+/// How far down a sheet the heading row is looked for (a county ledger has one to three title rows).
+const HEADER_SEARCH_ROWS: usize = 30;
+
+/// Which headings a ledger must have, as alternatives: each inner list needs one of its columns.
+fn required(kind: LedgerKind) -> &'static [&'static [Column]] {
+    use Column::*;
+    match kind {
+        LedgerKind::Enterprises => &[&[EnterpriseName], &[Uscc], &[Region]],
+        LedgerKind::Appeals => &[&[Uscc, EnterpriseName], &[Description, Title], &[Collected]],
+    }
+}
+
+fn describe_required(kind: LedgerKind) -> String {
+    required(kind)
+        .iter()
+        .map(|alts| alts.iter().map(|c| format!("「{}」", c.heading())).collect::<Vec<_>>().join("或"))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// Finds the heading row: the first of the first rows that has every required heading. Title rows above it
+/// ("XX县万人助万企问题台账", "填报单位：…") are skipped.
+pub fn find_layout(rows: &[SheetRow], kind: LedgerKind) -> Result<Layout, String> {
+    for (index, row) in rows.iter().take(HEADER_SEARCH_ROWS).enumerate() {
+        let found: Vec<(usize, Column, String)> = row
+            .cells
+            .iter()
+            .enumerate()
+            .filter_map(|(i, cell)| {
+                let text = cell.text()?;
+                column_of(&text).map(|c| (i, c, text.trim().to_owned()))
+            })
+            .collect();
+        let has = |c: &Column| found.iter().any(|(_, f, _)| f == c);
+        if required(kind).iter().all(|alts| alts.iter().any(has)) {
+            return layout(row, index, kind);
+        }
+    }
+    Err(format!(
+        "未找到表头：前{HEADER_SEARCH_ROWS}行中没有同时含有{}的一行 / no heading row with the required columns was found",
+        describe_required(kind)
+    ))
+}
+
+fn layout(row: &SheetRow, index: usize, kind: LedgerKind) -> Result<Layout, String> {
+    let mut columns: Vec<Mapped> = Vec::new();
+    let mut ignored = Vec::new();
+    for (i, cell) in row.cells.iter().enumerate() {
+        let Some(text) = cell.text() else { continue };
+        let heading = text.trim().to_owned();
+        match column_of(&heading).filter(|c| c.used_by(kind)) {
+            Some(column) => {
+                if let Some(first) = columns.iter().find(|m| m.column.slot() == column.slot()) {
+                    return Err(format!(
+                        "第{}行表头中〔{}〕与〔{}〕是同一列，请删去其中一列 / two columns mean the same: {} and {}",
+                        row.number, first.heading, heading, first.heading, heading
+                    ));
+                }
+                columns.push(Mapped { column, index: i, heading });
+            }
+            None => ignored.push(heading),
+        }
+    }
+    Ok(Layout { header_row: row.number, header_index: index, columns, ignored })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variants_and_odd_forms_map_to_their_column() {
+        for (heading, column) in [
+            ("企业名称", Column::EnterpriseName),
+            (" 企业全称 ", Column::EnterpriseName),
+            ("单位名称", Column::EnterpriseName),
+            ("*统一社会\n信用代码", Column::Uscc),
+            ("社会信用代码：", Column::Uscc),
+            ("县（市、区）", Column::Region),
+            ("县(市、区)", Column::Region),
+            ("区　县", Column::Region),
+            ("问题分类", Column::Category),
+            ("诉求内容", Column::Description),
+            ("登记日期", Column::Collected),
+            ("承办单位", Column::Unit),
+            ("状态", Column::Status),
+            ("完成日期", Column::Done),
+            ("评价星级", Column::Rating),
+            ("办结日期（必填）", Column::Done),
+            ("满意度(1-5星)", Column::Rating),
+            ("涉及金额（万元）", Column::AmountWan),
+            ("涉及金额(元)", Column::AmountYuan),
+            ("ＮＯ．", Column::Seq),
+        ] {
+            assert_eq!(column_of(heading), Some(column), "{heading}");
+        }
+        for unknown in ["", "备注", "包联领导", "（空）"] {
+            assert_eq!(column_of(unknown), None, "{unknown}");
+        }
+    }
+
+    #[test]
+    fn every_variant_is_one_columns_only() {
+        let mut seen = HashMap::new();
+        for column in Column::ALL {
+            for v in column.variants() {
+                if let Some(other) = seen.insert(normalise(v), column) {
+                    panic!("{v} means both {other:?} and {column:?}");
+                }
+            }
+        }
+    }
+}

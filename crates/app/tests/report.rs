@@ -1,0 +1,161 @@
+//! Bulletins (SPEC §6) over the demo city: the bulletin's figures agree with the dashboard's own count and with
+//! themselves (regions add up to the whole), flags follow the rule, the prose prints the figures; and `zhuqi report`
+//! writes every format from the command line, refusing bad input with one clear line.
+//! The in-process tests run on SQLite and, with `ZHUQI_TEST_PG`, on PostgreSQL.
+
+#[path = "support/cli.rs"]
+mod cli_support;
+mod support;
+
+use cli_support::{assert_one_line_error, zhuqi};
+use jiff::civil::date;
+use support::backends;
+use zhuqi::demo::{self, DemoOptions};
+use zhuqi::report::{BulletinRequest, Format, ReportScope, build};
+use zhuqi_domain::stats::{Counts, Flag, FlagRule, Period, Weights};
+use zhuqi_domain::{RegionCode, Role};
+use zhuqi_store::Principal;
+
+fn city_leader() -> Principal {
+    Principal {
+        user_id: 0,
+        username: "lingdao".into(),
+        display_name: "领导".into(),
+        roles: vec![Role::Leader],
+        region: Some(RegionCode::parse("411600").expect("code")),
+        unit_id: None,
+        enterprise_id: None,
+        must_change_password: false,
+    }
+}
+
+fn request(period: &str) -> BulletinRequest {
+    BulletinRequest {
+        period: Period::parse(period).expect("period"),
+        scope: ReportScope::Mine,
+        as_of: None,
+        level: None,
+        weights: Weights::default(),
+        flag_rule: FlagRule::default(),
+    }
+}
+
+#[tokio::test]
+async fn the_demo_citys_bulletin_agrees_with_the_dashboard_and_with_itself() {
+    let today = date(2026, 11, 20);
+    for db in backends("the_demo_citys_bulletin_agrees").await {
+        let s = &db.store;
+        let opts = DemoOptions { seed: 3, enterprises: 150, appeals: 2_000, today };
+        demo::fill(s, &opts, &indicatif::ProgressBar::hidden()).await.expect("demo");
+        let p = city_leader();
+        let b = build(s, &p, &request("2026-11"), today).await.expect("bulletin");
+        assert_eq!(b.as_of, today);
+        // The dashboard counts the same appeals its own way, from the stored columns as they are now.
+        let h = s.headline(&p, today).await.expect("headline");
+        let f = &b.figures;
+        assert_eq!(
+            (f.collected, f.resolved, f.rated, f.five_star, f.reopened),
+            (h.collected, h.resolved, h.rated, h.five_star, h.reopened),
+            "{}",
+            db.backend
+        );
+        assert!(f.collected > 1_000 && f.resolved > 0 && f.overdue_open > 0, "{f:?}");
+        // Per county the counts add up to the city's; units cover the assigned items only.
+        let regions: i64 = b.regions.iter().map(|l| l.figures.collected).sum();
+        assert_eq!(regions, f.collected);
+        let overdue: i64 = b.units.iter().map(|l| l.figures.overdue_open).sum();
+        assert_eq!(overdue, f.overdue_open);
+        assert_eq!(b.overdue.len() as i64, f.overdue_open.min(200));
+        // Two red flags and one yellow among the counties (ties could add more; the demo has none).
+        let flags =
+            |lines: &[zhuqi::report::bulletin::Line], flag| lines.iter().filter(|l| l.flag == Some(flag)).count();
+        assert_eq!((flags(&b.regions, Flag::Red), flags(&b.regions, Flag::Yellow)), (2, 1));
+        assert!(b.regions.windows(2).all(|w| w[0].score >= w[1].score || w[1].score.is_none()));
+        // The prose prints the figures in the seeds' register.
+        let rate = f.resolution_rate.percent();
+        let headline = format!("全市共收集企业问题{}条，已解决{}条，问题动态解决率{rate}", f.collected, f.resolved);
+        assert!(b.prose[0].contains(&headline), "{}", b.prose[0]);
+        // The trend's last point is this month, and its cumulative rate is the bulletin's.
+        let last = b.trend.last().expect("trend");
+        assert_eq!((last.code.as_str(), last.resolution_rate), ("2026-11", f.resolution_rate));
+        assert_eq!(last.new_in_period, f.new_in_period);
+        // Last month's bulletin as of its end is this one's "previous".
+        let october = build(s, &p, &request("2026-10"), today).await.expect("october");
+        assert_eq!(october.figures, b.previous.figures);
+        let counties: Counts =
+            Counts { collected: october.regions.iter().map(|l| l.figures.collected).sum(), ..Counts::default() };
+        assert_eq!(counties.collected, october.figures.collected);
+        // A county's bulletin is its line of the city's.
+        let line = b.regions.iter().find(|l| l.figures.collected > 0).expect("a county");
+        let county = BulletinRequest {
+            scope: ReportScope::Region(RegionCode::parse(&line.code).expect("code")),
+            ..request("2026-11")
+        };
+        let c = build(s, &p, &county, today).await.expect("county");
+        assert_eq!(c.figures, line.figures);
+        // Outside the reader's region: not found.
+        let other = Principal { region: Some(RegionCode::parse(&line.code).expect("code")), ..city_leader() };
+        let elsewhere = b.regions.iter().find(|l| l.code != line.code).expect("another county");
+        let outside = BulletinRequest {
+            scope: ReportScope::Region(RegionCode::parse(&elsewhere.code).expect("code")),
+            ..request("2026-11")
+        };
+        assert!(build(s, &other, &outside, today).await.is_err());
+        // Every format renders.
+        for format in Format::ALL {
+            assert!(!format.render(&b).expect("render").is_empty(), "{format:?}");
+        }
+    }
+}
+
+#[test]
+fn report_writes_every_format_and_refuses_bad_input() {
+    let dir = tempfile::tempdir().expect("dir");
+    let d = dir.path();
+    let db = "sqlite://city.db";
+    let out = zhuqi(&["demo", "--db", db, "--enterprises", "100", "--appeals", "1500", "--today", "2026-11-20"], d);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json = zhuqi(&["report", "monthly", "--db", db, "--period", "2026-10", "--format", "json"], d);
+    assert!(json.status.success(), "{}", String::from_utf8_lossy(&json.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    for metric in [
+        "collected",
+        "resolved",
+        "resolution_rate",
+        "closed_on_time",
+        "on_time_rate",
+        "overdue_open",
+        "rated",
+        "five_star",
+        "five_star_rate",
+        "satisfaction_rate",
+        "reopened",
+        "avg_working_days",
+        "new_in_period",
+    ] {
+        assert!(v["figures"].get(metric).is_some(), "{metric} missing");
+    }
+    assert_eq!(v["period"]["code"], "2026-10");
+    assert_eq!(v["as_of"], "2026-10-31");
+    for (format, magic) in [("md", "# "), ("html", "<!doctype html>"), ("xlsx", "PK"), ("docx", "PK")] {
+        let file = format!("b.{format}");
+        let out = zhuqi(&["report", "monthly", "--db", db, "--period", "2026-10", "--format", format, "-o", &file], d);
+        assert!(out.status.success(), "{format}: {}", String::from_utf8_lossy(&out.stderr));
+        let bytes = std::fs::read(d.join(&file)).expect("written");
+        assert!(
+            bytes.to_ascii_lowercase().starts_with(magic.to_ascii_lowercase().as_bytes()),
+            "{format} starts with {:?}",
+            &bytes[..8.min(bytes.len())]
+        );
+    }
+    // Each kind with its own period form, for a county and for a unit.
+    for (kind, period) in [("weekly", "2026-W46"), ("quarterly", "2026-Q3"), ("annual", "2025")] {
+        let out = zhuqi(&["report", kind, "--db", db, "--period", period, "--scope", "411602", "--format", "json"], d);
+        assert!(out.status.success(), "{kind}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    assert_one_line_error(&zhuqi(&["report", "monthly", "--db", db, "--period", "2026-Q3"], d), "期间与报告类型不符");
+    assert_one_line_error(&zhuqi(&["report", "monthly", "--db", db, "--period", "2026-13"], d), "期间格式不正确");
+    assert_one_line_error(&zhuqi(&["report", "monthly", "--db", db, "--scope", "没有这个单位"], d), "没有名为");
+    assert_one_line_error(&zhuqi(&["report", "monthly", "--db", db, "--period", "2099-01"], d), "尚未开始");
+    assert_one_line_error(&zhuqi(&["report", "monthly", "--db", db, "--weights", "40,30"], d), "权重");
+}
