@@ -63,10 +63,10 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
 }
 
-const ENTERPRISE_COLUMNS: &str = "e.id, e.name, e.uscc, e.region_code, e.industry, e.above_scale, e.small_micro, \
+pub(crate) const ENTERPRISE_COLUMNS: &str = "e.id, e.name, e.uscc, e.region_code, e.industry, e.above_scale, e.small_micro, \
      e.specialized, e.little_giant, e.contact_name, e.contact_phone, e.created_at";
 
-fn enterprise_from_row(row: &Row) -> Result<EnterpriseRecord> {
+pub(crate) fn enterprise_from_row(row: &Row) -> Result<EnterpriseRecord> {
     Ok(EnterpriseRecord {
         id: row.int(0)?,
         name: row.text(1)?,

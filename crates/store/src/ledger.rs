@@ -5,11 +5,12 @@
 
 use jiff::civil::Date;
 use serde_json::json;
-use zhuqi_domain::time::{from_micros, start_of_day, to_micros};
-use zhuqi_domain::{Action, Appeal, Fen, Phone, RegionCode, Uscc};
+use zhuqi_domain::time::{start_of_day, to_micros};
+use zhuqi_domain::{Action, Appeal, Fen, RegionCode, Uscc};
 
 use crate::access::Principal;
 use crate::appeals::parse_state;
+use crate::catalog::{ENTERPRISE_COLUMNS, enterprise_from_row};
 use crate::db::{Row, Tx, Value, params};
 use crate::scope::{appeal_scope, enterprise_scope, in_region};
 use crate::{EnterpriseRecord, Result, Store, StoreError, Writer, audit};
@@ -175,23 +176,6 @@ fn ledger_appeal(row: &Row) -> Result<LedgerAppeal> {
     })
 }
 
-fn enterprise_record(row: &Row) -> Result<EnterpriseRecord> {
-    Ok(EnterpriseRecord {
-        id: row.int(0)?,
-        name: row.text(1)?,
-        uscc: Uscc::parse(&row.text(2)?).map_err(|e| corrupt("enterprises.uscc", e))?,
-        region_code: RegionCode::parse(&row.text(3)?).map_err(|e| corrupt("enterprises.region_code", e))?,
-        industry: row.text(4)?,
-        above_scale: row.int(5)? != 0,
-        small_micro: row.int(6)? != 0,
-        specialized: row.int(7)? != 0,
-        little_giant: row.int(8)? != 0,
-        contact_name: row.opt_text(9)?,
-        contact_phone: row.opt_text(10)?.map(|p| Phone::parse(&p)).transpose().map_err(|e| corrupt("phone", e))?,
-        created_at: from_micros(row.int(11)?).ok_or_else(|| corrupt("enterprises.created_at", "out of range"))?,
-    })
-}
-
 impl Store {
     /// The enterprises registered under any of these credit codes.
     pub async fn enterprises_by_uscc(&self, usccs: Vec<String>) -> Result<Vec<EnterpriseRef>> {
@@ -290,12 +274,10 @@ impl Store {
             values.extend([after.into(), i64::try_from(limit).unwrap_or(i64::MAX).into()]);
             let n = values.len();
             let sql = format!(
-                "SELECT e.id, e.name, e.uscc, e.region_code, e.industry, e.above_scale, e.small_micro, e.specialized, \
-                 e.little_giant, e.contact_name, e.contact_phone, e.created_at FROM enterprises e \
-                 WHERE {condition} AND e.id > ${} ORDER BY e.id LIMIT ${n}",
+                "SELECT {ENTERPRISE_COLUMNS} FROM enterprises e WHERE {condition} AND e.id > ${} ORDER BY e.id LIMIT ${n}",
                 n - 1
             );
-            tx.query(&sql, &values)?.iter().map(enterprise_record).collect()
+            tx.query(&sql, &values)?.iter().map(enterprise_from_row).collect()
         })
         .await
     }
