@@ -3,6 +3,8 @@
 //! import that fails at its last row or is killed leaving nothing, duplicates refused, garbage files refused without
 //! a panic, exports within their scope, and export → import → export giving the same file.
 
+#[path = "support/cli.rs"]
+mod cli_support;
 mod support;
 
 use std::collections::BTreeMap;
@@ -12,6 +14,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use calamine::{Data, Reader};
+use cli_support::zhuqi;
 use jiff::ToSpan;
 use rand::{RngExt, SeedableRng};
 use support::db::raw_sql;
@@ -282,15 +285,6 @@ async fn appeals_in_every_status(store: &Store) -> BTreeMap<Status, usize> {
 
 fn db_url(db: &TestDb) -> String {
     db.url.to_string()
-}
-
-fn zhuqi(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zhuqi"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("ZHUQI_DB")
-        .output()
-        .expect("run zhuqi")
 }
 
 fn stdout(out: &Output) -> String {
