@@ -1,5 +1,6 @@
 //! The pure domain of zhuqi (助企通): value types that cannot hold bad values, the working-day calendar, the 13710
-//! deadline rule with its escalation ladder, and the appeal state machine of SPEC §3.
+//! deadline rule with its escalation ladder, the appeal state machine of SPEC §3, the statistics of §6 and the key
+//! projects of §7.
 //!
 //! Nothing here does I/O, async or SQL: every function is a pure function of its inputs, so the rules that cadres are
 //! assessed by can be tested exhaustively and replayed from history.
@@ -7,6 +8,7 @@
 pub mod appeal;
 pub mod calendar;
 pub mod deadline;
+pub mod project;
 pub mod role;
 pub mod stats;
 pub mod time;

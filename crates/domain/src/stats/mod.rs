@@ -8,7 +8,7 @@ mod ranking;
 use serde::{Serialize, Serializer};
 
 pub use period::{Period, PeriodError, PeriodKind};
-pub use ranking::{Flag, FlagRule, Ranked, Weights, rank};
+pub use ranking::{Flag, FlagRule, Ranked, Weights, rank, rank_by};
 
 /// A number with two decimals, held exactly as hundredths (9972 is 99.72).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -73,11 +73,12 @@ impl Flag {
     }
 }
 
-/// One line of a ranking.
+/// One line of a ranking: `counts` are what the score was computed from (an appeal tally by default; a quarterly
+/// observation's scores for key projects).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Ranked<K> {
+pub struct Ranked<K, C = Counts> {
     pub key: K,
-    pub counts: Counts,
+    pub counts: C,
     pub score: Option<Hundredths>,
     /// 1 for the best; entries with the same score and the same overdue count share a rank. `None` without a score.
     pub rank: Option<u32>,
@@ -89,50 +90,67 @@ pub struct Ranked<K> {
 /// Ranks `entries` (given in the order ties beyond the rules should keep, e.g. by name): by score, highest first, then
 /// by fewer overdue open items; entries without a score come last, unranked.
 pub fn rank<K>(entries: Vec<(K, Counts)>, weights: &Weights, rule: &FlagRule) -> Vec<Ranked<K>> {
-    let mut lines: Vec<Ranked<K>> = entries
+    rank_by(entries, rule, |c| weights.score(c), |c| c.overdue_open, |c| c.collected)
+}
+
+/// The ranking of [`rank`] over any tally: `score` orders the lines (highest first), `behind` breaks ties (fewer
+/// first), and a line needs `items` of at least `rule.min_items` to be flagged.
+pub fn rank_by<K, C>(
+    entries: Vec<(K, C)>,
+    rule: &FlagRule,
+    score: impl Fn(&C) -> Option<Hundredths>,
+    behind: impl Fn(&C) -> i64,
+    items: impl Fn(&C) -> i64,
+) -> Vec<Ranked<K, C>> {
+    let mut lines: Vec<(Ranked<K, C>, i64)> = entries
         .into_iter()
         .map(|(key, counts)| {
-            let score = weights.score(&counts);
-            let eligible = score.is_some() && counts.collected >= rule.min_items;
-            Ranked { key, counts, score, rank: None, flag: None, eligible }
+            let score = score(&counts);
+            let eligible = score.is_some() && items(&counts) >= rule.min_items;
+            let behind = behind(&counts);
+            (Ranked { key, counts, score, rank: None, flag: None, eligible }, behind)
         })
         .collect();
     // Stable: equal entries keep the caller's order.
-    lines.sort_by_key(|l| (l.score.is_none(), std::cmp::Reverse(l.score), l.counts.overdue_open));
-    let order = |l: &Ranked<K>| (std::cmp::Reverse(l.score), l.counts.overdue_open);
+    lines.sort_by_key(|(l, behind)| (l.score.is_none(), std::cmp::Reverse(l.score), *behind));
+    let order = |(l, behind): &(Ranked<K, C>, i64)| (std::cmp::Reverse(l.score), *behind);
     for i in 0..lines.len() {
-        if lines[i].score.is_none() {
+        if lines[i].0.score.is_none() {
             break;
         }
         let shared = i > 0 && order(&lines[i - 1]) == order(&lines[i]);
-        lines[i].rank = if shared { lines[i - 1].rank } else { u32::try_from(i + 1).ok() };
+        lines[i].0.rank = if shared { lines[i - 1].0.rank } else { u32::try_from(i + 1).ok() };
     }
     flag(&mut lines, rule, &order);
-    lines
+    lines.into_iter().map(|(l, _)| l).collect()
 }
 
 /// Red to the first `rule.red` eligible lines, yellow to the last `rule.yellow` eligible lines not already red; a line
 /// tied with a flagged one (same score, same overdue) gets the same flag, so a flag never depends on input order.
-fn flag<K, O: PartialEq>(lines: &mut [Ranked<K>], rule: &FlagRule, order: &impl Fn(&Ranked<K>) -> O) {
-    let eligible: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].eligible).collect();
+fn flag<K, C, O: PartialEq>(
+    lines: &mut [(Ranked<K, C>, i64)],
+    rule: &FlagRule,
+    order: &impl Fn(&(Ranked<K, C>, i64)) -> O,
+) {
+    let eligible: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].0.eligible).collect();
     mark(lines, &eligible, rule.red, Flag::Red, order);
-    let rest: Vec<usize> = eligible.into_iter().filter(|&i| lines[i].flag.is_none()).rev().collect();
+    let rest: Vec<usize> = eligible.into_iter().filter(|&i| lines[i].0.flag.is_none()).rev().collect();
     mark(lines, &rest, rule.yellow, Flag::Yellow, order);
 }
 
 /// Flags the first `n` of `candidates` (in the order given) and any candidate tied with the n-th.
-fn mark<K, O: PartialEq>(
-    lines: &mut [Ranked<K>],
+fn mark<K, C, O: PartialEq>(
+    lines: &mut [(Ranked<K, C>, i64)],
     candidates: &[usize],
     n: usize,
     flag: Flag,
-    order: &impl Fn(&Ranked<K>) -> O,
+    order: &impl Fn(&(Ranked<K, C>, i64)) -> O,
 ) {
     let Some(&edge) = candidates.get(n.min(candidates.len()).wrapping_sub(1)) else { return };
     let edge = order(&lines[edge]);
     for (p, &i) in candidates.iter().enumerate() {
         if p < n || order(&lines[i]) == edge {
-            lines[i].flag = Some(flag);
+            lines[i].0.flag = Some(flag);
         }
     }
 }
