@@ -20,6 +20,7 @@ mod headline;
 mod issues;
 pub mod ledger;
 mod org;
+pub mod projects;
 mod scope;
 mod visits;
 mod writer;
@@ -39,6 +40,11 @@ pub use connect::{Backend, DbUrl};
 pub use error::StoreError;
 pub use figures::{FigureScope, GroupKey, OverdueRow, Tally, TrendCounts, Window};
 pub use headline::Headline;
+pub use projects::{
+    BatchLine, BatchRecord, BatchReport, InvestmentReport, MetricsQuery, NewBatch, NewInvestmentReport, NewObservation,
+    NewProgramme, NewProject, ObservationRecord, ObservationResult, ObservedProject, ProgrammeLine, ProjectDetail,
+    ProjectEdit, ProjectFilter, ProjectLine, ProjectMetrics, ProjectPage, ProjectRecord, ProjectTally, StageChange,
+};
 pub use issues::CommonIssueRecord;
 pub use org::{Counts, NewEnterprise, NewUser, UserRecord};
 pub use scope::{AppealFilter, AppealPage, ListCursor};

@@ -50,6 +50,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/common/0006_figures.sql"),
         postgres: include_str!("../../migrations/common/0006_figures.sql"),
     },
+    Migration {
+        version: 7,
+        name: "projects",
+        sqlite: include_str!("../../migrations/sqlite/0007_projects.sql"),
+        postgres: include_str!("../../migrations/postgres/0007_projects.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.
