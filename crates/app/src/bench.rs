@@ -109,3 +109,51 @@ pub async fn run(db: Option<&str>, enterprises: usize, transitions: usize) -> an
     store.close().await;
     Ok(())
 }
+
+/// `zhuqi bench --projects`: times `project_metrics` over the whole ledger of the database `db` (as a leader of its
+/// top region, as `--report` does), `rounds` times, after adding synthetic projects up to `generate` if asked.
+pub async fn projects(db: &str, generate: Option<usize>, rounds: usize) -> anyhow::Result<()> {
+    let store = crate::cli::open(db).await?;
+    let today = crate::today();
+    if let Some(count) = generate {
+        let bar = indicatif::ProgressBar::new(count as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({elapsed})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar.set_message("生成项目 / generating projects");
+        let started = Instant::now();
+        let progress = bar.clone();
+        let added = store
+            .generate_projects(Origin::system("bench"), count, today, move |n| progress.set_position(n as u64))
+            .await?;
+        bar.finish_and_clear();
+        println!(
+            "生成 / generated: {added} projects, {} monthly reports in {:.1} s",
+            added * 12,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let reader = crate::report::command::installation(&store).await?;
+    let query =
+        zhuqi_store::MetricsQuery { region: None, as_of: today, industry: None, batch_id: None, whitelist_only: false };
+    let mut times = Vec::with_capacity(rounds);
+    let mut projects = 0;
+    for _ in 0..rounds.max(1) {
+        let started = Instant::now();
+        let m = store.project_metrics(&reader, query.clone()).await?;
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+        projects = m.total.projects;
+    }
+    let mut sorted = times.clone();
+    sorted.sort_by(f64::total_cmp);
+    let rounds: Vec<String> = times.iter().map(|t| format!("{t:.0}")).collect();
+    println!(
+        "数据库 / database: {db}\nproject_metrics as of {today} over {projects} projects ({}): median {:.0} ms (rounds {} ms)",
+        reader.region.as_ref().map_or("—", |r| r.as_str()),
+        sorted[sorted.len() / 2],
+        rounds.join(" / ")
+    );
+    store.close().await;
+    Ok(())
+}

@@ -124,6 +124,13 @@ struct BenchArgs {
     /// 改为在 --db 指定的已有数据库上测量通报生成时间 / instead, time the bulletins on the existing database --db
     #[arg(long, requires = "db")]
     report: bool,
+    /// 改为在 --db 指定的已有数据库上测量重点项目统计（project_metrics）/ instead, time the key-project figures on --db
+    #[arg(long, requires = "db")]
+    projects: bool,
+    /// 与 --projects 同用：项目不足此数时先生成合成项目（每个12个月报）/ with --projects: first add synthetic projects
+    /// (12 monthly reports each) up to this many
+    #[arg(long, requires = "projects")]
+    generate: Option<usize>,
 }
 
 /// Parses the command line, runs the command and turns any error into one line on stderr.
@@ -185,6 +192,9 @@ async fn execute(command: Command) -> anyhow::Result<()> {
         Command::Calendar { command } => calendar(command).await,
         Command::User { command } => crate::users::run(command).await,
         Command::Audit { command } => crate::audit::run(command).await,
+        Command::Bench(args) if args.projects => {
+            crate::bench::projects(args.db.as_deref().unwrap_or_default(), args.generate, 5).await
+        }
         Command::Bench(args) if args.report => {
             crate::report::command::bench(args.db.as_deref().unwrap_or_default(), 5).await
         }
@@ -220,6 +230,10 @@ pub async fn fill_demo(store: &Store, opts: &DemoOptions) -> anyhow::Result<()> 
     );
     let statuses: Vec<String> = report.by_status.iter().map(|(s, n)| format!("{} {n}", s.label())).collect();
     println!("  诉求状态：{}", statuses.join("，"));
+    println!(
+        "  重点项目 {} 个（关联诉求 {} 件），三个一批 3 期，季度观摩 3 次",
+        report.projects, report.linked_appeals
+    );
     println!("演示账号（密码均为 {}）/ demo sign-ins (password {}):", demo::DEMO_PASSWORD, demo::DEMO_PASSWORD);
     for login in &report.logins {
         println!("  {:<10} {:<6} {}", login.username, login.role.label(), login.who);

@@ -11,6 +11,7 @@ pub mod jobs;
 pub mod ledger;
 pub mod password;
 pub mod report;
+mod svg;
 pub mod users;
 pub mod web;
 

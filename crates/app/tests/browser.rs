@@ -327,6 +327,51 @@ async fn a_stale_form_shows_an_error_on_the_appeal_page() {
     }
 }
 
+/// The development office enters a key project through its form, reports its monthly investment (refused above the
+/// total without a reason, named next to the field), and the county's leader finds it in the ledger with its figures.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_project_is_entered_and_reported_in_the_browser() {
+    const TEST: &str = "a_key_project_is_entered_and_reported_in_the_browser";
+    const NAME: &str = "周口测试智能终端产业园项目";
+    for s in servers(TEST).await {
+        let Some(mut b) = Browser::open(TEST, &s).await else { return };
+        b.sign_in("zhihuibu", PASSWORD).await;
+        b.goto("/projects/new").await;
+        b.fill("#name", NAME).await;
+        b.select("#region", "411602").await;
+        b.select("#industry", "电子信息").await;
+        b.fill("#owner", "周口华源食品有限公司").await;
+        b.fill("#total", "12.5亿").await;
+        b.fill("#leader", "张副市长").await;
+        b.select("#stage", "started").await;
+        b.submit("#project-form").await;
+        assert!(page(&b).await.starts_with("/projects/"), "on the project's page");
+        assert_eq!(b.text("#project-name").await, NAME);
+        assert_eq!(b.text("#project-stage").await, "开工");
+        assert!(b.exists("svg.chart").await, "the investment curve");
+
+        // 13亿 against a total of 12.5亿: refused until a reason is given.
+        b.click("details:has(form[data-form=investment]) summary").await;
+        b.fill("#iv-cumulative", "13亿").await;
+        b.submit("form[data-form=investment]").await;
+        assert!(has_chinese(&b.text("#override-error").await), "the reason is asked for next to its field");
+        assert_eq!(b.value("#iv-cumulative").await, "13亿", "what was typed is kept");
+        assert_eq!(b.count("#reports tbody tr td.mono").await, 0, "nothing recorded");
+        b.fill("#iv-reason", "总投资调增待批").await;
+        b.submit("form[data-form=investment]").await;
+        assert!(b.exists(".flash.ok").await, "recorded");
+        assert!(b.text("#reports").await.contains("13"), "the report is listed");
+        b.sign_out().await;
+
+        // 川汇区's leader finds it in the ledger.
+        b.sign_in("lingdao", PASSWORD).await;
+        b.goto("/projects?text=智能终端").await;
+        assert!(b.body_text().await.contains(NAME), "the leader's ledger lists it");
+        b.sign_out().await;
+        b.close().await;
+    }
+}
+
 /// The README's screenshots: each role's main page on the demo city, desktop size, and the enterprise's portal on a
 /// phone, saved to `docs/screenshots/`. Run by hand: `cargo test -p zhuqi --test browser -- --ignored docs`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -363,6 +408,10 @@ async fn docs_screenshots_of_each_roles_main_page() {
         ("chengban", "/workbench", "handler-workbench"),
         ("lingdao", "/dashboard", "leader-dashboard"),
         ("lingdao", "/bulletins?kind=monthly", "leader-bulletins"),
+        ("lingdao", "/projects", "leader-projects"),
+        ("zhihuibu", "/projects/1", "dispatcher-project"),
+        ("lingdao", "/batches/3", "leader-batch"),
+        ("lingdao", "/observations/3", "leader-observation"),
         ("admin", "/admin/users", "sysadmin-users"),
         ("shenji", "/admin/audit", "auditor-audit"),
     ];

@@ -5,17 +5,19 @@
 
 #[path = "support/cli.rs"]
 mod cli_support;
+#[path = "support/ledger.rs"]
+mod ledger_support;
 mod support;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use calamine::{Data, Reader};
 use cli_support::zhuqi;
 use jiff::ToSpan;
+use ledger_support::{assert_ok, assert_refused, cells, export, import, stderr, stdout, write_csv, write_xlsx};
 use rand::{RngExt, SeedableRng};
 use support::db::raw_sql;
 use support::{TestDb, at, backends, code, sys};
@@ -281,110 +283,6 @@ async fn appeals_in_every_status(store: &Store) -> BTreeMap<Status, usize> {
         })
         .await
         .expect("the appeals of city A")
-}
-
-fn db_url(db: &TestDb) -> String {
-    db.url.to_string()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn import(db: &TestDb, kind: &str, file: &Path, extra: &[&str]) -> Output {
-    let url = db_url(db);
-    let path = file.to_string_lossy().into_owned();
-    let mut args = vec!["import", kind, path.as_str(), "--db", url.as_str()];
-    args.extend_from_slice(extra);
-    zhuqi(&args, file.parent().expect("dir"))
-}
-
-fn export(db: &TestDb, kind: &str, file: &Path, extra: &[&str]) -> Output {
-    let url = db_url(db);
-    let path = file.to_string_lossy().into_owned();
-    let mut args = vec!["export", kind, "-o", path.as_str(), "--db", url.as_str()];
-    args.extend_from_slice(extra);
-    let out = zhuqi(&args, file.parent().expect("dir"));
-    assert!(out.status.success(), "export failed: {}", stderr(&out));
-    out
-}
-
-fn assert_ok(out: &Output) {
-    assert!(out.status.success(), "should succeed:\n{}\n{}", stdout(out), stderr(out));
-    assert!(!stderr(out).contains("panicked"), "{}", stderr(out));
-}
-
-/// Fails unless the import was refused without a panic and its last line says so in both languages.
-fn assert_refused(out: &Output) -> String {
-    let err = stderr(out);
-    assert!(!out.status.success(), "should fail:\n{}\n{err}", stdout(out));
-    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{err}");
-    let last = err.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or_default();
-    assert!(last.starts_with("错误 / error:") && last.contains(" / "), "one closing line expected: {err}");
-    err
-}
-
-/// Writes a workbook whose first sheet holds `rows` (text cells; `=N` a number cell), the way a county makes one.
-fn write_xlsx(path: &Path, rows: &[Vec<&str>]) {
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name("问题台账").expect("name");
-    for (r, row) in rows.iter().enumerate() {
-        for (c, text) in row.iter().enumerate() {
-            match text.strip_prefix('=').and_then(|n| n.parse::<f64>().ok()) {
-                Some(n) => sheet.write_number(r as u32, c as u16, n).map(|_| ()),
-                None if text.is_empty() => Ok(()),
-                None => sheet.write_string(r as u32, c as u16, *text).map(|_| ()),
-            }
-            .expect("write");
-        }
-    }
-    book.save(path).expect("save");
-}
-
-fn write_csv(path: &Path, rows: &[Vec<&str>]) {
-    let mut w = csv::WriterBuilder::new().flexible(true).from_path(path).expect("csv");
-    for row in rows {
-        w.write_record(row).expect("record");
-    }
-    w.flush().expect("flush");
-}
-
-/// A workbook's or CSV file's cells as text, without the columns named in `except`.
-fn cells(path: &Path, except: &[&str]) -> Vec<Vec<String>> {
-    let rows: Vec<Vec<String>> = if path.extension().is_some_and(|e| e == "csv") {
-        let text = std::fs::read_to_string(path).expect("read");
-        let text = text.strip_prefix('\u{feff}').expect("a BOM for Excel");
-        let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
-        r.records().map(|rec| rec.expect("record").iter().map(str::to_owned).collect()).collect()
-    } else {
-        let mut book = calamine::open_workbook_auto(path).expect("workbook");
-        let name = book.sheet_names()[0].clone();
-        let range = book.worksheet_range(&name).expect("sheet");
-        range
-            .rows()
-            .map(|row| {
-                row.iter()
-                    .map(|d| match d {
-                        Data::Empty => String::new(),
-                        Data::String(s) => s.clone(),
-                        Data::Float(f) => format!("{f}"),
-                        Data::Int(i) => i.to_string(),
-                        Data::DateTime(dt) => {
-                            let (y, m, d, ..) = dt.to_ymd_hms_milli();
-                            format!("{y:04}-{m:02}-{d:02}")
-                        }
-                        other => format!("{other:?}"),
-                    })
-                    .collect()
-            })
-            .collect()
-    };
-    let keep: Vec<bool> = rows[0].iter().map(|h| !except.contains(&h.as_str())).collect();
-    rows.into_iter().map(|r| r.into_iter().zip(&keep).filter(|(_, k)| **k).map(|(c, _)| c).collect()).collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -768,7 +666,7 @@ async fn a_killed_import_leaves_nothing() {
             text.push_str(&format!("{a},第{i}个问题：贷款难。,2025-03-05,{UNIT_A},已办结,2025-03-20,5\n"));
         }
         std::fs::write(&file, text).expect("write");
-        let url = db_url(&db);
+        let url = db.url.to_string();
         let mut child = Command::new(env!("CARGO_BIN_EXE_zhuqi"))
             .args(["import", "appeals", &file.to_string_lossy(), "--db", &url])
             .current_dir(dir.path())
@@ -927,7 +825,7 @@ fn bad_arguments_and_files_end_in_one_clear_line() {
     write_xlsx(&dir.path().join("s.xlsx"), &[vec!["a"]]);
     let out = run(&["import", "appeals", "s.xlsx", "--sheet", "无此表", "--db", db]);
     assert!(
-        stderr(&out).contains("没有名为「无此表」的工作表") && stderr(&out).contains("问题台账"),
+        stderr(&out).contains("没有名为「无此表」的工作表") && stderr(&out).contains("现有：台账"),
         "{}",
         stderr(&out)
     );
@@ -989,7 +887,7 @@ async fn garbage_files_are_refused_without_a_panic() {
     assert!(after.appeals <= before.appeals + 1, "at most the one good row of an undamaged copy");
     // And through the binary: one closing line, no panic.
     std::fs::write(dir.path().join("junk.xlsx"), b"\x00\x01garbage\xff").expect("write");
-    let out = zhuqi(&["import", "appeals", "junk.xlsx", "--db", &db_url(&db)], dir.path());
+    let out = zhuqi(&["import", "appeals", "junk.xlsx", "--db", &db.url.to_string()], dir.path());
     let err = assert_refused(&out);
     assert!(err.contains("不是可以读取的 Excel 文件"), "{err}");
 }

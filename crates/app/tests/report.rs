@@ -159,3 +159,91 @@ fn report_writes_every_format_and_refuses_bad_input() {
     assert_one_line_error(&zhuqi(&["report", "monthly", "--db", db, "--period", "2099-01"], d), "尚未开始");
     assert_one_line_error(&zhuqi(&["report", "monthly", "--db", db, "--weights", "40,30"], d), "权重");
 }
+
+/// A region's bulletin carries its key projects (SPEC §7): seed 003's first quarter of 2023 — 550亿 of a 1768.5亿 plan
+/// by 31 March, 31.10%, 6.44 points above 时序进度 — in the prose and in the project table of every format.
+#[tokio::test]
+async fn a_bulletin_reports_the_key_projects_against_the_time_schedule() {
+    use zhuqi_domain::Fen;
+    use zhuqi_domain::project::{BatchList, Stage};
+    use zhuqi_store::{NewBatch, NewInvestmentReport, NewProject};
+
+    let today = date(2023, 3, 31);
+    for db in backends("a_bulletin_reports_the_key_projects").await {
+        let s = &db.store;
+        let world = support::seed(s).await;
+        let office = s.principal(world.users["zhihuibu"]).await.expect("dispatcher");
+        let yi = |hundredths: i64| Fen::new(hundredths * 100_000_000).expect("amount");
+        let batch = s
+            .create_batch(
+                &office,
+                "test",
+                NewBatch {
+                    name: "第七期“三个一批”".into(),
+                    region_code: RegionCode::parse("411600").expect("code"),
+                    starts_on: date(2023, 1, 1),
+                    ends_on: date(2023, 6, 30),
+                },
+            )
+            .await
+            .expect("batch");
+        // (county, plan, completed by March, stage)
+        for (i, (county, plan, done, stage)) in
+            [("411602", 100_000, 30_000, Stage::Building), ("411621", 76_850, 25_000, Stage::Landed)]
+                .into_iter()
+                .enumerate()
+        {
+            let project = s
+                .create_project(
+                    &office,
+                    "test",
+                    NewProject {
+                        code: None,
+                        name: format!("测试重点项目{i}"),
+                        region_code: RegionCode::parse(county).expect("code"),
+                        industry: "现代食品".into(),
+                        owner: "业主".into(),
+                        enterprise_id: None,
+                        unit_id: None,
+                        total_investment: yi(300_000),
+                        leader: "副市长".into(),
+                        team: "专班".into(),
+                        plan: "方案".into(),
+                        whitelist: i == 0,
+                        stage,
+                        stage_on: date(2023, 1, 3),
+                    },
+                    today,
+                )
+                .await
+                .expect("project");
+            s.set_plan(&office, "test", project.id, 2023, yi(plan)).await.expect("plan");
+            let report = NewInvestmentReport { month: (2023, 3), cumulative: yi(done), override_reason: None };
+            s.report_investment(&office, "test", project.id, report, today).await.expect("report");
+            s.set_batch_list(&office, "test", batch.id, project.id, Some(BatchList::Start)).await.expect("list");
+        }
+        let leader = s.principal(world.users["zhihuibu"]).await.expect("reader");
+        let b = build(s, &leader, &request("2023-Q1"), today).await.expect("bulletin");
+        let section = b.projects.as_ref().expect("project section");
+        assert_eq!(section.total.projects, 2);
+        assert_eq!(section.total.plan_completion.percent(), "31.10%", "{}", db.backend);
+        assert_eq!(section.regions.iter().map(|r| r.completed_ytd).sum::<i64>(), section.total.completed_ytd);
+        let prose = b.prose.join("\n");
+        assert!(
+            prose.contains("2个重点项目（其中白名单项目1个）2023年计划投资1768.50亿元，截至2023年3月31日完成投资550.00亿元，完成年度计划的31.10%，高于时序进度6.44个百分点（时序进度24.66%）"),
+            "{prose}"
+        );
+        assert!(prose.contains("第七期“三个一批”项目2个，开工率50.00%"), "{prose}");
+        // 川汇区 (30.00%) is ahead of the schedule, 扶沟县 (32.53%) too; both are named.
+        assert!(prose.contains("川汇区") && prose.contains("扶沟县"), "{prose}");
+        let md = String::from_utf8(Format::Markdown.render(&b).expect("markdown")).expect("utf-8");
+        assert!(md.contains("七、重点项目建设情况") && md.contains("1768.50") && md.contains("八、“三个一批”"), "{md}");
+        for format in [Format::Html, Format::Xlsx, Format::Docx, Format::Json] {
+            assert!(!format.render(&b).expect("renders").is_empty());
+        }
+        // A unit's bulletin has no project section.
+        let mut by_unit = request("2023-Q1");
+        by_unit.scope = ReportScope::Unit(world.unit_a);
+        assert!(build(s, &leader, &by_unit, today).await.expect("unit bulletin").projects.is_none());
+    }
+}

@@ -18,6 +18,9 @@ pub enum StoreError {
         "该诉求已被他人修改（当前第{actual}版，您提交的是第{expected}版），请刷新后重试 / stale version {expected}, the appeal is at version {actual}"
     )]
     Conflict { expected: u32, actual: u32 },
+    /// An edit made on a version someone else has saved over since (a project's ledger fields).
+    #[error("该{0}已被他人修改，请刷新后重试 / someone saved this {0} since you opened it; reload and try again")]
+    Stale(&'static str),
     #[error("{0}不存在 / {0} not found")]
     NotFound(&'static str),
     #[error("记录已存在 / duplicate: {0}")]

@@ -40,13 +40,13 @@ pub use connect::{Backend, DbUrl};
 pub use error::StoreError;
 pub use figures::{FigureScope, GroupKey, OverdueRow, Tally, TrendCounts, Window};
 pub use headline::Headline;
+pub use issues::CommonIssueRecord;
+pub use org::{Counts, NewEnterprise, NewUser, UserRecord};
 pub use projects::{
     BatchLine, BatchRecord, BatchReport, InvestmentReport, MetricsQuery, NewBatch, NewInvestmentReport, NewObservation,
     NewProgramme, NewProject, ObservationRecord, ObservationResult, ObservedProject, ProgrammeLine, ProjectDetail,
     ProjectEdit, ProjectFilter, ProjectLine, ProjectMetrics, ProjectPage, ProjectRecord, ProjectTally, StageChange,
 };
-pub use issues::CommonIssueRecord;
-pub use org::{Counts, NewEnterprise, NewUser, UserRecord};
 pub use scope::{AppealFilter, AppealPage, ListCursor};
 pub use visits::{MAX_VISIT_NOTES, NewVisit, VisitRecord};
 pub use writer::Writer;

@@ -66,7 +66,7 @@ impl From<StoreError> for ApiError {
         let message = e.to_string();
         match e {
             StoreError::NotFound(_) => Self::new(StatusCode::NOT_FOUND, "not_found", message),
-            StoreError::Conflict { .. } => Self::new(StatusCode::CONFLICT, "conflict", message),
+            StoreError::Conflict { .. } | StoreError::Stale(_) => Self::new(StatusCode::CONFLICT, "conflict", message),
             StoreError::Duplicate(_) => Self::new(StatusCode::CONFLICT, "duplicate", message),
             StoreError::MissingReference(_) => Self::invalid("unknown_reference", message),
             StoreError::Invalid(_) => Self::invalid("invalid_value", message),

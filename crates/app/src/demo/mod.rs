@@ -7,6 +7,7 @@
 
 mod corpus;
 mod life;
+mod projects;
 
 use std::collections::BTreeMap;
 
@@ -49,6 +50,9 @@ pub struct DemoReport {
     pub logins: Vec<DemoLogin>,
     pub counts: Counts,
     pub by_status: BTreeMap<Status, usize>,
+    /// Key projects written, and appeals linked to them.
+    pub projects: usize,
+    pub linked_appeals: usize,
 }
 
 /// What the appeal generator needs to know about the city it built.
@@ -70,6 +74,8 @@ struct Unit {
 
 struct Enterprise {
     id: i64,
+    name: String,
+    industry: &'static str,
     region: &'static str,
     county: &'static str,
     user: i64,
@@ -85,12 +91,22 @@ pub async fn fill(store: &Store, opts: &DemoOptions, bar: &ProgressBar) -> anyho
     }
     let cal = store.calendar();
     let (opts, bar) = (opts.clone(), bar.clone());
-    let (logins, by_status) =
+    let (logins, by_status, projects, linked_appeals) =
         store.transaction(Origin::system("demo"), move |w| write_city(w, &opts, &bar, &cal)).await?;
-    Ok(DemoReport { logins, counts: store.counts().await?, by_status })
+    Ok(DemoReport { logins, counts: store.counts().await?, by_status, projects, linked_appeals })
 }
 
-type Written = (Vec<DemoLogin>, BTreeMap<Status, usize>);
+type Written = (Vec<DemoLogin>, BTreeMap<Status, usize>, usize, usize);
+
+/// Key projects of the demo city: one for every five enterprises, at most 400.
+fn project_count(enterprises: usize) -> usize {
+    (enterprises / 5).clamp(24, 400)
+}
+
+/// The categories of an owner's appeal that are about its project (land, permits, utilities, money, environment).
+const PROJECT_CATEGORIES: [&str; 5] = ["land", "permits", "utilities", "financing", "environment"];
+/// Appeals linked to projects: a few dozen.
+const LINKED_APPEALS: usize = 40;
 
 fn write_city(
     w: &mut Writer<'_>,
@@ -103,20 +119,36 @@ fn write_city(
     bar.set_message("地区、单位、企业和用户 / regions, units, enterprises, users");
     let (city, logins) = build_city(w, &mut rng, opts, now)?;
 
+    bar.set_message("重点项目 / key projects");
+    let started = std::time::Instant::now();
+    let projects = projects::write(w, opts.seed, &city, opts.today, now, project_count(opts.enterprises))?;
+    // The time only, for measuring the demo: nothing written depends on the clock.
+    tracing::debug!(seconds = started.elapsed().as_secs_f64(), projects = projects.projects, "demo projects written");
+
     bar.set_message("诉求 / appeals");
     bar.set_length(opts.appeals as u64);
     let mut by_status = BTreeMap::new();
+    let mut about_projects = Vec::new();
     for (new, history) in life::year_of_appeals(&mut rng, &city, cal, now, opts.appeals) {
         let record = w.insert_appeal(PREFIX, &new, &history)?;
         *by_status.entry(record.state.status).or_insert(0) += 1;
+        if let Some(project) = projects.by_enterprise.get(&new.enterprise_id)
+            && PROJECT_CATEGORIES.contains(&new.category.as_str())
+        {
+            about_projects.push((record.id, *project));
+        }
         bar.inc(1);
     }
+    // Spread over the year: every k-th of the owners' appeals about land, permits, utilities, money, environment.
+    let step = (about_projects.len() / LINKED_APPEALS).max(1);
+    let links: Vec<(i64, i64)> = about_projects.into_iter().step_by(step).take(LINKED_APPEALS).collect();
+    w.ledger_link_appeals(&links)?;
     // Half the common issues have been solved for every enterprise that had them.
     for (id, _) in city.common_issues.iter().step_by(2) {
         w.resolve_common_issue(*id, now.checked_sub((rng.random_range(1..30i64) * 24).hours())?)?;
     }
     bar.set_message("提交 / committing");
-    Ok((logins, by_status))
+    Ok((logins, by_status, projects.projects, links.len()))
 }
 
 fn code(s: &str) -> anyhow::Result<RegionCode> {
@@ -270,7 +302,15 @@ fn build_city(
         let username = if login { "qiye".to_owned() } else { uscc.as_str().to_owned() };
         let user = users.add(w, username, &name, Role::Enterprise, Some(&code(county.code)?), None, Some(id), login)?;
         let cadre = members[i % members.len()];
-        enterprises.push(Enterprise { id, region: county.code, county: county.name, user, cadre });
+        enterprises.push(Enterprise {
+            id,
+            name,
+            industry: industry.name,
+            region: county.code,
+            county: county.name,
+            user,
+            cadre,
+        });
     }
 
     let mut common_issues = Vec::new();

@@ -43,7 +43,7 @@ pub struct ExportRequest {
 
 /// One cell to write.
 #[derive(Debug, Clone, PartialEq)]
-enum Out {
+pub(super) enum Out {
     Empty,
     Text(String),
     Number(f64),
@@ -52,15 +52,15 @@ enum Out {
 }
 
 impl Out {
-    fn text(s: impl Into<String>) -> Out {
+    pub(super) fn text(s: impl Into<String>) -> Out {
         Out::Text(s.into())
     }
 
-    fn opt(s: Option<impl Into<String>>) -> Out {
+    pub(super) fn opt(s: Option<impl Into<String>>) -> Out {
         s.map_or(Out::Empty, |s| Out::Text(s.into()))
     }
 
-    fn flag(b: bool) -> Out {
+    pub(super) fn flag(b: bool) -> Out {
         Out::text(if b { "是" } else { "否" })
     }
 }
@@ -69,6 +69,17 @@ impl Out {
 /// file behind); returns the rows written. The file keeps the temporary file's permissions, readable by its owner
 /// alone: a ledger holds enterprises' business and their people's names.
 pub async fn export(store: &Store, request: &ExportRequest, progress: Progress) -> anyhow::Result<usize> {
+    if request.kind == LedgerKind::Projects {
+        // The library call exports the projects with last month's figures, as `zhuqi export projects` does by default.
+        let month = super::projects::last_complete_month(crate::today());
+        let r = super::projects::ProjectExportRequest {
+            path: request.path.clone(),
+            reader: request.reader.clone(),
+            region: request.filter.region.clone(),
+            month,
+        };
+        return super::projects::export(store, &r, progress).await;
+    }
     let format = FileFormat::of(&request.path)?;
     let catalog = Catalog::load(store).await?;
     let columns = export_columns(request.kind);
@@ -84,10 +95,11 @@ pub async fn export(store: &Store, request: &ExportRequest, progress: Progress) 
     let total = match request.kind {
         LedgerKind::Enterprises => store.ledger_enterprise_count(reader, filter).await?,
         LedgerKind::Appeals => store.ledger_appeal_count(reader, filter).await?,
+        LedgerKind::Projects => 0,
     };
     let total = usize::try_from(total).unwrap_or(usize::MAX);
     let mut sink = match format {
-        FileFormat::Csv => Sink::csv(temp.reopen()?, &columns)?,
+        FileFormat::Csv => Sink::csv(temp.reopen()?, request.kind, &columns)?,
         FileFormat::Workbook => Sink::xlsx(request.kind, &columns, total)?,
     };
     let bar = progress.bar(total, "导出 / exporting");
@@ -96,6 +108,7 @@ pub async fn export(store: &Store, request: &ExportRequest, progress: Progress) 
             export_enterprises(store, request, &catalog, &columns, &mut sink, total, &bar).await?
         }
         LedgerKind::Appeals => export_appeals(store, request, &catalog, &columns, &mut sink, total, &bar).await?,
+        LedgerKind::Projects => 0,
     };
     bar.finish_and_clear();
     sink.finish(temp.path())?;
@@ -232,14 +245,14 @@ fn appeal_cell(column: Column, seq: usize, a: &LedgerAppeal, catalog: &Catalog) 
 }
 
 /// Where rows go.
-enum Sink {
+pub(super) enum Sink {
     Csv(Box<csv::Writer<BufWriter<File>>>),
     Xlsx(Box<Xlsx>),
 }
 
 /// A workbook whose rows go to a temporary file as they are written ("low memory" mode): a ledger of a million rows
 /// holds only its distinct texts in memory, and repeated texts (units, statuses, categories) are stored once.
-struct Xlsx {
+pub(super) struct Xlsx {
     book: Workbook,
     /// The last row written (0 is the heading row).
     row: u32,
@@ -247,18 +260,18 @@ struct Xlsx {
 }
 
 impl Sink {
-    fn csv(file: File, columns: &[Column]) -> anyhow::Result<Sink> {
+    pub(super) fn csv(file: File, kind: LedgerKind, columns: &[Column]) -> anyhow::Result<Sink> {
         let mut out = BufWriter::new(file);
         // The byte-order mark tells Excel the file is UTF-8; without it a Chinese Excel reads GBK and garbles it.
         out.write_all(b"\xEF\xBB\xBF")?;
         let mut writer = csv::Writer::from_writer(out);
-        writer.write_record(columns.iter().map(|c| c.heading()))?;
+        writer.write_record(columns.iter().map(|c| c.heading_in(kind)))?;
         Ok(Sink::Csv(Box::new(writer)))
     }
 
     /// The sheet, its widths, frozen heading row and table (laid out for `rows` rows: in low-memory mode a row
     /// cannot be gone back to, so the table and its headings come first).
-    fn xlsx(kind: LedgerKind, columns: &[Column], rows: usize) -> anyhow::Result<Sink> {
+    pub(super) fn xlsx(kind: LedgerKind, columns: &[Column], rows: usize) -> anyhow::Result<Sink> {
         if rows > MAX_XLSX_ROWS {
             anyhow::bail!(
                 "共 {rows} 行，超过 Excel 一个工作表的上限 {MAX_XLSX_ROWS} 行：请用 --region、--from、--to 分批导出，或导出为 .csv / too many rows for one sheet"
@@ -266,7 +279,11 @@ impl Sink {
         }
         let mut book = Workbook::new();
         let sheet = book.add_worksheet_with_low_memory()?;
-        sheet.set_name(if kind == LedgerKind::Enterprises { "企业台账" } else { "诉求台账" })?;
+        sheet.set_name(match kind {
+            LedgerKind::Enterprises => "企业台账",
+            LedgerKind::Appeals => "诉求台账",
+            LedgerKind::Projects => "重点项目台账",
+        })?;
         sheet.set_freeze_panes(1, 0)?;
         for (i, c) in columns.iter().enumerate() {
             sheet.set_column_width(i as u16, width(*c))?;
@@ -276,13 +293,13 @@ impl Sink {
         if rows == 0 {
             // A table needs a data row: an empty export is the heading row alone, with its filters.
             for (i, c) in columns.iter().enumerate() {
-                sheet.write_string_with_format(0, i as u16, c.heading(), &heading)?;
+                sheet.write_string_with_format(0, i as u16, c.heading_in(kind), &heading)?;
             }
             sheet.autofilter(0, 0, 0, last_col)?;
         } else {
             let table_columns: Vec<TableColumn> = columns
                 .iter()
-                .map(|c| TableColumn::new().set_header(c.heading()).set_header_format(&heading))
+                .map(|c| TableColumn::new().set_header(c.heading_in(kind)).set_header_format(&heading))
                 .collect();
             let table = Table::new().set_columns(&table_columns).set_style(TableStyle::Medium2);
             sheet.add_table(0, 0, u32::try_from(rows)?, last_col, &table)?;
@@ -291,7 +308,7 @@ impl Sink {
         Ok(Sink::Xlsx(Box::new(Xlsx { book, row: 0, date })))
     }
 
-    fn row(&mut self, cells: &[Out]) -> anyhow::Result<()> {
+    pub(super) fn row(&mut self, cells: &[Out]) -> anyhow::Result<()> {
         match self {
             Sink::Csv(w) => {
                 w.write_record(cells.iter().map(csv_text))?;
@@ -301,7 +318,7 @@ impl Sink {
         Ok(())
     }
 
-    fn finish(self, path: &Path) -> anyhow::Result<()> {
+    pub(super) fn finish(self, path: &Path) -> anyhow::Result<()> {
         match self {
             Sink::Csv(w) => {
                 w.into_inner().map_err(|e| anyhow::anyhow!("{}", e.error()))?.flush()?;
@@ -332,6 +349,10 @@ fn width(column: Column) -> f64 {
         Column::Seq => 6.0,
         Column::Description | Column::Outcome => 50.0,
         Column::EnterpriseName | Column::Title | Column::Unit | Column::CommonIssue | Column::Comment => 30.0,
+        Column::ProjectName | Column::Owner | Column::Plan | Column::Reason => 30.0,
+        Column::Team | Column::Batch => 20.0,
+        Column::ProjectCode | Column::Leader => 14.0,
+        Column::TotalWan | Column::PlanWan | Column::CumulativeWan | Column::YearToDate | Column::StageDate => 14.0,
         Column::Uscc => 22.0,
         Column::Number => 17.0,
         Column::Collected | Column::Done | Column::ContactPhone | Column::AmountWan => 14.0,

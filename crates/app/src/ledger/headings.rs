@@ -39,11 +39,35 @@ pub enum Column {
     Rating,
     Comment,
     CommonIssue,
+    // ── the project ledger (重点项目台账) ──
+    ProjectCode,
+    ProjectName,
+    Owner,
+    /// 总投资 in 万元, or in 亿元 when the heading says so.
+    TotalWan,
+    TotalYi,
+    /// 年度计划投资 of the import's year.
+    PlanWan,
+    PlanYi,
+    /// 累计完成投资 at the end of the import's month.
+    CumulativeWan,
+    CumulativeYi,
+    /// 本年完成投资: computed by an export; an import reads it only to date the year's start (see `projects`).
+    YearToDate,
+    Stage,
+    StageDate,
+    Leader,
+    Team,
+    Plan,
+    Whitelist,
+    Batch,
+    BatchList,
+    Reason,
 }
 
 impl Column {
     /// Every column, for building the dictionary.
-    const ALL: [Column; 26] = [
+    const ALL: [Column; 45] = [
         Column::Seq,
         Column::Number,
         Column::EnterpriseName,
@@ -70,6 +94,25 @@ impl Column {
         Column::Rating,
         Column::Comment,
         Column::CommonIssue,
+        Column::ProjectCode,
+        Column::ProjectName,
+        Column::Owner,
+        Column::TotalWan,
+        Column::TotalYi,
+        Column::PlanWan,
+        Column::PlanYi,
+        Column::CumulativeWan,
+        Column::CumulativeYi,
+        Column::YearToDate,
+        Column::Stage,
+        Column::StageDate,
+        Column::Leader,
+        Column::Team,
+        Column::Plan,
+        Column::Whitelist,
+        Column::Batch,
+        Column::BatchList,
+        Column::Reason,
     ];
 
     /// The heading an export writes, the first of `variants`.
@@ -134,6 +177,52 @@ impl Column {
             Column::Rating => &["满意度", "评价", "评价星级", "企业评价", "满意度评价", "星级", "评价结果"],
             Column::Comment => &["评价意见", "评价内容", "企业意见"],
             Column::CommonIssue => &["共性问题", "所属共性问题", "并入共性问题"],
+            Column::ProjectCode => &["项目编号", "项目代码", "项目编码", "项目序号编码"],
+            Column::ProjectName => &["项目名称", "名称", "项目", "项目全称"],
+            Column::Owner => &["业主单位", "项目单位", "建设单位", "项目业主", "实施单位", "项目建设单位"],
+            Column::TotalWan => &["总投资（万元）", "总投资", "项目总投资（万元）", "项目总投资", "计划总投资（万元）"],
+            Column::TotalYi => &["总投资（亿元）", "项目总投资（亿元）", "计划总投资（亿元）"],
+            Column::PlanWan => &[
+                "年度计划投资（万元）",
+                "年度计划投资",
+                "年计划投资（万元）",
+                "本年计划投资（万元）",
+                "年度投资计划（万元）",
+                "年度计划（万元）",
+            ],
+            Column::PlanYi => &["年度计划投资（亿元）", "年计划投资（亿元）", "本年计划投资（亿元）"],
+            Column::CumulativeWan => &[
+                "累计完成投资（万元）",
+                "累计完成投资",
+                "累计完成投资额（万元）",
+                "开工以来累计完成投资（万元）",
+                "累计投资（万元）",
+            ],
+            Column::CumulativeYi => &["累计完成投资（亿元）", "累计完成投资额（亿元）", "累计投资（亿元）"],
+            Column::YearToDate => &[
+                "本年完成投资（万元）",
+                "本年完成投资",
+                "年度完成投资（万元）",
+                "年度完成投资",
+                "今年完成投资（万元）",
+            ],
+            Column::Stage => &["建设阶段", "项目阶段", "进展阶段", "阶段", "所处阶段", "项目进展阶段"],
+            Column::StageDate => &["阶段日期", "阶段变更日期", "进入阶段日期", "阶段时间"],
+            Column::Leader => &["责任领导", "分管领导", "联系领导", "牵头领导", "县级责任领导"],
+            Column::Team => &["工作专班", "专班", "项目专班", "推进专班"],
+            Column::Plan => &["推进方案", "工作方案", "推进措施", "项目推进方案"],
+            Column::Whitelist => &["是否白名单", "白名单", "是否四保", "四保", "是否纳入白名单", "白名单项目"],
+            Column::Batch => &["批次", "三个一批批次", "所属批次", "三个一批"],
+            Column::BatchList => &["批次清单", "清单", "三个一批类别", "清单类别"],
+            Column::Reason => &["超出原因", "情况说明", "说明", "核减原因", "原因说明", "变更原因"],
+        }
+    }
+
+    /// The heading an export of `kind` writes: a project ledger calls the industry 产业.
+    pub fn heading_in(self, kind: LedgerKind) -> &'static str {
+        match (self, kind) {
+            (Column::Industry, LedgerKind::Projects) => "产业",
+            _ => self.heading(),
         }
     }
 
@@ -176,12 +265,43 @@ impl Column {
                     | Comment
                     | CommonIssue
             ),
+            LedgerKind::Projects => matches!(
+                self,
+                Seq | ProjectCode
+                    | ProjectName
+                    | Region
+                    | Industry
+                    | Owner
+                    | Unit
+                    | TotalWan
+                    | TotalYi
+                    | PlanWan
+                    | PlanYi
+                    | CumulativeWan
+                    | CumulativeYi
+                    | YearToDate
+                    | Stage
+                    | StageDate
+                    | Leader
+                    | Team
+                    | Plan
+                    | Whitelist
+                    | Batch
+                    | BatchList
+                    | Reason
+            ),
         }
     }
 
     /// Two headings that fill the same field: an amount in 万元 and one in 元 cannot both be read.
     fn slot(self) -> Column {
-        if self == Column::AmountYuan { Column::AmountWan } else { self }
+        match self {
+            Column::AmountYuan => Column::AmountWan,
+            Column::TotalYi => Column::TotalWan,
+            Column::PlanYi => Column::PlanWan,
+            Column::CumulativeYi => Column::CumulativeWan,
+            other => other,
+        }
     }
 }
 
@@ -221,6 +341,28 @@ pub fn export_columns(kind: LedgerKind) -> Vec<Column> {
             Rating,
             Comment,
             CommonIssue,
+        ],
+        LedgerKind::Projects => vec![
+            Seq,
+            ProjectCode,
+            ProjectName,
+            Region,
+            Industry,
+            Owner,
+            Unit,
+            TotalWan,
+            PlanWan,
+            CumulativeWan,
+            YearToDate,
+            Stage,
+            StageDate,
+            Leader,
+            Team,
+            Plan,
+            Whitelist,
+            Batch,
+            BatchList,
+            Reason,
         ],
     }
 }
@@ -312,6 +454,7 @@ fn required(kind: LedgerKind) -> &'static [&'static [Column]] {
     match kind {
         LedgerKind::Enterprises => &[&[EnterpriseName], &[Uscc], &[Region]],
         LedgerKind::Appeals => &[&[Uscc, EnterpriseName], &[Description, Title], &[Collected]],
+        LedgerKind::Projects => &[&[ProjectName], &[Region]],
     }
 }
 
@@ -396,6 +539,13 @@ mod tests {
             ("涉及金额（万元）", Column::AmountWan),
             ("涉及金额(元)", Column::AmountYuan),
             ("ＮＯ．", Column::Seq),
+            ("总投资(亿元)", Column::TotalYi),
+            ("总投资（万元）", Column::TotalWan),
+            ("名称", Column::ProjectName),
+            ("所属区域", Column::Region),
+            ("项目阶段", Column::Stage),
+            ("是否四保", Column::Whitelist),
+            ("累计完成投资（亿元）", Column::CumulativeYi),
         ] {
             assert_eq!(column_of(heading), Some(column), "{heading}");
         }

@@ -96,6 +96,26 @@ impl std::error::Error for Rejected {}
 
 /// Reads, checks and (unless a dry run) writes the ledger. A refused file is an error holding `Rejected`.
 pub async fn import(store: &Store, request: &ImportRequest, progress: Progress) -> anyhow::Result<ImportSummary> {
+    if request.kind == LedgerKind::Projects {
+        // The library call reads a project ledger with the defaults of `zhuqi import projects`: this year's plan and
+        // last month's cumulative figures.
+        let r = super::projects::ProjectImportRequest::new(
+            request.path.clone(),
+            request.sheet.clone(),
+            request.dry_run,
+            request.today,
+        );
+        let s = super::projects::import(store, &r, progress).await?;
+        return Ok(ImportSummary {
+            rows: s.rows,
+            header_row: s.header_row,
+            ignored: s.ignored,
+            read_seconds: s.read_seconds,
+            check_seconds: s.check_seconds,
+            write_seconds: s.write_seconds,
+            ..ImportSummary::default()
+        });
+    }
     let started = Instant::now();
     progress.note(&format!("读取 {} … / reading", request.path.display()));
     let path = request.path.clone();
@@ -129,6 +149,7 @@ pub async fn import(store: &Store, request: &ImportRequest, progress: Progress) 
                 summary.write_seconds = written.elapsed().as_secs_f64();
             }
         }
+        LedgerKind::Projects => unreachable_projects()?,
         LedgerKind::Appeals => {
             let ready = check_appeals(store, &data, &layout, &catalog, request.today, progress).await?;
             summary.check_seconds = checked.elapsed().as_secs_f64();
@@ -145,13 +166,18 @@ pub async fn import(store: &Store, request: &ImportRequest, progress: Progress) 
     Ok(summary)
 }
 
+/// Project ledgers are read by `projects::import` before this point.
+fn unreachable_projects() -> anyhow::Result<()> {
+    anyhow::bail!("重点项目台账由 projects 模块导入 / project ledgers are imported by the projects module")
+}
+
 /// A row with nothing in the columns read (a spacer, or a footer such as "填表人：" under 序号) is no record.
-fn blank(row: &SheetRow, layout: &Layout) -> bool {
+pub(super) fn blank(row: &SheetRow, layout: &Layout) -> bool {
     layout.columns.iter().filter(|m| m.column != Column::Seq).all(|m| row.cell(m.index).text().is_none())
 }
 
 /// Refuses the file when any row is bad; the errors sorted as the user reads the file.
-fn refuse_if_bad(mut errors: Vec<RowError>, rows: usize, layout: &Layout) -> anyhow::Result<()> {
+pub(super) fn refuse_if_bad(mut errors: Vec<RowError>, rows: usize, layout: &Layout) -> anyhow::Result<()> {
     if errors.is_empty() {
         return Ok(());
     }
@@ -162,30 +188,30 @@ fn refuse_if_bad(mut errors: Vec<RowError>, rows: usize, layout: &Layout) -> any
 }
 
 /// The cells of one row, read by column, with the errors found in them.
-struct Cells<'a> {
-    row: &'a SheetRow,
-    layout: &'a Layout,
-    errors: &'a mut Vec<RowError>,
+pub(super) struct Cells<'a> {
+    pub(super) row: &'a SheetRow,
+    pub(super) layout: &'a Layout,
+    pub(super) errors: &'a mut Vec<RowError>,
 }
 
 impl Cells<'_> {
-    fn heading(&self, column: Column) -> String {
+    pub(super) fn heading(&self, column: Column) -> String {
         self.layout.find(column).map_or_else(|| column.heading().to_owned(), |m| m.heading.clone())
     }
 
-    fn fail(&mut self, column: Column, reason: impl Into<String>) {
+    pub(super) fn fail(&mut self, column: Column, reason: impl Into<String>) {
         let column = self.heading(column);
         self.errors.push(RowError { row: self.row.number, column, reason: reason.into() });
     }
 
-    fn cell(&self, column: Column) -> Option<&Cell> {
+    pub(super) fn cell(&self, column: Column) -> Option<&Cell> {
         let cell = self.row.cell(self.layout.find(column)?.index);
         cell.text().is_some().then_some(cell)
     }
 
     /// The cell's text, trimmed; `None` when the column is missing or the cell blank. An Excel error value
     /// (`#N/A`) is an error, not text.
-    fn text(&mut self, column: Column) -> Option<String> {
+    pub(super) fn text(&mut self, column: Column) -> Option<String> {
         let cell = self.cell(column)?;
         if let Cell::Error(e) = cell {
             let reason = format!("单元格是错误值 {e}，请检查公式 / the cell holds an Excel error");
@@ -196,7 +222,7 @@ impl Cells<'_> {
     }
 
     /// Text of at most `max` characters.
-    fn bounded(&mut self, column: Column, max: usize) -> Option<String> {
+    pub(super) fn bounded(&mut self, column: Column, max: usize) -> Option<String> {
         let text = self.text(column)?;
         if text.chars().count() > max {
             self.fail(column, format!("超过{max}字 / longer than {max} characters"));
@@ -205,7 +231,7 @@ impl Cells<'_> {
         Some(text)
     }
 
-    fn required(&mut self, column: Column, max: usize) -> Option<String> {
+    pub(super) fn required(&mut self, column: Column, max: usize) -> Option<String> {
         let before = self.errors.len();
         let text = self.bounded(column, max);
         if text.is_none() && self.errors.len() == before {
@@ -215,7 +241,7 @@ impl Cells<'_> {
     }
 
     /// The parsed cell; `None` when blank or bad (a bad one is recorded).
-    fn parse<T>(&mut self, column: Column, f: impl FnOnce(&Cell) -> Result<T, String>) -> Option<T> {
+    pub(super) fn parse<T>(&mut self, column: Column, f: impl FnOnce(&Cell) -> Result<T, String>) -> Option<T> {
         let cell = self.cell(column)?;
         if let Cell::Error(_) = cell {
             self.text(column);

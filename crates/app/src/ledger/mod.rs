@@ -1,5 +1,5 @@
-//! Ledgers (台账): importing and exporting the Excel and CSV tables in which counties have kept their enterprises and
-//! their enterprises' problems.
+//! Ledgers (台账): importing and exporting the Excel and CSV tables in which counties have kept their enterprises, their
+//! enterprises' problems, and their key projects (`projects`).
 //!
 //! `zhuqi import enterprises|appeals FILE` reads a ledger whose headings may come in any order and in the variants
 //! counties write (`headings`), under any title rows, checks every row against the rules and the database, and writes
@@ -11,6 +11,7 @@ mod catalog;
 mod export;
 mod headings;
 mod import;
+pub mod projects;
 mod sheet;
 mod values;
 
@@ -35,6 +36,8 @@ pub enum LedgerKind {
     Enterprises,
     /// 诉求（问题）台账 / appeals
     Appeals,
+    /// 重点项目台账 / key projects
+    Projects,
 }
 
 impl LedgerKind {
@@ -42,13 +45,14 @@ impl LedgerKind {
         match self {
             LedgerKind::Enterprises => "企业",
             LedgerKind::Appeals => "诉求",
+            LedgerKind::Projects => "重点项目",
         }
     }
 }
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// enterprises（企业台账）或 appeals（诉求台账）/ what the ledger lists
+    /// enterprises（企业台账）、appeals（诉求台账）或 projects（重点项目台账）/ what the ledger lists
     kind: LedgerKind,
     /// .xlsx 或 .csv 文件（CSV 可为 UTF-8 或 GBK 编码）/ the ledger file
     file: PathBuf,
@@ -60,11 +64,23 @@ pub struct ImportArgs {
     /// 只检查，不写入 / check every row, write nothing
     #[arg(long)]
     dry_run: bool,
+    /// 重点项目：「年度计划投资」一列的年份（默认 --month 所在年份）/ projects: the year of the plan column
+    #[arg(long, value_parser = clap::value_parser!(i16).range(2000..=2100))]
+    year: Option<i16>,
+    /// 重点项目：「累计完成投资」一列的月份 YYYY-MM（默认上个月）/ projects: the month of the cumulative column
+    #[arg(long)]
+    month: Option<String>,
+    /// 重点项目：台账中新批次的起始日期（默认该年1月1日）/ projects: first day of a batch the file creates
+    #[arg(long)]
+    batch_from: Option<Date>,
+    /// 重点项目：台账中新批次的截止日期（默认该年12月31日）/ projects: last day of a batch the file creates
+    #[arg(long)]
+    batch_to: Option<Date>,
 }
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// enterprises（企业台账）或 appeals（诉求台账）/ what to export
+    /// enterprises（企业台账）、appeals（诉求台账）或 projects（重点项目台账）/ what to export
     kind: LedgerKind,
     /// 输出文件：.xlsx 或 .csv / the file to write
     #[arg(short, long)]
@@ -83,6 +99,9 @@ pub struct ExportArgs {
     /// 导出完整电话号码（默认脱敏为 138****1234）/ export whole phone numbers instead of masked ones
     #[arg(long)]
     full_phone: bool,
+    /// 重点项目：截至月份 YYYY-MM（默认上个月），年度计划与本年完成投资取该月所在年份 / projects: figures as of this month
+    #[arg(long)]
+    month: Option<String>,
 }
 
 /// What the user watches while a long file is read, checked and written: bars on a terminal (indicatif hides them
@@ -115,6 +134,9 @@ impl Progress {
 }
 
 pub async fn run_import(args: ImportArgs) -> anyhow::Result<()> {
+    if args.kind == LedgerKind::Projects {
+        return run_project_import(args).await;
+    }
     let store = open(&args.db.db).await?;
     let request = ImportRequest {
         kind: args.kind,
@@ -176,7 +198,91 @@ fn print_summary(request: &ImportRequest, s: &ImportSummary) {
     }
 }
 
+/// `zhuqi import projects`: the year and month of its figure columns default to last month's.
+async fn run_project_import(args: ImportArgs) -> anyhow::Result<()> {
+    let today = crate::today();
+    let month = match (&args.month, args.year) {
+        (Some(m), _) => projects::parse_month(m)?,
+        (None, Some(y)) if y < today.year() => (y, 12),
+        (None, _) => projects::last_complete_month(today),
+    };
+    let mut request = projects::ProjectImportRequest::new(args.file, args.sheet, args.dry_run, today);
+    request.month = month;
+    request.year = args.year.unwrap_or(month.0);
+    request.batch_from = args.batch_from;
+    request.batch_to = args.batch_to;
+    let store = open(&args.db.db).await?;
+    let result = projects::import(&store, &request, Progress { visible: true }).await;
+    store.close().await;
+    match result {
+        Ok(s) => {
+            print_ignored(&s.ignored);
+            let total = s.read_seconds + s.check_seconds + s.write_seconds;
+            let period = format!("{}年计划，{}累计", request.year, projects::month_label(request.month));
+            match &s.counts {
+                None => println!(
+                    "检查通过：{} 行重点项目均可导入（新项目 {} 个，更新 {} 个；{period}；--dry-run，未写入） / all {} rows can be imported; nothing written",
+                    s.rows, s.new_projects, s.updates, s.rows
+                ),
+                Some(c) => {
+                    println!(
+                        "已导入重点项目 {} 行（表头在第{}行），用时 {total:.2} 秒 / imported {} rows in {total:.2} s",
+                        s.rows, s.header_row, s.rows
+                    );
+                    println!(
+                        "  新建 {} 个，更新 {} 个，阶段变更 {} 次，年度计划 {} 条，月报 {} 条，新建批次 {} 个（{period}）",
+                        c.created, c.updated, c.stage_changes, c.plans, c.reports, c.batches_created
+                    );
+                    if !c.codes_given.is_empty() {
+                        println!("  新编项目编号：{}", c.codes_given.join("、"));
+                    }
+                }
+            }
+            Ok(())
+        }
+        Err(e) => {
+            if let Some(rejected) = e.downcast_ref::<Rejected>() {
+                print_ignored(&rejected.ignored);
+                for row in &rejected.errors {
+                    eprintln!("{row}");
+                }
+            }
+            Err(e)
+        }
+    }
+}
+
+/// `zhuqi export projects`: the figures as of a month (default: last month).
+async fn run_project_export(args: ExportArgs) -> anyhow::Result<()> {
+    let region = args.region.as_deref().map(RegionCode::parse).transpose()?;
+    let month = match &args.month {
+        Some(m) => projects::parse_month(m)?,
+        None => projects::last_complete_month(crate::today()),
+    };
+    let store = open(&args.db.db).await?;
+    let request = projects::ProjectExportRequest {
+        path: args.output,
+        // The operator at the server's command line holds the database file: the export is the whole installation's.
+        reader: LedgerReader::Operator,
+        region,
+        month,
+    };
+    let result = projects::export(&store, &request, Progress { visible: true }).await;
+    store.close().await;
+    let rows = result?;
+    println!(
+        "已导出重点项目 {rows} 行（{}）到 {} / exported {rows} rows to {}",
+        projects::month_label(month),
+        request.path.display(),
+        request.path.display()
+    );
+    Ok(())
+}
+
 pub async fn run_export(args: ExportArgs) -> anyhow::Result<()> {
+    if args.kind == LedgerKind::Projects {
+        return run_project_export(args).await;
+    }
     let region = args.region.as_deref().map(RegionCode::parse).transpose()?;
     if let (Some(from), Some(to)) = (args.from, args.to)
         && from > to

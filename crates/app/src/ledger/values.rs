@@ -155,6 +155,18 @@ pub fn amount(cell: &Cell, wan: bool) -> Result<Fen, String> {
     Fen::parse(&written).map_err(|e| e.to_string())
 }
 
+/// An amount in the unit a heading names (`'万'` or `'亿'`); a unit written in the cell (`500万元`, `3亿`) wins.
+pub fn amount_in(cell: &Cell, unit: char) -> Result<Fen, String> {
+    let text = match cell {
+        Cell::Number(n) if *n < 0.0 => return Err("金额不能为负数 / the amount is negative".into()),
+        Cell::Number(n) => number_text(*n),
+        other => other.text().unwrap_or_default().trim().to_owned(),
+    };
+    let has_unit = text.ends_with(['元', '万', '亿']);
+    let written = if has_unit { text } else { format!("{text}{unit}") };
+    Fen::parse(&written).map_err(|e| e.to_string())
+}
+
 /// A 万元 amount written exactly: 500, 12.5, 0.000001 (one fen).
 pub fn wan_text(amount: Fen) -> String {
     let (whole, fen) = (amount.fen() / 1_000_000, amount.fen() % 1_000_000);
@@ -256,6 +268,9 @@ mod tests {
             assert_eq!(amount(&text(&wan_text(parsed)), true), Ok(parsed));
         }
         assert_eq!(amount(&text("1234.56"), false).map(Fen::fen), Ok(123_456));
+        assert_eq!(amount_in(&Cell::Number(1.5), '亿').map(Fen::fen), Ok(15_000_000_000));
+        assert_eq!(amount_in(&text("12.345678"), '万').map(Fen::fen), Ok(12_345_678));
+        assert!(amount_in(&text("-3"), '万').is_err());
         assert!(amount(&Cell::Number(-1.0), true).is_err());
         assert!(amount(&text("很多"), true).is_err());
     }

@@ -57,13 +57,24 @@ pub async fn build(store: &Store, p: &Principal, req: &BulletinRequest, today: D
     let now = Window { first: period.first, as_of };
     let before = Window { first: previous.first, as_of: previous.last };
     // The passes over the appeals run side by side, each on its own reader.
-    let (groups, trend, overdue, overdue_before) = tokio::join!(
+    let project_region = match (&req.scope, req.level) {
+        // Projects are not assigned by level nor handled by one unit: only a region's whole bulletin has them.
+        (ReportScope::Unit(_), _) | (_, Some(_)) => None,
+        (_, None) => Some(scope.region.clone()),
+    };
+    let (groups, trend, overdue, overdue_before, projects) = tokio::join!(
         store.figures(p, &scope, now, before),
         trend(store, p, &scope, period, as_of),
         store.overdue(p, &scope, as_of),
         store.overdue(p, &scope, previous.last),
+        async {
+            match project_region {
+                Some(region) => super::projects::section(store, p, region, as_of).await,
+                None => Ok(None),
+            }
+        },
     );
-    let (mut groups, trend, overdue) = (groups?, trend?, overdue?);
+    let (mut groups, trend, overdue, projects) = (groups?, trend?, overdue?, projects?);
     count_overdue(&mut groups, &overdue, |t| &mut t.now);
     count_overdue(&mut groups, &overdue_before?, |t| &mut t.before);
     let total: Counts = groups.iter().map(|t| t.now).sum();
@@ -117,6 +128,7 @@ pub async fn build(store: &Store, p: &Principal, req: &BulletinRequest, today: D
         categories,
         weights: req.weights,
         flag_rule: req.flag_rule,
+        projects,
         prose: Vec::new(),
     };
     b.prose = prose::write(&b);

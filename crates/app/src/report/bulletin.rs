@@ -33,6 +33,9 @@ pub struct Bulletin {
     pub categories: Vec<CategoryLine>,
     pub weights: Weights,
     pub flag_rule: FlagRule,
+    /// Key projects (SPEC §7) of a region's bulletin: investment against plan and 时序进度, batches, observation;
+    /// `None` for a unit's bulletin or a scope without projects.
+    pub projects: Option<super::projects::ProjectSection>,
     /// The bulletin's text, paragraph by paragraph, in the register of the seeds.
     pub prose: Vec<String>,
 }

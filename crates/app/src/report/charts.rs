@@ -10,28 +10,17 @@
 //! - `role="img"` with an `aria-label` that reads the data out, since a screen reader sees none of the drawing;
 //! - colours that differ in lightness, not only in hue, and flags that carry their name as text, so that a bulletin
 //!   printed in black and white still tells the series and flags apart;
-//! - every name and label XML-escaped here: the page inserts the markup as it is.
+//! - every name and label XML-escaped on its way into `crate::svg::Svg`: the page inserts the markup as it is.
 
-use std::fmt::Write;
-
+#[cfg(test)]
 use zhuqi_domain::stats::Flag;
 
 use super::bulletin::{Line, TrendPoint};
+use crate::svg::{DARK, FONT_SIZE, GRID, INK, Key, MUTED, Svg, WIDTH, text_width};
 
-const FONT: &str = "system-ui, 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif";
-const FONT_SIZE: f64 = 12.0;
-const INK: &str = "#1f2937";
-const MUTED: &str = "#4b5563";
-const GRID: &str = "#d1d5db";
-/// 收集 and the single series of bar charts: dark (about 25% grey when printed).
-const DARK: &str = "#1e3a5f";
 /// 已解决: light (about 70% grey), outlined in `DARK` so that it stays visible on white paper.
 const LIGHT: &str = "#9dbfe3";
-const RED_FLAG: &str = "#b91c1c";
-const YELLOW_FLAG: &str = "#facc15";
 
-/// Width of every chart: fits the content column of a page and an A4 page's text width.
-const WIDTH: f64 = 720.0;
 /// Height of one line of a bar chart.
 const ROW: f64 = 26.0;
 /// Names longer than this are cut with "…" (the whole name is in the bar's tooltip and the aria-label).
@@ -53,7 +42,7 @@ pub fn trend(points: &[TrendPoint]) -> String {
         .iter()
         .map(|p| format!("{}收集{}件、已解决{}件", p.label, p.new_in_period, p.resolved_in_period))
         .collect();
-    let mut svg = Svg::open(WIDTH, height, TITLE, &summary.join("；"));
+    let mut svg = Svg::open(height, TITLE, &summary.join("；"));
 
     let max = points.iter().map(|p| p.new_in_period.max(p.resolved_in_period)).max().unwrap_or(0);
     let (axis_top, step) = ticks(max);
@@ -86,7 +75,7 @@ pub fn trend(points: &[TrendPoint]) -> String {
             }
         }
     }
-    svg.legend(left, 16.0, &[(DARK, None, "收集"), (LIGHT, Some(DARK), "已解决")]);
+    svg.legend(left, 16.0, &[(Key::Swatch(DARK, None), "收集"), (Key::Swatch(LIGHT, Some(DARK)), "已解决")]);
     svg.close()
 }
 
@@ -108,7 +97,7 @@ pub fn rate_bars(lines: &[Line]) -> String {
         .collect();
     let lead = if lines.iter().any(|l| l.rank.is_some()) { 28.0 } else { 0.0 };
     let layout = Rows::new(lines.iter().map(|l| l.name.as_str()), lead, 150.0);
-    let mut svg = Svg::open(WIDTH, layout.height(lines.len()), TITLE, &summary.join("；"));
+    let mut svg = Svg::open(layout.height(lines.len()), TITLE, &summary.join("；"));
     for pct in [0, 25, 50, 75, 100] {
         let x = layout.bar_x + layout.bar_w * f64::from(pct) / 100.0;
         svg.vline(x, layout.top - 4.0, layout.bottom(lines.len()), if pct == 0 { MUTED } else { GRID });
@@ -151,7 +140,7 @@ pub fn count_bars_titled(title: &str, rows: &[(String, i64)]) -> String {
     }
     let summary: Vec<String> = rows.iter().map(|(name, n)| format!("{name}{n}")).collect();
     let layout = Rows::new(rows.iter().map(|(name, _)| name.as_str()), 0.0, 80.0);
-    let mut svg = Svg::open(WIDTH, layout.height(rows.len()), title, &summary.join("；"));
+    let mut svg = Svg::open(layout.height(rows.len()), title, &summary.join("；"));
     let max = rows.iter().map(|(_, n)| *n).max().unwrap_or(0);
     let (axis_top, step) = ticks(max);
     let x = |v: i64| layout.bar_x + layout.bar_w * v.max(0) as f64 / axis_top as f64;
@@ -170,7 +159,7 @@ pub fn count_bars_titled(title: &str, rows: &[(String, i64)]) -> String {
 
 /// A small chart that says there is nothing to draw, so that the page keeps its shape.
 fn empty(title: &str) -> String {
-    let mut svg = Svg::open(WIDTH, 60.0, title, "暂无数据");
+    let mut svg = Svg::open(60.0, title, "暂无数据");
     svg.text(WIDTH / 2.0, 35.0, "middle", MUTED, "暂无数据");
     svg.close()
 }
@@ -204,11 +193,6 @@ fn split_year(label: &str) -> (Option<&str>, &str) {
     }
 }
 
-/// About how wide `s` is drawn at `FONT_SIZE`: Chinese characters are square, digits and Latin letters about half.
-fn text_width(s: &str) -> f64 {
-    s.chars().map(|c| if c.is_ascii() { FONT_SIZE * 0.6 } else { FONT_SIZE }).sum()
-}
-
 /// `s` cut to `max` wide with "…".
 fn fit(s: &str, max: f64) -> String {
     if text_width(s) <= max {
@@ -223,30 +207,6 @@ fn fit(s: &str, max: f64) -> String {
     }
     out.push('…');
     out
-}
-
-/// Text for XML content and attribute values alike.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Control characters are not allowed in XML 1.0 at all.
-            c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Coordinates with one decimal: enough for a screen, and short markup.
-fn n(v: f64) -> String {
-    let s = format!("{v:.1}");
-    s.strip_suffix(".0").map_or_else(|| s.clone(), str::to_owned)
 }
 
 /// The geometry of a horizontal bar chart: `lead` for a rank, names, bars, then `tail` for the value (and flag).
@@ -281,89 +241,6 @@ impl Rows {
 
     fn name(&self, svg: &mut Svg, i: usize, name: &str) {
         svg.text(self.name_end, self.row_y(i) + 17.0, "end", INK, &fit(name, self.name_w));
-    }
-}
-
-/// SVG markup being written; every text goes through `escape`.
-struct Svg(String);
-
-impl Svg {
-    fn open(width: f64, height: f64, title: &str, summary: &str) -> Svg {
-        let (w, h) = (n(width), n(height));
-        let label = escape(&format!("{title}：{summary}"));
-        Svg(format!(
-            r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{label}" font-family="{FONT}" font-size="{FONT_SIZE}"><title>{}</title>"#,
-            escape(title)
-        ))
-    }
-
-    fn close(mut self) -> String {
-        self.0.push_str("</svg>");
-        self.0
-    }
-
-    fn text(&mut self, x: f64, y: f64, anchor: &str, fill: &str, content: &str) {
-        let _ = write!(
-            self.0,
-            r#"<text x="{}" y="{}" text-anchor="{anchor}" fill="{fill}">{}</text>"#,
-            n(x),
-            n(y),
-            escape(content)
-        );
-    }
-
-    fn hline(&mut self, x1: f64, x2: f64, y: f64, stroke: &str) {
-        let y = n(y);
-        let _ = write!(self.0, r#"<line x1="{}" y1="{y}" x2="{}" y2="{y}" stroke="{stroke}"/>"#, n(x1), n(x2));
-    }
-
-    fn vline(&mut self, x: f64, y1: f64, y2: f64, stroke: &str) {
-        let x = n(x);
-        let _ = write!(self.0, r#"<line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="{stroke}"/>"#, n(y1), n(y2));
-    }
-
-    /// A bar with its value as a tooltip.
-    #[allow(clippy::too_many_arguments)]
-    fn bar(&mut self, x: f64, y: f64, w: f64, h: f64, fill: &str, stroke: Option<&str>, tip: &str) {
-        let stroke = stroke.map(|s| format!(r#" stroke="{s}" stroke-width="0.8""#)).unwrap_or_default();
-        let _ = write!(
-            self.0,
-            r#"<rect x="{}" y="{}" width="{}" height="{}" fill="{fill}"{stroke}><title>{}</title></rect>"#,
-            n(x),
-            n(y),
-            n(w.max(0.0)),
-            n(h.max(0.0)),
-            escape(tip)
-        );
-    }
-
-    /// A small pennant and its name: 红旗 or 黄旗.
-    fn flag(&mut self, x: f64, y: f64, flag: Flag) {
-        let fill = match flag {
-            Flag::Red => RED_FLAG,
-            Flag::Yellow => YELLOW_FLAG,
-        };
-        let _ = write!(
-            self.0,
-            r#"<g><line x1="{x0}" y1="{y0}" x2="{x0}" y2="{y1}" stroke="{INK}" stroke-width="1.2"/><polygon points="{x0},{y0} {x1},{ym} {x0},{y2}" fill="{fill}" stroke="{INK}" stroke-width="0.8"/></g>"#,
-            x0 = n(x),
-            y0 = n(y),
-            y1 = n(y + 16.0),
-            x1 = n(x + 14.0),
-            ym = n(y + 4.5),
-            y2 = n(y + 9.0),
-        );
-        self.text(x + 18.0, y + 12.0, "start", INK, flag.label());
-    }
-
-    /// One swatch and name per series, left to right.
-    fn legend(&mut self, x: f64, y: f64, series: &[(&str, Option<&str>, &str)]) {
-        let mut at = x;
-        for (fill, stroke, name) in series {
-            self.bar(at, y - 9.0, 12.0, 12.0, fill, *stroke, name);
-            self.text(at + 16.0, y + 1.0, "start", INK, name);
-            at += 16.0 + text_width(name) + 20.0;
-        }
     }
 }
 

@@ -98,7 +98,7 @@ pub async fn run(args: ReportArgs) -> anyhow::Result<()> {
 
 /// The command line reads for the whole installation: a leader of the top of the region tree, or of the one city
 /// under it when the province above holds only that city (a city's installation names its province too).
-async fn installation(store: &Store) -> anyhow::Result<Principal> {
+pub(crate) async fn installation(store: &Store) -> anyhow::Result<Principal> {
     let regions = store.regions().await?;
     let mut top =
         regions.iter().find(|r| r.parent_code.is_none()).context("数据库中没有地区 / no regions in the database")?;

@@ -148,6 +148,7 @@ pub fn example() -> Bulletin {
         categories: categories(),
         weights,
         flag_rule,
+        projects: None,
         prose: Vec::new(),
     };
     b.prose = prose(&b);

@@ -9,6 +9,7 @@ mod docx;
 pub mod example;
 mod html;
 mod markdown;
+pub mod projects;
 mod prose;
 mod tables;
 mod xlsx;

@@ -47,6 +47,9 @@ pub fn write(b: &Bulletin) -> Vec<String> {
         }
     }
     out.push(overdue(b));
+    if let Some(s) = &b.projects {
+        out.extend(super::projects::prose(s, &whole, b.as_of));
+    }
     out
 }
 

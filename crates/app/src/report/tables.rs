@@ -17,6 +17,10 @@ pub enum Section {
     Overdue,
     Categories,
     Trend,
+    /// Key projects against plan and 时序进度, per region.
+    Projects,
+    Batches,
+    Observation,
 }
 
 /// One table of the bulletin.
@@ -170,9 +174,13 @@ pub fn meta(b: &Bulletin) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// The six tables, in the order the bulletin prints them.
+/// The six tables, and those of the key projects if any, in the order the bulletin prints them.
 pub fn tables(b: &Bulletin) -> Vec<Table> {
-    vec![overview(b), regions(b), units(b), overdue(b), categories(b), trend(b)]
+    let mut out = vec![overview(b), regions(b), units(b), overdue(b), categories(b), trend(b)];
+    if let Some(s) = &b.projects {
+        out.extend(super::projects::tables(s, 0));
+    }
+    out
 }
 
 /// 一、总体情况: every metric of SPEC §6 for this period and the previous one, and the change between them.

@@ -140,6 +140,9 @@ fn table_name(s: Section) -> &'static str {
         Section::Overdue => "Overdue",
         Section::Categories => "Categories",
         Section::Trend => "Trend",
+        Section::Projects => "Projects",
+        Section::Batches => "Batches",
+        Section::Observation => "Observation",
     }
 }
 

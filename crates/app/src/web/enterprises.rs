@@ -16,22 +16,9 @@ use zhuqi_store::{
 
 use super::csrf::{self, Checked};
 use super::page::{Done, Errors, PageResult, Shell, Viewer, chinese, render, render_with};
+use super::view::INDUSTRIES;
 use super::view::{Row, row};
 use crate::api::auth::hash_password;
-
-/// The industrial chains (产业链) of SPEC §5, in the order a city's ledger lists them.
-const INDUSTRIES: [&str; 10] = [
-    "生物医药",
-    "电子信息",
-    "新型材料",
-    "现代轻工",
-    "现代食品",
-    "先进装备",
-    "纺织服装",
-    "现代物流",
-    "商贸服务",
-    "其他",
-];
 
 /// The enterprise form as typed (sign-up adds the account's fields).
 #[derive(Debug, Default, Deserialize)]

@@ -85,6 +85,8 @@ struct AppealPage {
     description: String,
     version: u32,
     facts: Vec<Fact>,
+    /// 所属项目: the key project the appeal is linked to (id, name).
+    project: Option<(i64, String)>,
     dues: Vec<DueLine>,
     light_note: String,
     timeline: Vec<TimelineEntry>,
@@ -269,6 +271,7 @@ async fn page(
         let comment = s.rating_comment.clone().unwrap_or_default();
         facts.push(Fact { label: "企业评价", value: format!("{}星 {comment}", r.get()).trim().to_owned() });
     }
+    let project = store.appeal_project(p, record.id).await?;
     let light_note = s.light(&cal, today).map(|l| l.label().to_owned()).unwrap_or_default();
     let mut names = HashMap::new();
     let mut timeline = Vec::with_capacity(events.len());
@@ -285,6 +288,7 @@ async fn page(
         description: record.description.clone(),
         version: s.version,
         facts,
+        project,
         dues: due_lines(s, &cal, today),
         light_note,
         timeline,

@@ -6,7 +6,8 @@
 //!   deadlines and lights read;
 //! - `account`: sign-in, password, sign-out; `lists`: appeal lists and the desks built on them (portal, triage,
 //!   workbench); `item`: one appeal with its timeline and the actions the viewer may take; `compose`: a new appeal;
-//! - `desks`: the supervision board and the leader's dashboard; `admin`: the three administrators' pages.
+//! - `desks`: the supervision board and the leader's dashboard; `admin`: the three administrators' pages;
+//! - `projects`: key projects (重点项目) — the ledger, a project's page, 三个一批 batches, 季观摩 observations.
 
 mod account;
 mod admin;
@@ -19,6 +20,7 @@ mod enterprises;
 mod item;
 mod lists;
 mod page;
+mod projects;
 mod view;
 
 use axum::Router;
@@ -59,6 +61,7 @@ pub fn router(store: Store) -> Router {
         .route("/assets/uscc.js", get(assets::uscc_js))
         .route("/healthz", get(|| async { "ok" }))
         .merge(admin::routes())
+        .merge(projects::routes())
         .fallback(page::not_found)
         .with_state(store.clone())
         .merge(crate::api::router(store))

@@ -96,9 +96,12 @@ fn nav_of(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/appeals", "全部诉求"),
             ("/dashboard", "总览"),
             ("/bulletins", "通报"),
+            ("/projects", "重点项目"),
         ],
-        Role::Handler => &[("/workbench", "工作台"), ("/appeals", "全部诉求")],
-        Role::Leader => &[("/dashboard", "总览"), ("/appeals", "诉求清单"), ("/bulletins", "通报")],
+        Role::Handler => &[("/workbench", "工作台"), ("/appeals", "全部诉求"), ("/projects", "重点项目")],
+        Role::Leader => {
+            &[("/dashboard", "总览"), ("/appeals", "诉求清单"), ("/bulletins", "通报"), ("/projects", "重点项目")]
+        }
         Role::Sysadmin => &[
             ("/admin/users", "用户"),
             ("/admin/units", "单位"),

@@ -14,16 +14,20 @@
 
 mod batches;
 pub mod ledger;
+mod links;
 mod metrics;
 mod observations;
 mod programmes;
 mod read;
+mod synthetic;
 mod write;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
-use zhuqi_domain::project::{BatchList, BatchProgress, CriterionWeights, ObservationTally, PlanProgress, Scores, Stage};
+use zhuqi_domain::project::{
+    BatchList, BatchProgress, CriterionWeights, ObservationTally, PlanProgress, Scores, Stage,
+};
 use zhuqi_domain::stats::{FlagRule, Hundredths, Period, Ranked, Rate};
 use zhuqi_domain::{Fen, RegionCode};
 
