@@ -222,6 +222,22 @@ async fn a_bulletin_reports_the_key_projects_against_the_time_schedule() {
             s.report_investment(&office, "test", project.id, report, today).await.expect("report");
             s.set_batch_list(&office, "test", batch.id, project.id, Some(BatchList::Start)).await.expect("list");
         }
+        // Seed 000's counted programme: 4.26万 of 5.3万 started.
+        let programme = s
+            .create_programme(
+                &office,
+                "test",
+                zhuqi_store::NewProgramme {
+                    name: "老旧小区改造".into(),
+                    region_code: RegionCode::parse("411600").expect("code"),
+                    year: 2023,
+                    unit_label: "个".into(),
+                    target: 53_000,
+                },
+            )
+            .await
+            .expect("programme");
+        s.report_programme(&office, "test", programme.id, (2023, 3), 42_600, today).await.expect("count");
         let leader = s.principal(world.users["zhihuibu"]).await.expect("reader");
         let b = build(s, &leader, &request("2023-Q1"), today).await.expect("bulletin");
         let section = b.projects.as_ref().expect("project section");
@@ -234,6 +250,7 @@ async fn a_bulletin_reports_the_key_projects_against_the_time_schedule() {
             "{prose}"
         );
         assert!(prose.contains("第七期“三个一批”项目2个，开工率50.00%"), "{prose}");
+        assert!(prose.contains("老旧小区改造计划5.3万个，已完成4.26万个，完成率80.4%，高于时序进度"), "{prose}");
         // 川汇区 (30.00%) is ahead of the schedule, 扶沟县 (32.53%) too; both are named.
         assert!(prose.contains("川汇区") && prose.contains("扶沟县"), "{prose}");
         let md = String::from_utf8(Format::Markdown.render(&b).expect("markdown")).expect("utf-8");

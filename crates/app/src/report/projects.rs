@@ -24,6 +24,21 @@ pub struct ProjectSection {
     pub batches: Vec<BatchFigures>,
     /// The latest quarterly observation held by the as-of date.
     pub observation: Option<ObservationFigures>,
+    /// The counted programmes of the as-of date's year (老旧小区改造: 5.3万 planned, 4.26万 started → 80.4%).
+    pub programmes: Vec<ProgrammeFigures>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgrammeFigures {
+    pub name: String,
+    /// 个, 户, 公里
+    pub unit_label: String,
+    pub target: i64,
+    pub done: i64,
+    pub completion: Rate,
+    /// The completion to one decimal, as the seeds print it.
+    pub completion_one_decimal: String,
+    pub ahead_pp: Option<Hundredths>,
 }
 
 /// A scope's projects as of the date. Amounts in fen.
@@ -150,6 +165,21 @@ pub async fn section(
             })
         }
     };
+    let programmes = store
+        .programmes(p, as_of)
+        .await?
+        .into_iter()
+        .filter(|g| g.year == as_of.year() && inside(&g.region_code))
+        .map(|g| ProgrammeFigures {
+            completion: g.progress.completion(),
+            completion_one_decimal: g.progress.completion_one_decimal(),
+            ahead_pp: g.progress.ahead_pp(as_of),
+            target: g.progress.planned,
+            done: g.progress.done,
+            name: g.name,
+            unit_label: g.unit_label,
+        })
+        .collect();
     let (code, name) = match &region {
         Some(r) => (r.as_str().to_owned(), String::new()),
         None => (String::new(), String::new()),
@@ -161,12 +191,23 @@ pub async fn section(
         regions,
         batches,
         observation,
+        programmes,
     }))
 }
 
 /// 1,546.18亿元 as the seeds print it: hundred-millions of yuan, two decimals.
 fn yi(fen: i64) -> String {
     Fen::new(fen).map_or_else(|_| "—".to_owned(), |f| f.to_yi_string())
+}
+
+/// A count as the seeds write large ones: 53000 → "5.3万", 42600 → "4.26万", 800 → "800".
+fn wan(n: i64) -> String {
+    if n < 10_000 {
+        return n.to_string();
+    }
+    let hundredths = (n * 2 + 100) / 200;
+    let s = format!("{}.{:02}", hundredths / 100, hundredths % 100);
+    format!("{}万", s.trim_end_matches('0').trim_end_matches('.'))
 }
 
 /// The amount in 亿元 as a two-decimal number cell.
@@ -226,6 +267,17 @@ pub fn prose(s: &ProjectSection, whole: &str, as_of: Date) -> Vec<String> {
             b.production_rate,
             b.full_production_rate,
             yi(b.completed)
+        ));
+    }
+    for g in &s.programmes {
+        out.push(format!(
+            "{}计划{}{unit}，已完成{}{unit}，完成率{}，{}。",
+            g.name,
+            wan(g.target),
+            wan(g.done),
+            g.completion_one_decimal,
+            against_schedule(g.ahead_pp),
+            unit = g.unit_label
         ));
     }
     if let Some(o) = &s.observation {
@@ -350,5 +402,9 @@ mod tests {
         assert_eq!(against_schedule(Some(Hundredths(644))), "高于时序进度6.44个百分点");
         assert_eq!(against_schedule(Some(Hundredths(-1849))), "低于时序进度18.49个百分点");
         assert_eq!(against_schedule(None), "无年度计划");
+        assert_eq!(wan(53_000), "5.3万");
+        assert_eq!(wan(42_600), "4.26万");
+        assert_eq!(wan(40_000), "4万");
+        assert_eq!(wan(9_999), "9999");
     }
 }
