@@ -23,6 +23,7 @@ mod org;
 pub mod projects;
 mod scope;
 mod visits;
+mod work_groups;
 mod writer;
 
 use std::sync::{Arc, RwLock};
@@ -49,6 +50,10 @@ pub use projects::{
 };
 pub use scope::{AppealFilter, AppealPage, ListCursor};
 pub use visits::{MAX_VISIT_NOTES, NewVisit, VisitRecord};
+pub use work_groups::{
+    Assigned, MAX_WORK_GROUP_NAME, NewWorkGroup, ServedEnterprise, WorkGroupDetail, WorkGroupEdit, WorkGroupFilter,
+    WorkGroupMember, WorkGroupPage, WorkGroupRecord,
+};
 pub use writer::Writer;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

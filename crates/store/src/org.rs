@@ -1,5 +1,5 @@
 //! The organisation (SPEC §5): regions, units, categories, deadline policies, enterprises, users and roles, work
-//! groups and who they serve (包联), common issues.
+//! groups (`work_groups`), common issues.
 
 use jiff::Timestamp;
 use zhuqi_domain::time::to_micros;
@@ -217,40 +217,6 @@ impl Writer<'_> {
             self.tx
                 .execute("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)", params![user_id, role.as_str()])?;
         }
-        Ok(())
-    }
-
-    pub fn insert_work_group(&mut self, name: &str, region: &RegionCode) -> Result<i64> {
-        required("工作组名称", name)?;
-        let id = self
-            .tx
-            .query_one(
-                "INSERT INTO work_groups (name, region_code) VALUES ($1, $2) RETURNING id",
-                params![name.trim(), region.as_str()],
-            )?
-            .int(0)?;
-        let after = json!({"name": name.trim(), "region": region.as_str()});
-        self.audit("work_group.add", format!("work_group:{id}"), None, audit::json(&after));
-        Ok(id)
-    }
-
-    pub fn add_work_group_member(&mut self, work_group_id: i64, user_id: i64) -> Result<()> {
-        self.tx.execute(
-            "INSERT INTO work_group_members (work_group_id, user_id) VALUES ($1, $2)",
-            params![work_group_id, user_id],
-        )?;
-        self.audit("work_group.member", format!("work_group:{work_group_id}"), None, Some(format!("user:{user_id}")));
-        Ok(())
-    }
-
-    /// 包联: the work group serves the enterprise.
-    pub fn assign_enterprise(&mut self, work_group_id: i64, enterprise_id: i64) -> Result<()> {
-        self.tx.execute(
-            "INSERT INTO work_group_enterprises (work_group_id, enterprise_id) VALUES ($1, $2)",
-            params![work_group_id, enterprise_id],
-        )?;
-        let after = Some(format!("enterprise:{enterprise_id}"));
-        self.audit("work_group.enterprise", format!("work_group:{work_group_id}"), None, after);
         Ok(())
     }
 

@@ -64,7 +64,7 @@ async fn seed_more(store: &Store, city: &City) -> More {
                 w.insert_enterprise(&enterprise_in("扶沟机械有限公司", "91411621MA0000001", "411621"))?;
             let cadre = w.insert_user(&user("ganbu", Role::Cadre, "411602", None))?;
             let idle_cadre = w.insert_user(&user("ganbu2", Role::Cadre, "411602", None))?;
-            let group = w.insert_work_group("川汇区第一助企工作组", &code("411602"))?;
+            let group = w.insert_work_group("川汇区第一助企工作组", &code("411602"), None)?;
             w.add_work_group_member(group, cadre)?;
             w.assign_enterprise(group, first)?;
             Ok::<_, StoreError>(More {

@@ -246,7 +246,7 @@ fn build_city(
             None => format!("{}第{}助企工作组", county.name, g / counties.len() + 1),
         };
         let region = if g < corpus::WORK_GROUP_NAMES.len() { city_code.clone() } else { code(county.code)? };
-        let group = w.insert_work_group(&name, &region)?;
+        let group = w.insert_work_group(&name, &region, None)?;
         let mut members = Vec::new();
         for k in 0..3 {
             let login = g == 0 && k == 0;
@@ -256,7 +256,7 @@ fn build_city(
             w.add_work_group_member(group, cadre)?;
             members.push(cadre);
         }
-        groups.push((group, members));
+        groups.push((group, region, members));
     }
 
     for i in 0..opts.enterprises {
@@ -295,7 +295,10 @@ fn build_city(
             contact_phone: Some(mobile(rng)?),
             created_at,
         })?;
-        let (group, members) = &groups[i % groups.len()];
+        // A group serves enterprises of its own region: a county's group those of its county, the city's any.
+        let county_code = code(county.code)?;
+        let serving: Vec<_> = groups.iter().filter(|(_, r, _)| r.contains(&county_code)).collect();
+        let (group, _, members) = serving[i % serving.len()];
         w.assign_enterprise(*group, id)?;
         // Every enterprise has an account (signed in with its USCC); only the first one's is a demo login.
         let login = i == 0;

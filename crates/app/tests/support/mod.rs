@@ -123,7 +123,7 @@ pub async fn seed(store: &Store) -> World {
                 })?;
                 users.insert(name, id);
             }
-            let group = w.insert_work_group("川汇区第一工作组", &code("411602"))?;
+            let group = w.insert_work_group("川汇区第一工作组", &code("411602"), None)?;
             w.add_work_group_member(group, users["ganbu"])?;
             w.assign_enterprise(group, e1)?;
             Ok::<_, zhuqi_store::StoreError>(World { e1, e2, unit_a, unit_b, users })

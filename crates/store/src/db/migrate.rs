@@ -56,6 +56,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0007_projects.sql"),
         postgres: include_str!("../../migrations/postgres/0007_projects.sql"),
     },
+    Migration {
+        version: 8,
+        name: "work_groups",
+        sqlite: include_str!("../../migrations/sqlite/0008_work_groups.sql"),
+        postgres: include_str!("../../migrations/postgres/0008_work_groups.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.
