@@ -103,27 +103,35 @@ async fn a_cadre_sees_the_enterprises_of_its_group_from_the_moment_they_are_assi
         let (cadre, cadre2) = (principal(s, people.cadre).await, principal(s, people.cadre2).await);
         assert!(seen(s, &cadre).await.is_empty(), "{}: a cadre with no group sees nothing", db.backend);
 
-        let first = s.add_work_group(&dispatcher, "127.0.0.1", group("川汇区第一助企工作组", "411602")).await.unwrap();
+        let first =
+            s.add_work_group(&dispatcher, "127.0.0.1", group("川汇区第一助企工作组", "411602")).await.expect("allowed");
         let id = first.group.id;
-        s.add_work_group_members(&dispatcher, "127.0.0.1", id, vec![people.cadre]).await.unwrap();
-        let done = s.assign_enterprises(&dispatcher, "127.0.0.1", id, vec![city.enterprise_id]).await.unwrap();
+        s.add_work_group_members(&dispatcher, "127.0.0.1", id, vec![people.cadre]).await.expect("allowed");
+        let done = s.assign_enterprises(&dispatcher, "127.0.0.1", id, vec![city.enterprise_id]).await.expect("allowed");
         assert_eq!(done, vec![Assigned::New]);
         assert_eq!(seen(s, &cadre).await, vec![city.enterprise_id], "{}", db.backend);
         assert_eq!(appeals_seen(s, &cadre, today).await, 1, "{}: and its appeals", db.backend);
 
         // Moved to a second group: the first cadre loses it, the second gains it, in the same instant.
-        let second = s.add_work_group(&dispatcher, "127.0.0.1", group("川汇区第二助企工作组", "411602")).await.unwrap();
-        s.add_work_group_members(&dispatcher, "127.0.0.1", second.group.id, vec![people.cadre2]).await.unwrap();
+        let second =
+            s.add_work_group(&dispatcher, "127.0.0.1", group("川汇区第二助企工作组", "411602")).await.expect("allowed");
+        s.add_work_group_members(&dispatcher, "127.0.0.1", second.group.id, vec![people.cadre2])
+            .await
+            .expect("allowed");
         let before = audit_len(s).await;
-        let done =
-            s.assign_enterprises(&dispatcher, "127.0.0.1", second.group.id, vec![city.enterprise_id]).await.unwrap();
+        let done = s
+            .assign_enterprises(&dispatcher, "127.0.0.1", second.group.id, vec![city.enterprise_id])
+            .await
+            .expect("allowed");
         assert_eq!(done, vec![Assigned::Moved(id)]);
         assert_eq!(audit_len(s).await, before + 1, "{}: one audit record for the move", db.backend);
         assert!(seen(s, &cadre).await.is_empty(), "{}", db.backend);
         assert_eq!(appeals_seen(s, &cadre, today).await, 0, "{}", db.backend);
         assert_eq!(seen(s, &cadre2).await, vec![city.enterprise_id], "{}", db.backend);
-        let again =
-            s.assign_enterprises(&dispatcher, "127.0.0.1", second.group.id, vec![city.enterprise_id]).await.unwrap();
+        let again = s
+            .assign_enterprises(&dispatcher, "127.0.0.1", second.group.id, vec![city.enterprise_id])
+            .await
+            .expect("allowed");
         assert_eq!(again, vec![Assigned::Unchanged]);
 
         // The list counts and the leader reads.
@@ -135,10 +143,13 @@ async fn a_cadre_sees_the_enterprises_of_its_group_from_the_moment_they_are_assi
         assert_eq!(page.total, 2);
         let counts: Vec<(i64, i64)> = page.items.iter().map(|g| (g.members, g.enterprises)).collect();
         assert_eq!(counts, vec![(1, 0), (1, 1)], "{}", db.backend);
-        assert_eq!(s.work_group_of_enterprise(city.enterprise_id).await.unwrap().map(|g| g.0), Some(second.group.id));
+        assert_eq!(
+            s.work_group_of_enterprise(city.enterprise_id).await.expect("allowed").map(|g| g.0),
+            Some(second.group.id)
+        );
 
         // A member taken out loses the scope at once.
-        s.remove_work_group_member(&dispatcher, "127.0.0.1", second.group.id, people.cadre2).await.unwrap();
+        s.remove_work_group_member(&dispatcher, "127.0.0.1", second.group.id, people.cadre2).await.expect("allowed");
         assert!(seen(s, &cadre2).await.is_empty(), "{}", db.backend);
 
         // Retired once it serves nobody; the empty first group can go now.
@@ -148,11 +159,13 @@ async fn a_cadre_sees_the_enterprises_of_its_group_from_the_moment_they_are_assi
             lead_unit_id: Some(city.unit_id),
             active: false,
         };
-        let retired = s.edit_work_group(&dispatcher, "127.0.0.1", id, edit).await.unwrap();
+        let retired = s.edit_work_group(&dispatcher, "127.0.0.1", id, edit).await.expect("allowed");
         assert!(!retired.group.active);
         assert_eq!(retired.group.lead_unit_id, Some(city.unit_id));
-        let active =
-            s.work_groups(&dispatcher, WorkGroupFilter { limit: 20, ..WorkGroupFilter::default() }).await.unwrap();
+        let active = s
+            .work_groups(&dispatcher, WorkGroupFilter { limit: 20, ..WorkGroupFilter::default() })
+            .await
+            .expect("allowed");
         assert_eq!(active.total, 1, "{}: a retired group leaves the list unless asked for", db.backend);
     }
 }
@@ -169,14 +182,15 @@ async fn refused_changes_to_work_groups_change_nothing() {
         let leader = principal(s, people.leader).await;
         let cadre = principal(s, people.cadre).await;
         let city_group =
-            s.add_work_group(&sysadmin, "127.0.0.1", group("市发改委第一助企工作组", "411600")).await.unwrap();
+            s.add_work_group(&sysadmin, "127.0.0.1", group("市发改委第一助企工作组", "411600")).await.expect("allowed");
         let cid = city_group.group.id;
         s.assign_enterprises(&sysadmin, "127.0.0.1", cid, vec![city.enterprise_id, people.fugou_enterprise])
             .await
-            .unwrap();
-        let county = s.add_work_group(&chuanhui, "127.0.0.1", group("川汇区助企工作组", "411602")).await.unwrap();
+            .expect("allowed");
+        let county =
+            s.add_work_group(&chuanhui, "127.0.0.1", group("川汇区助企工作组", "411602")).await.expect("allowed");
         let before = audit_len(s).await;
-        let snapshot = s.work_group(&sysadmin, cid).await.unwrap();
+        let snapshot = s.work_group(&sysadmin, cid).await.expect("allowed");
 
         let refusals: Vec<(&str, Result<(), StoreError>)> = vec![
             ("a cadre keeps no group", s.add_work_group(&cadre, "x", group("干部建组", "411602")).await.map(drop)),
@@ -268,7 +282,7 @@ async fn refused_changes_to_work_groups_change_nothing() {
         let mixed = s.assign_enterprises(&chuanhui, "x", county.group.id, vec![city.enterprise_id, 9999]).await;
         assert!(mixed.is_err());
         assert_eq!(audit_len(s).await, before, "{}: nothing was audited", db.backend);
-        assert_eq!(s.work_group(&sysadmin, cid).await.unwrap(), snapshot, "{}: nothing changed", db.backend);
+        assert_eq!(s.work_group(&sysadmin, cid).await.expect("allowed"), snapshot, "{}: nothing changed", db.backend);
         let fugou_sees = s.work_group(&fugou, cid).await;
         assert!(matches!(fugou_sees, Err(StoreError::NotFound(_))), "{}: {fugou_sees:?}", db.backend);
         let leader_changes = s.release_enterprise(&leader, "x", cid, city.enterprise_id).await;
@@ -283,16 +297,16 @@ async fn two_dispatchers_moving_one_enterprise_at_once_leave_it_in_one_group() {
         let city = seed_city(s).await;
         let people = seed_people(s).await;
         let sysadmin = principal(s, people.sysadmin).await;
-        let a = s.add_work_group(&sysadmin, "x", group("甲组", "411602")).await.unwrap().group.id;
-        let b = s.add_work_group(&sysadmin, "x", group("乙组", "411602")).await.unwrap().group.id;
+        let a = s.add_work_group(&sysadmin, "x", group("甲组", "411602")).await.expect("allowed").group.id;
+        let b = s.add_work_group(&sysadmin, "x", group("乙组", "411602")).await.expect("allowed").group.id;
         let (s1, s2, p1, p2) = (s.clone(), s.clone(), sysadmin.clone(), sysadmin.clone());
         let e = city.enterprise_id;
         let t1 = tokio::spawn(async move { s1.assign_enterprises(&p1, "x", a, vec![e]).await });
         let t2 = tokio::spawn(async move { s2.assign_enterprises(&p2, "x", b, vec![e]).await });
-        let (r1, r2) = (t1.await.unwrap(), t2.await.unwrap());
+        let (r1, r2) = (t1.await.expect("joined"), t2.await.expect("joined"));
         assert!(r1.is_ok() || r2.is_ok(), "{}: {r1:?} {r2:?}", db.backend);
-        let ga = s.work_group(&sysadmin, a).await.unwrap().enterprises.len();
-        let gb = s.work_group(&sysadmin, b).await.unwrap().enterprises.len();
+        let ga = s.work_group(&sysadmin, a).await.expect("allowed").enterprises.len();
+        let gb = s.work_group(&sysadmin, b).await.expect("allowed").enterprises.len();
         assert_eq!(ga + gb, 1, "{}: the enterprise is served by exactly one group", db.backend);
     }
 }
