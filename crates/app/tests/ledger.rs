@@ -891,3 +891,119 @@ async fn garbage_files_are_refused_without_a_panic() {
     let err = assert_refused(&out);
     assert!(err.contains("不是可以读取的 Excel 文件"), "{err}");
 }
+
+/// Three cadres, two of them named 王伟: a shared name must be written as a login.
+async fn cadres(store: &Store) -> [Principal; 3] {
+    let ids = store
+        .transaction(sys(), |w| {
+            let cadre = |login: &str, name: &str| zhuqi_store::NewUser {
+                username: login.into(),
+                display_name: name.into(),
+                password_hash: None,
+                must_change_password: true,
+                region: Some(code("411600")),
+                unit_id: None,
+                enterprise_id: None,
+                phone: None,
+                roles: vec![Role::Cadre],
+                created_at: at("2024-01-02T00:00:00Z"),
+            };
+            Ok::<_, zhuqi_store::StoreError>([
+                w.insert_user(&cadre("wangwei1", "王伟"))?,
+                w.insert_user(&cadre("wangwei2", "王伟"))?,
+                w.insert_user(&cadre("lina", "李娜"))?,
+            ])
+        })
+        .await
+        .expect("cadres");
+    let mut out = Vec::new();
+    for id in ids {
+        out.push(store.principal(id).await.expect("principal"));
+    }
+    out.try_into().expect("three")
+}
+
+async fn served(store: &Store, p: &Principal) -> Vec<String> {
+    let (page, _) = store.enterprises_for(p, None, None, None, 10).await.expect("enterprises");
+    page.into_iter().map(|e| e.name).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_baolian_ledger_assigns_enterprises_to_work_groups_all_or_nothing() {
+    for db in backends("baolian ledger").await {
+        let b = db.backend;
+        city(&db.store, true).await;
+        let [wang1, wang2, lina] = cadres(&db.store).await;
+        let dir = tempfile::tempdir().expect("dir");
+        let (e1, e2) = (e1(), e2());
+        let bad = dir.path().join("包联台账-有误.xlsx");
+        write_xlsx(
+            &bad,
+            &[
+                vec!["周口市万人助万企包联台账"],
+                vec!["序号", "工作组", "牵头单位", "助企干部", "企业名称", "统一社会信用代码", "备注"],
+                vec!["1", "川汇区第一工作组", "", "李娜", "周口华源食品有限公司", e1.as_str(), ""],
+                vec!["2", "川汇区第一工作组", "", "王伟", "", e2.as_str(), ""],
+                vec!["3", "扶沟县工作组", UNIT_C, "张三", "周口华源食品有限公司", "", ""],
+                vec!["4", "某组", "不存在的局", "", "", "91411621MA00000099", ""],
+            ],
+        );
+        let audit_before = db.store.audit_records(None, 100_000).await.expect("audit").len();
+        let err = assert_refused(&import(&db, "assignments", &bad, &[]));
+        for expected in [
+            "第4行 〔助企干部〕 有2位助企干部名为「王伟」，请改写登录名（wangwei1、wangwei2）",
+            "第5行 〔助企干部〕 未找到助企干部「张三」",
+            "第5行 〔企业名称〕 与第3行是同一家企业",
+            "第6行 〔牵头单位〕 单位「不存在的局」不在本系统的单位名录中",
+            "第6行 〔统一社会信用代码〕",
+        ] {
+            assert!(err.contains(expected), "{b}: {expected} in\n{err}");
+        }
+        assert_eq!(db.store.audit_records(None, 100_000).await.expect("audit").len(), audit_before, "{b}");
+        assert!(served(&db.store, &lina).await.is_empty(), "{b}: nothing was written");
+
+        let good = dir.path().join("包联台账.xlsx");
+        write_xlsx(
+            &good,
+            &[
+                vec!["序号", "工作组", "牵头单位", "助企干部", "企业名称", "统一社会信用代码"],
+                vec!["1", "川汇区第一工作组", UNIT_A, "李娜、wangwei2", "周口华源食品有限公司", ""],
+                vec!["2", "扶沟县工作组", UNIT_C, "wangwei1", "", e2.as_str()],
+                vec!["3", "扶沟县工作组", "", "", "", ""],
+            ],
+        );
+        let out = import(&db, "assignments", &good, &[]);
+        assert_ok(&out);
+        assert!(stdout(&out).contains("已导入包联 3 行"), "{b}: {}", stdout(&out));
+        assert_eq!(served(&db.store, &lina).await, vec!["周口华源食品有限公司"], "{b}");
+        assert_eq!(served(&db.store, &wang2).await, vec!["周口华源食品有限公司"], "{b}");
+        assert_eq!(served(&db.store, &wang1).await, vec!["扶沟县天顺纺织有限公司"], "{b}");
+        // A new group lies in its lead unit's region.
+        let sysadmin = admin();
+        let groups = db.store.work_groups(&sysadmin, zhuqi_store::WorkGroupFilter { limit: 10, ..Default::default() });
+        let regions: Vec<(String, String)> =
+            groups.await.expect("groups").items.into_iter().map(|g| (g.name, g.region_code)).collect();
+        assert_eq!(
+            regions,
+            vec![("川汇区第一工作组".into(), "411600".into()), ("扶沟县工作组".into(), "411621".into())]
+        );
+
+        // Its export reads back unchanged; moving 扶沟县's enterprise to the city's group takes it from wangwei1.
+        let first = dir.path().join("导出.csv");
+        export(&db, "assignments", &first, &[]);
+        let before = db.store.audit_records(None, 100_000).await.expect("audit").len();
+        assert_ok(&import(&db, "assignments", &first, &[]));
+        let after = db.store.audit_records(None, 100_000).await.expect("audit").len();
+        assert_eq!(after, before + 1, "{b}: re-importing the export changes nothing (one record of the import)");
+        let second = dir.path().join("再导出.csv");
+        export(&db, "assignments", &second, &[]);
+        assert_eq!(std::fs::read(&first).expect("first"), std::fs::read(&second).expect("second"), "{b}");
+        let text = std::fs::read_to_string(&first).expect("csv");
+        assert!(text.contains("wangwei2、李娜"), "{b}: a shared name is written as the login: {text}");
+        let moved = dir.path().join("调整.csv");
+        write_csv(&moved, &[vec!["工作组", "统一社会信用代码"], vec!["川汇区第一工作组", e2.as_str()]]);
+        assert_ok(&import(&db, "assignments", &moved, &[]));
+        assert!(served(&db.store, &wang1).await.is_empty(), "{b}");
+        assert_eq!(served(&db.store, &lina).await.len(), 2, "{b}");
+    }
+}

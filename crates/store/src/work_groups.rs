@@ -7,12 +7,15 @@
 //! transaction with its audit record. A group is retired (停用), never deleted, and only once it serves no enterprise,
 //! so that nobody loses sight of an enterprise by a slip.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use serde_json::json;
 use zhuqi_domain::{RegionCode, Role};
 
 use crate::access::Principal;
 use crate::db::{Row, Tx, Value, params};
+use crate::ledger::LedgerReader;
 use crate::scope::{bind, enterprise_role_scope, escape_like, holds, in_region};
 use crate::{Result, Store, StoreError, Writer, audit};
 
@@ -582,6 +585,79 @@ impl Store {
                  AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'cadre') \
                  ORDER BY u.username = $1 DESC, u.id LIMIT 20",
                 params![text.as_str()],
+            )?
+            .iter()
+            .map(member_from_row)
+            .collect()
+        })
+        .await
+    }
+}
+
+/// The 包联 ledger and its import.
+impl Store {
+    /// Every work group with its cadres and enterprises, in a reader's view (the operator's: all of them), those of
+    /// `region` and below if given; by region, then in the order they were made.
+    pub async fn assignment_ledger(
+        &self,
+        reader: LedgerReader,
+        region: Option<RegionCode>,
+    ) -> Result<Vec<WorkGroupDetail>> {
+        self.read(move |tx| {
+            let mut values = Vec::new();
+            let mut condition = match &reader {
+                LedgerReader::Operator => "1 = 1".to_owned(),
+                LedgerReader::User(p) => group_scope(p, false, &mut values)?,
+            };
+            if let Some(r) = &region {
+                condition.push_str(&format!(" AND {}", in_region("g.region_code", r, &mut values)));
+            }
+            let groups: Vec<WorkGroupRecord> = tx
+                .query(
+                    &format!("SELECT {GROUP_COLUMNS} FROM {GROUP_FROM} WHERE {condition} ORDER BY g.region_code, g.id"),
+                    &values,
+                )?
+                .iter()
+                .map(group_from_row)
+                .collect::<Result<_>>()?;
+            let chosen = format!("SELECT g.id FROM work_groups g WHERE {condition}");
+            let mut members: HashMap<i64, Vec<WorkGroupMember>> = HashMap::new();
+            let sql = format!(
+                "SELECT m.work_group_id, u.id, u.username, u.display_name FROM work_group_members m \
+                 JOIN users u ON u.id = m.user_id WHERE m.work_group_id IN ({chosen}) ORDER BY u.id"
+            );
+            for r in tx.query(&sql, &values)? {
+                let member = WorkGroupMember { user_id: r.int(1)?, username: r.text(2)?, display_name: r.text(3)? };
+                members.entry(r.int(0)?).or_default().push(member);
+            }
+            let mut served: HashMap<i64, Vec<ServedEnterprise>> = HashMap::new();
+            let sql = format!(
+                "SELECT x.work_group_id, e.id, e.name, e.uscc, e.region_code FROM work_group_enterprises x \
+                 JOIN enterprises e ON e.id = x.enterprise_id WHERE x.work_group_id IN ({chosen}) ORDER BY e.id"
+            );
+            for r in tx.query(&sql, &values)? {
+                let e = ServedEnterprise { id: r.int(1)?, name: r.text(2)?, uscc: r.text(3)?, region_code: r.text(4)? };
+                served.entry(r.int(0)?).or_default().push(e);
+            }
+            Ok(groups
+                .into_iter()
+                .map(|group| WorkGroupDetail {
+                    members: members.remove(&group.id).unwrap_or_default(),
+                    enterprises: served.remove(&group.id).unwrap_or_default(),
+                    group,
+                })
+                .collect())
+        })
+        .await
+    }
+
+    /// Every cadre (a user holding the cadre role), for a ledger's names.
+    pub async fn cadres(&self) -> Result<Vec<WorkGroupMember>> {
+        self.read(|tx| {
+            tx.query(
+                "SELECT u.id, u.username, u.display_name FROM users u \
+                 WHERE EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'cadre') ORDER BY u.id",
+                &[],
             )?
             .iter()
             .map(member_from_row)

@@ -4,12 +4,14 @@
 //! - `auth`: sign-in, sessions, API tokens, the `Caller` every other handler takes;
 //! - `appeals`: the closed loop, one endpoint per action;
 //! - `org`: enterprises, regions, units, categories, deadline policies, users, the audit log;
+//! - `work_groups`: 包联 — work groups, their cadres and enterprises;
 //! - `error`: the error shape and the extractors that refuse bad input with it.
 
 pub mod appeals;
 pub mod auth;
 pub mod error;
 pub mod org;
+pub mod work_groups;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -27,8 +29,12 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 
 /// The API's routes and its OpenAPI document, built from the same declarations.
 pub fn api() -> (Router<Store>, OpenApi) {
-    let (router, mut doc) =
-        OpenApiRouter::new().merge(auth::routes()).merge(appeals::routes()).merge(org::routes()).split_for_parts();
+    let (router, mut doc) = OpenApiRouter::new()
+        .merge(auth::routes())
+        .merge(appeals::routes())
+        .merge(org::routes())
+        .merge(work_groups::routes())
+        .split_for_parts();
     doc.info = InfoBuilder::new()
         .title("助企通 zhuqi API")
         .version(env!("CARGO_PKG_VERSION"))

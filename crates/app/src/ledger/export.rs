@@ -92,9 +92,17 @@ pub async fn export(store: &Store, request: &ExportRequest, progress: Progress) 
         .tempfile_in(&dir)
         .with_context(|| format!("无法在 {} 中写文件 / cannot write in that directory", dir.display()))?;
     let (reader, filter) = (request.reader.clone(), request.filter.clone());
+    // The 包联 ledger is one row per enterprise served: read whole, then written.
+    let assignments = match request.kind {
+        LedgerKind::Assignments => {
+            super::assignments::export_rows(store, reader.clone(), filter.region.clone()).await?
+        }
+        _ => Vec::new(),
+    };
     let total = match request.kind {
         LedgerKind::Enterprises => store.ledger_enterprise_count(reader, filter).await?,
         LedgerKind::Appeals => store.ledger_appeal_count(reader, filter).await?,
+        LedgerKind::Assignments => assignments.len() as u64,
         LedgerKind::Projects => 0,
     };
     let total = usize::try_from(total).unwrap_or(usize::MAX);
@@ -108,6 +116,13 @@ pub async fn export(store: &Store, request: &ExportRequest, progress: Progress) 
             export_enterprises(store, request, &catalog, &columns, &mut sink, total, &bar).await?
         }
         LedgerKind::Appeals => export_appeals(store, request, &catalog, &columns, &mut sink, total, &bar).await?,
+        LedgerKind::Assignments => {
+            for row in &assignments {
+                sink.row(row)?;
+                bar.inc(1);
+            }
+            assignments.len()
+        }
         LedgerKind::Projects => 0,
     };
     bar.finish_and_clear();
@@ -283,6 +298,7 @@ impl Sink {
             LedgerKind::Enterprises => "企业台账",
             LedgerKind::Appeals => "诉求台账",
             LedgerKind::Projects => "重点项目台账",
+            LedgerKind::Assignments => "包联台账",
         })?;
         sheet.set_freeze_panes(1, 0)?;
         for (i, c) in columns.iter().enumerate() {
@@ -351,6 +367,7 @@ fn width(column: Column) -> f64 {
         Column::EnterpriseName | Column::Title | Column::Unit | Column::CommonIssue | Column::Comment => 30.0,
         Column::ProjectName | Column::Owner | Column::Plan | Column::Reason => 30.0,
         Column::Team | Column::Batch => 20.0,
+        Column::WorkGroup | Column::Cadres => 30.0,
         Column::ProjectCode | Column::Leader => 14.0,
         Column::TotalWan | Column::PlanWan | Column::CumulativeWan | Column::YearToDate | Column::StageDate => 14.0,
         Column::Uscc => 22.0,

@@ -63,11 +63,15 @@ pub enum Column {
     Batch,
     BatchList,
     Reason,
+    // ── the 包联 ledger (which work group serves which enterprise) ──
+    WorkGroup,
+    /// The group's cadres, several in one cell (、 or line breaks between them).
+    Cadres,
 }
 
 impl Column {
     /// Every column, for building the dictionary.
-    const ALL: [Column; 45] = [
+    const ALL: [Column; 47] = [
         Column::Seq,
         Column::Number,
         Column::EnterpriseName,
@@ -113,6 +117,8 @@ impl Column {
         Column::Batch,
         Column::BatchList,
         Column::Reason,
+        Column::WorkGroup,
+        Column::Cadres,
     ];
 
     /// The heading an export writes, the first of `variants`.
@@ -215,6 +221,8 @@ impl Column {
             Column::Batch => &["批次", "三个一批批次", "所属批次", "三个一批"],
             Column::BatchList => &["批次清单", "清单", "三个一批类别", "清单类别"],
             Column::Reason => &["超出原因", "情况说明", "说明", "核减原因", "原因说明", "变更原因"],
+            Column::WorkGroup => &["工作组", "包联工作组", "助企工作组", "工作组名称", "服务工作组"],
+            Column::Cadres => &["助企干部", "包联干部", "首席服务官", "工作组成员", "干部姓名", "成员"],
         }
     }
 
@@ -222,6 +230,7 @@ impl Column {
     pub fn heading_in(self, kind: LedgerKind) -> &'static str {
         match (self, kind) {
             (Column::Industry, LedgerKind::Projects) => "产业",
+            (Column::Unit, LedgerKind::Assignments) => "牵头单位",
             _ => self.heading(),
         }
     }
@@ -290,6 +299,7 @@ impl Column {
                     | BatchList
                     | Reason
             ),
+            LedgerKind::Assignments => matches!(self, Seq | WorkGroup | Unit | Cadres | EnterpriseName | Uscc),
         }
     }
 
@@ -364,6 +374,7 @@ pub fn export_columns(kind: LedgerKind) -> Vec<Column> {
             BatchList,
             Reason,
         ],
+        LedgerKind::Assignments => vec![Seq, WorkGroup, Unit, Cadres, EnterpriseName, Uscc],
     }
 }
 
@@ -455,6 +466,7 @@ fn required(kind: LedgerKind) -> &'static [&'static [Column]] {
         LedgerKind::Enterprises => &[&[EnterpriseName], &[Uscc], &[Region]],
         LedgerKind::Appeals => &[&[Uscc, EnterpriseName], &[Description, Title], &[Collected]],
         LedgerKind::Projects => &[&[ProjectName], &[Region]],
+        LedgerKind::Assignments => &[&[WorkGroup], &[Uscc, EnterpriseName]],
     }
 }
 

@@ -150,6 +150,10 @@ pub async fn import(store: &Store, request: &ImportRequest, progress: Progress) 
             }
         }
         LedgerKind::Projects => unreachable_projects()?,
+        LedgerKind::Assignments => {
+            let sheet = (data.as_slice(), &layout, &catalog);
+            super::assignments::import(store, sheet, file, request.dry_run, progress, &mut summary).await?;
+        }
         LedgerKind::Appeals => {
             let ready = check_appeals(store, &data, &layout, &catalog, request.today, progress).await?;
             summary.check_seconds = checked.elapsed().as_secs_f64();

@@ -5,8 +5,10 @@
 //! counties write (`headings`), under any title rows, checks every row against the rules and the database, and writes
 //! all of them in one transaction or nothing at all: a file with one bad row writes nothing and the user is told every
 //! bad row with its row number, column and reason (`import`). `zhuqi export` writes the same headings (`export`), so
-//! that an export imports into another database as it is.
+//! that an export imports into another database as it is. The 包联 ledger (`assignments`) says which work group
+//! serves which enterprise.
 
+mod assignments;
 mod catalog;
 mod export;
 mod headings;
@@ -38,6 +40,8 @@ pub enum LedgerKind {
     Appeals,
     /// 重点项目台账 / key projects
     Projects,
+    /// 包联台账：工作组、助企干部与所包联的企业 / which work group serves which enterprise
+    Assignments,
 }
 
 impl LedgerKind {
@@ -46,13 +50,14 @@ impl LedgerKind {
             LedgerKind::Enterprises => "企业",
             LedgerKind::Appeals => "诉求",
             LedgerKind::Projects => "重点项目",
+            LedgerKind::Assignments => "包联",
         }
     }
 }
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// enterprises（企业台账）、appeals（诉求台账）或 projects（重点项目台账）/ what the ledger lists
+    /// enterprises（企业台账）、appeals（诉求台账）、projects（重点项目台账）或 assignments（包联台账）/ what the ledger lists
     kind: LedgerKind,
     /// .xlsx 或 .csv 文件（CSV 可为 UTF-8 或 GBK 编码）/ the ledger file
     file: PathBuf,
@@ -80,7 +85,7 @@ pub struct ImportArgs {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// enterprises（企业台账）、appeals（诉求台账）或 projects（重点项目台账）/ what to export
+    /// enterprises（企业台账）、appeals（诉求台账）、projects（重点项目台账）或 assignments（包联台账）/ what to export
     kind: LedgerKind,
     /// 输出文件：.xlsx 或 .csv / the file to write
     #[arg(short, long)]

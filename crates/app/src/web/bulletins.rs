@@ -384,25 +384,10 @@ pub async fn download(State(store): State<Store>, v: Viewer, Query(q): Query<Bul
         .map_err(ApiError::internal)?;
     let headers = [
         (CONTENT_TYPE, format.content_type().to_owned()),
-        (CONTENT_DISPOSITION, attachment(&name)),
+        (CONTENT_DISPOSITION, super::page::attachment(&name)),
         (CACHE_CONTROL, "private, no-store".to_owned()),
     ];
     Ok((headers, bytes).into_response())
-}
-
-/// `attachment; filename="….xlsx"; filename*=UTF-8''%E5%91%A8…` (RFC 6266): the Chinese name for every browser
-/// that reads `filename*`, an ASCII one for the few that do not.
-fn attachment(name: &str) -> String {
-    let ascii: String =
-        name.chars().map(|c| if c.is_ascii_alphanumeric() || "-.".contains(c) { c } else { '_' }).collect();
-    let encoded: String = name
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
 #[cfg(test)]
@@ -490,7 +475,7 @@ mod tests {
 
     #[test]
     fn file_names_are_percent_encoded() {
-        let d = attachment("周口市-月通报-2023-07.xlsx");
+        let d = crate::web::page::attachment("周口市-月通报-2023-07.xlsx");
         assert!(d.starts_with("attachment; filename=\"___-___-2023-07.xlsx\"; filename*=UTF-8''%E5%91%A8"), "{d}");
         assert!(d.ends_with("-2023-07.xlsx"));
         assert!(d.is_ascii());

@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
@@ -542,14 +541,5 @@ fn not_found() -> Response {
 /// An attachment, if the viewer may see its appeal; served as a download, never rendered inline.
 pub async fn attachment(State(store): State<Store>, v: Viewer, Path(id): Path<i64>) -> PageResult {
     let (info, bytes) = store.attachment_for(&v.caller.user, id).await?;
-    let ascii: String =
-        info.name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' }).collect();
-    let encoded: String = info.name.bytes().map(|b| format!("%{b:02X}")).collect();
-    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
-    let headers = [
-        (CONTENT_TYPE, info.content_type.clone()),
-        (CONTENT_DISPOSITION, disposition),
-        (CACHE_CONTROL, "private, no-store".to_owned()),
-    ];
-    Ok((headers, bytes).into_response())
+    Ok(super::page::download(&info.content_type, &info.name, bytes))
 }

@@ -6,6 +6,7 @@
 //!   deadlines and lights read;
 //! - `account`: sign-in, password, sign-out; `lists`: appeal lists and the desks built on them (portal, triage,
 //!   workbench); `item`: one appeal with its timeline and the actions the viewer may take; `compose`: a new appeal;
+//! - `work_groups`: 包联 — work groups, their cadres and enterprises;
 //! - `desks`: the supervision board and the leader's dashboard; `admin`: the three administrators' pages;
 //! - `projects`: key projects (重点项目) — the ledger, a project's page, 三个一批 batches, 季观摩 observations.
 
@@ -22,6 +23,7 @@ mod lists;
 mod page;
 mod projects;
 mod view;
+mod work_groups;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -56,6 +58,13 @@ pub fn router(store: Store) -> Router {
         .route("/enterprises/{id}", get(enterprises::show))
         .route("/enterprises/{id}/visits", post(enterprises::record_visit))
         .route("/visits", get(enterprises::visits))
+        .route("/workgroups", get(work_groups::list).post(work_groups::create))
+        .route("/workgroups/export.xlsx", get(work_groups::download))
+        .route("/workgroups/{id}", get(work_groups::show).post(work_groups::edit))
+        .route("/workgroups/{id}/members", post(work_groups::add_member))
+        .route("/workgroups/{id}/members/{user}/remove", post(work_groups::remove_member))
+        .route("/workgroups/{id}/enterprises", post(work_groups::assign))
+        .route("/workgroups/{id}/enterprises/{enterprise}/remove", post(work_groups::release))
         .route("/assets/app.css", get(assets::css))
         .route("/assets/icon.svg", get(assets::icon))
         .route("/assets/uscc.js", get(assets::uscc_js))

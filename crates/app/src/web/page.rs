@@ -3,8 +3,8 @@
 
 use askama::Template;
 use axum::extract::FromRequestParts;
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use zhuqi_domain::Role;
 use zhuqi_store::{Store, StoreError};
@@ -97,14 +97,20 @@ fn nav_of(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/dashboard", "总览"),
             ("/bulletins", "通报"),
             ("/projects", "重点项目"),
+            ("/workgroups", "包联工作组"),
         ],
         Role::Handler => &[("/workbench", "工作台"), ("/appeals", "全部诉求"), ("/projects", "重点项目")],
-        Role::Leader => {
-            &[("/dashboard", "总览"), ("/appeals", "诉求清单"), ("/bulletins", "通报"), ("/projects", "重点项目")]
-        }
+        Role::Leader => &[
+            ("/dashboard", "总览"),
+            ("/appeals", "诉求清单"),
+            ("/bulletins", "通报"),
+            ("/projects", "重点项目"),
+            ("/workgroups", "包联工作组"),
+        ],
         Role::Sysadmin => &[
             ("/admin/users", "用户"),
             ("/admin/units", "单位"),
+            ("/workgroups", "包联工作组"),
             ("/admin/regions", "地区"),
             ("/admin/categories", "问题类型"),
             ("/admin/policies", "时限规则"),
@@ -266,4 +272,85 @@ pub async fn security_headers(mut response: Response) -> Response {
     h.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     response
+}
+
+/// Where a numbered list stands (issue 13: every list shows its total, page N of M, and links to the first, previous,
+/// next and last pages). A page past the last shows the last.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pager {
+    pub total: usize,
+    pub page: usize,
+    pub pages: usize,
+    pub first: Option<String>,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub last: Option<String>,
+}
+
+impl Pager {
+    /// `asked` is the page the URL asks for (1-based); `link` gives the URL of a page.
+    pub fn new(total: usize, asked: usize, per_page: usize, link: impl Fn(usize) -> String) -> Pager {
+        let pages = total.div_ceil(per_page.max(1)).max(1);
+        let page = asked.clamp(1, pages);
+        let to = |n: usize, shown: bool| shown.then(|| link(n));
+        Pager {
+            total,
+            page,
+            pages,
+            first: to(1, page > 1),
+            prev: to(page.saturating_sub(1), page > 1),
+            next: to(page + 1, page < pages),
+            last: to(pages, page < pages),
+        }
+    }
+
+    /// The rows before this page.
+    pub fn offset(&self, per_page: usize) -> usize {
+        (self.page - 1) * per_page
+    }
+}
+
+/// The MIME type of an .xlsx workbook.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A file sent as a download, never rendered inline nor kept by a cache.
+pub fn download(content_type: &str, name: &str, bytes: Vec<u8>) -> Response {
+    let headers = [
+        (header::CONTENT_TYPE, content_type.to_owned()),
+        (header::CONTENT_DISPOSITION, attachment(name)),
+        (header::CACHE_CONTROL, "private, no-store".to_owned()),
+    ];
+    (headers, bytes).into_response()
+}
+
+/// `attachment; filename="….xlsx"; filename*=UTF-8''%E5%91%A8…` (RFC 6266): the Chinese name for every browser
+/// that reads `filename*`, an ASCII one for the few that do not.
+pub fn attachment(name: &str) -> String {
+    let ascii: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || "-.".contains(c) { c } else { '_' }).collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+#[cfg(test)]
+mod pager_tests {
+    use super::Pager;
+
+    #[test]
+    fn the_pager_counts_pages_and_clamps_the_page_asked() {
+        let link = |n: usize| format!("?page={n}");
+        let p = Pager::new(45, 2, 20, link);
+        assert_eq!((p.pages, p.page, p.offset(20)), (3, 2, 20));
+        assert_eq!((p.first.as_deref(), p.last.as_deref()), (Some("?page=1"), Some("?page=3")));
+        let last = Pager::new(45, 99, 20, link);
+        assert_eq!((last.page, last.next, last.prev.as_deref()), (3, None, Some("?page=2")));
+        let empty = Pager::new(0, 1, 20, link);
+        assert_eq!((empty.pages, empty.page, empty.first), (1, 1, None));
+    }
 }

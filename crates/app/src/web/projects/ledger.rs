@@ -310,8 +310,6 @@ fn export_link(q: &LedgerQuery) -> Option<String> {
 /// `/projects/export`: the project ledger (重点项目台账) of the viewer's scope as an xlsx workbook with the headings a
 /// 台账 uses, figures as of this month — written by `crate::ledger::projects`, as `zhuqi export projects` writes it.
 pub async fn export(State(store): State<Store>, v: Viewer, Query(q): Query<LedgerQuery>) -> PageResult {
-    use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
-    use axum::response::IntoResponse;
     use zhuqi_store::ledger::LedgerReader;
 
     if let Err(r) = require_reader(&v) {
@@ -357,19 +355,5 @@ pub async fn export(State(store): State<Store>, v: Viewer, Query(q): Query<Ledge
         Err(e) => return Ok(failed(&e)),
     };
     let name = format!("重点项目台账-{}-{:02}.xlsx", month.0, month.1);
-    let encoded: String = name
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => char::from(b).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
-    let disposition =
-        format!("attachment; filename=\"projects-{}-{:02}.xlsx\"; filename*=UTF-8''{encoded}", month.0, month.1);
-    let headers = [
-        (CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()),
-        (CONTENT_DISPOSITION, disposition),
-        (CACHE_CONTROL, "private, no-store".to_owned()),
-    ];
-    Ok((headers, bytes).into_response())
+    Ok(crate::web::page::download(crate::web::page::XLSX, &name, bytes))
 }
