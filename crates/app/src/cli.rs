@@ -172,6 +172,11 @@ async fn execute(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Serve(args) => serve(args).await,
         Command::Demo(args) => {
+            if let Some(day) = args.today.filter(|d| *d > crate::today()) {
+                anyhow::bail!(
+                    "--today {day} 晚于今天：演示数据不能写未来的日期 / the demo cannot be dated in the future"
+                );
+            }
             let store = open(&args.db.db).await?;
             let opts = DemoOptions {
                 seed: args.seed,

@@ -443,3 +443,30 @@ fn api_tokens_are_made_shown_once_listed_and_revoked_from_the_command_line() {
     assert_one_line_error(&zhuqi(&["user", "token", "revoke", "1"], dir.path()), "不存在");
     assert_eq!(count(&db, "SELECT COUNT(*) FROM audit_log WHERE action IN ('token.create', 'token.revoke')"), 2);
 }
+
+#[test]
+fn the_demo_writes_nothing_dated_after_the_moment_it_runs() {
+    let dir = tempfile::tempdir().expect("dir");
+    let tomorrow = jiff::Zoned::now().with_time_zone(jiff::tz::TimeZone::fixed(jiff::tz::offset(8))).date().tomorrow();
+    let tomorrow = tomorrow.expect("a tomorrow").to_string();
+    let refused = zhuqi(&["demo", "--enterprises", "20", "--today", &tomorrow], dir.path());
+    assert_one_line_error(&refused, "演示数据不能写未来的日期");
+
+    let out = zhuqi(&["demo", "--enterprises", "60"], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let finished = i64::try_from(jiff::Timestamp::now().as_microsecond()).expect("in range");
+    let c = sqlite(&dir.path().join("zhuqi.db"));
+    for sql in [
+        "SELECT MAX(at) FROM appeal_events",
+        "SELECT MAX(updated_at) FROM appeals",
+        "SELECT MAX(created_at) FROM appeals",
+        "SELECT MAX(closed_at) FROM appeals",
+        "SELECT MAX(created_at) FROM enterprises",
+        "SELECT MAX(created_at) FROM common_issues",
+        "SELECT MAX(resolved_at) FROM common_issues",
+    ] {
+        let latest: Option<i64> = c.query_row(sql, [], |r| r.get(0)).expect("max");
+        let latest = latest.expect("the demo wrote some");
+        assert!(latest <= finished, "{sql}: {latest} is after the demo ended at {finished}");
+    }
+}

@@ -23,6 +23,11 @@ pub fn start_of_day(date: Date) -> Option<Timestamp> {
     CHINA.to_timestamp(date.to_datetime(jiff::civil::Time::midnight())).ok()
 }
 
+/// An instant as people read it in Asia/Shanghai, to the minute: "2026-12-03 14:05".
+pub fn local_minute(at: Timestamp) -> String {
+    CHINA.to_datetime(at).strftime("%Y-%m-%d %H:%M").to_string()
+}
+
 /// An instant as whole microseconds since the Unix epoch: the form every timestamp is stored in.
 pub fn to_micros(at: Timestamp) -> i64 {
     // i128 → i64 cannot overflow for jiff's range (years −9999..=9999 fit in ±3.2e17 µs).

@@ -84,6 +84,7 @@ impl From<TransitionError> for ApiError {
             TransitionError::Illegal { .. } => Self::new(StatusCode::CONFLICT, "illegal_transition", message),
             TransitionError::Forbidden { .. } => Self::forbidden(message),
             TransitionError::Invalid { .. } => Self::invalid("invalid_value", message),
+            TransitionError::BeforePrevious { .. } => Self::invalid("before_previous_step", message),
             TransitionError::OutOfOrder { .. } => Self::new(StatusCode::CONFLICT, "conflict", message),
         }
     }

@@ -115,7 +115,10 @@ fn write_city(
     cal: &WorkingCalendar,
 ) -> anyhow::Result<Written> {
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
-    let now = start_of_day(opts.today).context("日期超出范围 / date out of range")?.checked_add(12.hours())?;
+    // The demo's "now": noon of its day, or the moment it runs if that is earlier, so that nothing it writes is
+    // dated after it was written (a step in the future would refuse the user's next step on the item).
+    let noon = start_of_day(opts.today).context("日期超出范围 / date out of range")?.checked_add(12.hours())?;
+    let now = noon.min(Timestamp::now());
     bar.set_message("地区、单位、企业和用户 / regions, units, enterprises, users");
     let (city, logins) = build_city(w, &mut rng, opts, now)?;
 

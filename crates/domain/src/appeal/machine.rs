@@ -26,6 +26,14 @@ pub enum TransitionError {
     Invalid { action: ActionKind, message: &'static str, detail: &'static str },
     #[error("事件顺序错误：应为第{expected}步，收到第{got}步 / event out of order: expected seq {expected}, got {got}")]
     OutOfOrder { expected: u32, got: u32 },
+    /// A step dated before the step it follows (a clock set wrong, or a ledger's dates out of order).
+    #[error(
+        "「{a}」的时间{t}早于该诉求上一步「{p}」的时间{pt}，请核对时间 / {action} at {at} is before the previous step {pe} at {previous_at}",
+        a = .action.label(), p = .previous.map_or("上一步", ActionKind::label),
+        pe = .previous.map_or_else(|| "?".to_owned(), |k| k.to_string()),
+        t = crate::time::local_minute(*.at), pt = crate::time::local_minute(*.previous_at)
+    )]
+    BeforePrevious { action: ActionKind, at: Timestamp, previous: Option<ActionKind>, previous_at: Timestamp },
 }
 
 /// The workflow state of one appeal: everything the loop needs to decide the next step. What the enterprise wrote
@@ -61,6 +69,9 @@ pub struct Appeal {
     pub first_reopened_at: Option<Timestamp>,
     /// When the appeal left the loop: closed, withdrawn, invalid or merged.
     pub closed_at: Option<Timestamp>,
+    /// The kind of the last step taken (none in states stored before it was kept): what a refusal names.
+    #[serde(default)]
+    pub last_step: Option<ActionKind>,
     /// Closed after an answer: the problem counts as resolved (SPEC §6).
     pub resolved: bool,
 }
@@ -117,6 +128,7 @@ impl Appeal {
             answered_at: None,
             first_reopened_at: None,
             closed_at: None,
+            last_step: Some(ActionKind::Create),
             resolved: false,
         })
     }
@@ -142,14 +154,12 @@ impl Appeal {
         if !kind.allowed_roles().contains(&event.actor.role) {
             return Err(TransitionError::Forbidden { role: event.actor.role, action: kind });
         }
-        if event.at < self.updated_at {
-            return Err(invalid(kind, "操作时间早于上一步", "event time is before the previous event"));
-        }
         let illegal = || TransitionError::Illegal { status: self.status, action: kind };
         let at = event.at;
         let mut next = self.clone();
         next.version = event.seq;
         next.updated_at = at;
+        next.last_step = Some(kind);
 
         use Status::*;
         match (&event.action, self.status) {
@@ -276,6 +286,16 @@ impl Appeal {
                 next.escalations.push((*milestone, *step));
             }
             _ => return Err(illegal()),
+        }
+        // The state and the payload are judged first: an action the item cannot take is refused as such, whatever
+        // its time; only a legal step dated before the last one is refused for its time.
+        if event.at < self.updated_at {
+            return Err(TransitionError::BeforePrevious {
+                action: kind,
+                at: event.at,
+                previous: self.last_step,
+                previous_at: self.updated_at,
+            });
         }
         Ok(next)
     }

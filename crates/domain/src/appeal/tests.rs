@@ -119,8 +119,23 @@ fn blank_reasons_and_bad_extensions_are_refused() {
     assert!(s.try_do("2024-03-04T04:00:00Z", Role::Handler, ask(61)).is_err());
     s.act("2024-03-04T04:00:00Z", Role::Handler, ask(5));
     assert!(s.try_do("2024-03-04T05:00:00Z", Role::Handler, ask(3)).is_err(), "one request at a time");
-    // Events may not go back in time.
-    assert!(s.try_do("2024-03-01T05:00:00Z", Role::Dispatcher, Action::ApproveExtension).is_err());
+    // Events may not go back in time: refused for that, naming the step they would follow.
+    let early = s.try_do("2024-03-01T05:00:00Z", Role::Dispatcher, Action::ApproveExtension);
+    assert!(matches!(early, Err(TransitionError::BeforePrevious { previous: Some(ActionKind::RequestExtension), .. })));
+    let message = early.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        message.starts_with("「批准延期」的时间2024-03-01 13:00早于该诉求上一步「申请延期」的时间2024-03-04 12:00"),
+        "{message}"
+    );
+}
+
+#[test]
+fn an_action_the_state_forbids_is_refused_for_the_state_whatever_its_time() {
+    let mut s = Story::new("2024-03-04T01:00:00Z");
+    s.act("2024-03-04T02:00:00Z", Role::Dispatcher, assign(3));
+    // Answering before signing for the item, dated before the assignment: the state is what is wrong.
+    let early = s.try_do("2024-03-04T01:30:00Z", Role::Handler, Action::Answer { text: "已解决".into() });
+    assert_eq!(early, Err(TransitionError::Illegal { status: Status::Assigned, action: ActionKind::Answer }));
 }
 
 #[test]
