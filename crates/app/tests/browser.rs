@@ -220,9 +220,13 @@ async fn whole_loop_across_five_users() {
         b.phone().await;
         b.sign_in("qiye", PASSWORD).await;
         b.goto(&format!("/appeals/{id}")).await;
+        assert!(b.exists("#awaiting-rating").await, "the answered item asks for a rating at the top");
         let f = action("confirm");
-        b.check(&format!(r#"{f} input[name=rating][value="5"]"#)).await;
         b.fill(&format!("{f} textarea[name=comment]"), "问题已解决，感谢市金融局！").await;
+        // No star is chosen for the enterprise: each button says what it does, 5 stars first.
+        let buttons = b.texts(&format!("{f} button[name=rating]")).await;
+        assert_eq!(buttons.len(), 5, "{buttons:?}");
+        assert!(buttons[0].contains("5星"), "{buttons:?}");
         perform(&mut b, id, "confirm", "closed").await;
         let events = timeline(&b).await;
         assert!(events >= 8, "submit, assign, acknowledge, answer, reject, acknowledge, answer, confirm: {events}");

@@ -15,13 +15,15 @@ use zhuqi_domain::{Action, Channel, DeadlinePolicy, Level, Role, Status, Uscc};
 use zhuqi_store::{Headline, NewAppeal};
 
 /// Every page of a non-admin desk and the roles that open it (`v.require` of each handler, `Desk.roles`).
-const PAGES: [(&str, &[Role]); 10] = [
+const PAGES: [(&str, &[Role]); 12] = [
     ("/portal", &[Role::Enterprise]),
     ("/appeals/new", &[Role::Enterprise, Role::Cadre, Role::Dispatcher]),
     ("/enterprise", &[Role::Enterprise]),
     ("/enterprises", &[Role::Cadre, Role::Dispatcher, Role::Leader]),
     ("/visits", &[Role::Cadre, Role::Dispatcher, Role::Leader]),
     ("/triage", &[Role::Dispatcher]),
+    ("/extensions", &[Role::Dispatcher]),
+    ("/workgroups", &[Role::Dispatcher, Role::Leader, Role::Sysadmin]),
     ("/supervision", &[Role::Dispatcher, Role::Leader]),
     ("/workbench", &[Role::Handler]),
     ("/dashboard", &[Role::Leader, Role::Dispatcher]),
@@ -440,6 +442,17 @@ async fn actions_on_the_appeal_page_and_their_refusals() {
         // The enterprise confirms with five stars …
         let mut qiye = Browser::signed_in(&s, "qiye").await;
         let id = s.appeal_in(Status::Answered, false).await;
+        // … told at the top of the page and in its list that a rating is awaited, with no star chosen for it, and
+        // refused (nothing changed) if it posts no star.
+        let page = qiye.get(&format!("/appeals/{id}")).await;
+        assert!(page.has(r#"id="awaiting-rating""#) && !page.has("checked"), "{}", page.body);
+        assert!(page.has("确认办结 · 5星（满意）") && page.has("不满意，要求重办"), "{}", page.body);
+        assert!(qiye.get("/portal").await.has("待您评价"), "the portal marks the item");
+        let version = s.version(id).await;
+        let starless = act(&mut qiye, &s, id, "confirm", &[("comment", "好")]).await;
+        assert_eq!(starless.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", starless.body);
+        assert!(starless.has("请点选星级"), "{}", starless.body);
+        assert_eq!(s.version(id).await, version);
         let confirmed = act(&mut qiye, &s, id, "confirm", &[("rating", "5"), ("comment", "办理及时，很满意")]).await;
         assert_eq!(confirmed.status, StatusCode::SEE_OTHER, "{}", confirmed.body);
         assert_eq!(confirmed.location, Some(format!("/appeals/{id}?done=confirm")));
@@ -738,5 +751,39 @@ async fn the_dashboard_counts_what_happened() {
         assert_eq!(figures(&dispatcher.get("/dashboard").await), after);
         let mut fugou = Browser::signed_in(&s, "fugou").await;
         assert_eq!(figures(&fugou.get("/dashboard").await), Headline::default(), "another county's dashboard");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_waits_unseen_on_the_dispatchers_and_the_units_desks() {
+    for s in servers("web_queues").await {
+        let b = s.backend;
+        let waiting = s.appeal_in(Status::Submitted, false).await;
+        let extension = s.appeal_in(Status::InProgress, true).await;
+        let paused = s.appeal_in(Status::Waiting, false).await;
+        let mut office = Browser::signed_in(&s, "zhihuibu").await;
+        let triage = office.get("/triage").await;
+        assert!(triage.has("待交办 <b>1</b>") && triage.has("延期审批 <b>1</b>"), "{b}: {}", triage.body);
+        let queue = office.get("/extensions").await;
+        assert_eq!(queue.status, StatusCode::OK, "{b}");
+        assert!(queue.has(&format!("/appeals/{extension}\"")) && !queue.has(&format!("/appeals/{waiting}\"")), "{b}");
+        assert!(queue.has("延期待批"), "{b}: the row is marked");
+
+        // The enterprise supplies the material: the unit sees it at once on its workbench, until it answers.
+        let mut qiye = Browser::signed_in(&s, "qiye").await;
+        let supplied = act(&mut qiye, &s, paused, "supply_material", &[("text", "营业执照副本已上传")]).await;
+        assert_eq!(supplied.status, StatusCode::SEE_OTHER, "{b}: {}", supplied.body);
+        let mut unit = Browser::signed_in(&s, "chengban").await;
+        let bench = unit.get("/workbench").await;
+        assert!(bench.has("企业已补充材料 <b>1</b>") && bench.has("延期待批 <b>1</b>"), "{b}: {}", bench.body);
+        assert!(bench.has(r#"<span class="badge waiting">企业已补充材料</span>"#), "{b}");
+        let answered = act(&mut unit, &s, paused, "answer", &[("text", "已办结")]).await;
+        assert_eq!(answered.status, StatusCode::SEE_OTHER, "{b}");
+        assert!(unit.get("/workbench").await.has("企业已补充材料 <b>0</b>"), "{b}");
+
+        // Deciding the extension empties the queue.
+        let approved = act(&mut office, &s, extension, "approve_extension", &[]).await;
+        assert_eq!(approved.status, StatusCode::SEE_OTHER, "{b}: {}", approved.body);
+        assert!(office.get("/extensions").await.has("延期审批 <b>0</b>"), "{b}");
     }
 }

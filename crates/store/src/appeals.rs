@@ -156,7 +156,7 @@ fn date_text(d: Option<Date>) -> Value {
 }
 
 /// The columns that mirror the workflow state for queries, in the order `derived` gives their values.
-const DERIVED_COLUMNS: [&str; 23] = [
+const DERIVED_COLUMNS: [&str; 24] = [
     "version",
     "status",
     "category_code",
@@ -179,6 +179,7 @@ const DERIVED_COLUMNS: [&str; 23] = [
     "on_time",
     "work_days",
     "first_reopened_at",
+    "pending_extension",
     "state",
 ];
 
@@ -211,6 +212,7 @@ fn derived(state: &Appeal, cal: &WorkingCalendar, with_state: bool) -> Result<Ve
         state.resolved_on_time(cal).into(),
         state.resolution_working_days(cal).into(),
         state.first_reopened_at.map(to_micros).into(),
+        state.pending_extension.map(i64::from).into(),
         json,
     ])
 }

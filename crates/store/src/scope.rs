@@ -180,6 +180,8 @@ pub struct AppealFilter {
     pub text: Option<String>,
     /// Only items still in the loop (not closed, withdrawn, invalid or merged).
     pub open: bool,
+    /// Only items whose unit's extension request awaits the dispatcher (延期待审批).
+    pub pending_extension: bool,
     /// Continue after this point: the `next_cursor` of the previous page.
     pub cursor: Option<ListCursor>,
     pub limit: usize,
@@ -255,6 +257,9 @@ fn list_condition(p: &Principal, f: &AppealFilter, today: Date, values: &mut Vec
     }
     // An item is overdue only if some due date stored with it has passed: stored dates are as of its last change, and
     // a pause since then only moves them later. Rows that fail this need not be read as JSON.
+    if f.pending_extension {
+        conditions.push("a.pending_extension IS NOT NULL AND a.closed_at IS NULL".into());
+    }
     if f.light == Some(Light::Overdue) {
         let t = bind(values, today.to_string());
         conditions.push(format!(
@@ -356,6 +361,17 @@ impl Store {
     pub async fn list_appeals(&self, p: &Principal, filter: AppealFilter, today: Date) -> Result<AppealPage> {
         let (p, cal) = (p.clone(), self.calendar());
         self.read(move |tx| list_page(tx, &p, &filter, &cal, today)).await
+    }
+
+    /// How many appeals `p` may see match `filter` (its light, cursor and limit aside): a desk's count of what waits.
+    pub async fn count_appeals(&self, p: &Principal, filter: AppealFilter, today: Date) -> Result<i64> {
+        let p = p.clone();
+        self.read(move |tx| {
+            let mut values = Vec::new();
+            let condition = list_condition(&p, &filter, today, &mut values);
+            tx.query_one(&format!("SELECT COUNT(*) FROM appeals a WHERE {condition}"), &values)?.int(0)
+        })
+        .await
     }
 
     /// The history of an appeal `p` may see.

@@ -682,3 +682,37 @@ async fn headline_figures_are_exact() {
         assert_eq!(tomorrow, Headline { warning: 2, overdue: 4, ..city_wide }, "{}", db.backend);
     }
 }
+
+#[tokio::test]
+async fn extension_requests_are_counted_for_the_dispatcher_also_in_a_database_from_before_they_were() {
+    for db in backends("extension_requests_are_counted_for_the_dispatcher").await {
+        let s = &db.store;
+        let city = seed_city(s).await;
+        let office = principal(s, city.dispatcher).await;
+        let rec = submit(s, &city, "流动资金贷款").await;
+        let t = at("2024-03-04T02:00:00Z");
+        let mut v = rec.state.version;
+        for (actor, action) in [
+            (dispatcher(&city), Action::assign_standard(city.unit_id, "financing")),
+            (handler(&city), Action::Acknowledge),
+            (handler(&city), Action::RequestExtension { days: 5, reason: "需会商".into() }),
+        ] {
+            v = s.perform(sys(), rec.id, v, actor, action, t).await.expect("step").state.version;
+        }
+        let waiting = || zhuqi_store::AppealFilter { pending_extension: true, open: true, ..Default::default() };
+        let today = date(2024, 3, 5);
+        assert_eq!(s.count_appeals(&office, waiting(), today).await.expect("count"), 1, "{}", db.backend);
+
+        // A database written before migration 0009 gets the column from each open appeal's state.
+        let drop = "DROP INDEX appeals_pending_extension; ALTER TABLE appeals DROP COLUMN pending_extension; \
+                    DELETE FROM zhuqi_migrations WHERE version = 9;";
+        raw_sql(&db, drop).expect("old shape");
+        let reopened = zhuqi_store::Store::open(&db.url).await.expect("reopen");
+        assert_eq!(reopened.count_appeals(&office, waiting(), today).await.expect("count"), 1, "{}", db.backend);
+        let listed = reopened.list_appeals(&office, zhuqi_store::AppealFilter { limit: 10, ..waiting() }, today);
+        assert_eq!(listed.await.expect("list").items.len(), 1);
+        reopened.perform(sys(), rec.id, v, dispatcher(&city), Action::ApproveExtension, t).await.expect("approve");
+        assert_eq!(reopened.count_appeals(&office, waiting(), today).await.expect("count"), 0, "{}", db.backend);
+        reopened.close().await;
+    }
+}

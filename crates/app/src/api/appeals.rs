@@ -189,6 +189,8 @@ pub struct AppealQuery {
     /// Words of the title, or an appeal number.
     #[param(max_length = 100)]
     pub q: Option<String>,
+    /// Only items whose unit's extension request awaits the dispatcher.
+    pub pending_extension: Option<bool>,
     /// The `next_cursor` of the previous page.
     #[param(max_length = 50)]
     pub cursor: Option<String>,
@@ -224,6 +226,7 @@ async fn list(
         to: q.to,
         text: q.q,
         open: false,
+        pending_extension: q.pending_extension.unwrap_or(false),
         cursor: q.cursor.as_deref().map(str::parse).transpose()?,
         limit: usize::try_from(limit).unwrap_or(20),
     };

@@ -101,7 +101,13 @@ struct AppealPage {
     issues: Vec<CommonIssueRecord>,
     current_category: String,
     levels: [(&'static str, &'static str); 3],
+    /// The rating buttons: stars and what they mean.
+    stars: [(u8, &'static str); 5],
+    auto_close_days: u32,
 }
+
+/// The action whose offer tells the enterprise a rating is awaited.
+pub const CONFIRM: &ActionKind = &ActionKind::Confirm;
 
 impl AppealPage {
     fn field_error(&self, kind: &ActionKind, field: &str) -> Option<&str> {
@@ -303,6 +309,8 @@ async fn page(
         policies,
         issues,
         levels: [("county", "县区级"), ("city", "市级"), ("province", "省级")],
+        stars: [(5, "满意"), (4, "基本满意"), (3, "一般"), (2, "较差"), (1, "很差")],
+        auto_close_days: crate::jobs::AUTO_CLOSE_AFTER,
     };
     Ok(render_with(status, &page))
 }
@@ -411,8 +419,12 @@ fn action_of(
             Action::RequestExtension { days, reason: required(&mut f, "reason", &i.reason, "请说明延期理由") }
         }
         ActionKind::Confirm => {
+            // The page asks for a star: its buttons carry one each, and nothing is chosen for the enterprise.
             let rating = match i.rating.trim() {
-                "" => None,
+                "" => {
+                    f.push(("rating", "请点选星级（1–5星）后确认".to_owned()));
+                    None
+                }
                 r => match r.parse::<u8>().ok().and_then(|n| Stars::new(n).ok()) {
                     Some(s) => Some(s),
                     None => {

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect};
 use jiff::civil::Date;
 use serde::Deserialize;
 use zhuqi_domain::{Level, Light, RegionCode, Role, Status};
-use zhuqi_store::{AppealFilter, AppealSummary, CategoryRecord, ListCursor, Store, UnitRecord};
+use zhuqi_store::{AppealFilter, AppealSummary, CategoryRecord, ListCursor, Store, StoreError, UnitRecord};
 
 use super::page::{Errors, PageResult, Shell, Viewer, render};
 use super::view::{Row, row, urgency};
@@ -66,6 +66,8 @@ struct Desk {
     sort: Sort,
     /// Closed items are left out unless a status is chosen.
     open_only: bool,
+    /// Only items whose extension request awaits the dispatcher.
+    pending_extension: bool,
 }
 
 const GENERAL: Desk = Desk {
@@ -76,6 +78,7 @@ const GENERAL: Desk = Desk {
     status: None,
     sort: Sort::Newest,
     open_only: false,
+    pending_extension: false,
 };
 const PORTAL: Desk = Desk {
     path: "/portal",
@@ -85,6 +88,7 @@ const PORTAL: Desk = Desk {
     status: None,
     sort: Sort::Newest,
     open_only: false,
+    pending_extension: false,
 };
 const TRIAGE: Desk = Desk {
     path: "/triage",
@@ -94,6 +98,7 @@ const TRIAGE: Desk = Desk {
     status: Some(Status::Submitted),
     sort: Sort::Waiting,
     open_only: true,
+    pending_extension: false,
 };
 const WORKBENCH: Desk = Desk {
     path: "/workbench",
@@ -103,7 +108,27 @@ const WORKBENCH: Desk = Desk {
     status: None,
     sort: Sort::Urgency,
     open_only: true,
+    pending_extension: false,
 };
+
+const EXTENSIONS: Desk = Desk {
+    path: "/extensions",
+    title: "延期审批",
+    intro: "承办单位提出的延期申请，红灯超期、黄灯预警排在前面：打开诉求，批准后各期限按申请的工作日数顺延，不予延期则原期限不变。",
+    roles: &[Role::Dispatcher],
+    status: None,
+    sort: Sort::Urgency,
+    open_only: true,
+    pending_extension: true,
+};
+
+/// A queue of the viewer's desk and how many items wait in it.
+pub struct Queue {
+    pub href: &'static str,
+    pub label: String,
+    pub count: i64,
+    pub active: bool,
+}
 
 #[derive(Template)]
 #[template(path = "appeal_list.html")]
@@ -123,6 +148,7 @@ struct ListPage {
     total_note: String,
     next: Option<String>,
     first: Option<String>,
+    queues: Vec<Queue>,
 }
 
 impl ListPage {
@@ -153,6 +179,47 @@ pub async fn triage(State(store): State<Store>, v: Viewer, Query(q): Query<ListQ
 
 pub async fn workbench(State(store): State<Store>, v: Viewer, Query(q): Query<ListQuery>) -> PageResult {
     list(&store, v, q, &WORKBENCH).await
+}
+
+pub async fn extensions(State(store): State<Store>, v: Viewer, Query(q): Query<ListQuery>) -> PageResult {
+    list(&store, v, q, &EXTENSIONS).await
+}
+
+/// The dispatcher's queues, counted: nothing waits unseen (待交办, of which returned by a unit; 延期审批).
+async fn dispatcher_queues(store: &Store, v: &Viewer, desk: &Desk, today: Date) -> Result<Vec<Queue>, StoreError> {
+    let waiting = AppealFilter { status: Some(Status::Submitted), open: true, ..AppealFilter::default() };
+    let extension = AppealFilter { pending_extension: true, open: true, ..AppealFilter::default() };
+    let (waiting, extension) = tokio::try_join!(
+        store.count_appeals(&v.caller.user, waiting, today),
+        store.count_appeals(&v.caller.user, extension, today)
+    )?;
+    Ok(vec![
+        Queue { href: TRIAGE.path, label: "待交办".into(), count: waiting, active: desk.path == TRIAGE.path },
+        Queue {
+            href: EXTENSIONS.path,
+            label: "延期审批".into(),
+            count: extension,
+            active: desk.path == EXTENSIONS.path,
+        },
+    ])
+}
+
+/// What waits on the unit among its open items: all of them, those the enterprise has just supplied material for,
+/// and those whose extension request the dispatcher has not decided yet.
+fn workbench_queues(all: &[AppealSummary]) -> Vec<Queue> {
+    let supplied = all.iter().filter(|s| supplied(s)).count();
+    let extension = all.iter().filter(|s| s.state.pending_extension.is_some()).count();
+    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    vec![
+        Queue { href: WORKBENCH.path, label: "在办".into(), count: count(all.len()), active: true },
+        Queue { href: WORKBENCH.path, label: "企业已补充材料".into(), count: count(supplied), active: false },
+        Queue { href: WORKBENCH.path, label: "延期待批".into(), count: count(extension), active: false },
+    ]
+}
+
+/// The enterprise supplied material and the unit has not acted since.
+fn supplied(s: &AppealSummary) -> bool {
+    s.state.material_supplied_at.is_some()
 }
 
 fn parsed<T>(
@@ -223,8 +290,14 @@ async fn list(store: &Store, v: Viewer, q: ListQuery, desk: &Desk) -> PageResult
         to,
         text,
         open,
+        pending_extension: desk.pending_extension,
         cursor,
         limit: PAGE,
+    };
+    let mut queues = if [TRIAGE.path, EXTENSIONS.path].contains(&desk.path) {
+        dispatcher_queues(store, &v, desk, today).await?
+    } else {
+        Vec::new()
     };
     let (mut rows, mut next, mut total_note) = (Vec::new(), None, String::new());
     if errors.is_empty() {
@@ -234,6 +307,9 @@ async fn list(store: &Store, v: Viewer, q: ListQuery, desk: &Desk) -> PageResult
             next = page.next_cursor.map(|c| link(desk.path, &q, &[("after", c.to_string())]));
         } else {
             let (mut all, capped) = every_open(store, &v, filter, today).await?;
+            if desk.path == WORKBENCH.path {
+                queues = workbench_queues(&all);
+            }
             match sort {
                 Sort::Urgency => all.sort_by_cached_key(|s| urgency(s, &cal, today)),
                 _ => all.sort_by_key(|s| (s.state.submitted_at.unwrap_or(s.state.created_at), s.id)),
@@ -270,6 +346,7 @@ async fn list(store: &Store, v: Viewer, q: ListQuery, desk: &Desk) -> PageResult
         total_note,
         next,
         first,
+        queues,
     };
     Ok(render(&page))
 }

@@ -41,6 +41,7 @@ pub fn router(store: Store) -> Router {
         .route("/portal", get(lists::portal))
         .route("/triage", get(lists::triage))
         .route("/workbench", get(lists::workbench))
+        .route("/extensions", get(lists::extensions))
         .route(
             "/appeals/new",
             get(compose::form).post(compose::submit).layer(DefaultBodyLimit::max(compose::UPLOAD_LIMIT)),

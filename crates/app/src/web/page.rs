@@ -92,6 +92,7 @@ fn nav_of(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::Cadre => &[("/enterprises", "包联企业"), ("/visits", "走访记录"), ("/appeals", "诉求跟踪")],
         Role::Dispatcher => &[
             ("/triage", "待交办"),
+            ("/extensions", "延期审批"),
             ("/supervision", "督办看板"),
             ("/appeals", "全部诉求"),
             ("/dashboard", "总览"),

@@ -129,6 +129,10 @@ pub struct Row {
     pub registered: String,
     /// Sent back by a unit (退回) at least once: the triage queue shows it again.
     pub returned: bool,
+    /// The enterprise supplied material and the unit has not acted since.
+    pub supplied: bool,
+    /// The unit's extension request awaits the dispatcher.
+    pub extension_pending: bool,
 }
 
 pub fn row(s: &AppealSummary, cal: &WorkingCalendar, today: Date) -> Row {
@@ -148,6 +152,8 @@ pub fn row(s: &AppealSummary, cal: &WorkingCalendar, today: Date) -> Row {
         remaining,
         registered: local_day(s.state.created_at),
         returned: s.state.return_count > 0,
+        supplied: s.state.material_supplied_at.is_some(),
+        extension_pending: s.state.pending_extension.is_some(),
     }
 }
 

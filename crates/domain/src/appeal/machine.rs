@@ -72,6 +72,10 @@ pub struct Appeal {
     /// The kind of the last step taken (none in states stored before it was kept): what a refusal names.
     #[serde(default)]
     pub last_step: Option<ActionKind>,
+    /// When the enterprise supplied the material asked for, until the unit next replies, answers, asks again or
+    /// returns the item: the workbench shows it waits on the unit.
+    #[serde(default)]
+    pub material_supplied_at: Option<Timestamp>,
     /// Closed after an answer: the problem counts as resolved (SPEC §6).
     pub resolved: bool,
 }
@@ -129,6 +133,7 @@ impl Appeal {
             first_reopened_at: None,
             closed_at: None,
             last_step: Some(ActionKind::Create),
+            material_supplied_at: None,
             resolved: false,
         })
     }
@@ -160,6 +165,9 @@ impl Appeal {
         next.version = event.seq;
         next.updated_at = at;
         next.last_step = Some(kind);
+        if matches!(kind, ActionKind::Reply | ActionKind::Answer | ActionKind::RequestMaterial | ActionKind::Return) {
+            next.material_supplied_at = None;
+        }
 
         use Status::*;
         match (&event.action, self.status) {
@@ -237,6 +245,7 @@ impl Appeal {
                 text(kind, t)?;
                 next.status = InProgress;
                 next.end_pause(at);
+                next.material_supplied_at = Some(at);
             }
             (Action::Confirm { rating, comment }, Answered) => {
                 if comment.chars().count() > MAX_TEXT {

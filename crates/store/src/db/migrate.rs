@@ -62,6 +62,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0008_work_groups.sql"),
         postgres: include_str!("../../migrations/postgres/0008_work_groups.sql"),
     },
+    Migration {
+        version: 9,
+        name: "pending_extension",
+        sqlite: include_str!("../../migrations/sqlite/0009_pending_extension.sql"),
+        postgres: include_str!("../../migrations/postgres/0009_pending_extension.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.
