@@ -163,9 +163,12 @@ fn one_line(e: &anyhow::Error) -> String {
     e.chain().map(|c| c.to_string().replace('\n', " ")).collect::<Vec<_>>().join(" — ")
 }
 
+/// Opens (creating and migrating) the database; a new city gets the standard categories and deadline policies.
 pub(crate) async fn open(db: &str) -> anyhow::Result<Store> {
     let url: DbUrl = db.parse()?;
-    Ok(Store::open(&url).await?)
+    let store = Store::open(&url).await?;
+    store.set_up_new_city().await?;
+    Ok(store)
 }
 
 async fn execute(command: Command) -> anyhow::Result<()> {

@@ -470,3 +470,22 @@ fn the_demo_writes_nothing_dated_after_the_moment_it_runs() {
         assert!(latest <= finished, "{sql}: {latest} is after the demo ended at {finished}");
     }
 }
+
+#[test]
+fn a_new_database_starts_with_the_standard_categories_and_the_13710_policy() {
+    let dir = tempfile::tempdir().expect("dir");
+    let out = zhuqi(&["migrate", "--db", "sqlite://new.db"], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let c = sqlite(&dir.path().join("new.db"));
+    assert_eq!(count(&c, "SELECT COUNT(*) FROM categories WHERE parent_code IS NULL AND active = 1"), 12);
+    assert_eq!(count(&c, "SELECT COUNT(*) FROM categories WHERE name = '融资'"), 1);
+    let standard = "SELECT COUNT(*) FROM deadline_policies WHERE code = '13710' AND acknowledge_days = 1 \
+                    AND reply_days = 3 AND resolve_days = 7 AND feedback_days = 10";
+    assert_eq!(count(&c, standard), 1);
+    // Opening it again adds nothing (a city's own edits are never undone).
+    c.execute_batch("UPDATE categories SET active = 0 WHERE code = 'other'").expect("retire");
+    let again = zhuqi(&["migrate", "--db", "sqlite://new.db"], dir.path());
+    assert!(again.status.success());
+    assert_eq!(count(&c, "SELECT COUNT(*) FROM categories"), 12);
+    assert_eq!(count(&c, "SELECT active FROM categories WHERE code = 'other'"), 0);
+}

@@ -7,7 +7,7 @@ mod support;
 use reqwest::StatusCode;
 use support::web::{Browser, Page};
 use support::*;
-use zhuqi_domain::Role;
+use zhuqi_domain::{Role, Status};
 use zhuqi_store::CategoryRecord;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -15,8 +15,13 @@ async fn sysadmin_adds_a_unit_and_the_auditor_sees_it() {
     for s in servers("web_admin_unit_audited").await {
         // More than a page of older records.
         for i in 0..60 {
-            let c =
-                CategoryRecord { code: format!("c{i}"), name: format!("类型{i}"), parent_code: None, position: i };
+            let c = CategoryRecord {
+                code: format!("c{i}"),
+                name: format!("类型{i}"),
+                parent_code: None,
+                position: i,
+                active: true,
+            };
             s.store.add_category(sys(), c).await.expect("category");
         }
         let mut admin = Browser::signed_in(&s, "admin").await;
@@ -342,5 +347,93 @@ async fn the_calendar_shows_years_and_loads_one() {
 
         let edit = admin.get("/admin/calendar?edit=2027").await;
         assert!(edit.has("春节 2027-02-10..2027-02-16") && edit.has("将替换"), "{}", edit.body);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reference_data_is_renamed_and_retired_never_deleted() {
+    use reqwest::Method;
+    use serde_json::json;
+    for s in servers("web_admin_retire").await {
+        let b = s.backend;
+        let mut admin = Browser::signed_in(&s, "admin").await;
+        let unit = s.world.unit_b;
+        let path = format!("/admin/units/{unit}");
+        let form = admin.get(&path).await;
+        assert_eq!(form.status, StatusCode::OK, "{b}");
+        assert!(form.has("周口市人力资源和社会保障局") && form.has(r#"name="active" value="1" checked"#), "{b}");
+
+        // A name another unit has is refused next to the field; nothing changes.
+        let taken = admin
+            .submit(&path, &path, &[("name", "周口市地方金融监督管理局"), ("region_code", "411600"), ("active", "1")])
+            .await;
+        assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {}", taken.body);
+        assert!(taken.has("已有名为「周口市地方金融监督管理局」的单位"), "{b}: {}", taken.body);
+        // Renamed and retired: listed as such, and no longer offered for assignment, nor accepted by the API.
+        let saved = admin.submit(&path, &path, &[("name", "周口市人社局"), ("region_code", "411600")]).await;
+        assert_eq!(
+            (saved.status, saved.location.as_deref()),
+            (StatusCode::SEE_OTHER, Some("/admin/units?done=saved")),
+            "{b}"
+        );
+        let listed = admin.get("/admin/units?done=saved").await;
+        assert!(listed.has("周口市人社局") && listed.has("已停用") && listed.has("已保存"), "{b}");
+        let id = s.appeal_in(Status::Submitted, false).await;
+        let mut office = Browser::signed_in(&s, "zhihuibu").await;
+        let appeal = office.get(&format!("/appeals/{id}")).await;
+        assert!(
+            appeal.has("周口市地方金融监督管理局") && !appeal.has("周口市人社局"),
+            "{b}: a retired unit is not offered"
+        );
+        let version = s.version(id).await;
+        let assign = json!({"version": version, "unit_id": unit, "level": "city", "category": "financing"});
+        let (status, body) = s.post("zhihuibu", &format!("/appeals/{id}/assign"), assign).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {body}");
+        assert!(body["message"].as_str().is_some_and(|m| m.contains("已停用")), "{b}: {body}");
+
+        // Regions: a name already used under the same parent is refused; the API renames.
+        let region = admin
+            .submit("/admin/regions/411621", "/admin/regions/411621", &[("name", "川汇区"), ("active", "1")])
+            .await;
+        assert_eq!(region.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(region.has("同一上级下已有名为「川汇区」的地区"), "{b}: {}", region.body);
+        let (status, renamed) = s
+            .call(
+                Some("admin"),
+                Method::PATCH,
+                "/regions/411621",
+                Some(json!({"name": "扶沟县（新）", "active": true})),
+            )
+            .await;
+        assert_eq!((status, renamed["name"].as_str()), (StatusCode::OK, Some("扶沟县（新）")), "{b}: {renamed}");
+        // A category cannot go under its own child; the last policy in use cannot be retired.
+        let (status, _) = s
+            .call(
+                Some("admin"),
+                Method::PATCH,
+                "/categories/financing",
+                Some(json!({"name": "融资", "parent_code": "financing", "position": 1, "active": true})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        let last = admin
+            .submit(
+                "/admin/policies/13710",
+                "/admin/policies/13710",
+                &[
+                    ("name", "13710标准时限"),
+                    ("acknowledge", "1"),
+                    ("reply", "3"),
+                    ("resolve", "7"),
+                    ("feedback", "10"),
+                ],
+            )
+            .await;
+        assert_eq!(last.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(last.has("至少要保留一条在用的时限规则"), "{b}: {}", last.body);
+        let (status, _) = s
+            .call(Some("zhihuibu"), Method::PATCH, "/regions/411621", Some(json!({"name": "x", "active": true})))
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{b}: only the system administrator");
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod appeal;
 pub mod calendar;
+pub mod catalog;
 pub mod deadline;
 pub mod project;
 pub mod role;

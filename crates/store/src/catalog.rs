@@ -19,6 +19,8 @@ pub struct RegionRecord {
     pub parent_code: Option<String>,
     /// province, city or county
     pub level: String,
+    /// False once retired (停用): kept for the records that name it, no longer offered for new ones.
+    pub active: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -27,6 +29,8 @@ pub struct UnitRecord {
     pub id: i64,
     pub name: String,
     pub region_code: String,
+    /// False once retired (停用): no longer offered for new assignments.
+    pub active: bool,
 }
 
 /// A category of the tree (融资, 用工, …); also what an administrator sends to add one.
@@ -41,6 +45,13 @@ pub struct CategoryRecord {
     pub parent_code: Option<String>,
     #[serde(default)]
     pub position: i64,
+    /// False once retired (停用): no longer offered for new appeals.
+    #[serde(default = "active")]
+    pub active: bool,
+}
+
+fn active() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,7 +131,7 @@ pub(crate) fn user_where(tx: &mut Tx<'_>, condition: &str, value: Value) -> Resu
 impl Store {
     pub async fn regions(&self) -> Result<Vec<RegionRecord>> {
         self.read(|tx| {
-            tx.query("SELECT code, name, parent_code, level FROM regions ORDER BY code", &[])?
+            tx.query("SELECT code, name, parent_code, level, active FROM regions ORDER BY code", &[])?
                 .iter()
                 .map(|r| {
                     Ok(RegionRecord {
@@ -128,6 +139,7 @@ impl Store {
                         name: r.text(1)?,
                         parent_code: r.opt_text(2)?,
                         level: r.text(3)?,
+                        active: r.int(4)? != 0,
                     })
                 })
                 .collect()
@@ -137,9 +149,11 @@ impl Store {
 
     pub async fn units(&self) -> Result<Vec<UnitRecord>> {
         self.read(|tx| {
-            tx.query("SELECT id, name, region_code FROM units ORDER BY id", &[])?
+            tx.query("SELECT id, name, region_code, active FROM units ORDER BY id", &[])?
                 .iter()
-                .map(|r| Ok(UnitRecord { id: r.int(0)?, name: r.text(1)?, region_code: r.text(2)? }))
+                .map(|r| {
+                    Ok(UnitRecord { id: r.int(0)?, name: r.text(1)?, region_code: r.text(2)?, active: r.int(3)? != 0 })
+                })
                 .collect()
         })
         .await
@@ -147,7 +161,7 @@ impl Store {
 
     pub async fn categories(&self) -> Result<Vec<CategoryRecord>> {
         self.read(|tx| {
-            tx.query("SELECT code, name, parent_code, position FROM categories ORDER BY position, code", &[])?
+            tx.query("SELECT code, name, parent_code, position, active FROM categories ORDER BY position, code", &[])?
                 .iter()
                 .map(|r| {
                     Ok(CategoryRecord {
@@ -155,6 +169,7 @@ impl Store {
                         name: r.text(1)?,
                         parent_code: r.opt_text(2)?,
                         position: r.int(3)?,
+                        active: r.int(4)? != 0,
                     })
                 })
                 .collect()
@@ -162,24 +177,31 @@ impl Store {
         .await
     }
 
+    /// The deadline policies a dispatcher may pick: those in use.
     pub async fn deadline_policies(&self) -> Result<Vec<DeadlinePolicy>> {
+        Ok(self.deadline_policies_all().await?.into_iter().filter(|(_, active)| *active).map(|(p, _)| p).collect())
+    }
+
+    /// Every deadline policy, with whether it is in use (false once retired).
+    pub async fn deadline_policies_all(&self) -> Result<Vec<(DeadlinePolicy, bool)>> {
         self.read(|tx| {
             tx.query(
-                "SELECT code, name, acknowledge_days, reply_days, resolve_days, feedback_days FROM deadline_policies \
-                 ORDER BY code",
+                "SELECT code, name, acknowledge_days, reply_days, resolve_days, feedback_days, active \
+                 FROM deadline_policies ORDER BY code",
                 &[],
             )?
             .iter()
             .map(|r| {
                 let days = |i| u16::try_from(r.int(i)?).map_err(|e| corrupt("deadline_policies", e));
-                Ok(DeadlinePolicy {
+                let policy = DeadlinePolicy {
                     code: r.text(0)?,
                     name: r.text(1)?,
                     acknowledge: days(2)?,
                     reply: days(3)?,
                     resolve: days(4)?,
                     feedback: days(5)?,
-                })
+                };
+                Ok((policy, r.int(6)? != 0))
             })
             .collect()
         })
@@ -386,7 +408,7 @@ impl Store {
                 return Err(StoreError::Invalid(format!("地区 {region} 不存在 / unknown region")));
             }
             let id = w.insert_unit(&name, &region)?;
-            Ok(UnitRecord { id, name: name.trim().to_owned(), region_code: region.as_str().to_owned() })
+            Ok(UnitRecord { id, name: name.trim().to_owned(), region_code: region.as_str().to_owned(), active: true })
         })
         .await
     }

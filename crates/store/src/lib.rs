@@ -21,6 +21,7 @@ mod issues;
 pub mod ledger;
 mod org;
 pub mod projects;
+mod reference;
 mod scope;
 mod visits;
 mod work_groups;

@@ -2,6 +2,7 @@
 //! groups (`work_groups`), common issues.
 
 use jiff::Timestamp;
+use zhuqi_domain::catalog::{STANDARD_CATEGORIES, standard_policies};
 use zhuqi_domain::time::to_micros;
 use zhuqi_domain::{DeadlinePolicy, Phone, RegionCode, Role, Uscc, check_roles};
 
@@ -9,7 +10,7 @@ use serde_json::json;
 
 use crate::audit;
 use crate::db::params;
-use crate::{Result, Store, StoreError, Writer};
+use crate::{Origin, Result, Store, StoreError, Writer};
 
 #[derive(Debug, Clone)]
 pub struct NewEnterprise {
@@ -51,6 +52,13 @@ fn required(field: &'static str, value: &str) -> Result<()> {
 impl Writer<'_> {
     pub fn insert_region(&mut self, code: &RegionCode, name: &str, parent: Option<&RegionCode>) -> Result<()> {
         required("地区名称", name)?;
+        crate::reference::taken(
+            &mut self.tx,
+            "SELECT 1 FROM regions WHERE COALESCE(parent_code, '') = $1 AND name = $2 AND code <> $3",
+            params![parent.map_or("", |p| p.as_str()), name.trim(), code.as_str()],
+            "地区",
+            name.trim(),
+        )?;
         let level = match code.level() {
             zhuqi_domain::RegionLevel::Province => "province",
             zhuqi_domain::RegionLevel::City => "city",
@@ -82,6 +90,13 @@ impl Writer<'_> {
     pub fn insert_category(&mut self, code: &str, name: &str, parent: Option<&str>, position: i64) -> Result<()> {
         required("类型编码", code)?;
         required("类型名称", name)?;
+        crate::reference::taken(
+            &mut self.tx,
+            "SELECT 1 FROM categories WHERE COALESCE(parent_code, '') = $1 AND name = $2 AND code <> $3",
+            params![parent.unwrap_or(""), name.trim(), code],
+            "问题类型",
+            name.trim(),
+        )?;
         self.tx.execute(
             "INSERT INTO categories (code, name, parent_code, position) VALUES ($1, $2, $3, $4)",
             params![code, name, parent, position],
@@ -92,6 +107,13 @@ impl Writer<'_> {
     }
 
     pub fn insert_policy(&mut self, p: &DeadlinePolicy) -> Result<()> {
+        crate::reference::taken(
+            &mut self.tx,
+            "SELECT 1 FROM deadline_policies WHERE name = $1 AND code <> $2",
+            params![p.name.trim(), p.code.as_str()],
+            "时限规则",
+            p.name.trim(),
+        )?;
         self.tx.execute(
             "INSERT INTO deadline_policies (code, name, acknowledge_days, reply_days, resolve_days, feedback_days) \
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -99,6 +121,29 @@ impl Writer<'_> {
         )?;
         self.audit("policy.add", format!("policy:{}", p.code), None, audit::json(p));
         Ok(())
+    }
+
+    /// Adds the standard categories and deadline policies a city starts with (`zhuqi_domain::catalog`) that are not
+    /// there yet; returns how many it added.
+    pub fn ensure_standard_catalog(&mut self) -> Result<usize> {
+        let mut added = 0;
+        for (i, (code, name)) in STANDARD_CATEGORIES.iter().enumerate() {
+            if self.tx.query_opt("SELECT 1 FROM categories WHERE code = $1", params![*code])?.is_none() {
+                self.insert_category(code, name, None, i as i64 + 1)?;
+                added += 1;
+            }
+        }
+        for policy in standard_policies() {
+            if self
+                .tx
+                .query_opt("SELECT 1 FROM deadline_policies WHERE code = $1", params![policy.code.as_str()])?
+                .is_none()
+            {
+                self.insert_policy(&policy)?;
+                added += 1;
+            }
+        }
+        Ok(added)
     }
 
     pub fn insert_enterprise(&mut self, e: &NewEnterprise) -> Result<i64> {
@@ -299,6 +344,22 @@ impl Store {
     pub async fn user_by_name(&self, username: &str) -> Result<UserRecord> {
         let username = username.trim().to_owned();
         self.read(move |tx| crate::catalog::user_where(tx, "username = $1", username.into())).await
+    }
+
+    /// A database with no categories and no deadline policies yet (a new city) gets the standard ones, so that its
+    /// first appeal can be assigned under 13710 without an administrator having to type them. Returns how many were
+    /// added (0 for a city that has its own).
+    pub async fn set_up_new_city(&self) -> Result<usize> {
+        self.transaction(Origin::system("setup"), |w| {
+            let row = w
+                .tx
+                .query_one("SELECT (SELECT COUNT(*) FROM categories), (SELECT COUNT(*) FROM deadline_policies)", &[])?;
+            if row.int(0)? > 0 || row.int(1)? > 0 {
+                return Ok(0);
+            }
+            w.ensure_standard_catalog()
+        })
+        .await
     }
 
     pub async fn meta(&self, key: &str) -> Result<Option<String>> {

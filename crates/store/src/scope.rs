@@ -133,8 +133,12 @@ fn check_references(tx: &mut Tx<'_>, action: &Action) -> Result<()> {
     match action {
         Action::Assign { unit_id, co_unit_ids, category, .. } => {
             for unit in std::iter::once(unit_id).chain(co_unit_ids) {
-                if !exists(tx, "SELECT 1 FROM units WHERE id = $1", *unit)? {
-                    return invalid(format!("承办单位 {unit} 不存在 / unit {unit} does not exist"));
+                match tx.query_opt("SELECT name, active FROM units WHERE id = $1", &[(*unit).into()])? {
+                    None => return invalid(format!("承办单位 {unit} 不存在 / unit {unit} does not exist")),
+                    Some(r) if r.int(1)? == 0 => {
+                        return invalid(format!("单位「{}」已停用，不能再交办 / the unit is retired", r.text(0)?));
+                    }
+                    Some(_) => {}
                 }
             }
             if co_unit_ids.contains(unit_id) {
@@ -154,11 +158,15 @@ fn check_references(tx: &mut Tx<'_>, action: &Action) -> Result<()> {
     }
 }
 
+/// A category a new appeal or an assignment may take: one that exists and is in use.
 fn check_category(tx: &mut Tx<'_>, category: &str) -> Result<()> {
-    if !exists(tx, "SELECT 1 FROM categories WHERE code = $1", category)? {
-        return Err(StoreError::Invalid(format!("问题类型 {category} 不存在 / category {category} does not exist")));
+    match tx.query_opt("SELECT name, active FROM categories WHERE code = $1", &[category.into()])? {
+        None => Err(StoreError::Invalid(format!("问题类型 {category} 不存在 / category {category} does not exist"))),
+        Some(r) if r.int(1)? == 0 => {
+            Err(StoreError::Invalid(format!("问题类型「{}」已停用 / the category is retired", r.text(0)?)))
+        }
+        Some(_) => Ok(()),
     }
-    Ok(())
 }
 
 /// The filters of the appeal list. Every one narrows; none widens past the user's scope.

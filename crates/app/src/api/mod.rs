@@ -4,6 +4,7 @@
 //! - `auth`: sign-in, sessions, API tokens, the `Caller` every other handler takes;
 //! - `appeals`: the closed loop, one endpoint per action;
 //! - `org`: enterprises, regions, units, categories, deadline policies, users, the audit log;
+//! - `reference`: editing and retiring regions, units, categories and deadline policies;
 //! - `work_groups`: 包联 — work groups, their cadres and enterprises;
 //! - `error`: the error shape and the extractors that refuse bad input with it.
 
@@ -11,6 +12,7 @@ pub mod appeals;
 pub mod auth;
 pub mod error;
 pub mod org;
+pub mod reference;
 pub mod work_groups;
 
 use axum::Router;
@@ -33,6 +35,7 @@ pub fn api() -> (Router<Store>, OpenApi) {
         .merge(auth::routes())
         .merge(appeals::routes())
         .merge(org::routes())
+        .merge(reference::routes())
         .merge(work_groups::routes())
         .split_for_parts();
     doc.info = InfoBuilder::new()

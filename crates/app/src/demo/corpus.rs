@@ -55,7 +55,7 @@ pub struct UnitSeed {
     pub name: &'static str,
     /// Code of the region the unit belongs to (a code in [`REGIONS`]).
     pub region: &'static str,
-    /// Category codes (from [`CATEGORIES`]) the unit handles.
+    /// Category codes (from `zhuqi_domain::catalog::STANDARD_CATEGORIES`) the unit handles.
     pub categories: &'static [&'static str],
 }
 
@@ -138,22 +138,6 @@ pub static UNITS: &[UnitSeed] = &[
         region: "411671",
         categories: &["policy", "market", "land", "other"],
     },
-];
-
-/// Problem categories (SPEC §3) as (stable code, Chinese name), in the SPEC's order.
-pub static CATEGORIES: &[(&str, &str)] = &[
-    ("financing", "融资"),
-    ("labor", "用工"),
-    ("land", "土地"),
-    ("permits", "审批证照"),
-    ("utilities", "水电气暖"),
-    ("policy", "政策兑现"),
-    ("logistics", "物流交通"),
-    ("environment", "环保"),
-    ("market", "市场产销"),
-    ("talent", "科技人才"),
-    ("legal", "法律纠纷"),
-    ("other", "其他"),
 ];
 
 /// An industrial chain (产业链) and the words that end company names in it (行业用语).
@@ -304,7 +288,7 @@ pub static NAME_STEMS: &[&str] = &[
 /// One kind of problem an enterprise raises, with the unit's reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProblemTemplate {
-    /// A code from [`CATEGORIES`].
+    /// A code from `zhuqi_domain::catalog::STANDARD_CATEGORIES`.
     pub category: &'static str,
     /// Short ledger-row title.
     pub title: &'static str,

@@ -189,17 +189,9 @@ fn build_city(
         let parent = r.parent.map(code).transpose()?;
         w.insert_region(&code(r.code)?, r.name, parent.as_ref())?;
     }
-    for (i, (c, name)) in corpus::CATEGORIES.iter().enumerate() {
-        w.insert_category(c, name, None, i as i64 + 1)?;
-    }
-    let policies = [
-        DeadlinePolicy::standard(),
-        DeadlinePolicy::new("immediate", "即办件", [0, 0, 1, 3]).map_err(anyhow::Error::msg)?,
-        DeadlinePolicy::new("complex", "复杂事项", [1, 5, 30, 35]).map_err(anyhow::Error::msg)?,
-    ];
-    for p in &policies {
-        w.insert_policy(p)?;
-    }
+    // The categories and policies every new city starts with (already there when `zhuqi` created the database).
+    w.ensure_standard_catalog()?;
+    let policies = zhuqi_domain::catalog::standard_policies();
     let created_at = now.checked_sub((400 * 24).hours())?;
     let city_code = code("411600")?;
     let mut users = Users { rng_salt: rng.random(), created_at, logins: Vec::new() };

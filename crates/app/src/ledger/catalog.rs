@@ -160,7 +160,13 @@ mod tests {
     use super::*;
 
     fn region(code: &str, name: &str, parent: Option<&str>) -> RegionRecord {
-        RegionRecord { code: code.into(), name: name.into(), parent_code: parent.map(Into::into), level: String::new() }
+        RegionRecord {
+            code: code.into(),
+            name: name.into(),
+            parent_code: parent.map(Into::into),
+            level: String::new(),
+            active: true,
+        }
     }
 
     #[test]

@@ -400,6 +400,7 @@ mod tests {
             name: name.into(),
             parent_code: parent.map(str::to_owned),
             level: String::new(),
+            active: true,
         }
     }
 
@@ -415,8 +416,8 @@ mod tests {
             region("411621", "扶沟县", Some("411600")),
         ];
         let unit_records = vec![
-            UnitRecord { id: 1, name: "市金融局".into(), region_code: "411600".into() },
-            UnitRecord { id: 2, name: "扶沟县发改委".into(), region_code: "411621".into() },
+            UnitRecord { id: 1, name: "市金融局".into(), region_code: "411600".into(), active: true },
+            UnitRecord { id: 2, name: "扶沟县发改委".into(), region_code: "411621".into(), active: true },
         ];
         let mine = code(mine);
         let units = unit_choices(&unit_records, Some(&mine));

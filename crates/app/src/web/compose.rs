@@ -74,7 +74,7 @@ async fn compose(
         by_name: more.is_some(),
         enterprises: if more.is_some() { Vec::new() } else { enterprises },
         own,
-        categories: store.categories().await?,
+        categories: store.categories().await?.into_iter().filter(|c| c.active).collect(),
         errors,
         form_error,
         max_files: MAX_ATTACHMENTS,

@@ -112,7 +112,7 @@ struct EnterpriseForm {
 
 /// Counties and districts: where an enterprise is registered.
 async fn counties(store: &Store) -> Result<Vec<RegionRecord>, StoreError> {
-    Ok(store.regions().await?.into_iter().filter(|r| r.level == "county").collect())
+    Ok(store.regions().await?.into_iter().filter(|r| r.level == "county" && r.active).collect())
 }
 
 // ---- public sign-up ----

@@ -90,6 +90,7 @@ struct ListPage {
 
 /// The regions a viewer works in: its region and those below (a system administrator: all).
 fn own_regions(v: &Viewer, all: Vec<RegionRecord>) -> Vec<RegionRecord> {
+    let all: Vec<RegionRecord> = all.into_iter().filter(|r| r.active).collect();
     if v.has(Role::Sysadmin) {
         return all;
     }

@@ -68,6 +68,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0009_pending_extension.sql"),
         postgres: include_str!("../../migrations/postgres/0009_pending_extension.sql"),
     },
+    Migration {
+        version: 10,
+        name: "retire_reference_data",
+        sqlite: include_str!("../../migrations/common/0010_retire_reference_data.sql"),
+        postgres: include_str!("../../migrations/common/0010_retire_reference_data.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.

@@ -5,11 +5,13 @@
 //!
 //! - `users`: the accounts, a new account with its one-time password, roles and password resets;
 //! - `org`: units, regions, categories and deadline policies, each listed with its add form;
+//! - `edit`: one of them on its own page, renamed or retired (停用);
 //! - `calendar`: the loaded years of the State Council's notices and a form to load one;
 //! - `audit`: the audit log, newest first, read-only.
 
 mod audit;
 mod calendar;
+mod edit;
 mod org;
 mod users;
 
@@ -30,9 +32,13 @@ pub fn routes() -> Router<Store> {
         .route("/admin/users/{id}/roles", post(users::set_roles))
         .route("/admin/users/{id}/password", post(users::reset_password))
         .route("/admin/units", get(org::units).post(org::add_unit))
+        .route("/admin/units/{id}", get(edit::unit).post(edit::save_unit))
         .route("/admin/regions", get(org::regions).post(org::add_region))
+        .route("/admin/regions/{code}", get(edit::region).post(edit::save_region))
         .route("/admin/categories", get(org::categories).post(org::add_category))
+        .route("/admin/categories/{code}", get(edit::category).post(edit::save_category))
         .route("/admin/policies", get(org::policies).post(org::add_policy))
+        .route("/admin/policies/{code}", get(edit::policy).post(edit::save_policy))
         .route("/admin/calendar", get(calendar::page).post(calendar::load))
         .route("/admin/audit", get(audit::page))
 }

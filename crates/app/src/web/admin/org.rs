@@ -17,7 +17,10 @@ use super::super::page::{PageResult, Shell, Viewer, chinese, render_with};
 use super::{CONFIG_ROLES, Done, Errors, required};
 
 fn done(d: &Done, message: &'static str) -> Option<&'static str> {
-    d.is().then_some(message)
+    match d.done.as_deref() {
+        Some("saved") => Some("已保存。"),
+        _ => d.is().then_some(message),
+    }
 }
 
 fn region_label(names: &HashMap<&str, &str>, code: &str) -> String {
@@ -50,6 +53,7 @@ pub struct UnitRow {
     pub id: i64,
     pub name: String,
     pub region: String,
+    pub active: bool,
 }
 
 #[derive(Template)]
@@ -77,7 +81,12 @@ async fn units_page(
         .units()
         .await?
         .into_iter()
-        .map(|u: UnitRecord| UnitRow { id: u.id, region: region_label(&names, &u.region_code), name: u.name })
+        .map(|u: UnitRecord| UnitRow {
+            id: u.id,
+            region: region_label(&names, &u.region_code),
+            name: u.name,
+            active: u.active,
+        })
         .collect();
     let page =
         UnitsPage {
@@ -158,6 +167,7 @@ pub struct RegionRow {
     pub name: String,
     pub level: &'static str,
     pub parent: String,
+    pub active: bool,
 }
 
 #[derive(Template)]
@@ -187,6 +197,7 @@ async fn regions_page(
             name: r.name.clone(),
             level: level_label(&r.level),
             parent: r.parent_code.as_deref().map(|p| region_label(&names, p)).unwrap_or_default(),
+            active: r.active,
         })
         .collect();
     let page = RegionsPage { shell: v.shell("地区", "/admin/regions"), rows, typed, errors, flash };
@@ -257,6 +268,7 @@ pub struct CategoryRow {
     pub parent: String,
     pub child: bool,
     pub position: i64,
+    pub active: bool,
 }
 
 #[derive(Template)]
@@ -292,6 +304,7 @@ async fn categories_page(
             .unwrap_or_default(),
         child: c.parent_code.is_some(),
         position: c.position,
+        active: c.active,
     };
     let top = |c: &&CategoryRecord| c.parent_code.as_deref().is_none_or(|p| !names.contains_key(p));
     for parent in all.iter().filter(top) {
@@ -343,7 +356,7 @@ pub async fn add_category(State(store): State<Store>, v: Viewer, Checked(form): 
     if !errors.is_empty() {
         return categories_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    let record = CategoryRecord { code: code.clone(), name, parent_code, position };
+    let record = CategoryRecord { code: code.clone(), name, parent_code, position, active: true };
     match store.add_category(v.caller.user.origin(&v.caller.source), record).await {
         Ok(()) => Ok(Redirect::to("/admin/categories?done=1").into_response()),
         Err(StoreError::Duplicate(_)) => {
@@ -377,13 +390,13 @@ pub struct PolicyForm {
 }
 
 /// The most working days a milestone may be given (the API's bound).
-const MAX_DAYS: u16 = 365;
+pub(super) const MAX_DAYS: u16 = 365;
 
 #[derive(Template)]
 #[template(path = "admin_policies.html")]
 struct PoliciesPage {
     shell: Shell,
-    rows: Vec<DeadlinePolicy>,
+    rows: Vec<(DeadlinePolicy, bool)>,
     typed: PolicyForm,
     errors: Errors,
     flash: Option<&'static str>,
@@ -400,7 +413,7 @@ async fn policies_page(
 ) -> PageResult {
     let page = PoliciesPage {
         shell: v.shell("时限规则", "/admin/policies"),
-        rows: store.deadline_policies().await?,
+        rows: store.deadline_policies_all().await?,
         typed,
         errors,
         flash,
