@@ -787,3 +787,49 @@ async fn nothing_waits_unseen_on_the_dispatchers_and_the_units_desks() {
         assert!(office.get("/extensions").await.has("延期审批 <b>0</b>"), "{b}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_appeal_posted_twice_is_one_appeal() {
+    for s in servers("web_double_submit").await {
+        let b = s.backend;
+        let mut qiye = Browser::signed_in(&s, "qiye").await;
+        let form = qiye.get("/appeals/new").await;
+        let csrf = form.csrf();
+        let marker = r#"name="idempotency_key" value=""#;
+        let key = form.body.split(marker).nth(1).and_then(|r| r.split('"').next()).expect("the form carries a key");
+        assert_eq!(key.len(), 32, "{b}");
+        assert_ne!(
+            qiye.get("/appeals/new").await.body.split(marker).nth(1).and_then(|r| r.split('"').next()),
+            Some(key)
+        );
+        let before = s.store.counts().await.expect("counts").appeals;
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("idempotency_key", key),
+            ("category", "financing"),
+            ("title", "双击提交的诉求"),
+            ("description", "手机信号不好，连点了两次提交。"),
+        ];
+        let first = qiye.post_multipart("/appeals/new", &fields, &[]).await;
+        let second = qiye.post_multipart("/appeals/new", &fields, &[]).await;
+        assert_eq!(first.status, StatusCode::SEE_OTHER, "{b}: {}", first.body);
+        assert_eq!((second.status, &second.location), (StatusCode::SEE_OTHER, &first.location), "{b}");
+        assert_eq!(s.store.counts().await.expect("counts").appeals, before + 1, "{b}: one appeal");
+
+        // The API: the same Idempotency-Key sent at once from two connections gives one appeal, twice.
+        let body = serde_json::json!({"category": "financing", "title": "接口重试", "description": "网络超时后重发。"});
+        let send = |key: &'static str| {
+            let req = s.client.post(format!("{}/appeals", s.base)).bearer_auth(token("qiye")).json(&body);
+            async move { req.header("Idempotency-Key", key).send().await.expect("send") }
+        };
+        let (a, c) = tokio::join!(send("retry-7f3e"), send("retry-7f3e"));
+        let (a_status, c_status) = (a.status(), c.status());
+        let (a, c): (Value, Value) = (a.json().await.expect("json"), c.json().await.expect("json"));
+        assert_eq!((a_status, c_status), (StatusCode::CREATED, StatusCode::CREATED), "{b}: {a} {c}");
+        assert_eq!(a["id"], c["id"], "{b}");
+        assert_eq!(s.store.counts().await.expect("counts").appeals, before + 2, "{b}");
+        let bad = send("has a space").await;
+        assert_eq!(bad.status(), StatusCode::BAD_REQUEST, "{b}");
+        assert_eq!(s.store.counts().await.expect("counts").appeals, before + 2, "{b}");
+    }
+}

@@ -17,6 +17,7 @@ mod db;
 mod error;
 mod figures;
 mod headline;
+mod idempotency;
 mod issues;
 pub mod ledger;
 mod org;
@@ -42,6 +43,7 @@ pub use connect::{Backend, DbUrl};
 pub use error::StoreError;
 pub use figures::{FigureScope, GroupKey, OverdueRow, Tally, TrendCounts, Window};
 pub use headline::Headline;
+pub use idempotency::{IdempotencyKey, MAX_IDEMPOTENCY_KEY};
 pub use issues::CommonIssueRecord;
 pub use org::{Counts, NewEnterprise, NewUser, UserRecord};
 pub use projects::{

@@ -19,7 +19,10 @@ use crate::access::Principal;
 use crate::appeals::{AppealSummary, load_record, summary_from_row};
 use crate::attachments::{NewAttachment, prepare};
 use crate::db::{Tx, Value};
-use crate::{AppealRecord, NewAppeal, Result, Store, StoreError, Writer};
+use crate::{AppealRecord, IdempotencyKey, NewAppeal, Result, Store, StoreError, Writer};
+
+/// The kind of item an idempotency key of `create_appeal_as` names.
+const APPEAL_KEYS: &str = "appeal";
 
 /// `$N` for the next value pushed onto `values`.
 pub(crate) fn bind(values: &mut Vec<Value>, v: impl Into<Value>) -> String {
@@ -390,6 +393,7 @@ impl Store {
 
     /// Registers an appeal for an enterprise in `p`'s scope (its own, one it serves, one in its region), with the
     /// files sent along (checked as by `attach`). A refused file refuses the whole appeal: nothing is written.
+    /// With `key`, a retry (a form posted twice, an API call sent again) gets the appeal the key first created.
     pub async fn create_appeal_as(
         &self,
         p: &Principal,
@@ -397,31 +401,52 @@ impl Store {
         new: NewAppeal,
         attachments: Vec<NewAttachment>,
         at: Timestamp,
+        key: Option<IdempotencyKey>,
     ) -> Result<AppealRecord> {
         let prefix = self.appeal_prefix().await?;
         let files = prepare(attachments).await?;
+        let (user, retry_key) = (p.user_id, key.clone());
         let p = p.clone();
-        self.transaction(p.origin(source), move |w| {
-            let enterprise = new.enterprise_id;
-            if !holds(&mut w.tx, "enterprises", "e", enterprise, |v| Some(enterprise_scope(&p, v)))? {
-                return Err(StoreError::NotFound("企业"));
-            }
-            let mut role = None;
-            for r in p.roles.iter().copied().filter(|r| ActionKind::Create.allowed_roles().contains(r)) {
-                if holds(&mut w.tx, "enterprises", "e", enterprise, |v| enterprise_role_scope(&p, r, v))? {
-                    role = Some(r);
-                    break;
+        let created = self
+            .transaction(p.origin(source), move |w| {
+                if let Some(key) = &key
+                    && let Some(id) = w.created_with(p.user_id, APPEAL_KEYS, key)?
+                {
+                    return load_record(&mut w.tx, id);
                 }
-            }
-            let role = role.ok_or_else(|| {
-                StoreError::Forbidden("您的角色无权为该企业登记诉求 / your roles may not raise appeals for it".into())
-            })?;
-            check_category(&mut w.tx, &new.category)?;
-            let record = w.create_appeal(&prefix, &new, Actor::user(p.user_id, role), at)?;
-            w.insert_attachments(record.id, p.user_id, files, at)?;
-            Ok(record)
-        })
-        .await
+                let enterprise = new.enterprise_id;
+                if !holds(&mut w.tx, "enterprises", "e", enterprise, |v| Some(enterprise_scope(&p, v)))? {
+                    return Err(StoreError::NotFound("企业"));
+                }
+                let mut role = None;
+                for r in p.roles.iter().copied().filter(|r| ActionKind::Create.allowed_roles().contains(r)) {
+                    if holds(&mut w.tx, "enterprises", "e", enterprise, |v| enterprise_role_scope(&p, r, v))? {
+                        role = Some(r);
+                        break;
+                    }
+                }
+                let role = role.ok_or_else(|| {
+                    StoreError::Forbidden(
+                        "您的角色无权为该企业登记诉求 / your roles may not raise appeals for it".into(),
+                    )
+                })?;
+                check_category(&mut w.tx, &new.category)?;
+                let record = w.create_appeal(&prefix, &new, Actor::user(p.user_id, role), at)?;
+                w.insert_attachments(record.id, p.user_id, files, at)?;
+                if let Some(key) = &key {
+                    w.remember_key(p.user_id, APPEAL_KEYS, key, record.id)?;
+                }
+                Ok(record)
+            })
+            .await;
+        match (created, retry_key) {
+            // Another post with the same key committed first: its appeal is this one.
+            (Err(e @ StoreError::Duplicate(_)), Some(key)) => match self.created_with(user, APPEAL_KEYS, key).await? {
+                Some(id) => self.read(move |tx| load_record(tx, id)).await,
+                None => Err(e),
+            },
+            (result, _) => result,
+        }
     }
 
     /// Takes `action` on appeal `id` for `p`, who saw it at `expected_version`. Outside `p`'s scope the appeal is

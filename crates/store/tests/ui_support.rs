@@ -117,7 +117,7 @@ async fn attachments_are_stored_and_read_back_byte_exact() {
         let (pdf, photo) = (binary(70_000), binary(MAX_ATTACHMENT_BYTES));
         let files = vec![file("C:\\Users\\王\\贷款申请.PDF", pdf.clone()), file("  现场照片.jpeg ", photo.clone())];
         let rec = s
-            .create_appeal_as(&qiye, "127.0.0.1", new_appeal(&city, "贷款"), files, at("2024-03-04T01:00:00Z"))
+            .create_appeal_as(&qiye, "127.0.0.1", new_appeal(&city, "贷款"), files, at("2024-03-04T01:00:00Z"), None)
             .await
             .expect("create with files");
         let list = s.attachments_for(&qiye, rec.id).await.expect("list");
@@ -163,7 +163,7 @@ async fn attachment_limits_are_refused_and_change_nothing() {
         let city = seed_city(s).await;
         let qiye = principal(s, city.enterprise_user).await;
         let t = at("2024-03-04T01:00:00Z");
-        let rec = s.create_appeal_as(&qiye, "ip", new_appeal(&city, "用地"), vec![], t).await.expect("create");
+        let rec = s.create_appeal_as(&qiye, "ip", new_appeal(&city, "用地"), vec![], t, None).await.expect("create");
         let bad = [
             file("太大.pdf", vec![1; MAX_ATTACHMENT_BYTES + 1]),
             file("空.pdf", vec![]),
@@ -183,7 +183,7 @@ async fn attachment_limits_are_refused_and_change_nothing() {
             let err = s.attach(&qiye, "ip", rec.id, vec![file("好.pdf", vec![1]), f.clone()]).await;
             assert!(matches!(err, Err(StoreError::Invalid(_))), "{}: {name:?}", db.backend);
             // A refused file refuses the appeal it came with.
-            let err = s.create_appeal_as(&qiye, "ip", new_appeal(&city, "带附件"), vec![f], t).await;
+            let err = s.create_appeal_as(&qiye, "ip", new_appeal(&city, "带附件"), vec![f], t, None).await;
             assert!(matches!(err, Err(StoreError::Invalid(_))), "{}: {name:?}", db.backend);
         }
         assert!(matches!(s.attach(&qiye, "ip", rec.id, vec![]).await, Err(StoreError::Invalid(_))));
@@ -216,6 +216,7 @@ async fn attachments_outside_scope_are_not_found() {
                 new_appeal(&city, "环评"),
                 vec![file("a.pdf", vec![7; 10])],
                 at("2024-03-04T01:00:00Z"),
+                None,
             )
             .await
             .expect("create");
@@ -714,5 +715,33 @@ async fn extension_requests_are_counted_for_the_dispatcher_also_in_a_database_fr
         reopened.perform(sys(), rec.id, v, dispatcher(&city), Action::ApproveExtension, t).await.expect("approve");
         assert_eq!(reopened.count_appeals(&office, waiting(), today).await.expect("count"), 0, "{}", db.backend);
         reopened.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_create_sent_twice_at_once_with_one_key_makes_one_appeal() {
+    for db in backends("a_create_sent_twice_at_once_with_one_key_makes_one_appeal").await {
+        let s = &db.store;
+        let city = seed_city(s).await;
+        let qiye = principal(s, city.enterprise_user).await;
+        let key = zhuqi_store::IdempotencyKey::parse("3f2a9c1e-double-tap").expect("key");
+        let t = at("2024-03-04T01:00:00Z");
+        let mut tasks = Vec::new();
+        for _ in 0..6 {
+            let (s, p, k, new) = (s.clone(), qiye.clone(), key.clone(), new_appeal(&city, "同一诉求"));
+            tasks.push(tokio::spawn(async move { s.create_appeal_as(&p, "ip", new, vec![], t, Some(k)).await }));
+        }
+        let mut ids = Vec::new();
+        for task in tasks {
+            ids.push(task.await.expect("joined").expect("each post is answered with the appeal").id);
+        }
+        ids.dedup();
+        assert_eq!(ids.len(), 1, "{}: {ids:?}", db.backend);
+        assert_eq!(s.counts().await.expect("counts").appeals, 1, "{}", db.backend);
+        // Another key, or none, is another appeal.
+        let other = zhuqi_store::IdempotencyKey::parse("another").expect("key");
+        s.create_appeal_as(&qiye, "ip", new_appeal(&city, "另一诉求"), vec![], t, Some(other)).await.expect("create");
+        s.create_appeal_as(&qiye, "ip", new_appeal(&city, "又一诉求"), vec![], t, None).await.expect("create");
+        assert_eq!(s.counts().await.expect("counts").appeals, 3, "{}", db.backend);
     }
 }

@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use zhuqi_domain::{Action, Channel, Event, Fen, Level, Light, RegionCode, Stars, Status};
-use zhuqi_store::{AppealFilter, AppealRecord, AppealSummary, NewAppeal, Store};
+use zhuqi_store::{AppealFilter, AppealRecord, AppealSummary, IdempotencyKey, NewAppeal, Store};
 
 use super::auth::Caller;
 use super::error::{ApiError, Body, Id, Params, ReadRefusals, WriteRefusals};
@@ -261,14 +261,28 @@ pub struct NewAppealBody {
     pub draft: bool,
 }
 
-/// Registers an appeal for an enterprise in the caller's scope.
+/// Registers an appeal for an enterprise in the caller's scope. Sent again with the same `Idempotency-Key` (a retry
+/// after a lost answer, a double send) it registers nothing more and answers with the appeal the key first created.
 #[utoipa::path(post, path = "/appeals", tag = "appeals", request_body = NewAppealBody,
+    params(("Idempotency-Key" = Option<String>, Header, max_length = 100, pattern = "^[!-~]+$",
+        description = "1 to 100 visible ASCII characters, e.g. a UUID; the same key creates one appeal")),
     responses((status = 201, body = AppealView), WriteRefusals))]
 async fn create(
     State(store): State<Store>,
     c: Caller,
+    headers: axum::http::HeaderMap,
     Body(b): Body<NewAppealBody>,
 ) -> Result<(StatusCode, Json<AppealView>), ApiError> {
+    let key = match headers.get("idempotency-key") {
+        None => None,
+        Some(v) => Some(IdempotencyKey::parse(v.to_str().unwrap_or("\u{0}")).map_err(|_| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_idempotency_key",
+                "Idempotency-Key 须为1到100个可见ASCII字符 / Idempotency-Key must be 1 to 100 visible ASCII characters",
+            )
+        })?),
+    };
     use zhuqi_domain::Role;
     let enterprise_id = b
         .enterprise_id
@@ -294,7 +308,7 @@ async fn create(
         amount,
         draft: b.draft,
     };
-    let record = store.create_appeal_as(&c.user, &c.source, new, Vec::new(), Timestamp::now()).await?;
+    let record = store.create_appeal_as(&c.user, &c.source, new, Vec::new(), Timestamp::now(), key).await?;
     Ok((StatusCode::CREATED, Json(view(&store, record))))
 }
 

@@ -9,12 +9,12 @@ use jiff::Timestamp;
 use serde::Deserialize;
 use zhuqi_domain::{Channel, Fen, Role};
 use zhuqi_store::{
-    CategoryRecord, EnterpriseRecord, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, NewAppeal, NewAttachment, Store,
-    StoreError,
+    CategoryRecord, EnterpriseRecord, IdempotencyKey, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, NewAppeal, NewAttachment,
+    Store, StoreError,
 };
 
 use super::csrf;
-use super::page::{Errors, PageResult, Shell, Viewer, chinese, render_with};
+use super::page::{Errors, PageResult, Shell, Viewer, chinese, form_key, render_with};
 
 /// Past this many enterprises in scope the form asks for a name or credit code instead of offering a list.
 const PICK_LIMIT: usize = 300;
@@ -32,6 +32,8 @@ struct Typed {
     description: String,
     amount_yuan: String,
     draft: bool,
+    /// The form's idempotency key: kept when the form comes back refused, so that it still creates one appeal.
+    key: String,
 }
 
 #[derive(Template)]
@@ -90,7 +92,11 @@ pub async fn form(State(store): State<Store>, v: Viewer, Query(pre): Query<Prefi
     if v.has(Role::Enterprise) && v.caller.user.enterprise_id.is_none() && !v.has(Role::Cadre) {
         return Ok(Redirect::to("/enterprise").into_response());
     }
-    let typed = Typed { enterprise_id: pre.enterprise.map(|e| e.to_string()).unwrap_or_default(), ..Typed::default() };
+    let typed = Typed {
+        enterprise_id: pre.enterprise.map(|e| e.to_string()).unwrap_or_default(),
+        key: form_key(),
+        ..Typed::default()
+    };
     compose(&store, &v, typed, Errors::default(), None, StatusCode::OK).await
 }
 
@@ -121,6 +127,7 @@ async fn read_form(mut m: Multipart) -> Result<(String, Typed, Vec<NewAttachment
             "description" => typed.description = value,
             "amount_yuan" => typed.amount_yuan = value,
             "draft" => typed.draft = value == "1",
+            "idempotency_key" => typed.key = value,
             _ => {}
         }
     }
@@ -201,7 +208,8 @@ pub async fn submit(
         amount,
         draft: typed.draft,
     };
-    match store.create_appeal_as(p, &v.caller.source, new, files, Timestamp::now()).await {
+    let key = IdempotencyKey::parse(&typed.key).ok();
+    match store.create_appeal_as(p, &v.caller.source, new, files, Timestamp::now(), key).await {
         Ok(record) => Ok(Redirect::to(&format!("/appeals/{}", record.id)).into_response()),
         Err(e @ (StoreError::Invalid(_) | StoreError::MissingReference(_) | StoreError::Transition(_))) => {
             let message = format!("{}{}", chinese(&e.to_string()), again.unwrap_or(""));

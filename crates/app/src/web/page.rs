@@ -311,6 +311,14 @@ impl Pager {
     }
 }
 
+/// A fresh idempotency key for a create form (issue 13): the form carries it, so that posting it twice — a double
+/// tap, a resent request — creates one item.
+pub fn form_key() -> String {
+    use rand::RngExt;
+    let bytes: [u8; 16] = rand::rng().random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// The MIME type of an .xlsx workbook.
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 

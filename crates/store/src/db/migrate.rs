@@ -74,6 +74,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/common/0010_retire_reference_data.sql"),
         postgres: include_str!("../../migrations/common/0010_retire_reference_data.sql"),
     },
+    Migration {
+        version: 11,
+        name: "idempotency_keys",
+        sqlite: include_str!("../../migrations/common/0011_idempotency_keys.sql"),
+        postgres: include_str!("../../migrations/common/0011_idempotency_keys.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.
