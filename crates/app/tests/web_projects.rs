@@ -425,3 +425,28 @@ async fn an_observation_scores_projects_and_flags_the_regions() {
         assert!(!page.has(r#"id="observation-form""#), "only a dispatcher opens one");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn industry_lists_hold_every_industry_the_records_name() {
+    for s in servers("web_industries_from_data").await {
+        let new = zhuqi_store::NewEnterprise {
+            name: "周口比亚新能源汽车有限公司".into(),
+            uscc: zhuqi_domain::Uscc::with_check_char("91411602MA0000077").expect("valid"),
+            region: code("411602"),
+            industry: "新能源汽车".into(),
+            above_scale: true,
+            small_micro: false,
+            specialized: false,
+            little_giant: false,
+            contact_name: None,
+            contact_phone: None,
+            created_at: at("2024-01-02T00:00:00Z"),
+        };
+        s.store.transaction(sys(), move |w| w.insert_enterprise(&new)).await.expect("enterprise");
+        let mut office = Browser::signed_in(&s, "zhihuibu").await;
+        for path in ["/projects", "/projects/new"] {
+            let page = office.get(path).await;
+            assert!(page.has(r#"<option value="新能源汽车""#) && page.has(r#"<option value="生物医药""#), "{path}");
+        }
+    }
+}

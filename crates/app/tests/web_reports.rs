@@ -95,8 +95,11 @@ async fn the_bulletins_form_offers_last_month_and_the_viewers_scopes() {
         let mut city = Browser::signed_in(&s, "zhihuibu").await;
         let page = city.get("/bulletins").await;
         assert_eq!(page.status, StatusCode::OK, "{}: {}", s.backend, page.body);
-        assert!(page.has(&format!(r#"name="period" value="{last_month}""#)), "{}", page.body);
-        assert!(page.has(r#"<option value="monthly" selected>月通报</option>"#));
+        // Periods are picked from a list of complete ones, last month chosen; nobody types 2026-W47.
+        assert!(page.has(&format!(r#"<option value="{last_month}" selected>"#)), "{}", page.body);
+        assert!(!page.has(r#"<input id="b-period""#), "no period to type");
+        let quarter = Period::containing(PeriodKind::Quarter, zhuqi::today()).previous().code();
+        assert!(page.has(&format!(r#"<option value="{quarter}">"#)), "the last complete quarter");
         for option in ["周汇总", "季度点评", "年度考核", "Excel 表格", "Word 文档", "扶沟县", "周口市（全部）"]
         {
             assert!(page.has(option), "{option}");

@@ -19,6 +19,21 @@ pub const STANDARD_CATEGORIES: [(&str, &str); 12] = [
     ("other", "其他"),
 ];
 
+/// The industrial chains (产业链) of SPEC §5 a new city offers; the lists shown also hold every industry its records
+/// name (a ledger may bring others).
+pub const STANDARD_INDUSTRIES: [&str; 10] = [
+    "生物医药",
+    "电子信息",
+    "新型材料",
+    "现代轻工",
+    "现代食品",
+    "先进装备",
+    "纺织服装",
+    "现代物流",
+    "商贸服务",
+    "其他",
+];
+
 /// The 13710 rule first (SPEC §4), then the two others §4 names: 即办件 within the day, complex items in 30 days.
 pub fn standard_policies() -> [DeadlinePolicy; 3] {
     let policy = |code, name, days| {

@@ -3,6 +3,7 @@
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+use zhuqi_domain::catalog::STANDARD_INDUSTRIES;
 use zhuqi_domain::time::from_micros;
 use zhuqi_domain::{DeadlinePolicy, Phone, RegionCode, Role, Uscc};
 
@@ -173,6 +174,24 @@ impl Store {
                     })
                 })
                 .collect()
+        })
+        .await
+    }
+
+    /// The industries (产业链) lists offer: the standard ones in their order, then every other one that an enterprise
+    /// or a project names, by name.
+    pub async fn industries(&self) -> Result<Vec<String>> {
+        self.read(|tx| {
+            let mut out: Vec<String> = STANDARD_INDUSTRIES.iter().map(|i| (*i).to_owned()).collect();
+            let named =
+                tx.query("SELECT industry FROM enterprises UNION SELECT industry FROM projects ORDER BY 1", &[])?;
+            for row in named {
+                let industry = row.text(0)?;
+                if !industry.trim().is_empty() && !out.contains(&industry) {
+                    out.push(industry);
+                }
+            }
+            Ok(out)
         })
         .await
     }

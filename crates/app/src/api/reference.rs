@@ -125,8 +125,12 @@ pub struct PolicyEdit {
 /// A deadline policy with whether it is in use.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PolicyRecord {
-    #[serde(flatten)]
-    pub policy: DeadlinePolicy,
+    pub code: String,
+    pub name: String,
+    pub acknowledge: u16,
+    pub reply: u16,
+    pub resolve: u16,
+    pub feedback: u16,
     pub active: bool,
 }
 
@@ -157,8 +161,9 @@ async fn edit_policy(
     };
     store.edit_deadline_policy(c.user.origin(&c.source), policy, b.active).await?;
     let found = store.deadline_policies_all().await?.into_iter().find(|(p, _)| p.code == code);
-    let (policy, active) = found.ok_or_else(|| ApiError::not_found("时限规则"))?;
-    Ok(Json(PolicyRecord { policy, active }))
+    let (p, active) = found.ok_or_else(|| ApiError::not_found("时限规则"))?;
+    let DeadlinePolicy { code, name, acknowledge, reply, resolve, feedback } = p;
+    Ok(Json(PolicyRecord { code, name, acknowledge, reply, resolve, feedback, active }))
 }
 
 pub fn routes() -> OpenApiRouter<Store> {

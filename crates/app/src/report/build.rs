@@ -184,15 +184,15 @@ fn info_of(p: Period) -> PeriodInfo {
     PeriodInfo { code: p.code(), label: p.label(), first: p.first, last: p.last }
 }
 
-/// 周口市“万人助万企”活动2023年7月工作通报
+/// 周口市“万人助万企”活动2023年7月工作通报; …2023年第三季度点评通报 and …2023年度考核通报, never a word twice.
 fn title(scope: &str, period: Period) -> String {
-    let what = match period.kind {
-        PeriodKind::Week => "工作周汇总",
-        PeriodKind::Month => "工作通报",
-        PeriodKind::Quarter => "季度点评通报",
-        PeriodKind::Year => "年度考核通报",
+    let when = match period.kind {
+        PeriodKind::Week => format!("{}工作周汇总", period.label()),
+        PeriodKind::Month => format!("{}工作通报", period.label()),
+        PeriodKind::Quarter => format!("{}点评通报", period.label()),
+        PeriodKind::Year => format!("{}年度考核通报", period.first.year()),
     };
-    format!("{scope}“万人助万企”活动{}{what}", period.label())
+    format!("{scope}“万人助万企”活动{when}")
 }
 
 /// Sums the groups' counts under the key `key` gives (groups without one are left out).
@@ -278,4 +278,18 @@ async fn trend(
             resolution_rate: zhuqi_domain::stats::Rate::of(c.resolved_total, c.collected_total),
         })
         .collect())
+}
+
+#[cfg(test)]
+mod title_tests {
+    use jiff::civil::date;
+    use zhuqi_domain::stats::{Period, PeriodKind};
+
+    #[test]
+    fn titles_name_the_period_once() {
+        let t = |kind| super::title("周口市", Period::containing(kind, date(2026, 8, 5)));
+        assert_eq!(t(PeriodKind::Quarter), "周口市“万人助万企”活动2026年第三季度点评通报");
+        assert_eq!(t(PeriodKind::Year), "周口市“万人助万企”活动2026年度考核通报");
+        assert_eq!(t(PeriodKind::Month), "周口市“万人助万企”活动2026年8月工作通报");
+    }
 }

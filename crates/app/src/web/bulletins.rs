@@ -158,10 +158,34 @@ struct Asked {
 
 /// The values the form shows: as typed, or the defaults.
 struct Form {
-    kind: String,
     period: String,
     scope: String,
     format: String,
+}
+
+/// How many complete periods of each kind the period list offers: a quarter of weeks, two years of months, …
+const PERIODS_OFFERED: [(PeriodKind, usize); 4] =
+    [(PeriodKind::Month, 24), (PeriodKind::Quarter, 8), (PeriodKind::Week, 13), (PeriodKind::Year, 5)];
+
+/// The complete periods a bulletin can be asked for, newest first, grouped by kind under the bulletin's name: nobody
+/// types 2026-W47.
+fn period_choices(today: Date) -> Vec<(&'static str, Vec<Choice>)> {
+    PERIODS_OFFERED
+        .iter()
+        .map(|(kind, n)| {
+            let mut p = last_complete(*kind, today);
+            let mut choices = Vec::with_capacity(*n);
+            for _ in 0..*n {
+                let label = match kind {
+                    PeriodKind::Week => format!("{}（{}至{}）", p.label(), p.first, p.last),
+                    _ => p.label(),
+                };
+                choices.push(Choice { value: p.code(), label });
+                p = p.previous();
+            }
+            (kind.bulletin_name(), choices)
+        })
+        .collect()
 }
 
 /// The last complete period of `kind`: the bulletin a secretary usually wants (last month's, last week's…).
@@ -172,7 +196,6 @@ fn last_complete(kind: PeriodKind, today: Date) -> Period {
 fn form_of(q: &BulletinQuery, kind: PeriodKind, today: Date, scopes: &Scopes) -> Form {
     let field = |v: &Option<String>| BulletinQuery::field(v).map(str::to_owned);
     Form {
-        kind: field(&q.kind).unwrap_or_else(|| kind.as_str().to_owned()),
         period: field(&q.period).unwrap_or_else(|| last_complete(kind, today).code()),
         scope: field(&q.scope).unwrap_or_else(|| scopes.value_of(&ReportScope::Mine)),
         format: field(&q.format).unwrap_or_else(|| Format::Xlsx.as_str().to_owned()),
@@ -189,9 +212,14 @@ fn parse(q: &BulletinQuery, scopes: &Scopes, today: Date, errors: &mut Errors) -
             PeriodKind::Month
         }),
     };
-    let period = match BulletinQuery::field(&q.period) {
-        None => last_complete(kind, today),
-        Some(p) => Period::parse_as(kind, p).unwrap_or_else(|e| {
+    let period = match (BulletinQuery::field(&q.period), BulletinQuery::field(&q.kind)) {
+        (None, _) => last_complete(kind, today),
+        // The period list names the kind by the period itself (2026-Q3 is a 季度点评).
+        (Some(p), None) => Period::parse(p).unwrap_or_else(|e| {
+            errors.add("period", chinese(&e.to_string()));
+            last_complete(kind, today)
+        }),
+        (Some(p), Some(_)) => Period::parse_as(kind, p).unwrap_or_else(|e| {
             errors.add("period", chinese(&e.to_string()));
             last_complete(kind, today)
         }),
@@ -250,7 +278,7 @@ async fn bulletin(
 struct BulletinsPage {
     shell: Shell,
     form: Form,
-    kinds: Vec<(&'static str, &'static str)>,
+    periods: Vec<(&'static str, Vec<Choice>)>,
     formats: Vec<(&'static str, &'static str)>,
     regions: Vec<Choice>,
     units: Vec<Choice>,
@@ -325,7 +353,7 @@ fn page(v: &Viewer, form: Form, scopes: Scopes, errors: Errors, preview: Option<
     let page = BulletinsPage {
         shell: v.shell("通报", "/bulletins"),
         form,
-        kinds: PeriodKind::ALL.iter().map(|k| (k.as_str(), k.bulletin_name())).collect(),
+        periods: period_choices(crate::today()),
         formats: Format::ALL.iter().map(|f| (f.as_str(), f.label())).collect(),
         regions: scopes.regions,
         units: scopes.units,
@@ -350,7 +378,7 @@ pub async fn show(State(store): State<Store>, v: Viewer, Query(q): Query<Bulleti
     let form = form_of(&q, asked.period.kind, today, &scopes);
     let mut preview = None;
     // The first visit shows the form only: building a bulletin is the one costly thing here, done when asked.
-    if q.kind.is_some() && errors.is_empty() {
+    if (q.kind.is_some() || q.period.is_some()) && errors.is_empty() {
         let scope_value = scopes.value_of(&asked.scope);
         preview = bulletin(&store, &v, &asked, today, &mut errors).await?.map(|b| Preview::of(b, &scope_value));
     }
@@ -464,7 +492,19 @@ mod tests {
         let asked = parse(&BulletinQuery::default(), &s, today, &mut errors).ok().expect("parsed");
         assert_eq!(asked.period.code(), "2023-07");
         let form = form_of(&BulletinQuery::default(), PeriodKind::Month, today, &s);
-        assert_eq!((form.kind.as_str(), form.period.as_str(), form.scope.as_str()), ("monthly", "2023-07", "411600"));
+        assert_eq!((form.period.as_str(), form.scope.as_str()), ("2023-07", "411600"));
+        // The period list: complete periods only, newest first, each kind under its bulletin's name.
+        let periods = period_choices(today);
+        let first = |name: &str| periods.iter().find(|(n, _)| *n == name).map(|(_, c)| c[0].value.clone());
+        assert_eq!(first("月通报").as_deref(), Some("2023-07"));
+        assert_eq!(first("季度点评").as_deref(), Some("2023-Q2"));
+        assert_eq!(first("年度考核").as_deref(), Some("2022"));
+        assert_eq!(first("周汇总").as_deref(), Some("2023-W30"));
+        // A period from the list alone says its kind.
+        let q = BulletinQuery { period: Some("2023-Q2".into()), ..Default::default() };
+        let mut errors = Errors::default();
+        let asked = parse(&q, &s, today, &mut errors).ok().expect("parsed");
+        assert_eq!((asked.period.kind, errors.is_empty()), (PeriodKind::Quarter, true));
         assert_eq!(last_complete(PeriodKind::Quarter, today).code(), "2023-Q2");
         assert_eq!(last_complete(PeriodKind::Week, today).code(), "2023-W30");
         assert_eq!(last_complete(PeriodKind::Year, today).code(), "2022");

@@ -16,7 +16,6 @@ use zhuqi_store::{
 
 use super::csrf::{self, Checked};
 use super::page::{Done, Errors, PageResult, Shell, Viewer, chinese, render, render_with};
-use super::view::INDUSTRIES;
 use super::view::{Row, row};
 use crate::api::auth::hash_password;
 
@@ -52,7 +51,12 @@ pub struct EnterpriseInput {
 }
 
 /// The enterprise these fields describe, or the message for each wrong field.
-fn enterprise_of(i: &EnterpriseInput, regions: &[RegionRecord], errors: &mut Errors) -> Option<NewEnterprise> {
+fn enterprise_of(
+    i: &EnterpriseInput,
+    regions: &[RegionRecord],
+    industries: &[String],
+    errors: &mut Errors,
+) -> Option<NewEnterprise> {
     let name = i.name.trim();
     if name.is_empty() {
         errors.add("name", "请填写企业名称");
@@ -67,7 +71,7 @@ fn enterprise_of(i: &EnterpriseInput, regions: &[RegionRecord], errors: &mut Err
             None
         }
     };
-    if !INDUSTRIES.contains(&i.industry.trim()) {
+    if !industries.iter().any(|x| x == i.industry.trim()) {
         errors.add("industry", "请选择所属产业链");
     }
     let contact_name = Some(i.contact_name.trim().to_owned()).filter(|n| !n.is_empty());
@@ -107,7 +111,7 @@ struct EnterpriseForm {
     errors: Errors,
     form_error: Option<String>,
     regions: Vec<RegionRecord>,
-    industries: [&'static str; 10],
+    industries: Vec<String>,
 }
 
 /// Counties and districts: where an enterprise is registered.
@@ -140,7 +144,7 @@ async fn signup_form(
         errors,
         form_error,
         regions: counties(store).await?,
-        industries: INDUSTRIES,
+        industries: store.industries().await?,
     })
 }
 
@@ -152,7 +156,7 @@ pub async fn signup(
 ) -> PageResult {
     let regions = counties(&store).await?;
     let mut errors = Errors::default();
-    let enterprise = enterprise_of(&i, &regions, &mut errors);
+    let enterprise = enterprise_of(&i, &regions, &store.industries().await?, &mut errors);
     let username = i.username.trim().to_owned();
     if username.chars().count() < 3 || username.chars().count() > 32 || username.chars().any(char::is_whitespace) {
         errors.add("username", "用户名为3至32个字符，不含空格");
@@ -249,7 +253,7 @@ async fn own_form(
         errors,
         form_error,
         regions: counties(store).await?,
-        industries: INDUSTRIES,
+        industries: store.industries().await?,
     })
 }
 
@@ -259,7 +263,7 @@ pub async fn register_own(State(store): State<Store>, v: Viewer, Checked(i): Che
     }
     let regions = counties(&store).await?;
     let mut errors = Errors::default();
-    let Some(new) = enterprise_of(&i, &regions, &mut errors) else {
+    let Some(new) = enterprise_of(&i, &regions, &store.industries().await?, &mut errors) else {
         let page = own_form(&store, &v, i, errors, None).await?;
         return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page));
     };

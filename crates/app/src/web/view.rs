@@ -7,20 +7,6 @@ use zhuqi_domain::time::china;
 use zhuqi_domain::{Appeal, Light, Milestone, Status, WorkingCalendar};
 use zhuqi_store::AppealSummary;
 
-/// The industrial chains (产业链) of SPEC §5, in the order a city's ledger lists them.
-pub const INDUSTRIES: [&str; 10] = [
-    "生物医药",
-    "电子信息",
-    "新型材料",
-    "现代轻工",
-    "现代食品",
-    "先进装备",
-    "纺织服装",
-    "现代物流",
-    "商贸服务",
-    "其他",
-];
-
 /// "2026-11-21 09:30", Beijing time.
 pub fn local(at: Timestamp) -> String {
     at.to_zoned(china()).strftime("%Y-%m-%d %H:%M").to_string()

@@ -12,7 +12,7 @@ use zhuqi_domain::project::Stage;
 use zhuqi_domain::{Fen, RegionCode};
 use zhuqi_store::{NewProject, ProjectEdit, ProjectRecord, RegionRecord, Store, StoreError, UnitRecord};
 
-use super::{INDUSTRIES, date_field, field, money, money_field, regions_in_scope, require_reader, writes_ledger};
+use super::{date_field, field, money, money_field, regions_in_scope, require_reader, writes_ledger};
 use crate::web::csrf::Checked;
 use crate::web::page::{Errors, PageResult, Shell, Viewer, chinese, render_with};
 
@@ -82,7 +82,7 @@ struct FormPage {
     errors: Errors,
     regions: Vec<RegionRecord>,
     units: Vec<UnitRecord>,
-    industries: [&'static str; 10],
+    industries: Vec<String>,
     stages: [Stage; 9],
     notice: Option<String>,
 }
@@ -91,7 +91,7 @@ impl FormPage {
     /// An industry a ledger import wrote that the list does not have: offered as it is.
     fn other_industry(&self) -> bool {
         let i = self.typed.industry.trim();
-        !i.is_empty() && !self.industries.contains(&i)
+        !i.is_empty() && !self.industries.iter().any(|x| x == i)
     }
 }
 
@@ -180,7 +180,7 @@ async fn form(
         errors,
         regions: regions_in_scope(store, v).await?,
         units: units_near(store, v).await?,
-        industries: INDUSTRIES,
+        industries: store.industries().await?,
         stages: Stage::ALL,
         notice,
     };

@@ -10,7 +10,7 @@ use zhuqi_domain::RegionCode;
 use zhuqi_domain::project::Stage;
 use zhuqi_store::{BatchRecord, MetricsQuery, ProjectFilter, ProjectLine, ProjectTally, RegionRecord, Store};
 
-use super::{INDUSTRIES, money, money_of, regions_in_scope, require_reader, schedule, writes_ledger};
+use super::{money, money_of, regions_in_scope, require_reader, schedule, writes_ledger};
 use crate::web::page::{Errors, PageResult, Shell, Viewer, render_with};
 
 const PAGE: usize = 50;
@@ -146,7 +146,7 @@ struct LedgerPage {
     q: LedgerQuery,
     errors: Errors,
     regions: Vec<RegionRecord>,
-    industries: [&'static str; 10],
+    industries: Vec<String>,
     stages: [Stage; 9],
     batches: Vec<BatchRecord>,
     lines: Vec<LineView>,
@@ -281,7 +281,7 @@ pub async fn list(State(store): State<Store>, v: Viewer, Query(q): Query<LedgerQ
         tab: "ledger",
         errors,
         regions,
-        industries: INDUSTRIES,
+        industries: store.industries().await?,
         stages: Stage::ALL,
         batches,
         lines,

@@ -26,7 +26,6 @@ use zhuqi_domain::{Fen, RegionCode, Role};
 use zhuqi_store::{ProjectRecord, RegionRecord, Store, StoreError};
 
 use super::page::{Errors, Viewer};
-use super::view::INDUSTRIES;
 
 pub fn routes() -> Router<Store> {
     Router::new()
