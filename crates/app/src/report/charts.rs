@@ -79,29 +79,49 @@ pub fn trend(points: &[TrendPoint]) -> String {
     svg.close()
 }
 
-/// Each region's or unit's resolution rate (动态解决率) as a bar from 0 to 100%, with the rate printed and its flag;
-/// a line with no items ("—") is listed without a bar. Lines keep the ranking's order (by the weighted score, which
-/// the flags follow), so each is numbered with its rank: the rate alone would not explain the order.
+/// Each region's or unit's place in the ranking: a bar of its weighted score (综合得分) — what orders the lines and
+/// decides the flags — printed beside it with its flag, and its resolution rate in the caption; lines without a score
+/// (no ranking) show their resolution rate (动态解决率) instead. A line with no items ("—") has no bar. Rates of a
+/// city sit close together (93.7% against 95.4%): the axis starts near the lowest value, says where it starts, and
+/// so shows the differences the ranking is made of.
 pub fn rate_bars(lines: &[Line]) -> String {
-    const TITLE: &str = "问题动态解决率";
+    let scored = lines.iter().any(|l| l.score.is_some());
+    let title = if scored {
+        "综合得分（解决率、按期办结率、满意率加权）"
+    } else {
+        "问题动态解决率"
+    };
     if lines.is_empty() {
-        return empty(TITLE);
+        return empty(title);
     }
+    let value =
+        |l: &Line| if scored { l.score.map(|s| s.as_f64()) } else { l.figures.resolution_rate.0.map(|h| h.as_f64()) };
+    let shown = |l: &Line| match (scored, l.score) {
+        (true, Some(s)) => format!("{s}分"),
+        (true, None) => "—".to_owned(),
+        (false, _) => l.figures.resolution_rate.percent(),
+    };
     let summary: Vec<String> = lines
         .iter()
         .map(|l| {
             let flag = l.flag.map(|f| format!("（{}）", f.label())).unwrap_or_default();
             let rank = l.rank.map(|r| format!("第{r}名")).unwrap_or_default();
-            format!("{rank}{}{}{flag}", l.name, l.figures.resolution_rate.percent())
+            let score = l.score.map(|s| format!("综合得分{s}，")).unwrap_or_default();
+            format!("{rank}{}{score}{}{flag}", l.name, l.figures.resolution_rate.percent())
         })
         .collect();
+    let lo = axis_start(lines.iter().filter_map(value));
     let lead = if lines.iter().any(|l| l.rank.is_some()) { 28.0 } else { 0.0 };
     let layout = Rows::new(lines.iter().map(|l| l.name.as_str()), lead, 150.0);
-    let mut svg = Svg::open(layout.height(lines.len()), TITLE, &summary.join("；"));
-    for pct in [0, 25, 50, 75, 100] {
-        let x = layout.bar_x + layout.bar_w * f64::from(pct) / 100.0;
-        svg.vline(x, layout.top - 4.0, layout.bottom(lines.len()), if pct == 0 { MUTED } else { GRID });
-        svg.text(x, layout.top - 8.0, "middle", MUTED, &format!("{pct}%"));
+    let mut svg = Svg::open(layout.height(lines.len()), title, &summary.join("；"));
+    for step in 0..=4 {
+        let tick = lo + (100.0 - lo) * f64::from(step) / 4.0;
+        let x = layout.bar_x + layout.bar_w * f64::from(step) / 4.0;
+        svg.vline(x, layout.top - 4.0, layout.bottom(lines.len()), if step == 0 { MUTED } else { GRID });
+        let unit = if scored { "" } else { "%" };
+        let label = if tick.fract().abs() < 1e-9 { format!("{tick:.0}{unit}") } else { format!("{tick:.1}{unit}") };
+        let label = if step == 0 && lo > 0.0 { format!("自{label}起") } else { label };
+        svg.text(x, layout.top - 8.0, if step == 0 { "start" } else { "middle" }, MUTED, &label);
     }
     let (value_x, flag_x) = (layout.bar_x + layout.bar_w + 70.0, layout.bar_x + layout.bar_w + 80.0);
     for (i, l) in lines.iter().enumerate() {
@@ -110,8 +130,8 @@ pub fn rate_bars(lines: &[Line]) -> String {
         if let Some(r) = l.rank {
             svg.text(lead - 6.0, y + 17.0, "end", MUTED, &r.to_string());
         }
-        if let Some(h) = rate.0 {
-            let w = layout.bar_w * (h.as_f64() / 100.0).clamp(0.0, 1.0);
+        if let Some(v) = value(l) {
+            let w = layout.bar_w * ((v - lo) / (100.0 - lo)).clamp(0.0, 1.0);
             let score = l.score.map(|s| format!("，综合得分{s}")).unwrap_or_default();
             let tip = format!(
                 "{}：动态解决率{}（已解决{}件/收集{}件）{score}",
@@ -119,12 +139,22 @@ pub fn rate_bars(lines: &[Line]) -> String {
             );
             svg.bar(layout.bar_x, y + 5.0, w, ROW - 10.0, DARK, None, &tip);
         }
-        svg.text(value_x, y + 17.0, "end", INK, &rate.percent());
+        svg.text(value_x, y + 17.0, "end", INK, &shown(l));
         if let Some(flag) = l.flag {
             svg.flag(flag_x, y + 5.0, flag);
         }
     }
     svg.close()
+}
+
+/// Where a percentage axis starts: 0, or a multiple of 5 a little below the lowest value when every value is high,
+/// so that values a point or two apart are bars of visibly different length.
+fn axis_start(values: impl Iterator<Item = f64>) -> f64 {
+    let lowest = values.fold(f64::INFINITY, f64::min);
+    if !lowest.is_finite() || lowest < 50.0 {
+        return 0.0;
+    }
+    (((lowest - 2.0) / 5.0).floor() * 5.0).clamp(0.0, 95.0)
 }
 
 /// Counts as horizontal bars with the number printed at the end, in the order given (longest first is the caller's
@@ -376,8 +406,28 @@ mod tests {
         }
         let svg = rate_bars(&ranked);
         assert_well_formed(&svg);
-        assert!(svg.contains("第1名川汇区99.72%（红旗）") && svg.contains("新设区—"), "{svg}");
-        assert!(svg.contains(r##"fill="#4b5563">2</text>"##) && svg.contains("综合得分90.00"), "{svg}");
+        assert!(svg.contains("第1名川汇区综合得分90.00，99.72%（红旗）") && svg.contains("新设区—"), "{svg}");
+        assert!(svg.contains(r##"fill="#4b5563">2</text>"##) && svg.contains(">90.00分</text>"), "the score is shown");
+        assert!(svg.contains("综合得分（"), "the chart says what its bars are");
+    }
+
+    #[test]
+    fn the_axis_starts_near_the_lowest_of_high_values() {
+        assert_eq!(axis_start([93.7, 95.4].into_iter()), 90.0);
+        assert_eq!(axis_start([99.72, 99.9].into_iter()), 95.0);
+        assert_eq!(axis_start([65.79, 99.72].into_iter()), 60.0);
+        assert_eq!(axis_start([40.0, 99.0].into_iter()), 0.0);
+        assert_eq!(axis_start(std::iter::empty()), 0.0);
+        let lines = [line("川汇区", 1000, 937, None), line("扶沟县", 1000, 954, None)];
+        let svg = rate_bars(&lines);
+        assert!(svg.contains(">自90%起</text>"), "{svg}");
+        // 93.7% and 95.4% on a 90–100 axis: bars of 37% and 54% of the width, not 94% and 95%.
+        let widths: Vec<f64> = svg
+            .match_indices("<rect")
+            .filter_map(|(i, _)| svg[i..].split("width=\"").nth(1)?.split('"').next()?.parse().ok())
+            .collect();
+        assert_eq!(widths.len(), 2, "{svg}");
+        assert!(widths[1] / widths[0] > 1.4, "{widths:?}");
     }
 
     #[test]

@@ -127,12 +127,17 @@ pub fn rank_by<K, C>(
 
 /// Red to the first `rule.red` eligible lines, yellow to the last `rule.yellow` eligible lines not already red; a line
 /// tied with a flagged one (same score, same overdue) gets the same flag, so a flag never depends on input order.
+/// Fewer than two eligible lines are no ranking, and get no flag.
 fn flag<K, C, O: PartialEq>(
     lines: &mut [(Ranked<K, C>, i64)],
     rule: &FlagRule,
     order: &impl Fn(&(Ranked<K, C>, i64)) -> O,
 ) {
     let eligible: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].0.eligible).collect();
+    // A flag says where one stands against the others: a line alone (a county viewed by itself) gets none.
+    if eligible.len() < 2 {
+        return;
+    }
     mark(lines, &eligible, rule.red, Flag::Red, order);
     let rest: Vec<usize> = eligible.into_iter().filter(|&i| lines[i].0.flag.is_none()).rev().collect();
     mark(lines, &rest, rule.yellow, Flag::Yellow, order);
@@ -207,6 +212,16 @@ mod tests {
                 ("空", None, None),
             ]
         );
+    }
+
+    #[test]
+    fn a_line_alone_is_ranked_but_not_flagged() {
+        let alone = rank(vec![("川汇区", unit(10, 10, 10, 10, 10, 0))], &Weights::default(), &FlagRule::default());
+        assert_eq!((alone[0].rank, alone[0].flag), (Some(1), None));
+        // Beside a unit too small to be flagged, still alone.
+        let entries = vec![("川汇区", unit(10, 10, 10, 10, 10, 0)), ("小", unit(2, 0, 0, 0, 0, 0))];
+        let r = rank(entries, &Weights::default(), &FlagRule::default());
+        assert!(r.iter().all(|l| l.flag.is_none()), "{:?}", r.iter().map(|l| l.flag).collect::<Vec<_>>());
     }
 
     #[test]
