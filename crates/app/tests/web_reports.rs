@@ -55,7 +55,10 @@ async fn the_dashboard_draws_this_months_charts() {
         assert_eq!(page.status, StatusCode::OK, "{}: {}", s.backend, page.body);
         assert_eq!(page.body.matches("<svg").count(), 4, "trend, counties, overdue per unit, categories");
         assert!(page.has(">暂无数据</text>"), "no unit is overdue yet");
-        assert!(page.has("川汇区0.00%"), "the county's rate, read out by the chart: nothing resolved yet");
+        assert!(
+            page.has("川汇区综合得分") && page.has("，0.00%"),
+            "the county's score and rate, read out by the chart"
+        );
         assert!(page.has(r#"<option value="411621">扶沟县</option>"#), "the 范围 select offers the counties");
         assert!(page.has("融资"), "the category chart");
         assert!(page.has(r#"id="rate-on-time""#) && page.has(r#"id="rate-satisfaction""#));
@@ -69,6 +72,10 @@ async fn the_dashboard_draws_this_months_charts() {
         assert_eq!(county.status, StatusCode::OK, "{}", county.body);
         assert_eq!(figure(&county, "figure-collected"), 3);
         assert!(county.has("<h1>川汇区 · 万人助万企总览</h1>"), "{}", county.body);
+        assert!(
+            !county.has(">红旗</text>") && !county.has(">黄旗</text>"),
+            "a county alone is not ranked against anyone"
+        );
         let other = city.get("/dashboard?region=411621").await;
         assert_eq!((other.status, figure(&other, "figure-collected")), (StatusCode::OK, 0));
         assert_eq!(other.body.matches("<svg").count(), 4);
