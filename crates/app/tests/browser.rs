@@ -441,3 +441,145 @@ async fn docs_screenshots_of_each_roles_main_page() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// Fills and submits one of the admin's add forms.
+async fn add(b: &mut Browser, path: &str, form: &str, fields: &[(&str, &str)]) {
+    b.goto(path).await;
+    for (css, value) in fields {
+        if css.starts_with("select") {
+            b.select(&css["select".len()..], value).await;
+        } else {
+            b.fill(css, value).await;
+        }
+    }
+    b.submit(form).await;
+    let errors = b.texts(".field-error, .form-error").await;
+    assert!(errors.iter().all(|e| e.is_empty()), "{path}: {errors:?}");
+}
+
+/// A new user made on /admin/users: its one-time password, as the admin reads it off the page.
+async fn new_user(b: &mut Browser, username: &str, name: &str, region: &str, role: &str) -> String {
+    b.goto("/admin/users").await;
+    b.fill("#username", username).await;
+    b.fill("#display_name", name).await;
+    b.select("#region_code", region).await;
+    b.check(&format!(r#"input[name=roles][value="{role}"]"#)).await;
+    b.submit("form#user-new").await;
+    b.text("#one-time-password").await
+}
+
+/// The password each user of the new city chooses at its first sign-in.
+const CHOSEN: &str = "Xincheng@2026";
+
+/// The first sign-in with a one-time password: the password form comes first, then the user's desk.
+async fn first_sign_in(b: &mut Browser, username: &str, once: &str) {
+    b.sign_in(username, once).await;
+    assert_eq!(page(b).await, "/password", "{username} must change the one-time password");
+    b.fill("#old_password", once).await;
+    b.fill("#new_password", CHOSEN).await;
+    b.submit("form#password").await;
+    assert_ne!(page(b).await, "/password", "{username}'s new password is taken");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_city_is_set_up_until_a_cadre_records_a_visit_and_a_problem() {
+    const TEST: &str = "a_new_city_is_set_up_until_a_cadre_records_a_visit_and_a_problem";
+    for s in new_cities(TEST).await {
+        let Some(mut b) = Browser::open(TEST, &s).await else { return };
+        // The administrator of an empty database: its first sign-in, the regions, a unit, two users.
+        first_sign_in(&mut b, "admin", PASSWORD).await;
+        for (code, name) in [("410000", "河南省"), ("411600", "周口市"), ("411602", "川汇区")] {
+            add(&mut b, "/admin/regions", "form#region-new", &[("#code", code), ("#name", name)]).await;
+        }
+        let unit = [("#name", "周口市地方金融监督管理局"), ("select#region_code", "411600")];
+        add(&mut b, "/admin/units", "form#unit-new", &unit).await;
+        b.goto("/admin/categories").await;
+        assert!(b.body_text().await.contains("融资"), "the standard categories are there");
+        let office = new_user(&mut b, "zhihuibu", "指挥部 张卫东", "411600", "dispatcher").await;
+        let cadre = new_user(&mut b, "ganbu", "助企干部 王伟", "411602", "cadre").await;
+        b.sign_out().await;
+
+        // An enterprise signs itself up.
+        b.goto("/register").await;
+        let uscc = zhuqi_domain::Uscc::with_check_char("91411602MA0000088").expect("valid").as_str().to_owned();
+        b.fill("#name", "周口新城食品有限公司").await;
+        b.fill("#uscc", &uscc).await;
+        b.select("#region", "411602").await;
+        b.select("#industry", "现代食品").await;
+        b.fill("#username", "xincheng").await;
+        b.fill("#password", PASSWORD).await;
+        b.fill("#password_again", PASSWORD).await;
+        b.submit("form#enterprise-form").await;
+        assert!(b.body_text().await.contains("注册成功"), "the enterprise is registered");
+
+        // The command office makes a work group, gives it the cadre and the enterprise.
+        first_sign_in(&mut b, "zhihuibu", &office).await;
+        b.goto("/workgroups").await;
+        b.fill("form#work-group-new #name", "川汇区第一助企工作组").await;
+        b.select("form#work-group-new #region_code", "411602").await;
+        b.submit("form#work-group-new").await;
+        assert!(page(&b).await.starts_with("/workgroups/"), "on the new group's page");
+        b.fill("#who", "ganbu").await;
+        b.submit("form#member-add").await;
+        b.fill("#enterprises", &uscc).await;
+        b.submit("form#assign").await;
+        assert!(b.text("table.served").await.contains("周口新城食品有限公司"));
+        b.sign_out().await;
+
+        // The cadre sees its enterprise, records a visit and a problem found on it.
+        first_sign_in(&mut b, "ganbu", &cadre).await;
+        b.goto("/enterprises").await;
+        b.click("a[href^='/enterprises/']").await;
+        assert!(b.body_text().await.contains("周口新城食品有限公司"));
+        b.fill("#notes", "走访企业负责人，了解到新厂房用电增容报装进度慢。").await;
+        b.submit("form#visit-new").await;
+        assert!(b.text("#visits").await.contains("用电增容"), "the visit is listed");
+        b.click("a[href^='/appeals/new?enterprise=']").await;
+        b.select("#category", "utilities").await;
+        b.fill("#title", "新厂房用电增容报装进度慢").await;
+        b.fill("#description", "企业新厂房需增容至2000千伏安，报装两个月未接电，影响投产。").await;
+        b.submit("form#appeal-new").await;
+        assert!(page(&b).await.starts_with("/appeals/"), "on the new appeal");
+        assert_eq!(status(&mut b).await, "submitted");
+        b.sign_out().await;
+
+        // It waits on the command office's desk.
+        b.sign_in("zhihuibu", CHOSEN).await;
+        b.goto("/triage").await;
+        assert!(b.text("table.appeals").await.contains("新厂房用电增容报装进度慢"));
+        b.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_appeal_sent_twice_by_the_browser_is_one_appeal() {
+    const TEST: &str = "a_new_appeal_sent_twice_by_the_browser_is_one_appeal";
+    for s in servers(TEST).await {
+        let Some(mut b) = Browser::open(TEST, &s).await else { return };
+        b.sign_in("qiye", PASSWORD).await;
+        b.goto("/appeals/new").await;
+        b.select("#category", "financing").await;
+        b.fill("#title", "信号不好连点两次").await;
+        b.fill("#description", "同一张表单，浏览器同时发出两次。").await;
+        let before = s.store.counts().await.expect("counts").appeals;
+        // The same filled form, posted twice at once by the browser itself (a double tap on a slow network).
+        let sent = b
+            .script_async(
+                "const done = arguments[arguments.length - 1]; const f = document.querySelector('#appeal-new'); \
+                 Promise.all([0, 1].map(() => fetch(f.action, { method: 'POST', body: new FormData(f), redirect: 'manual' }))) \
+                 .then(rs => done(rs.map(r => r.type))).catch(e => done(String(e)));",
+            )
+            .await;
+        assert_eq!(
+            sent,
+            serde_json::json!(["opaqueredirect", "opaqueredirect"]),
+            "both posts answered with a redirect"
+        );
+        assert_eq!(s.store.counts().await.expect("counts").appeals, before + 1, "{}: one appeal", s.backend);
+        // Submitting the form once more (back, then 提交) still makes no second appeal.
+        b.submit("form#appeal-new").await;
+        assert!(page(&b).await.starts_with("/appeals/"));
+        assert_eq!(s.store.counts().await.expect("counts").appeals, before + 1, "{}", s.backend);
+        b.close().await;
+    }
+}

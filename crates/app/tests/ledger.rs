@@ -1007,3 +1007,80 @@ async fn a_baolian_ledger_assigns_enterprises_to_work_groups_all_or_nothing() {
         assert_eq!(served(&db.store, &lina).await.len(), 2, "{b}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_city_enters_its_units_and_accounts_from_lists() {
+    for db in backends("units and users ledgers").await {
+        let b = db.backend;
+        city(&db.store, false).await;
+        let dir = tempfile::tempdir().expect("dir");
+        let units = dir.path().join("单位名录.xlsx");
+        write_xlsx(
+            &units,
+            &[
+                vec!["周口市承办单位名录"],
+                vec!["序号", "单位全称", "所属地区"],
+                vec!["1", "周口市工业和信息化局", "周口市"],
+                vec!["2", "川汇区发展和改革委员会", "川汇区"],
+                vec!["3", UNIT_A, "411600"],
+                vec!["4", "某某局", "不存在县"],
+            ],
+        );
+        let err = assert_refused(&import(&db, "units", &units, &[]));
+        assert!(err.contains("第5行 〔单位全称〕 该单位已录入") && err.contains("第6行 〔所属地区〕"), "{b}: {err}");
+        write_xlsx(
+            &units,
+            &[
+                vec!["序号", "单位全称", "所属地区"],
+                vec!["1", "周口市工业和信息化局", "周口市"],
+                vec!["2", "川汇区发展和改革委员会", "川汇区"],
+            ],
+        );
+        assert_ok(&import(&db, "units", &units, &[]));
+        assert_eq!(db.store.units().await.expect("units").len(), 5, "{b}");
+
+        let users = dir.path().join("用户台账.csv");
+        let bad = [
+            vec!["用户名", "姓名", "角色", "所属地区", "所属单位", "手机"],
+            vec!["wangwei", "王伟", "助企干部", "川汇区", "", "13800138001"],
+            vec!["lina", "李娜", "承办单位", "", "", ""],
+            vec!["wangwei", "王伟（重名）", "助企干部", "川汇区", "", ""],
+            vec!["zhang", "张三", "局长", "周口市", "", ""],
+            vec!["admin2", "赵六", "系统管理员、指挥部", "周口市", "", ""],
+        ];
+        write_csv(&users, &bad);
+        let err = assert_refused(&import(&db, "users", &users, &[]));
+        for expected in [
+            "第3行 〔所属单位〕 承办单位用户须填所属单位",
+            "第4行 〔用户名〕 与第2行重复",
+            "第5行 〔角色〕 未知角色「局长」",
+            "第6行 〔角色〕",
+        ] {
+            assert!(err.contains(expected), "{b}: {expected} in\n{err}");
+        }
+        assert!(!dir.path().join("用户台账-初始密码.csv").exists(), "{b}: no passwords for a refused file");
+        write_csv(
+            &users,
+            &[
+                vec!["用户名", "姓名", "角色", "所属地区", "所属单位", "手机"],
+                vec!["wangwei", "王伟", "助企干部", "川汇区", "", "13800138001"],
+                vec!["lina", "李娜", "承办单位", "周口市", "周口市工业和信息化局", ""],
+                vec!["zhao", "赵敏", "指挥部、领导", "周口市", "", ""],
+            ],
+        );
+        let out = import(&db, "users", &users, &[]);
+        assert_ok(&out);
+        assert!(stdout(&out).contains("一次性初始密码已写入"), "{b}: {}", stdout(&out));
+        let sheet = std::fs::read_to_string(dir.path().join("用户台账-初始密码.csv")).expect("passwords");
+        assert_eq!(sheet.lines().count(), 4, "{b}: {sheet}");
+        let lina = db.store.user_by_name("lina").await.expect("lina");
+        assert!(lina.has_password && lina.must_change_password && lina.roles == vec![Role::Handler], "{b}");
+        assert!(lina.unit_id.is_some(), "{b}");
+        let zhao = db.store.user_by_name("zhao").await.expect("zhao");
+        assert_eq!(zhao.roles, vec![Role::Dispatcher, Role::Leader], "{b}");
+        // The same file again: every username is taken now, nothing more is made.
+        let err = assert_refused(&import(&db, "users", &users, &[]));
+        assert!(err.contains("第2行 〔用户名〕 用户名「wangwei」已被使用"), "{b}: {err}");
+        std::fs::remove_file(dir.path().join("用户台账-初始密码.csv")).expect("handed out");
+    }
+}

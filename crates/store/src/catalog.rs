@@ -376,6 +376,11 @@ impl Store {
         .await
     }
 
+    /// Every username taken (for checking a users ledger before it is written).
+    pub async fn usernames(&self) -> Result<std::collections::HashSet<String>> {
+        self.read(|tx| tx.query("SELECT username FROM users", &[])?.iter().map(|r| r.text(0)).collect()).await
+    }
+
     pub async fn user(&self, id: i64) -> Result<UserRecord> {
         self.read(move |tx| user_where(tx, "id = $1", id.into())).await
     }

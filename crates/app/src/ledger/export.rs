@@ -92,17 +92,19 @@ pub async fn export(store: &Store, request: &ExportRequest, progress: Progress) 
         .tempfile_in(&dir)
         .with_context(|| format!("无法在 {} 中写文件 / cannot write in that directory", dir.display()))?;
     let (reader, filter) = (request.reader.clone(), request.filter.clone());
-    // The 包联 ledger is one row per enterprise served: read whole, then written.
-    let assignments = match request.kind {
+    // The 包联 ledger, the units and the accounts are small: read whole, then written.
+    let small = match request.kind {
         LedgerKind::Assignments => {
             super::assignments::export_rows(store, reader.clone(), filter.region.clone()).await?
         }
+        LedgerKind::Units => super::accounts::unit_rows(store, &catalog).await?,
+        LedgerKind::Users => super::accounts::user_rows(store, &catalog).await?,
         _ => Vec::new(),
     };
     let total = match request.kind {
         LedgerKind::Enterprises => store.ledger_enterprise_count(reader, filter).await?,
         LedgerKind::Appeals => store.ledger_appeal_count(reader, filter).await?,
-        LedgerKind::Assignments => assignments.len() as u64,
+        LedgerKind::Assignments | LedgerKind::Units | LedgerKind::Users => small.len() as u64,
         LedgerKind::Projects => 0,
     };
     let total = usize::try_from(total).unwrap_or(usize::MAX);
@@ -116,12 +118,12 @@ pub async fn export(store: &Store, request: &ExportRequest, progress: Progress) 
             export_enterprises(store, request, &catalog, &columns, &mut sink, total, &bar).await?
         }
         LedgerKind::Appeals => export_appeals(store, request, &catalog, &columns, &mut sink, total, &bar).await?,
-        LedgerKind::Assignments => {
-            for row in &assignments {
+        LedgerKind::Assignments | LedgerKind::Units | LedgerKind::Users => {
+            for row in &small {
                 sink.row(row)?;
                 bar.inc(1);
             }
-            assignments.len()
+            small.len()
         }
         LedgerKind::Projects => 0,
     };
@@ -299,6 +301,8 @@ impl Sink {
             LedgerKind::Appeals => "诉求台账",
             LedgerKind::Projects => "重点项目台账",
             LedgerKind::Assignments => "包联台账",
+            LedgerKind::Units => "单位名录",
+            LedgerKind::Users => "用户台账",
         })?;
         sheet.set_freeze_panes(1, 0)?;
         for (i, c) in columns.iter().enumerate() {

@@ -67,11 +67,16 @@ pub enum Column {
     WorkGroup,
     /// The group's cadres, several in one cell (、 or line breaks between them).
     Cadres,
+    // ── the accounts ledger (用户台账) ──
+    Username,
+    PersonName,
+    /// Roles by their Chinese names (助企干部、指挥部…) or codes, several in one cell.
+    Roles,
 }
 
 impl Column {
     /// Every column, for building the dictionary.
-    const ALL: [Column; 47] = [
+    const ALL: [Column; 50] = [
         Column::Seq,
         Column::Number,
         Column::EnterpriseName,
@@ -119,6 +124,9 @@ impl Column {
         Column::Reason,
         Column::WorkGroup,
         Column::Cadres,
+        Column::Username,
+        Column::PersonName,
+        Column::Roles,
     ];
 
     /// The heading an export writes, the first of `variants`.
@@ -175,7 +183,17 @@ impl Column {
             }
             Column::AmountYuan => &["涉及金额（元）", "金额（元）"],
             Column::Collected => &["收集日期", "提交日期", "登记日期", "收集时间", "反映时间", "提出时间", "发现日期"],
-            Column::Unit => &["责任单位", "承办单位", "交办单位", "牵头单位", "主办单位", "责任部门", "办理单位"],
+            Column::Unit => &[
+                "责任单位",
+                "承办单位",
+                "交办单位",
+                "牵头单位",
+                "主办单位",
+                "责任部门",
+                "办理单位",
+                "单位全称",
+                "所属单位",
+            ],
             Column::Level => &["交办层级", "层级", "问题层级", "办理层级", "解决层级"],
             Column::Status => &["办理状态", "状态", "办理进度", "办结状态"],
             Column::Done => &["办结日期", "完成日期", "办结时间", "完成时间", "解决日期", "答复日期"],
@@ -223,6 +241,9 @@ impl Column {
             Column::Reason => &["超出原因", "情况说明", "说明", "核减原因", "原因说明", "变更原因"],
             Column::WorkGroup => &["工作组", "包联工作组", "助企工作组", "工作组名称", "服务工作组"],
             Column::Cadres => &["助企干部", "包联干部", "首席服务官", "工作组成员", "干部姓名", "成员"],
+            Column::Username => &["用户名", "登录名", "账号", "登录账号"],
+            Column::PersonName => &["姓名", "人员姓名", "真实姓名"],
+            Column::Roles => &["角色", "用户角色", "岗位角色"],
         }
     }
 
@@ -231,6 +252,10 @@ impl Column {
         match (self, kind) {
             (Column::Industry, LedgerKind::Projects) => "产业",
             (Column::Unit, LedgerKind::Assignments) => "牵头单位",
+            (Column::Unit, LedgerKind::Units) => "单位全称",
+            (Column::Unit, LedgerKind::Users) => "所属单位",
+            (Column::Region, LedgerKind::Units | LedgerKind::Users) => "所属地区",
+            (Column::ContactPhone, LedgerKind::Users) => "手机",
             _ => self.heading(),
         }
     }
@@ -300,6 +325,8 @@ impl Column {
                     | Reason
             ),
             LedgerKind::Assignments => matches!(self, Seq | WorkGroup | Unit | Cadres | EnterpriseName | Uscc),
+            LedgerKind::Units => matches!(self, Seq | Unit | Region),
+            LedgerKind::Users => matches!(self, Seq | Username | PersonName | Roles | Region | Unit | ContactPhone),
         }
     }
 
@@ -375,6 +402,8 @@ pub fn export_columns(kind: LedgerKind) -> Vec<Column> {
             Reason,
         ],
         LedgerKind::Assignments => vec![Seq, WorkGroup, Unit, Cadres, EnterpriseName, Uscc],
+        LedgerKind::Units => vec![Seq, Unit, Region],
+        LedgerKind::Users => vec![Seq, Username, PersonName, Roles, Region, Unit],
     }
 }
 
@@ -467,6 +496,8 @@ fn required(kind: LedgerKind) -> &'static [&'static [Column]] {
         LedgerKind::Appeals => &[&[Uscc, EnterpriseName], &[Description, Title], &[Collected]],
         LedgerKind::Projects => &[&[ProjectName], &[Region]],
         LedgerKind::Assignments => &[&[WorkGroup], &[Uscc, EnterpriseName]],
+        LedgerKind::Units => &[&[Unit], &[Region]],
+        LedgerKind::Users => &[&[Username], &[PersonName], &[Roles]],
     }
 }
 

@@ -51,6 +51,8 @@ pub struct ImportSummary {
     pub read_seconds: f64,
     pub check_seconds: f64,
     pub write_seconds: f64,
+    /// The one-time passwords of the accounts a users ledger made.
+    pub passwords: Option<PathBuf>,
 }
 
 /// One bad cell (or row): what the report prints as `第N行 〔列名〕 原因`.
@@ -153,6 +155,15 @@ pub async fn import(store: &Store, request: &ImportRequest, progress: Progress) 
         LedgerKind::Assignments => {
             let sheet = (data.as_slice(), &layout, &catalog);
             super::assignments::import(store, sheet, file, request.dry_run, progress, &mut summary).await?;
+        }
+        LedgerKind::Units => {
+            let sheet = (data.as_slice(), &layout, &catalog);
+            super::accounts::import_units(store, sheet, file, request.dry_run, &mut summary).await?;
+        }
+        LedgerKind::Users => {
+            let sheet = (data.as_slice(), &layout, &catalog);
+            let (path, dry) = (request.path.as_path(), request.dry_run);
+            summary.passwords = super::accounts::import_users(store, sheet, path, dry, progress, &mut summary).await?;
         }
         LedgerKind::Appeals => {
             let ready = check_appeals(store, &data, &layout, &catalog, request.today, progress).await?;

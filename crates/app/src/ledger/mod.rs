@@ -8,6 +8,7 @@
 //! that an export imports into another database as it is. The 包联 ledger (`assignments`) says which work group
 //! serves which enterprise.
 
+mod accounts;
 mod assignments;
 mod catalog;
 mod export;
@@ -42,6 +43,10 @@ pub enum LedgerKind {
     Projects,
     /// 包联台账：工作组、助企干部与所包联的企业 / which work group serves which enterprise
     Assignments,
+    /// 单位名录：单位全称、所属地区 / handling units
+    Units,
+    /// 用户台账：用户名、姓名、角色、所属地区、所属单位、手机 / user accounts, each given a one-time password
+    Users,
 }
 
 impl LedgerKind {
@@ -51,13 +56,15 @@ impl LedgerKind {
             LedgerKind::Appeals => "诉求",
             LedgerKind::Projects => "重点项目",
             LedgerKind::Assignments => "包联",
+            LedgerKind::Units => "单位",
+            LedgerKind::Users => "用户",
         }
     }
 }
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// enterprises（企业台账）、appeals（诉求台账）、projects（重点项目台账）或 assignments（包联台账）/ what the ledger lists
+    /// enterprises（企业）、appeals（诉求）、projects（重点项目）、assignments（包联）、units（单位）或 users（用户）/ what the ledger lists
     kind: LedgerKind,
     /// .xlsx 或 .csv 文件（CSV 可为 UTF-8 或 GBK 编码）/ the ledger file
     file: PathBuf,
@@ -197,6 +204,12 @@ fn print_summary(request: &ImportRequest, s: &ImportSummary) {
         "  读取 {:.2} 秒，校验 {:.2} 秒，写入 {:.2} 秒 / read, check, write",
         s.read_seconds, s.check_seconds, s.write_seconds
     );
+    if let Some(p) = &s.passwords {
+        println!(
+            "  一次性初始密码已写入 {}（仅本人可读，请分发后妥善删除；首次登录须修改）/ one-time passwords written there",
+            p.display()
+        );
+    }
     if !s.by_status.is_empty() {
         let parts: Vec<String> = s.by_status.iter().map(|(st, n)| format!("{} {n}", st.label())).collect();
         println!("  办理状态：{}", parts.join("，"));

@@ -215,6 +215,9 @@ struct EnterprisePage {
     rows: Vec<Row>,
     visits: Vec<VisitRecord>,
     may_visit: bool,
+    /// 包联: the work group serving the enterprise, linked for those who keep work groups.
+    work_group: Option<(i64, String)>,
+    keeps_groups: bool,
     visit_typed: VisitInput,
     visit_errors: Errors,
     flash_ok: Option<String>,
@@ -319,8 +322,11 @@ async fn detail(
         .as_ref()
         .map(|ph| if crate::api::org::sees_whole_phone(p) { ph.as_str().to_owned() } else { ph.masked() })
         .unwrap_or_default();
+    let work_group = store.work_group_of_enterprise(e.id).await?;
     let page = EnterprisePage {
         shell: v.shell(e.name.clone(), if p.has(Role::Enterprise) { "/enterprise" } else { "/enterprises" }),
+        work_group,
+        keeps_groups: [Role::Dispatcher, Role::Sysadmin, Role::Leader].iter().any(|r| p.has(*r)),
         region,
         phone,
         rows,

@@ -399,6 +399,14 @@ impl Browser {
     }
 
     /// The page's HTML as the browser holds it.
+    /// Runs an asynchronous script in the page (its last argument is the callback) and returns what it passes back.
+    pub async fn script_async(&self, js: &str) -> Value {
+        match self.client.execute_async(js, vec![]).await {
+            Ok(v) => v,
+            Err(e) => panic!("script failed: {e}"),
+        }
+    }
+
     pub async fn source(&self) -> String {
         self.client.source().await.unwrap_or_default()
     }

@@ -159,6 +159,54 @@ pub async fn start(db: TestDb) -> Server {
     }
 }
 
+/// A server on a database as `zhuqi` creates it for a new city (issue 13): the standard categories and deadline
+/// policies, no region, no unit, no enterprise, and one system administrator `admin` whose password `PASSWORD` must be
+/// changed at the first sign-in, as `zhuqi user add admin --role sysadmin` leaves it.
+pub async fn new_city(db: TestDb) -> Server {
+    let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
+    let store = db.store.clone();
+    store.set_up_new_city().await.expect("the standard catalog");
+    let hash = zhuqi::password::hash_with_salt(PASSWORD, &[9; 16]).expect("hash");
+    let admin = NewUser {
+        username: "admin".into(),
+        display_name: "系统管理员".into(),
+        password_hash: Some(hash),
+        must_change_password: true,
+        region: None,
+        unit_id: None,
+        enterprise_id: None,
+        phone: None,
+        roles: vec![Role::Sysadmin],
+        created_at: Timestamp::now(),
+    };
+    let admin = store.add_user(sys(), admin).await.expect("admin").id;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let app = zhuqi::web::router(store.clone());
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await;
+    });
+    let world = World { e1: 0, e2: 0, unit_a: 0, unit_b: 0, users: HashMap::from([("admin", admin)]) };
+    Server {
+        base: format!("http://{addr}/api/v1"),
+        store,
+        backend: db.backend,
+        client: reqwest::Client::new(),
+        world,
+        db,
+        task,
+    }
+}
+
+/// A new city's server (see `new_city`) for each backend the suite runs on.
+pub async fn new_cities(test: &str) -> Vec<Server> {
+    let mut out = Vec::new();
+    for db in backends(test).await {
+        out.push(new_city(db).await);
+    }
+    out
+}
+
 /// A server for each backend the suite runs on.
 pub async fn servers(test: &str) -> Vec<Server> {
     let mut out = Vec::new();
