@@ -446,10 +446,9 @@ async fn docs_screenshots_of_each_roles_main_page() {
 async fn add(b: &mut Browser, path: &str, form: &str, fields: &[(&str, &str)]) {
     b.goto(path).await;
     for (css, value) in fields {
-        if css.starts_with("select") {
-            b.select(&css["select".len()..], value).await;
-        } else {
-            b.fill(css, value).await;
+        match css.strip_prefix("select") {
+            Some(select) => b.select(select, value).await,
+            None => b.fill(css, value).await,
         }
     }
     b.submit(form).await;
