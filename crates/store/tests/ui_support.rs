@@ -41,18 +41,7 @@ fn enterprise_in(name: &str, uscc: &str, region: &str) -> NewEnterprise {
 }
 
 fn user(name: &str, role: Role, region: &str, enterprise: Option<i64>) -> NewUser {
-    NewUser {
-        username: name.into(),
-        display_name: format!("{name}的姓名"),
-        password_hash: None,
-        must_change_password: true,
-        region: Some(code(region)),
-        unit_id: None,
-        enterprise_id: enterprise,
-        phone: None,
-        roles: vec![role],
-        created_at: at("2024-01-02T00:00:00Z"),
-    }
+    NewUser { enterprise_id: enterprise, ..person(name, role, region) }
 }
 
 async fn seed_more(store: &Store, city: &City) -> More {

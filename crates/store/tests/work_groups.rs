@@ -7,8 +7,7 @@ mod support;
 use support::*;
 use zhuqi_domain::{Role, Uscc};
 use zhuqi_store::{
-    AppealFilter, Assigned, NewEnterprise, NewUser, NewWorkGroup, Principal, Store, StoreError, WorkGroupEdit,
-    WorkGroupFilter,
+    AppealFilter, Assigned, NewEnterprise, NewWorkGroup, Principal, Store, StoreError, WorkGroupEdit, WorkGroupFilter,
 };
 
 /// Beyond `seed_city`: a second county (扶沟县) with an enterprise, two cadres, a dispatcher of 川汇区 and one of
@@ -21,21 +20,6 @@ struct People {
     fugou_dispatcher: i64,
     leader: i64,
     sysadmin: i64,
-}
-
-fn user(name: &str, role: Role, region: &str) -> NewUser {
-    NewUser {
-        username: name.into(),
-        display_name: format!("{name}的姓名"),
-        password_hash: None,
-        must_change_password: true,
-        region: Some(code(region)),
-        unit_id: None,
-        enterprise_id: None,
-        phone: None,
-        roles: vec![role],
-        created_at: at("2024-01-02T00:00:00Z"),
-    }
 }
 
 async fn seed_people(store: &Store) -> People {
@@ -57,12 +41,12 @@ async fn seed_people(store: &Store) -> People {
             })?;
             Ok::<_, StoreError>(People {
                 fugou_enterprise,
-                cadre: w.insert_user(&user("ganbu", Role::Cadre, "411602"))?,
-                cadre2: w.insert_user(&user("ganbu2", Role::Cadre, "411602"))?,
-                chuanhui_dispatcher: w.insert_user(&user("chuanhui", Role::Dispatcher, "411602"))?,
-                fugou_dispatcher: w.insert_user(&user("fugou", Role::Dispatcher, "411621"))?,
-                leader: w.insert_user(&user("lingdao", Role::Leader, "411600"))?,
-                sysadmin: w.insert_user(&user("admin", Role::Sysadmin, "411600"))?,
+                cadre: w.insert_user(&person("ganbu", Role::Cadre, "411602"))?,
+                cadre2: w.insert_user(&person("ganbu2", Role::Cadre, "411602"))?,
+                chuanhui_dispatcher: w.insert_user(&person("chuanhui", Role::Dispatcher, "411602"))?,
+                fugou_dispatcher: w.insert_user(&person("fugou", Role::Dispatcher, "411621"))?,
+                leader: w.insert_user(&person("lingdao", Role::Leader, "411600"))?,
+                sysadmin: w.insert_user(&person("admin", Role::Sysadmin, "411600"))?,
             })
         })
         .await

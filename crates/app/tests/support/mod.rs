@@ -136,12 +136,17 @@ pub async fn seed(store: &Store) -> World {
     world
 }
 
-/// Serves the whole router on a free port of 127.0.0.1, as `zhuqi serve` does.
+/// Serves the whole router on a free port of 127.0.0.1, as `zhuqi serve` does, on the seeded test city.
 pub async fn start(db: TestDb) -> Server {
+    let world = seed(&db.store).await;
+    serve(db, world).await
+}
+
+/// The whole router on a free port of 127.0.0.1 over `db`, whose people are `world`.
+async fn serve(db: TestDb, world: World) -> Server {
     // The server's own error lines, shown with a failing test's output.
     let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
     let store = db.store.clone();
-    let world = seed(&store).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let app = zhuqi::web::router(store.clone());
@@ -163,7 +168,6 @@ pub async fn start(db: TestDb) -> Server {
 /// policies, no region, no unit, no enterprise, and one system administrator `admin` whose password `PASSWORD` must be
 /// changed at the first sign-in, as `zhuqi user add admin --role sysadmin` leaves it.
 pub async fn new_city(db: TestDb) -> Server {
-    let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
     let store = db.store.clone();
     store.set_up_new_city().await.expect("the standard catalog");
     let hash = zhuqi::password::hash_with_salt(PASSWORD, &[9; 16]).expect("hash");
@@ -180,22 +184,8 @@ pub async fn new_city(db: TestDb) -> Server {
         created_at: Timestamp::now(),
     };
     let admin = store.add_user(sys(), admin).await.expect("admin").id;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let app = zhuqi::web::router(store.clone());
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await;
-    });
     let world = World { e1: 0, e2: 0, unit_a: 0, unit_b: 0, users: HashMap::from([("admin", admin)]) };
-    Server {
-        base: format!("http://{addr}/api/v1"),
-        store,
-        backend: db.backend,
-        client: reqwest::Client::new(),
-        world,
-        db,
-        task,
-    }
+    serve(db, world).await
 }
 
 /// A new city's server (see `new_city`) for each backend the suite runs on.

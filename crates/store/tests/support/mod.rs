@@ -108,6 +108,22 @@ pub fn code(s: &str) -> RegionCode {
     RegionCode::parse(s).expect("valid region code")
 }
 
+/// An account of `role` in `region` without a password (it cannot sign in until one is set): most tests' people.
+pub fn person(name: &str, role: Role, region: &str) -> NewUser {
+    NewUser {
+        username: name.into(),
+        display_name: format!("{name}的姓名"),
+        password_hash: None,
+        must_change_password: true,
+        region: Some(code(region)),
+        unit_id: None,
+        enterprise_id: None,
+        phone: None,
+        roles: vec![role],
+        created_at: at("2024-01-02T00:00:00Z"),
+    }
+}
+
 /// A small city: 周口 with one district, a unit, the category 融资, one enterprise and one user of each role.
 pub struct City {
     pub enterprise_id: i64,

@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use zhuqi_domain::{DeadlinePolicy, RegionCode};
-use zhuqi_store::{CategoryRecord, Store, StoreError};
+use zhuqi_store::{CategoryRecord, RegionRecord, Store, StoreError, UnitRecord};
 
 use super::super::csrf::Checked;
 use super::super::page::{PageResult, Shell, Viewer, chinese, error_page, render_with};
@@ -150,28 +150,50 @@ const POLICY: Section = Section {
     note: "修改时限只影响今后交办的诉求，已交办的诉求按交办时的时限计算。至少保留一条在用规则。",
 };
 
-fn page(
-    v: &Viewer,
-    kind: &Section,
+/// One record's page: its section, its heading and where its form posts.
+struct Target {
+    section: &'static Section,
     heading: String,
     action: String,
-    fields: Vec<Field>,
-    error: Option<String>,
-) -> EditPage {
-    EditPage {
-        shell: v.shell(heading.clone(), kind.back),
-        back: kind.back,
-        back_label: kind.back_label,
-        heading,
-        note: kind.note,
-        action,
-        fields,
-        form_error: error,
-    }
 }
 
-fn refused(p: EditPage) -> PageResult {
-    Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &p))
+impl Target {
+    fn new(section: &'static Section, heading: String, key: impl std::fmt::Display) -> Target {
+        Target { section, heading, action: format!("{}/{key}", section.back) }
+    }
+
+    fn render(&self, v: &Viewer, status: StatusCode, fields: Vec<Field>, error: Option<String>) -> PageResult {
+        let page = EditPage {
+            shell: v.shell(self.heading.clone(), self.section.back),
+            back: self.section.back,
+            back_label: self.section.back_label,
+            heading: self.heading.clone(),
+            note: self.section.note,
+            action: self.action.clone(),
+            fields,
+            form_error: error,
+        };
+        Ok(render_with(status, &page))
+    }
+
+    fn show(&self, v: &Viewer, fields: Vec<Field>) -> PageResult {
+        self.render(v, StatusCode::OK, fields, None)
+    }
+
+    fn refuse(&self, v: &Viewer, fields: Vec<Field>, error: Option<String>) -> PageResult {
+        self.render(v, StatusCode::UNPROCESSABLE_ENTITY, fields, error)
+    }
+
+    /// Back to the list once saved; the form again, with the store's refusal where it belongs, otherwise.
+    fn saved(&self, v: &Viewer, result: Result<(), StoreError>, mut fields: Vec<Field>) -> PageResult {
+        match result {
+            Ok(()) => Ok(Redirect::to(&format!("{}?done=saved", self.section.back)).into_response()),
+            Err(e) => {
+                let error = store_refusal(e, &mut fields)?;
+                self.refuse(v, fields, error)
+            }
+        }
+    }
 }
 
 fn not_found(what: &str) -> PageResult {
@@ -190,10 +212,18 @@ fn store_refusal(e: StoreError, fields: &mut [Field]) -> Result<Option<String>, 
     }
 }
 
+fn active_typed(form: &Form) -> bool {
+    !typed(form, "active").is_empty()
+}
+
 // ------------------------------------------------------------------------------------------------ regions
 
 fn region_fields(name: &str, active: bool) -> Vec<Field> {
     vec![Field::text("name", "地区名称", 50, name), Field::active(active)]
+}
+
+fn region_target(r: &RegionRecord) -> Target {
+    Target::new(&REGION, format!("地区 {}（{}）", r.name, r.code), &r.code)
 }
 
 pub async fn region(State(store): State<Store>, v: Viewer, Path(code): Path<String>) -> PageResult {
@@ -201,9 +231,7 @@ pub async fn region(State(store): State<Store>, v: Viewer, Path(code): Path<Stri
         return Ok(r);
     }
     let Some(r) = store.regions().await?.into_iter().find(|r| r.code == code) else { return not_found("地区") };
-    let fields = region_fields(&r.name, r.active);
-    let p = page(&v, &REGION, format!("地区 {}（{}）", r.name, r.code), format!("/admin/regions/{code}"), fields, None);
-    Ok(render_with(StatusCode::OK, &p))
+    region_target(&r).show(&v, region_fields(&r.name, r.active))
 }
 
 pub async fn save_region(
@@ -219,19 +247,10 @@ pub async fn save_region(
     else {
         return not_found("地区");
     };
-    let heading = format!("地区 {}（{}）", r.name, r.code);
-    let mut fields = refill(region_fields(&r.name, r.active), &form);
-    let name = typed(&form, "name").to_owned();
-    match store
-        .edit_region(v.caller.user.origin(&v.caller.source), region, name, !typed(&form, "active").is_empty())
-        .await
-    {
-        Ok(()) => Ok(Redirect::to("/admin/regions?done=saved").into_response()),
-        Err(e) => {
-            let error = store_refusal(e, &mut fields)?;
-            refused(page(&v, &REGION, heading, format!("/admin/regions/{code}"), fields, error))
-        }
-    }
+    let fields = refill(region_fields(&r.name, r.active), &form);
+    let origin = v.caller.user.origin(&v.caller.source);
+    let result = store.edit_region(origin, region, typed(&form, "name").to_owned(), active_typed(&form)).await;
+    region_target(&r).saved(&v, result, fields)
 }
 
 // -------------------------------------------------------------------------------------------------- units
@@ -252,14 +271,16 @@ async fn unit_fields(store: &Store, name: &str, region: &str, active: bool) -> R
     ])
 }
 
+fn unit_target(u: &UnitRecord) -> Target {
+    Target::new(&UNIT, format!("单位 {}", u.name), u.id)
+}
+
 pub async fn unit(State(store): State<Store>, v: Viewer, Path(id): Path<i64>) -> PageResult {
     if let Err(r) = v.require(CONFIG_ROLES) {
         return Ok(r);
     }
     let Some(u) = store.units().await?.into_iter().find(|u| u.id == id) else { return not_found("单位") };
-    let fields = unit_fields(&store, &u.name, &u.region_code, u.active).await?;
-    let p = page(&v, &UNIT, format!("单位 {}", u.name), format!("/admin/units/{id}"), fields, None);
-    Ok(render_with(StatusCode::OK, &p))
+    unit_target(&u).show(&v, unit_fields(&store, &u.name, &u.region_code, u.active).await?)
 }
 
 pub async fn save_unit(
@@ -272,34 +293,23 @@ pub async fn save_unit(
         return Ok(r);
     }
     let Some(u) = store.units().await?.into_iter().find(|u| u.id == id) else { return not_found("单位") };
-    let heading = format!("单位 {}", u.name);
+    let target = unit_target(&u);
     let mut fields = refill(unit_fields(&store, &u.name, &u.region_code, u.active).await?, &form);
     let Ok(region) = RegionCode::parse(typed(&form, "region_code")) else {
         set_error(&mut fields, "region_code", "请选择所属地区");
-        return refused(page(&v, &UNIT, heading, format!("/admin/units/{id}"), fields, None));
+        return target.refuse(&v, fields, None);
     };
-    let (name, active) = (typed(&form, "name").to_owned(), !typed(&form, "active").is_empty());
-    match store.edit_unit(v.caller.user.origin(&v.caller.source), id, name, region, active).await {
-        Ok(()) => Ok(Redirect::to("/admin/units?done=saved").into_response()),
-        Err(e) => {
-            let error = store_refusal(e, &mut fields)?;
-            refused(page(&v, &UNIT, heading, format!("/admin/units/{id}"), fields, error))
-        }
-    }
+    let origin = v.caller.user.origin(&v.caller.source);
+    let result = store.edit_unit(origin, id, typed(&form, "name").to_owned(), region, active_typed(&form)).await;
+    target.saved(&v, result, fields)
 }
 
 // --------------------------------------------------------------------------------------------- categories
 
 async fn category_fields(store: &Store, c: &CategoryRecord) -> Result<Vec<Field>, StoreError> {
     let mut options = vec![(String::new(), "（无，作为一级类型）".to_owned())];
-    options.extend(
-        store
-            .categories()
-            .await?
-            .into_iter()
-            .filter(|p| p.code != c.code)
-            .map(|p| (p.code.clone(), format!("{}（{}）", p.name, p.code))),
-    );
+    let others = store.categories().await?.into_iter().filter(|p| p.code != c.code);
+    options.extend(others.map(|p| (p.code.clone(), format!("{}（{}）", p.name, p.code))));
     Ok(vec![
         Field::text("name", "类型名称", 50, c.name.clone()),
         Field {
@@ -314,6 +324,10 @@ async fn category_fields(store: &Store, c: &CategoryRecord) -> Result<Vec<Field>
     ])
 }
 
+fn category_target(c: &CategoryRecord) -> Target {
+    Target::new(&CATEGORY, format!("问题类型 {}（{}）", c.name, c.code), &c.code)
+}
+
 pub async fn category(State(store): State<Store>, v: Viewer, Path(code): Path<String>) -> PageResult {
     if let Err(r) = v.require(CONFIG_ROLES) {
         return Ok(r);
@@ -321,16 +335,7 @@ pub async fn category(State(store): State<Store>, v: Viewer, Path(code): Path<St
     let Some(c) = store.categories().await?.into_iter().find(|c| c.code == code) else {
         return not_found("问题类型");
     };
-    let fields = category_fields(&store, &c).await?;
-    let p = page(
-        &v,
-        &CATEGORY,
-        format!("问题类型 {}（{}）", c.name, c.code),
-        format!("/admin/categories/{code}"),
-        fields,
-        None,
-    );
-    Ok(render_with(StatusCode::OK, &p))
+    category_target(&c).show(&v, category_fields(&store, &c).await?)
 }
 
 pub async fn save_category(
@@ -345,28 +350,21 @@ pub async fn save_category(
     let Some(c) = store.categories().await?.into_iter().find(|c| c.code == code) else {
         return not_found("问题类型");
     };
-    let heading = format!("问题类型 {}（{}）", c.name, c.code);
-    let action = format!("/admin/categories/{code}");
+    let target = category_target(&c);
     let mut fields = refill(category_fields(&store, &c).await?, &form);
     let Some(position) = typed(&form, "position").parse::<i64>().ok().filter(|n| (0..=9999).contains(n)) else {
         set_error(&mut fields, "position", "排序应为0到9999之间的整数");
-        return refused(page(&v, &CATEGORY, heading, action, fields, None));
+        return target.refuse(&v, fields, None);
     };
-    let parent = Some(typed(&form, "parent_code").to_owned()).filter(|p| !p.is_empty());
     let edit = CategoryRecord {
         code: c.code.clone(),
         name: typed(&form, "name").to_owned(),
-        parent_code: parent,
+        parent_code: Some(typed(&form, "parent_code").to_owned()).filter(|p| !p.is_empty()),
         position,
-        active: !typed(&form, "active").is_empty(),
+        active: active_typed(&form),
     };
-    match store.edit_category(v.caller.user.origin(&v.caller.source), edit).await {
-        Ok(()) => Ok(Redirect::to("/admin/categories?done=saved").into_response()),
-        Err(e) => {
-            let error = store_refusal(e, &mut fields)?;
-            refused(page(&v, &CATEGORY, heading, action, fields, error))
-        }
-    }
+    let result = store.edit_category(v.caller.user.origin(&v.caller.source), edit).await;
+    target.saved(&v, result, fields)
 }
 
 // ----------------------------------------------------------------------------------------------- policies
@@ -383,6 +381,10 @@ fn policy_fields(p: &DeadlinePolicy, active: bool) -> Vec<Field> {
     ]
 }
 
+fn policy_target(p: &DeadlinePolicy) -> Target {
+    Target::new(&POLICY, format!("时限规则 {}（{}）", p.name, p.code), &p.code)
+}
+
 pub async fn policy(State(store): State<Store>, v: Viewer, Path(code): Path<String>) -> PageResult {
     if let Err(r) = v.require(CONFIG_ROLES) {
         return Ok(r);
@@ -390,16 +392,7 @@ pub async fn policy(State(store): State<Store>, v: Viewer, Path(code): Path<Stri
     let Some((p, active)) = store.deadline_policies_all().await?.into_iter().find(|(p, _)| p.code == code) else {
         return not_found("时限规则");
     };
-    let fields = policy_fields(&p, active);
-    let page = page(
-        &v,
-        &POLICY,
-        format!("时限规则 {}（{}）", p.name, p.code),
-        format!("/admin/policies/{code}"),
-        fields,
-        None,
-    );
-    Ok(render_with(StatusCode::OK, &page))
+    policy_target(&p).show(&v, policy_fields(&p, active))
 }
 
 pub async fn save_policy(
@@ -414,8 +407,7 @@ pub async fn save_policy(
     let Some((p, active)) = store.deadline_policies_all().await?.into_iter().find(|(p, _)| p.code == code) else {
         return not_found("时限规则");
     };
-    let heading = format!("时限规则 {}（{}）", p.name, p.code);
-    let action = format!("/admin/policies/{code}");
+    let target = policy_target(&p);
     let mut fields = refill(policy_fields(&p, active), &form);
     let mut days = [0u16; 4];
     let mut bad = false;
@@ -429,23 +421,14 @@ pub async fn save_policy(
         }
     }
     if bad {
-        return refused(page(&v, &POLICY, heading, action, fields, None));
+        return target.refuse(&v, fields, None);
     }
     let [acknowledge, reply, resolve, feedback] = days;
     if !(acknowledge <= reply && reply <= resolve && resolve <= feedback) {
-        let message = "时限须满足 签收 ≤ 首次答复 ≤ 办结 ≤ 反馈".to_owned();
-        return refused(page(&v, &POLICY, heading, action, fields, Some(message)));
+        return target.refuse(&v, fields, Some("时限须满足 签收 ≤ 首次答复 ≤ 办结 ≤ 反馈".to_owned()));
     }
     let name = typed(&form, "name").to_owned();
     let policy = DeadlinePolicy { code: p.code.clone(), name, acknowledge, reply, resolve, feedback };
-    match store
-        .edit_deadline_policy(v.caller.user.origin(&v.caller.source), policy, !typed(&form, "active").is_empty())
-        .await
-    {
-        Ok(()) => Ok(Redirect::to("/admin/policies?done=saved").into_response()),
-        Err(e) => {
-            let error = store_refusal(e, &mut fields)?;
-            refused(page(&v, &POLICY, heading, action, fields, error))
-        }
-    }
+    let result = store.edit_deadline_policy(v.caller.user.origin(&v.caller.source), policy, active_typed(&form)).await;
+    target.saved(&v, result, fields)
 }
