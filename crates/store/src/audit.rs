@@ -150,7 +150,11 @@ impl Writer<'_> {
             None => (0, GENESIS.to_owned()),
         };
         let at = to_micros(Timestamp::now());
-        for e in std::mem::take(&mut self.audit) {
+        // Many rows to one INSERT: a bulk import's thousands of records are a few round trips to PostgreSQL.
+        let mut rows: Vec<crate::db::Value> = Vec::new();
+        let entries = std::mem::take(&mut self.audit);
+        let last = entries.len();
+        for (i, e) in entries.into_iter().enumerate() {
             seq += 1;
             let o = e.origin;
             let hash = chain_hash(
@@ -161,19 +165,30 @@ impl Writer<'_> {
                 [&e.before, &e.after],
                 &prev,
             );
-            self.tx.execute(
-                &format!(
-                    "INSERT INTO audit_log ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-                ),
-                params![
-                    seq, at, o.user_id, o.actor, o.roles, o.source, e.action, e.object, e.before, e.after, prev, &hash
-                ],
-            )?;
+            rows.extend_from_slice(params![
+                seq, at, o.user_id, o.actor, o.roles, o.source, e.action, e.object, e.before, e.after, prev, &hash
+            ]);
             prev = hash;
+            if rows.len() >= AUDIT_ROWS_PER_INSERT * AUDIT_COLUMNS || i + 1 == last {
+                let values: Vec<String> = (0..rows.len() / AUDIT_COLUMNS)
+                    .map(|r| {
+                        let p: Vec<String> =
+                            (1..=AUDIT_COLUMNS).map(|c| format!("${}", r * AUDIT_COLUMNS + c)).collect();
+                        format!("({})", p.join(", "))
+                    })
+                    .collect();
+                self.tx.execute(&format!("INSERT INTO audit_log ({COLUMNS}) VALUES {}", values.join(", ")), &rows)?;
+                rows.clear();
+            }
         }
         Ok(())
     }
 }
+
+/// The columns of one audit record as written, and how many records one INSERT carries (well under both databases'
+/// limits on parameters).
+const AUDIT_COLUMNS: usize = 12;
+const AUDIT_ROWS_PER_INSERT: usize = 200;
 
 /// What `verify` found.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use anyhow::Context;
 use zhuqi_domain::RegionCode;
 use zhuqi_store::ledger::{EnterpriseRef, LedgerReader};
-use zhuqi_store::{Assigned, MAX_WORK_GROUP_NAME, Origin, Store, WorkGroupDetail, WorkGroupMember, WorkGroupRecord};
+use zhuqi_store::{MAX_WORK_GROUP_NAME, Origin, Store, WorkGroupDetail, WorkGroupMember, WorkGroupRecord};
 
 use super::catalog::Catalog;
 use super::export::Out;
@@ -196,12 +196,9 @@ pub(super) async fn import(
                 for cadre in &plan.cadres {
                     w.add_work_group_member(id, *cadre)?;
                 }
-                for enterprise in &plan.enterprises {
-                    if w.assign_enterprise(id, *enterprise)? != Assigned::Unchanged {
-                        w.flush_audit()?;
-                    }
-                    writing.inc(1);
-                }
+                w.assign_enterprises(id, &plan.enterprises)?;
+                w.flush_audit()?;
+                writing.inc(plan.enterprises.len() as u64);
             }
             w.record_import("assignments", &file, total);
             writing.set_message("提交 / committing");
