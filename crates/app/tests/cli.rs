@@ -464,6 +464,7 @@ fn the_demo_writes_nothing_dated_after_the_moment_it_runs() {
         "SELECT MAX(created_at) FROM enterprises",
         "SELECT MAX(created_at) FROM common_issues",
         "SELECT MAX(resolved_at) FROM common_issues",
+        "SELECT MAX(created_at) FROM visits",
     ] {
         let latest: Option<i64> = c.query_row(sql, [], |r| r.get(0)).expect("max");
         let latest = latest.expect("the demo wrote some");

@@ -111,6 +111,30 @@ fn visit_scope(p: &Principal, values: &mut Vec<Value>) -> Result<String> {
     Ok(if parts.is_empty() { "1 = 0".to_owned() } else { format!("({})", parts.join(" OR ")) })
 }
 
+impl crate::Writer<'_> {
+    /// A visit as the caller has checked it (`Store::record_visit`, or the demo's cadres), with its audit record.
+    pub fn insert_visit(
+        &mut self,
+        enterprise_id: i64,
+        cadre_user_id: i64,
+        visited_on: Date,
+        notes: &str,
+        created_at: Timestamp,
+    ) -> Result<i64> {
+        let id = self
+            .tx
+            .query_one(
+                "INSERT INTO visits (enterprise_id, cadre_user_id, visited_on, notes, created_at) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                params![enterprise_id, cadre_user_id, visited_on.to_string(), notes, to_micros(created_at)],
+            )?
+            .int(0)?;
+        let after = json!({"enterprise_id": enterprise_id, "visited_on": visited_on.to_string(), "notes": notes});
+        self.audit("visit.add", format!("visit:{id}"), None, audit::json(&after));
+        Ok(id)
+    }
+}
+
 impl Store {
     /// Records a visit by cadre `p` to an enterprise its work groups serve (another enterprise is not found for it).
     /// The day may be today or up to a year before `today`; the notes say what was found (1 to 5000 characters).
@@ -125,21 +149,7 @@ impl Store {
                 return Err(StoreError::NotFound("企业"));
             }
             let notes = check_visit(&new, today)?;
-            let id =
-                w.tx.query_one(
-                    "INSERT INTO visits (enterprise_id, cadre_user_id, visited_on, notes, created_at) \
-                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                    params![
-                        enterprise,
-                        p.user_id,
-                        new.visited_on.to_string(),
-                        notes.as_str(),
-                        to_micros(Timestamp::now())
-                    ],
-                )?
-                .int(0)?;
-            let after = json!({"enterprise_id": enterprise, "visited_on": new.visited_on.to_string(), "notes": notes});
-            w.audit("visit.add", format!("visit:{id}"), None, audit::json(&after));
+            let id = w.insert_visit(enterprise, p.user_id, new.visited_on, &notes, Timestamp::now())?;
             visit_by_id(&mut w.tx, id)
         })
         .await

@@ -102,13 +102,11 @@ pub static UNITS: &[UnitSeed] = &[
     UnitSeed { name: "周口海关", region: "411600", categories: &["logistics", "market", "permits"] },
     UnitSeed { name: "周口市应急管理局", region: "411600", categories: &["permits", "other"] },
     UnitSeed { name: "周口市农业农村局", region: "411600", categories: &["policy", "land", "market"] },
-    UnitSeed { name: "周口市教育局", region: "411600", categories: &["labor", "talent"] },
+    UnitSeed { name: "周口市教育局", region: "411600", categories: &["talent"] },
     UnitSeed { name: "周口市统计局", region: "411600", categories: &["other"] },
+    UnitSeed { name: "周口市工商业联合会", region: "411600", categories: &["market", "other"] },
     UnitSeed {
-        name: "周口市工商业联合会", region: "411600", categories: &["legal", "market", "financing", "other"]
-    },
-    UnitSeed {
-        name: "周口市人民政府国有资产监督管理委员会", region: "411600", categories: &["legal", "other"]
+        name: "周口市人民政府国有资产监督管理委员会", region: "411600", categories: &["other"]
     },
     UnitSeed { name: "周口市消防救援支队", region: "411600", categories: &["permits", "other"] },
     UnitSeed { name: "周口市卫生健康委员会", region: "411600", categories: &["talent", "other"] },
@@ -1419,4 +1417,27 @@ pub static WORK_GROUP_NAMES: &[&str] = &[
     "市交通运输局驻商水县助企工作组",
     "市金融局驻太康县助企工作组",
     "市“万人助万企”驻扶沟县第一工作组",
+];
+
+/// What a cadre writes after a visit (走访): what was seen, then what was found or done. `{who}` is the person met.
+pub static VISIT_SEEN: &[&str] = &[
+    "走访企业负责人{who}，企业生产经营正常，订单饱满，一线工人满负荷生产。",
+    "与企业负责人{who}座谈，了解到企业一季度产值同比增长约两成，新生产线正在调试。",
+    "到企业车间实地察看，{who}介绍了技改项目进展，设备已到厂安装。",
+    "走访企业，{who}反映原材料价格上涨，企业利润空间收窄，正在开拓新客户。",
+    "陪同企业负责人{who}察看新厂房建设现场，主体工程已封顶。",
+    "与企业财务负责人{who}交流，企业资金周转基本正常，应收账款回款偏慢。",
+    "走访企业，{who}介绍企业正在申报专精特新企业，材料准备中。",
+    "企业负责人{who}介绍，产品已进入省外大型商超渠道，用工需求增加。",
+];
+
+pub static VISIT_FOUND: &[&str] = &[
+    "宣讲了稳岗返还和研发费用加计扣除政策，企业表示将按程序申报。",
+    "企业反映新厂房用电增容报装进度较慢，已记录，待核实后登记为企业问题。",
+    "企业需要招聘熟练技工约30人，已对接县人社局招聘会。",
+    "企业希望了解技改设备补贴申报条件，已告知工信部门联系方式。",
+    "未发现需要政府协调解决的问题，下周继续跟进。",
+    "企业反映周边道路施工影响货车通行，已与交通部门沟通。",
+    "协助企业对接银行，了解“科技贷”等信贷产品。",
+    "上次反映的问题已办结，企业对办理结果表示满意。",
 ];

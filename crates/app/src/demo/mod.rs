@@ -146,12 +146,46 @@ fn write_city(
     let step = (about_projects.len() / LINKED_APPEALS).max(1);
     let links: Vec<(i64, i64)> = about_projects.into_iter().step_by(step).take(LINKED_APPEALS).collect();
     w.ledger_link_appeals(&links)?;
+    bar.set_message("走访记录 / visits");
+    visits(w, opts.seed, &city, opts.today, now)?;
     // Half the common issues have been solved for every enterprise that had them.
     for (id, _) in city.common_issues.iter().step_by(2) {
         w.resolve_common_issue(*id, now.checked_sub((rng.random_range(1..30i64) * 24).hours())?)?;
     }
     bar.set_message("提交 / committing");
     Ok((logins, by_status, projects.projects, links.len()))
+}
+
+/// The cadres' visits (走访) of the last quarter: every enterprise visited by a cadre of its group one to five times,
+/// on working days, written the evening of the visit at the latest — never after `now`. Drawn from their own
+/// random stream, so that adding them changed nothing else of the demo.
+fn visits(w: &mut Writer<'_>, seed: u64, city: &City, today: Date, now: Timestamp) -> anyhow::Result<()> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5649_5349_5453);
+    for e in &city.enterprises {
+        for _ in 0..rng.random_range(1..=5) {
+            let day = today.checked_sub(jiff::Span::new().days(rng.random_range(0..90i64)))?;
+            if matches!(day.weekday(), jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday) {
+                continue;
+            }
+            let who = format!("{}{}", corpus::SURNAMES.choose(&mut rng).copied().unwrap_or("王"), "总");
+            let seen = corpus::VISIT_SEEN.choose(&mut rng).copied().unwrap_or_default().replace("{who}", &who);
+            let found = corpus::VISIT_FOUND.choose(&mut rng).copied().unwrap_or_default();
+            let written = start_of_day(day)
+                .and_then(|t| t.checked_add(i64::from(rng.random_range(15 * 60..21 * 60)).minutes()).ok())
+                .map_or(now, |t| t.min(now));
+            w.insert_visit(e.id, e.cadre, day, &format!("{seen}{found}"), written)?;
+        }
+    }
+    Ok(())
+}
+
+/// How a company or project name writes its county: 川汇, 项城, and 周口经开区 for the development zone (never
+/// "周口经济技术开发" with the 区 cut off).
+fn short_county(name: &str) -> &str {
+    match name {
+        "周口经济技术开发区" => "周口经开区",
+        _ => name.trim_end_matches(['县', '区', '市']),
+    }
 }
 
 fn code(s: &str) -> anyhow::Result<RegionCode> {
@@ -260,7 +294,7 @@ fn build_city(
         let name = loop {
             let stem = corpus::NAME_STEMS.choose(rng).copied().unwrap_or("华源");
             let word = industry.name_words.choose(rng).copied().unwrap_or("实业");
-            let short = county.name.trim_end_matches(['县', '区', '市']);
+            let short = short_county(county.name);
             let candidate = match rng.random_range(0..10) {
                 0..=4 => format!("周口{stem}{word}有限公司"),
                 5..=6 => format!("河南{stem}{word}股份有限公司"),

@@ -298,11 +298,17 @@ fn unit_for(rng: &mut ChaCha8Rng, city: &City, region: &str) -> Option<i64> {
     city_units.choose(rng).copied()
 }
 
-fn short_county(name: &str) -> &str {
-    match name {
-        "周口经济技术开发区" => "周口经开区",
-        _ => name.trim_end_matches(['县', '区', '市']),
+/// A trade name and a project's body, without the word they share written twice ("周口盛世电子" and
+/// "电子元器件产业园" make 周口盛世电子元器件产业园).
+fn join_names(prefix: &str, body: &str) -> String {
+    let chars: Vec<char> = body.chars().collect();
+    for n in (2..=chars.len().min(6)).rev() {
+        let head: String = chars[..n].iter().collect();
+        if prefix.ends_with(&head) {
+            return format!("{prefix}{}", chars[n..].iter().collect::<String>());
+        }
     }
+    format!("{prefix}{body}")
 }
 
 fn leader_title(region: &corpus::RegionSeed) -> &'static str {
@@ -388,9 +394,12 @@ pub(super) fn write(
             }
         };
         let body = bodies.choose(&mut rng).copied().unwrap_or("产业园");
-        let prefix =
-            if rng.random_bool(0.65) { trade_name(&owner).to_owned() } else { short_county(county.name).to_owned() };
-        let mut name = format!("{prefix}{body}");
+        let prefix = if rng.random_bool(0.65) {
+            trade_name(&owner).to_owned()
+        } else {
+            super::short_county(county.name).to_owned()
+        };
+        let mut name = join_names(&prefix, body);
         for phase in ["（二期）", "（三期）", "（扩建）"] {
             if !names.contains(&name) {
                 break;
@@ -593,4 +602,14 @@ fn programme(
         w.ledger_programme_report(id, (today.year(), m), done, now)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_word_the_trade_name_and_the_body_share_is_written_once() {
+        assert_eq!(super::join_names("周口盛世电子", "电子元器件产业园"), "周口盛世电子元器件产业园");
+        assert_eq!(super::join_names("周口精诚农产品", "农产品精深加工项目"), "周口精诚农产品精深加工项目");
+        assert_eq!(super::join_names("川汇", "智能终端产业园"), "川汇智能终端产业园");
+    }
 }
