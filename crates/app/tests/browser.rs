@@ -409,6 +409,8 @@ async fn docs_screenshots_of_each_roles_main_page() {
         ("ganbu", "/enterprises", "cadre-enterprises"),
         ("zhihuibu", "/triage", "dispatcher-triage"),
         ("zhihuibu", "/supervision", "dispatcher-supervision"),
+        ("zhihuibu", "/workgroups", "dispatcher-workgroups"),
+        ("zhihuibu", "/workgroups/1", "dispatcher-workgroup"),
         ("chengban", "/workbench", "handler-workbench"),
         ("lingdao", "/dashboard", "leader-dashboard"),
         ("lingdao", "/bulletins?kind=monthly", "leader-bulletins"),
