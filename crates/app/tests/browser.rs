@@ -584,3 +584,33 @@ async fn a_new_appeal_sent_twice_by_the_browser_is_one_appeal() {
         b.close().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_was_typed_is_sent_after_the_session_ended_and_was_signed_in_again() {
+    const TEST: &str = "what_was_typed_is_sent_after_the_session_ended_and_was_signed_in_again";
+    for s in servers(TEST).await {
+        let Some(mut b) = Browser::open(TEST, &s).await else { return };
+        b.sign_in("qiye", PASSWORD).await;
+        b.goto("/appeals/new").await;
+        b.select("#category", "financing").await;
+        b.fill("#title", "写了很久的诉求").await;
+        b.fill("#description", "填写过程中离开了半个多小时，登录已经过期。").await;
+        // The session ends while the form is open (30 idle minutes, or an administrator's reset).
+        let user = s.world.users["qiye"];
+        support::db::raw_sql(&s.db, &format!("DELETE FROM sessions WHERE user_id = {user}")).expect("end the session");
+        let _ = b.script_async("window.zhuqiSession.keep(); setTimeout(arguments[arguments.length - 1], 500);").await;
+        assert!(b.text(".session-note").await.contains("登录已失效"), "the page says so and keeps the form");
+        // Signed in again in another tab; back on the form, 继续 gives it the new session's token.
+        let form_tab = b.new_tab().await;
+        b.sign_in("qiye", PASSWORD).await;
+        b.switch_to(form_tab).await;
+        b.click(".session-note button:last-of-type").await;
+        let _ = b.script_async("setTimeout(arguments[arguments.length - 1], 500);").await;
+        assert!(!b.exists(".session-note").await, "the note is gone");
+        assert_eq!(b.value("#title").await, "写了很久的诉求", "what was typed is still there");
+        b.submit("form#appeal-new").await;
+        assert!(page(&b).await.starts_with("/appeals/"), "sent: {}", b.body_text().await);
+        assert_eq!(b.text("#appeal-title").await, "写了很久的诉求");
+        b.close().await;
+    }
+}

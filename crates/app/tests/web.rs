@@ -833,3 +833,19 @@ async fn a_new_appeal_posted_twice_is_one_appeal() {
         assert_eq!(s.store.counts().await.expect("counts").appeals, before + 2, "{b}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_can_ask_for_its_sessions_form_token_and_nobody_else_can() {
+    for s in servers("web_session_token").await {
+        let mut qiye = Browser::signed_in(&s, "qiye").await;
+        let csrf = qiye.get("/appeals/new").await.csrf();
+        let token = qiye.get("/session/token").await;
+        assert_eq!((token.status, token.body.as_str()), (StatusCode::OK, csrf.as_str()), "{}", s.backend);
+        assert_eq!(token.cache.as_deref(), Some("no-store"));
+        let mut anonymous = Browser::new(&s);
+        let refused = anonymous.get("/session/token").await;
+        assert_eq!((refused.status, refused.body.as_str()), (StatusCode::UNAUTHORIZED, ""), "{}", s.backend);
+        let page = qiye.get("/portal").await;
+        assert!(page.has(r#"<script src="/assets/session.js?v="#) && page.has(r#"data-idle="1800""#), "{}", s.backend);
+    }
+}

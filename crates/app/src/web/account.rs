@@ -11,7 +11,7 @@ use serde::Deserialize;
 use zhuqi_store::Store;
 
 use super::csrf::{self, Checked};
-use super::page::{chinese, error_response, home_of, render_with};
+use super::page::{Viewer, chinese, error_response, home_of, render_with};
 use crate::api::auth::{Caller, PendingCaller, change_own_password, cleared_cookie, open_session, session_cookie};
 use crate::api::error::ApiError;
 
@@ -138,4 +138,15 @@ pub async fn signout(
         return error_response(ApiError::from(e));
     }
     ([(SET_COOKIE, cleared_cookie())], Redirect::to("/signin")).into_response()
+}
+
+/// `/session/token`: the form token of the signed-in session, for a page whose session ended while it was being
+/// filled in and was signed in again elsewhere (assets/session.js). Asking keeps the session alive. Another site's page
+/// cannot read the answer (no CORS); without a session it is 401 and says nothing.
+pub async fn session_token(v: Result<Viewer, Response>) -> Response {
+    use axum::http::header::CACHE_CONTROL;
+    match v {
+        Ok(v) => ([(CACHE_CONTROL, "no-store")], v.csrf).into_response(),
+        Err(_) => (StatusCode::UNAUTHORIZED, [(CACHE_CONTROL, "no-store")], "").into_response(),
+    }
 }

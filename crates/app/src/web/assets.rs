@@ -6,10 +6,12 @@ use axum::response::IntoResponse;
 const CSS: &str = include_str!("../../assets/app.css");
 const ICON: &str = include_str!("../../assets/icon.svg");
 const USCC_JS: &str = include_str!("../../assets/uscc.js");
+const SESSION_JS: &str = include_str!("../../assets/session.js");
 
 /// Pages link `app.css?v=VERSION`, a hash of the assets themselves: a binary with a changed stylesheet or script is
 /// never shown with the copy a browser cached from the one before.
-pub const VERSION: u64 = fnv1a(CSS.as_bytes(), fnv1a(USCC_JS.as_bytes(), 0xcbf2_9ce4_8422_2325));
+pub const VERSION: u64 =
+    fnv1a(CSS.as_bytes(), fnv1a(USCC_JS.as_bytes(), fnv1a(SESSION_JS.as_bytes(), 0xcbf2_9ce4_8422_2325)));
 
 /// FNV-1a, at compile time (a cache key, not a checksum anyone relies on).
 const fn fnv1a(bytes: &[u8], seed: u64) -> u64 {
@@ -34,4 +36,9 @@ pub async fn icon() -> impl IntoResponse {
 /// The credit-code check as the user types (progressive enhancement; the server checks again).
 pub async fn uscc_js() -> impl IntoResponse {
     ([(CONTENT_TYPE, "text/javascript; charset=utf-8"), (CACHE_CONTROL, "public, max-age=86400")], USCC_JS)
+}
+
+/// The warning before a session ends, and the new token after signing in again (progressive enhancement).
+pub async fn session_js() -> impl IntoResponse {
+    ([(CONTENT_TYPE, "text/javascript; charset=utf-8"), (CACHE_CONTROL, "public, max-age=86400")], SESSION_JS)
 }

@@ -21,13 +21,6 @@ fn derive(key: &str) -> String {
     hash_secret(&format!("zhuqi-csrf:{key}"))
 }
 
-/// The token the forms of this request's user must carry, if any can be made.
-pub fn expected(headers: &HeaderMap) -> Option<String> {
-    cookie(headers, SESSION_COOKIE)
-        .map(|s| derive(&hash_secret(&s)))
-        .or_else(|| cookie(headers, ANON_COOKIE).map(|k| derive(&k)))
-}
-
 /// The token for a signed-in session, from the stored hash of its secret.
 pub fn for_session(session_hash: &str) -> String {
     derive(session_hash)
@@ -43,9 +36,13 @@ pub fn anonymous(headers: &HeaderMap) -> (String, Option<HeaderValue>) {
     (derive(&key), set)
 }
 
-/// Whether `token` is the one this request's forms carry. Compared in full, never by prefix.
+/// Whether `token` is the one this request's forms carry: the session's, or — for the sign-in form of a browser
+/// whose session ended while its cookie stayed — the one keyed by the form cookie. Compared in full, never by prefix.
 pub fn verify(headers: &HeaderMap, token: &str) -> bool {
-    expected(headers).is_some_and(|e| e.len() == token.len() && e.bytes().zip(token.bytes()).all(|(a, b)| a == b))
+    let same = |e: String| e.len() == token.len() && e.bytes().zip(token.bytes()).all(|(a, b)| a == b);
+    let session = cookie(headers, SESSION_COOKIE).map(|s| derive(&hash_secret(&s)));
+    let form = cookie(headers, ANON_COOKIE).map(|k| derive(&k));
+    session.is_some_and(same) || form.is_some_and(same)
 }
 
 /// The page shown when a form comes without its token: usually an old tab whose session ended.

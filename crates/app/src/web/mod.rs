@@ -69,6 +69,8 @@ pub fn router(store: Store) -> Router {
         .route("/assets/app.css", get(assets::css))
         .route("/assets/icon.svg", get(assets::icon))
         .route("/assets/uscc.js", get(assets::uscc_js))
+        .route("/assets/session.js", get(assets::session_js))
+        .route("/session/token", get(account::session_token))
         .route("/healthz", get(|| async { "ok" }))
         .merge(admin::routes())
         .merge(projects::routes())

@@ -319,6 +319,9 @@ pub fn form_key() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// How long a session lives without a request, for the page's warning before it ends.
+pub const IDLE_SECONDS: i64 = zhuqi_store::SESSION_IDLE.as_secs();
+
 /// The MIME type of an .xlsx workbook.
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 

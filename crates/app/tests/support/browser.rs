@@ -399,6 +399,19 @@ impl Browser {
     }
 
     /// The page's HTML as the browser holds it.
+    /// Opens a new tab of the same browser (its cookies shared) and makes it current; returns the tab it came from.
+    pub async fn new_tab(&mut self) -> fantoccini::wd::WindowHandle {
+        let back = self.client.window().await.expect("current window");
+        let tab = self.client.new_window(true).await.expect("new tab");
+        self.client.switch_to_window(tab.handle).await.expect("switch to the new tab");
+        back
+    }
+
+    /// Makes `tab` current again.
+    pub async fn switch_to(&mut self, tab: fantoccini::wd::WindowHandle) {
+        self.client.switch_to_window(tab).await.expect("switch back");
+    }
+
     /// Runs an asynchronous script in the page (its last argument is the callback) and returns what it passes back.
     pub async fn script_async(&self, js: &str) -> Value {
         match self.client.execute_async(js, vec![]).await {
