@@ -377,6 +377,15 @@ async fn the_openapi_document_describes_every_endpoint() {
         "/users",
         "/audit",
         "/me",
+        "/work-groups",
+        "/common-issues",
+        "/common-issues/{id}",
+        "/common-issues/{id}/resolve",
+        "/appeals/{id}/attachments",
+        "/attachments/{id}",
+        "/appeals/{id}/co-handling",
+        "/appeals/{id}/co-handling/sign",
+        "/appeals/{id}/co-handling/opinions",
     ] {
         assert!(paths.contains_key(path), "{path} is documented");
     }
@@ -422,5 +431,75 @@ async fn the_light_filter_lists_exactly_the_items_of_that_light() {
         let ids: Vec<i64> =
             normal["items"].as_array().expect("items").iter().map(|a| a["id"].as_i64().expect("id")).collect();
         assert_eq!(ids, [fresh], "{}: {normal}", s.backend);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_co_handling_and_common_issues_over_http() {
+    use base64::Engine;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+    for s in servers("api_files_issues").await {
+        let b = s.backend;
+        // An enterprise uploads a file, lists it and downloads it byte for byte; a bad file changes nothing.
+        let id = s.appeal_in(Status::Submitted, false).await;
+        let pdf = b"%PDF-1.4 api upload";
+        let body = json!({"files": [{"name": "营业执照.pdf", "content_base64": b64(pdf)}]});
+        let (status, files) = s.post("qiye", &format!("/appeals/{id}/attachments"), body).await;
+        assert_eq!(status, StatusCode::CREATED, "{b}: {files}");
+        let file_id = files[0]["id"].as_i64().expect("id");
+        let bad = json!({"files": [{"name": "x.pdf", "content_base64": "不是base64"}]});
+        let (status, err) = s.post("qiye", &format!("/appeals/{id}/attachments"), bad).await;
+        assert_eq!((status, err["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_file")), "{b}");
+        let (_, listed) = s.get("qiye", &format!("/appeals/{id}/attachments")).await;
+        assert_eq!(listed.as_array().map(Vec::len), Some(1), "{b}: {listed}");
+        let got = s.client.get(format!("{}/attachments/{file_id}", s.base)).bearer_auth(token("qiye")).send().await;
+        let got = got.expect("download");
+        assert_eq!(got.status(), StatusCode::OK, "{b}");
+        assert_eq!(got.bytes().await.expect("bytes").as_ref(), pdf, "{b}");
+        let (status, _) = s.get("qiye2", &format!("/attachments/{file_id}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{b}: another enterprise");
+
+        // Assigned with a co-unit: it signs once and gives its opinion with a file; the lead unit reads it.
+        let (_, a) = s.get("zhihuibu", &format!("/appeals/{id}")).await;
+        let assign = json!({"version": a["version"], "unit_id": s.world.unit_a, "co_unit_ids": [s.world.unit_b],
+            "level": "city", "category": "financing", "policy": "13710"});
+        let (status, body) = s.post("zhihuibu", &format!("/appeals/{id}/assign"), assign).await;
+        assert_eq!(status, StatusCode::OK, "{b}: {body}");
+        let (status, _) = s.post("chengban2", &format!("/appeals/{id}/co-handling/sign"), json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{b}");
+        let (status, _) = s.post("chengban2", &format!("/appeals/{id}/co-handling/sign"), json!({})).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{b}");
+        let opinion = json!({"text": "同意，建议按稳岗政策办理。", "files": [{"name": "核查表.pdf", "content_base64": b64(b"%PDF co")}]});
+        let (status, given) = s.post("chengban2", &format!("/appeals/{id}/co-handling/opinions"), opinion).await;
+        assert_eq!(status, StatusCode::CREATED, "{b}: {given}");
+        let (_, co) = s.get("chengban", &format!("/appeals/{id}/co-handling")).await;
+        assert_eq!(co["opinions"][0]["attachments"][0]["name"], "核查表.pdf", "{b}: {co}");
+        let (_, hidden) = s.get("qiye", &format!("/appeals/{id}/co-handling")).await;
+        assert_eq!(hidden["opinions"].as_array().map(Vec::len), Some(0), "{b}");
+
+        // A common issue over HTTP: opened, an appeal merged, answered once.
+        let new = json!({"title": "园区企业用电容量不足", "category": "financing", "lead_unit_id": s.world.unit_a});
+        let (status, issue) = s.post("zhihuibu", "/common-issues", new.clone()).await;
+        assert_eq!(status, StatusCode::CREATED, "{b}: {issue}");
+        let (status, _) = s.post("lingdao", "/common-issues", new).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{b}: leaders read only");
+        let issue_id = issue["id"].as_i64().expect("id");
+        let other = s.appeal_in(Status::Submitted, false).await;
+        let merge = json!({"version": s.version(other).await, "common_issue_id": issue_id});
+        let (status, body) = s.post("zhihuibu", &format!("/appeals/{other}/merge"), merge).await;
+        assert_eq!(status, StatusCode::OK, "{b}: {body}");
+        let (_, page) = s.get("zhihuibu", "/common-issues?open=true").await;
+        assert_eq!(page["total"], 1, "{b}: {page}");
+        // The 川汇区 leader does not read the city office's issue.
+        let (_, page) = s.get("lingdao", "/common-issues").await;
+        assert_eq!(page["total"], 0, "{b}: {page}");
+        let blank = json!({"version": 1, "answer": " "});
+        let (status, _) = s.post("zhihuibu", &format!("/common-issues/{issue_id}/resolve"), blank).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        let answer = json!({"version": 1, "answer": "已协调供电公司增容。"});
+        let (status, done) = s.post("zhihuibu", &format!("/common-issues/{issue_id}/resolve"), answer).await;
+        assert_eq!((status, done["answered"].as_i64()), (StatusCode::OK, Some(1)), "{b}: {done}");
+        let (_, shown) = s.get("zhihuibu", &format!("/common-issues/{issue_id}")).await;
+        assert_eq!(shown["appeals"][0]["status"], "answered", "{b}: {shown}");
     }
 }

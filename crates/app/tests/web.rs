@@ -15,7 +15,7 @@ use zhuqi_domain::{Action, Channel, DeadlinePolicy, Level, Role, Status, Uscc};
 use zhuqi_store::{Headline, NewAppeal};
 
 /// Every page of a non-admin desk and the roles that open it (`v.require` of each handler, `Desk.roles`).
-const PAGES: [(&str, &[Role]); 12] = [
+const PAGES: [(&str, &[Role]); 14] = [
     ("/portal", &[Role::Enterprise]),
     ("/appeals/new", &[Role::Enterprise, Role::Cadre, Role::Dispatcher]),
     ("/enterprise", &[Role::Enterprise]),
@@ -26,6 +26,8 @@ const PAGES: [(&str, &[Role]); 12] = [
     ("/workgroups", &[Role::Dispatcher, Role::Leader, Role::Sysadmin]),
     ("/supervision", &[Role::Dispatcher, Role::Leader]),
     ("/workbench", &[Role::Handler]),
+    ("/co-handling", &[Role::Handler]),
+    ("/common-issues", &[Role::Dispatcher, Role::Leader]),
     ("/dashboard", &[Role::Leader, Role::Dispatcher]),
     ("/appeals", &[Role::Enterprise, Role::Cadre, Role::Dispatcher, Role::Handler, Role::Leader]),
 ];
@@ -785,6 +787,126 @@ async fn nothing_waits_unseen_on_the_dispatchers_and_the_units_desks() {
         let approved = act(&mut office, &s, extension, "approve_extension", &[]).await;
         assert_eq!(approved.status, StatusCode::SEE_OTHER, "{b}: {}", approved.body);
         assert!(office.get("/extensions").await.has("延期审批 <b>0</b>"), "{b}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_co_unit_signs_and_gives_its_opinion_with_a_file_and_the_lead_unit_answers_with_one() {
+    for s in servers("web_co_handling").await {
+        let b = s.backend;
+        let id = s.appeal_in(Status::Submitted, false).await;
+        let mut office = Browser::signed_in(&s, "zhihuibu").await;
+        let (unit_a, unit_b) = (s.world.unit_a.to_string(), s.world.unit_b.to_string());
+        let fields = [
+            ("unit_id", unit_a.as_str()),
+            ("co_unit_ids", unit_b.as_str()),
+            ("level", "city"),
+            ("category", "financing"),
+            ("policy", "13710"),
+        ];
+        let assigned = act(&mut office, &s, id, "assign", &fields).await;
+        assert_eq!(assigned.status, StatusCode::SEE_OTHER, "{b}: {}", assigned.body);
+
+        // The co-unit finds it on its desk, counted on its workbench, and signs.
+        let mut co = Browser::signed_in(&s, "chengban2").await;
+        let bench = co.get("/workbench").await;
+        assert!(bench.has("协办待提意见 <b>1</b>") && bench.has("在办 <b>0</b>"), "{b}: {}", bench.body);
+        let desk = co.get("/co-handling").await;
+        assert!(desk.has(&format!("/appeals/{id}\"")), "{b}: {}", desk.body);
+        let page = co.get(&format!("/appeals/{id}")).await;
+        assert!(page.has("签收协办") && page.has("提出协办意见") && !page.has(r#"data-action="acknowledge""#), "{b}");
+        let signed = co.submit(&format!("/appeals/{id}"), &format!("/appeals/{id}/co/sign"), &[]).await;
+        assert_eq!(signed.status, StatusCode::SEE_OTHER, "{b}: {}", signed.body);
+        let again = co.submit(&format!("/appeals/{id}"), &format!("/appeals/{id}/co/sign"), &[]).await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "{b}: signing twice");
+
+        // An empty opinion comes back with its message and the file list untouched; then the real one, with a file.
+        let csrf = co.get(&format!("/appeals/{id}")).await.csrf();
+        let path = format!("/appeals/{id}/co/opinion");
+        let file = Upload { name: "用工核查表.pdf", data: b"%PDF-1.4 co" };
+        let empty = co.post_multipart(&path, &[("csrf", &csrf), ("text", " ")], &[file]).await;
+        assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {}", empty.body);
+        assert!(empty.has("请填写协办意见"), "{b}");
+        let file = Upload { name: "用工核查表.pdf", data: b"%PDF-1.4 co" };
+        let text = "经核查，企业用工备案齐全，建议按稳岗政策办理。";
+        let given = co.post_multipart(&path, &[("csrf", &csrf), ("text", text)], &[file]).await;
+        assert_eq!(given.status, StatusCode::SEE_OTHER, "{b}: {}", given.body);
+        assert!(co.get("/workbench").await.has("协办待提意见 <b>0</b>"), "{b}");
+
+        // The lead unit reads it before answering, and answers with a file of its own.
+        let mut lead = Browser::signed_in(&s, "chengban").await;
+        let page = lead.get(&format!("/appeals/{id}")).await;
+        assert!(page.has(r#"id="co-opinions""#) && page.has(text) && page.has("用工核查表.pdf"), "{b}: {}", page.body);
+        assert!(act(&mut lead, &s, id, "acknowledge", &[]).await.status == StatusCode::SEE_OTHER, "{b}");
+        let csrf = lead.get(&format!("/appeals/{id}")).await.csrf();
+        let version = s.version(id).await.to_string();
+        let reply = Upload { name: "放款通知书.pdf", data: b"%PDF-1.4 answer" };
+        let fields = [("csrf", csrf.as_str()), ("version", version.as_str()), ("text", "已协调银行放款。")];
+        let answered = lead.post_multipart(&format!("/appeals/{id}/answer"), &fields, &[reply]).await;
+        assert_eq!(answered.status, StatusCode::SEE_OTHER, "{b}: {}", answered.body);
+
+        // The enterprise sees the answer's file, marked as such, and nothing of the co-unit's deliberation.
+        let mut qiye = Browser::signed_in(&s, "qiye").await;
+        let page = qiye.get(&format!("/appeals/{id}")).await;
+        assert!(page.has("放款通知书.pdf") && page.has("办结答复 ·"), "{b}: {}", page.body);
+        assert!(!page.has("用工核查表.pdf") && !page.has(text) && !page.has("协办情况"), "{b}");
+        // A step that takes no files refuses them and changes nothing.
+        let csrf = page.csrf();
+        let version = s.version(id).await.to_string();
+        let stray = Upload { name: "x.pdf", data: b"%PDF" };
+        let fields = [("csrf", csrf.as_str()), ("version", version.as_str()), ("rating", "5")];
+        let refused = qiye.post_multipart(&format!("/appeals/{id}/confirm"), &fields, &[stray]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {}", refused.body);
+        assert_eq!(s.version(id).await.to_string(), version, "{b}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_office_answers_a_common_issue_once_and_each_enterprise_is_asked_to_rate() {
+    for s in servers("web_common_issue").await {
+        let b = s.backend;
+        let mut office = Browser::signed_in(&s, "zhihuibu").await;
+        // A bad form comes back with its message; the good one makes the issue.
+        let blank =
+            office.submit("/common-issues", "/common-issues", &[("title", " "), ("category", "financing")]).await;
+        assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(blank.has("请填写共性问题名称"), "{b}");
+        let unit = s.world.unit_a.to_string();
+        let fields = [("title", "小微企业续贷过桥成本高"), ("category", "financing"), ("lead_unit_id", unit.as_str())];
+        let made = office.submit("/common-issues", "/common-issues", &fields).await;
+        assert_eq!(made.status, StatusCode::SEE_OTHER, "{b}: {}", made.body);
+        let page = made.location.clone().unwrap_or_default();
+        let issue: String = page.trim_start_matches("/common-issues/").split('?').next().unwrap_or_default().into();
+
+        // Two appeals merged into it from their pages.
+        let first = s.appeal_in(Status::Submitted, false).await;
+        let second = aged_appeal(&s, "续贷需先还后贷", 0, None).await;
+        // Triage suggests each as a likely duplicate of the other (the same enterprise) and the issue by its title.
+        let triage = office.get(&format!("/appeals/{second}")).await;
+        assert!(triage.has(r#"id="similar""#) && triage.has(&format!(r#"<a href="/appeals/{first}">"#)), "{b}");
+        assert!(triage.has("同一企业"), "{b}: {}", triage.body);
+        for id in [first, second] {
+            let merged = act(&mut office, &s, id, "merge", &[("common_issue_id", issue.as_str())]).await;
+            assert_eq!(merged.status, StatusCode::SEE_OTHER, "{b}: {}", merged.body);
+        }
+        let shown = office.get(&format!("/common-issues/{issue}")).await;
+        assert!(shown.has("2件，涉及企业") && shown.has("集中解决"), "{b}: {}", shown.body);
+        assert!(office.get("/common-issues").await.has("小微企业续贷过桥成本高"), "{b}");
+
+        // One answer; the appeals are answered and their enterprise asked to rate.
+        let csrf = shown.csrf();
+        let resolve = format!("/common-issues/{issue}/resolve");
+        let stale = office.post(&resolve, &[("csrf", &csrf), ("version", "9"), ("answer", "已推广无还本续贷。")]).await;
+        assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}: a stale page changes nothing");
+        let done = office.post(&resolve, &[("csrf", &csrf), ("version", "1"), ("answer", "已推广无还本续贷。")]).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{b}: {}", done.body);
+        assert!(done.location.unwrap_or_default().ends_with("resolved-2"), "{b}");
+        let mut qiye = Browser::signed_in(&s, "qiye").await;
+        let page = qiye.get(&format!("/appeals/{first}")).await;
+        assert!(page.has(r#"id="awaiting-rating""#) && page.has("共性问题集中解决"), "{b}: {}", page.body);
+        let rated = act(&mut qiye, &s, first, "confirm", &[("rating", "5")]).await;
+        assert_eq!(rated.status, StatusCode::SEE_OTHER, "{b}: {}", rated.body);
+        assert_eq!(api_appeal(&s, "qiye", first).await["status"], "closed", "{b}");
     }
 }
 

@@ -301,6 +301,7 @@ impl Writer<'_> {
         for event in history {
             self.insert_event(id, event)?;
         }
+        self.sync_co_units(id, &[], &state, state.updated_at)?;
         let after = serde_json::json!({"number": number.to_string(), "enterprise_id": new.enterprise_id,
             "title": new.title.trim(), "status": state.status, "events": history.len()});
         self.audit("appeal.create", format!("appeal:{id}"), None, audit::json(&after));
@@ -346,6 +347,7 @@ impl Writer<'_> {
             });
         }
         self.insert_event(record.id, &event)?;
+        self.sync_co_units(record.id, &record.state.co_unit_ids, &state, at)?;
         let before = serde_json::json!({"status": record.state.status, "version": record.state.version});
         let after = serde_json::json!({"status": state.status, "version": state.version, "event": &event.action});
         let object = format!("appeal:{}", record.id);

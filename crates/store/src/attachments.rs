@@ -13,7 +13,7 @@ use zhuqi_domain::time::{from_micros, to_micros};
 use zhuqi_domain::{Role, Status};
 
 use crate::access::Principal;
-use crate::db::{Row, Value, params};
+use crate::db::{Row, Tx, Value, params};
 use crate::scope::{appeal_role_scope, appeal_scope, holds, visible_appeal};
 use crate::{Result, Store, StoreError, Writer, audit};
 
@@ -74,6 +74,7 @@ impl std::fmt::Debug for NewAttachment {
 
 /// A stored file, without its bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttachmentInfo {
     pub id: i64,
     pub appeal_id: i64,
@@ -84,9 +85,15 @@ pub struct AttachmentInfo {
     pub size: i64,
     /// SHA-256 of the bytes, lowercase hex: what a recipient checks a copy against.
     pub sha256: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub uploaded_at: Timestamp,
     /// The uploader's display name.
     pub uploaded_by: String,
+    /// The step the file came with (`supply_material`, `reply`, `answer`, `co_opinion`); `None` for the files sent
+    /// with the problem itself.
+    pub step: Option<String>,
+    /// The 协办意见 the file belongs to.
+    pub co_opinion_id: Option<i64>,
 }
 
 /// A file that passed the checks, ready to be written.
@@ -179,8 +186,15 @@ fn check(file: NewAttachment) -> Result<Prepared> {
 
 fn too_many(already: usize) -> StoreError {
     StoreError::Invalid(format!(
-        "每件诉求最多{MAX_ATTACHMENTS}个附件（已有{already}个）/ at most {MAX_ATTACHMENTS} attachments per appeal ({already} already)"
+        "每件诉求的这一环节最多{MAX_ATTACHMENTS}个附件（已有{already}个）/ at most {MAX_ATTACHMENTS} attachments per appeal and step ({already} already)"
     ))
+}
+
+/// Where a file comes from: the problem as raised (`step` none), or a later step of its handling.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct FileStep<'a> {
+    pub step: Option<&'a str>,
+    pub co_opinion_id: Option<i64>,
 }
 
 /// Checks and hashes `files` on a blocking thread. The first file refused refuses them all.
@@ -196,7 +210,7 @@ pub(crate) async fn prepare(files: Vec<NewAttachment>) -> Result<Vec<Prepared>> 
 }
 
 /// The columns `info_from_row` reads, from `attachments t` and `users u`: all but the bytes.
-const INFO_COLUMNS: &str = "t.id, t.appeal_id, t.name, t.content_type, t.size, t.sha256, t.uploaded_at, u.display_name";
+const INFO_COLUMNS: &str = "t.id, t.appeal_id, t.name, t.content_type, t.size, t.sha256, t.uploaded_at, u.display_name, t.step, t.co_opinion_id";
 
 fn info_from_row(row: &Row) -> Result<AttachmentInfo> {
     Ok(AttachmentInfo {
@@ -209,6 +223,8 @@ fn info_from_row(row: &Row) -> Result<AttachmentInfo> {
         uploaded_at: from_micros(row.int(6)?)
             .ok_or_else(|| StoreError::Corrupt("attachments.uploaded_at: out of range".into()))?,
         uploaded_by: row.text(7)?,
+        step: row.opt_text(8)?,
+        co_opinion_id: row.opt_int(9)?,
     })
 }
 
@@ -222,19 +238,23 @@ const TAKES_FILES: [Status; 6] =
 const UPLOADERS: [Role; 2] = [Role::Enterprise, Role::Cadre];
 
 impl Writer<'_> {
-    /// Stores `files` with appeal `appeal_id`, uploaded by `user_id`. Refused whole if the appeal would carry more
-    /// than `MAX_ATTACHMENTS`. No scope check: the callers make it.
+    /// Stores `files` with appeal `appeal_id`, uploaded by `user_id` at `step`. Refused whole if the appeal would
+    /// carry more than `MAX_ATTACHMENTS` at that step. No scope check: the callers make it.
     pub(crate) fn insert_attachments(
         &mut self,
         appeal_id: i64,
         user_id: i64,
         files: Vec<Prepared>,
+        step: FileStep<'_>,
         at: Timestamp,
     ) -> Result<Vec<AttachmentInfo>> {
         if files.is_empty() {
             return Ok(Vec::new());
         }
-        let already = self.tx.query_one("SELECT COUNT(*) FROM attachments WHERE appeal_id = $1", params![appeal_id])?;
+        let already = self.tx.query_one(
+            "SELECT COUNT(*) FROM attachments WHERE appeal_id = $1 AND COALESCE(step, '') = $2",
+            params![appeal_id, step.step.unwrap_or_default()],
+        )?;
         let already = usize::try_from(already.int(0)?).unwrap_or(usize::MAX);
         if already.saturating_add(files.len()) > MAX_ATTACHMENTS {
             return Err(too_many(already));
@@ -244,7 +264,7 @@ impl Writer<'_> {
             .query_opt("SELECT display_name FROM users WHERE id = $1", params![user_id])?
             .ok_or(StoreError::NotFound("用户"))?
             .text(0)?;
-        files.into_iter().map(|f| self.insert_attachment(appeal_id, user_id, &uploader, f, at)).collect()
+        files.into_iter().map(|f| self.insert_attachment(appeal_id, user_id, &uploader, f, step, at)).collect()
     }
 
     fn insert_attachment(
@@ -253,6 +273,7 @@ impl Writer<'_> {
         user_id: i64,
         uploader: &str,
         f: Prepared,
+        step: FileStep<'_>,
         at: Timestamp,
     ) -> Result<AttachmentInfo> {
         let size = i64::try_from(f.data.len()).unwrap_or(i64::MAX);
@@ -266,16 +287,25 @@ impl Writer<'_> {
             user_id.into(),
             to_micros(at).into(),
             f.data.into(),
+            step.step.into(),
+            step.co_opinion_id.into(),
         ];
         let id = self
             .tx
             .query_one(
-                "INSERT INTO attachments (appeal_id, name, content_type, size, sha256, uploaded_by, uploaded_at, data) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                "INSERT INTO attachments \
+                 (appeal_id, name, content_type, size, sha256, uploaded_by, uploaded_at, data, step, co_opinion_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
                 &values,
             )?
             .int(0)?;
-        let after = json!({"appeal_id": appeal_id, "name": f.name, "size": size, "sha256": f.sha256});
+        let mut after = json!({"appeal_id": appeal_id, "name": f.name, "size": size, "sha256": f.sha256});
+        if let Some(s) = step.step {
+            after["step"] = s.into();
+        }
+        if let Some(o) = step.co_opinion_id {
+            after["co_opinion_id"] = o.into();
+        }
         self.audit("attachment.add", format!("attachment:{id}"), None, audit::json(&after));
         Ok(AttachmentInfo {
             id,
@@ -286,6 +316,8 @@ impl Writer<'_> {
             sha256: f.sha256,
             uploaded_at: at,
             uploaded_by: uploader.to_owned(),
+            step: step.step.map(str::to_owned),
+            co_opinion_id: step.co_opinion_id,
         })
     }
 
@@ -305,6 +337,26 @@ impl Writer<'_> {
         }
         Ok(())
     }
+}
+
+/// Whether `p` reads the co-units' files: the government side. An enterprise or a cadre sees what was exchanged with
+/// the enterprise, not the deliberation behind the answer.
+pub(crate) fn is_staff(p: &Principal) -> bool {
+    [Role::Handler, Role::Dispatcher, Role::Leader].iter().any(|r| p.has(*r))
+}
+
+/// Every file of an appeal, in the order they were added. No scope check: the callers make it.
+pub(crate) fn of_appeal(tx: &mut Tx<'_>, appeal_id: i64) -> Result<Vec<AttachmentInfo>> {
+    tx.query(
+        &format!(
+            "SELECT {INFO_COLUMNS} FROM attachments t JOIN users u ON u.id = t.uploaded_by \
+             WHERE t.appeal_id = $1 ORDER BY t.id"
+        ),
+        params![appeal_id],
+    )?
+    .iter()
+    .map(info_from_row)
+    .collect()
 }
 
 impl Store {
@@ -338,7 +390,7 @@ impl Store {
                 ));
             }
             w.lock_open_for_files(appeal_id, record.state.status)?;
-            w.insert_attachments(appeal_id, p.user_id, files, Timestamp::now())
+            w.insert_attachments(appeal_id, p.user_id, files, FileStep::default(), Timestamp::now())
         })
         .await
     }
@@ -350,16 +402,9 @@ impl Store {
             if !holds(tx, "appeals", "a", appeal_id, |v| Some(appeal_scope(&p, v)))? {
                 return Err(StoreError::NotFound("诉求"));
             }
-            tx.query(
-                &format!(
-                    "SELECT {INFO_COLUMNS} FROM attachments t JOIN users u ON u.id = t.uploaded_by \
-                     WHERE t.appeal_id = $1 ORDER BY t.id"
-                ),
-                params![appeal_id],
-            )?
-            .iter()
-            .map(info_from_row)
-            .collect()
+            let files = of_appeal(tx, appeal_id)?;
+            let staff = is_staff(&p);
+            Ok(files.into_iter().filter(|f| staff || f.co_opinion_id.is_none()).collect())
         })
         .await
     }
@@ -369,7 +414,10 @@ impl Store {
         let p = p.clone();
         self.read(move |tx| {
             let mut values = vec![Value::from(attachment_id)];
-            let scope = appeal_scope(&p, &mut values);
+            let mut scope = appeal_scope(&p, &mut values);
+            if !is_staff(&p) {
+                scope.push_str(" AND t.co_opinion_id IS NULL");
+            }
             let mut row = tx
                 .query_opt(
                     &format!(
@@ -380,7 +428,7 @@ impl Store {
                 )?
                 .ok_or(StoreError::NotFound("附件"))?;
             let info = info_from_row(&row)?;
-            let data = row.take_bytes(8)?;
+            let data = row.take_bytes(10)?;
             Ok((info, data))
         })
         .await

@@ -12,6 +12,7 @@ mod attachments;
 mod audit;
 mod calendar;
 mod catalog;
+mod co_handling;
 mod connect;
 mod db;
 mod error;
@@ -24,6 +25,7 @@ mod org;
 pub mod projects;
 mod reference;
 mod scope;
+mod similar;
 mod visits;
 mod work_groups;
 mod writer;
@@ -39,19 +41,23 @@ pub use appeals::{AppealRecord, AppealSummary, NewAppeal};
 pub use attachments::{AttachmentInfo, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_NAME, MAX_ATTACHMENTS, NewAttachment};
 pub use audit::{AuditRecord, AuditVerdict, GENESIS, Origin};
 pub use catalog::{CategoryRecord, EnterpriseRecord, RegionRecord, UnitRecord};
+pub use co_handling::{CoHandling, CoOpinion, CoUnit, MAX_CO_OPINION};
 pub use connect::{Backend, DbUrl};
 pub use error::StoreError;
 pub use figures::{FigureScope, GroupKey, OverdueRow, Tally, TrendCounts, Window};
 pub use headline::Headline;
 pub use idempotency::{IdempotencyKey, MAX_IDEMPOTENCY_KEY};
-pub use issues::CommonIssueRecord;
+pub use issues::{
+    CommonIssueDetail, CommonIssueFilter, CommonIssuePage, CommonIssueRecord, MAX_ISSUE_TEXT, NewCommonIssue,
+};
 pub use org::{Counts, NewEnterprise, NewUser, UserRecord};
 pub use projects::{
     BatchLine, BatchRecord, BatchReport, InvestmentReport, MetricsQuery, NewBatch, NewInvestmentReport, NewObservation,
     NewProgramme, NewProject, ObservationRecord, ObservationResult, ObservedProject, ProgrammeLine, ProjectDetail,
     ProjectEdit, ProjectFilter, ProjectLine, ProjectMetrics, ProjectPage, ProjectRecord, ProjectTally, StageChange,
 };
-pub use scope::{AppealFilter, AppealPage, ListCursor};
+pub use scope::{AppealFilter, AppealPage, FILE_STEPS, ListCursor};
+pub use similar::{Likeness, Similar};
 pub use visits::{MAX_VISIT_NOTES, NewVisit, VisitRecord};
 pub use work_groups::{
     Assigned, MAX_WORK_GROUP_NAME, NewWorkGroup, ServedEnterprise, WorkGroupDetail, WorkGroupEdit, WorkGroupFilter,

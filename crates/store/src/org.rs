@@ -265,24 +265,22 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// Opens a common issue kept by no region in particular (a ledger import, the demo's city-wide issues).
     pub fn insert_common_issue(&mut self, title: &str, category: &str, at: Timestamp) -> Result<i64> {
-        required("共性问题标题", title)?;
-        let id = self
-            .tx
-            .query_one(
-                "INSERT INTO common_issues (title, category_code, created_at) VALUES ($1, $2, $3) RETURNING id",
-                params![title.trim(), category, to_micros(at)],
-            )?
-            .int(0)?;
-        let after = json!({"title": title.trim(), "category": category});
-        self.audit("common_issue.add", format!("common_issue:{id}"), None, audit::json(&after));
-        Ok(id)
+        let new = crate::issues::NewCommonIssue {
+            title: title.to_owned(),
+            category: category.to_owned(),
+            ..Default::default()
+        };
+        self.insert_common_issue_in(&new, None, at)
     }
 
-    /// The common issue is solved once for every enterprise whose appeal was merged into it.
+    /// Marks the issue solved without answering its appeals one by one: records brought from before the product (a
+    /// ledger of past years), whose appeals stay merged and count as resolved from then on (SPEC §6). In the product
+    /// an issue is answered with `answer_common_issue`.
     pub fn resolve_common_issue(&mut self, id: i64, at: Timestamp) -> Result<()> {
         let changed = self.tx.execute(
-            "UPDATE common_issues SET resolved_at = $1 WHERE id = $2 AND resolved_at IS NULL",
+            "UPDATE common_issues SET resolved_at = $1, version = version + 1 WHERE id = $2 AND resolved_at IS NULL",
             params![to_micros(at), id],
         )?;
         if changed == 0 {

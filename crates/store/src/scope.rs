@@ -17,7 +17,7 @@ use zhuqi_domain::{Action, ActionKind, Actor, Level, Light, RegionCode, Role, St
 
 use crate::access::Principal;
 use crate::appeals::{AppealSummary, load_record, summary_from_row};
-use crate::attachments::{NewAttachment, prepare};
+use crate::attachments::{FileStep, NewAttachment, prepare};
 use crate::db::{Tx, Value};
 use crate::{AppealRecord, IdempotencyKey, NewAppeal, Result, Store, StoreError, Writer};
 
@@ -52,8 +52,26 @@ fn cadre_enterprises(user_id: i64, values: &mut Vec<Value>) -> String {
     )
 }
 
-/// What one role of `p` may see of the appeals aliased `a`; `None` if the role sees none.
+/// The appeals unit `u` co-handles (协办).
+fn co_handled(u: i64, values: &mut Vec<Value>) -> String {
+    format!("SELECT appeal_id FROM appeal_co_units WHERE unit_id = {}", bind(values, u))
+}
+
+/// What one role of `p` may see of the appeals aliased `a`; `None` if the role sees none. A handler sees its unit's
+/// items and those its unit co-handles.
 pub(crate) fn appeal_role_scope(p: &Principal, role: Role, values: &mut Vec<Value>) -> Option<String> {
+    match role {
+        Role::Handler => p.unit_id.map(|u| {
+            let lead = bind(values, u);
+            format!("(a.unit_id = {lead} OR a.id IN ({}))", co_handled(u, values))
+        }),
+        _ => appeal_action_scope(p, role, values),
+    }
+}
+
+/// What one role of `p` may act on among the appeals aliased `a`: what it sees, except that a unit takes the
+/// handling steps only on its own items (a co-unit signs and gives its opinion apart: `co_handling`).
+pub(crate) fn appeal_action_scope(p: &Principal, role: Role, values: &mut Vec<Value>) -> Option<String> {
     match role {
         Role::Enterprise => p.enterprise_id.map(|e| format!("a.enterprise_id = {}", bind(values, e))),
         Role::Cadre => Some(format!("a.enterprise_id IN ({})", cadre_enterprises(p.user_id, values))),
@@ -74,9 +92,14 @@ pub(crate) fn enterprise_role_scope(p: &Principal, role: Role, values: &mut Vec<
     match role {
         Role::Enterprise => p.enterprise_id.map(|e| format!("e.id = {}", bind(values, e))),
         Role::Cadre => Some(format!("e.id IN ({})", cadre_enterprises(p.user_id, values))),
-        Role::Handler => p
-            .unit_id
-            .map(|u| format!("e.id IN (SELECT enterprise_id FROM appeals WHERE unit_id = {})", bind(values, u))),
+        Role::Handler => p.unit_id.map(|u| {
+            let lead = bind(values, u);
+            let co = co_handled(u, values);
+            format!(
+                "e.id IN (SELECT enterprise_id FROM appeals WHERE unit_id = {lead} \
+                 UNION SELECT a.enterprise_id FROM appeals a WHERE a.id IN ({co}))"
+            )
+        }),
         Role::Dispatcher | Role::Leader => p.region.as_ref().map(|r| in_region("e.region_code", r, values)),
         // The system administrator keeps the register of enterprises (configuration, not their appeals).
         Role::Sysadmin => Some("1 = 1".to_owned()),
@@ -116,7 +139,7 @@ pub(crate) fn visible_appeal(tx: &mut Tx<'_>, p: &Principal, id: i64) -> Result<
 /// The first role of `p` that may take `kind` and whose own scope holds appeal `id`.
 fn acting_role(tx: &mut Tx<'_>, p: &Principal, id: i64, kind: ActionKind) -> Result<Role> {
     for role in p.roles.iter().copied().filter(|r| kind.allowed_roles().contains(r)) {
-        if holds(tx, "appeals", "a", id, |v| appeal_role_scope(p, role, v))? {
+        if holds(tx, "appeals", "a", id, |v| appeal_action_scope(p, role, v))? {
             return Ok(role);
         }
     }
@@ -124,10 +147,6 @@ fn acting_role(tx: &mut Tx<'_>, p: &Principal, id: i64, kind: ActionKind) -> Res
         "您的角色无权对该诉求执行「{}」/ your roles may not {kind} this appeal",
         kind.label()
     )))
-}
-
-fn exists(tx: &mut Tx<'_>, sql: &str, value: impl Into<Value>) -> Result<bool> {
-    Ok(tx.query_opt(sql, &[value.into()])?.is_some())
 }
 
 /// The records an action names must exist: a clear message instead of a foreign-key failure.
@@ -149,20 +168,12 @@ fn check_references(tx: &mut Tx<'_>, action: &Action) -> Result<()> {
             }
             check_category(tx, category)
         }
-        Action::Merge { common_issue_id } => {
-            if !exists(tx, "SELECT 1 FROM common_issues WHERE id = $1", *common_issue_id)? {
-                return invalid(format!(
-                    "共性问题 {common_issue_id} 不存在 / common issue {common_issue_id} does not exist"
-                ));
-            }
-            Ok(())
-        }
         _ => Ok(()),
     }
 }
 
 /// A category a new appeal or an assignment may take: one that exists and is in use.
-fn check_category(tx: &mut Tx<'_>, category: &str) -> Result<()> {
+pub(crate) fn check_category(tx: &mut Tx<'_>, category: &str) -> Result<()> {
     match tx.query_opt("SELECT name, active FROM categories WHERE code = $1", &[category.into()])? {
         None => Err(StoreError::Invalid(format!("问题类型 {category} 不存在 / category {category} does not exist"))),
         Some(r) if r.int(1)? == 0 => {
@@ -193,6 +204,10 @@ pub struct AppealFilter {
     pub open: bool,
     /// Only items whose unit's extension request awaits the dispatcher (延期待审批).
     pub pending_extension: bool,
+    /// Only items this unit co-handles (协办).
+    pub co_handled_by: Option<i64>,
+    /// With `co_handled_by`: only those on which the unit has given no opinion yet.
+    pub co_opinion_due: bool,
     /// Continue after this point: the `next_cursor` of the previous page.
     pub cursor: Option<ListCursor>,
     pub limit: usize,
@@ -276,6 +291,11 @@ fn list_condition(p: &Principal, f: &AppealFilter, today: Date, values: &mut Vec
         conditions.push(format!(
             "(a.acknowledge_due < {t} OR a.reply_due < {t} OR a.resolve_due < {t} OR a.feedback_due < {t})"
         ));
+    }
+    if let Some(u) = f.co_handled_by {
+        let due = if f.co_opinion_due { " AND opinion_at IS NULL" } else { "" };
+        let u = bind(values, u);
+        conditions.push(format!("a.id IN (SELECT appeal_id FROM appeal_co_units WHERE unit_id = {u}{due})"));
     }
     if let Some(c) = &f.category {
         conditions.push(format!("a.category_code = {}", bind(values, c.as_str())));
@@ -432,7 +452,7 @@ impl Store {
                 })?;
                 check_category(&mut w.tx, &new.category)?;
                 let record = w.create_appeal(&prefix, &new, Actor::user(p.user_id, role), at)?;
-                w.insert_attachments(record.id, p.user_id, files, at)?;
+                w.insert_attachments(record.id, p.user_id, files, FileStep::default(), at)?;
                 if let Some(key) = &key {
                     w.remember_key(p.user_id, APPEAL_KEYS, key, record.id)?;
                 }
@@ -461,14 +481,41 @@ impl Store {
         action: Action,
         at: Timestamp,
     ) -> Result<AppealRecord> {
+        self.act_with_files(p, source, id, expected_version, action, Vec::new(), at).await
+    }
+
+    /// `act`, with files that go with the step (checked as by `attach`): the material an enterprise supplies, a
+    /// unit's reply or answer. Only those steps take files; the step and its files are written together or not at all.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn act_with_files(
+        &self,
+        p: &Principal,
+        source: &str,
+        id: i64,
+        expected_version: u32,
+        action: Action,
+        files: Vec<NewAttachment>,
+        at: Timestamp,
+    ) -> Result<AppealRecord> {
+        let kind = action.kind();
+        if !files.is_empty() && !FILE_STEPS.contains(&kind) {
+            return Err(StoreError::Invalid(format!("「{}」不能附带附件 / {kind} takes no attachments", kind.label())));
+        }
+        let files = prepare(files).await?;
         let p = p.clone();
         self.transaction(p.origin(source), move |w: &mut Writer<'_>| {
-            let (record, role) = w.target(&p, id, expected_version, action.kind())?;
-            w.act_on(&p, &record, role, action, at)
+            let (record, role) = w.target(&p, id, expected_version, kind)?;
+            let record = w.act_on(&p, &record, role, action, at)?;
+            let step = FileStep { step: Some(kind.as_str()), co_opinion_id: None };
+            w.insert_attachments(id, p.user_id, files, step, at)?;
+            Ok(record)
         })
         .await
     }
 }
+
+/// The steps that carry files: where the enterprise and the unit exchange them.
+pub const FILE_STEPS: [ActionKind; 3] = [ActionKind::SupplyMaterial, ActionKind::Reply, ActionKind::Answer];
 
 /// The two halves of `Store::act`, for transactions that do more around the action (`merge_into_new`) and must refuse
 /// it exactly as `act` would.
@@ -500,6 +547,9 @@ impl Writer<'_> {
         at: Timestamp,
     ) -> Result<AppealRecord> {
         check_references(&mut self.tx, &action)?;
+        if let Action::Merge { common_issue_id } = action {
+            self.check_merge_target(record, common_issue_id)?;
+        }
         self.apply(record, Actor::user(p.user_id, role), action, at)
     }
 }

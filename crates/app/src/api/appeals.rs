@@ -136,7 +136,7 @@ pub struct AppealRow {
     pub created_at: Timestamp,
 }
 
-fn row(cal: &zhuqi_domain::WorkingCalendar, today: Date, s: AppealSummary) -> AppealRow {
+pub(crate) fn row(cal: &zhuqi_domain::WorkingCalendar, today: Date, s: AppealSummary) -> AppealRow {
     let due = s.state.watched_milestone().zip(s.state.deadlines(cal, today)).map(|(m, d)| d.of(m));
     AppealRow {
         light: s.state.light(cal, today),
@@ -191,6 +191,8 @@ pub struct AppealQuery {
     pub q: Option<String>,
     /// Only items whose unit's extension request awaits the dispatcher.
     pub pending_extension: Option<bool>,
+    /// Only items the caller's unit co-handles (协办).
+    pub co_handled: Option<bool>,
     /// The `next_cursor` of the previous page.
     #[param(max_length = 50)]
     pub cursor: Option<String>,
@@ -227,6 +229,9 @@ async fn list(
         text: q.q,
         open: false,
         pending_extension: q.pending_extension.unwrap_or(false),
+        // Outside a unit nothing is co-handled: -1 matches no unit.
+        co_handled_by: q.co_handled.unwrap_or(false).then(|| c.user.unit_id.unwrap_or(-1)),
+        co_opinion_due: false,
         cursor: q.cursor.as_deref().map(str::parse).transpose()?,
         limit: usize::try_from(limit).unwrap_or(20),
     };

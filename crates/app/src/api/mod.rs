@@ -5,12 +5,15 @@
 //! - `appeals`: the closed loop, one endpoint per action;
 //! - `org`: enterprises, regions, units, categories, deadline policies, users, the audit log;
 //! - `reference`: editing and retiring regions, units, categories and deadline policies;
-//! - `work_groups`: 包联 — work groups, their cadres and enterprises;
+//! - `work_groups`: 包联 — work groups, their cadres and enterprises; `common_issues`: 共性问题 and 集中解决;
+//! - `files`: attachments (upload, download) and co-handling (签收, 协办意见 with files);
 //! - `error`: the error shape and the extractors that refuse bad input with it.
 
 pub mod appeals;
 pub mod auth;
+pub mod common_issues;
 pub mod error;
+pub mod files;
 pub mod org;
 pub mod reference;
 pub mod work_groups;
@@ -37,6 +40,9 @@ pub fn api() -> (Router<Store>, OpenApi) {
         .merge(org::routes())
         .merge(reference::routes())
         .merge(work_groups::routes())
+        .merge(common_issues::routes())
+        // Files come base64 in JSON: these routes take bodies up to the attachments' limit.
+        .merge(files::routes().layer(DefaultBodyLimit::max(files::FILES_BODY_LIMIT)))
         .split_for_parts();
     doc.info = InfoBuilder::new()
         .title("助企通 zhuqi API")

@@ -45,7 +45,7 @@ fn at_working_hours(rng: &mut ChaCha8Rng, day: Date) -> Timestamp {
 }
 
 /// An instant `min..=max` working days after `from`, in working hours, and never before `from`.
-fn later(rng: &mut ChaCha8Rng, cal: &WorkingCalendar, from: Timestamp, min: u32, max: u32) -> Timestamp {
+pub(super) fn later(rng: &mut ChaCha8Rng, cal: &WorkingCalendar, from: Timestamp, min: u32, max: u32) -> Timestamp {
     let days = rng.random_range(min..=max);
     let at = at_working_hours(rng, cal.add_working_days(local_date(from), days));
     if at > from { at } else { from.checked_add(rng.random_range(10..180i64).minutes()).unwrap_or(from) }
@@ -102,7 +102,7 @@ impl Life<'_> {
     }
 }
 
-fn stars(rng: &mut ChaCha8Rng) -> Stars {
+pub(super) fn stars(rng: &mut ChaCha8Rng) -> Stars {
     let roll = rng.random_range(0..100);
     let n = match roll {
         0..=79 => 5,
@@ -114,7 +114,7 @@ fn stars(rng: &mut ChaCha8Rng) -> Stars {
     Stars::new(n).unwrap_or_else(|_| unreachable!("1..=5"))
 }
 
-fn comment(rng: &mut ChaCha8Rng, stars: Stars) -> String {
+pub(super) fn comment(rng: &mut ChaCha8Rng, stars: Stars) -> String {
     let fitting: Vec<&str> =
         corpus::RATING_COMMENTS.iter().filter(|(s, _)| *s == stars.get()).map(|(_, c)| *c).collect();
     if rng.random_bool(0.3) { String::new() } else { fitting.choose(rng).map(|c| (*c).to_owned()).unwrap_or_default() }

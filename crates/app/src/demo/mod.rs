@@ -9,7 +9,7 @@ mod corpus;
 mod life;
 mod projects;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use anyhow::{Context, bail};
 use indicatif::ProgressBar;
@@ -19,7 +19,9 @@ use rand::seq::IndexedRandom;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use zhuqi_domain::time::start_of_day;
-use zhuqi_domain::{DeadlinePolicy, Phone, RegionCode, RegionLevel, Role, Status, Uscc, WorkingCalendar};
+use zhuqi_domain::{
+    Action, Actor, DeadlinePolicy, Phone, RegionCode, RegionLevel, Role, Status, Uscc, WorkingCalendar,
+};
 use zhuqi_store::{Counts, NewEnterprise, NewUser, Origin, Store, Writer};
 
 use crate::password;
@@ -148,12 +150,51 @@ fn write_city(
     w.ledger_link_appeals(&links)?;
     bar.set_message("走访记录 / visits");
     visits(w, opts.seed, &city, opts.today, now)?;
-    // Half the common issues have been solved for every enterprise that had them.
-    for (id, _) in city.common_issues.iter().step_by(2) {
-        w.resolve_common_issue(*id, now.checked_sub((rng.random_range(1..30i64) * 24).hours())?)?;
-    }
+    resolve_common_issues(w, &mut rng, &city, cal, now)?;
     bar.set_message("提交 / committing");
     Ok((logins, by_status, projects.projects, links.len()))
+}
+
+/// Half the common issues answered once (集中解决) by a city unit that handles their kind of problem, a working day
+/// after the last appeal was merged into them (never after `now`); most of their enterprises have rated the answer
+/// since, the others are still asked to.
+fn resolve_common_issues(
+    w: &mut Writer<'_>,
+    rng: &mut ChaCha8Rng,
+    city: &City,
+    cal: &WorkingCalendar,
+    now: Timestamp,
+) -> anyhow::Result<()> {
+    let users: HashMap<i64, i64> = city.enterprises.iter().map(|e| (e.id, e.user)).collect();
+    let answers = corpus::COMMON_ISSUES.iter().map(|(_, _, answer)| *answer);
+    for ((id, category), answer) in city.common_issues.iter().zip(answers).step_by(2) {
+        let Some(lead) = city.units.iter().find(|u| u.region == "411600" && u.categories.contains(category)) else {
+            continue;
+        };
+        let merged = w.merged_into(*id)?;
+        let mut records = Vec::with_capacity(merged.len());
+        for appeal in merged {
+            records.push(w.appeal(appeal)?);
+        }
+        let Some(last) = records.iter().map(|r| r.state.updated_at).max() else { continue };
+        let at = life::later(rng, cal, last, 1, 2);
+        if at > now {
+            continue;
+        }
+        w.answer_common_issue(*id, 1, city.dispatcher, lead.id, answer, at)?;
+        for record in records {
+            let rated = life::later(rng, cal, at, 0, 3);
+            if rated > now || rng.random_bool(0.15) {
+                continue;
+            }
+            let Some(user) = users.get(&record.enterprise_id) else { continue };
+            let record = w.appeal(record.id)?;
+            let stars = life::stars(rng);
+            let confirm = Action::Confirm { rating: Some(stars), comment: life::comment(rng, stars) };
+            w.apply(&record, Actor::user(*user, Role::Enterprise), confirm, rated)?;
+        }
+    }
+    Ok(())
 }
 
 /// The cadres' visits (走访) of the last quarter: every enterprise visited by a cadre of its group one to five times,
@@ -346,7 +387,7 @@ fn build_city(
     }
 
     let mut common_issues = Vec::new();
-    for (category, title) in corpus::COMMON_ISSUES {
+    for (category, title, _) in corpus::COMMON_ISSUES {
         let at = now.checked_sub((rng.random_range(60..330i64) * 24).hours())?;
         common_issues.push((w.insert_common_issue(title, category, at)?, *category));
     }

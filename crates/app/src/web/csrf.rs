@@ -2,12 +2,12 @@
 //! each form also carries a token that a page on another site cannot know: derived from the signed-in session, or,
 //! before sign-in, from a random cookie set with the form (double submit).
 
-use axum::extract::{FromRequest, Request};
-use axum::http::header::SET_COOKIE;
+use axum::extract::{FromRequest, Multipart, Request};
+use axum::http::header::{CONTENT_TYPE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
-use zhuqi_store::{Store, hash_secret};
+use zhuqi_store::{MAX_ATTACHMENT_BYTES, NewAttachment, Store, hash_secret};
 
 use crate::api::auth::{SESSION_COOKIE, cookie, new_secret};
 
@@ -68,11 +68,7 @@ impl<T: DeserializeOwned> FromRequest<Store> for Checked<T> {
         let headers = req.headers().clone();
         let bytes = axum::body::Bytes::from_request(req, store).await.map_err(IntoResponse::into_response)?;
         if bytes.len() > MAX_FORM_BYTES {
-            return Err(super::page::error_page(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "内容过长",
-                "提交的内容过长，请精简后重试。",
-            ));
+            return Err(too_long());
         }
         let token = token_of(&bytes).unwrap_or_default();
         if !verify(&headers, &token) {
@@ -80,9 +76,74 @@ impl<T: DeserializeOwned> FromRequest<Store> for Checked<T> {
         }
         serde_html_form::from_bytes(&bytes).map(Checked).map_err(|e| {
             tracing::debug!(error = %e, "form refused");
-            super::page::error_page(StatusCode::BAD_REQUEST, "表单内容有误", "提交的表单格式不正确，请返回刷新后重试。")
+            malformed()
         })
     }
+}
+
+/// A form whose `csrf` field was checked, sent URL-encoded or, when it carries files, as multipart: the text fields
+/// as `T`, the files (inputs named `files`, empty ones skipped) beside them. Files are checked by the store.
+pub struct Posted<T> {
+    pub form: T,
+    pub files: Vec<NewAttachment>,
+}
+
+impl<T: DeserializeOwned> FromRequest<Store> for Posted<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, store: &Store) -> Result<Self, Response> {
+        let content_type = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        if !content_type.starts_with("multipart/form-data") {
+            let Checked(form) = Checked::from_request(req, store).await?;
+            return Ok(Posted { form, files: Vec::new() });
+        }
+        let headers = req.headers().clone();
+        let mut m = Multipart::from_request(req, store).await.map_err(IntoResponse::into_response)?;
+        let broken = |e: axum::extract::multipart::MultipartError| {
+            tracing::debug!(error = %e, "multipart refused");
+            let limit = MAX_ATTACHMENT_BYTES / 1024 / 1024;
+            super::page::error_page(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "上传未完成",
+                &format!("上传未完成或内容过大（每个附件不超过{limit}MB），请返回重试。"),
+            )
+        };
+        let (mut pairs, mut files, mut text_bytes) = (Vec::new(), Vec::new(), 0usize);
+        while let Some(field) = m.next_field().await.map_err(broken)? {
+            let name = field.name().unwrap_or_default().to_owned();
+            if name == "files" {
+                let file_name = field.file_name().unwrap_or_default().to_owned();
+                let data = field.bytes().await.map_err(broken)?;
+                if !file_name.is_empty() || !data.is_empty() {
+                    files.push(NewAttachment { name: file_name, content_type: String::new(), data: data.to_vec() });
+                }
+                continue;
+            }
+            let value = field.text().await.map_err(broken)?;
+            text_bytes += name.len() + value.len();
+            if text_bytes > MAX_FORM_BYTES {
+                return Err(too_long());
+            }
+            pairs.push((name, value));
+        }
+        let token = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.clone()).unwrap_or_default();
+        if !verify(&headers, &token) {
+            return Err(refused());
+        }
+        serde_html_form::to_string(&pairs)
+            .ok()
+            .and_then(|encoded| serde_html_form::from_str(&encoded).ok())
+            .map(|form| Posted { form, files })
+            .ok_or_else(malformed)
+    }
+}
+
+fn too_long() -> Response {
+    super::page::error_page(StatusCode::PAYLOAD_TOO_LARGE, "内容过长", "提交的内容过长，请精简后重试。")
+}
+
+fn malformed() -> Response {
+    super::page::error_page(StatusCode::BAD_REQUEST, "表单内容有误", "提交的表单格式不正确，请返回刷新后重试。")
 }
 
 /// The `csrf` field of a URL-encoded body (other fields are ignored here).

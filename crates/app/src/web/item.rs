@@ -10,10 +10,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
-use zhuqi_domain::{Action, ActionKind, DeadlinePolicy, Event, Level, Stars};
-use zhuqi_store::{AppealRecord, AttachmentInfo, CategoryRecord, CommonIssueRecord, Store, StoreError, UnitRecord};
+use zhuqi_domain::{Action, ActionKind, DeadlinePolicy, Event, Level, Role, Stars, Status};
+use zhuqi_store::{
+    AppealRecord, AttachmentInfo, CategoryRecord, CoHandling, CommonIssueRecord, FILE_STEPS, Similar, Store,
+    StoreError, UnitRecord,
+};
 
-use super::csrf::Checked;
+use super::csrf::Posted;
 use super::page::{Done, PageResult, Shell, Viewer, chinese, error_response, render_with};
 use super::view::{DueLine, due_lines, local};
 use crate::api::error::ApiError;
@@ -51,12 +54,28 @@ pub struct ActionInput {
     new_title: String,
 }
 
-/// A refused action: which form, the message for each field, and one for the whole form.
+impl Refusal {
+    /// The 协办意见 form refused with `message`.
+    pub(super) fn co_opinion(message: String) -> Self {
+        Refusal { co_opinion: Some(message), ..Refusal::default() }
+    }
+}
+
+impl ActionInput {
+    /// A form with only its text typed (the 协办意见 form shares the page's way of keeping what was typed).
+    pub(super) fn with_text(text: String) -> Self {
+        ActionInput { text, ..ActionInput::default() }
+    }
+}
+
+/// A refused action: which form, the message for each field, and one for the whole form. A refused 协办意见 has
+/// no kind and its message in `co_opinion`.
 #[derive(Default)]
-struct Refusal {
+pub(super) struct Refusal {
     kind: Option<ActionKind>,
     fields: Vec<(&'static str, String)>,
     form: Option<String>,
+    co_opinion: Option<String>,
 }
 
 struct TimelineEntry {
@@ -86,6 +105,8 @@ struct AppealPage {
     facts: Vec<Fact>,
     /// 所属项目: the key project the appeal is linked to (id, name).
     project: Option<(i64, String)>,
+    /// 共性问题: the issue it was merged into (id, title, whether the viewer may open its page).
+    common_issue: Option<(i64, String, bool)>,
     dues: Vec<DueLine>,
     light_note: String,
     timeline: Vec<TimelineEntry>,
@@ -104,6 +125,12 @@ struct AppealPage {
     /// The rating buttons: stars and what they mean.
     stars: [(u8, &'static str); 5],
     auto_close_days: u32,
+    /// The co-units and their opinions (staff only).
+    co: CoHandling,
+    /// The viewer's unit, when it co-handles this item while it is being handled: it may sign and give its opinion.
+    co_unit: Option<i64>,
+    /// Likely duplicates, for a dispatcher who may merge it.
+    similar: Similar,
 }
 
 /// The action whose offer tells the enterprise a rating is awaited.
@@ -155,12 +182,51 @@ impl AppealPage {
         if typed.is_empty() { value == default } else { typed == value }
     }
 
+    /// The common issue the merge form starts on: the one typed, else the most alike of the suggested ones.
+    fn issue_chosen(&self, kind: &ActionKind, id: &i64) -> bool {
+        match self.typed(kind, "common_issue_id") {
+            "" => self.refusal.kind != Some(*kind) && self.similar.issues.first().is_some_and(|i| i.id == *id),
+            typed => typed == id.to_string(),
+        }
+    }
+
     fn co_unit_chosen(&self, kind: &ActionKind, id: &i64) -> bool {
         self.refusal.kind == Some(*kind) && self.typed.co_unit_ids.iter().any(|c| *c == id.to_string())
     }
 
     fn hint(&self, kind: &ActionKind) -> &'static str {
         hint(*kind)
+    }
+
+    /// Whether the form of `kind` takes files.
+    fn takes_files(&self, kind: &ActionKind) -> bool {
+        FILE_STEPS.contains(kind)
+    }
+
+    /// The files sent with the problem or one of the steps, opinions' files aside (shown with each opinion).
+    fn exchanged_files(&self) -> impl Iterator<Item = &AttachmentInfo> {
+        self.attachments.iter().filter(|a| a.co_opinion_id.is_none())
+    }
+
+    fn when(&self, at: &Timestamp) -> String {
+        local(*at)
+    }
+
+    /// Whether the viewer's co-unit has yet to sign.
+    fn co_awaits_signing(&self) -> bool {
+        self.co_unit.is_some_and(|u| self.co.awaits_signing(u))
+    }
+}
+
+/// What a file came with, as the list of files says it.
+pub(super) fn step_label(a: &AttachmentInfo) -> &'static str {
+    match a.step.as_deref() {
+        None => "",
+        Some("supply_material") => "补充材料",
+        Some("reply") => "首次答复",
+        Some("answer") => "办结答复",
+        Some("co_opinion") => "协办意见",
+        Some(_) => "办理过程",
     }
 }
 
@@ -188,23 +254,33 @@ fn hint(kind: ActionKind) -> &'static str {
     }
 }
 
-/// The actions a page offers: legal now, and one of the viewer's roles may take it. (The store checks scope again.)
+/// The actions a page offers: legal now, and one of the viewer's roles may take it — a unit only on its own items,
+/// not on those it co-handles. (The store checks scope again.)
 fn offered(v: &Viewer, record: &AppealRecord) -> Vec<ActionKind> {
+    let lead_unit = record.state.unit_id.is_some() && record.state.unit_id == v.caller.user.unit_id;
+    let may = |r: &Role| v.has(*r) && (*r != Role::Handler || lead_unit);
     ActionKind::ALL
         .into_iter()
-        .filter(|k| !matches!(k, ActionKind::Create | ActionKind::AutoClose | ActionKind::Escalate))
-        .filter(|k| record.state.offers(*k) && k.allowed_roles().iter().any(|r| v.has(*r)))
+        // 集中解决 is given on the common issue's page, for all its appeals at once.
+        .filter(|k| {
+            !matches!(k, ActionKind::Create | ActionKind::AutoClose | ActionKind::Escalate | ActionKind::ResolveCommon)
+        })
+        .filter(|k| record.state.offers(*k) && k.allowed_roles().iter().any(may))
         .collect()
 }
 
 pub async fn show(State(store): State<Store>, v: Viewer, Path(id): Path<i64>, Query(d): Query<Done>) -> PageResult {
     let record = store.appeal_for(&v.caller.user, id).await?;
-    let flash_ok = d.done.as_deref().and_then(ActionKind::parse).map(|k| format!("已{}。", k.label()));
+    let flash_ok = match d.done.as_deref() {
+        Some("co_sign") => Some("已签收协办事项。".to_owned()),
+        Some("co_opinion") => Some("已提交协办意见，主办单位答复前可见。".to_owned()),
+        done => done.and_then(ActionKind::parse).map(|k| format!("已{}。", k.label())),
+    };
     page(&store, &v, record, flash_ok, None, Refusal::default(), ActionInput::default(), StatusCode::OK).await
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn page(
+pub(super) async fn page(
     store: &Store,
     v: &Viewer,
     record: AppealRecord,
@@ -223,7 +299,11 @@ async fn page(
     let enterprise = store.enterprise_for(p, record.enterprise_id).await.ok();
     let actions = offered(v, &record);
     let policies = if actions.contains(&ActionKind::Assign) { store.deadline_policies().await? } else { Vec::new() };
-    let issues = if actions.contains(&ActionKind::Merge) { store.open_common_issues(p).await? } else { Vec::new() };
+    let (issues, similar) = if actions.contains(&ActionKind::Merge) {
+        (store.open_common_issues(p).await?, store.similar_to(p, record.id).await?)
+    } else {
+        (Vec::new(), Similar::default())
+    };
     let unit_name = |id: i64| units.iter().find(|u| u.id == id).map_or_else(|| format!("单位{id}"), |u| u.name.clone());
     let category_name =
         |code: &str| categories.iter().find(|c| c.code == code).map_or_else(|| code.to_owned(), |c| c.name.clone());
@@ -266,9 +346,14 @@ async fn page(
             label: "延期申请", value: format!("申请延期{days}个工作日，待指挥部审批")
         });
     }
-    if let Some(c) = s.common_issue_id {
-        facts.push(Fact { label: "共性问题", value: format!("第{c}号共性问题") });
-    }
+    // The common issue by its title, linked for the office that keeps it.
+    let common_issue = match s.common_issue_id {
+        Some(c) => Some(match store.common_issue_for(p, c).await {
+            Ok(d) => (c, d.issue.title, true),
+            Err(_) => (c, format!("第{c}号共性问题"), false),
+        }),
+        None => None,
+    };
     if s.reopen_count > 0 {
         facts.push(Fact { label: "重办次数", value: s.reopen_count.to_string() });
     }
@@ -277,6 +362,9 @@ async fn page(
         facts.push(Fact { label: "企业评价", value: format!("{}星 {comment}", r.get()).trim().to_owned() });
     }
     let project = store.appeal_project(p, record.id).await?;
+    let co = store.co_handling_for(p, record.id).await?;
+    let co_handled = matches!(s.status, Status::Assigned | Status::InProgress | Status::Waiting | Status::Reopened);
+    let co_unit = p.unit_id.filter(|u| v.has(Role::Handler) && co.is_co_unit(*u) && co_handled);
     let light_note = s.light(&cal, today).map(|l| l.label().to_owned()).unwrap_or_default();
     let mut names = HashMap::new();
     let mut timeline = Vec::with_capacity(events.len());
@@ -294,6 +382,7 @@ async fn page(
         version: s.version,
         facts,
         project,
+        common_issue,
         dues: due_lines(s, &cal, today),
         light_note,
         timeline,
@@ -311,6 +400,9 @@ async fn page(
         levels: [("county", "县区级"), ("city", "市级"), ("province", "省级")],
         stars: [(5, "满意"), (4, "基本满意"), (3, "一般"), (2, "较差"), (1, "很差")],
         auto_close_days: crate::jobs::AUTO_CLOSE_AFTER,
+        co,
+        co_unit,
+        similar,
     };
     Ok(render_with(status, &page))
 }
@@ -359,6 +451,9 @@ async fn entry(
             format!("{stars} {comment}").trim().to_owned()
         }
         Action::Merge { common_issue_id } => format!("并入第{common_issue_id}号共性问题"),
+        Action::ResolveCommon { text, unit_id } => {
+            format!("共性问题集中解决（牵头单位：{}）：{text}", unit_name(*unit_id))
+        }
         Action::Escalate { step, milestone } => format!("{}：{}", step.label(), milestone.label()),
         Action::Submit | Action::Acknowledge | Action::ApproveExtension | Action::AutoClose => String::new(),
     };
@@ -486,7 +581,7 @@ fn action_of(
                 }
             },
         },
-        ActionKind::Create | ActionKind::AutoClose | ActionKind::Escalate => {
+        ActionKind::Create | ActionKind::AutoClose | ActionKind::Escalate | ActionKind::ResolveCommon => {
             f.push(("", "该操作不能在页面上进行".to_owned()));
             Action::Submit
         }
@@ -498,7 +593,7 @@ pub async fn act(
     State(store): State<Store>,
     v: Viewer,
     Path((id, name)): Path<(i64, String)>,
-    Checked(input): Checked<ActionInput>,
+    Posted { form: input, files }: Posted<ActionInput>,
 ) -> PageResult {
     let p = &v.caller.user;
     let Some(kind) = ActionKind::parse(&name) else { return Ok(not_found()) };
@@ -507,7 +602,7 @@ pub async fn act(
         return Err(ApiError::invalid("invalid_version", "页面已过期，请刷新后重试").into());
     };
     let policies = if kind == ActionKind::Assign { store.deadline_policies().await? } else { Vec::new() };
-    let refuse = |fields, form: Option<String>| Refusal { kind: Some(kind), fields, form };
+    let refuse = |fields, form: Option<String>| Refusal { kind: Some(kind), fields, form, co_opinion: None };
     let action = match action_of(kind, &input, &policies) {
         Ok(a) => a,
         Err(fields) => {
@@ -520,7 +615,7 @@ pub async fn act(
         Action::Merge { common_issue_id: 0 } => {
             store.merge_into_new(p, &v.caller.source, id, version, input.new_title.trim().to_owned(), now).await
         }
-        action => store.act(p, &v.caller.source, id, version, action, now).await,
+        action => store.act_with_files(p, &v.caller.source, id, version, action, files, now).await,
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/appeals/{id}?done={}", kind.as_str())).into_response()),

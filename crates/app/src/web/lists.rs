@@ -68,6 +68,15 @@ struct Desk {
     open_only: bool,
     /// Only items whose extension request awaits the dispatcher.
     pending_extension: bool,
+    /// Whose items: the viewer's unit's own (as lead unit) or those it co-handles; `None` for all in scope.
+    unit: Option<UnitPart>,
+}
+
+/// A unit's part in the items of a desk.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum UnitPart {
+    Lead,
+    Co,
 }
 
 const GENERAL: Desk = Desk {
@@ -79,6 +88,7 @@ const GENERAL: Desk = Desk {
     sort: Sort::Newest,
     open_only: false,
     pending_extension: false,
+    unit: None,
 };
 const PORTAL: Desk = Desk {
     path: "/portal",
@@ -89,6 +99,7 @@ const PORTAL: Desk = Desk {
     sort: Sort::Newest,
     open_only: false,
     pending_extension: false,
+    unit: None,
 };
 const TRIAGE: Desk = Desk {
     path: "/triage",
@@ -99,6 +110,7 @@ const TRIAGE: Desk = Desk {
     sort: Sort::Waiting,
     open_only: true,
     pending_extension: false,
+    unit: None,
 };
 const WORKBENCH: Desk = Desk {
     path: "/workbench",
@@ -109,6 +121,18 @@ const WORKBENCH: Desk = Desk {
     sort: Sort::Urgency,
     open_only: true,
     pending_extension: false,
+    unit: Some(UnitPart::Lead),
+};
+const CO_HANDLING: Desk = Desk {
+    path: "/co-handling",
+    title: "协办事项",
+    intro: "本单位作为协办单位参与办理的在办诉求：请签收，并在主办单位答复前提出协办意见（可附文件）。",
+    roles: &[Role::Handler],
+    status: None,
+    sort: Sort::Urgency,
+    open_only: true,
+    pending_extension: false,
+    unit: Some(UnitPart::Co),
 };
 
 const EXTENSIONS: Desk = Desk {
@@ -120,6 +144,7 @@ const EXTENSIONS: Desk = Desk {
     sort: Sort::Urgency,
     open_only: true,
     pending_extension: true,
+    unit: None,
 };
 
 /// A queue of the viewer's desk and how many items wait in it.
@@ -181,6 +206,10 @@ pub async fn workbench(State(store): State<Store>, v: Viewer, Query(q): Query<Li
     list(&store, v, q, &WORKBENCH).await
 }
 
+pub async fn co_handling(State(store): State<Store>, v: Viewer, Query(q): Query<ListQuery>) -> PageResult {
+    list(&store, v, q, &CO_HANDLING).await
+}
+
 pub async fn extensions(State(store): State<Store>, v: Viewer, Query(q): Query<ListQuery>) -> PageResult {
     list(&store, v, q, &EXTENSIONS).await
 }
@@ -204,17 +233,27 @@ async fn dispatcher_queues(store: &Store, v: &Viewer, desk: &Desk, today: Date) 
     ])
 }
 
-/// What waits on the unit among its open items: all of them, those the enterprise has just supplied material for,
-/// and those whose extension request the dispatcher has not decided yet.
-fn workbench_queues(all: &[AppealSummary]) -> Vec<Queue> {
-    let supplied = all.iter().filter(|s| supplied(s)).count();
-    let extension = all.iter().filter(|s| s.state.pending_extension.is_some()).count();
+/// What waits on the unit: among its own open items all of them, those the enterprise has just supplied material
+/// for, and those whose extension request the dispatcher has not decided yet; and the items it co-handles on which
+/// it owes an opinion.
+fn workbench_queues(desk: &Desk, own: &[AppealSummary], co_due: i64) -> Vec<Queue> {
+    let supplied = own.iter().filter(|s| supplied(s)).count();
+    let extension = own.iter().filter(|s| s.state.pending_extension.is_some()).count();
     let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    let on_bench = desk.path == WORKBENCH.path;
     vec![
-        Queue { href: WORKBENCH.path, label: "在办".into(), count: count(all.len()), active: true },
+        Queue { href: WORKBENCH.path, label: "在办".into(), count: count(own.len()), active: on_bench },
         Queue { href: WORKBENCH.path, label: "企业已补充材料".into(), count: count(supplied), active: false },
         Queue { href: WORKBENCH.path, label: "延期待批".into(), count: count(extension), active: false },
+        Queue { href: CO_HANDLING.path, label: "协办待提意见".into(), count: co_due, active: !on_bench },
     ]
+}
+
+/// The open items `unit` co-handles and has given no opinion on.
+async fn co_opinions_due(store: &Store, v: &Viewer, unit: i64, today: Date) -> Result<i64, StoreError> {
+    let filter =
+        AppealFilter { open: true, co_handled_by: Some(unit), co_opinion_due: true, ..AppealFilter::default() };
+    store.count_appeals(&v.caller.user, filter, today).await
 }
 
 /// The enterprise supplied material and the unit has not acted since.
@@ -291,9 +330,16 @@ async fn list(store: &Store, v: Viewer, q: ListQuery, desk: &Desk) -> PageResult
         text,
         open,
         pending_extension: desk.pending_extension,
+        co_handled_by: (desk.unit == Some(UnitPart::Co)).then_some(v.caller.user.unit_id).flatten(),
+        co_opinion_due: false,
         cursor,
         limit: PAGE,
     };
+    let mut filter = filter;
+    if desk.unit == Some(UnitPart::Lead) {
+        // The unit's own items, not those it co-handles (a unit typed into the URL does not widen it).
+        filter.unit_id = Some(v.caller.user.unit_id.unwrap_or(-1));
+    }
     let mut queues = if [TRIAGE.path, EXTENSIONS.path].contains(&desk.path) {
         dispatcher_queues(store, &v, desk, today).await?
     } else {
@@ -307,8 +353,14 @@ async fn list(store: &Store, v: Viewer, q: ListQuery, desk: &Desk) -> PageResult
             next = page.next_cursor.map(|c| link(desk.path, &q, &[("after", c.to_string())]));
         } else {
             let (mut all, capped) = every_open(store, &v, filter, today).await?;
-            if desk.path == WORKBENCH.path {
-                queues = workbench_queues(&all);
+            if let (Some(_), Some(unit)) = (desk.unit, v.caller.user.unit_id) {
+                let own = if desk.unit == Some(UnitPart::Lead) {
+                    all.clone()
+                } else {
+                    let lead = AppealFilter { open: true, unit_id: Some(unit), ..AppealFilter::default() };
+                    every_open(store, &v, lead, today).await?.0
+                };
+                queues = workbench_queues(desk, &own, co_opinions_due(store, &v, unit, today).await?);
             }
             match sort {
                 Sort::Urgency => all.sort_by_cached_key(|s| urgency(s, &cal, today)),

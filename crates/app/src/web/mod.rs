@@ -5,8 +5,9 @@
 //! - `page`: the signed-in viewer, the frame, rendering and error pages; `csrf`: form tokens; `view`: how dates,
 //!   deadlines and lights read;
 //! - `account`: sign-in, password, sign-out; `lists`: appeal lists and the desks built on them (portal, triage,
-//!   workbench); `item`: one appeal with its timeline and the actions the viewer may take; `compose`: a new appeal;
-//! - `work_groups`: 包联 — work groups, their cadres and enterprises;
+//!   workbench); `item`: one appeal with its timeline and the actions the viewer may take; `co_handling`: a co-unit's
+//!   signature and opinion (协办) on it; `compose`: a new appeal;
+//! - `work_groups`: 包联 — work groups, their cadres and enterprises; `common_issues`: 共性问题 and 集中解决;
 //! - `desks`: the supervision board and the leader's dashboard; `admin`: the three administrators' pages;
 //! - `projects`: key projects (重点项目) — the ledger, a project's page, 三个一批 batches, 季观摩 observations.
 
@@ -14,6 +15,8 @@ mod account;
 mod admin;
 pub mod assets;
 mod bulletins;
+mod co_handling;
+mod common_issues;
 mod compose;
 mod csrf;
 mod desks;
@@ -42,12 +45,18 @@ pub fn router(store: Store) -> Router {
         .route("/triage", get(lists::triage))
         .route("/workbench", get(lists::workbench))
         .route("/extensions", get(lists::extensions))
+        .route("/co-handling", get(lists::co_handling))
         .route(
             "/appeals/new",
             get(compose::form).post(compose::submit).layer(DefaultBodyLimit::max(compose::UPLOAD_LIMIT)),
         )
         .route("/appeals/{id}", get(item::show))
-        .route("/appeals/{id}/{action}", post(item::act))
+        .route("/appeals/{id}/{action}", post(item::act).layer(DefaultBodyLimit::max(compose::UPLOAD_LIMIT)))
+        .route("/appeals/{id}/co/sign", post(co_handling::sign))
+        .route(
+            "/appeals/{id}/co/opinion",
+            post(co_handling::opinion).layer(DefaultBodyLimit::max(compose::UPLOAD_LIMIT)),
+        )
         .route("/attachments/{id}", get(item::attachment))
         .route("/supervision", get(desks::supervision))
         .route("/dashboard", get(desks::dashboard))
@@ -59,6 +68,9 @@ pub fn router(store: Store) -> Router {
         .route("/enterprises/{id}", get(enterprises::show))
         .route("/enterprises/{id}/visits", post(enterprises::record_visit))
         .route("/visits", get(enterprises::visits))
+        .route("/common-issues", get(common_issues::list).post(common_issues::create))
+        .route("/common-issues/{id}", get(common_issues::show).post(common_issues::edit))
+        .route("/common-issues/{id}/resolve", post(common_issues::resolve))
         .route("/workgroups", get(work_groups::list).post(work_groups::create))
         .route("/workgroups/export.xlsx", get(work_groups::download))
         .route("/workgroups/{id}", get(work_groups::show).post(work_groups::edit))

@@ -96,6 +96,13 @@ pub enum Action {
     Merge {
         common_issue_id: i64,
     },
+    /// 集中解决: the common issue the appeal was merged into is answered once for all of its appeals. The appeal
+    /// comes back as answered by the issue's lead unit, for its enterprise to rate (or to reject, and the lead unit
+    /// handles it again).
+    ResolveCommon {
+        text: String,
+        unit_id: i64,
+    },
     /// 领导批示
     Instruct {
         text: String,
@@ -130,12 +137,13 @@ pub enum ActionKind {
     Withdraw,
     RejectInvalid,
     Merge,
+    ResolveCommon,
     Instruct,
     Escalate,
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 20] = [
+    pub const ALL: [ActionKind; 21] = [
         ActionKind::Create,
         ActionKind::Submit,
         ActionKind::Assign,
@@ -154,6 +162,7 @@ impl ActionKind {
         ActionKind::Withdraw,
         ActionKind::RejectInvalid,
         ActionKind::Merge,
+        ActionKind::ResolveCommon,
         ActionKind::Instruct,
         ActionKind::Escalate,
     ];
@@ -178,6 +187,7 @@ impl ActionKind {
             ActionKind::Withdraw => "withdraw",
             ActionKind::RejectInvalid => "reject_invalid",
             ActionKind::Merge => "merge",
+            ActionKind::ResolveCommon => "resolve_common",
             ActionKind::Instruct => "instruct",
             ActionKind::Escalate => "escalate",
         }
@@ -203,6 +213,7 @@ impl ActionKind {
             ActionKind::Withdraw => "撤回",
             ActionKind::RejectInvalid => "判定无效",
             ActionKind::Merge => "并入共性问题",
+            ActionKind::ResolveCommon => "集中解决",
             ActionKind::Instruct => "领导批示",
             ActionKind::Escalate => "督办升级",
         }
@@ -223,7 +234,8 @@ impl ActionKind {
             | ActionKind::ApproveExtension
             | ActionKind::RefuseExtension
             | ActionKind::RejectInvalid
-            | ActionKind::Merge => &[Dispatcher],
+            | ActionKind::Merge
+            | ActionKind::ResolveCommon => &[Dispatcher],
             ActionKind::Acknowledge
             | ActionKind::Reply
             | ActionKind::Return
@@ -275,6 +287,7 @@ impl Action {
             Action::Withdraw { .. } => ActionKind::Withdraw,
             Action::RejectInvalid { .. } => ActionKind::RejectInvalid,
             Action::Merge { .. } => ActionKind::Merge,
+            Action::ResolveCommon { .. } => ActionKind::ResolveCommon,
             Action::Instruct { .. } => ActionKind::Instruct,
             Action::Escalate { .. } => ActionKind::Escalate,
         }

@@ -287,6 +287,24 @@ impl Appeal {
                 next.end_pause(at);
                 next.closed_at = Some(at);
             }
+            (Action::ResolveCommon { text: t, unit_id }, Merged) => {
+                text(kind, t)?;
+                // Back in the loop, answered: the feedback clock runs from now. An appeal merged before it was
+                // assigned had no clock; its cycle starts here under the standard policy.
+                next.status = Answered;
+                next.unit_id = Some(*unit_id);
+                next.co_unit_ids.clear();
+                next.closed_at = None;
+                if next.clock.is_none() {
+                    next.start_cycle(at, DeadlinePolicy::standard());
+                }
+                let clock = next.clock_mut(kind)?;
+                clock.acknowledged_at.get_or_insert(at);
+                clock.replied_at.get_or_insert(at);
+                clock.answered_at = Some(at);
+                next.answered_at = Some(at);
+                next.pending_extension = None;
+            }
             (Action::Instruct { text: t }, s) if !s.is_terminal() => text(kind, t)?,
             (Action::Escalate { step, milestone }, s) if s.is_with_unit() => {
                 if next.escalations.contains(&(*milestone, *step)) {
@@ -329,6 +347,7 @@ impl Appeal {
             ActionKind::Withdraw => matches!(s, Draft | Submitted | Assigned | InProgress | Waiting),
             ActionKind::RejectInvalid => s == Submitted,
             ActionKind::Merge => matches!(s, Submitted | Assigned | InProgress | Waiting | Reopened),
+            ActionKind::ResolveCommon => s == Merged,
             ActionKind::Instruct => !s.is_terminal(),
             ActionKind::Escalate => s.is_with_unit(),
         }

@@ -106,6 +106,35 @@ fn a_closed_appeal_never_changes() {
 }
 
 #[test]
+fn a_common_issues_answer_brings_each_merged_appeal_back_for_its_enterprise_to_rate() {
+    // Merged before assignment: no clock, no unit. The answer gives both, and only a merged appeal takes it.
+    let mut s = Story::new("2024-03-04T01:00:00Z");
+    let answer = || Action::ResolveCommon { text: "统一协调供电公司扩容".into(), unit_id: 5 };
+    assert!(matches!(
+        s.try_do("2024-03-04T02:00:00Z", Role::Dispatcher, answer()),
+        Err(TransitionError::Illegal { .. })
+    ));
+    s.act("2024-03-04T02:00:00Z", Role::Dispatcher, Action::Merge { common_issue_id: 1 });
+    assert!(s.state.closed_at.is_some() && !s.state.resolved);
+    let blank = Action::ResolveCommon { text: " ".into(), unit_id: 5 };
+    assert!(matches!(s.try_do("2024-03-08T02:00:00Z", Role::Dispatcher, blank), Err(TransitionError::Invalid { .. })));
+    s.act("2024-03-08T02:00:00Z", Role::Dispatcher, answer());
+    assert_eq!((s.state.status, s.state.unit_id, s.state.closed_at), (Status::Answered, Some(5), None));
+    assert!(s.state.answered_at.is_some() && s.state.offers(ActionKind::Confirm));
+    let mut rated = Story { state: s.state.clone(), events: s.events.clone() };
+    rated.act(
+        "2024-03-09T02:00:00Z",
+        Role::Enterprise,
+        Action::Confirm { rating: Stars::new(5).ok(), comment: String::new() },
+    );
+    assert!(rated.state.resolved && rated.state.resolved_on_time(&WorkingCalendar::official()) == Some(true));
+    // Rejected, it goes back to the lead unit of the issue.
+    s.act("2024-03-09T02:00:00Z", Role::Enterprise, Action::Reject { reason: "仍未通电".into() });
+    assert_eq!((s.state.status, s.state.unit_id), (Status::Reopened, Some(5)));
+    assert_eq!(Appeal::replay(&s.events).expect("replays"), Some(s.state.clone()));
+}
+
+#[test]
 fn blank_reasons_and_bad_extensions_are_refused() {
     let mut s = Story::new("2024-03-04T01:00:00Z");
     assert!(matches!(
@@ -197,7 +226,7 @@ fn the_ladder_runs_once_per_step_and_auto_close_waits_five_working_days() {
 // ---- property tests ----
 
 fn action_for(index: u8) -> Action {
-    match index % 20 {
+    match index % 21 {
         0 => Action::Submit,
         1 | 2 => assign(3 + i64::from(index % 2)),
         3 => Action::Acknowledge,
@@ -215,16 +244,18 @@ fn action_for(index: u8) -> Action {
         16 => Action::Withdraw { reason: "已自行解决".into() },
         17 => Action::RejectInvalid { reason: "非涉企问题".into() },
         18 => Action::Merge { common_issue_id: 9 },
+        19 => Action::ResolveCommon { text: "统一协调解决".into(), unit_id: 5 },
         _ => Action::Escalate { step: EscalationKind::Urge, milestone: Milestone::Acknowledge },
     }
 }
 
-/// The actions that may move due dates: a new cycle (assign, reopen), an approved extension, a pause that starts,
-/// and a return, which ends the cycle.
+/// The actions that may move due dates: a new cycle (assign, reopen, a common issue's answer to an appeal merged
+/// before assignment), an approved extension, a pause that starts, and a return, which ends the cycle.
 fn may_move_deadlines(kind: ActionKind) -> bool {
     matches!(
         kind,
         ActionKind::Assign
+            | ActionKind::ResolveCommon
             | ActionKind::Reject
             | ActionKind::ApproveExtension
             | ActionKind::RequestMaterial
@@ -261,7 +292,9 @@ proptest! {
             }
             match result {
                 Ok(next) => {
-                    prop_assert!(!state.status.is_terminal(), "a {} appeal changed by {}", state.status, kind);
+                    // An ended appeal never changes, but for a merged one answered with its common issue.
+                    let answered_with_issue = state.status == Status::Merged && kind == ActionKind::ResolveCommon;
+                    prop_assert!(!state.status.is_terminal() || answered_with_issue, "a {} appeal changed by {}", state.status, kind);
                     prop_assert!(kind.allowed_roles().contains(&role));
                     prop_assert_eq!(next.version, state.version + 1);
                     if !may_move_deadlines(kind) {

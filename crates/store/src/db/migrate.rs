@@ -80,6 +80,18 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/common/0011_idempotency_keys.sql"),
         postgres: include_str!("../../migrations/common/0011_idempotency_keys.sql"),
     },
+    Migration {
+        version: 12,
+        name: "co_handling",
+        sqlite: include_str!("../../migrations/sqlite/0012_co_handling.sql"),
+        postgres: include_str!("../../migrations/postgres/0012_co_handling.sql"),
+    },
+    Migration {
+        version: 13,
+        name: "common_issues",
+        sqlite: include_str!("../../migrations/common/0013_common_issues.sql"),
+        postgres: include_str!("../../migrations/common/0013_common_issues.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.
