@@ -614,3 +614,131 @@ async fn what_was_typed_is_sent_after_the_session_ended_and_was_signed_in_again(
         b.close().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_co_unit_gives_its_opinion_with_a_file_which_the_lead_unit_reads() {
+    const TEST: &str = "a_co_unit_gives_its_opinion_with_a_file_which_the_lead_unit_reads";
+    for s in servers(TEST).await {
+        let Some(mut b) = Browser::open(TEST, &s).await else { return };
+        let id = s.appeal_in(Status::Submitted, false).await;
+
+        // The office assigns it to unit A with unit B co-handling.
+        b.sign_in("zhihuibu", PASSWORD).await;
+        b.goto(&format!("/appeals/{id}")).await;
+        let f = action("assign");
+        b.select(&format!("{f} select[name=unit_id]"), &s.world.unit_a.to_string()).await;
+        b.select(&format!("{f} select[name=co_unit_ids]"), &s.world.unit_b.to_string()).await;
+        b.select(&format!("{f} select[name=level]"), "city").await;
+        b.select(&format!("{f} select[name=category]"), "financing").await;
+        perform(&mut b, id, "assign", "assigned").await;
+        b.sign_out().await;
+
+        // Unit B finds it on its co-handling desk, signs, and gives its opinion with a file.
+        b.sign_in("chengban2", PASSWORD).await;
+        b.goto("/co-handling").await;
+        b.click(&format!("a[href='/appeals/{id}']")).await;
+        assert_eq!(page(&b).await, format!("/appeals/{id}"));
+        assert!(!b.exists(&action("acknowledge")).await, "a co-unit does not take the lead unit's steps");
+        b.submit(&action("co_sign")).await;
+        assert!(b.body_text().await.contains("已签收协办事项"), "signed");
+        let files = tempfile::tempdir().expect("temp dir");
+        let attachment = files.path().join("稳岗返还核查表.pdf");
+        std::fs::write(&attachment, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n").expect("attachment");
+        let opinion = "经核查，该企业符合稳岗返还条件，建议一并办理。";
+        b.fill("#co-opinion-text", opinion).await;
+        b.fill("#co-opinion-files", attachment.to_str().expect("utf-8 path")).await;
+        b.submit(&action("co_opinion")).await;
+        assert!(b.body_text().await.contains("已提交协办意见"), "given");
+        b.sign_out().await;
+
+        // Unit A reads it, with its file, before answering.
+        b.sign_in("chengban", PASSWORD).await;
+        b.goto(&format!("/appeals/{id}")).await;
+        let shown = b.text("#co-opinions").await;
+        assert!(shown.contains(opinion) && shown.contains("稳岗返还核查表.pdf"), "{shown}");
+        perform(&mut b, id, "acknowledge", "in_progress").await;
+        b.fill(&format!("{} textarea[name=text]", action("answer")), "已会同人社局办理稳岗返还。").await;
+        perform(&mut b, id, "answer", "answered").await;
+        b.sign_out().await;
+        b.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_common_issue_is_resolved_at_once_for_three_enterprises_who_each_rate_it() {
+    const TEST: &str = "a_common_issue_is_resolved_at_once_for_three_enterprises_who_each_rate_it";
+    for s in servers(TEST).await {
+        let Some(mut b) = Browser::open(TEST, &s).await else { return };
+        // A third enterprise of 川汇区 with its account.
+        let hash = zhuqi::password::hash_with_salt(PASSWORD, &[7; 16]).expect("hash");
+        let (e3, user3) = s
+            .store
+            .transaction(sys(), move |w| {
+                let e3 = w.insert_enterprise(&enterprise("周口恒达机械制造有限公司", "MA0000003", "411602"))?;
+                let user3 = w.insert_user(&zhuqi_store::NewUser {
+                    username: "qiye3".into(),
+                    display_name: "qiye3".into(),
+                    password_hash: Some(hash),
+                    must_change_password: false,
+                    region: None,
+                    unit_id: None,
+                    enterprise_id: Some(e3),
+                    phone: None,
+                    roles: vec![Role::Enterprise],
+                    created_at: Timestamp::now(),
+                })?;
+                Ok::<_, zhuqi_store::StoreError>((e3, user3))
+            })
+            .await
+            .expect("third enterprise");
+        let users = ["qiye", "qiye2", "qiye3"];
+        let mut ids = Vec::new();
+        let accounts = [s.world.users["qiye"], s.world.users["qiye2"], user3];
+        for (account, enterprise_id) in accounts.into_iter().zip([s.world.e1, s.world.e2, e3]) {
+            let new = zhuqi_store::NewAppeal {
+                enterprise_id,
+                channel: zhuqi_domain::Channel::Web,
+                category: "financing".into(),
+                title: "贷款到期须先还后续，过桥成本高".into(),
+                description: "企业流动资金贷款到期，银行要求先还后续，只能借过桥资金。".into(),
+                amount: None,
+                draft: false,
+            };
+            let actor = zhuqi_domain::Actor::user(account, Role::Enterprise);
+            ids.push(s.store.create_appeal(sys(), new, actor, Timestamp::now()).await.expect("appeal").id);
+        }
+
+        // The office opens the issue, merges the three appeals into it and answers it once.
+        b.sign_in("zhihuibu", PASSWORD).await;
+        b.goto("/common-issues").await;
+        b.fill("form#common-issue-new input[name=title]", "小微企业续贷过桥成本高").await;
+        b.select("form#common-issue-new select[name=category]", "financing").await;
+        b.select("form#common-issue-new select[name=lead_unit_id]", &s.world.unit_a.to_string()).await;
+        b.submit("form#common-issue-new").await;
+        let issue_page = page(&b).await;
+        let issue = issue_page.trim_start_matches("/common-issues/").to_owned();
+        assert!(issue.parse::<i64>().is_ok(), "on the new issue's page: {issue_page}");
+        for id in &ids {
+            b.goto(&format!("/appeals/{id}")).await;
+            b.select(&format!("{} select[name=common_issue_id]", action("merge")), &issue).await;
+            perform(&mut b, *id, "merge", "merged").await;
+        }
+        b.goto(&issue_page).await;
+        assert_eq!(b.count("#issue-appeal-list tbody tr").await, 3);
+        b.fill("form#issue-resolve textarea[name=answer]", "已推动合作银行推广无还本续贷，企业可直接向开户行申请。")
+            .await;
+        b.submit("form#issue-resolve").await;
+        assert!(b.body_text().await.contains("3件诉求已答复"), "one answer for the three");
+        b.sign_out().await;
+
+        // Each enterprise is asked to rate, and rates.
+        for (user, id) in users.into_iter().zip(&ids) {
+            b.sign_in(user, PASSWORD).await;
+            b.goto(&format!("/appeals/{id}")).await;
+            assert!(b.exists("#awaiting-rating").await, "{user} is asked to rate");
+            perform(&mut b, *id, "confirm", "closed").await;
+            b.sign_out().await;
+        }
+        b.close().await;
+    }
+}

@@ -156,7 +156,7 @@ fn hex_sha256(data: &[u8]) -> String {
 }
 
 /// Checks one file and hashes it.
-fn check(file: NewAttachment) -> Result<Prepared> {
+pub(crate) fn check(file: NewAttachment) -> Result<Prepared> {
     let name = clean_name(&file.name)?;
     let Some(content_type) = content_type(&name) else {
         let allowed: Vec<&str> = TYPES.iter().map(|(e, _)| *e).collect();
@@ -319,6 +319,20 @@ impl Writer<'_> {
             step: step.step.map(str::to_owned),
             co_opinion_id: step.co_opinion_id,
         })
+    }
+
+    /// Stores `files` (checked here) with appeal `appeal_id` at `step` (`None`: with the problem itself), uploaded by
+    /// `user_id`. No scope or status check: for records written in bulk (the demo).
+    pub fn record_attachments(
+        &mut self,
+        appeal_id: i64,
+        user_id: i64,
+        files: Vec<NewAttachment>,
+        step: Option<&str>,
+        at: Timestamp,
+    ) -> Result<Vec<AttachmentInfo>> {
+        let files = files.into_iter().map(check).collect::<Result<Vec<_>>>()?;
+        self.insert_attachments(appeal_id, user_id, files, FileStep { step, co_opinion_id: None }, at)
     }
 
     /// Refuses unless the appeal still takes files, and holds its row until the commit (PostgreSQL), so that it cannot

@@ -12,7 +12,7 @@ use zhuqi_domain::time::{from_micros, to_micros};
 use zhuqi_domain::{Appeal, Role, Status};
 
 use crate::access::Principal;
-use crate::attachments::{AttachmentInfo, FileStep, NewAttachment, is_staff, prepare};
+use crate::attachments::{AttachmentInfo, FileStep, NewAttachment, Prepared, check, is_staff, prepare};
 use crate::db::{Row, params};
 use crate::scope::visible_appeal;
 use crate::{Result, Store, StoreError, Writer, audit};
@@ -116,6 +116,63 @@ impl Writer<'_> {
             )?;
         }
         Ok(())
+    }
+
+    /// Records unit `unit`'s 协办意见 on appeal `appeal_id` by `user_id` with its files (checked here), signing for the
+    /// unit first if it had not. No scope or status check: for records written in bulk (the demo).
+    pub fn record_co_opinion(
+        &mut self,
+        appeal_id: i64,
+        unit: i64,
+        user_id: i64,
+        text: &str,
+        files: Vec<NewAttachment>,
+        at: Timestamp,
+    ) -> Result<CoOpinion> {
+        let files = files.into_iter().map(check).collect::<Result<Vec<_>>>()?;
+        self.write_co_opinion(appeal_id, unit, user_id, text, files, at)
+    }
+
+    fn write_co_opinion(
+        &mut self,
+        appeal_id: i64,
+        unit: i64,
+        user_id: i64,
+        text: &str,
+        files: Vec<Prepared>,
+        at: Timestamp,
+    ) -> Result<CoOpinion> {
+        self.sign(appeal_id, unit, user_id, at)?;
+        let micros = to_micros(at);
+        let id = self
+            .tx
+            .query_one(
+                "INSERT INTO co_opinions (appeal_id, unit_id, text, written_by, written_at) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                params![appeal_id, unit, text, user_id, micros],
+            )?
+            .int(0)?;
+        self.tx.execute(
+            "UPDATE appeal_co_units SET opinion_at = $1 WHERE appeal_id = $2 AND unit_id = $3",
+            params![micros, appeal_id, unit],
+        )?;
+        let after = json!({"appeal_id": appeal_id, "unit_id": unit, "text": text});
+        self.audit("appeal.co_opinion", format!("co_opinion:{id}"), None, audit::json(&after));
+        let step = FileStep { step: Some("co_opinion"), co_opinion_id: Some(id) };
+        let attachments = self.insert_attachments(appeal_id, user_id, files, step, at)?;
+        let names = self.tx.query_one(
+            "SELECT n.name, u.display_name FROM units n, users u WHERE n.id = $1 AND u.id = $2",
+            params![unit, user_id],
+        )?;
+        Ok(CoOpinion {
+            id,
+            unit_id: unit,
+            unit_name: names.text(0)?,
+            text: text.to_owned(),
+            written_by: names.text(1)?,
+            written_at: at,
+            attachments,
+        })
     }
 
     /// Refuses unless the appeal is still being handled, holding its row until the commit (PostgreSQL) so that the
@@ -252,33 +309,7 @@ impl Store {
             let record = visible_appeal(&mut w.tx, &p, appeal_id)?;
             let unit = acting_co_unit(w, &p, appeal_id)?;
             w.lock_co_handled(appeal_id, record.state.status)?;
-            w.sign(appeal_id, unit, p.user_id, at)?;
-            let micros = to_micros(at);
-            let id =
-                w.tx.query_one(
-                    "INSERT INTO co_opinions (appeal_id, unit_id, text, written_by, written_at) \
-                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                    params![appeal_id, unit, text.as_str(), p.user_id, micros],
-                )?
-                .int(0)?;
-            w.tx.execute(
-                "UPDATE appeal_co_units SET opinion_at = $1 WHERE appeal_id = $2 AND unit_id = $3",
-                params![micros, appeal_id, unit],
-            )?;
-            let after = json!({"appeal_id": appeal_id, "unit_id": unit, "text": text});
-            w.audit("appeal.co_opinion", format!("co_opinion:{id}"), None, audit::json(&after));
-            let step = FileStep { step: Some("co_opinion"), co_opinion_id: Some(id) };
-            let attachments = w.insert_attachments(appeal_id, p.user_id, files, step, at)?;
-            let unit_name = w.tx.query_one("SELECT name FROM units WHERE id = $1", params![unit])?.text(0)?;
-            Ok(CoOpinion {
-                id,
-                unit_id: unit,
-                unit_name,
-                text,
-                written_by: p.display_name.clone(),
-                written_at: at,
-                attachments,
-            })
+            w.write_co_opinion(appeal_id, unit, p.user_id, &text, files, at)
         })
         .await
     }

@@ -76,7 +76,8 @@ async fn upload(
     Ok((StatusCode::CREATED, Json(store.attach(&c.user, &c.source, id, files).await?)))
 }
 
-/// One file's bytes, as a download (404 if the caller may not see its appeal).
+/// One file's bytes, as a download (404 if the caller may not see its appeal). Always served as bytes: the type
+/// the file was stored with is in its listing (`content_type`).
 #[utoipa::path(get, path = "/attachments/{id}", tag = "attachments", params(("id" = i64, Path)),
     responses((status = 200, description = "文件内容 / the file", content_type = "application/octet-stream"),
         ReadRefusals))]
@@ -86,7 +87,8 @@ async fn download(State(store): State<Store>, c: Caller, Id(id): Id<i64>) -> Res
         info.name.chars().map(|ch| if ch.is_ascii_alphanumeric() || ch == '.' { ch } else { '_' }).collect();
     let encoded: String = url_escape(&info.name);
     let disposition = format!("attachment; filename=\"{name}\"; filename*=UTF-8''{encoded}");
-    Ok(([(CONTENT_TYPE, info.content_type), (CONTENT_DISPOSITION, disposition)], bytes).into_response())
+    let bytes_type = "application/octet-stream".to_owned();
+    Ok(([(CONTENT_TYPE, bytes_type), (CONTENT_DISPOSITION, disposition)], bytes).into_response())
 }
 
 /// RFC 5987: every byte outside the unreserved set percent-encoded.

@@ -26,6 +26,9 @@ pub struct RegionSeed {
     pub parent: Option<&'static str>,
 }
 
+/// The city of the demo: 周口市, whose office keeps the common issues and whose units take city-level items.
+pub const CITY: &str = "411600";
+
 /// 河南省, 周口市 and every county-level division of 周口, plus the economic-development zone.
 ///
 /// 淮阳区 took the code 411603 when 淮阳县 (formerly 411626) became a district in 2019; 411626 is no longer valid.
@@ -1449,6 +1452,16 @@ pub static COMMON_ISSUES: &[(&str, &str, &str)] = &[
         "园区生活配套设施不足影响员工稳定",
         "园区新建职工公寓和食堂已投入使用，增开两条通勤公交线路，配套幼儿园秋季开园。",
     ),
+];
+
+/// 协办意见: what a co-handling unit writes for the lead unit.
+pub static CO_OPINIONS: &[&str] = &[
+    "经核查，企业反映情况属实，我单位同意主办单位处理意见，将在职责范围内配合办理。",
+    "该事项涉及我单位审批环节，已开通绿色通道，企业补齐材料后3个工作日内办结。",
+    "建议主办单位牵头召开协调会，我单位派员参加并提供相关政策依据。",
+    "经查，企业符合相关扶持政策条件，我单位已将其列入本批次申报名单。",
+    "我单位已安排专人对接企业，现场核实后意见详见附件。",
+    "该问题需多部门联合办理，我单位负责的部分已于本周完成。",
 ];
 
 /// Names of 助企工作组 (cadre work groups).

@@ -120,7 +120,7 @@ pub(super) fn comment(rng: &mut ChaCha8Rng, stars: Stars) -> String {
     if rng.random_bool(0.3) { String::new() } else { fitting.choose(rng).map(|c| (*c).to_owned()).unwrap_or_default() }
 }
 
-fn pick<'a>(rng: &mut ChaCha8Rng, list: &'a [&'a str]) -> String {
+pub(super) fn pick<'a>(rng: &mut ChaCha8Rng, list: &'a [&'a str]) -> String {
     list.choose(rng).map(|s| (*s).to_owned()).unwrap_or_else(|| "见附件".to_owned())
 }
 
@@ -141,9 +141,23 @@ fn route<'c>(
     {
         return (u, Level::County);
     }
-    let city_units: Vec<&Unit> = city.units.iter().filter(takes).filter(|u| u.region == "411600").collect();
+    let city_units: Vec<&Unit> = city.units.iter().filter(takes).filter(|u| u.region == corpus::CITY).collect();
     let unit = city_units.choose(rng).copied().or_else(|| city.units.iter().find(|u| Some(u.id) != not));
     (unit.unwrap_or(&city.units[0]), Level::City)
+}
+
+/// One in eight items is assigned with a co-handling unit (协办): another city unit that handles the same kind of
+/// problem.
+fn co_units(rng: &mut ChaCha8Rng, city: &City, category: &str, lead: &Unit) -> Vec<i64> {
+    if !rng.random_bool(0.125) {
+        return Vec::new();
+    }
+    let others: Vec<&Unit> = city
+        .units
+        .iter()
+        .filter(|u| u.id != lead.id && u.region == corpus::CITY && u.categories.contains(&category))
+        .collect();
+    others.choose(rng).map(|u| vec![u.id]).unwrap_or_default()
 }
 
 fn one_appeal(
@@ -231,14 +245,15 @@ fn live(rng: &mut ChaCha8Rng, city: &City, ent: &Enterprise, category: &str, lif
         _ => city.policies[2].clone(),
     };
     let (mut unit, level) = route(rng, city, category, ent, None);
-    let assign = |unit: &Unit, level| Action::Assign {
+    let assign = |unit: &Unit, level, co_unit_ids| Action::Assign {
         unit_id: unit.id,
-        co_unit_ids: vec![],
+        co_unit_ids,
         level,
         category: category.to_owned(),
         policy: policy.clone(),
     };
-    if !life.act(t, dispatcher, assign(unit, level)) {
+    let co = co_units(rng, city, category, unit);
+    if !life.act(t, dispatcher, assign(unit, level, co)) {
         return;
     }
     let late = |rng: &mut ChaCha8Rng, p: f64| rng.random_bool(p);
@@ -252,7 +267,8 @@ fn live(rng: &mut ChaCha8Rng, city: &City, ent: &Enterprise, category: &str, lif
         let (other, level) = route(rng, city, category, ent, Some(unit.id));
         unit = other;
         t = later(rng, cal, t, 0, 1);
-        if !life.act(t, dispatcher, assign(unit, level)) {
+        let co = co_units(rng, city, category, unit);
+        if !life.act(t, dispatcher, assign(unit, level, co)) {
             return;
         }
     }

@@ -20,9 +20,9 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use zhuqi_domain::time::start_of_day;
 use zhuqi_domain::{
-    Action, Actor, DeadlinePolicy, Phone, RegionCode, RegionLevel, Role, Status, Uscc, WorkingCalendar,
+    Action, Actor, DeadlinePolicy, Event, Phone, RegionCode, RegionLevel, Role, Status, Uscc, WorkingCalendar,
 };
-use zhuqi_store::{Counts, NewEnterprise, NewUser, Origin, Store, Writer};
+use zhuqi_store::{AppealRecord, Counts, NewAttachment, NewCommonIssue, NewEnterprise, NewUser, Origin, Store, Writer};
 
 use crate::password;
 
@@ -136,6 +136,7 @@ fn write_city(
     let mut about_projects = Vec::new();
     for (new, history) in life::year_of_appeals(&mut rng, &city, cal, now, opts.appeals) {
         let record = w.insert_appeal(PREFIX, &new, &history)?;
+        exchanges(w, opts.seed, &city, cal, &record, &history, now)?;
         *by_status.entry(record.state.status).or_insert(0) += 1;
         if let Some(project) = projects.by_enterprise.get(&new.enterprise_id)
             && PROJECT_CATEGORIES.contains(&new.category.as_str())
@@ -155,6 +156,57 @@ fn write_city(
     Ok((logins, by_status, projects.projects, links.len()))
 }
 
+/// What people exchanged on an item besides its steps, drawn from the item's own seed: a 情况说明 from whoever raised
+/// one problem in seven, a file with one answer in ten, and on items assigned with a co-unit its opinion (协办意见), a
+/// working day after the assignment while the lead unit still had the item — never after `now`.
+fn exchanges(
+    w: &mut Writer<'_>,
+    seed: u64,
+    city: &City,
+    cal: &WorkingCalendar,
+    record: &AppealRecord,
+    history: &[Event],
+    now: Timestamp,
+) -> anyhow::Result<()> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ (record.id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let text_file = |name: &str, text: String| NewAttachment {
+        name: name.to_owned(),
+        content_type: "text/plain".to_owned(),
+        data: text.into_bytes(),
+    };
+    if let Some(created) = history.first()
+        && let Some(user) = created.actor.user_id
+        && rng.random_bool(1.0 / 7.0)
+    {
+        let text = format!("{}\n\n{}\n", record.title, record.description);
+        w.record_attachments(record.id, user, vec![text_file("情况说明.txt", text)], None, created.at)?;
+    }
+    let answer = history.iter().rev().find(|e| matches!(e.action, Action::Answer { .. }));
+    if let Some(e) = answer
+        && let (Some(user), Action::Answer { text }) = (e.actor.user_id, &e.action)
+        && rng.random_bool(0.1)
+    {
+        let file = text_file("办理结果说明.txt", format!("{}\n\n{text}\n", record.title));
+        w.record_attachments(record.id, user, vec![file], Some("answer"), e.at)?;
+    }
+    let assigned = history.iter().rev().find(|e| matches!(e.action, Action::Assign { .. })).map(|e| e.at);
+    if let (Some(co), Some(assigned)) = (record.state.co_unit_ids.first(), assigned)
+        && let Some(unit) = city.units.iter().find(|u| u.id == *co)
+    {
+        let at = life::later(&mut rng, cal, assigned, 1, 2);
+        if at <= now && record.state.answered_at.is_none_or(|answered| at < answered) {
+            let opinion = life::pick(&mut rng, corpus::CO_OPINIONS);
+            let files = if rng.random_bool(0.3) {
+                vec![text_file("核查情况.txt", format!("{}\n\n{opinion}\n", record.title))]
+            } else {
+                Vec::new()
+            };
+            w.record_co_opinion(record.id, *co, unit.handler, &opinion, files, at)?;
+        }
+    }
+    Ok(())
+}
+
 /// Half the common issues answered once (集中解决) by a city unit that handles their kind of problem, a working day
 /// after the last appeal was merged into them (never after `now`); most of their enterprises have rated the answer
 /// since, the others are still asked to.
@@ -168,7 +220,7 @@ fn resolve_common_issues(
     let users: HashMap<i64, i64> = city.enterprises.iter().map(|e| (e.id, e.user)).collect();
     let answers = corpus::COMMON_ISSUES.iter().map(|(_, _, answer)| *answer);
     for ((id, category), answer) in city.common_issues.iter().zip(answers).step_by(2) {
-        let Some(lead) = city.units.iter().find(|u| u.region == "411600" && u.categories.contains(category)) else {
+        let Some(lead) = city.units.iter().find(|u| u.region == corpus::CITY && u.categories.contains(category)) else {
             continue;
         };
         let merged = w.merged_into(*id)?;
@@ -387,9 +439,18 @@ fn build_city(
     }
 
     let mut common_issues = Vec::new();
+    // Kept by the city's office, each led by the first city unit that handles its kind of problem.
+    let city_code = code(corpus::CITY)?;
     for (category, title, _) in corpus::COMMON_ISSUES {
         let at = now.checked_sub((rng.random_range(60..330i64) * 24).hours())?;
-        common_issues.push((w.insert_common_issue(title, category, at)?, *category));
+        let lead = units.iter().find(|u| u.region == corpus::CITY && u.categories.contains(category));
+        let new = NewCommonIssue {
+            title: (*title).to_owned(),
+            cause: String::new(),
+            category: (*category).to_owned(),
+            lead_unit_id: lead.map(|u| u.id),
+        };
+        common_issues.push((w.insert_common_issue_in(&new, Some(&city_code), at)?, *category));
     }
     let city = City { units, enterprises, dispatcher, leader, common_issues, policies };
     Ok((city, users.logins))

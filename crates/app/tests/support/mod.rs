@@ -66,7 +66,7 @@ pub fn token(user: &str) -> String {
     format!("zq_test_{user}")
 }
 
-fn enterprise(name: &str, body: &str, region: &str) -> NewEnterprise {
+pub fn enterprise(name: &str, body: &str, region: &str) -> NewEnterprise {
     NewEnterprise {
         name: name.into(),
         uscc: Uscc::with_check_char(&format!("91{region}{body}")).expect("valid USCC"),
