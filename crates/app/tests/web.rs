@@ -612,18 +612,35 @@ async fn lists_check_their_filters_and_page() {
         assert_eq!(bogus.status, StatusCode::OK);
         assert!(bogus.has(r#"<p class="field-error">状态无效</p>"#) && numbers(&bogus).is_empty(), "{}", bogus.body);
 
-        // Newest first, by the store's cursor.
+        // Newest first, page N of M with the total; the last page read from the list's end is the rest of it.
         for path in ["/appeals", "/portal"] {
             let first = qiye.get(path).await;
             let one = numbers(&first);
             assert_eq!(one.len(), 50, "{path}");
+            assert!(first.has("共 55 条 · 第 1/2 页") && first.has(">末页</a>"), "{path}: {}", first.body);
             let next = next_link(&first).unwrap_or_else(|| panic!("no 下一页 on {path}"));
             let second = qiye.get(&next).await;
             assert_eq!(second.status, StatusCode::OK, "{next}");
             let two = numbers(&second);
             assert_eq!(two.len(), 5, "{next}");
             assert!(two.iter().all(|n| !one.contains(n)), "{next} shows other appeals");
-            assert!(next_link(&second).is_none() && second.has("回到第一页"));
+            assert!(next_link(&second).is_none() && second.has(">首页</a>") && second.has("第 2/2 页"));
+            let mut both = one.clone();
+            both.extend(two.clone());
+            let mut newest_first = both.clone();
+            newest_first.sort_by(|a, b| b.cmp(a));
+            assert_eq!(both, newest_first, "{path}: newest first across the pages");
+            // A page past the end shows the last one.
+            assert_eq!(numbers(&qiye.get(&format!("{path}?page=9")).await), two, "{path}");
+            // The export holds every row the filters find, not one page.
+            let sheet = qiye.get(&format!("{path}/export.xlsx")).await;
+            assert_eq!(sheet.status, StatusCode::OK, "{path}");
+            let mut book: calamine::Xlsx<_> =
+                calamine::open_workbook_from_rs(std::io::Cursor::new(sheet.bytes.clone())).expect("xlsx");
+            let range = calamine::Reader::worksheet_range_at(&mut book, 0).expect("a sheet").expect("readable");
+            assert_eq!(range.height(), 56, "{path}: a header and 55 rows");
+            let bad = qiye.get(&format!("{path}/export.xlsx?from=bogus")).await;
+            assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}");
         }
         // First come, first served, by page number.
         let mut dispatcher = Browser::signed_in(&s, "zhihuibu").await;

@@ -394,6 +394,59 @@ impl Store {
         self.read(move |tx| list_page(tx, &p, &filter, &cal, today)).await
     }
 
+    /// Page `page` (1-based, `per_page` rows) of the appeals `p` may see that match `filter` (its cursor and limit
+    /// aside), newest first, and how many match in all. Past the middle of the list the rows are read from its end,
+    /// so that the last page costs what the first does. With a light filter (computed from today, not stored) the
+    /// open items are read and thinned here: `None` as the total if there were more than `SCAN_LIMIT` of them.
+    pub async fn page_appeals(
+        &self,
+        p: &Principal,
+        filter: AppealFilter,
+        page: usize,
+        per_page: usize,
+        today: Date,
+    ) -> Result<(Vec<AppealSummary>, Option<usize>)> {
+        let (p, cal) = (p.clone(), self.calendar());
+        let skip = page.saturating_sub(1).saturating_mul(per_page);
+        self.read(move |tx| {
+            if let Some(light) = filter.light {
+                let f = AppealFilter { light: None, open: true, cursor: None, limit: SCAN_LIMIT, ..filter };
+                let page = list_page(tx, &p, &f, &cal, today)?;
+                let capped = page.next_cursor.is_some();
+                let lit: Vec<AppealSummary> =
+                    page.items.into_iter().filter(|s| s.state.light(&cal, today) == Some(light)).collect();
+                let total = (!capped).then_some(lit.len());
+                return Ok((lit.into_iter().skip(skip).take(per_page).collect(), total));
+            }
+            let mut values = Vec::new();
+            let condition = list_condition(&p, &filter, today, &mut values);
+            let total = tx.query_one(&format!("SELECT COUNT(*) FROM appeals a WHERE {condition}"), &values)?.int(0)?;
+            let total = usize::try_from(total).unwrap_or(0);
+            // From the end when that is shorter: the rows of this page counted from the last one.
+            let from_end = skip > total / 2;
+            let (order, offset, limit) = if from_end {
+                let end = total.saturating_sub(skip);
+                ("ASC", end.saturating_sub(per_page), end.min(per_page))
+            } else {
+                ("DESC", skip, per_page)
+            };
+            let limit = bind(&mut values, i64::try_from(limit).unwrap_or(i64::MAX));
+            let offset = bind(&mut values, i64::try_from(offset).unwrap_or(i64::MAX));
+            let sql = format!(
+                "SELECT {} FROM appeals a JOIN enterprises e ON e.id = a.enterprise_id \
+                 LEFT JOIN units u ON u.id = a.unit_id WHERE {condition} \
+                 ORDER BY a.created_at {order}, a.id {order} LIMIT {limit} OFFSET {offset}",
+                crate::appeals::SUMMARY_COLUMNS
+            );
+            let mut rows = tx.query(&sql, &values)?.iter().map(summary_from_row).collect::<Result<Vec<_>>>()?;
+            if from_end {
+                rows.reverse();
+            }
+            Ok((rows, Some(total)))
+        })
+        .await
+    }
+
     /// How many appeals `p` may see match `filter` (its light, cursor and limit aside): a desk's count of what waits.
     pub async fn count_appeals(&self, p: &Principal, filter: AppealFilter, today: Date) -> Result<i64> {
         let p = p.clone();

@@ -83,22 +83,9 @@ async fn upload(
         ReadRefusals))]
 async fn download(State(store): State<Store>, c: Caller, Id(id): Id<i64>) -> Result<Response, ApiError> {
     let (info, bytes) = store.attachment_for(&c.user, id).await?;
-    let name: String =
-        info.name.chars().map(|ch| if ch.is_ascii_alphanumeric() || ch == '.' { ch } else { '_' }).collect();
-    let encoded: String = url_escape(&info.name);
-    let disposition = format!("attachment; filename=\"{name}\"; filename*=UTF-8''{encoded}");
+    let disposition = crate::web::page::attachment(&info.name);
     let bytes_type = "application/octet-stream".to_owned();
     Ok(([(CONTENT_TYPE, bytes_type), (CONTENT_DISPOSITION, disposition)], bytes).into_response())
-}
-
-/// RFC 5987: every byte outside the unreserved set percent-encoded.
-fn url_escape(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The co-units of an appeal, whether each signed, and every opinion with its files (empty for an enterprise or a

@@ -11,9 +11,9 @@ use axum::response::{IntoResponse, Redirect};
 use jiff::civil::Date;
 use serde::Deserialize;
 use zhuqi_domain::{Level, Light, RegionCode, Role, Status};
-use zhuqi_store::{AppealFilter, AppealSummary, CategoryRecord, ListCursor, Store, StoreError, UnitRecord};
+use zhuqi_store::{AppealFilter, AppealSummary, CategoryRecord, Store, StoreError, UnitRecord};
 
-use super::page::{Errors, PageResult, Shell, Viewer, render};
+use super::page::{Errors, PageResult, Pager, Shell, Viewer, render};
 use super::view::{Row, row, urgency};
 
 const PAGE: usize = 50;
@@ -32,7 +32,6 @@ pub struct ListQuery {
     from: Option<String>,
     to: Option<String>,
     sort: Option<String>,
-    after: Option<String>,
     page: Option<String>,
 }
 
@@ -171,8 +170,9 @@ struct ListPage {
     units: Vec<UnitRecord>,
     rows: Vec<Row>,
     total_note: String,
-    next: Option<String>,
-    first: Option<String>,
+    pager: Pager,
+    /// The xlsx of every row the filters find.
+    export: String,
     queues: Vec<Queue>,
 }
 
@@ -280,11 +280,15 @@ fn date(s: &str) -> Option<Date> {
     s.parse().ok()
 }
 
-async fn list(store: &Store, v: Viewer, q: ListQuery, desk: &Desk) -> PageResult {
-    if let Err(r) = v.require(desk.roles) {
-        return Ok(r);
-    }
-    let categories = store.categories().await?;
+/// The list's query, checked: the filter it asks for (within the desk's), its sort and page, each bad value named.
+struct Asked {
+    filter: AppealFilter,
+    sort: Sort,
+    page_no: usize,
+    errors: Errors,
+}
+
+fn asked(q: &ListQuery, desk: &Desk, v: &Viewer, categories: &[CategoryRecord]) -> Asked {
     let mut errors = Errors::default();
     let e = &mut errors;
     let status = match desk.status {
@@ -304,7 +308,6 @@ async fn list(store: &Store, v: Viewer, q: ListQuery, desk: &Desk) -> PageResult
     let from = parsed(e, "from", &q.from, date, "日期格式应为 2026-01-31");
     let to = parsed(e, "to", &q.to, date, "日期格式应为 2026-01-31");
     let sort = parsed(e, "sort", &q.sort, Sort::parse, "排序方式无效").unwrap_or(desk.sort);
-    let cursor: Option<ListCursor> = parsed(e, "after", &q.after, |c| c.parse().ok(), "翻页位置无效");
     let page_no: usize = parsed(e, "page", &q.page, |p| p.parse().ok().filter(|n| *n >= 1), "页码无效").unwrap_or(1);
     let text = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
     if text.as_ref().is_some_and(|t| t.chars().count() > 100) {
@@ -313,44 +316,57 @@ async fn list(store: &Store, v: Viewer, q: ListQuery, desk: &Desk) -> PageResult
     if from.zip(to).is_some_and(|(f, t)| f > t) {
         errors.add("to", "截止日期早于起始日期");
     }
-
-    let today = crate::today();
-    let cal = store.calendar();
-    let open = desk.open_only && status.is_none() || sort != Sort::Newest;
+    let unit = v.caller.user.unit_id;
     let filter = AppealFilter {
         status,
         category,
         region,
-        unit_id,
+        // A unit's own items on its workbench, not those it co-handles (a unit typed into the URL does not widen it).
+        unit_id: if desk.unit == Some(UnitPart::Lead) { Some(unit.unwrap_or(-1)) } else { unit_id },
         enterprise_id: None,
         level: None::<Level>,
         light,
         from,
         to,
         text,
-        open,
+        open: desk.open_only && status.is_none() || sort != Sort::Newest,
         pending_extension: desk.pending_extension,
-        co_handled_by: (desk.unit == Some(UnitPart::Co)).then_some(v.caller.user.unit_id).flatten(),
+        co_handled_by: (desk.unit == Some(UnitPart::Co)).then_some(unit).flatten(),
         co_opinion_due: false,
-        cursor,
+        cursor: None,
         limit: PAGE,
     };
-    let mut filter = filter;
-    if desk.unit == Some(UnitPart::Lead) {
-        // The unit's own items, not those it co-handles (a unit typed into the URL does not widen it).
-        filter.unit_id = Some(v.caller.user.unit_id.unwrap_or(-1));
+    Asked { filter, sort, page_no, errors }
+}
+
+async fn list(store: &Store, v: Viewer, q: ListQuery, desk: &Desk) -> PageResult {
+    if let Err(r) = v.require(desk.roles) {
+        return Ok(r);
     }
+    let categories = store.categories().await?;
+    let Asked { filter, sort, page_no, errors } = asked(&q, desk, &v, &categories);
+    let today = crate::today();
+    let cal = store.calendar();
     let mut queues = if [TRIAGE.path, EXTENSIONS.path].contains(&desk.path) {
         dispatcher_queues(store, &v, desk, today).await?
     } else {
         Vec::new()
     };
-    let (mut rows, mut next, mut total_note) = (Vec::new(), None, String::new());
+    let (mut rows, mut total, mut total_note) = (Vec::new(), 0, String::new());
     if errors.is_empty() {
         if sort == Sort::Newest {
-            let page = store.list_appeals(&v.caller.user, filter, today).await?;
-            rows = page.items.iter().map(|s| row(s, &cal, today)).collect();
-            next = page.next_cursor.map(|c| link(desk.path, &q, &[("after", c.to_string())]));
+            let (mut items, mut counted) =
+                store.page_appeals(&v.caller.user, filter.clone(), page_no, PAGE, today).await?;
+            // A page past the end (the list shrank since the link was made) shows the last page.
+            let last = counted.unwrap_or(0).div_ceil(PAGE).max(1);
+            if page_no > last {
+                (items, counted) = store.page_appeals(&v.caller.user, filter, last, PAGE, today).await?;
+            }
+            rows = items.iter().map(|s| row(s, &cal, today)).collect();
+            total = counted.unwrap_or(0);
+            if counted.is_none() {
+                total_note = "在办事项较多，仅统计了最新登记的部分，请用筛选条件缩小范围。".to_owned();
+            }
         } else {
             let (mut all, capped) = every_open(store, &v, filter, today).await?;
             if let (Some(_), Some(unit)) = (desk.unit, v.caller.user.unit_id) {
@@ -366,20 +382,16 @@ async fn list(store: &Store, v: Viewer, q: ListQuery, desk: &Desk) -> PageResult
                 Sort::Urgency => all.sort_by_cached_key(|s| urgency(s, &cal, today)),
                 _ => all.sort_by_key(|s| (s.state.submitted_at.unwrap_or(s.state.created_at), s.id)),
             }
-            total_note = if capped {
-                format!("在办事项较多，仅对最新登记的{SORT_CAP}件排序，请用筛选条件缩小范围。")
-            } else {
-                format!("共{}件。", all.len())
-            };
-            let start = (page_no - 1) * PAGE;
-            rows = all.iter().skip(start).take(PAGE).map(|s| row(s, &cal, today)).collect();
-            if all.len() > start + PAGE {
-                next = Some(link(desk.path, &q, &[("page", (page_no + 1).to_string())]));
+            if capped {
+                total_note = format!("在办事项较多，仅对最新登记的{SORT_CAP}件排序，请用筛选条件缩小范围。");
             }
+            total = all.len();
+            let start = (page_no.min(total.div_ceil(PAGE).max(1)) - 1) * PAGE;
+            rows = all.iter().skip(start).take(PAGE).map(|s| row(s, &cal, today)).collect();
         }
     }
-    let paged = q.after.is_some() || q.page.as_deref().is_some_and(|p| p != "1");
-    let first = paged.then(|| link(desk.path, &q, &[]));
+    let pager = Pager::new(total, page_no, PAGE, |n| link(desk.path, &q, &[("page", n.to_string())]));
+    let export = link(&format!("{}/export.xlsx", desk.path), &q, &[]);
     let units = if v.has(Role::Dispatcher) || v.has(Role::Leader) { store.units().await? } else { Vec::new() };
     let statuses = Status::ALL.iter().map(|s| (s.as_str(), s.label())).collect();
     let page = ListPage {
@@ -396,11 +408,97 @@ async fn list(store: &Store, v: Viewer, q: ListQuery, desk: &Desk) -> PageResult
         units,
         rows,
         total_note,
-        next,
-        first,
+        pager,
+        export,
         queues,
     };
     Ok(render(&page))
+}
+
+/// The most rows one export writes.
+const EXPORT_CAP: usize = 50_000;
+
+/// The desks whose lists can be downloaded, by path.
+const DESKS: [&Desk; 6] = [&GENERAL, &PORTAL, &TRIAGE, &WORKBENCH, &EXTENSIONS, &CO_HANDLING];
+
+/// `<desk>/export.xlsx` for every desk: the rows its filters find, all of them rather than one page.
+pub fn export_routes() -> axum::Router<Store> {
+    DESKS.iter().fold(axum::Router::new(), |router, desk| {
+        let desk: &'static Desk = desk;
+        router.route(
+            &format!("{}/export.xlsx", desk.path),
+            axum::routing::get(move |State(store): State<Store>, v: Viewer, Query(q): Query<ListQuery>| async move {
+                export(&store, v, q, desk).await
+            }),
+        )
+    })
+}
+
+/// The xlsx of a desk's list as filtered, in the list's order, up to `EXPORT_CAP` rows.
+async fn export(store: &Store, v: Viewer, q: ListQuery, desk: &'static Desk) -> PageResult {
+    if let Err(r) = v.require(desk.roles) {
+        return Ok(r);
+    }
+    let categories = store.categories().await?;
+    let Asked { mut filter, sort, errors, .. } = asked(&q, desk, &v, &categories);
+    if !errors.is_empty() {
+        let message = "筛选条件有误，请返回列表按提示更正后再导出。";
+        return Ok(super::page::error_page(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "筛选条件有误", message));
+    }
+    let (today, cal) = (crate::today(), store.calendar());
+    filter.limit = 1000;
+    let mut all = Vec::new();
+    let capped = loop {
+        let page = store.list_appeals(&v.caller.user, filter.clone(), today).await?;
+        all.extend(page.items);
+        match page.next_cursor {
+            Some(c) if all.len() < EXPORT_CAP => filter.cursor = Some(c),
+            Some(_) => break true,
+            None => break false,
+        }
+    };
+    match sort {
+        Sort::Urgency => all.sort_by_cached_key(|s| urgency(s, &cal, today)),
+        Sort::Waiting => all.sort_by_key(|s| (s.state.submitted_at.unwrap_or(s.state.created_at), s.id)),
+        Sort::Newest => {}
+    }
+    let category = |code: &str| categories.iter().find(|c| c.code == code).map_or(code, |c| c.name.as_str()).to_owned();
+    let rows: Vec<(Row, String)> = all.iter().map(|s| (row(s, &cal, today), category(&s.state.category))).collect();
+    let title = desk.title;
+    let bytes = tokio::task::spawn_blocking(move || sheet(title, &rows, capped))
+        .await
+        .map_err(|e| StoreError::Database(format!("导出中断 / the export failed: {e}")))?
+        .map_err(|e| StoreError::Database(format!("导出失败 / the export failed: {e}")))?;
+    Ok(super::page::download(super::page::XLSX, &format!("{title}-{today}.xlsx"), bytes))
+}
+
+/// One sheet: a header row and the rows as the list shows them; a note under them when the export was cut short.
+fn sheet(title: &str, rows: &[(Row, String)], capped: bool) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name(title)?;
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let heads = ["编号", "登记日期", "企业", "诉求", "问题类型", "状态", "承办单位", "时限", "到期日"];
+    for (c, h) in (0u16..).zip(heads) {
+        ws.write_string_with_format(0, c, h, &bold)?;
+    }
+    for (r, (row, category)) in (1u32..).zip(rows) {
+        let light = format!("{} {}", row.light_label, row.remaining).trim().to_owned();
+        let cells = [&row.number, &row.registered, &row.enterprise, &row.title, category];
+        for (c, text) in (0u16..).zip(cells) {
+            ws.write_string(r, c, text.as_str())?;
+        }
+        ws.write_string(r, 5, row.status_label)?;
+        ws.write_string(r, 6, row.unit.as_str())?;
+        ws.write_string(r, 7, light.as_str())?;
+        ws.write_string(r, 8, row.due.as_str())?;
+    }
+    if capped {
+        let at = u32::try_from(rows.len()).unwrap_or(u32::MAX).saturating_add(2);
+        ws.write_string(at, 0, format!("仅导出了最新的{EXPORT_CAP}件，请用筛选条件缩小范围后分批导出。"))?;
+    }
+    ws.autofit();
+    book.save_to_buffer()
 }
 
 /// Every open item matching `filter`, up to `SORT_CAP`, and whether there were more.

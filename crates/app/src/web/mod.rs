@@ -23,7 +23,7 @@ mod desks;
 mod enterprises;
 mod item;
 mod lists;
-mod page;
+pub(crate) mod page;
 mod projects;
 mod view;
 mod work_groups;
@@ -46,6 +46,7 @@ pub fn router(store: Store) -> Router {
         .route("/workbench", get(lists::workbench))
         .route("/extensions", get(lists::extensions))
         .route("/co-handling", get(lists::co_handling))
+        .merge(lists::export_routes())
         .route(
             "/appeals/new",
             get(compose::form).post(compose::submit).layer(DefaultBodyLimit::max(compose::UPLOAD_LIMIT)),
