@@ -657,6 +657,21 @@ async fn lists_check_their_filters_and_page() {
         sorted.sort();
         assert_eq!(all, sorted, "oldest first");
 
+        // The enterprise list pages and downloads what it finds, the phone masked for a leader, whole for the office.
+        let mut lingdao = Browser::signed_in(&s, "lingdao").await;
+        let list = lingdao.get("/enterprises?q=华源").await;
+        assert!(list.has("共 1 条 · 第 1/1 页") && list.has("周口华源食品有限公司"), "{}", list.body);
+        for (user, phone) in [("lingdao", "138****8000"), ("zhihuibu", "13800138000")] {
+            let mut b = Browser::signed_in(&s, user).await;
+            let sheet = b.get("/enterprises/export.xlsx?q=华源").await;
+            assert_eq!(sheet.status, StatusCode::OK, "{user}");
+            let mut book: calamine::Xlsx<_> =
+                calamine::open_workbook_from_rs(std::io::Cursor::new(sheet.bytes.clone())).expect("xlsx");
+            let range = calamine::Reader::worksheet_range_at(&mut book, 0).expect("a sheet").expect("readable");
+            assert_eq!(range.height(), 2, "{user}: a header and one enterprise");
+            assert_eq!(range.get((1, 6)).map(ToString::to_string).as_deref(), Some(phone), "{user}");
+        }
+
         let desks: [(&str, &[&str]); 5] = [
             ("qiye", &["/portal", "/appeals"]),
             ("zhihuibu", &["/triage", "/appeals", "/supervision", "/enterprises", "/visits"]),

@@ -59,19 +59,37 @@ async fn sysadmin_adds_a_unit_and_the_auditor_sees_it() {
         assert_eq!(home.location.as_deref(), Some("/admin/audit"));
         let log = auditor.get("/admin/audit").await;
         assert_eq!(log.status, StatusCode::OK, "{}", s.backend);
-        assert!(log.has("unit.add") && log.has("新增承办单位"), "{}", log.body);
-        assert!(log.has(&format!("unit:{}", unit.id)) && log.has("周口市工业和信息化局"));
+        assert!(log.has("新增承办单位") && log.has(&format!("承办单位 {}", unit.id)), "in Chinese: {}", log.body);
+        assert!(
+            log.has("<summary>查看原始记录</summary>") && log.has("周口市工业和信息化局"),
+            "the record folded away"
+        );
         assert!(log.has("zhuqi audit verify"), "says how to verify the chain");
-        // Nothing on the page changes the log: the only form is signing out.
-        assert_eq!(log.body.matches("<form").count(), 1, "{}", log.body);
+        // Nothing on the page changes the log: the forms are the search (GET) and signing out.
+        assert_eq!(log.body.matches("<form").count(), 2, "{}", log.body);
+        assert_eq!(log.body.matches(r#"method="post""#).count(), 1, "only signing out posts");
 
-        // 50 to a page, older ones behind "更早".
-        let older = log.body.split(r#"href="/admin/audit?before="#).nth(1).expect("更早 link");
-        let before: String = older.chars().take_while(char::is_ascii_digit).collect();
-        let page2 = auditor.get(&format!("/admin/audit?before={before}")).await;
-        assert_eq!(page2.status, StatusCode::OK);
-        assert!(page2.has("category.add") && page2.has(r#"href="/admin/audit""#), "older records and the way back");
-        assert!(!page2.has("周口市工业和信息化局"), "only records before the cursor");
+        // 50 to a page with the total; the last page reached from the first.
+        assert!(log.has(" · 第 1/"), "{}", log.body);
+        let last = log.body.split(r#"<a href="/admin/audit?page="#).last().expect("a page link");
+        let last: String = last.chars().take_while(char::is_ascii_digit).collect();
+        let end = auditor.get(&format!("/admin/audit?page={last}")).await;
+        assert!(end.has(&format!("第 {last}/{last} 页")) && end.has("新增地区"), "the oldest records: {}", end.body);
+        assert!(!end.has("周口市工业和信息化局"), "the newest are on the first page");
+
+        // Who, what, on what, when: each narrows; a bad value is named next to its field.
+        let one = auditor.get(&format!("/admin/audit?action=unit.add&kind=unit&id={}", unit.id)).await;
+        assert!(one.has("共 1 条") && one.has("周口市工业和信息化局"), "{}", one.body);
+        let nobody = auditor.get("/admin/audit?actor=nobody").await;
+        assert!(nobody.has("没有符合条件的记录"), "{}", nobody.body);
+        let bad = auditor.get("/admin/audit?from=2026-13-01&id=x").await;
+        assert!(bad.has("日期格式应为") && bad.has("请先选对象类型"), "{}", bad.body);
+        let sheet = auditor.get(&format!("/admin/audit/export.xlsx?kind=unit&id={}", unit.id)).await;
+        assert_eq!(sheet.status, StatusCode::OK);
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(sheet.bytes.clone())).expect("xlsx");
+        let range = calamine::Reader::worksheet_range_at(&mut book, 0).expect("a sheet").expect("readable");
+        assert!(range.height() >= 2, "a header and the unit's records");
     }
 }
 
@@ -183,7 +201,13 @@ async fn each_admin_page_is_refused_to_other_roles() {
             assert_eq!(auditor.get(path).await.status, StatusCode::FORBIDDEN, "auditor on {path}");
         }
         let mut secadmin = Browser::signed_in(&s, "anquan").await;
-        assert_eq!(secadmin.get("/admin/users").await.status, StatusCode::OK);
+        let all = secadmin.get("/admin/users").await;
+        assert_eq!(all.status, StatusCode::OK);
+        assert!(all.has("共 11 条 · 第 1/1 页"), "every account counted: {}", all.body);
+        // Search by user name or name: the handlers, not the others.
+        let found = secadmin.get("/admin/users?q=chengban").await;
+        assert!(found.has("共 2 条") && found.has(">chengban2</td>") && !found.has(">qiye</td>"), "{}", found.body);
+        assert!(secadmin.get("/admin/users?q=无此人").await.has("没有符合条件的用户"));
         for path in ["/admin/units", "/admin/categories", "/admin/calendar", "/admin/audit"] {
             assert_eq!(secadmin.get(path).await.status, StatusCode::FORBIDDEN, "secadmin on {path}");
         }

@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use zhuqi_domain::time::to_micros;
 
 use crate::db::{Row, Tx, params};
+use crate::scope::{PageSlice, bind};
 use crate::{Result, Store, Writer};
 
 /// The `prev_hash` of the first record.
@@ -51,6 +52,21 @@ pub(crate) struct Entry {
     object: String,
     before: Option<String>,
     after: Option<String>,
+}
+
+/// Which audit records a search finds: every condition given narrows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// The actor's user name, exactly.
+    pub actor: Option<String>,
+    /// The action code, exactly (`appeal.assign`).
+    pub action: Option<String>,
+    /// `kind:id` for one object (`appeal:12`), `kind` for every object of a kind.
+    pub object: Option<String>,
+    /// From this moment (stored micros), inclusive.
+    pub from: Option<i64>,
+    /// Before this moment (stored micros).
+    pub to: Option<i64>,
 }
 
 /// A stored audit record, as the auditor reads it.
@@ -265,6 +281,60 @@ impl Store {
     }
 
     /// The audit log, newest first, `limit` records before `before_seq` (the auditor's reading).
+    /// Page `page` (1-based) of the audit records `filter` finds, newest first, and how many it finds in all. The
+    /// last pages are read from the log's start, so that they cost what the first do.
+    pub async fn audit_page(
+        &self,
+        filter: AuditFilter,
+        page: usize,
+        per_page: usize,
+    ) -> Result<(Vec<AuditRecord>, usize)> {
+        self.read(move |tx| {
+            let mut values = Vec::new();
+            let mut conditions = vec!["1 = 1".to_owned()];
+            if let Some(actor) = filter.actor.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+                conditions.push(format!("actor = {}", bind(&mut values, actor)));
+            }
+            if let Some(action) = filter.action.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+                conditions.push(format!("action = {}", bind(&mut values, action)));
+            }
+            if let Some(object) = filter.object.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+                // `kind:id` is one object; `kind` alone every object of that kind.
+                if object.contains(':') {
+                    conditions.push(format!("object = {}", bind(&mut values, object)));
+                } else {
+                    let like = bind(&mut values, format!("{}:%", object.replace(['%', '_', '\\'], "")));
+                    conditions.push(format!("object LIKE {like}"));
+                }
+            }
+            if let Some(from) = filter.from {
+                conditions.push(format!("at >= {}", bind(&mut values, from)));
+            }
+            if let Some(to) = filter.to {
+                conditions.push(format!("at < {}", bind(&mut values, to)));
+            }
+            let condition = conditions.join(" AND ");
+            let total = tx.query_one(&format!("SELECT COUNT(*) FROM audit_log WHERE {condition}"), &values)?.int(0)?;
+            let slice = PageSlice::of(usize::try_from(total).unwrap_or(0), page, per_page);
+            let (order, limit, offset) = (slice.order(), bind(&mut values, slice.limit), bind(&mut values, slice.offset));
+            let mut rows = tx
+                .query(
+                    &format!(
+                        "SELECT {COLUMNS} FROM audit_log WHERE {condition} ORDER BY seq {order} LIMIT {limit} OFFSET {offset}"
+                    ),
+                    &values,
+                )?
+                .iter()
+                .map(AuditRecord::from_row)
+                .collect::<Result<Vec<_>>>()?;
+            if slice.from_end {
+                rows.reverse();
+            }
+            Ok((rows, usize::try_from(total).unwrap_or(0)))
+        })
+        .await
+    }
+
     pub async fn audit_records(&self, before_seq: Option<i64>, limit: i64) -> Result<Vec<AuditRecord>> {
         self.read(move |tx| {
             tx.query(

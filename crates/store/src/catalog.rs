@@ -9,7 +9,7 @@ use zhuqi_domain::{DeadlinePolicy, Phone, RegionCode, Role, Uscc};
 
 use crate::access::Principal;
 use crate::db::{Row, Tx, Value, params};
-use crate::scope::{enterprise_scope, escape_like, in_region};
+use crate::scope::{bind, enterprise_scope, escape_like, in_region};
 use crate::{NewEnterprise, NewUser, Origin, Result, Store, StoreError, UserRecord};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -129,6 +129,25 @@ pub(crate) fn user_where(tx: &mut Tx<'_>, condition: &str, value: Value) -> Resu
     user_from_row(tx, &row)
 }
 
+/// The enterprises `p` may see, optionally within a region and matching a name (part of it) or a credit code.
+fn enterprise_condition(
+    p: &Principal,
+    region: Option<&RegionCode>,
+    text: Option<&str>,
+    values: &mut Vec<Value>,
+) -> String {
+    let mut condition = enterprise_scope(p, values);
+    if let Some(r) = region {
+        condition.push_str(&format!(" AND {}", in_region("e.region_code", r, values)));
+    }
+    if let Some(t) = text.map(str::trim).filter(|t| !t.is_empty()) {
+        let like = bind(values, escape_like(t));
+        let exact = bind(values, t);
+        condition.push_str(&format!(" AND (e.name LIKE {like} ESCAPE '\\' OR e.uscc = {exact})"));
+    }
+    condition
+}
+
 impl Store {
     pub async fn regions(&self) -> Result<Vec<RegionRecord>> {
         self.read(|tx| {
@@ -239,15 +258,7 @@ impl Store {
         let p = p.clone();
         self.read(move |tx| {
             let mut values = Vec::new();
-            let mut condition = enterprise_scope(&p, &mut values);
-            if let Some(r) = &region {
-                condition.push_str(&format!(" AND {}", in_region("e.region_code", r, &mut values)));
-            }
-            if let Some(t) = text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-                values.extend([escape_like(t).into(), t.into()]);
-                let n = values.len();
-                condition.push_str(&format!(" AND (e.name LIKE ${} ESCAPE '\\' OR e.uscc = ${n})", n - 1));
-            }
+            let condition = enterprise_condition(&p, region.as_ref(), text.as_deref(), &mut values);
             values.push(cursor.unwrap_or(0).into());
             values.push(i64::try_from(limit + 1).unwrap_or(i64::MAX).into());
             let sql = format!(
@@ -261,6 +272,34 @@ impl Store {
                 items.last().map_or(0, |e| e.id)
             });
             Ok((items, next))
+        })
+        .await
+    }
+
+    /// Page `page` (1-based) of the enterprises `p` may see, by id, optionally within a region or matching a name,
+    /// and how many match in all.
+    pub async fn enterprise_page(
+        &self,
+        p: &Principal,
+        region: Option<RegionCode>,
+        text: Option<String>,
+        page: usize,
+        per_page: usize,
+    ) -> Result<(Vec<EnterpriseRecord>, usize)> {
+        let p = p.clone();
+        self.read(move |tx| {
+            let mut values = Vec::new();
+            let condition = enterprise_condition(&p, region.as_ref(), text.as_deref(), &mut values);
+            let total = tx.query_one(&format!("SELECT COUNT(*) FROM enterprises e WHERE {condition}"), &values)?;
+            let total = usize::try_from(total.int(0)?).unwrap_or(0);
+            let skip = page.saturating_sub(1).saturating_mul(per_page);
+            let limit = bind(&mut values, i64::try_from(per_page).unwrap_or(i64::MAX));
+            let offset = bind(&mut values, i64::try_from(skip).unwrap_or(i64::MAX));
+            let sql = format!(
+                "SELECT {ENTERPRISE_COLUMNS} FROM enterprises e WHERE {condition} ORDER BY e.id LIMIT {limit} OFFSET {offset}"
+            );
+            let items = tx.query(&sql, &values)?.iter().map(enterprise_from_row).collect::<Result<Vec<_>>>()?;
+            Ok((items, total))
         })
         .await
     }
@@ -372,6 +411,39 @@ impl Store {
                 users.last().map_or(0, |u| u.id)
             });
             Ok((users, next))
+        })
+        .await
+    }
+
+    /// Page `page` (1-based) of the accounts whose user name or name contains `text` (all without it), by id, and
+    /// how many match in all. For the administrators' list.
+    pub async fn user_page(
+        &self,
+        text: Option<String>,
+        page: usize,
+        per_page: usize,
+    ) -> Result<(Vec<UserRecord>, usize)> {
+        self.read(move |tx| {
+            let mut values = Vec::new();
+            let condition = match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                Some(t) => {
+                    let like = bind(&mut values, escape_like(t));
+                    format!("(username LIKE {like} ESCAPE '\\' OR display_name LIKE {like} ESCAPE '\\')")
+                }
+                None => "1 = 1".to_owned(),
+            };
+            let total = tx.query_one(&format!("SELECT COUNT(*) FROM users WHERE {condition}"), &values)?.int(0)?;
+            let skip = page.saturating_sub(1).saturating_mul(per_page);
+            let limit = bind(&mut values, i64::try_from(per_page).unwrap_or(i64::MAX));
+            let offset = bind(&mut values, i64::try_from(skip).unwrap_or(i64::MAX));
+            let rows = tx.query(
+                &format!(
+                    "SELECT {USER_COLUMNS} FROM users WHERE {condition} ORDER BY id LIMIT {limit} OFFSET {offset}"
+                ),
+                &values,
+            )?;
+            let users = rows.iter().map(|r| user_from_row(tx, r)).collect::<Result<Vec<_>>>()?;
+            Ok((users, usize::try_from(total).unwrap_or(0)))
         })
         .await
     }

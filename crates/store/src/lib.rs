@@ -39,7 +39,7 @@ pub use access::{
 };
 pub use appeals::{AppealRecord, AppealSummary, NewAppeal};
 pub use attachments::{AttachmentInfo, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_NAME, MAX_ATTACHMENTS, NewAttachment};
-pub use audit::{AuditRecord, AuditVerdict, GENESIS, Origin};
+pub use audit::{AuditFilter, AuditRecord, AuditVerdict, GENESIS, Origin};
 pub use catalog::{CategoryRecord, EnterpriseRecord, RegionRecord, UnitRecord};
 pub use co_handling::{CoHandling, CoOpinion, CoUnit, MAX_CO_OPINION};
 pub use connect::{Backend, DbUrl};

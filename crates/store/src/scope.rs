@@ -30,6 +30,35 @@ pub(crate) fn bind(values: &mut Vec<Value>, v: impl Into<Value>) -> String {
     format!("${}", values.len())
 }
 
+/// Where page `page` (1-based) of `total` rows lies in a list read in order (`from_end` false) or backwards: past the
+/// middle the rows are read from the end, so that the last page costs what the first does. Read backwards, the rows
+/// come oldest first and are turned round by the caller.
+pub(crate) struct PageSlice {
+    pub from_end: bool,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+impl PageSlice {
+    pub(crate) fn of(total: usize, page: usize, per_page: usize) -> PageSlice {
+        let skip = page.saturating_sub(1).saturating_mul(per_page);
+        let from_end = skip > total / 2;
+        let (offset, limit) = if from_end {
+            let end = total.saturating_sub(skip);
+            (end.saturating_sub(per_page), end.min(per_page))
+        } else {
+            (skip, per_page)
+        };
+        let n = |v: usize| i64::try_from(v).unwrap_or(i64::MAX);
+        PageSlice { from_end, offset: n(offset), limit: n(limit) }
+    }
+
+    /// The SQL order of the rows: `DESC` in list order (newest first), `ASC` backwards.
+    pub(crate) fn order(&self) -> &'static str {
+        if self.from_end { "ASC" } else { "DESC" }
+    }
+}
+
 /// `column` lies in the region tree under `region`. A county is one code: an equality, which the (region_code, id)
 /// index serves in list order. A city or province covers most rows of its database, where reading the list order
 /// (by id) and skipping the few others beats sorting all of them, so the condition is written on the code's prefix,
@@ -422,16 +451,10 @@ impl Store {
             let condition = list_condition(&p, &filter, today, &mut values);
             let total = tx.query_one(&format!("SELECT COUNT(*) FROM appeals a WHERE {condition}"), &values)?.int(0)?;
             let total = usize::try_from(total).unwrap_or(0);
-            // From the end when that is shorter: the rows of this page counted from the last one.
-            let from_end = skip > total / 2;
-            let (order, offset, limit) = if from_end {
-                let end = total.saturating_sub(skip);
-                ("ASC", end.saturating_sub(per_page), end.min(per_page))
-            } else {
-                ("DESC", skip, per_page)
-            };
-            let limit = bind(&mut values, i64::try_from(limit).unwrap_or(i64::MAX));
-            let offset = bind(&mut values, i64::try_from(offset).unwrap_or(i64::MAX));
+            let slice = PageSlice::of(total, page, per_page);
+            let order = slice.order();
+            let limit = bind(&mut values, slice.limit);
+            let offset = bind(&mut values, slice.offset);
             let sql = format!(
                 "SELECT {} FROM appeals a JOIN enterprises e ON e.id = a.enterprise_id \
                  LEFT JOIN units u ON u.id = a.unit_id WHERE {condition} \
@@ -439,7 +462,7 @@ impl Store {
                 crate::appeals::SUMMARY_COLUMNS
             );
             let mut rows = tx.query(&sql, &values)?.iter().map(summary_from_row).collect::<Result<Vec<_>>>()?;
-            if from_end {
+            if slice.from_end {
                 rows.reverse();
             }
             Ok((rows, Some(total)))

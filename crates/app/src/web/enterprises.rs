@@ -15,7 +15,7 @@ use zhuqi_store::{
 };
 
 use super::csrf::{self, Checked};
-use super::page::{Done, Errors, PageResult, Shell, Viewer, chinese, render, render_with};
+use super::page::{Done, Errors, PageResult, Pager, Shell, Viewer, chinese, render, render_with};
 use super::view::{Row, row};
 use crate::api::auth::hash_password;
 
@@ -378,22 +378,50 @@ struct EnterpriseList {
     shell: Shell,
     q: String,
     items: Vec<(EnterpriseRecord, String)>,
-    next: Option<String>,
+    pager: Pager,
+    export: String,
 }
 
 #[derive(Deserialize)]
 pub struct EnterpriseQuery {
     q: Option<String>,
-    after: Option<i64>,
+    page: Option<String>,
 }
+
+impl EnterpriseQuery {
+    /// The search typed, if it is one (at most 100 characters).
+    fn text(&self) -> Option<String> {
+        self.q.as_deref().map(str::trim).filter(|t| !t.is_empty() && t.chars().count() <= 100).map(str::to_owned)
+    }
+
+    fn link(&self, path: &str, page: Option<usize>) -> String {
+        let (q, page) = (self.text().unwrap_or_default(), page.map(|p| p.to_string()).unwrap_or_default());
+        let pairs: Vec<(&str, &str)> =
+            [("q", q.as_str()), ("page", page.as_str())].into_iter().filter(|(_, v)| !v.is_empty()).collect();
+        match serde_html_form::to_string(&pairs) {
+            Ok(query) if !query.is_empty() => format!("{path}?{query}"),
+            _ => path.to_owned(),
+        }
+    }
+}
+
+const ENTERPRISE_READERS: &[Role] = &[Role::Cadre, Role::Dispatcher, Role::Leader];
+const PER_PAGE: usize = 50;
+/// The most enterprises one export writes.
+const EXPORT_CAP: usize = 50_000;
 
 /// `/enterprises`: the enterprises the viewer serves or oversees, searchable by name or credit code.
 pub async fn list(State(store): State<Store>, v: Viewer, Query(q): Query<EnterpriseQuery>) -> PageResult {
-    if let Err(r) = v.require(&[Role::Cadre, Role::Dispatcher, Role::Leader]) {
+    if let Err(r) = v.require(ENTERPRISE_READERS) {
         return Ok(r);
     }
-    let text = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty() && t.chars().count() <= 100).map(str::to_owned);
-    let (found, more) = store.enterprises_for(&v.caller.user, None, text.clone(), q.after, 50).await?;
+    let text = q.text();
+    let asked = q.page.as_deref().and_then(|p| p.trim().parse().ok()).unwrap_or(1usize).max(1);
+    let (mut found, total) = store.enterprise_page(&v.caller.user, None, text.clone(), asked, PER_PAGE).await?;
+    let pager = Pager::new(total, asked, PER_PAGE, |n| q.link("/enterprises", Some(n)));
+    if pager.page != asked {
+        found = store.enterprise_page(&v.caller.user, None, text.clone(), pager.page, PER_PAGE).await?.0;
+    }
     let regions = store.regions().await?;
     let items = found
         .into_iter()
@@ -403,14 +431,60 @@ pub async fn list(State(store): State<Store>, v: Viewer, Query(q): Query<Enterpr
             (e, region)
         })
         .collect();
-    let query = text.clone().unwrap_or_default();
-    let next = more.map(|after| {
-        let pairs = [("q", query.as_str()), ("after", &after.to_string())];
-        format!("/enterprises?{}", serde_html_form::to_string(pairs).unwrap_or_default())
-    });
     Ok(render(&EnterpriseList {
-        shell: v.shell("包联企业", "/enterprises"), q: text.unwrap_or_default(), items, next
+        shell: v.shell("包联企业", "/enterprises"),
+        q: text.unwrap_or_default(),
+        items,
+        pager,
+        export: q.link("/enterprises/export.xlsx", None),
     }))
+}
+
+/// `/enterprises/export.xlsx`: every enterprise the search finds, with its contact (the phone masked unless the
+/// viewer's role sees whole numbers).
+pub async fn export(State(store): State<Store>, v: Viewer, Query(q): Query<EnterpriseQuery>) -> PageResult {
+    if let Err(r) = v.require(ENTERPRISE_READERS) {
+        return Ok(r);
+    }
+    let (p, text) = (&v.caller.user, q.text());
+    let mut all = Vec::new();
+    let mut page = 1;
+    let capped = loop {
+        let (found, total) = store.enterprise_page(p, None, text.clone(), page, 1000).await?;
+        let done = found.is_empty() || all.len() + found.len() >= total;
+        all.extend(found);
+        if all.len() >= EXPORT_CAP {
+            break all.len() < total;
+        }
+        if done {
+            break false;
+        }
+        page += 1;
+    };
+    let regions: std::collections::HashMap<String, String> =
+        store.regions().await?.into_iter().map(|r| (r.code, r.name)).collect();
+    let whole = crate::api::org::sees_whole_phone(p);
+    let rows: Vec<[String; 7]> = all
+        .into_iter()
+        .map(|e| {
+            let phone = e.contact_phone.as_ref().map(|ph| if whole { ph.as_str().to_owned() } else { ph.masked() });
+            [
+                e.name,
+                e.uscc.as_str().to_owned(),
+                regions.get(e.region_code.as_str()).cloned().unwrap_or_default(),
+                e.industry,
+                if e.above_scale { "是" } else { "否" }.to_owned(),
+                e.contact_name.unwrap_or_default(),
+                phone.unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let heads = ["企业名称", "统一社会信用代码", "所在地区", "产业链", "规上企业", "联系人", "联系电话"];
+    let bytes = tokio::task::spawn_blocking(move || super::page::sheet("包联企业", &heads, &rows, capped))
+        .await
+        .map_err(|e| StoreError::Database(format!("导出中断 / the export failed: {e}")))?
+        .map_err(|e| StoreError::Database(format!("导出失败 / the export failed: {e}")))?;
+    Ok(super::page::download(super::page::XLSX, &format!("包联企业-{}.xlsx", crate::today()), bytes))
 }
 
 #[derive(Template)]

@@ -463,42 +463,22 @@ async fn export(store: &Store, v: Viewer, q: ListQuery, desk: &'static Desk) -> 
         Sort::Newest => {}
     }
     let category = |code: &str| categories.iter().find(|c| c.code == code).map_or(code, |c| c.name.as_str()).to_owned();
-    let rows: Vec<(Row, String)> = all.iter().map(|s| (row(s, &cal, today), category(&s.state.category))).collect();
+    let rows: Vec<[String; 9]> = all
+        .iter()
+        .map(|s| {
+            let r = row(s, &cal, today);
+            let light = format!("{} {}", r.light_label, r.remaining).trim().to_owned();
+            let category = category(&s.state.category);
+            [r.number, r.registered, r.enterprise, r.title, category, r.status_label.into(), r.unit, light, r.due]
+        })
+        .collect();
     let title = desk.title;
-    let bytes = tokio::task::spawn_blocking(move || sheet(title, &rows, capped))
+    let heads = ["编号", "登记日期", "企业", "诉求", "问题类型", "状态", "承办单位", "时限", "到期日"];
+    let bytes = tokio::task::spawn_blocking(move || super::page::sheet(title, &heads, &rows, capped))
         .await
         .map_err(|e| StoreError::Database(format!("导出中断 / the export failed: {e}")))?
         .map_err(|e| StoreError::Database(format!("导出失败 / the export failed: {e}")))?;
     Ok(super::page::download(super::page::XLSX, &format!("{title}-{today}.xlsx"), bytes))
-}
-
-/// One sheet: a header row and the rows as the list shows them; a note under them when the export was cut short.
-fn sheet(title: &str, rows: &[(Row, String)], capped: bool) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let ws = book.add_worksheet();
-    ws.set_name(title)?;
-    let bold = rust_xlsxwriter::Format::new().set_bold();
-    let heads = ["编号", "登记日期", "企业", "诉求", "问题类型", "状态", "承办单位", "时限", "到期日"];
-    for (c, h) in (0u16..).zip(heads) {
-        ws.write_string_with_format(0, c, h, &bold)?;
-    }
-    for (r, (row, category)) in (1u32..).zip(rows) {
-        let light = format!("{} {}", row.light_label, row.remaining).trim().to_owned();
-        let cells = [&row.number, &row.registered, &row.enterprise, &row.title, category];
-        for (c, text) in (0u16..).zip(cells) {
-            ws.write_string(r, c, text.as_str())?;
-        }
-        ws.write_string(r, 5, row.status_label)?;
-        ws.write_string(r, 6, row.unit.as_str())?;
-        ws.write_string(r, 7, light.as_str())?;
-        ws.write_string(r, 8, row.due.as_str())?;
-    }
-    if capped {
-        let at = u32::try_from(rows.len()).unwrap_or(u32::MAX).saturating_add(2);
-        ws.write_string(at, 0, format!("仅导出了最新的{EXPORT_CAP}件，请用筛选条件缩小范围后分批导出。"))?;
-    }
-    ws.autofit();
-    book.save_to_buffer()
 }
 
 /// Every open item matching `filter`, up to `SORT_CAP`, and whether there were more.

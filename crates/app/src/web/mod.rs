@@ -66,6 +66,7 @@ pub fn router(store: Store) -> Router {
         .route("/register", get(enterprises::signup_page).post(enterprises::signup))
         .route("/enterprise", get(enterprises::own).post(enterprises::register_own))
         .route("/enterprises", get(enterprises::list))
+        .route("/enterprises/export.xlsx", get(enterprises::export))
         .route("/enterprises/{id}", get(enterprises::show))
         .route("/enterprises/{id}/visits", post(enterprises::record_visit))
         .route("/visits", get(enterprises::visits))

@@ -332,6 +332,34 @@ pub const IDLE_SECONDS: i64 = zhuqi_store::SESSION_IDLE.as_secs();
 /// The MIME type of an .xlsx workbook.
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+/// A list downloaded as xlsx: one sheet named `title`, a bold header row and the rows as text, with a note under them
+/// when the list was cut at its cap.
+pub fn sheet<R: AsRef<[String]>>(
+    title: &str,
+    heads: &[&str],
+    rows: &[R],
+    capped: bool,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name(title)?;
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (c, h) in (0u16..).zip(heads) {
+        ws.write_string_with_format(0, c, *h, &bold)?;
+    }
+    for (r, row) in (1u32..).zip(rows) {
+        for (c, text) in (0u16..).zip(row.as_ref()) {
+            ws.write_string(r, c, text.as_str())?;
+        }
+    }
+    if capped {
+        let at = u32::try_from(rows.len()).unwrap_or(u32::MAX).saturating_add(2);
+        ws.write_string(at, 0, format!("仅导出了前{}条，请用筛选条件缩小范围后分批导出。", rows.len()))?;
+    }
+    ws.autofit();
+    book.save_to_buffer()
+}
+
 /// A file sent as a download, never rendered inline nor kept by a cache.
 pub fn download(content_type: &str, name: &str, bytes: Vec<u8>) -> Response {
     let headers = [

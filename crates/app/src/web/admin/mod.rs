@@ -41,6 +41,7 @@ pub fn routes() -> Router<Store> {
         .route("/admin/policies/{code}", get(edit::policy).post(edit::save_policy))
         .route("/admin/calendar", get(calendar::page).post(calendar::load))
         .route("/admin/audit", get(audit::page))
+        .route("/admin/audit/export.xlsx", get(audit::export))
 }
 
 /// `/admin`: the viewer's first administration page.

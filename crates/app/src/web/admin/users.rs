@@ -14,7 +14,7 @@ use zhuqi_domain::{RegionCode, Role, check_roles};
 use zhuqi_store::{NewUser, RegionRecord, Store, StoreError, UnitRecord, UserRecord};
 
 use super::super::csrf::{Checked, Nothing};
-use super::super::page::{PageResult, Shell, Viewer, chinese, error_page, render, render_with};
+use super::super::page::{PageResult, Pager, Shell, Viewer, chinese, error_page, render, render_with};
 use super::super::view::local;
 use super::{Done, Errors, no_store, required, role_labels};
 use crate::api::auth::hash_password;
@@ -140,9 +140,8 @@ pub struct NewUserForm {
 struct UsersPage {
     shell: Shell,
     rows: Vec<UserRow>,
-    /// The link to the next page, and to the first when not on it.
-    next: Option<String>,
-    first: Option<String>,
+    pager: Pager,
+    q: String,
     secadmin: bool,
     typed: NewUserForm,
     roles: Vec<RoleChoice>,
@@ -153,25 +152,46 @@ struct UsersPage {
 
 #[derive(Debug, Default, Deserialize)]
 pub struct UsersQuery {
-    cursor: Option<String>,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    page: String,
+}
+
+impl UsersQuery {
+    fn text(&self) -> Option<String> {
+        Some(self.q.trim().chars().take(100).collect::<String>()).filter(|t| !t.is_empty())
+    }
+
+    fn link(&self, page: usize) -> String {
+        let page = page.to_string();
+        let pairs: Vec<(&str, &str)> =
+            [("q", self.q.trim()), ("page", page.as_str())].into_iter().filter(|(_, v)| !v.is_empty()).collect();
+        format!("/admin/users?{}", serde_html_form::to_string(&pairs).unwrap_or_default())
+    }
 }
 
 async fn users_page(
     store: &Store,
     v: &Viewer,
-    cursor: Option<i64>,
+    query: &UsersQuery,
     typed: NewUserForm,
     errors: Errors,
     status: StatusCode,
 ) -> PageResult {
-    let (users, next) = store.users(cursor, PAGE).await?;
+    let asked = query.page.trim().parse().unwrap_or(1usize).max(1);
+    let (mut users, total) = store.user_page(query.text(), asked, PAGE).await?;
+    let pager = Pager::new(total, asked, PAGE, |n| query.link(n));
+    if pager.page != asked {
+        users = store.user_page(query.text(), pager.page, PAGE).await?.0;
+    }
     let (regions, units) = (store.regions().await?, store.units().await?);
     let names = Names::new(&regions, &units);
     let page = UsersPage {
         shell: v.shell(if v.has(Role::Secadmin) { "用户与权限" } else { "用户" }, "/admin/users"),
         rows: users.iter().map(|u| names.row(u)).collect(),
-        next: next.map(|c| format!("/admin/users?cursor={c}")),
-        first: cursor.is_some().then(|| "/admin/users".to_owned()),
+        pager,
+        q: query.q.trim().to_owned(),
         secadmin: v.has(Role::Secadmin),
         roles: choices(&grantable(v), &typed.roles),
         typed,
@@ -182,13 +202,13 @@ async fn users_page(
     Ok(render_with(status, &page))
 }
 
-/// `/admin/users`: every account, 50 to a page, and the form for a new one.
+/// `/admin/users`: every account (or those whose user name or name holds the search), 50 to a page, and the form
+/// for a new one.
 pub async fn list(State(store): State<Store>, v: Viewer, Query(q): Query<UsersQuery>) -> PageResult {
     if let Err(r) = v.require(USER_ADMINS) {
         return Ok(r);
     }
-    let cursor = q.cursor.as_deref().and_then(|c| c.trim().parse::<i64>().ok()).filter(|c| *c > 0);
-    users_page(&store, &v, cursor, NewUserForm::default(), Errors::default(), StatusCode::OK).await
+    users_page(&store, &v, &q, NewUserForm::default(), Errors::default(), StatusCode::OK).await
 }
 
 #[derive(Template)]
@@ -264,7 +284,7 @@ pub async fn add(State(store): State<Store>, v: Viewer, Checked(form): Checked<N
         },
     };
     if !errors.is_empty() {
-        return users_page(&store, &v, None, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return users_page(&store, &v, &UsersQuery::default(), form, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let password = crate::users::generate_password();
     let new = NewUser {
@@ -283,7 +303,7 @@ pub async fn add(State(store): State<Store>, v: Viewer, Checked(form): Checked<N
         Ok(user) => password_page(&store, &v, "已新建用户", &user, password).await,
         Err(StoreError::Duplicate(_)) => {
             errors.add("username", format!("用户名「{username}」已被使用"));
-            users_page(&store, &v, None, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            users_page(&store, &v, &UsersQuery::default(), form, errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e @ (StoreError::Invalid(_) | StoreError::MissingReference(_))) => {
             let message = chinese(&e.to_string()).to_owned();
@@ -293,7 +313,7 @@ pub async fn add(State(store): State<Store>, v: Viewer, Checked(form): Checked<N
                 Some('承') => errors.add("unit_id", message),
                 _ => errors.form = Some(message),
             }
-            users_page(&store, &v, None, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            users_page(&store, &v, &UsersQuery::default(), form, errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e.into()),
     }
