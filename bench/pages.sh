@@ -29,12 +29,17 @@ run() { # run USER PATH...
     printf '  %6.1f KB\n' "$(curl -s -b "$c" -o /dev/null -w '%{size_download}' "$base$path" | awk '{ print $1 / 1024 }')"
   done
 }
+last() { # last USER PATH -> the number of the list's last page ("第 1/N 页")
+  curl -s -b "$(cookie "$1")" "$base$2" | sed -n 's/.*第 1\/\([0-9]*\) 页.*/\1/p' | head -1
+}
 echo "== pages of the demo city (2 connections, 5 s each)"
 item=$(curl -s -b "$(cookie zhihuibu)" "$base/appeals" | sed -n 's/.*href="\/appeals\/\([0-9]*\)".*/\1/p' | head -1)
 run qiye /portal /enterprise /appeals/new
 run ganbu /enterprises /visits /appeals
-run zhihuibu /triage /supervision /appeals "/appeals?sort=urgency" "/appeals?light=overdue" "/appeals/$item" /enterprises
-run chengban /workbench "/appeals?status=in_progress"
-run lingdao /dashboard /appeals
-run admin /admin/users /admin/units /admin/calendar
-run shenji /admin/audit
+run zhihuibu /triage /extensions /supervision /appeals "/appeals?page=$(last zhihuibu /appeals)" \
+  "/appeals?sort=urgency" "/appeals?light=overdue" "/appeals?status=closed&page=40" "/appeals/$item" \
+  /enterprises "/enterprises?page=$(last zhihuibu /enterprises)" /common-issues /workgroups
+run chengban /workbench /co-handling "/appeals?status=in_progress" "/appeals?page=$(last chengban /appeals)"
+run lingdao /dashboard /appeals /common-issues
+run admin /admin/users "/admin/users?q=zhang" /admin/units /admin/calendar
+run shenji /admin/audit "/admin/audit?page=$(last shenji /admin/audit)" "/admin/audit?action=appeal.assign"

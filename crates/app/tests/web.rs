@@ -578,12 +578,30 @@ async fn a_cadre_records_visits_to_its_enterprises_only() {
         assert!(list.has(notes) && list.has("周口华源食品有限公司"), "{}", list.body);
         assert_eq!(visit_count(&s).await, 1);
 
+        // The same form sent twice (a double tap, a resent request) records one visit.
+        let form = ganbu.get(&e1).await;
+        let marker = r#"name="idempotency_key" value=""#;
+        let at = form.body.find(marker).expect("the form carries a key") + marker.len();
+        let key: String = form.body[at..].chars().take_while(|c| *c != '"').collect();
+        let fields = [
+            ("csrf", form.csrf()),
+            ("visited_on", day.clone()),
+            ("notes", "二次回访".into()),
+            ("idempotency_key", key),
+        ];
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        for _ in 0..2 {
+            let sent = ganbu.post(&format!("{e1}/visits"), &fields).await;
+            assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+        }
+        assert_eq!(visit_count(&s).await, 2, "{}: one more visit, not two", s.backend);
+
         let tomorrow = today.checked_add(1.day()).expect("date").to_string();
         let future =
             ganbu.submit(&e1, &format!("{e1}/visits"), &[("visited_on", &tomorrow), ("notes", "明天的走访")]).await;
         assert_eq!(future.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", future.body);
         assert!(future.has("晚于今天") && future.has("明天的走访"), "{}", future.body);
-        assert_eq!(visit_count(&s).await, 1, "nothing stored");
+        assert_eq!(visit_count(&s).await, 2, "nothing stored");
 
         let e2 = format!("/enterprises/{}", s.world.e2);
         assert_eq!(ganbu.get(&e2).await.status, StatusCode::NOT_FOUND, "not its enterprise");
@@ -591,7 +609,7 @@ async fn a_cadre_records_visits_to_its_enterprises_only() {
         let outside =
             ganbu.post(&format!("{e2}/visits"), &[("csrf", &csrf), ("visited_on", &day), ("notes", "越界走访")]).await;
         assert_eq!(outside.status, StatusCode::NOT_FOUND, "{}", outside.body);
-        assert_eq!(visit_count(&s).await, 1, "nothing stored");
+        assert_eq!(visit_count(&s).await, 2, "nothing stored");
         assert!(!ganbu.get("/visits").await.has("越界走访"));
     }
 }

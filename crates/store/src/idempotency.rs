@@ -7,6 +7,7 @@
 use jiff::Timestamp;
 use zhuqi_domain::time::to_micros;
 
+use crate::access::Principal;
 use crate::db::{Tx, params};
 use crate::{Result, Store, StoreError, Writer};
 
@@ -59,6 +60,42 @@ impl Writer<'_> {
 }
 
 impl Store {
+    /// Runs `create` (which gives the new item's id) in one transaction for `p`, once per `key`: a retry carrying the
+    /// key, or a post that lost the race on it, gets the item the key first created, read by `load`.
+    pub(crate) async fn create_once<T: Send + 'static>(
+        &self,
+        p: &Principal,
+        source: &str,
+        scope: &'static str,
+        key: Option<IdempotencyKey>,
+        create: impl FnOnce(&mut Writer<'_>) -> Result<i64> + Send + 'static,
+        load: impl Fn(&mut Tx<'_>, i64) -> Result<T> + Send + Sync + Clone + 'static,
+    ) -> Result<T> {
+        let (user, retry_key, reload) = (p.user_id, key.clone(), load.clone());
+        let created = self
+            .transaction(p.origin(source), move |w| {
+                if let Some(key) = &key
+                    && let Some(id) = w.created_with(user, scope, key)?
+                {
+                    return load(&mut w.tx, id);
+                }
+                let id = create(w)?;
+                if let Some(key) = &key {
+                    w.remember_key(user, scope, key, id)?;
+                }
+                load(&mut w.tx, id)
+            })
+            .await;
+        match (created, retry_key) {
+            // Another post with the same key committed first: its item is this one.
+            (Err(e @ StoreError::Duplicate(_)), Some(key)) => match self.created_with(user, scope, key).await? {
+                Some(id) => self.read(move |tx| reload(tx, id)).await,
+                None => Err(e),
+            },
+            (result, _) => result,
+        }
+    }
+
     /// What `user_id` created of `scope` with `key` (read after a create lost a race on its key).
     pub(crate) async fn created_with(
         &self,

@@ -16,7 +16,7 @@ use crate::access::Principal;
 use crate::appeals::{AppealSummary, MAX_TITLE, SUMMARY_COLUMNS, load_record, summary_from_row};
 use crate::db::{Row, Tx, Value, params};
 use crate::scope::{appeal_role_scope, bind, escape_like, in_region};
-use crate::{AppealRecord, Result, Store, StoreError, Writer, audit};
+use crate::{AppealRecord, IdempotencyKey, Result, Store, StoreError, Writer, audit};
 
 /// The longest cause (原因) and answer of a common issue, in characters.
 pub const MAX_ISSUE_TEXT: usize = 5000;
@@ -338,18 +338,18 @@ impl Store {
         source: &str,
         new: NewCommonIssue,
         at: Timestamp,
+        key: Option<IdempotencyKey>,
     ) -> Result<CommonIssueRecord> {
         let region = match (&p.region, p.has(Role::Dispatcher)) {
             (Some(r), true) => r.clone(),
             _ => return Err(not_dispatcher()),
         };
-        let p = p.clone();
-        self.transaction(p.origin(source), move |w| {
+        let create = move |w: &mut Writer<'_>| {
             crate::scope::check_category(&mut w.tx, new.category.trim())?;
-            let id = w.insert_common_issue_in(&new, Some(&region), at)?;
-            visible_issue(&mut w.tx, &p, id)
-        })
-        .await
+            w.insert_common_issue_in(&new, Some(&region), at)
+        };
+        let q = p.clone();
+        self.create_once(p, source, "common_issue", key, create, move |tx, id| visible_issue(tx, &q, id)).await
     }
 
     /// Renames an open issue, rewrites its cause or names its lead unit, if nobody changed it since `version`.

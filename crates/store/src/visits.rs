@@ -11,7 +11,7 @@ use zhuqi_domain::time::{from_micros, to_micros};
 use crate::access::Principal;
 use crate::db::{Row, Tx, Value, params};
 use crate::scope::{enterprise_role_scope, holds};
-use crate::{Result, Store, StoreError, audit};
+use crate::{IdempotencyKey, Result, Store, StoreError, audit};
 
 /// The longest notes of a visit, in characters (as an appeal's description).
 pub const MAX_VISIT_NOTES: usize = zhuqi_domain::appeal::MAX_TEXT;
@@ -138,21 +138,27 @@ impl crate::Writer<'_> {
 impl Store {
     /// Records a visit by cadre `p` to an enterprise its work groups serve (another enterprise is not found for it).
     /// The day may be today or up to a year before `today`; the notes say what was found (1 to 5000 characters).
-    pub async fn record_visit(&self, p: &Principal, source: &str, new: NewVisit, today: Date) -> Result<VisitRecord> {
+    pub async fn record_visit(
+        &self,
+        p: &Principal,
+        source: &str,
+        new: NewVisit,
+        today: Date,
+        key: Option<IdempotencyKey>,
+    ) -> Result<VisitRecord> {
         if !p.has(Role::Cadre) {
             return Err(StoreError::Forbidden("只有助企干部可以登记走访 / only cadres record visits".into()));
         }
-        let p = p.clone();
-        self.transaction(p.origin(source), move |w| {
+        let q = p.clone();
+        let create = move |w: &mut crate::Writer<'_>| {
             let enterprise = new.enterprise_id;
-            if !holds(&mut w.tx, "enterprises", "e", enterprise, |v| enterprise_role_scope(&p, Role::Cadre, v))? {
+            if !holds(&mut w.tx, "enterprises", "e", enterprise, |v| enterprise_role_scope(&q, Role::Cadre, v))? {
                 return Err(StoreError::NotFound("企业"));
             }
             let notes = check_visit(&new, today)?;
-            let id = w.insert_visit(enterprise, p.user_id, new.visited_on, &notes, Timestamp::now())?;
-            visit_by_id(&mut w.tx, id)
-        })
-        .await
+            w.insert_visit(enterprise, q.user_id, new.visited_on, &notes, Timestamp::now())
+        };
+        self.create_once(p, source, "visit", key, create, visit_by_id).await
     }
 
     /// The visits `p` may read, newest visit day first, at most `limit`; only those to `enterprise_id` if given. A

@@ -41,13 +41,13 @@ async fn a_common_issue_is_answered_once_for_every_merged_appeal_and_each_enterp
         let t = at("2024-03-04T02:00:00Z");
 
         // Only the office opens issues, and a bad one is refused whole.
-        let refused = s.create_common_issue(&leader, "test", issue("园区用电", None), t).await;
+        let refused = s.create_common_issue(&leader, "test", issue("园区用电", None), t, None).await;
         assert!(matches!(refused, Err(StoreError::Forbidden(_))), "{b}: {refused:?}");
-        let blank = s.create_common_issue(&office, "test", issue(" ", None), t).await;
+        let blank = s.create_common_issue(&office, "test", issue(" ", None), t, None).await;
         assert!(matches!(blank, Err(StoreError::Invalid(_))), "{b}");
-        let no_unit = s.create_common_issue(&office, "test", issue("园区用电", Some(999)), t).await;
+        let no_unit = s.create_common_issue(&office, "test", issue("园区用电", Some(999)), t, None).await;
         assert!(matches!(no_unit, Err(StoreError::Invalid(_))), "{b}");
-        let created = s.create_common_issue(&office, "test", issue("园区用电", None), t).await.expect("create");
+        let created = s.create_common_issue(&office, "test", issue("园区用电", None), t, None).await.expect("create");
         assert_eq!((created.region_code.as_deref(), created.version, created.appeals), (Some("411600"), 1, 0));
 
         // Three appeals merged into it.
@@ -131,7 +131,7 @@ async fn an_appeal_outside_the_issues_region_is_not_merged_and_a_refused_answer_
         let (office, county) = (principal(s, city.dispatcher).await, principal(s, county).await);
         let t = at("2024-03-04T02:00:00Z");
         // The county's issue cannot take the city's 川汇区 appeal, even from the city's office.
-        let theirs = s.create_common_issue(&county, "test", issue("扶沟园区道路", Some(city.unit_id)), t).await;
+        let theirs = s.create_common_issue(&county, "test", issue("扶沟园区道路", Some(city.unit_id)), t, None).await;
         let theirs = theirs.expect("county issue");
         let a = submit(s, &city, "园区道路破损").await;
         let merge = Action::Merge { common_issue_id: theirs.id };

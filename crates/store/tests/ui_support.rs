@@ -308,7 +308,7 @@ async fn visits_are_recorded_by_cadres_and_read_within_scope() {
             notes: notes.into(),
         };
         let first = s
-            .record_visit(&cadre, "ip", visit(city.enterprise_id, date(2024, 3, 11), "  了解融资需求  "), today)
+            .record_visit(&cadre, "ip", visit(city.enterprise_id, date(2024, 3, 11), "  了解融资需求  "), today, None)
             .await
             .expect("visit");
         assert_eq!(
@@ -317,17 +317,19 @@ async fn visits_are_recorded_by_cadres_and_read_within_scope() {
             "{}",
             db.backend
         );
-        let second =
-            s.record_visit(&cadre, "ip", visit(city.enterprise_id, today, "回访用电问题"), today).await.expect("visit");
+        let second = s
+            .record_visit(&cadre, "ip", visit(city.enterprise_id, today, "回访用电问题"), today, None)
+            .await
+            .expect("visit");
         // Refused: another cadre's enterprise (not found), a non-cadre (forbidden), bad dates and notes (invalid).
-        let err = s.record_visit(&cadre, "ip", visit(more.other_enterprise, today, "越界"), today).await;
+        let err = s.record_visit(&cadre, "ip", visit(more.other_enterprise, today, "越界"), today, None).await;
         assert!(matches!(err, Err(StoreError::NotFound(_))), "{}: {err:?}", db.backend);
         let idle = principal(s, more.idle_cadre).await;
-        let err = s.record_visit(&idle, "ip", visit(city.enterprise_id, today, "不是我的企业"), today).await;
+        let err = s.record_visit(&idle, "ip", visit(city.enterprise_id, today, "不是我的企业"), today, None).await;
         assert!(matches!(err, Err(StoreError::NotFound(_))), "{}: {err:?}", db.backend);
         for who in [city.dispatcher, city.enterprise_user, more.leader] {
             let p = principal(s, who).await;
-            let err = s.record_visit(&p, "ip", visit(city.enterprise_id, today, "代记"), today).await;
+            let err = s.record_visit(&p, "ip", visit(city.enterprise_id, today, "代记"), today, None).await;
             assert!(matches!(err, Err(StoreError::Forbidden(_))), "{}: {err:?}", db.backend);
         }
         for (day, notes) in [
@@ -336,10 +338,10 @@ async fn visits_are_recorded_by_cadres_and_read_within_scope() {
             (today, "   "),
             (today, &"字".repeat(5001)),
         ] {
-            let err = s.record_visit(&cadre, "ip", visit(city.enterprise_id, day, notes), today).await;
+            let err = s.record_visit(&cadre, "ip", visit(city.enterprise_id, day, notes), today, None).await;
             assert!(matches!(err, Err(StoreError::Invalid(_))), "{}: {day}: {err:?}", db.backend);
         }
-        s.record_visit(&cadre, "ip", visit(city.enterprise_id, date(2023, 3, 20), "一年前的今天"), today)
+        s.record_visit(&cadre, "ip", visit(city.enterprise_id, date(2023, 3, 20), "一年前的今天"), today, None)
             .await
             .expect("a year ago to the day");
         let ids = |v: Vec<zhuqi_store::VisitRecord>| v.iter().map(|r| r.id).collect::<Vec<_>>();
@@ -732,5 +734,48 @@ async fn a_create_sent_twice_at_once_with_one_key_makes_one_appeal() {
         s.create_appeal_as(&qiye, "ip", new_appeal(&city, "另一诉求"), vec![], t, Some(other)).await.expect("create");
         s.create_appeal_as(&qiye, "ip", new_appeal(&city, "又一诉求"), vec![], t, None).await.expect("create");
         assert_eq!(s.counts().await.expect("counts").appeals, 3, "{}", db.backend);
+    }
+}
+
+#[tokio::test]
+async fn a_visit_or_a_common_issue_posted_twice_at_once_with_one_key_is_one() {
+    for db in backends("a_visit_or_a_common_issue_posted_twice_at_once").await {
+        let (s, b) = (&db.store, db.backend);
+        let city = seed_city(s).await;
+        let more = seed_more(s, &city).await;
+        let (cadre, office) = (principal(s, more.cadre).await, principal(s, city.dispatcher).await);
+        let key = zhuqi_store::IdempotencyKey::parse("visit-double-tap").expect("key");
+        let today = date(2024, 3, 20);
+        let mut visits = Vec::new();
+        let mut issues = Vec::new();
+        for _ in 0..4 {
+            let (store, p, k) = (s.clone(), cadre.clone(), key.clone());
+            let new =
+                NewVisit { enterprise_id: city.enterprise_id, visited_on: today, notes: "了解用工需求".into() };
+            visits.push(tokio::spawn(async move { store.record_visit(&p, "ip", new, today, Some(k)).await }));
+            let (store, p, k) = (s.clone(), office.clone(), key.clone());
+            let new = zhuqi_store::NewCommonIssue {
+                title: "园区用工缺口".into(),
+                category: "financing".into(),
+                ..Default::default()
+            };
+            let t = at("2024-03-20T02:00:00Z");
+            issues.push(tokio::spawn(async move { store.create_common_issue(&p, "ip", new, t, Some(k)).await }));
+        }
+        let mut ids = Vec::new();
+        for task in visits {
+            ids.push(task.await.expect("joined").expect("each post is answered with the visit").id);
+        }
+        ids.dedup();
+        assert_eq!(ids.len(), 1, "{b}: {ids:?}");
+        let mut ids = Vec::new();
+        for task in issues {
+            ids.push(task.await.expect("joined").expect("each post is answered with the issue").id);
+        }
+        ids.dedup();
+        assert_eq!(ids.len(), 1, "{b}: {ids:?}");
+        let listed = s.list_common_issues(&office, zhuqi_store::CommonIssueFilter { limit: 10, ..Default::default() });
+        assert_eq!(listed.await.expect("list").total, 1, "{b}");
+        assert_eq!(s.visits_for(&cadre, None, 10).await.expect("visits").len(), 1, "{b}");
     }
 }

@@ -266,6 +266,18 @@ pub struct NewAppealBody {
     pub draft: bool,
 }
 
+/// The `Idempotency-Key` header of a create, if sent: a retry with it gets the item the first call created.
+pub(crate) fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<Option<IdempotencyKey>, ApiError> {
+    let Some(v) = headers.get("idempotency-key") else { return Ok(None) };
+    IdempotencyKey::parse(v.to_str().unwrap_or("\u{0}")).map(Some).map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_idempotency_key",
+            "Idempotency-Key 须为1到100个可见ASCII字符 / Idempotency-Key must be 1 to 100 visible ASCII characters",
+        )
+    })
+}
+
 /// Registers an appeal for an enterprise in the caller's scope. Sent again with the same `Idempotency-Key` (a retry
 /// after a lost answer, a double send) it registers nothing more and answers with the appeal the key first created.
 #[utoipa::path(post, path = "/appeals", tag = "appeals", request_body = NewAppealBody,
@@ -278,16 +290,7 @@ async fn create(
     headers: axum::http::HeaderMap,
     Body(b): Body<NewAppealBody>,
 ) -> Result<(StatusCode, Json<AppealView>), ApiError> {
-    let key = match headers.get("idempotency-key") {
-        None => None,
-        Some(v) => Some(IdempotencyKey::parse(v.to_str().unwrap_or("\u{0}")).map_err(|_| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_idempotency_key",
-                "Idempotency-Key 须为1到100个可见ASCII字符 / Idempotency-Key must be 1 to 100 visible ASCII characters",
-            )
-        })?),
-    };
+    let key = idempotency_key(&headers)?;
     use zhuqi_domain::Role;
     let enterprise_id = b
         .enterprise_id

@@ -61,6 +61,9 @@ pub struct IssueForm {
     lead_unit_id: String,
     #[serde(default)]
     version: String,
+    /// A new issue's idempotency key: posted twice, the form opens one issue.
+    #[serde(default)]
+    idempotency_key: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -140,7 +143,8 @@ pub async fn list(State(store): State<Store>, v: Viewer, Query(q): Query<ListQue
     if let Err(r) = v.require(READERS) {
         return Ok(r);
     }
-    list_page(&store, &v, q, IssueForm::default(), Errors::default(), StatusCode::OK).await
+    let fresh = IssueForm { idempotency_key: super::page::form_key(), ..IssueForm::default() };
+    list_page(&store, &v, q, fresh, Errors::default(), StatusCode::OK).await
 }
 
 /// The form's fields checked as far as the page can: each message next to its field.
@@ -197,7 +201,8 @@ pub async fn create(State(store): State<Store>, v: Viewer, Checked(form): Checke
     if !errors.is_empty() {
         return list_page(&store, &v, ListQuery::default(), form, errors, unprocessable).await;
     }
-    match store.create_common_issue(&v.caller.user, &v.caller.source, new, Timestamp::now()).await {
+    let key = zhuqi_store::IdempotencyKey::parse(&form.idempotency_key).ok();
+    match store.create_common_issue(&v.caller.user, &v.caller.source, new, Timestamp::now(), key).await {
         Ok(issue) => Ok(Redirect::to(&format!("/common-issues/{}?done=created", issue.id)).into_response()),
         Err(e) if refused(&mut errors, &e, "category") => {
             list_page(&store, &v, ListQuery::default(), form, errors, unprocessable).await
@@ -265,6 +270,7 @@ async fn issue_page(
         category: d.issue.category_code.clone(),
         lead_unit_id: d.issue.lead_unit_id.map(|u| u.to_string()).unwrap_or_default(),
         version: d.issue.version.to_string(),
+        idempotency_key: String::new(),
     });
     let page = IssuePage {
         shell: v.shell(d.issue.title.clone(), "/common-issues"),

@@ -288,11 +288,15 @@ pub struct VisitInput {
     visited_on: String,
     #[serde(default)]
     notes: String,
+    /// The form's idempotency key: posted twice, the form records one visit.
+    #[serde(default)]
+    idempotency_key: String,
 }
 
 pub async fn show(State(store): State<Store>, v: Viewer, Path(id): Path<i64>, Query(d): Query<Done>) -> PageResult {
     let flash = d.done.is_some().then(|| "走访记录已保存。".to_owned());
-    detail(&store, &v, id, VisitInput::default(), Errors::default(), flash, StatusCode::OK).await
+    let fresh = VisitInput { idempotency_key: super::page::form_key(), ..VisitInput::default() };
+    detail(&store, &v, id, fresh, Errors::default(), flash, StatusCode::OK).await
 }
 
 async fn detail(
@@ -361,7 +365,8 @@ pub async fn record_visit(
         return detail(&store, &v, id, i, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     let new = NewVisit { enterprise_id: id, visited_on, notes: notes.to_owned() };
-    match store.record_visit(&v.caller.user, &v.caller.source, new, crate::today()).await {
+    let key = zhuqi_store::IdempotencyKey::parse(&i.idempotency_key).ok();
+    match store.record_visit(&v.caller.user, &v.caller.source, new, crate::today(), key).await {
         Ok(_) => Ok(Redirect::to(&format!("/enterprises/{id}?done=visit")).into_response()),
         Err(StoreError::Invalid(m)) => {
             let mut errors = Errors::default();
