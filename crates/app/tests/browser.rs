@@ -530,7 +530,7 @@ async fn a_new_city_is_set_up_until_a_cadre_records_a_visit_and_a_problem() {
         // The cadre sees its enterprise, records a visit and a problem found on it.
         first_sign_in(&mut b, "ganbu", &cadre).await;
         b.goto("/enterprises").await;
-        b.click("a[href^='/enterprises/']").await;
+        b.click("table.enterprises a[href^='/enterprises/']").await;
         assert!(b.body_text().await.contains("周口新城食品有限公司"));
         b.fill("#notes", "走访企业负责人，了解到新厂房用电增容报装进度慢。").await;
         b.submit("form#visit-new").await;

@@ -595,6 +595,7 @@ async fn a_cadre_records_visits_to_its_enterprises_only() {
             assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
         }
         assert_eq!(visit_count(&s).await, 2, "{}: one more visit, not two", s.backend);
+        assert!(ganbu.get("/visits").await.has("共 2 条 · 第 1/1 页"), "{}", s.backend);
 
         let tomorrow = today.checked_add(1.day()).expect("date").to_string();
         let future =
@@ -942,6 +943,11 @@ async fn the_office_answers_a_common_issue_once_and_each_enterprise_is_asked_to_
         let shown = office.get(&format!("/common-issues/{issue}")).await;
         assert!(shown.has("2件，涉及企业") && shown.has("集中解决"), "{b}: {}", shown.body);
         assert!(office.get("/common-issues").await.has("小微企业续贷过桥成本高"), "{b}");
+        let sheet = office.get("/common-issues/export.xlsx?state=open").await;
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(sheet.bytes.clone())).expect("xlsx");
+        let range = calamine::Reader::worksheet_range_at(&mut book, 0).expect("a sheet").expect("readable");
+        assert_eq!(range.height(), 2, "{b}: a header and the open issue");
 
         // One answer; the appeals are answered and their enterprise asked to rate.
         let csrf = shown.csrf();

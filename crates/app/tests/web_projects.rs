@@ -139,6 +139,12 @@ async fn the_project_form_names_a_bad_total_and_creates_nothing() {
         assert!(page.has("项目已录入台账") && page.has("12.50亿元") && page.has("扶沟县"), "{}", page.body);
         let ledger = city.get("/projects").await;
         assert!(ledger.has("共1个项目") && ledger.has("天顺纺织智能化改造项目"), "{}", ledger.body);
+        assert!(ledger.has("共 1 条 · 第 1/1 页") && !ledger.has("project-count-note"), "{}", ledger.body);
+        // As of the day before its first stage, the ledger lists it and says why the summary and the bulletin do not.
+        let eve = zhuqi::today().yesterday().expect("date");
+        let early = city.get(&format!("/projects?as_of={eve}")).await;
+        assert!(early.has("共1个项目") && early.has(r#"id="project-count-note""#), "{}", early.body);
+        assert!(early.has("其余1个项目的首个建设阶段晚于该日"), "{}", early.body);
 
         // An edit made on a stale page shows the project as it is now.
         let edit = city.get(&format!("/projects/{id}/edit")).await;

@@ -10,7 +10,7 @@ use zhuqi_domain::time::{from_micros, to_micros};
 
 use crate::access::Principal;
 use crate::db::{Row, Tx, Value, params};
-use crate::scope::{enterprise_role_scope, holds};
+use crate::scope::{bind, enterprise_role_scope, holds};
 use crate::{IdempotencyKey, Result, Store, StoreError, audit};
 
 /// The longest notes of a visit, in characters (as an appeal's description).
@@ -186,6 +186,28 @@ impl Store {
                 values.len()
             );
             tx.query(&sql, &values)?.iter().map(visit_from_row).collect()
+        })
+        .await
+    }
+
+    /// Page `page` (1-based) of the visits `p` may read (as `visits_for`), newest visit day first, and how many
+    /// there are in all.
+    pub async fn visit_page(&self, p: &Principal, page: usize, per_page: usize) -> Result<(Vec<VisitRecord>, usize)> {
+        let p = p.clone();
+        self.read(move |tx| {
+            let mut values = Vec::new();
+            let condition = visit_scope(&p, &mut values)?;
+            let total = tx.query_one(&format!("SELECT COUNT(*) FROM {VISIT_FROM} WHERE {condition}"), &values)?;
+            let total = usize::try_from(total.int(0)?).unwrap_or(0);
+            let skip = page.saturating_sub(1).saturating_mul(per_page);
+            let limit = bind(&mut values, i64::try_from(per_page).unwrap_or(i64::MAX));
+            let offset = bind(&mut values, i64::try_from(skip).unwrap_or(i64::MAX));
+            let sql = format!(
+                "SELECT {VISIT_COLUMNS} FROM {VISIT_FROM} WHERE {condition} \
+                 ORDER BY v.visited_on DESC, v.id DESC LIMIT {limit} OFFSET {offset}"
+            );
+            let items = tx.query(&sql, &values)?.iter().map(visit_from_row).collect::<Result<Vec<_>>>()?;
+            Ok((items, total))
         })
         .await
     }

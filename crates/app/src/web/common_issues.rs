@@ -35,6 +35,17 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
+    fn export_link(&self) -> String {
+        let pairs: Vec<(&str, &str)> = [("q", self.q.as_str()), ("state", &self.state)]
+            .into_iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .collect();
+        match serde_html_form::to_string(&pairs) {
+            Ok(q) if !q.is_empty() => format!("/common-issues/export.xlsx?{q}"),
+            _ => "/common-issues/export.xlsx".to_owned(),
+        }
+    }
+
     fn link(&self, page: usize) -> String {
         let page = page.to_string();
         let pairs: Vec<(&str, &str)> = [("q", self.q.as_str()), ("state", &self.state), ("page", &page)]
@@ -86,6 +97,7 @@ struct ListPage {
     keeper: bool,
     typed: IssueForm,
     errors: Errors,
+    export: String,
 }
 
 impl ListPage {
@@ -110,11 +122,7 @@ async fn list_page(
     errors: Errors,
     status: StatusCode,
 ) -> PageResult {
-    let open = match query.state.as_str() {
-        "open" => Some(true),
-        "resolved" => Some(false),
-        _ => None,
-    };
+    let open = open_of(&query.state);
     let asked = query.page.trim().parse().unwrap_or(1);
     let text = Some(query.q.trim().to_owned()).filter(|t| !t.is_empty());
     let mut filter = CommonIssueFilter { open, text, offset: 0, limit: PER_PAGE };
@@ -126,6 +134,7 @@ async fn list_page(
     }
     let page = ListPage {
         shell: v.shell("共性问题", "/common-issues"),
+        export: query.export_link(),
         rows: page.items,
         pager,
         query,
@@ -145,6 +154,48 @@ pub async fn list(State(store): State<Store>, v: Viewer, Query(q): Query<ListQue
     }
     let fresh = IssueForm { idempotency_key: super::page::form_key(), ..IssueForm::default() };
     list_page(&store, &v, q, fresh, Errors::default(), StatusCode::OK).await
+}
+
+/// The open/resolved choice of the list's query.
+fn open_of(state: &str) -> Option<bool> {
+    match state {
+        "open" => Some(true),
+        "resolved" => Some(false),
+        _ => None,
+    }
+}
+
+/// `/common-issues/export.xlsx`: every issue the list's filters find.
+pub async fn export(State(store): State<Store>, v: Viewer, Query(q): Query<ListQuery>) -> PageResult {
+    if let Err(r) = v.require(READERS) {
+        return Ok(r);
+    }
+    let text = Some(q.q.trim().to_owned()).filter(|t| !t.is_empty());
+    let filter = CommonIssueFilter { open: open_of(&q.state), text, offset: 0, limit: 10_000 };
+    let page = store.list_common_issues(&v.caller.user, filter).await?;
+    let categories = store.categories().await?;
+    let rows: Vec<[String; 7]> = page
+        .items
+        .into_iter()
+        .map(|i| {
+            [
+                i.title,
+                category_name(&categories, &i.category_code),
+                i.lead_unit_name.unwrap_or_default(),
+                i.appeals.to_string(),
+                local_day(i.created_at),
+                i.resolved_at.map(local_day).unwrap_or_else(|| "未解决".to_owned()),
+                i.cause,
+            ]
+        })
+        .collect();
+    let capped = usize::try_from(page.total).unwrap_or(0) > rows.len();
+    let heads = ["共性问题", "问题类型", "牵头单位", "并入诉求", "登记日期", "集中解决", "原因"];
+    let bytes = tokio::task::spawn_blocking(move || super::page::sheet("共性问题", &heads, &rows, capped))
+        .await
+        .map_err(|e| StoreError::Database(format!("导出中断 / the export failed: {e}")))?
+        .map_err(|e| StoreError::Database(format!("导出失败 / the export failed: {e}")))?;
+    Ok(super::page::download(super::page::XLSX, &format!("共性问题-{}.xlsx", crate::today()), bytes))
 }
 
 /// The form's fields checked as far as the page can: each message next to its field.

@@ -497,13 +497,24 @@ pub async fn export(State(store): State<Store>, v: Viewer, Query(q): Query<Enter
 struct VisitList {
     shell: Shell,
     visits: Vec<VisitRecord>,
+    pager: Pager,
 }
 
-/// `/visits`: the latest visits in the viewer's scope.
-pub async fn visits(State(store): State<Store>, v: Viewer) -> PageResult {
-    if let Err(r) = v.require(&[Role::Cadre, Role::Dispatcher, Role::Leader]) {
+#[derive(Deserialize)]
+pub struct PageQuery {
+    page: Option<String>,
+}
+
+/// `/visits`: the visits in the viewer's scope, the latest first, 50 to a page.
+pub async fn visits(State(store): State<Store>, v: Viewer, Query(q): Query<PageQuery>) -> PageResult {
+    if let Err(r) = v.require(ENTERPRISE_READERS) {
         return Ok(r);
     }
-    let visits = store.visits_for(&v.caller.user, None, 200).await?;
-    Ok(render(&VisitList { shell: v.shell("走访记录", "/visits"), visits }))
+    let asked = q.page.as_deref().and_then(|p| p.trim().parse().ok()).unwrap_or(1usize).max(1);
+    let (mut visits, total) = store.visit_page(&v.caller.user, asked, PER_PAGE).await?;
+    let pager = Pager::new(total, asked, PER_PAGE, |n| format!("/visits?page={n}"));
+    if pager.page != asked {
+        visits = store.visit_page(&v.caller.user, pager.page, PER_PAGE).await?.0;
+    }
+    Ok(render(&VisitList { shell: v.shell("走访记录", "/visits"), visits, pager }))
 }

@@ -71,6 +71,7 @@ pub fn router(store: Store) -> Router {
         .route("/enterprises/{id}/visits", post(enterprises::record_visit))
         .route("/visits", get(enterprises::visits))
         .route("/common-issues", get(common_issues::list).post(common_issues::create))
+        .route("/common-issues/export.xlsx", get(common_issues::export))
         .route("/common-issues/{id}", get(common_issues::show).post(common_issues::edit))
         .route("/common-issues/{id}/resolve", post(common_issues::resolve))
         .route("/workgroups", get(work_groups::list).post(work_groups::create))

@@ -11,7 +11,7 @@ use zhuqi_domain::project::Stage;
 use zhuqi_store::{BatchRecord, MetricsQuery, ProjectFilter, ProjectLine, ProjectTally, RegionRecord, Store};
 
 use super::{money, money_of, regions_in_scope, require_reader, schedule, writes_ledger};
-use crate::web::page::{Errors, PageResult, Shell, Viewer, render_with};
+use crate::web::page::{Errors, PageResult, Pager, Shell, Viewer, render_with};
 
 const PAGE: usize = 50;
 
@@ -152,8 +152,9 @@ struct LedgerPage {
     lines: Vec<LineView>,
     total: usize,
     from: usize,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: Pager,
+    /// Why the ledger's count differs from the summary's (and the bulletin's) when it does.
+    count_note: Option<String>,
     summary: Option<Summary>,
     may_create: bool,
     as_of: String,
@@ -231,7 +232,10 @@ pub async fn list(State(store): State<Store>, v: Viewer, Query(q): Query<LedgerQ
     let page_no: usize = parsed(e, "page", &q.page, |p| p.parse().ok().filter(|n| *n >= 1), "页码无效").unwrap_or(1);
     let as_of = as_of.filter(|d| *d <= today).unwrap_or(today);
 
-    let (mut lines, mut total, mut summary) = (Vec::new(), 0, None);
+    let (mut lines, mut total, mut summary, mut count_note) = (Vec::new(), 0, None, None);
+    // Name, stage and behind narrow the ledger only: the summary above it, like the bulletin, counts by region,
+    // industry, batch and whitelist.
+    let narrowed = text.is_some() || stage.is_some() || behind;
     if errors.is_empty() {
         let filter = ProjectFilter {
             text,
@@ -255,6 +259,19 @@ pub async fn list(State(store): State<Store>, v: Viewer, Query(q): Query<LedgerQ
         let page = page?;
         let metrics = metrics?;
         total = page.total;
+        let counted = usize::try_from(metrics.total.projects).unwrap_or(0);
+        count_note = (counted != total).then(|| {
+            if narrowed {
+                format!(
+                    "台账按全部条件列出{total}个项目；汇总和同期通报只按地区、产业链、批次和白名单统计，截至{as_of}计入{counted}个。"
+                )
+            } else {
+                format!(
+                    "台账列出{total}个项目，汇总和同期通报计入截至{as_of}已开始推进的{counted}个；其余{}个项目的首个建设阶段晚于该日，不计入。",
+                    total.saturating_sub(counted)
+                )
+            }
+        });
         lines = page.lines.iter().map(line_view).collect();
         let whole = tally_row("合计".to_owned(), q.link(&[]), &metrics.total, as_of);
         let mut counties: Vec<TallyRow> = metrics
@@ -272,8 +289,7 @@ pub async fn list(State(store): State<Store>, v: Viewer, Query(q): Query<LedgerQ
         summary = Some(Summary { whole, time_progress: format!("{}%", metrics.time_progress), counties, industries });
     }
     let from = (page_no - 1) * PAGE;
-    let prev = (page_no > 1).then(|| q.link(&[("page", (page_no - 1).to_string())]));
-    let next = (total > from + PAGE).then(|| q.link(&[("page", (page_no + 1).to_string())]));
+    let pager = Pager::new(total, page_no, PAGE, |n| q.link(&[("page", n.to_string())]));
     let status =
         if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
     let page = LedgerPage {
@@ -287,8 +303,8 @@ pub async fn list(State(store): State<Store>, v: Viewer, Query(q): Query<LedgerQ
         lines,
         total,
         from,
-        prev,
-        next,
+        pager,
+        count_note,
         summary,
         may_create: writes_ledger(&v),
         as_of: as_of.to_string(),
