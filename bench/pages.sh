@@ -6,8 +6,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dir="${1:-/tmp/zhuqi-bench/pages}"
 command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
-cargo build --release -q --manifest-path "$root/Cargo.toml"
-zhuqi="$root/target/release/zhuqi"
+[ -n "${ZHUQI_BIN:-}" ] || cargo build --release -q --manifest-path "$root/Cargo.toml"
+zhuqi="${ZHUQI_BIN:-$root/target/release/zhuqi}"
 mkdir -p "$dir" && rm -f "$dir"/zhuqi.db*
 (cd "$dir" && "$zhuqi" demo >/dev/null)
 (cd "$dir" && exec "$zhuqi" serve --listen 127.0.0.1:18183 >serve.log 2>&1) &

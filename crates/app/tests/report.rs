@@ -214,6 +214,7 @@ async fn a_bulletin_reports_the_key_projects_against_the_time_schedule() {
                         stage_on: date(2023, 1, 3),
                     },
                     today,
+                    None,
                 )
                 .await
                 .expect("project");

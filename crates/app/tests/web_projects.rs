@@ -122,6 +122,21 @@ async fn the_project_form_names_a_bad_total_and_creates_nothing() {
         let ledger = city.get("/projects").await;
         assert!(ledger.has("共0个项目"), "nothing created: {}", ledger.body);
 
+        // The same form sent twice (a double tap) enters one project.
+        let form = city.get("/projects/new").await;
+        let marker = r#"name="idempotency_key" value=""#;
+        let at = form.body.find(marker).expect("the new-project form carries a key") + marker.len();
+        let key: String = form.body[at..].chars().take_while(|c| *c != '"').collect();
+        let csrf = form.csrf();
+        let mut twice = fields("3亿");
+        twice[0] = ("name", "重复提交测试项目");
+        twice.extend([("stage_on", on.as_str()), ("csrf", csrf.as_str()), ("idempotency_key", key.as_str())]);
+        let first = city.post("/projects/new", &twice).await;
+        let second = city.post("/projects/new", &twice).await;
+        assert_eq!((first.status, second.status), (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER), "{}", second.body);
+        assert_eq!(first.location, second.location, "{}: the same project", s.backend);
+        assert!(city.get("/projects").await.has("共1个项目"), "{}", s.backend);
+
         let mut missing = fields("12.5亿");
         missing.push(("stage_on", "2026-02-30"));
         missing[0] = ("name", " ");
@@ -138,13 +153,13 @@ async fn the_project_form_names_a_bad_total_and_creates_nothing() {
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.has("项目已录入台账") && page.has("12.50亿元") && page.has("扶沟县"), "{}", page.body);
         let ledger = city.get("/projects").await;
-        assert!(ledger.has("共1个项目") && ledger.has("天顺纺织智能化改造项目"), "{}", ledger.body);
-        assert!(ledger.has("共 1 条 · 第 1/1 页") && !ledger.has("project-count-note"), "{}", ledger.body);
+        assert!(ledger.has("共2个项目") && ledger.has("天顺纺织智能化改造项目"), "{}", ledger.body);
+        assert!(ledger.has("共 2 条 · 第 1/1 页") && !ledger.has("project-count-note"), "{}", ledger.body);
         // As of the day before its first stage, the ledger lists it and says why the summary and the bulletin do not.
         let eve = zhuqi::today().yesterday().expect("date");
         let early = city.get(&format!("/projects?as_of={eve}")).await;
-        assert!(early.has("共1个项目") && early.has(r#"id="project-count-note""#), "{}", early.body);
-        assert!(early.has("其余1个项目的首个建设阶段晚于该日"), "{}", early.body);
+        assert!(early.has("共2个项目") && early.has(r#"id="project-count-note""#), "{}", early.body);
+        assert!(early.has("其余2个项目的首个建设阶段晚于该日"), "{}", early.body);
 
         // An edit made on a stale page shows the project as it is now.
         let edit = city.get(&format!("/projects/{id}/edit")).await;

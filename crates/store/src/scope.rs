@@ -455,10 +455,13 @@ impl Store {
             let order = slice.order();
             let limit = bind(&mut values, slice.limit);
             let offset = bind(&mut values, slice.offset);
+            // The rows skipped are stepped over on the appeals alone (no joins, no state read), and only the page's
+            // rows are then read whole.
             let sql = format!(
-                "SELECT {} FROM appeals a JOIN enterprises e ON e.id = a.enterprise_id \
-                 LEFT JOIN units u ON u.id = a.unit_id WHERE {condition} \
-                 ORDER BY a.created_at {order}, a.id {order} LIMIT {limit} OFFSET {offset}",
+                "SELECT {} FROM (SELECT a.id AS page_id FROM appeals a WHERE {condition} \
+                 ORDER BY a.created_at {order}, a.id {order} LIMIT {limit} OFFSET {offset}) page \
+                 JOIN appeals a ON a.id = page.page_id JOIN enterprises e ON e.id = a.enterprise_id \
+                 LEFT JOIN units u ON u.id = a.unit_id ORDER BY a.created_at {order}, a.id {order}",
                 crate::appeals::SUMMARY_COLUMNS
             );
             let mut rows = tx.query(&sql, &values)?.iter().map(summary_from_row).collect::<Result<Vec<_>>>()?;
@@ -501,48 +504,28 @@ impl Store {
     ) -> Result<AppealRecord> {
         let prefix = self.appeal_prefix().await?;
         let files = prepare(attachments).await?;
-        let (user, retry_key) = (p.user_id, key.clone());
-        let p = p.clone();
-        let created = self
-            .transaction(p.origin(source), move |w| {
-                if let Some(key) = &key
-                    && let Some(id) = w.created_with(p.user_id, APPEAL_KEYS, key)?
-                {
-                    return load_record(&mut w.tx, id);
+        let q = p.clone();
+        let create = move |w: &mut Writer<'_>| {
+            let enterprise = new.enterprise_id;
+            if !holds(&mut w.tx, "enterprises", "e", enterprise, |v| Some(enterprise_scope(&q, v)))? {
+                return Err(StoreError::NotFound("企业"));
+            }
+            let mut role = None;
+            for r in q.roles.iter().copied().filter(|r| ActionKind::Create.allowed_roles().contains(r)) {
+                if holds(&mut w.tx, "enterprises", "e", enterprise, |v| enterprise_role_scope(&q, r, v))? {
+                    role = Some(r);
+                    break;
                 }
-                let enterprise = new.enterprise_id;
-                if !holds(&mut w.tx, "enterprises", "e", enterprise, |v| Some(enterprise_scope(&p, v)))? {
-                    return Err(StoreError::NotFound("企业"));
-                }
-                let mut role = None;
-                for r in p.roles.iter().copied().filter(|r| ActionKind::Create.allowed_roles().contains(r)) {
-                    if holds(&mut w.tx, "enterprises", "e", enterprise, |v| enterprise_role_scope(&p, r, v))? {
-                        role = Some(r);
-                        break;
-                    }
-                }
-                let role = role.ok_or_else(|| {
-                    StoreError::Forbidden(
-                        "您的角色无权为该企业登记诉求 / your roles may not raise appeals for it".into(),
-                    )
-                })?;
-                check_category(&mut w.tx, &new.category)?;
-                let record = w.create_appeal(&prefix, &new, Actor::user(p.user_id, role), at)?;
-                w.insert_attachments(record.id, p.user_id, files, FileStep::default(), at)?;
-                if let Some(key) = &key {
-                    w.remember_key(p.user_id, APPEAL_KEYS, key, record.id)?;
-                }
-                Ok(record)
-            })
-            .await;
-        match (created, retry_key) {
-            // Another post with the same key committed first: its appeal is this one.
-            (Err(e @ StoreError::Duplicate(_)), Some(key)) => match self.created_with(user, APPEAL_KEYS, key).await? {
-                Some(id) => self.read(move |tx| load_record(tx, id)).await,
-                None => Err(e),
-            },
-            (result, _) => result,
-        }
+            }
+            let role = role.ok_or_else(|| {
+                StoreError::Forbidden("您的角色无权为该企业登记诉求 / your roles may not raise appeals for it".into())
+            })?;
+            check_category(&mut w.tx, &new.category)?;
+            let record = w.create_appeal(&prefix, &new, Actor::user(q.user_id, role), at)?;
+            w.insert_attachments(record.id, q.user_id, files, FileStep::default(), at)?;
+            Ok(record.id)
+        };
+        self.create_once(p, source, APPEAL_KEYS, key, create, load_record).await
     }
 
     /// Takes `action` on appeal `id` for `p`, who saw it at `expected_version`. Outside `p`'s scope the appeal is

@@ -107,7 +107,7 @@ async fn world(s: &Store) -> World {
     p3.industry = "现代物流".into();
     let mut projects = Vec::new();
     for new in [p1, p2, p3] {
-        projects.push(s.create_project(&dispatcher, "ip", new, TODAY).await.expect("create"));
+        projects.push(s.create_project(&dispatcher, "ip", new, TODAY, None).await.expect("create"));
     }
     let projects: [ProjectRecord; 3] = projects.try_into().expect("three");
     let [id1, id2, id3] = [projects[0].id, projects[1].id, projects[2].id];
@@ -313,7 +313,13 @@ async fn scope_decides_who_reads_and_who_writes() {
         let err = s.set_plan(&w.leader, "ip", p1.id, 2024, yi(1)).await.expect_err("leader plan");
         assert!(matches!(err, StoreError::Forbidden(_)), "{b}: {err}");
         let err = s
-            .create_project(&w.leader, "ip", new_project("领导录入", "411602", Stage::Planning, TODAY, None), TODAY)
+            .create_project(
+                &w.leader,
+                "ip",
+                new_project("领导录入", "411602", Stage::Planning, TODAY, None),
+                TODAY,
+                None,
+            )
             .await
             .expect_err("leader create");
         assert!(matches!(err, StoreError::Forbidden(_)), "{b}: {err}");
@@ -324,6 +330,7 @@ async fn scope_decides_who_reads_and_who_writes() {
                 "ip",
                 new_project("越界", "411602", Stage::Planning, TODAY, None),
                 TODAY,
+                None,
             )
             .await
             .expect_err("outside region");
@@ -414,11 +421,11 @@ async fn refused_writes_change_nothing() {
         // A duplicate code; a project dated in the future; a name left empty.
         let mut dup = new_project("重复", "411602", Stage::Planning, TODAY, None);
         dup.code = Some(before.project.code.clone());
-        assert!(matches!(s.create_project(d, "ip", dup, TODAY).await, Err(StoreError::Duplicate(_))), "{b}");
+        assert!(matches!(s.create_project(d, "ip", dup, TODAY, None).await, Err(StoreError::Duplicate(_))), "{b}");
         let later = new_project("未来", "411602", Stage::Planning, date(2023, 6, 1), None);
-        assert!(matches!(s.create_project(d, "ip", later, TODAY).await, Err(StoreError::Invalid(_))), "{b}");
+        assert!(matches!(s.create_project(d, "ip", later, TODAY, None).await, Err(StoreError::Invalid(_))), "{b}");
         let empty = new_project(" ", "411602", Stage::Planning, TODAY, None);
-        assert!(matches!(s.create_project(d, "ip", empty, TODAY).await, Err(StoreError::Invalid(_))), "{b}");
+        assert!(matches!(s.create_project(d, "ip", empty, TODAY, None).await, Err(StoreError::Invalid(_))), "{b}");
         assert_eq!(s.project_for(d, id).await.expect("after"), before, "{b}: nothing changed");
         assert_eq!(s.audit_records(None, 1000).await.expect("audit").len(), audited, "{b}: nothing audited");
         let all = s.list_projects(d, ProjectFilter { limit: 10, ..Default::default() }, TODAY).await.expect("list");
@@ -451,8 +458,8 @@ async fn refused_writes_change_nothing() {
         assert!(edits.iter().any(|a| a.action == "project.edit" && a.before.is_some() && a.after.is_some()), "{b}");
         assert_eq!(s.project_for(d, id).await.expect("after").reports.len(), 6, "{b}");
         // Made codes are unique and follow the year.
-        let a = s.create_project(d, "ip", new_project("甲", "411602", Stage::Planning, TODAY, None), TODAY).await;
-        let c = s.create_project(d, "ip", new_project("乙", "411602", Stage::Planning, TODAY, None), TODAY).await;
+        let a = s.create_project(d, "ip", new_project("甲", "411602", Stage::Planning, TODAY, None), TODAY, None).await;
+        let c = s.create_project(d, "ip", new_project("乙", "411602", Stage::Planning, TODAY, None), TODAY, None).await;
         let (a, c) = (a.expect("a").code, c.expect("c").code);
         assert!(a.starts_with("XM2023-") && c.starts_with("XM2023-") && a != c, "{b}: {a} {c}");
     }

@@ -230,3 +230,16 @@ pub enum WriteRefusals {
     #[response(status = 422)]
     Invalid(ErrorBody),
 }
+
+/// The rows to skip and to give for `page` (1-based, default 1) of `limit` rows (1 to 100, default 20).
+pub fn page_window(page: Option<i64>, limit: Option<i64>) -> Result<(usize, usize), ApiError> {
+    let limit = match limit.unwrap_or(20) {
+        l @ 1..=100 => l as usize,
+        _ => return Err(ApiError::invalid("invalid_limit", "每页条数须在1到100之间 / limit must be 1 to 100")),
+    };
+    let page = match page.unwrap_or(1) {
+        p @ 1..=1_000_000 => p as usize,
+        _ => return Err(ApiError::invalid("invalid_page", "页码须为正整数 / page must be a positive number")),
+    };
+    Ok(((page - 1) * limit, limit))
+}

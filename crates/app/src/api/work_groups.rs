@@ -50,19 +50,12 @@ async fn list(
     if q.q.as_ref().is_some_and(|t| t.chars().count() > 100) {
         return Err(ApiError::invalid("invalid_query", "搜索词最多100字 / the search text is over 100 characters"));
     }
-    let limit = match q.limit.unwrap_or(20) {
-        l @ 1..=100 => l as usize,
-        _ => return Err(ApiError::invalid("invalid_limit", "每页条数须在1到100之间 / limit must be 1 to 100")),
-    };
-    let page = match q.page.unwrap_or(1) {
-        p @ 1..=1_000_000 => p as usize,
-        _ => return Err(ApiError::invalid("invalid_page", "页码须为正整数 / page must be a positive number")),
-    };
+    let (offset, limit) = super::error::page_window(q.page, q.limit)?;
     let filter = WorkGroupFilter {
         text: q.q,
         region: q.region.as_deref().map(RegionCode::parse).transpose()?,
         retired: q.retired.unwrap_or(false),
-        offset: (page - 1) * limit,
+        offset,
         limit,
     };
     Ok(Json(store.work_groups(&c.user, filter).await?))

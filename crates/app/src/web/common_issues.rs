@@ -16,7 +16,7 @@ use zhuqi_store::{
 };
 
 use super::csrf::Checked;
-use super::page::{Done, Errors, PageResult, Pager, Shell, Viewer, chinese, render_with};
+use super::page::{Done, Errors, PageResult, Pager, Shell, Viewer, chinese, paged, render_with};
 use super::view::{Row, local, local_day, row};
 
 const READERS: &[Role] = &[Role::Dispatcher, Role::Leader];
@@ -125,17 +125,23 @@ async fn list_page(
     let open = open_of(&query.state);
     let asked = query.page.trim().parse().unwrap_or(1);
     let text = Some(query.q.trim().to_owned()).filter(|t| !t.is_empty());
-    let mut filter = CommonIssueFilter { open, text, offset: 0, limit: PER_PAGE };
-    let mut page = store.list_common_issues(&v.caller.user, filter.clone()).await?;
-    let pager = Pager::new(usize::try_from(page.total).unwrap_or(0), asked, PER_PAGE, |n| query.link(n));
-    if pager.page > 1 {
-        filter.offset = pager.offset(PER_PAGE);
-        page = store.list_common_issues(&v.caller.user, filter).await?;
-    }
+    let (rows, pager) = paged(
+        asked,
+        PER_PAGE,
+        |n| query.link(n),
+        |n| {
+            let filter = CommonIssueFilter { open, text: text.clone(), offset: (n - 1) * PER_PAGE, limit: PER_PAGE };
+            async move {
+                let page = store.list_common_issues(&v.caller.user, filter).await?;
+                Ok::<_, StoreError>((page.items, usize::try_from(page.total).unwrap_or(0)))
+            }
+        },
+    )
+    .await?;
     let page = ListPage {
         shell: v.shell("共性问题", "/common-issues"),
         export: query.export_link(),
-        rows: page.items,
+        rows,
         pager,
         query,
         categories: store.categories().await?,

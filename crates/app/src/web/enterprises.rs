@@ -15,7 +15,7 @@ use zhuqi_store::{
 };
 
 use super::csrf::{self, Checked};
-use super::page::{Done, Errors, PageResult, Pager, Shell, Viewer, chinese, render, render_with};
+use super::page::{Done, Errors, PageResult, Pager, Shell, Viewer, chinese, every_row, paged, render, render_with};
 use super::view::{Row, row};
 use crate::api::auth::hash_password;
 
@@ -421,12 +421,14 @@ pub async fn list(State(store): State<Store>, v: Viewer, Query(q): Query<Enterpr
         return Ok(r);
     }
     let text = q.text();
-    let asked = q.page.as_deref().and_then(|p| p.trim().parse().ok()).unwrap_or(1usize).max(1);
-    let (mut found, total) = store.enterprise_page(&v.caller.user, None, text.clone(), asked, PER_PAGE).await?;
-    let pager = Pager::new(total, asked, PER_PAGE, |n| q.link("/enterprises", Some(n)));
-    if pager.page != asked {
-        found = store.enterprise_page(&v.caller.user, None, text.clone(), pager.page, PER_PAGE).await?.0;
-    }
+    let asked = q.page.as_deref().and_then(|p| p.trim().parse().ok()).unwrap_or(1usize);
+    let (found, pager) = paged(
+        asked,
+        PER_PAGE,
+        |n| q.link("/enterprises", Some(n)),
+        |n| store.enterprise_page(&v.caller.user, None, text.clone(), n, PER_PAGE),
+    )
+    .await?;
     let regions = store.regions().await?;
     let items = found
         .into_iter()
@@ -452,20 +454,7 @@ pub async fn export(State(store): State<Store>, v: Viewer, Query(q): Query<Enter
         return Ok(r);
     }
     let (p, text) = (&v.caller.user, q.text());
-    let mut all = Vec::new();
-    let mut page = 1;
-    let capped = loop {
-        let (found, total) = store.enterprise_page(p, None, text.clone(), page, 1000).await?;
-        let done = found.is_empty() || all.len() + found.len() >= total;
-        all.extend(found);
-        if all.len() >= EXPORT_CAP {
-            break all.len() < total;
-        }
-        if done {
-            break false;
-        }
-        page += 1;
-    };
+    let (all, capped) = every_row(EXPORT_CAP, |n| store.enterprise_page(p, None, text.clone(), n, 1000)).await?;
     let regions: std::collections::HashMap<String, String> =
         store.regions().await?.into_iter().map(|r| (r.code, r.name)).collect();
     let whole = crate::api::org::sees_whole_phone(p);
@@ -510,11 +499,9 @@ pub async fn visits(State(store): State<Store>, v: Viewer, Query(q): Query<PageQ
     if let Err(r) = v.require(ENTERPRISE_READERS) {
         return Ok(r);
     }
-    let asked = q.page.as_deref().and_then(|p| p.trim().parse().ok()).unwrap_or(1usize).max(1);
-    let (mut visits, total) = store.visit_page(&v.caller.user, asked, PER_PAGE).await?;
-    let pager = Pager::new(total, asked, PER_PAGE, |n| format!("/visits?page={n}"));
-    if pager.page != asked {
-        visits = store.visit_page(&v.caller.user, pager.page, PER_PAGE).await?.0;
-    }
+    let asked = q.page.as_deref().and_then(|p| p.trim().parse().ok()).unwrap_or(1usize);
+    let (visits, pager) =
+        paged(asked, PER_PAGE, |n| format!("/visits?page={n}"), |n| store.visit_page(&v.caller.user, n, PER_PAGE))
+            .await?;
     Ok(render(&VisitList { shell: v.shell("走访记录", "/visits"), visits, pager }))
 }

@@ -311,11 +311,44 @@ impl Pager {
             last: to(pages, page < pages),
         }
     }
+}
 
-    /// The rows before this page.
-    pub fn offset(&self, per_page: usize) -> usize {
-        (self.page - 1) * per_page
+/// Page `asked` of a list read with `fetch(page)` (its rows and how many there are in all), or its last page when
+/// `asked` lies past the end (the list shrank since the link was made); with the pager.
+pub async fn paged<T, E, Fut>(
+    asked: usize,
+    per_page: usize,
+    link: impl Fn(usize) -> String,
+    fetch: impl Fn(usize) -> Fut,
+) -> Result<(Vec<T>, Pager), E>
+where
+    Fut: std::future::Future<Output = Result<(Vec<T>, usize), E>>,
+{
+    let (rows, total) = fetch(asked.max(1)).await?;
+    let pager = Pager::new(total, asked, per_page, link);
+    let rows = if pager.page == asked.max(1) { rows } else { fetch(pager.page).await?.0 };
+    Ok((rows, pager))
+}
+
+/// Every row of a list (for its download), read with `fetch(page)` a page at a time, up to `cap` rows; and whether
+/// there were more.
+pub async fn every_row<T, E, Fut>(cap: usize, fetch: impl Fn(usize) -> Fut) -> Result<(Vec<T>, bool), E>
+where
+    Fut: std::future::Future<Output = Result<(Vec<T>, usize), E>>,
+{
+    let mut all = Vec::new();
+    for page in 1.. {
+        let (rows, total) = fetch(page).await?;
+        let done = rows.is_empty() || all.len() + rows.len() >= total;
+        all.extend(rows);
+        if all.len() >= cap {
+            return Ok((all, total > cap));
+        }
+        if done {
+            break;
+        }
     }
+    Ok((all, false))
 }
 
 /// A fresh idempotency key for a create form (issue 13): the form carries it, so that posting it twice — a double
@@ -393,7 +426,7 @@ mod pager_tests {
     fn the_pager_counts_pages_and_clamps_the_page_asked() {
         let link = |n: usize| format!("?page={n}");
         let p = Pager::new(45, 2, 20, link);
-        assert_eq!((p.pages, p.page, p.offset(20)), (3, 2, 20));
+        assert_eq!((p.pages, p.page), (3, 2));
         assert_eq!((p.first.as_deref(), p.last.as_deref()), (Some("?page=1"), Some("?page=3")));
         let last = Pager::new(45, 99, 20, link);
         assert_eq!((last.page, last.next, last.prev.as_deref()), (3, None, Some("?page=2")));

@@ -18,7 +18,7 @@ use zhuqi_store::{
 };
 
 use super::csrf::Checked;
-use super::page::{Done, Errors, PageResult, Pager, Shell, Viewer, XLSX, chinese, error_page, render_with};
+use super::page::{Done, Errors, PageResult, Pager, Shell, Viewer, XLSX, chinese, error_page, paged, render_with};
 use crate::ledger::{ExportRequest, LedgerKind, Progress, export};
 
 const READERS: &[Role] = &[Role::Sysadmin, Role::Dispatcher, Role::Leader];
@@ -108,25 +108,30 @@ async fn list_page(
 ) -> PageResult {
     let region = RegionCode::parse(query.region.trim()).ok();
     let asked = query.page.trim().parse().unwrap_or(1);
-    let mut filter = WorkGroupFilter {
-        text: Some(query.q.clone()),
-        region: region.clone(),
-        retired: query.retired == "1",
-        offset: 0,
-        limit: PER_PAGE,
-    };
-    let mut page = store.work_groups(&v.caller.user, filter.clone()).await?;
-    let pager =
-        Pager::new(usize::try_from(page.total).unwrap_or(0), asked, PER_PAGE, |n| query.link("/workgroups", Some(n)));
-    if pager.page > 1 {
-        filter.offset = pager.offset(PER_PAGE);
-        page = store.work_groups(&v.caller.user, filter).await?;
-    }
+    let (rows, pager) = paged(
+        asked,
+        PER_PAGE,
+        |n| query.link("/workgroups", Some(n)),
+        |n| {
+            let filter = WorkGroupFilter {
+                text: Some(query.q.clone()),
+                region: region.clone(),
+                retired: query.retired == "1",
+                offset: (n - 1) * PER_PAGE,
+                limit: PER_PAGE,
+            };
+            async move {
+                let page = store.work_groups(&v.caller.user, filter).await?;
+                Ok::<_, StoreError>((page.items, usize::try_from(page.total).unwrap_or(0)))
+            }
+        },
+    )
+    .await?;
     let regions = own_regions(v, store.regions().await?);
     let export = query.link("/workgroups/export.xlsx", None);
     let page = ListPage {
         shell: v.shell("包联工作组", "/workgroups"),
-        rows: page.items,
+        rows,
         pager,
         regions,
         units: store.units().await?,

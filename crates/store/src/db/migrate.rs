@@ -92,6 +92,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/common/0013_common_issues.sql"),
         postgres: include_str!("../../migrations/common/0013_common_issues.sql"),
     },
+    Migration {
+        version: 14,
+        name: "list_pages",
+        sqlite: include_str!("../../migrations/common/0014_list_pages.sql"),
+        postgres: include_str!("../../migrations/common/0014_list_pages.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.

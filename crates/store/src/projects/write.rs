@@ -16,7 +16,7 @@ use super::{InvestmentReport, NewInvestmentReport, NewProject, ProjectEdit, Proj
 use crate::access::Principal;
 use crate::db::{Tx, params};
 use crate::scope::{appeal_role_scope, holds};
-use crate::{Result, Store, StoreError, audit};
+use crate::{IdempotencyKey, Result, Store, StoreError, Writer, audit};
 
 fn invalid<T>(msg: impl Into<String>) -> Result<T> {
     Err(StoreError::Invalid(msg.into()))
@@ -115,6 +115,7 @@ impl Store {
         source: &str,
         new: NewProject,
         today: Date,
+        key: Option<IdempotencyKey>,
     ) -> Result<ProjectRecord> {
         let region = ledger_region(p)?;
         check_within(&region, &new.region_code)?;
@@ -126,8 +127,8 @@ impl Store {
         if code.as_ref().is_some_and(|c| c.chars().count() > 64) {
             return invalid("项目编号最多64字 / the project code is longer than 64 characters");
         }
-        let p = p.clone();
-        self.transaction(p.origin(source), move |w| {
+        let user = p.user_id;
+        let create = move |w: &mut Writer<'_>| {
             check_region_exists(&mut w.tx, &new.region_code)?;
             check_references(&mut w.tx, new.enterprise_id, new.unit_id)?;
             let code = match code {
@@ -168,13 +169,13 @@ impl Store {
             w.tx.execute(
                 "INSERT INTO project_stage_changes (project_id, from_stage, to_stage, changed_on, reason, \
                  recorded_by, recorded_at) VALUES ($1, NULL, $2, $3, NULL, $4, $5)",
-                params![id, new.stage.as_str(), new.stage_on.to_string(), p.user_id, now],
+                params![id, new.stage.as_str(), new.stage_on.to_string(), user, now],
             )?;
             let record = project_by_id(&mut w.tx, id)?;
             w.audit("project.create", format!("project:{id}"), None, audit_view(&record));
-            Ok(record)
-        })
-        .await
+            Ok(id)
+        };
+        self.create_once(p, source, "project", key, create, project_by_id).await
     }
 
     /// Saves an edit of the project's fields; refused as stale when `edit.version` is not the stored one.

@@ -9,7 +9,7 @@ use zhuqi_domain::time::from_micros;
 use zhuqi_domain::{ActionKind, Role};
 use zhuqi_store::{AuditFilter, AuditRecord, Store, StoreError};
 
-use super::super::page::{Errors, PageResult, Pager, Shell, Viewer, render};
+use super::super::page::{Errors, PageResult, Pager, Shell, Viewer, every_row, paged, render};
 use super::super::view::local;
 
 const PAGE: usize = 50;
@@ -253,13 +253,13 @@ pub async fn page(State(store): State<Store>, v: Viewer, Query(q): Query<AuditQu
     }
     let mut errors = Errors::default();
     let filter = q.filter(&mut errors);
-    let asked = q.page.trim().parse().unwrap_or(1usize).max(1);
-    let (mut records, total) =
-        if errors.is_empty() { store.audit_page(filter.clone(), asked, PAGE_SIZE).await? } else { (Vec::new(), 0) };
-    let pager = Pager::new(total, asked, PAGE_SIZE, |n| q.link("/admin/audit", Some(n)));
-    if pager.page != asked && errors.is_empty() {
-        records = store.audit_page(filter.clone(), pager.page, PAGE_SIZE).await?.0;
-    }
+    let asked = q.page.trim().parse().unwrap_or(1usize);
+    let link = |n| q.link("/admin/audit", Some(n));
+    let (records, pager) = if errors.is_empty() {
+        paged(asked, PAGE_SIZE, link, |n| store.audit_page(filter.clone(), n, PAGE_SIZE)).await?
+    } else {
+        (Vec::new(), Pager::new(0, 1, PAGE_SIZE, link))
+    };
     let newest = store.audit_records(None, 1).await?;
     let page = AuditPage {
         shell: v.shell("审计日志", "/admin/audit"),
@@ -286,19 +286,7 @@ pub async fn export(State(store): State<Store>, v: Viewer, Query(q): Query<Audit
         let message = "查询条件有误，请返回按提示更正后再导出。";
         return Ok(super::super::page::error_page(StatusCode::UNPROCESSABLE_ENTITY, "查询条件有误", message));
     }
-    let (mut all, mut page) = (Vec::new(), 1);
-    let capped = loop {
-        let (found, total) = store.audit_page(filter.clone(), page, 1000).await?;
-        let done = found.is_empty() || all.len() + found.len() >= total;
-        all.extend(found);
-        if all.len() >= EXPORT_CAP {
-            break all.len() < total;
-        }
-        if done {
-            break false;
-        }
-        page += 1;
-    };
+    let (all, capped) = every_row(EXPORT_CAP, |n| store.audit_page(filter.clone(), n, 1000)).await?;
     let rows: Vec<[String; 10]> = all
         .iter()
         .map(|r| {

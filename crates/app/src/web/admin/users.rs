@@ -14,7 +14,7 @@ use zhuqi_domain::{RegionCode, Role, check_roles};
 use zhuqi_store::{NewUser, RegionRecord, Store, StoreError, UnitRecord, UserRecord};
 
 use super::super::csrf::{Checked, Nothing};
-use super::super::page::{PageResult, Pager, Shell, Viewer, chinese, error_page, render, render_with};
+use super::super::page::{PageResult, Pager, Shell, Viewer, chinese, error_page, paged, render, render_with};
 use super::super::view::local;
 use super::{Done, Errors, no_store, required, role_labels};
 use crate::api::auth::hash_password;
@@ -179,12 +179,8 @@ async fn users_page(
     errors: Errors,
     status: StatusCode,
 ) -> PageResult {
-    let asked = query.page.trim().parse().unwrap_or(1usize).max(1);
-    let (mut users, total) = store.user_page(query.text(), asked, PAGE).await?;
-    let pager = Pager::new(total, asked, PAGE, |n| query.link(n));
-    if pager.page != asked {
-        users = store.user_page(query.text(), pager.page, PAGE).await?.0;
-    }
+    let asked = query.page.trim().parse().unwrap_or(1usize);
+    let (users, pager) = paged(asked, PAGE, |n| query.link(n), |n| store.user_page(query.text(), n, PAGE)).await?;
     let (regions, units) = (store.regions().await?, store.units().await?);
     let names = Names::new(&regions, &units);
     let page = UsersPage {

@@ -47,6 +47,9 @@ pub struct ProjectInput {
     stage_on: String,
     #[serde(default)]
     version: String,
+    /// A new project's idempotency key: posted twice, the form enters one project.
+    #[serde(default)]
+    idempotency_key: String,
 }
 
 impl ProjectInput {
@@ -66,6 +69,7 @@ impl ProjectInput {
             stage: p.stage.as_str().to_owned(),
             stage_on: p.stage_on.to_string(),
             version: p.version.to_string(),
+            idempotency_key: String::new(),
         }
     }
 }
@@ -202,6 +206,7 @@ pub async fn new_page(State(store): State<Store>, v: Viewer) -> PageResult {
         stage: Stage::Planning.as_str().to_owned(),
         stage_on: today.to_string(),
         region: v.caller.user.region.as_ref().map(|r| r.as_str().to_owned()).unwrap_or_default(),
+        idempotency_key: crate::web::page::form_key(),
         ..ProjectInput::default()
     };
     form(&store, &v, None, typed, Errors::default(), None, StatusCode::OK).await
@@ -247,7 +252,8 @@ pub async fn create(State(store): State<Store>, v: Viewer, Checked(i): Checked<P
         stage,
         stage_on,
     };
-    match store.create_project(&v.caller.user, &v.caller.source, new, today).await {
+    let key = zhuqi_store::IdempotencyKey::parse(&i.idempotency_key).ok();
+    match store.create_project(&v.caller.user, &v.caller.source, new, today, key).await {
         Ok(p) => Ok(Redirect::to(&format!("/projects/{}?done=created", p.id)).into_response()),
         Err(StoreError::Duplicate(_)) => {
             let mut errors = Errors::default();
