@@ -22,7 +22,7 @@ pub const MAX_CO_OPINION: usize = 5000;
 
 /// The statuses in which co-units still help: from assignment until the lead unit answers (and again once the
 /// enterprise has asked for the item to be handled again).
-const CO_HANDLED: [Status; 4] = [Status::Assigned, Status::InProgress, Status::Waiting, Status::Reopened];
+pub(crate) const CO_HANDLED: [Status; 4] = [Status::Assigned, Status::InProgress, Status::Waiting, Status::Reopened];
 
 /// A co-unit of the current assignment and how far it got.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -233,7 +233,7 @@ pub struct AppealFilter {
     pub open: bool,
     /// Only items whose unit's extension request awaits the dispatcher (延期待审批).
     pub pending_extension: bool,
-    /// Only items this unit co-handles (协办).
+    /// Only items this unit co-handles (协办) while the lead unit handles them.
     pub co_handled_by: Option<i64>,
     /// With `co_handled_by`: only those on which the unit has given no opinion yet.
     pub co_opinion_due: bool,
@@ -325,6 +325,10 @@ fn list_condition(p: &Principal, f: &AppealFilter, today: Date, values: &mut Vec
         let due = if f.co_opinion_due { " AND opinion_at IS NULL" } else { "" };
         let u = bind(values, u);
         conditions.push(format!("a.id IN (SELECT appeal_id FROM appeal_co_units WHERE unit_id = {u}{due})"));
+        // Co-handling lasts while the lead unit handles the item: once answered, nothing waits on the co-unit. The
+        // statuses are written as literals: fixed names, never user text.
+        let handled: Vec<String> = crate::co_handling::CO_HANDLED.iter().map(|s| format!("'{}'", s.as_str())).collect();
+        conditions.push(format!("a.status IN ({})", handled.join(", ")));
     }
     if let Some(c) = &f.category {
         conditions.push(format!("a.category_code = {}", bind(values, c.as_str())));

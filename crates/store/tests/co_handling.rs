@@ -129,6 +129,7 @@ async fn a_co_unit_signs_and_gives_its_opinion_which_the_lead_unit_reads() {
         s.act(&lead, "test", a.id, a.state.version, answer, t).await.expect("answer");
         let late = s.give_co_opinion(&co, "test", a.id, "补充意见".into(), vec![], t).await;
         assert!(matches!(late, Err(StoreError::Forbidden(_))), "{}: {late:?}", db.backend);
+        assert_eq!(s.count_appeals(&co, co_desk, today()).await.expect("count"), 0, "{}: off the desk", db.backend);
         assert_eq!(s.co_handling_for(&lead, a.id).await.expect("co").opinions.len(), 1, "{}", db.backend);
     }
 }

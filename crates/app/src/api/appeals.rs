@@ -191,7 +191,7 @@ pub struct AppealQuery {
     pub q: Option<String>,
     /// Only items whose unit's extension request awaits the dispatcher.
     pub pending_extension: Option<bool>,
-    /// Only items the caller's unit co-handles (协办).
+    /// Only items the caller's unit co-handles (协办), while the lead unit handles them.
     pub co_handled: Option<bool>,
     /// The `next_cursor` of the previous page.
     #[param(max_length = 50)]
