@@ -503,3 +503,44 @@ async fn files_co_handling_and_common_issues_over_http() {
         assert_eq!(shown["appeals"][0]["status"], "answered", "{b}: {shown}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_create_sent_twice_with_one_key_is_one() {
+    for s in servers("every_create_sent_twice_with_one_key_is_one").await {
+        let b = s.backend;
+        let send = |user: &str, path: &str, body: Value, key: &str| {
+            let req = s.client.post(format!("{}{path}", s.base)).bearer_auth(token(user)).json(&body);
+            let req = req.header("Idempotency-Key", key);
+            async move {
+                let resp = req.send().await.expect("send");
+                let status = resp.status();
+                (status, resp.json::<Value>().await.expect("json"))
+            }
+        };
+        let cases = [
+            ("admin", "/units", json!({"name": "接口重试局", "region_code": "411600"})),
+            ("zhihuibu", "/work-groups", json!({"name": "接口重试工作组", "region_code": "411600"})),
+            ("admin", "/regions", json!({"code": "411625", "name": "重试区"})),
+        ];
+        for (user, path, body) in cases {
+            let (first, second) =
+                tokio::join!(send(user, path, body.clone(), "retry-1"), send(user, path, body.clone(), "retry-1"));
+            assert_eq!(
+                (first.0, second.0),
+                (StatusCode::CREATED, StatusCode::CREATED),
+                "{b} {path}: {first:?} {second:?}"
+            );
+            assert_eq!(first.1, second.1, "{b} {path}: the same item");
+        }
+        // A new account: the password is in the first answer only; the repeat says the account exists (200).
+        let body =
+            json!({"username": "chongshi", "display_name": "重试用户", "roles": ["leader"], "region_code": "411600"});
+        let first = send("admin", "/users", body.clone(), "user-1").await;
+        let second = send("admin", "/users", body, "user-1").await;
+        assert_eq!(first.0, StatusCode::CREATED, "{b}: {first:?}");
+        assert!(first.1["one_time_password"].as_str().is_some_and(|p| !p.is_empty()), "{b}");
+        assert_eq!(second.0, StatusCode::OK, "{b}: {second:?}");
+        assert!(second.1["one_time_password"].is_null(), "{b}: never made up again");
+        assert_eq!(first.1["user"]["id"], second.1["user"]["id"], "{b}");
+    }
+}

@@ -184,6 +184,7 @@ async fn a_bulletin_reports_the_key_projects_against_the_time_schedule() {
                     starts_on: date(2023, 1, 1),
                     ends_on: date(2023, 6, 30),
                 },
+                None,
             )
             .await
             .expect("batch");

@@ -580,9 +580,7 @@ async fn a_cadre_records_visits_to_its_enterprises_only() {
 
         // The same form sent twice (a double tap, a resent request) records one visit.
         let form = ganbu.get(&e1).await;
-        let marker = r#"name="idempotency_key" value=""#;
-        let at = form.body.find(marker).expect("the form carries a key") + marker.len();
-        let key: String = form.body[at..].chars().take_while(|c| *c != '"').collect();
+        let key = form.idempotency_key();
         let fields = [
             ("csrf", form.csrf()),
             ("visited_on", day.clone()),
@@ -716,7 +714,7 @@ async fn the_workbench_puts_red_before_yellow_before_green() {
         // (and past the due date) red. Assigned 0 to 25 days ago, whatever today is, all three lights occur; created
         // in an order that is not the urgency order.
         let policy = DeadlinePolicy::new("ten", "十日办结", [10, 10, 10, 10]).expect("policy");
-        s.store.add_deadline_policy(sys(), policy.clone()).await.expect("add policy");
+        s.store.add_deadline_policy(sys(), policy.clone(), None).await.expect("add policy");
         for i in 0..26 {
             let days = (i * 7) % 26;
             aged_appeal(&s, &format!("在办{days}"), days, Some(&policy)).await;
@@ -973,17 +971,13 @@ async fn a_new_appeal_posted_twice_is_one_appeal() {
         let mut qiye = Browser::signed_in(&s, "qiye").await;
         let form = qiye.get("/appeals/new").await;
         let csrf = form.csrf();
-        let marker = r#"name="idempotency_key" value=""#;
-        let key = form.body.split(marker).nth(1).and_then(|r| r.split('"').next()).expect("the form carries a key");
+        let key = form.idempotency_key();
         assert_eq!(key.len(), 32, "{b}");
-        assert_ne!(
-            qiye.get("/appeals/new").await.body.split(marker).nth(1).and_then(|r| r.split('"').next()),
-            Some(key)
-        );
+        assert_ne!(qiye.get("/appeals/new").await.idempotency_key(), key, "{b}: every form its own key");
         let before = s.store.counts().await.expect("counts").appeals;
         let fields = [
             ("csrf", csrf.as_str()),
-            ("idempotency_key", key),
+            ("idempotency_key", key.as_str()),
             ("category", "financing"),
             ("title", "双击提交的诉求"),
             ("description", "手机信号不好，连点了两次提交。"),

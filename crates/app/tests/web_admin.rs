@@ -22,7 +22,7 @@ async fn sysadmin_adds_a_unit_and_the_auditor_sees_it() {
                 position: i,
                 active: true,
             };
-            s.store.add_category(sys(), c).await.expect("category");
+            s.store.add_category(sys(), c, None).await.expect("category");
         }
         let mut admin = Browser::signed_in(&s, "admin").await;
         let home = admin.get("/admin").await;
@@ -459,5 +459,70 @@ async fn reference_data_is_renamed_and_retired_never_deleted() {
             .call(Some("zhihuibu"), Method::PATCH, "/regions/411621", Some(json!({"name": "x", "active": true})))
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{b}: only the system administrator");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_create_form_posted_twice_creates_once() {
+    for s in servers("web_admin_double_post").await {
+        let b = s.backend;
+        let before = s.store.counts().await.expect("counts");
+        let mut admin = Browser::signed_in(&s, "admin").await;
+        let posts: [(&str, &[(&str, &str)]); 3] = [
+            ("/admin/units", &[("name", "周口市双击局"), ("region_code", "411600")]),
+            ("/admin/regions", &[("code", "411625"), ("name", "双击区")]),
+            ("/admin/categories", &[("code", "double_tap"), ("name", "双击类型"), ("position", "9")]),
+        ];
+        for (path, fields) in posts {
+            let (first, second) = admin.post_twice(path, path, fields).await;
+            assert_eq!(first.status, StatusCode::SEE_OTHER, "{b} {path}: {}", first.body);
+            assert_eq!(
+                second.status,
+                StatusCode::SEE_OTHER,
+                "{b} {path}: the repost is answered as the post: {}",
+                second.body
+            );
+        }
+        // A new user's one-time password is shown once: a repeated post says so and shows no password of its own.
+        let user =
+            [("username", "shuangji"), ("display_name", "双击用户"), ("region_code", "411600"), ("roles", "cadre")];
+        let (first, second) = admin.post_twice("/admin/users", "/admin/users", &user).await;
+        assert!(first.status == StatusCode::OK && first.has("one-time-password"), "{b}: {}", first.body);
+        assert!(second.status == StatusCode::OK && second.has("重复提交"), "{b}: {}", second.body);
+        assert!(!second.has("one-time-password"), "{b}: no password is made up again");
+        let after = s.store.counts().await.expect("counts");
+        assert_eq!(
+            (after.units, after.regions, after.users),
+            (before.units + 1, before.regions + 1, before.users + 1),
+            "{b}: one of each"
+        );
+        assert_eq!(
+            s.store.categories().await.expect("categories").iter().filter(|c| c.code == "double_tap").count(),
+            1
+        );
+
+        let mut office = Browser::signed_in(&s, "zhihuibu").await;
+        let group = [("name", "双击工作组"), ("region_code", "411600")];
+        let (first, second) = office.post_twice("/workgroups", "/workgroups", &group).await;
+        assert_eq!(
+            (first.status, second.status),
+            (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER),
+            "{b}: {}",
+            second.body
+        );
+        assert_eq!(first.location, second.location, "{b}: both go to the one group");
+        let batch =
+            [("name", "第九期双击"), ("region", "411600"), ("starts_on", "2026-01-01"), ("ends_on", "2026-06-30")];
+        let (first, second) = office.post_twice("/batches", "/batches", &batch).await;
+        assert_eq!(
+            (first.status, second.status),
+            (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER),
+            "{b}: {}",
+            second.body
+        );
+        assert_eq!(first.location, second.location, "{b}: both go to the one batch");
+        // A fresh form is a new create: the same name is then refused next to its field.
+        let again = office.submit("/batches", "/batches", &batch).await;
+        assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
     }
 }

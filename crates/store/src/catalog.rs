@@ -10,7 +10,7 @@ use zhuqi_domain::{DeadlinePolicy, Phone, RegionCode, Role, Uscc};
 use crate::access::Principal;
 use crate::db::{Row, Tx, Value, params};
 use crate::scope::{bind, enterprise_scope, escape_like, in_region};
-use crate::{NewEnterprise, NewUser, Origin, Result, Store, StoreError, UserRecord};
+use crate::{Created, IdempotencyKey, NewEnterprise, NewUser, Origin, Result, Store, StoreError, UserRecord, Writer};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -321,10 +321,16 @@ impl Store {
     }
 
     /// Registers an enterprise: a system administrator anywhere, a dispatcher or cadre in its region, an enterprise
-    /// user its own (once; the account is then linked to it).
-    pub async fn register_enterprise(&self, p: &Principal, source: &str, new: NewEnterprise) -> Result<i64> {
-        let p = p.clone();
-        self.transaction(p.origin(source), move |w| {
+    /// user its own (once; the account is then linked to it). Posted twice with one `key`, it registers once.
+    pub async fn register_enterprise(
+        &self,
+        p: &Principal,
+        source: &str,
+        new: NewEnterprise,
+        key: Option<IdempotencyKey>,
+    ) -> Result<i64> {
+        let (origin, p) = (p.origin(source), p.clone());
+        let create = move |w: &mut Writer<'_>| {
             let in_region = p.region.as_ref().is_some_and(|r| r.contains(&new.region));
             let staff = p.has(Role::Sysadmin) || ((p.has(Role::Dispatcher) || p.has(Role::Cadre)) && in_region);
             let own = p.has(Role::Enterprise) && p.enterprise_id.is_none();
@@ -348,23 +354,25 @@ impl Store {
                 w.audit("user.enterprise", format!("user:{}", p.user_id), None, Some(format!("enterprise:{id}")));
             }
             Ok(id)
-        })
-        .await
+        };
+        self.create_once(origin, "enterprise", key, create, |_, id| Ok(id)).await
     }
 
     /// The portal's public sign-up (企业注册): a new enterprise and its first user, who signs in with the password it
     /// chose (so no forced change), created together or not at all. The user is given the enterprise role and linked
     /// to the enterprise, whatever `user` asked for; its password hash is required. A username or USCC already taken
     /// is a duplicate, a region not in the database invalid. Audited as `signup` from `source`: no one is signed in.
+    /// Posted twice with one `key` (a double tap), it signs up once and gives both posts the same user.
     pub async fn sign_up_enterprise(
         &self,
         source: &str,
         user: NewUser,
         enterprise: NewEnterprise,
+        key: Option<IdempotencyKey>,
     ) -> Result<(i64, i64)> {
         let origin =
             Origin { user_id: None, actor: "signup".into(), roles: "enterprise".into(), source: source.to_owned() };
-        self.transaction(origin, move |w| {
+        let create = move |w: &mut Writer<'_>| {
             if user.password_hash.is_none() {
                 return Err(StoreError::Invalid("请设置密码 / a password is required".into()));
             }
@@ -393,10 +401,13 @@ impl Store {
                 roles: vec![Role::Enterprise],
                 ..user
             };
-            let user_id = w.insert_user(&user)?;
-            Ok((user_id, enterprise_id))
-        })
-        .await
+            w.insert_user(&user)
+        };
+        let load = |tx: &mut Tx<'_>, user_id: i64| {
+            let row = tx.query_one("SELECT enterprise_id FROM users WHERE id = $1", params![user_id])?;
+            Ok((user_id, row.int(0)?))
+        };
+        self.create_once(origin, "signup", key, create, load).await
     }
 
     pub async fn users(&self, cursor: Option<i64>, limit: usize) -> Result<(Vec<UserRecord>, Option<i64>)> {
@@ -458,11 +469,19 @@ impl Store {
     }
 
     pub async fn add_user(&self, origin: Origin, new: NewUser) -> Result<UserRecord> {
-        self.transaction(origin, move |w| {
-            let id = w.insert_user(&new)?;
-            user_where(&mut w.tx, "id = $1", id.into())
-        })
-        .await
+        self.add_user_once(origin, new, None).await.map(|c| c.item)
+    }
+
+    /// Adds a user; posted twice with one `key`, it adds one, and the second answer says it was not fresh (its
+    /// one-time password was the first post's).
+    pub async fn add_user_once(
+        &self,
+        origin: Origin,
+        new: NewUser,
+        key: Option<IdempotencyKey>,
+    ) -> Result<Created<UserRecord>> {
+        let create = move |w: &mut Writer<'_>| w.insert_user(&new);
+        self.create_once_telling(origin, "user", key, create, |tx, id| user_where(tx, "id = $1", id.into())).await
     }
 
     pub async fn set_user_roles(&self, origin: Origin, user_id: i64, roles: Vec<Role>) -> Result<UserRecord> {
@@ -485,37 +504,69 @@ impl Store {
         .await
     }
 
-    pub async fn add_region(&self, origin: Origin, code: RegionCode, name: String) -> Result<()> {
-        self.transaction(origin, move |w| {
+    /// Adds a region under its parent (entered first); posted twice with one `key`, it adds it once.
+    pub async fn add_region(
+        &self,
+        origin: Origin,
+        code: RegionCode,
+        name: String,
+        key: Option<IdempotencyKey>,
+    ) -> Result<()> {
+        let create = move |w: &mut Writer<'_>| {
             let parent = code.parent().filter(|p| exists_region(&mut w.tx, p).unwrap_or(false));
             if code.parent().is_some() && parent.is_none() {
                 return Err(StoreError::Invalid(format!(
                     "上级地区尚未录入，请先录入上级 / add the parent region of {code} first"
                 )));
             }
-            w.insert_region(&code, &name, parent.as_ref())
-        })
-        .await
+            w.insert_region(&code, &name, parent.as_ref())?;
+            Ok(0)
+        };
+        self.create_once(origin, "region", key, create, |_, _| Ok(())).await
     }
 
-    pub async fn add_unit(&self, origin: Origin, name: String, region: RegionCode) -> Result<UnitRecord> {
-        self.transaction(origin, move |w| {
+    /// Adds a unit in a region; posted twice with one `key`, it adds one.
+    pub async fn add_unit(
+        &self,
+        origin: Origin,
+        name: String,
+        region: RegionCode,
+        key: Option<IdempotencyKey>,
+    ) -> Result<UnitRecord> {
+        let create = move |w: &mut Writer<'_>| {
             if !exists_region(&mut w.tx, &region)? {
                 return Err(StoreError::Invalid(format!("地区 {region} 不存在 / unknown region")));
             }
-            let id = w.insert_unit(&name, &region)?;
-            Ok(UnitRecord { id, name: name.trim().to_owned(), region_code: region.as_str().to_owned(), active: true })
-        })
-        .await
+            w.insert_unit(&name, &region)
+        };
+        let load = |tx: &mut Tx<'_>, id: i64| {
+            let row = tx.query_one("SELECT name, region_code, active FROM units WHERE id = $1", params![id])?;
+            Ok(UnitRecord { id, name: row.text(0)?, region_code: row.text(1)?, active: row.int(2)? != 0 })
+        };
+        self.create_once(origin, "unit", key, create, load).await
     }
 
-    pub async fn add_category(&self, origin: Origin, c: CategoryRecord) -> Result<()> {
-        self.transaction(origin, move |w| w.insert_category(&c.code, &c.name, c.parent_code.as_deref(), c.position))
-            .await
+    /// Adds a category; posted twice with one `key`, it adds it once.
+    pub async fn add_category(&self, origin: Origin, c: CategoryRecord, key: Option<IdempotencyKey>) -> Result<()> {
+        let create = move |w: &mut Writer<'_>| {
+            w.insert_category(&c.code, &c.name, c.parent_code.as_deref(), c.position)?;
+            Ok(0)
+        };
+        self.create_once(origin, "category", key, create, |_, _| Ok(())).await
     }
 
-    pub async fn add_deadline_policy(&self, origin: Origin, p: DeadlinePolicy) -> Result<()> {
-        self.transaction(origin, move |w| w.insert_policy(&p)).await
+    /// Adds a deadline policy; posted twice with one `key`, it adds it once.
+    pub async fn add_deadline_policy(
+        &self,
+        origin: Origin,
+        p: DeadlinePolicy,
+        key: Option<IdempotencyKey>,
+    ) -> Result<()> {
+        let create = move |w: &mut Writer<'_>| {
+            w.insert_policy(&p)?;
+            Ok(0)
+        };
+        self.create_once(origin, "deadline_policy", key, create, |_, _| Ok(())).await
     }
 }
 

@@ -7,9 +7,8 @@
 use jiff::Timestamp;
 use zhuqi_domain::time::to_micros;
 
-use crate::access::Principal;
 use crate::db::{Tx, params};
-use crate::{Result, Store, StoreError, Writer};
+use crate::{Origin, Result, Store, StoreError, Writer};
 
 /// The longest key accepted (a UUID is 36 characters).
 pub const MAX_IDEMPOTENCY_KEY: usize = 100;
@@ -59,37 +58,60 @@ impl Writer<'_> {
     }
 }
 
+/// What a keyed create gave: the item, and whether this call made it (false: an earlier post with the key did).
+#[derive(Debug, Clone)]
+pub struct Created<T> {
+    pub item: T,
+    pub fresh: bool,
+}
+
 impl Store {
-    /// Runs `create` (which gives the new item's id) in one transaction for `p`, once per `key`: a retry carrying the
-    /// key, or a post that lost the race on it, gets the item the key first created, read by `load`.
+    /// Runs `create` (which gives the new item's id) in one transaction as `origin`, once per `key`: a retry carrying
+    /// the key, or a post that lost the race on it, gets the item the key first created, read by `load`. Keys belong
+    /// to the signed-in user; those of a form shown before sign-in (enterprise sign-up) to user 0 — random keys that
+    /// only the browser holding the form knows. An item without an id of its own (a region, a category) returns 0 and
+    /// `load` reads it by what the closure holds.
     pub(crate) async fn create_once<T: Send + 'static>(
         &self,
-        p: &Principal,
-        source: &str,
+        origin: Origin,
         scope: &'static str,
         key: Option<IdempotencyKey>,
         create: impl FnOnce(&mut Writer<'_>) -> Result<i64> + Send + 'static,
         load: impl Fn(&mut Tx<'_>, i64) -> Result<T> + Send + Sync + Clone + 'static,
     ) -> Result<T> {
-        let (user, retry_key, reload) = (p.user_id, key.clone(), load.clone());
+        self.create_once_telling(origin, scope, key, create, load).await.map(|c| c.item)
+    }
+
+    /// `create_once`, telling whether this call created the item: what a create shows only once (a generated
+    /// password) must not be shown again, made up anew, to a repeated post.
+    pub(crate) async fn create_once_telling<T: Send + 'static>(
+        &self,
+        origin: Origin,
+        scope: &'static str,
+        key: Option<IdempotencyKey>,
+        create: impl FnOnce(&mut Writer<'_>) -> Result<i64> + Send + 'static,
+        load: impl Fn(&mut Tx<'_>, i64) -> Result<T> + Send + Sync + Clone + 'static,
+    ) -> Result<Created<T>> {
+        let user = origin.user_id.unwrap_or(0);
+        let (retry_key, reload) = (key.clone(), load.clone());
         let created = self
-            .transaction(p.origin(source), move |w| {
+            .transaction(origin, move |w| {
                 if let Some(key) = &key
                     && let Some(id) = w.created_with(user, scope, key)?
                 {
-                    return load(&mut w.tx, id);
+                    return Ok(Created { item: load(&mut w.tx, id)?, fresh: false });
                 }
                 let id = create(w)?;
                 if let Some(key) = &key {
                     w.remember_key(user, scope, key, id)?;
                 }
-                load(&mut w.tx, id)
+                Ok(Created { item: load(&mut w.tx, id)?, fresh: true })
             })
             .await;
         match (created, retry_key) {
             // Another post with the same key committed first: its item is this one.
             (Err(e @ StoreError::Duplicate(_)), Some(key)) => match self.created_with(user, scope, key).await? {
-                Some(id) => self.read(move |tx| reload(tx, id)).await,
+                Some(id) => Ok(Created { item: self.read(move |tx| reload(tx, id)).await?, fresh: false }),
                 None => Err(e),
             },
             (result, _) => result,

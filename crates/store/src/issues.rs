@@ -349,7 +349,7 @@ impl Store {
             w.insert_common_issue_in(&new, Some(&region), at)
         };
         let q = p.clone();
-        self.create_once(p, source, "common_issue", key, create, move |tx, id| visible_issue(tx, &q, id)).await
+        self.create_once(p.origin(source), "common_issue", key, create, move |tx, id| visible_issue(tx, &q, id)).await
     }
 
     /// Renames an open issue, rewrites its cause or names its lead unit, if nobody changed it since `version`.

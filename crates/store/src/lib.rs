@@ -46,7 +46,7 @@ pub use connect::{Backend, DbUrl};
 pub use error::StoreError;
 pub use figures::{FigureScope, GroupKey, OverdueRow, Tally, TrendCounts, Window};
 pub use headline::Headline;
-pub use idempotency::{IdempotencyKey, MAX_IDEMPOTENCY_KEY};
+pub use idempotency::{Created, IdempotencyKey, MAX_IDEMPOTENCY_KEY};
 pub use issues::{
     CommonIssueDetail, CommonIssueFilter, CommonIssuePage, CommonIssueRecord, MAX_ISSUE_TEXT, NewCommonIssue,
 };

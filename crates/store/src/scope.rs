@@ -529,7 +529,7 @@ impl Store {
             w.insert_attachments(record.id, q.user_id, files, FileStep::default(), at)?;
             Ok(record.id)
         };
-        self.create_once(p, source, APPEAL_KEYS, key, create, load_record).await
+        self.create_once(p.origin(source), APPEAL_KEYS, key, create, load_record).await
     }
 
     /// Takes `action` on appeal `id` for `p`, who saw it at `expected_version`. Outside `p`'s scope the appeal is

@@ -158,7 +158,7 @@ impl Store {
             let notes = check_visit(&new, today)?;
             w.insert_visit(enterprise, q.user_id, new.visited_on, &notes, Timestamp::now())
         };
-        self.create_once(p, source, "visit", key, create, visit_by_id).await
+        self.create_once(p.origin(source), "visit", key, create, visit_by_id).await
     }
 
     /// The visits `p` may read, newest visit day first, at most `limit`; only those to `enterprise_id` if given. A

@@ -17,7 +17,7 @@ use crate::access::Principal;
 use crate::db::{Row, Tx, Value, params};
 use crate::ledger::LedgerReader;
 use crate::scope::{bind, enterprise_role_scope, escape_like, holds, in_region};
-use crate::{Result, Store, StoreError, Writer, audit};
+use crate::{IdempotencyKey, Result, Store, StoreError, Writer, audit};
 
 /// Ids bound in one `IN (…)` list or one multi-row INSERT.
 const LOOKUP_CHUNK: usize = 500;
@@ -422,9 +422,16 @@ impl Store {
         .await
     }
 
-    pub async fn add_work_group(&self, p: &Principal, source: &str, new: NewWorkGroup) -> Result<WorkGroupDetail> {
-        let p = p.clone();
-        self.transaction(p.origin(source), move |w| {
+    /// Opens a work group; posted twice with one `key`, it opens one.
+    pub async fn add_work_group(
+        &self,
+        p: &Principal,
+        source: &str,
+        new: NewWorkGroup,
+        key: Option<IdempotencyKey>,
+    ) -> Result<WorkGroupDetail> {
+        let (origin, p) = (p.origin(source), p.clone());
+        let create = move |w: &mut Writer<'_>| {
             group_scope(&p, true, &mut Vec::new())?;
             if w.tx.query_opt("SELECT 1 FROM regions WHERE code = $1", params![new.region.as_str()])?.is_none() {
                 return Err(StoreError::Invalid(format!("地区 {} 不存在 / unknown region", new.region)));
@@ -435,11 +442,13 @@ impl Store {
                     new.region, new.region
                 )));
             }
-            let id = w.insert_work_group(&new.name, &new.region, new.lead_unit_id)?;
-            let group = load_group(&mut w.tx, id)?;
-            detail(&mut w.tx, group)
-        })
-        .await
+            w.insert_work_group(&new.name, &new.region, new.lead_unit_id)
+        };
+        let load = |tx: &mut Tx<'_>, id| {
+            let group = load_group(tx, id)?;
+            detail(tx, group)
+        };
+        self.create_once(origin, "work_group", key, create, load).await
     }
 
     /// Renames a group, changes its lead unit, or retires it (only once it serves no enterprise) or brings it back.

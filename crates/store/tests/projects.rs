@@ -483,6 +483,7 @@ async fn batch_rates_follow_the_stages_as_of_the_date() {
                     starts_on: date(2023, 1, 1),
                     ends_on: date(2023, 6, 30),
                 },
+                None,
             )
             .await
             .expect("batch");
@@ -492,7 +493,7 @@ async fn batch_rates_follow_the_stages_as_of_the_date() {
             starts_on: date(2023, 1, 1),
             ends_on: date(2023, 6, 30),
         };
-        assert!(matches!(s.create_batch(d, "ip", dup).await, Err(StoreError::Duplicate(_))), "{b}");
+        assert!(matches!(s.create_batch(d, "ip", dup, None).await, Err(StoreError::Duplicate(_))), "{b}");
         s.set_batch_list(d, "ip", batch.id, p1.id, Some(BatchList::Sign)).await.expect("sign");
         // Moved to another list.
         s.set_batch_list(d, "ip", batch.id, p1.id, Some(BatchList::Start)).await.expect("start");
@@ -556,11 +557,14 @@ async fn an_observation_ranks_regions_with_flags() {
             weights: CriterionWeights::default(),
             rule: FlagRule { red: 1, yellow: 1, min_items: 1 },
         };
-        let err = s.create_observation(d, "ip", new("2023-03")).await.expect_err("a month");
+        let err = s.create_observation(d, "ip", new("2023-03"), None).await.expect_err("a month");
         assert!(matches!(err, StoreError::Invalid(_)), "{b}: {err}");
-        let o = s.create_observation(d, "ip", new("2023-Q1")).await.expect("observation");
+        let o = s.create_observation(d, "ip", new("2023-Q1"), None).await.expect("observation");
         assert_eq!(o.period, "2023-Q1", "{b}");
-        assert!(matches!(s.create_observation(d, "ip", new("2023-Q1")).await, Err(StoreError::Duplicate(_))), "{b}");
+        assert!(
+            matches!(s.create_observation(d, "ip", new("2023-Q1"), None).await, Err(StoreError::Duplicate(_))),
+            "{b}"
+        );
         s.record_scores(d, "ip", o.id, p1.id, scores(60)).await.expect("p1 first");
         s.record_scores(d, "ip", o.id, p1.id, scores(90)).await.expect("p1 replaced");
         s.record_scores(d, "ip", o.id, p2.id, scores(70)).await.expect("p2");

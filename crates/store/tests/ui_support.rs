@@ -398,18 +398,24 @@ async fn sign_up_creates_both_or_neither() {
             uscc: Uscc::parse("91350100M000100Y43").expect("valid"),
             ..enterprise_in("重复企业", "91411602MA0000002", "411602")
         };
-        let err = s.sign_up_enterprise("ip", signup_user("xinqiye"), taken).await;
+        let err = s.sign_up_enterprise("ip", signup_user("xinqiye"), taken, None).await;
         assert!(matches!(err, Err(StoreError::Duplicate(_))), "{}: {err:?}", db.backend);
         let err = s
-            .sign_up_enterprise("ip", signup_user("qiye"), enterprise_in("新企业", "91411602MA0000002", "411602"))
+            .sign_up_enterprise("ip", signup_user("qiye"), enterprise_in("新企业", "91411602MA0000002", "411602"), None)
             .await;
         assert!(matches!(err, Err(StoreError::Duplicate(_))), "{}: {err:?}", db.backend);
         let err = s
-            .sign_up_enterprise("ip", signup_user("xinqiye"), enterprise_in("新企业", "91411699MA0000002", "411699"))
+            .sign_up_enterprise(
+                "ip",
+                signup_user("xinqiye"),
+                enterprise_in("新企业", "91411699MA0000002", "411699"),
+                None,
+            )
             .await;
         assert!(matches!(err, Err(StoreError::Invalid(_))), "{}: {err:?}", db.backend);
         let no_password = NewUser { password_hash: None, ..signup_user("xinqiye") };
-        let err = s.sign_up_enterprise("ip", no_password, enterprise_in("新企业", "91411602MA0000002", "411602")).await;
+        let err =
+            s.sign_up_enterprise("ip", no_password, enterprise_in("新企业", "91411602MA0000002", "411602"), None).await;
         assert!(matches!(err, Err(StoreError::Invalid(_))), "{}: {err:?}", db.backend);
         assert_eq!(s.counts().await.expect("counts"), before, "{}", db.backend);
         assert!(matches!(s.user_by_name("xinqiye").await, Err(StoreError::NotFound(_))));
@@ -419,6 +425,7 @@ async fn sign_up_creates_both_or_neither() {
                 "10.1.1.1",
                 signup_user("xinqiye"),
                 enterprise_in("新企业", "91411602MA0000002", "411602"),
+                None,
             )
             .await
             .expect("sign up");
@@ -777,5 +784,83 @@ async fn a_visit_or_a_common_issue_posted_twice_at_once_with_one_key_is_one() {
         let listed = s.list_common_issues(&office, zhuqi_store::CommonIssueFilter { limit: 10, ..Default::default() });
         assert_eq!(listed.await.expect("list").total, 1, "{b}");
         assert_eq!(s.visits_for(&cadre, None, 10).await.expect("visits").len(), 1, "{b}");
+    }
+}
+
+/// Runs `post` `n` times at once and gives what each answered (each must succeed).
+async fn at_once<T: Send + 'static, F>(n: usize, post: impl Fn() -> F) -> Vec<T>
+where
+    F: std::future::Future<Output = zhuqi_store::Result<T>> + Send + 'static,
+{
+    let tasks: Vec<_> = (0..n).map(|_| tokio::spawn(post())).collect();
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.expect("joined").expect("each post is answered with the first one's item"));
+    }
+    answers
+}
+
+#[tokio::test]
+async fn every_other_create_posted_twice_at_once_with_one_key_is_one() {
+    use zhuqi_store::{IdempotencyKey, NewWorkGroup};
+    for db in backends("every_other_create_posted_twice").await {
+        let (s, b) = (&db.store, db.backend);
+        let city = seed_city(s).await;
+        let more = seed_more(s, &city).await;
+        let admin = principal(s, more.sysadmin).await;
+        let key = IdempotencyKey::parse("admin-double-tap").expect("key");
+        let before = s.counts().await.expect("counts");
+        let (st, p, k) = (s.clone(), admin.clone(), key.clone());
+        let groups = at_once(3, move || {
+            let (st, p, k) = (st.clone(), p.clone(), k.clone());
+            let new = NewWorkGroup { name: "新建工作组".into(), region: code("411602"), lead_unit_id: None };
+            async move { st.add_work_group(&p, "ip", new, Some(k)).await }
+        });
+        let ids: std::collections::BTreeSet<i64> = groups.await.iter().map(|g| g.group.id).collect();
+        assert_eq!(ids.len(), 1, "{b}: one work group");
+        let (st, p, k) = (s.clone(), admin.clone(), key.clone());
+        let units = at_once(3, move || {
+            let (st, o, k) = (st.clone(), p.origin("ip"), k.clone());
+            async move { st.add_unit(o, "市新设局".into(), code("411600"), Some(k)).await }
+        });
+        let ids: std::collections::BTreeSet<i64> = units.await.iter().map(|u| u.id).collect();
+        assert_eq!(ids.len(), 1, "{b}: one unit");
+        let (st, p, k) = (s.clone(), admin.clone(), key.clone());
+        at_once(3, move || {
+            let (st, o, k) = (st.clone(), p.origin("ip"), k.clone());
+            async move { st.add_region(o, code("411625"), "新设区".into(), Some(k)).await }
+        })
+        .await;
+        let (st, p, k) = (s.clone(), admin.clone(), key.clone());
+        let users = at_once(3, move || {
+            let (st, o, k) = (st.clone(), p.origin("ip"), k.clone());
+            async move { st.add_user_once(o, user("xinyonghu", Role::Cadre, "411602", None), Some(k)).await }
+        });
+        let users = users.await;
+        let ids: std::collections::BTreeSet<i64> = users.iter().map(|u| u.item.id).collect();
+        assert_eq!(ids.len(), 1, "{b}: one user");
+        assert_eq!(users.iter().filter(|u| u.fresh).count(), 1, "{b}: only the first post made it");
+        // The public sign-up: no one is signed in; the form's key alone makes a double tap one enterprise.
+        let (st, k) = (s.clone(), key.clone());
+        let signed = at_once(3, move || {
+            let (st, k) = (st.clone(), k.clone());
+            let e = enterprise_in("双击企业", "91411602MA0000002", "411602");
+            async move { st.sign_up_enterprise("ip", signup_user("shuangji"), e, Some(k)).await }
+        });
+        let pairs: std::collections::BTreeSet<(i64, i64)> = signed.await.into_iter().collect();
+        assert_eq!(pairs.len(), 1, "{b}: one sign-up");
+        let after = s.counts().await.expect("counts");
+        assert_eq!(
+            (after.units, after.regions, after.users, after.enterprises),
+            (before.units + 1, before.regions + 1, before.users + 2, before.enterprises + 1),
+            "{b}"
+        );
+        // The same key from another user is that user's own: it creates (and a taken name is still refused).
+        let other = principal(s, city.dispatcher).await;
+        let new = NewWorkGroup { name: "新建工作组".into(), region: code("411602"), lead_unit_id: None };
+        let err = s.add_work_group(&other, "ip", new, Some(key.clone())).await;
+        assert!(matches!(err, Err(StoreError::Duplicate(_)) | Err(StoreError::Forbidden(_))), "{b}: {err:?}");
+        let new = NewWorkGroup { name: "另一工作组".into(), region: code("411602"), lead_unit_id: None };
+        s.add_work_group(&admin, "ip", new, Some(IdempotencyKey::parse("k2").expect("key"))).await.expect("another");
     }
 }

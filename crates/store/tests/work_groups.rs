@@ -87,8 +87,10 @@ async fn a_cadre_sees_the_enterprises_of_its_group_from_the_moment_they_are_assi
         let (cadre, cadre2) = (principal(s, people.cadre).await, principal(s, people.cadre2).await);
         assert!(seen(s, &cadre).await.is_empty(), "{}: a cadre with no group sees nothing", db.backend);
 
-        let first =
-            s.add_work_group(&dispatcher, "127.0.0.1", group("川汇区第一助企工作组", "411602")).await.expect("allowed");
+        let first = s
+            .add_work_group(&dispatcher, "127.0.0.1", group("川汇区第一助企工作组", "411602"), None)
+            .await
+            .expect("allowed");
         let id = first.group.id;
         s.add_work_group_members(&dispatcher, "127.0.0.1", id, vec![people.cadre]).await.expect("allowed");
         let done = s.assign_enterprises(&dispatcher, "127.0.0.1", id, vec![city.enterprise_id]).await.expect("allowed");
@@ -97,8 +99,10 @@ async fn a_cadre_sees_the_enterprises_of_its_group_from_the_moment_they_are_assi
         assert_eq!(appeals_seen(s, &cadre, today).await, 1, "{}: and its appeals", db.backend);
 
         // Moved to a second group: the first cadre loses it, the second gains it, in the same instant.
-        let second =
-            s.add_work_group(&dispatcher, "127.0.0.1", group("川汇区第二助企工作组", "411602")).await.expect("allowed");
+        let second = s
+            .add_work_group(&dispatcher, "127.0.0.1", group("川汇区第二助企工作组", "411602"), None)
+            .await
+            .expect("allowed");
         s.add_work_group_members(&dispatcher, "127.0.0.1", second.group.id, vec![people.cadre2])
             .await
             .expect("allowed");
@@ -165,30 +169,41 @@ async fn refused_changes_to_work_groups_change_nothing() {
         let fugou = principal(s, people.fugou_dispatcher).await;
         let leader = principal(s, people.leader).await;
         let cadre = principal(s, people.cadre).await;
-        let city_group =
-            s.add_work_group(&sysadmin, "127.0.0.1", group("市发改委第一助企工作组", "411600")).await.expect("allowed");
+        let city_group = s
+            .add_work_group(&sysadmin, "127.0.0.1", group("市发改委第一助企工作组", "411600"), None)
+            .await
+            .expect("allowed");
         let cid = city_group.group.id;
         s.assign_enterprises(&sysadmin, "127.0.0.1", cid, vec![city.enterprise_id, people.fugou_enterprise])
             .await
             .expect("allowed");
         let county =
-            s.add_work_group(&chuanhui, "127.0.0.1", group("川汇区助企工作组", "411602")).await.expect("allowed");
+            s.add_work_group(&chuanhui, "127.0.0.1", group("川汇区助企工作组", "411602"), None).await.expect("allowed");
         let before = audit_len(s).await;
         let snapshot = s.work_group(&sysadmin, cid).await.expect("allowed");
 
         let refusals: Vec<(&str, Result<(), StoreError>)> = vec![
-            ("a cadre keeps no group", s.add_work_group(&cadre, "x", group("干部建组", "411602")).await.map(drop)),
+            (
+                "a cadre keeps no group",
+                s.add_work_group(&cadre, "x", group("干部建组", "411602"), None).await.map(drop),
+            ),
             (
                 "a leader reads but does not keep",
-                s.add_work_group(&leader, "x", group("领导建组", "411600")).await.map(drop),
+                s.add_work_group(&leader, "x", group("领导建组", "411600"), None).await.map(drop),
             ),
             (
                 "a county dispatcher keeps only its county",
-                s.add_work_group(&fugou, "x", group("越界工作组", "411602")).await.map(drop),
+                s.add_work_group(&fugou, "x", group("越界工作组", "411602"), None).await.map(drop),
             ),
-            ("a duplicate name", s.add_work_group(&sysadmin, "x", group("川汇区助企工作组", "411602")).await.map(drop)),
-            ("an empty name", s.add_work_group(&sysadmin, "x", group("  ", "411602")).await.map(drop)),
-            ("a region not entered", s.add_work_group(&sysadmin, "x", group("新工作组", "411625")).await.map(drop)),
+            (
+                "a duplicate name",
+                s.add_work_group(&sysadmin, "x", group("川汇区助企工作组", "411602"), None).await.map(drop),
+            ),
+            ("an empty name", s.add_work_group(&sysadmin, "x", group("  ", "411602"), None).await.map(drop)),
+            (
+                "a region not entered",
+                s.add_work_group(&sysadmin, "x", group("新工作组", "411625"), None).await.map(drop),
+            ),
             (
                 "a user who is not a cadre",
                 s.add_work_group_members(&sysadmin, "x", cid, vec![people.leader]).await.map(drop),
@@ -281,8 +296,8 @@ async fn two_dispatchers_moving_one_enterprise_at_once_leave_it_in_one_group() {
         let city = seed_city(s).await;
         let people = seed_people(s).await;
         let sysadmin = principal(s, people.sysadmin).await;
-        let a = s.add_work_group(&sysadmin, "x", group("甲组", "411602")).await.expect("allowed").group.id;
-        let b = s.add_work_group(&sysadmin, "x", group("乙组", "411602")).await.expect("allowed").group.id;
+        let a = s.add_work_group(&sysadmin, "x", group("甲组", "411602"), None).await.expect("allowed").group.id;
+        let b = s.add_work_group(&sysadmin, "x", group("乙组", "411602"), None).await.expect("allowed").group.id;
         let (s1, s2, p1, p2) = (s.clone(), s.clone(), sysadmin.clone(), sysadmin.clone());
         let e = city.enterprise_id;
         let t1 = tokio::spawn(async move { s1.assign_enterprises(&p1, "x", a, vec![e]).await });

@@ -11,10 +11,10 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use zhuqi_domain::{Action, Channel, Event, Fen, Level, Light, RegionCode, Stars, Status};
-use zhuqi_store::{AppealFilter, AppealRecord, AppealSummary, IdempotencyKey, NewAppeal, Store};
+use zhuqi_store::{AppealFilter, AppealRecord, AppealSummary, NewAppeal, Store};
 
 use super::auth::Caller;
-use super::error::{ApiError, Body, Id, Params, ReadRefusals, WriteRefusals};
+use super::error::{ApiError, Body, Id, Once, OnceHeader, Params, ReadRefusals, WriteRefusals};
 
 /// Due dates of the current cycle (working days, Asia/Shanghai).
 #[derive(Debug, Serialize, ToSchema)]
@@ -266,31 +266,16 @@ pub struct NewAppealBody {
     pub draft: bool,
 }
 
-/// The `Idempotency-Key` header of a create, if sent: a retry with it gets the item the first call created.
-pub(crate) fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<Option<IdempotencyKey>, ApiError> {
-    let Some(v) = headers.get("idempotency-key") else { return Ok(None) };
-    IdempotencyKey::parse(v.to_str().unwrap_or("\u{0}")).map(Some).map_err(|_| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_idempotency_key",
-            "Idempotency-Key 须为1到100个可见ASCII字符 / Idempotency-Key must be 1 to 100 visible ASCII characters",
-        )
-    })
-}
-
 /// Registers an appeal for an enterprise in the caller's scope. Sent again with the same `Idempotency-Key` (a retry
 /// after a lost answer, a double send) it registers nothing more and answers with the appeal the key first created.
 #[utoipa::path(post, path = "/appeals", tag = "appeals", request_body = NewAppealBody,
-    params(("Idempotency-Key" = Option<String>, Header, max_length = 100, pattern = "^[!-~]+$",
-        description = "1 to 100 visible ASCII characters, e.g. a UUID; the same key creates one appeal")),
-    responses((status = 201, body = AppealView), WriteRefusals))]
+    params(OnceHeader), responses((status = 201, body = AppealView), WriteRefusals))]
 async fn create(
     State(store): State<Store>,
     c: Caller,
-    headers: axum::http::HeaderMap,
+    Once(key): Once,
     Body(b): Body<NewAppealBody>,
 ) -> Result<(StatusCode, Json<AppealView>), ApiError> {
-    let key = idempotency_key(&headers)?;
     use zhuqi_domain::Role;
     let enterprise_id = b
         .enterprise_id

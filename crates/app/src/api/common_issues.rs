@@ -13,7 +13,7 @@ use zhuqi_store::{CommonIssueFilter, CommonIssuePage, CommonIssueRecord, NewComm
 
 use super::appeals::{AppealRow, row};
 use super::auth::Caller;
-use super::error::{ApiError, Body, Id, Params, ReadRefusals, WriteRefusals};
+use super::error::{ApiError, Body, Id, Once, OnceHeader, Params, ReadRefusals, WriteRefusals};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -82,16 +82,13 @@ pub struct NewIssueBody {
 /// Opens a common issue kept by the caller's region (dispatchers). Sent again with the same `Idempotency-Key`, it
 /// answers with the issue the first call opened.
 #[utoipa::path(post, path = "/common-issues", tag = "common issues", request_body = NewIssueBody,
-    params(("Idempotency-Key" = Option<String>, Header, max_length = 100, pattern = "^[!-~]+$",
-        description = "重试同一创建时带上同一个键 / the same key on every retry of one create")),
-    responses((status = 201, body = CommonIssueRecord), WriteRefusals))]
+    params(OnceHeader), responses((status = 201, body = CommonIssueRecord), WriteRefusals))]
 async fn create(
     State(store): State<Store>,
     c: Caller,
-    headers: axum::http::HeaderMap,
+    Once(key): Once,
     Body(b): Body<NewIssueBody>,
 ) -> Result<(StatusCode, Json<CommonIssueRecord>), ApiError> {
-    let key = super::appeals::idempotency_key(&headers)?;
     let new = NewCommonIssue { title: b.title, cause: b.cause, category: b.category, lead_unit_id: b.lead_unit_id };
     let issue = store.create_common_issue(&c.user, &c.source, new, Timestamp::now(), key).await?;
     Ok((StatusCode::CREATED, Json(issue)))

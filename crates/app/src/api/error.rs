@@ -182,6 +182,35 @@ fn path_rejection(r: &PathRejection) -> ApiError {
     )
 }
 
+/// The `Idempotency-Key` header of a create (issue 13), if sent: a retry or a double send with the same key creates
+/// nothing more and answers with the item the key first created.
+pub struct Once(pub Option<zhuqi_store::IdempotencyKey>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Once {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let Some(v) = parts.headers.get("idempotency-key") else { return Ok(Once(None)) };
+        zhuqi_store::IdempotencyKey::parse(v.to_str().unwrap_or("\u{0}")).map(|k| Once(Some(k))).map_err(|_| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_idempotency_key",
+                "Idempotency-Key 须为1到100个可见ASCII字符 / Idempotency-Key must be 1 to 100 visible ASCII characters",
+            )
+        })
+    }
+}
+
+/// The `Idempotency-Key` header as the OpenAPI document shows it on every create (`params(OnceHeader)`).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct OnceHeader {
+    /// 1 to 100 visible ASCII characters, e.g. a UUID: the same key on every retry of one create creates one item
+    /// (重试同一创建时带上同一个键).
+    #[param(rename = "Idempotency-Key", max_length = 100, pattern = "^[!-~]+$")]
+    pub idempotency_key: Option<String>,
+}
+
 /// The refusals a read may answer (documented once for every reading endpoint).
 #[derive(utoipa::IntoResponses)]
 pub enum ReadRefusals {

@@ -17,7 +17,7 @@ use zhuqi_store::{
 };
 
 use super::auth::{Caller, hash_password};
-use super::error::{ApiError, Body, Id, Params, ReadRefusals, WriteRefusals};
+use super::error::{ApiError, Body, Id, Once, OnceHeader, Params, ReadRefusals, WriteRefusals};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -152,10 +152,11 @@ fn at_most(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
 
 /// Registers an enterprise (system administrator; dispatcher or cadre in its region; an enterprise user its own).
 #[utoipa::path(post, path = "/enterprises", tag = "organisation", request_body = NewEnterpriseBody,
-    responses((status = 201, body = Enterprise), WriteRefusals))]
+    params(OnceHeader), responses((status = 201, body = Enterprise), WriteRefusals))]
 async fn create_enterprise(
     State(store): State<Store>,
     c: Caller,
+    Once(key): Once,
     Body(b): Body<NewEnterpriseBody>,
 ) -> Result<(StatusCode, Json<Enterprise>), ApiError> {
     at_most("企业名称", &b.name, 100)?;
@@ -174,7 +175,7 @@ async fn create_enterprise(
         contact_phone: b.contact_phone.as_deref().map(Phone::parse).transpose()?,
         created_at: Timestamp::now(),
     };
-    let id = store.register_enterprise(&c.user, &c.source, new).await?;
+    let id = store.register_enterprise(&c.user, &c.source, new, key).await?;
     // Read back as the caller sees it: an enterprise user is linked to it now.
     let user = store.principal(c.user.user_id).await?;
     let e = store.enterprise_for(&user, id).await?;
@@ -201,16 +202,17 @@ const CONFIG_ROLES: &[Role] = &[Role::Sysadmin];
 
 /// Adds a region (system administrator).
 #[utoipa::path(post, path = "/regions", tag = "organisation", request_body = NewRegion,
-    responses((status = 201, body = RegionRecord), WriteRefusals))]
+    params(OnceHeader), responses((status = 201, body = RegionRecord), WriteRefusals))]
 async fn create_region(
     State(store): State<Store>,
     c: Caller,
+    Once(key): Once,
     Body(b): Body<NewRegion>,
 ) -> Result<(StatusCode, Json<RegionRecord>), ApiError> {
     c.require(CONFIG_ROLES)?;
     at_most("地区名称", &b.name, 50)?;
     let code = RegionCode::parse(&b.code)?;
-    store.add_region(c.user.origin(&c.source), code.clone(), b.name).await?;
+    store.add_region(c.user.origin(&c.source), code.clone(), b.name, key).await?;
     let region = store
         .regions()
         .await?
@@ -237,16 +239,17 @@ pub struct NewUnit {
 
 /// Adds a handling unit (system administrator).
 #[utoipa::path(post, path = "/units", tag = "organisation", request_body = NewUnit,
-    responses((status = 201, body = UnitRecord), WriteRefusals))]
+    params(OnceHeader), responses((status = 201, body = UnitRecord), WriteRefusals))]
 async fn create_unit(
     State(store): State<Store>,
     c: Caller,
+    Once(key): Once,
     Body(b): Body<NewUnit>,
 ) -> Result<(StatusCode, Json<UnitRecord>), ApiError> {
     c.require(CONFIG_ROLES)?;
     at_most("单位名称", &b.name, 100)?;
     let region = RegionCode::parse(&b.region_code)?;
-    let unit = store.add_unit(c.user.origin(&c.source), b.name, region).await?;
+    let unit = store.add_unit(c.user.origin(&c.source), b.name, region, key).await?;
     Ok((StatusCode::CREATED, Json(unit)))
 }
 
@@ -259,10 +262,11 @@ async fn list_categories(State(store): State<Store>, _c: Caller) -> Result<Json<
 
 /// Adds a category (system administrator).
 #[utoipa::path(post, path = "/categories", tag = "organisation", request_body = CategoryRecord,
-    responses((status = 201, body = CategoryRecord), WriteRefusals))]
+    params(OnceHeader), responses((status = 201, body = CategoryRecord), WriteRefusals))]
 async fn create_category(
     State(store): State<Store>,
     c: Caller,
+    Once(key): Once,
     Body(b): Body<CategoryRecord>,
 ) -> Result<(StatusCode, Json<CategoryRecord>), ApiError> {
     c.require(CONFIG_ROLES)?;
@@ -274,7 +278,7 @@ async fn create_category(
         return Err(ApiError::invalid("unknown_reference", format!("上级类型 {parent} 不存在 / unknown parent")));
     }
     let record = CategoryRecord { code: b.code.trim().to_owned(), name: b.name.trim().to_owned(), ..b };
-    store.add_category(c.user.origin(&c.source), record.clone()).await?;
+    store.add_category(c.user.origin(&c.source), record.clone(), key).await?;
     Ok((StatusCode::CREATED, Json(record)))
 }
 
@@ -287,10 +291,11 @@ async fn list_policies(State(store): State<Store>, _c: Caller) -> Result<Json<Ve
 
 /// Adds a deadline policy (system administrator). Days are working days; each step no earlier than the one before.
 #[utoipa::path(post, path = "/deadline-policies", tag = "organisation", request_body = DeadlinePolicy,
-    responses((status = 201, body = DeadlinePolicy), WriteRefusals))]
+    params(OnceHeader), responses((status = 201, body = DeadlinePolicy), WriteRefusals))]
 async fn create_policy(
     State(store): State<Store>,
     c: Caller,
+    Once(key): Once,
     Body(p): Body<DeadlinePolicy>,
 ) -> Result<(StatusCode, Json<DeadlinePolicy>), ApiError> {
     c.require(CONFIG_ROLES)?;
@@ -303,7 +308,7 @@ async fn create_policy(
             "时限须有编码和名称，且签收≤首次答复≤办结≤反馈≤365个工作日 / code, name and ordered days up to 365 are required",
         ));
     }
-    store.add_deadline_policy(c.user.origin(&c.source), p.clone()).await?;
+    store.add_deadline_policy(c.user.origin(&c.source), p.clone(), key).await?;
     Ok((StatusCode::CREATED, Json(p)))
 }
 
@@ -345,15 +350,20 @@ pub struct NewUserBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WithPassword {
     pub user: UserRecord,
-    pub one_time_password: String,
+    /// Absent (null) only when a create is sent again with its `Idempotency-Key` (answered 200): the password was in
+    /// the first answer and is never made up again; if it was lost, reset it.
+    pub one_time_password: Option<String>,
 }
 
 /// Adds an account (system administrator: business roles; security administrator: any role).
 #[utoipa::path(post, path = "/users", tag = "users", request_body = NewUserBody,
-    responses((status = 201, body = WithPassword), WriteRefusals))]
+    params(OnceHeader), responses((status = 201, body = WithPassword),
+        (status = 200, body = WithPassword, description = "sent again with its Idempotency-Key: the account the first \
+            call made, without a password"), WriteRefusals))]
 async fn create_user(
     State(store): State<Store>,
     c: Caller,
+    Once(key): Once,
     Body(b): Body<NewUserBody>,
 ) -> Result<(StatusCode, Json<WithPassword>), ApiError> {
     c.require(USER_ADMINS)?;
@@ -378,8 +388,12 @@ async fn create_user(
         roles: b.roles,
         created_at: Timestamp::now(),
     };
-    let user = store.add_user(c.user.origin(&c.source), new).await?;
-    Ok((StatusCode::CREATED, Json(WithPassword { user, one_time_password: password })))
+    let created = store.add_user_once(c.user.origin(&c.source), new, key).await?;
+    if !created.fresh {
+        // Sent again with the key: the account exists, and its password is the first answer's, never this one.
+        return Ok((StatusCode::OK, Json(WithPassword { user: created.item, one_time_password: None })));
+    }
+    Ok((StatusCode::CREATED, Json(WithPassword { user: created.item, one_time_password: Some(password) })))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -417,7 +431,7 @@ async fn reset_password(
     c.require(&[Role::Secadmin])?;
     let password = crate::users::generate_password();
     store.reset_password(c.user.origin(&c.source), id, hash_password(password.clone()).await?).await?;
-    Ok(Json(WithPassword { user: store.user(id).await?, one_time_password: password }))
+    Ok(Json(WithPassword { user: store.user(id).await?, one_time_password: Some(password) }))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -15,7 +15,7 @@ use zhuqi_store::{
 };
 
 use super::auth::Caller;
-use super::error::{ApiError, Body, Id, Params, ReadRefusals, WriteRefusals};
+use super::error::{ApiError, Body, Id, Once, OnceHeader, Params, ReadRefusals, WriteRefusals};
 
 /// The most ids one call adds.
 const MAX_IDS: usize = 500;
@@ -93,15 +93,16 @@ fn name(text: &str) -> Result<(), ApiError> {
 
 /// Makes a work group (system administrator anywhere; a dispatcher in its region).
 #[utoipa::path(post, path = "/work-groups", tag = "organisation", request_body = NewWorkGroupBody,
-    responses((status = 201, body = WorkGroupDetail), WriteRefusals))]
+    params(OnceHeader), responses((status = 201, body = WorkGroupDetail), WriteRefusals))]
 async fn create(
     State(store): State<Store>,
     c: Caller,
+    Once(key): Once,
     Body(b): Body<NewWorkGroupBody>,
 ) -> Result<(StatusCode, Json<WorkGroupDetail>), ApiError> {
     name(&b.name)?;
     let new = NewWorkGroup { name: b.name, region: RegionCode::parse(&b.region_code)?, lead_unit_id: b.lead_unit_id };
-    Ok((StatusCode::CREATED, Json(store.add_work_group(&c.user, &c.source, new).await?)))
+    Ok((StatusCode::CREATED, Json(store.add_work_group(&c.user, &c.source, new, key).await?)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

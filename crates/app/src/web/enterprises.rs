@@ -22,6 +22,9 @@ use crate::api::auth::hash_password;
 /// The enterprise form as typed (sign-up adds the account's fields).
 #[derive(Debug, Default, Deserialize)]
 pub struct EnterpriseInput {
+    /// The form's idempotency key: posted twice, it creates once.
+    #[serde(default)]
+    idempotency_key: String,
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -48,6 +51,13 @@ pub struct EnterpriseInput {
     password: String,
     #[serde(default)]
     password_again: String,
+}
+
+impl EnterpriseInput {
+    /// An empty form with its own idempotency key.
+    fn fresh() -> EnterpriseInput {
+        EnterpriseInput { idempotency_key: super::page::form_key(), ..EnterpriseInput::default() }
+    }
 }
 
 /// The enterprise these fields describe, or the message for each wrong field.
@@ -123,7 +133,7 @@ async fn counties(store: &Store) -> Result<Vec<RegionRecord>, StoreError> {
 
 pub async fn signup_page(State(store): State<Store>, headers: HeaderMap) -> PageResult {
     let (token, set) = csrf::anonymous(&headers);
-    let page = signup_form(&store, token, EnterpriseInput::default(), Errors::default(), None).await?;
+    let page = signup_form(&store, token, EnterpriseInput::fresh(), Errors::default(), None).await?;
     Ok(csrf::with_cookie(render(&page), set))
 }
 
@@ -190,7 +200,8 @@ pub async fn signup(
         roles: vec![Role::Enterprise],
         created_at: Timestamp::now(),
     };
-    match store.sign_up_enterprise(&addr.ip().to_string(), user, enterprise).await {
+    let key = zhuqi_store::IdempotencyKey::parse(&i.idempotency_key).ok();
+    match store.sign_up_enterprise(&addr.ip().to_string(), user, enterprise, key).await {
         Ok(_) => Ok(Redirect::to("/signin?registered=1").into_response()),
         Err(e @ (StoreError::Duplicate(_) | StoreError::Invalid(_) | StoreError::MissingReference(_))) => {
             again(&mut i);
@@ -233,7 +244,7 @@ pub async fn own(State(store): State<Store>, v: Viewer) -> PageResult {
     match v.caller.user.enterprise_id {
         Some(id) => detail(&store, &v, id, VisitInput::default(), Errors::default(), None, StatusCode::OK).await,
         None => {
-            let page = own_form(&store, &v, EnterpriseInput::default(), Errors::default(), None).await?;
+            let page = own_form(&store, &v, EnterpriseInput::fresh(), Errors::default(), None).await?;
             Ok(render(&page))
         }
     }
@@ -270,7 +281,8 @@ pub async fn register_own(State(store): State<Store>, v: Viewer, Checked(i): Che
         let page = own_form(&store, &v, i, errors, None).await?;
         return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page));
     };
-    match store.register_enterprise(&v.caller.user, &v.caller.source, new).await {
+    let key = zhuqi_store::IdempotencyKey::parse(&i.idempotency_key).ok();
+    match store.register_enterprise(&v.caller.user, &v.caller.source, new, key).await {
         Ok(_) => Ok(Redirect::to("/portal").into_response()),
         Err(e @ (StoreError::Duplicate(_) | StoreError::Invalid(_) | StoreError::Forbidden(_))) => {
             let page = own_form(&store, &v, i, Errors::default(), Some(chinese(&e.to_string()).to_owned())).await?;

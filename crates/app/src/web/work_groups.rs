@@ -18,7 +18,9 @@ use zhuqi_store::{
 };
 
 use super::csrf::Checked;
-use super::page::{Done, Errors, PageResult, Pager, Shell, Viewer, XLSX, chinese, error_page, paged, render_with};
+use super::page::{
+    Done, Errors, PageResult, Pager, Shell, Viewer, XLSX, chinese, error_page, form_key, paged, render_with,
+};
 use crate::ledger::{ExportRequest, LedgerKind, Progress, export};
 
 const READERS: &[Role] = &[Role::Sysadmin, Role::Dispatcher, Role::Leader];
@@ -60,6 +62,9 @@ impl ListQuery {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct GroupForm {
+    /// The form's idempotency key: posted twice, it opens one group (new groups only).
+    #[serde(default)]
+    idempotency_key: String,
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -150,7 +155,8 @@ pub async fn list(State(store): State<Store>, v: Viewer, Query(q): Query<ListQue
     if let Err(r) = v.require(READERS) {
         return Ok(r);
     }
-    list_page(&store, &v, q, GroupForm::default(), Errors::default(), StatusCode::OK).await
+    let fresh = GroupForm { idempotency_key: form_key(), ..GroupForm::default() };
+    list_page(&store, &v, q, fresh, Errors::default(), StatusCode::OK).await
 }
 
 /// The lead unit chosen: none, or a unit that exists.
@@ -210,7 +216,15 @@ pub async fn create(State(store): State<Store>, v: Viewer, Checked(form): Checke
         return list_page(&store, &v, ListQuery::default(), form, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     let new = NewWorkGroup { name, region, lead_unit_id };
-    match store.add_work_group(&v.caller.user, &v.caller.source, new).await {
+    match store
+        .add_work_group(
+            &v.caller.user,
+            &v.caller.source,
+            new,
+            zhuqi_store::IdempotencyKey::parse(&form.idempotency_key).ok(),
+        )
+        .await
+    {
         Ok(d) => Ok(Redirect::to(&format!("/workgroups/{}?done=created", d.group.id)).into_response()),
         Err(e) => {
             if !refusal(&mut errors, &e, "region_code") {

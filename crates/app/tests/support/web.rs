@@ -33,6 +33,13 @@ impl Page {
         self.body[start..].split('"').next().unwrap_or_default().to_owned()
     }
 
+    /// The idempotency key the page's (first) create form carries.
+    pub fn idempotency_key(&self) -> String {
+        let marker = r#"name="idempotency_key" value=""#;
+        let at = self.body.find(marker).unwrap_or_else(|| panic!("no idempotency key in {}", self.body)) + marker.len();
+        self.body[at..].split('"').next().unwrap_or_default().to_owned()
+    }
+
     /// Nothing the Content-Security-Policy refuses: no inline style and no script other than the product's own files.
     pub fn csp_clean(&self) -> bool {
         let inline_script =
@@ -133,6 +140,15 @@ impl Browser {
         let mut all = vec![("csrf", csrf.as_str())];
         all.extend_from_slice(fields);
         self.post(to, &all).await
+    }
+
+    /// Posts the create form of `from` twice with the same key, as a double tap does: both answers.
+    pub async fn post_twice(&mut self, from: &str, to: &str, fields: &[(&str, &str)]) -> (Page, Page) {
+        let form = self.get(from).await;
+        let (csrf, key) = (form.csrf(), form.idempotency_key());
+        let mut all = vec![("csrf", csrf.as_str()), ("idempotency_key", key.as_str())];
+        all.extend_from_slice(fields);
+        (self.post(to, &all).await, self.post(to, &all).await)
     }
 
     /// Signs in through the sign-in form and returns where it sent the browser.

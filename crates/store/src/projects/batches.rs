@@ -14,7 +14,7 @@ use super::{BatchLine, BatchRecord, BatchReport, NewBatch};
 use crate::access::Principal;
 use crate::db::{Tx, Value, params};
 use crate::scope::bind;
-use crate::{Result, Store, StoreError, audit};
+use crate::{IdempotencyKey, Result, Store, StoreError, Writer, audit};
 
 /// The batches `p` reads, as a condition on batches `b`: those of its region, above it or below it, and any batch
 /// holding a project it reads.
@@ -41,7 +41,14 @@ fn visible_batch(tx: &mut Tx<'_>, p: &Principal, id: i64) -> Result<BatchRecord>
 }
 
 impl Store {
-    pub async fn create_batch(&self, p: &Principal, source: &str, new: NewBatch) -> Result<BatchRecord> {
+    /// Opens a batch; posted twice with one `key`, it opens one.
+    pub async fn create_batch(
+        &self,
+        p: &Principal,
+        source: &str,
+        new: NewBatch,
+        key: Option<IdempotencyKey>,
+    ) -> Result<BatchRecord> {
         let region = ledger_region(p)?;
         check_within(&region, &new.region_code)?;
         let name = new.name.trim().to_owned();
@@ -51,8 +58,8 @@ impl Store {
         if new.starts_on > new.ends_on {
             return Err(StoreError::Invalid("批次的开始日期晚于结束日期 / the batch starts after it ends".into()));
         }
-        let p = p.clone();
-        self.transaction(p.origin(source), move |w| {
+        let (origin, q) = (p.origin(source), p.clone());
+        let create = move |w: &mut Writer<'_>| {
             if w.tx.query_opt("SELECT 1 FROM batches WHERE name = $1", params![name.as_str()])?.is_some() {
                 return Err(StoreError::Duplicate(format!("批次「{name}」已存在 / the batch {name} exists")));
             }
@@ -75,16 +82,9 @@ impl Store {
             let after = json!({"name": name, "region_code": new.region_code.as_str(),
                 "starts_on": new.starts_on.to_string(), "ends_on": new.ends_on.to_string()});
             w.audit("batch.create", format!("batch:{id}"), None, audit::json(&after));
-            Ok(BatchRecord {
-                id,
-                name,
-                region_code: new.region_code.as_str().to_owned(),
-                starts_on: new.starts_on,
-                ends_on: new.ends_on,
-                projects: 0,
-            })
-        })
-        .await
+            Ok(id)
+        };
+        self.create_once(origin, "batch", key, create, move |tx, id| visible_batch(tx, &q, id)).await
     }
 
     /// Puts the project on one list of the batch (moving it from another), or takes it off with `None`.

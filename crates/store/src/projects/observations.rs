@@ -17,7 +17,7 @@ use super::{NewObservation, ObservationRecord, ObservationResult, ObservedProjec
 use crate::access::Principal;
 use crate::db::{Row, Tx, Value, params};
 use crate::scope::bind;
-use crate::{Result, Store, StoreError, audit};
+use crate::{IdempotencyKey, Result, Store, StoreError, Writer, audit};
 
 const OBSERVATION_COLUMNS: &str = "o.id, o.name, o.region_code, o.period, o.held_on, o.weights, o.rule, \
      (SELECT COUNT(DISTINCT os.project_id) FROM observation_scores os WHERE os.observation_id = o.id)";
@@ -60,6 +60,7 @@ impl Store {
         p: &Principal,
         source: &str,
         new: NewObservation,
+        key: Option<IdempotencyKey>,
     ) -> Result<ObservationRecord> {
         let region = ledger_region(p)?;
         check_within(&region, &new.region_code)?;
@@ -82,8 +83,8 @@ impl Store {
         }
         let weights = serde_json::to_string(&new.weights).map_err(|e| corrupt("weights", e))?;
         let rule = serde_json::to_string(&new.rule).map_err(|e| corrupt("rule", e))?;
-        let p = p.clone();
-        self.transaction(p.origin(source), move |w| {
+        let (origin, q) = (p.origin(source), p.clone());
+        let create = move |w: &mut Writer<'_>| {
             let period = new.period.code();
             if w.tx
                 .query_opt(
@@ -118,18 +119,9 @@ impl Store {
             let after = json!({"name": name, "region_code": new.region_code.as_str(), "period": period,
                 "held_on": new.held_on.to_string(), "weights": new.weights, "rule": new.rule});
             w.audit("observation.create", format!("observation:{id}"), None, audit::json(&after));
-            Ok(ObservationRecord {
-                id,
-                name,
-                region_code: new.region_code.as_str().to_owned(),
-                period,
-                held_on: new.held_on,
-                weights: new.weights,
-                rule: new.rule,
-                projects: 0,
-            })
-        })
-        .await
+            Ok(id)
+        };
+        self.create_once(origin, "observation", key, create, move |tx, id| visible_observation(tx, &q, id)).await
     }
 
     /// Records the scores of one observed project (replacing what it had in this observation; no scores at all take

@@ -175,7 +175,7 @@ impl Store {
             w.audit("project.create", format!("project:{id}"), None, audit_view(&record));
             Ok(id)
         };
-        self.create_once(p, source, "project", key, create, project_by_id).await
+        self.create_once(p.origin(source), "project", key, create, project_by_id).await
     }
 
     /// Saves an edit of the project's fields; refused as stale when `edit.version` is not the stored one.

@@ -13,7 +13,7 @@ use zhuqi_domain::{DeadlinePolicy, RegionCode};
 use zhuqi_store::{CategoryRecord, RegionRecord, Store, StoreError, UnitRecord};
 
 use super::super::csrf::Checked;
-use super::super::page::{PageResult, Shell, Viewer, chinese, render_with};
+use super::super::page::{PageResult, Shell, Viewer, chinese, form_key, render_with};
 use super::{CONFIG_ROLES, Done, Errors, required};
 
 fn done(d: &Done, message: &'static str) -> Option<&'static str> {
@@ -43,6 +43,9 @@ fn level_label(level: &str) -> &'static str {
 
 #[derive(Debug, Default, Deserialize)]
 pub struct UnitForm {
+    /// The form's idempotency key: posted twice, it creates once.
+    #[serde(default)]
+    idempotency_key: String,
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -100,7 +103,15 @@ pub async fn units(State(store): State<Store>, v: Viewer, Query(d): Query<Done>)
     if let Err(r) = v.require(CONFIG_ROLES) {
         return Ok(r);
     }
-    units_page(&store, &v, UnitForm::default(), Errors::default(), done(&d, "已新增承办单位。"), StatusCode::OK).await
+    units_page(
+        &store,
+        &v,
+        UnitForm { idempotency_key: form_key(), ..UnitForm::default() },
+        Errors::default(),
+        done(&d, "已新增承办单位。"),
+        StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn add_unit(State(store): State<Store>, v: Viewer, Checked(form): Checked<UnitForm>) -> PageResult {
@@ -113,7 +124,15 @@ pub async fn add_unit(State(store): State<Store>, v: Viewer, Checked(form): Chec
     let (Some(region), true) = (region, errors.is_empty()) else {
         return units_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    match store.add_unit(v.caller.user.origin(&v.caller.source), name.clone(), region).await {
+    match store
+        .add_unit(
+            v.caller.user.origin(&v.caller.source),
+            name.clone(),
+            region,
+            zhuqi_store::IdempotencyKey::parse(&form.idempotency_key).ok(),
+        )
+        .await
+    {
         Ok(_) => Ok(Redirect::to("/admin/units?done=1").into_response()),
         Err(StoreError::Duplicate(_)) => {
             errors.add("name", format!("已有名为「{name}」的单位"));
@@ -156,6 +175,9 @@ async fn region_field(
 
 #[derive(Debug, Default, Deserialize)]
 pub struct RegionForm {
+    /// The form's idempotency key: posted twice, it creates once.
+    #[serde(default)]
+    idempotency_key: String,
     #[serde(default)]
     code: String,
     #[serde(default)]
@@ -209,7 +231,15 @@ pub async fn regions(State(store): State<Store>, v: Viewer, Query(d): Query<Done
     if let Err(r) = v.require(CONFIG_ROLES) {
         return Ok(r);
     }
-    regions_page(&store, &v, RegionForm::default(), Errors::default(), done(&d, "已新增地区。"), StatusCode::OK).await
+    regions_page(
+        &store,
+        &v,
+        RegionForm { idempotency_key: form_key(), ..RegionForm::default() },
+        Errors::default(),
+        done(&d, "已新增地区。"),
+        StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn add_region(State(store): State<Store>, v: Viewer, Checked(form): Checked<RegionForm>) -> PageResult {
@@ -234,7 +264,15 @@ pub async fn add_region(State(store): State<Store>, v: Viewer, Checked(form): Ch
     let (Some(code), true) = (code, errors.is_empty()) else {
         return regions_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    match store.add_region(v.caller.user.origin(&v.caller.source), code.clone(), name).await {
+    match store
+        .add_region(
+            v.caller.user.origin(&v.caller.source),
+            code.clone(),
+            name,
+            zhuqi_store::IdempotencyKey::parse(&form.idempotency_key).ok(),
+        )
+        .await
+    {
         Ok(()) => Ok(Redirect::to("/admin/regions?done=1").into_response()),
         Err(StoreError::Duplicate(_)) => {
             errors.add("code", format!("地区代码 {code} 已录入"));
@@ -252,6 +290,9 @@ pub async fn add_region(State(store): State<Store>, v: Viewer, Checked(form): Ch
 
 #[derive(Debug, Default, Deserialize)]
 pub struct CategoryForm {
+    /// The form's idempotency key: posted twice, it creates once.
+    #[serde(default)]
+    idempotency_key: String,
     #[serde(default)]
     code: String,
     #[serde(default)]
@@ -328,7 +369,15 @@ pub async fn categories(State(store): State<Store>, v: Viewer, Query(d): Query<D
         return Ok(r);
     }
     let flash = done(&d, "已新增问题类型。");
-    categories_page(&store, &v, CategoryForm::default(), Errors::default(), flash, StatusCode::OK).await
+    categories_page(
+        &store,
+        &v,
+        CategoryForm { idempotency_key: form_key(), ..CategoryForm::default() },
+        Errors::default(),
+        flash,
+        StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn add_category(State(store): State<Store>, v: Viewer, Checked(form): Checked<CategoryForm>) -> PageResult {
@@ -357,7 +406,14 @@ pub async fn add_category(State(store): State<Store>, v: Viewer, Checked(form): 
         return categories_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let record = CategoryRecord { code: code.clone(), name, parent_code, position, active: true };
-    match store.add_category(v.caller.user.origin(&v.caller.source), record).await {
+    match store
+        .add_category(
+            v.caller.user.origin(&v.caller.source),
+            record,
+            zhuqi_store::IdempotencyKey::parse(&form.idempotency_key).ok(),
+        )
+        .await
+    {
         Ok(()) => Ok(Redirect::to("/admin/categories?done=1").into_response()),
         Err(StoreError::Duplicate(_)) => {
             errors.add("code", format!("类型编码 {code} 已存在"));
@@ -375,6 +431,9 @@ pub async fn add_category(State(store): State<Store>, v: Viewer, Checked(form): 
 
 #[derive(Debug, Default, Deserialize)]
 pub struct PolicyForm {
+    /// The form's idempotency key: posted twice, it creates once.
+    #[serde(default)]
+    idempotency_key: String,
     #[serde(default)]
     code: String,
     #[serde(default)]
@@ -428,7 +487,15 @@ pub async fn policies(State(store): State<Store>, v: Viewer, Query(d): Query<Don
         return Ok(r);
     }
     let flash = done(&d, "已新增时限规则。");
-    policies_page(&store, &v, PolicyForm::default(), Errors::default(), flash, StatusCode::OK).await
+    policies_page(
+        &store,
+        &v,
+        PolicyForm { idempotency_key: form_key(), ..PolicyForm::default() },
+        Errors::default(),
+        flash,
+        StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn add_policy(State(store): State<Store>, v: Viewer, Checked(form): Checked<PolicyForm>) -> PageResult {
@@ -466,7 +533,14 @@ pub async fn add_policy(State(store): State<Store>, v: Viewer, Checked(form): Ch
         return policies_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let policy = DeadlinePolicy { code: code.clone(), name, acknowledge, reply, resolve, feedback };
-    match store.add_deadline_policy(v.caller.user.origin(&v.caller.source), policy).await {
+    match store
+        .add_deadline_policy(
+            v.caller.user.origin(&v.caller.source),
+            policy,
+            zhuqi_store::IdempotencyKey::parse(&form.idempotency_key).ok(),
+        )
+        .await
+    {
         Ok(()) => Ok(Redirect::to("/admin/policies?done=1").into_response()),
         Err(StoreError::Duplicate(_)) => {
             errors.add("code", format!("规则编码 {code} 已存在"));

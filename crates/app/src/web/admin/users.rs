@@ -11,10 +11,10 @@ use axum::response::{IntoResponse, Redirect};
 use jiff::Timestamp;
 use serde::Deserialize;
 use zhuqi_domain::{RegionCode, Role, check_roles};
-use zhuqi_store::{NewUser, RegionRecord, Store, StoreError, UnitRecord, UserRecord};
+use zhuqi_store::{Created, NewUser, RegionRecord, Store, StoreError, UnitRecord, UserRecord};
 
 use super::super::csrf::{Checked, Nothing};
-use super::super::page::{PageResult, Pager, Shell, Viewer, chinese, error_page, paged, render, render_with};
+use super::super::page::{PageResult, Pager, Shell, Viewer, chinese, error_page, form_key, paged, render, render_with};
 use super::super::view::local;
 use super::{Done, Errors, no_store, required, role_labels};
 use crate::api::auth::hash_password;
@@ -121,6 +121,9 @@ fn roles_of(errors: &mut Errors, typed: &[String]) -> Vec<Role> {
 
 #[derive(Debug, Default, Deserialize)]
 pub struct NewUserForm {
+    /// The form's idempotency key: posted twice, it creates once.
+    #[serde(default)]
+    idempotency_key: String,
     #[serde(default)]
     username: String,
     #[serde(default)]
@@ -204,7 +207,15 @@ pub async fn list(State(store): State<Store>, v: Viewer, Query(q): Query<UsersQu
     if let Err(r) = v.require(USER_ADMINS) {
         return Ok(r);
     }
-    users_page(&store, &v, &q, NewUserForm::default(), Errors::default(), StatusCode::OK).await
+    users_page(
+        &store,
+        &v,
+        &q,
+        NewUserForm { idempotency_key: form_key(), ..NewUserForm::default() },
+        Errors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -295,8 +306,20 @@ pub async fn add(State(store): State<Store>, v: Viewer, Checked(form): Checked<N
         roles,
         created_at: Timestamp::now(),
     };
-    match store.add_user(v.caller.user.origin(&v.caller.source), new).await {
-        Ok(user) => password_page(&store, &v, "已新建用户", &user, password).await,
+    match store
+        .add_user_once(
+            v.caller.user.origin(&v.caller.source),
+            new,
+            zhuqi_store::IdempotencyKey::parse(&form.idempotency_key).ok(),
+        )
+        .await
+    {
+        Ok(Created { item: user, fresh: true }) => password_page(&store, &v, "已新建用户", &user, password).await,
+        // A repeated post (double tap, resend): the password shown was the first post's, never this one's.
+        Ok(Created { item: user, fresh: false }) => {
+            let flash = "该用户已在首次提交时新建（本次为重复提交，未再新建）。初始密码只在当时显示一次；如未记下，请由安全管理员重置密码。";
+            user_page(&store, &v, &user, None, Errors::default(), Some(flash), StatusCode::OK).await
+        }
         Err(StoreError::Duplicate(_)) => {
             errors.add("username", format!("用户名「{username}」已被使用"));
             users_page(&store, &v, &UsersQuery::default(), form, errors, StatusCode::UNPROCESSABLE_ENTITY).await

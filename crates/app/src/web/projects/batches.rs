@@ -15,10 +15,13 @@ use zhuqi_store::{BatchLine, BatchRecord, BatchReport, NewBatch, RegionRecord, S
 use super::charts::rate_bars;
 use super::{date_field, money, regions_in_scope, require_reader, writes_ledger};
 use crate::web::csrf::Checked;
-use crate::web::page::{Done, Errors, PageResult, Shell, Viewer, chinese, render_with};
+use crate::web::page::{Done, Errors, PageResult, Shell, Viewer, chinese, form_key, render_with};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct BatchInput {
+    /// The form's idempotency key: posted twice, it creates once.
+    #[serde(default)]
+    idempotency_key: String,
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -77,6 +80,7 @@ pub async fn list(State(store): State<Store>, v: Viewer, Query(d): Query<Done>) 
     let flash = d.is().then(|| "批次已创建。".to_owned());
     let typed = BatchInput {
         region: v.caller.user.region.as_ref().map(|r| r.as_str().to_owned()).unwrap_or_default(),
+        idempotency_key: form_key(),
         ..BatchInput::default()
     };
     list_page(&store, &v, typed, Errors::default(), flash, StatusCode::OK).await
@@ -108,7 +112,8 @@ pub async fn create(State(store): State<Store>, v: Viewer, Checked(i): Checked<B
         return list_page(&store, &v, i, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     let new = NewBatch { name, region_code, starts_on, ends_on };
-    match store.create_batch(&v.caller.user, &v.caller.source, new).await {
+    let key = zhuqi_store::IdempotencyKey::parse(&i.idempotency_key).ok();
+    match store.create_batch(&v.caller.user, &v.caller.source, new, key).await {
         Ok(b) => Ok(Redirect::to(&format!("/batches/{}?done=created", b.id)).into_response()),
         Err(StoreError::Duplicate(_)) => {
             let mut errors = Errors::default();

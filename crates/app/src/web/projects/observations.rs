@@ -18,11 +18,14 @@ use zhuqi_store::{
 use super::charts::{Scored, score_bars};
 use super::{date_field, field, regions_in_scope, require_reader, writes_ledger};
 use crate::web::csrf::Checked;
-use crate::web::page::{Done, Errors, PageResult, Shell, Viewer, chinese, render, render_with};
+use crate::web::page::{Done, Errors, PageResult, Shell, Viewer, chinese, form_key, render, render_with};
 
 /// The observation form as typed; the weights are named by their criterion (`w_industry_fit`).
 #[derive(Debug, Default, Deserialize)]
 pub struct ObservationInput {
+    /// The form's idempotency key: posted twice, it creates once.
+    #[serde(default)]
+    idempotency_key: String,
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -80,6 +83,7 @@ impl ObservationInput {
             red: "2".into(),
             yellow: "1".into(),
             min_items: "1".into(),
+            idempotency_key: form_key(),
             ..ObservationInput::default()
         }
     }
@@ -196,7 +200,8 @@ pub async fn create(State(store): State<Store>, v: Viewer, Checked(i): Checked<O
     };
     let rule = FlagRule { red: red as usize, yellow: yellow as usize, min_items: i64::from(min) };
     let new = NewObservation { name, region_code, period, held_on, weights, rule };
-    match store.create_observation(&v.caller.user, &v.caller.source, new).await {
+    let key = zhuqi_store::IdempotencyKey::parse(&i.idempotency_key).ok();
+    match store.create_observation(&v.caller.user, &v.caller.source, new, key).await {
         Ok(o) => Ok(Redirect::to(&format!("/observations/{}", o.id)).into_response()),
         Err(StoreError::Duplicate(_)) => {
             let mut errors = Errors::default();
