@@ -594,6 +594,9 @@ async fn a_cadre_records_visits_to_its_enterprises_only() {
         }
         assert_eq!(visit_count(&s).await, 2, "{}: one more visit, not two", s.backend);
         assert!(ganbu.get("/visits").await.has("共 2 条 · 第 1/1 页"), "{}", s.backend);
+        let sheet = ganbu.get("/visits/export.xlsx").await.sheet_rows();
+        assert_eq!(sheet.len(), 3, "{}: a header and the two visits: {sheet:?}", s.backend);
+        assert!(sheet[1..].iter().all(|r| r[1] == "周口华源食品有限公司"), "{sheet:?}");
 
         let tomorrow = today.checked_add(1.day()).expect("date").to_string();
         let future =

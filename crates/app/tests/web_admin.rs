@@ -25,6 +25,20 @@ async fn sysadmin_adds_a_unit_and_the_auditor_sees_it() {
             s.store.add_category(sys(), c, None).await.expect("category");
         }
         let mut admin = Browser::signed_in(&s, "admin").await;
+        // The reference lists page with their total, and download whole.
+        let all = s.store.categories().await.expect("categories").len();
+        let first = admin.get("/admin/categories").await;
+        assert!(first.has(&format!("共 {all} 条 · 第 1/2 页")) && first.has("末页"), "{}", first.body);
+        let last = admin.get("/admin/categories?page=9").await;
+        assert!(last.has("第 2/2 页") && !last.has("末页"), "past the end is the last page");
+        assert_eq!(admin.get("/admin/categories/export.xlsx").await.sheet_rows().len(), all + 1, "a header and each");
+        for list in ["units", "regions", "policies"] {
+            let rows = admin.get(&format!("/admin/{list}/export.xlsx")).await.sheet_rows();
+            assert!(rows.len() >= 2, "{list}: a header and the rows: {rows:?}");
+            assert!(admin.get(&format!("/admin/{list}")).await.has("第 1/1 页"), "{list}");
+        }
+        let mut office = Browser::signed_in(&s, "zhihuibu").await;
+        assert_eq!(office.get("/admin/units/export.xlsx").await.status, StatusCode::FORBIDDEN, "administrators only");
         let home = admin.get("/admin").await;
         assert_eq!(
             (home.status, home.location.as_deref()),

@@ -325,6 +325,11 @@ async fn a_batch_reads_its_rates_and_an_appeal_links_to_its_project() {
             let done = city.submit(&path, &format!("{path}/batch"), &[("batch", &batch_s), ("list", "start")]).await;
             assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
         }
+        let listed = city.get("/batches").await;
+        assert!(listed.has("共 1 条 · 第 1/1 页") && listed.has(name), "{}", listed.body);
+        let sheet = city.get("/batches/export.xlsx").await.sheet_rows();
+        assert_eq!(sheet.len(), 2, "{sheet:?}");
+        assert_eq!((sheet[1][0].as_str(), sheet[1][4].as_str()), (name, "2"), "the batch and its projects");
         let page = city.get(&format!("/batches/{batch}")).await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
         assert!(page.has(r#"<div class="value" id="rate-start">50.00%</div>"#), "{}", page.body);
@@ -442,6 +447,9 @@ async fn an_observation_scores_projects_and_flags_the_regions() {
         let page = leader.get("/observations").await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(!page.has(r#"id="observation-form""#), "only a dispatcher opens one");
+        assert!(page.has("共 1 条 · 第 1/1 页"), "{}", page.body);
+        let sheet = leader.get("/observations/export.xlsx").await.sheet_rows();
+        assert_eq!(sheet.len(), 2, "a header and the observation: {sheet:?}");
     }
 }
 

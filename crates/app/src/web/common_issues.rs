@@ -177,7 +177,7 @@ pub async fn export(State(store): State<Store>, v: Viewer, Query(q): Query<ListQ
         return Ok(r);
     }
     let text = Some(q.q.trim().to_owned()).filter(|t| !t.is_empty());
-    let filter = CommonIssueFilter { open: open_of(&q.state), text, offset: 0, limit: 10_000 };
+    let filter = CommonIssueFilter { open: open_of(&q.state), text, offset: 0, limit: super::page::EXPORT_CAP };
     let page = store.list_common_issues(&v.caller.user, filter).await?;
     let categories = store.categories().await?;
     let rows: Vec<[String; 7]> = page
@@ -197,11 +197,7 @@ pub async fn export(State(store): State<Store>, v: Viewer, Query(q): Query<ListQ
         .collect();
     let capped = usize::try_from(page.total).unwrap_or(0) > rows.len();
     let heads = ["共性问题", "问题类型", "牵头单位", "并入诉求", "登记日期", "集中解决", "原因"];
-    let bytes = tokio::task::spawn_blocking(move || super::page::sheet("共性问题", &heads, &rows, capped))
-        .await
-        .map_err(|e| StoreError::Database(format!("导出中断 / the export failed: {e}")))?
-        .map_err(|e| StoreError::Database(format!("导出失败 / the export failed: {e}")))?;
-    Ok(super::page::download(super::page::XLSX, &format!("共性问题-{}.xlsx", crate::today()), bytes))
+    Ok(super::page::sheet_download("共性问题", heads, rows, capped).await?)
 }
 
 /// The form's fields checked as far as the page can: each message next to its field.

@@ -15,7 +15,9 @@ use zhuqi_store::{
 };
 
 use super::csrf::{self, Checked};
-use super::page::{Done, Errors, PageResult, Pager, Shell, Viewer, chinese, every_row, paged, render, render_with};
+use super::page::{
+    Done, EXPORT_CAP, Errors, PageResult, Pager, Shell, Viewer, chinese, every_row, paged, render, render_with,
+};
 use super::view::{Row, row};
 use crate::api::auth::hash_password;
 
@@ -424,8 +426,6 @@ impl EnterpriseQuery {
 
 const ENTERPRISE_READERS: &[Role] = &[Role::Cadre, Role::Dispatcher, Role::Leader];
 const PER_PAGE: usize = 50;
-/// The most enterprises one export writes.
-const EXPORT_CAP: usize = 50_000;
 
 /// `/enterprises`: the enterprises the viewer serves or oversees, searchable by name or credit code.
 pub async fn list(State(store): State<Store>, v: Viewer, Query(q): Query<EnterpriseQuery>) -> PageResult {
@@ -486,11 +486,7 @@ pub async fn export(State(store): State<Store>, v: Viewer, Query(q): Query<Enter
         })
         .collect();
     let heads = ["企业名称", "统一社会信用代码", "所在地区", "产业链", "规上企业", "联系人", "联系电话"];
-    let bytes = tokio::task::spawn_blocking(move || super::page::sheet("包联企业", &heads, &rows, capped))
-        .await
-        .map_err(|e| StoreError::Database(format!("导出中断 / the export failed: {e}")))?
-        .map_err(|e| StoreError::Database(format!("导出失败 / the export failed: {e}")))?;
-    Ok(super::page::download(super::page::XLSX, &format!("包联企业-{}.xlsx", crate::today()), bytes))
+    Ok(super::page::sheet_download("包联企业", heads, rows, capped).await?)
 }
 
 #[derive(Template)]
@@ -516,4 +512,26 @@ pub async fn visits(State(store): State<Store>, v: Viewer, Query(q): Query<PageQ
         paged(asked, PER_PAGE, |n| format!("/visits?page={n}"), |n| store.visit_page(&v.caller.user, n, PER_PAGE))
             .await?;
     Ok(render(&VisitList { shell: v.shell("走访记录", "/visits"), visits, pager }))
+}
+
+/// `/visits/export.xlsx`: every visit in the viewer's scope (up to the cap of downloads), the latest first.
+pub async fn visits_export(State(store): State<Store>, v: Viewer) -> PageResult {
+    if let Err(r) = v.require(ENTERPRISE_READERS) {
+        return Ok(r);
+    }
+    let (visits, capped) = every_row(EXPORT_CAP, |n| store.visit_page(&v.caller.user, n, 1_000)).await?;
+    let rows: Vec<[String; 5]> = visits
+        .into_iter()
+        .map(|vi| {
+            [
+                vi.visited_on.to_string(),
+                vi.enterprise_name,
+                vi.cadre_name,
+                vi.notes,
+                super::view::local_day(vi.created_at),
+            ]
+        })
+        .collect();
+    let heads = ["走访日期", "企业", "助企干部", "走访情况", "登记日期"];
+    Ok(super::page::sheet_download("走访记录", heads, rows, capped).await?)
 }

@@ -415,9 +415,6 @@ async fn list(store: &Store, v: Viewer, q: ListQuery, desk: &Desk) -> PageResult
     Ok(render(&page))
 }
 
-/// The most rows one export writes.
-const EXPORT_CAP: usize = 50_000;
-
 /// The desks whose lists can be downloaded, by path.
 const DESKS: [&Desk; 6] = [&GENERAL, &PORTAL, &TRIAGE, &WORKBENCH, &EXTENSIONS, &CO_HANDLING];
 
@@ -452,7 +449,7 @@ async fn export(store: &Store, v: Viewer, q: ListQuery, desk: &'static Desk) -> 
         let page = store.list_appeals(&v.caller.user, filter.clone(), today).await?;
         all.extend(page.items);
         match page.next_cursor {
-            Some(c) if all.len() < EXPORT_CAP => filter.cursor = Some(c),
+            Some(c) if all.len() < super::page::EXPORT_CAP => filter.cursor = Some(c),
             Some(_) => break true,
             None => break false,
         }
@@ -474,11 +471,7 @@ async fn export(store: &Store, v: Viewer, q: ListQuery, desk: &'static Desk) -> 
         .collect();
     let title = desk.title;
     let heads = ["编号", "登记日期", "企业", "诉求", "问题类型", "状态", "承办单位", "时限", "到期日"];
-    let bytes = tokio::task::spawn_blocking(move || super::page::sheet(title, &heads, &rows, capped))
-        .await
-        .map_err(|e| StoreError::Database(format!("导出中断 / the export failed: {e}")))?
-        .map_err(|e| StoreError::Database(format!("导出失败 / the export failed: {e}")))?;
-    Ok(super::page::download(super::page::XLSX, &format!("{title}-{today}.xlsx"), bytes))
+    Ok(super::page::sheet_download(title, heads, rows, capped).await?)
 }
 
 /// Every open item matching `filter`, up to `SORT_CAP`, and whether there were more.

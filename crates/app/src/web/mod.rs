@@ -70,6 +70,7 @@ pub fn router(store: Store) -> Router {
         .route("/enterprises/{id}", get(enterprises::show))
         .route("/enterprises/{id}/visits", post(enterprises::record_visit))
         .route("/visits", get(enterprises::visits))
+        .route("/visits/export.xlsx", get(enterprises::visits_export))
         .route("/common-issues", get(common_issues::list).post(common_issues::create))
         .route("/common-issues/export.xlsx", get(common_issues::export))
         .route("/common-issues/{id}", get(common_issues::show).post(common_issues::edit))

@@ -176,6 +176,19 @@ impl Done {
     }
 }
 
+/// `?page=N` of a list: 1 when absent or not a number.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct PageNo {
+    #[serde(default)]
+    page: String,
+}
+
+impl PageNo {
+    pub fn get(&self) -> usize {
+        self.page.trim().parse().unwrap_or(1)
+    }
+}
+
 /// Renders a template, or the error page if it cannot (a bug, logged).
 pub fn render(t: &impl Template) -> Response {
     match t.render() {
@@ -330,6 +343,17 @@ where
     Ok((rows, pager))
 }
 
+/// Page `asked` of a list held whole (the short lists: units, regions, categories, batches, observations), or its
+/// last page when `asked` lies past the end; with the pager.
+pub fn page_of<T>(all: Vec<T>, asked: usize, per_page: usize, link: impl Fn(usize) -> String) -> (Vec<T>, Pager) {
+    let pager = Pager::new(all.len(), asked, per_page, link);
+    let rows = all.into_iter().skip((pager.page - 1) * per_page).take(per_page).collect();
+    (rows, pager)
+}
+
+/// The most rows one download writes (a sheet says when it was cut there).
+pub const EXPORT_CAP: usize = 50_000;
+
 /// Every row of a list (for its download), read with `fetch(page)` a page at a time, up to `cap` rows; and whether
 /// there were more.
 pub async fn every_row<T, E, Fut>(cap: usize, fetch: impl Fn(usize) -> Fut) -> Result<(Vec<T>, bool), E>
@@ -364,6 +388,20 @@ pub const IDLE_SECONDS: i64 = zhuqi_store::SESSION_IDLE.as_secs();
 
 /// The MIME type of an .xlsx workbook.
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A list downloaded as `<title>-<today>.xlsx`: its sheet (see `sheet`) written off the async threads.
+pub async fn sheet_download<R: AsRef<[String]> + Send + 'static, const N: usize>(
+    title: &'static str,
+    heads: [&'static str; N],
+    rows: Vec<R>,
+    capped: bool,
+) -> Result<Response, StoreError> {
+    let bytes = tokio::task::spawn_blocking(move || sheet(title, &heads, &rows, capped))
+        .await
+        .map_err(|e| StoreError::Database(format!("导出中断 / the export failed: {e}")))?
+        .map_err(|e| StoreError::Database(format!("导出失败 / the export failed: {e}")))?;
+    Ok(download(XLSX, &format!("{title}-{}.xlsx", crate::today()), bytes))
+}
 
 /// A list downloaded as xlsx: one sheet named `title`, a bold header row and the rows as text, with a note under them
 /// when the list was cut at its cap.

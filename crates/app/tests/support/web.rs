@@ -33,6 +33,15 @@ impl Page {
         self.body[start..].split('"').next().unwrap_or_default().to_owned()
     }
 
+    /// The rows of the first sheet of a downloaded xlsx, as text (the header row first).
+    pub fn sheet_rows(&self) -> Vec<Vec<String>> {
+        assert_eq!(self.status, StatusCode::OK, "a download: {}", self.body);
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(self.bytes.clone())).expect("an xlsx workbook");
+        let range = calamine::Reader::worksheet_range_at(&mut book, 0).expect("a sheet").expect("readable");
+        range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
+    }
+
     /// The idempotency key the page's (first) create form carries.
     pub fn idempotency_key(&self) -> String {
         let marker = r#"name="idempotency_key" value=""#;

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use zhuqi_domain::time::from_micros;
 use zhuqi_domain::{ActionKind, Role};
-use zhuqi_store::{AuditFilter, AuditRecord, Store, StoreError};
+use zhuqi_store::{AuditFilter, AuditRecord, Store};
 
 use super::super::page::{Errors, PageResult, Pager, Shell, Viewer, every_row, paged, render};
 use super::super::view::local;
@@ -243,8 +243,6 @@ impl AuditQuery {
 }
 
 const PAGE_SIZE: usize = PAGE;
-/// The most records one export writes.
-const EXPORT_CAP: usize = 50_000;
 
 /// `/admin/audit`: the audit log, newest first, searchable, for the auditor and nobody else.
 pub async fn page(State(store): State<Store>, v: Viewer, Query(q): Query<AuditQuery>) -> PageResult {
@@ -286,7 +284,8 @@ pub async fn export(State(store): State<Store>, v: Viewer, Query(q): Query<Audit
         let message = "查询条件有误，请返回按提示更正后再导出。";
         return Ok(super::super::page::error_page(StatusCode::UNPROCESSABLE_ENTITY, "查询条件有误", message));
     }
-    let (all, capped) = every_row(EXPORT_CAP, |n| store.audit_page(filter.clone(), n, 1000)).await?;
+    let (all, capped) =
+        every_row(super::super::page::EXPORT_CAP, |n| store.audit_page(filter.clone(), n, 1000)).await?;
     let rows: Vec<[String; 10]> = all
         .iter()
         .map(|r| {
@@ -306,10 +305,5 @@ pub async fn export(State(store): State<Store>, v: Viewer, Query(q): Query<Audit
         })
         .collect();
     let heads = ["序号", "时间", "操作人", "角色", "来源地址", "操作", "对象", "改动前", "改动后", "哈希"];
-    let bytes = tokio::task::spawn_blocking(move || super::super::page::sheet("审计日志", &heads, &rows, capped))
-        .await
-        .map_err(|e| StoreError::Database(format!("导出中断 / the export failed: {e}")))?
-        .map_err(|e| StoreError::Database(format!("导出失败 / the export failed: {e}")))?;
-    let name = format!("审计日志-{}.xlsx", crate::today());
-    Ok(super::super::page::download(super::super::page::XLSX, &name, bytes))
+    Ok(super::super::page::sheet_download("审计日志", heads, rows, capped).await?)
 }

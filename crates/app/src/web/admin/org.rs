@@ -13,7 +13,9 @@ use zhuqi_domain::{DeadlinePolicy, RegionCode};
 use zhuqi_store::{CategoryRecord, RegionRecord, Store, StoreError, UnitRecord};
 
 use super::super::csrf::Checked;
-use super::super::page::{PageResult, Shell, Viewer, chinese, form_key, render_with};
+use super::super::page::{
+    PageNo, PageResult, Pager, Shell, Viewer, chinese, form_key, page_of, render_with, sheet_download,
+};
 use super::{CONFIG_ROLES, Done, Errors, required};
 
 fn done(d: &Done, message: &'static str) -> Option<&'static str> {
@@ -21,6 +23,13 @@ fn done(d: &Done, message: &'static str) -> Option<&'static str> {
         Some("saved") => Some("已保存。"),
         _ => d.is().then_some(message),
     }
+}
+
+/// Rows per page of the reference lists.
+const PER_PAGE: usize = 50;
+
+fn state(active: bool) -> String {
+    if active { "在用" } else { "已停用" }.to_owned()
 }
 
 fn region_label(names: &HashMap<&str, &str>, code: &str) -> String {
@@ -64,6 +73,7 @@ pub struct UnitRow {
 struct UnitsPage {
     shell: Shell,
     rows: Vec<UnitRow>,
+    pager: Pager,
     regions: Vec<RegionRecord>,
     typed: UnitForm,
     errors: Errors,
@@ -77,12 +87,19 @@ async fn units_page(
     errors: Errors,
     flash: Option<&'static str>,
     status: StatusCode,
+    asked: usize,
 ) -> PageResult {
     let regions = store.regions().await?;
+    let (rows, pager) =
+        page_of(unit_rows(store, &regions).await?, asked, PER_PAGE, |n| format!("/admin/units?page={n}"));
+    let page = UnitsPage { shell: v.shell("承办单位", "/admin/units"), rows, pager, typed, errors, flash, regions };
+    Ok(render_with(status, &page))
+}
+
+async fn unit_rows(store: &Store, regions: &[RegionRecord]) -> Result<Vec<UnitRow>, StoreError> {
     let names: HashMap<&str, &str> = regions.iter().map(|r| (r.code.as_str(), r.name.as_str())).collect();
-    let rows = store
-        .units()
-        .await?
+    let units = store.units().await?;
+    Ok(units
         .into_iter()
         .map(|u: UnitRecord| UnitRow {
             id: u.id,
@@ -90,16 +107,29 @@ async fn units_page(
             name: u.name,
             active: u.active,
         })
+        .collect())
+}
+
+/// `/admin/units/export.xlsx`: every unit.
+pub async fn units_export(State(store): State<Store>, v: Viewer) -> PageResult {
+    if let Err(r) = v.require(CONFIG_ROLES) {
+        return Ok(r);
+    }
+    let rows: Vec<[String; 4]> = unit_rows(&store, &store.regions().await?)
+        .await?
+        .into_iter()
+        .map(|u| [u.id.to_string(), u.name, u.region, state(u.active)])
         .collect();
-    let page =
-        UnitsPage {
-            shell: v.shell("承办单位", "/admin/units"), rows, typed, errors, flash, regions: regions.clone()
-        };
-    Ok(render_with(status, &page))
+    Ok(sheet_download("承办单位", ["编号", "单位名称", "所属地区", "状态"], rows, false).await?)
 }
 
 /// `/admin/units`: the handling units (承办单位) and the form for a new one.
-pub async fn units(State(store): State<Store>, v: Viewer, Query(d): Query<Done>) -> PageResult {
+pub async fn units(
+    State(store): State<Store>,
+    v: Viewer,
+    Query(d): Query<Done>,
+    Query(n): Query<PageNo>,
+) -> PageResult {
     if let Err(r) = v.require(CONFIG_ROLES) {
         return Ok(r);
     }
@@ -110,6 +140,7 @@ pub async fn units(State(store): State<Store>, v: Viewer, Query(d): Query<Done>)
         Errors::default(),
         done(&d, "已新增承办单位。"),
         StatusCode::OK,
+        n.get(),
     )
     .await
 }
@@ -122,7 +153,7 @@ pub async fn add_unit(State(store): State<Store>, v: Viewer, Checked(form): Chec
     let name = required(&mut errors, "name", "单位名称", &form.name, 100).to_owned();
     let region = region_field(&store, &mut errors, "region_code", &form.region_code).await?;
     let (Some(region), true) = (region, errors.is_empty()) else {
-        return units_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return units_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY, 1).await;
     };
     match store
         .add_unit(
@@ -136,11 +167,11 @@ pub async fn add_unit(State(store): State<Store>, v: Viewer, Checked(form): Chec
         Ok(_) => Ok(Redirect::to("/admin/units?done=1").into_response()),
         Err(StoreError::Duplicate(_)) => {
             errors.add("name", format!("已有名为「{name}」的单位"));
-            units_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
+            units_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY, 1).await
         }
         Err(e @ (StoreError::Invalid(_) | StoreError::MissingReference(_))) => {
             errors.add("region_code", chinese(&e.to_string()).to_owned());
-            units_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
+            units_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY, 1).await
         }
         Err(e) => Err(e.into()),
     }
@@ -197,6 +228,7 @@ pub struct RegionRow {
 struct RegionsPage {
     shell: Shell,
     rows: Vec<RegionRow>,
+    pager: Pager,
     typed: RegionForm,
     errors: Errors,
     flash: Option<&'static str>,
@@ -209,10 +241,17 @@ async fn regions_page(
     errors: Errors,
     flash: Option<&'static str>,
     status: StatusCode,
+    asked: usize,
 ) -> PageResult {
+    let (rows, pager) = page_of(region_rows(store).await?, asked, PER_PAGE, |n| format!("/admin/regions?page={n}"));
+    let page = RegionsPage { shell: v.shell("地区", "/admin/regions"), rows, pager, typed, errors, flash };
+    Ok(render_with(status, &page))
+}
+
+async fn region_rows(store: &Store) -> Result<Vec<RegionRow>, StoreError> {
     let regions = store.regions().await?;
     let names: HashMap<&str, &str> = regions.iter().map(|r| (r.code.as_str(), r.name.as_str())).collect();
-    let rows = regions
+    Ok(regions
         .iter()
         .map(|r| RegionRow {
             code: r.code.clone(),
@@ -221,13 +260,29 @@ async fn regions_page(
             parent: r.parent_code.as_deref().map(|p| region_label(&names, p)).unwrap_or_default(),
             active: r.active,
         })
+        .collect())
+}
+
+/// `/admin/regions/export.xlsx`: every region.
+pub async fn regions_export(State(store): State<Store>, v: Viewer) -> PageResult {
+    if let Err(r) = v.require(CONFIG_ROLES) {
+        return Ok(r);
+    }
+    let rows: Vec<[String; 5]> = region_rows(&store)
+        .await?
+        .into_iter()
+        .map(|r| [r.code, r.name, r.level.to_owned(), r.parent, state(r.active)])
         .collect();
-    let page = RegionsPage { shell: v.shell("地区", "/admin/regions"), rows, typed, errors, flash };
-    Ok(render_with(status, &page))
+    Ok(sheet_download("地区", ["地区代码", "名称", "级别", "上级", "状态"], rows, false).await?)
 }
 
 /// `/admin/regions`: the region tree (GB/T 2260) and the form for a new region.
-pub async fn regions(State(store): State<Store>, v: Viewer, Query(d): Query<Done>) -> PageResult {
+pub async fn regions(
+    State(store): State<Store>,
+    v: Viewer,
+    Query(d): Query<Done>,
+    Query(n): Query<PageNo>,
+) -> PageResult {
     if let Err(r) = v.require(CONFIG_ROLES) {
         return Ok(r);
     }
@@ -238,6 +293,7 @@ pub async fn regions(State(store): State<Store>, v: Viewer, Query(d): Query<Done
         Errors::default(),
         done(&d, "已新增地区。"),
         StatusCode::OK,
+        n.get(),
     )
     .await
 }
@@ -262,7 +318,7 @@ pub async fn add_region(State(store): State<Store>, v: Viewer, Checked(form): Ch
     };
     let name = required(&mut errors, "name", "地区名称", &form.name, 50).to_owned();
     let (Some(code), true) = (code, errors.is_empty()) else {
-        return regions_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return regions_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY, 1).await;
     };
     match store
         .add_region(
@@ -276,11 +332,11 @@ pub async fn add_region(State(store): State<Store>, v: Viewer, Checked(form): Ch
         Ok(()) => Ok(Redirect::to("/admin/regions?done=1").into_response()),
         Err(StoreError::Duplicate(_)) => {
             errors.add("code", format!("地区代码 {code} 已录入"));
-            regions_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
+            regions_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY, 1).await
         }
         Err(e @ (StoreError::Invalid(_) | StoreError::MissingReference(_))) => {
             errors.add("code", chinese(&e.to_string()).to_owned());
-            regions_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
+            regions_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY, 1).await
         }
         Err(e) => Err(e.into()),
     }
@@ -317,6 +373,7 @@ pub struct CategoryRow {
 struct CategoriesPage {
     shell: Shell,
     rows: Vec<CategoryRow>,
+    pager: Pager,
     parents: Vec<CategoryRecord>,
     typed: CategoryForm,
     errors: Errors,
@@ -330,10 +387,25 @@ async fn categories_page(
     errors: Errors,
     flash: Option<&'static str>,
     status: StatusCode,
+    asked: usize,
 ) -> PageResult {
     let all = store.categories().await?;
+    let (rows, pager) = page_of(category_rows(&all), asked, PER_PAGE, |n| format!("/admin/categories?page={n}"));
+    let page = CategoriesPage {
+        shell: v.shell("问题类型", "/admin/categories"),
+        rows,
+        pager,
+        parents: all,
+        typed,
+        errors,
+        flash,
+    };
+    Ok(render_with(status, &page))
+}
+
+/// Each top-level category followed by its children.
+fn category_rows(all: &[CategoryRecord]) -> Vec<CategoryRow> {
     let names: HashMap<&str, &str> = all.iter().map(|c| (c.code.as_str(), c.name.as_str())).collect();
-    // Each top-level category followed by its children.
     let mut rows = Vec::new();
     let row = |c: &CategoryRecord| CategoryRow {
         code: c.code.clone(),
@@ -352,19 +424,28 @@ async fn categories_page(
         rows.push(row(parent));
         rows.extend(all.iter().filter(|c| c.parent_code.as_deref() == Some(parent.code.as_str())).map(row));
     }
-    let page = CategoriesPage {
-        shell: v.shell("问题类型", "/admin/categories"),
-        rows,
-        parents: all.clone(),
-        typed,
-        errors,
-        flash,
-    };
-    Ok(render_with(status, &page))
+    rows
+}
+
+/// `/admin/categories/export.xlsx`: the whole category tree, in its order.
+pub async fn categories_export(State(store): State<Store>, v: Viewer) -> PageResult {
+    if let Err(r) = v.require(CONFIG_ROLES) {
+        return Ok(r);
+    }
+    let rows: Vec<[String; 5]> = category_rows(&store.categories().await?)
+        .into_iter()
+        .map(|c| [c.code, c.name, c.parent, c.position.to_string(), state(c.active)])
+        .collect();
+    Ok(sheet_download("问题类型", ["类型编码", "类型名称", "上级类型", "排序", "状态"], rows, false).await?)
 }
 
 /// `/admin/categories`: the category tree (融资, 用工, 土地, …) and the form for a new category.
-pub async fn categories(State(store): State<Store>, v: Viewer, Query(d): Query<Done>) -> PageResult {
+pub async fn categories(
+    State(store): State<Store>,
+    v: Viewer,
+    Query(d): Query<Done>,
+    Query(n): Query<PageNo>,
+) -> PageResult {
     if let Err(r) = v.require(CONFIG_ROLES) {
         return Ok(r);
     }
@@ -376,6 +457,7 @@ pub async fn categories(State(store): State<Store>, v: Viewer, Query(d): Query<D
         Errors::default(),
         flash,
         StatusCode::OK,
+        n.get(),
     )
     .await
 }
@@ -403,7 +485,7 @@ pub async fn add_category(State(store): State<Store>, v: Viewer, Checked(form): 
         }),
     };
     if !errors.is_empty() {
-        return categories_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return categories_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY, 1).await;
     }
     let record = CategoryRecord { code: code.clone(), name, parent_code, position, active: true };
     match store
@@ -417,11 +499,11 @@ pub async fn add_category(State(store): State<Store>, v: Viewer, Checked(form): 
         Ok(()) => Ok(Redirect::to("/admin/categories?done=1").into_response()),
         Err(StoreError::Duplicate(_)) => {
             errors.add("code", format!("类型编码 {code} 已存在"));
-            categories_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
+            categories_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY, 1).await
         }
         Err(e @ (StoreError::Invalid(_) | StoreError::MissingReference(_))) => {
             errors.form = Some(chinese(&e.to_string()).to_owned());
-            categories_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
+            categories_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY, 1).await
         }
         Err(e) => Err(e.into()),
     }
@@ -456,6 +538,7 @@ pub(super) const MAX_DAYS: u16 = 365;
 struct PoliciesPage {
     shell: Shell,
     rows: Vec<(DeadlinePolicy, bool)>,
+    pager: Pager,
     typed: PolicyForm,
     errors: Errors,
     flash: Option<&'static str>,
@@ -469,10 +552,14 @@ async fn policies_page(
     errors: Errors,
     flash: Option<&'static str>,
     status: StatusCode,
+    asked: usize,
 ) -> PageResult {
+    let all = store.deadline_policies_all().await?;
+    let (rows, pager) = page_of(all, asked, PER_PAGE, |n| format!("/admin/policies?page={n}"));
     let page = PoliciesPage {
         shell: v.shell("时限规则", "/admin/policies"),
-        rows: store.deadline_policies_all().await?,
+        rows,
+        pager,
         typed,
         errors,
         flash,
@@ -481,8 +568,32 @@ async fn policies_page(
     Ok(render_with(status, &page))
 }
 
+/// `/admin/policies/export.xlsx`: every deadline policy with its working days.
+pub async fn policies_export(State(store): State<Store>, v: Viewer) -> PageResult {
+    if let Err(r) = v.require(CONFIG_ROLES) {
+        return Ok(r);
+    }
+    let rows: Vec<[String; 7]> = store
+        .deadline_policies_all()
+        .await?
+        .into_iter()
+        .map(|(p, active)| {
+            let days = [p.acknowledge, p.reply, p.resolve, p.feedback].map(|d| d.to_string());
+            let [a, r, s, f] = days;
+            [p.code, p.name, a, r, s, f, state(active)]
+        })
+        .collect();
+    let heads = ["规则编码", "规则名称", "签收（工作日）", "首次答复", "办结", "反馈", "状态"];
+    Ok(sheet_download("时限规则", heads, rows, false).await?)
+}
+
 /// `/admin/policies`: the deadline policies a dispatcher may pick (13710, 即办件, …) and the form for a new one.
-pub async fn policies(State(store): State<Store>, v: Viewer, Query(d): Query<Done>) -> PageResult {
+pub async fn policies(
+    State(store): State<Store>,
+    v: Viewer,
+    Query(d): Query<Done>,
+    Query(n): Query<PageNo>,
+) -> PageResult {
     if let Err(r) = v.require(CONFIG_ROLES) {
         return Ok(r);
     }
@@ -494,6 +605,7 @@ pub async fn policies(State(store): State<Store>, v: Viewer, Query(d): Query<Don
         Errors::default(),
         flash,
         StatusCode::OK,
+        n.get(),
     )
     .await
 }
@@ -518,7 +630,7 @@ pub async fn add_policy(State(store): State<Store>, v: Viewer, Checked(form): Ch
     let feedback = days("feedback", &form.feedback);
     let (Some(acknowledge), Some(reply), Some(resolve), Some(feedback)) = (acknowledge, reply, resolve, feedback)
     else {
-        return policies_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return policies_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY, 1).await;
     };
     if reply < acknowledge {
         errors.add("reply", "首次答复时限不能早于签收时限");
@@ -530,7 +642,7 @@ pub async fn add_policy(State(store): State<Store>, v: Viewer, Checked(form): Ch
         errors.add("feedback", "反馈时限不能早于办结时限");
     }
     if !errors.is_empty() {
-        return policies_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return policies_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY, 1).await;
     }
     let policy = DeadlinePolicy { code: code.clone(), name, acknowledge, reply, resolve, feedback };
     match store
@@ -544,11 +656,11 @@ pub async fn add_policy(State(store): State<Store>, v: Viewer, Checked(form): Ch
         Ok(()) => Ok(Redirect::to("/admin/policies?done=1").into_response()),
         Err(StoreError::Duplicate(_)) => {
             errors.add("code", format!("规则编码 {code} 已存在"));
-            policies_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
+            policies_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY, 1).await
         }
         Err(e @ StoreError::Invalid(_)) => {
             errors.form = Some(chinese(&e.to_string()).to_owned());
-            policies_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
+            policies_page(&store, &v, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY, 1).await
         }
         Err(e) => Err(e.into()),
     }

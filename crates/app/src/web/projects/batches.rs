@@ -15,7 +15,12 @@ use zhuqi_store::{BatchLine, BatchRecord, BatchReport, NewBatch, RegionRecord, S
 use super::charts::rate_bars;
 use super::{date_field, money, regions_in_scope, require_reader, writes_ledger};
 use crate::web::csrf::Checked;
-use crate::web::page::{Done, Errors, PageResult, Shell, Viewer, chinese, form_key, render_with};
+use crate::web::page::{
+    Done, Errors, PageNo, PageResult, Pager, Shell, Viewer, chinese, form_key, page_of, render_with, sheet_download,
+};
+
+/// Batches per page of the list.
+const PER_PAGE: usize = 50;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct BatchInput {
@@ -38,6 +43,7 @@ struct BatchesPage {
     shell: Shell,
     tab: &'static str,
     batches: Vec<(BatchRecord, String)>,
+    pager: Pager,
     may_create: bool,
     regions: Vec<RegionRecord>,
     typed: BatchInput,
@@ -52,18 +58,14 @@ async fn list_page(
     errors: Errors,
     flash: Option<String>,
     status: StatusCode,
+    asked: usize,
 ) -> PageResult {
-    let all_regions = store.regions().await?;
-    let name_of =
-        |code: &str| all_regions.iter().find(|r| r.code == code).map_or_else(|| code.to_owned(), |r| r.name.clone());
-    let batches = store.batches(&v.caller.user).await?.into_iter().map(|b| {
-        let region = name_of(&b.region_code);
-        (b, region)
-    });
+    let (batches, pager) = page_of(named(store, v).await?, asked, PER_PAGE, |n| format!("/batches?page={n}"));
     let page = BatchesPage {
         shell: v.shell("三个一批", "/projects"),
         tab: "batches",
-        batches: batches.collect(),
+        batches,
+        pager,
         may_create: writes_ledger(v),
         regions: regions_in_scope(store, v).await?,
         typed,
@@ -73,7 +75,36 @@ async fn list_page(
     Ok(render_with(status, &page))
 }
 
-pub async fn list(State(store): State<Store>, v: Viewer, Query(d): Query<Done>) -> PageResult {
+/// The batches `v` reads, newest first as the store gives them, each with its region's name.
+async fn named(store: &Store, v: &Viewer) -> Result<Vec<(BatchRecord, String)>, StoreError> {
+    let regions = store.regions().await?;
+    let name_of =
+        |code: &str| regions.iter().find(|r| r.code == code).map_or_else(|| code.to_owned(), |r| r.name.clone());
+    Ok(store
+        .batches(&v.caller.user)
+        .await?
+        .into_iter()
+        .map(|b| {
+            let region = name_of(&b.region_code);
+            (b, region)
+        })
+        .collect())
+}
+
+/// `/batches/export.xlsx`: every batch the viewer reads.
+pub async fn export(State(store): State<Store>, v: Viewer) -> PageResult {
+    if let Err(r) = require_reader(&v) {
+        return Ok(r);
+    }
+    let rows: Vec<[String; 5]> = named(&store, &v)
+        .await?
+        .into_iter()
+        .map(|(b, region)| [b.name, region, b.starts_on.to_string(), b.ends_on.to_string(), b.projects.to_string()])
+        .collect();
+    Ok(sheet_download("三个一批", ["批次", "地区", "开始日期", "结束日期", "项目数"], rows, false).await?)
+}
+
+pub async fn list(State(store): State<Store>, v: Viewer, Query(d): Query<Done>, Query(n): Query<PageNo>) -> PageResult {
     if let Err(r) = require_reader(&v) {
         return Ok(r);
     }
@@ -83,7 +114,7 @@ pub async fn list(State(store): State<Store>, v: Viewer, Query(d): Query<Done>) 
         idempotency_key: form_key(),
         ..BatchInput::default()
     };
-    list_page(&store, &v, typed, Errors::default(), flash, StatusCode::OK).await
+    list_page(&store, &v, typed, Errors::default(), flash, StatusCode::OK, n.get()).await
 }
 
 pub async fn create(State(store): State<Store>, v: Viewer, Checked(i): Checked<BatchInput>) -> PageResult {
@@ -109,7 +140,7 @@ pub async fn create(State(store): State<Store>, v: Viewer, Checked(i): Checked<B
     }
     let (Some(region_code), Some(starts_on), Some(ends_on), true) = (region, starts_on, ends_on, errors.is_empty())
     else {
-        return list_page(&store, &v, i, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return list_page(&store, &v, i, errors, None, StatusCode::UNPROCESSABLE_ENTITY, 1).await;
     };
     let new = NewBatch { name, region_code, starts_on, ends_on };
     let key = zhuqi_store::IdempotencyKey::parse(&i.idempotency_key).ok();
@@ -118,12 +149,12 @@ pub async fn create(State(store): State<Store>, v: Viewer, Checked(i): Checked<B
         Err(StoreError::Duplicate(_)) => {
             let mut errors = Errors::default();
             errors.add("name", "已有同名批次");
-            list_page(&store, &v, i, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
+            list_page(&store, &v, i, errors, None, StatusCode::UNPROCESSABLE_ENTITY, 1).await
         }
         Err(e @ (StoreError::Invalid(_) | StoreError::Forbidden(_) | StoreError::MissingReference(_))) => {
             let mut errors = Errors::default();
             errors.form = Some(chinese(&e.to_string()).to_owned());
-            list_page(&store, &v, i, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
+            list_page(&store, &v, i, errors, None, StatusCode::UNPROCESSABLE_ENTITY, 1).await
         }
         Err(e) => Err(e.into()),
     }

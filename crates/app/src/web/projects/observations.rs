@@ -18,7 +18,13 @@ use zhuqi_store::{
 use super::charts::{Scored, score_bars};
 use super::{date_field, field, regions_in_scope, require_reader, writes_ledger};
 use crate::web::csrf::Checked;
-use crate::web::page::{Done, Errors, PageResult, Shell, Viewer, chinese, form_key, render, render_with};
+use crate::web::page::{
+    Done, Errors, PageNo, PageResult, Pager, Shell, Viewer, chinese, form_key, page_of, render, render_with,
+    sheet_download,
+};
+
+/// Observations per page of the list.
+const PER_PAGE: usize = 50;
 
 /// The observation form as typed; the weights are named by their criterion (`w_industry_fit`).
 #[derive(Debug, Default, Deserialize)]
@@ -95,6 +101,7 @@ struct ListPage {
     shell: Shell,
     tab: &'static str,
     items: Vec<(ObservationRecord, String)>,
+    pager: Pager,
     may_create: bool,
     regions: Vec<RegionRecord>,
     criteria: [Criterion; 6],
@@ -108,22 +115,14 @@ async fn list_page(
     typed: ObservationInput,
     errors: Errors,
     status: StatusCode,
+    asked: usize,
 ) -> PageResult {
-    let all = store.regions().await?;
-    let name_of = |c: &str| all.iter().find(|r| r.code == c).map_or_else(|| c.to_owned(), |r| r.name.clone());
-    let items = store
-        .observations(&v.caller.user)
-        .await?
-        .into_iter()
-        .map(|o| {
-            let region = name_of(&o.region_code);
-            (o, region)
-        })
-        .collect();
+    let (items, pager) = page_of(named(store, v).await?, asked, PER_PAGE, |n| format!("/observations?page={n}"));
     let page = ListPage {
         shell: v.shell("季观摩", "/projects"),
         tab: "observations",
         items,
+        pager,
         may_create: writes_ledger(v),
         regions: regions_in_scope(store, v).await?,
         criteria: Criterion::ALL,
@@ -133,12 +132,40 @@ async fn list_page(
     Ok(render_with(status, &page))
 }
 
-pub async fn list(State(store): State<Store>, v: Viewer) -> PageResult {
+/// The observations `v` reads, each with its region's name.
+async fn named(store: &Store, v: &Viewer) -> Result<Vec<(ObservationRecord, String)>, StoreError> {
+    let regions = store.regions().await?;
+    let name_of = |c: &str| regions.iter().find(|r| r.code == c).map_or_else(|| c.to_owned(), |r| r.name.clone());
+    Ok(store
+        .observations(&v.caller.user)
+        .await?
+        .into_iter()
+        .map(|o| {
+            let region = name_of(&o.region_code);
+            (o, region)
+        })
+        .collect())
+}
+
+pub async fn list(State(store): State<Store>, v: Viewer, Query(n): Query<PageNo>) -> PageResult {
     if let Err(r) = require_reader(&v) {
         return Ok(r);
     }
     let typed = ObservationInput::defaults(&v);
-    list_page(&store, &v, typed, Errors::default(), StatusCode::OK).await
+    list_page(&store, &v, typed, Errors::default(), StatusCode::OK, n.get()).await
+}
+
+/// `/observations/export.xlsx`: every observation the viewer reads.
+pub async fn export(State(store): State<Store>, v: Viewer) -> PageResult {
+    if let Err(r) = require_reader(&v) {
+        return Ok(r);
+    }
+    let rows: Vec<[String; 5]> = named(&store, &v)
+        .await?
+        .into_iter()
+        .map(|(o, region)| [o.name, region, o.period, o.held_on.to_string(), o.projects.to_string()])
+        .collect();
+    Ok(sheet_download("季观摩", ["观摩", "地区", "季度", "观摩日期", "项目数"], rows, false).await?)
 }
 
 fn count(errors: &mut Errors, name: &'static str, v: &str, label: &str) -> Option<u32> {
@@ -196,7 +223,7 @@ pub async fn create(State(store): State<Store>, v: Viewer, Checked(i): Checked<O
     let (Some(region_code), Some(period), Some(held_on), Some(weights), Some(red), Some(yellow), Some(min), true) =
         (region, period, held_on, weights, red, yellow, min_items, errors.is_empty())
     else {
-        return list_page(&store, &v, i, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return list_page(&store, &v, i, errors, StatusCode::UNPROCESSABLE_ENTITY, 1).await;
     };
     let rule = FlagRule { red: red as usize, yellow: yellow as usize, min_items: i64::from(min) };
     let new = NewObservation { name, region_code, period, held_on, weights, rule };
@@ -206,12 +233,12 @@ pub async fn create(State(store): State<Store>, v: Viewer, Checked(i): Checked<O
         Err(StoreError::Duplicate(_)) => {
             let mut errors = Errors::default();
             errors.add("quarter", "该地区本季度已有观摩");
-            list_page(&store, &v, i, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            list_page(&store, &v, i, errors, StatusCode::UNPROCESSABLE_ENTITY, 1).await
         }
         Err(e @ (StoreError::Invalid(_) | StoreError::Forbidden(_) | StoreError::MissingReference(_))) => {
             let mut errors = Errors::default();
             errors.form = Some(chinese(&e.to_string()).to_owned());
-            list_page(&store, &v, i, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            list_page(&store, &v, i, errors, StatusCode::UNPROCESSABLE_ENTITY, 1).await
         }
         Err(e) => Err(e.into()),
     }
