@@ -477,6 +477,24 @@ async fn files_co_handling_and_common_issues_over_http() {
         let (_, hidden) = s.get("qiye", &format!("/appeals/{id}/co-handling")).await;
         assert_eq!(hidden["opinions"].as_array().map(Vec::len), Some(0), "{b}");
 
+        // The lead unit signs and answers with a file, in one step; a bad file refuses the step whole.
+        let (status, _) =
+            s.post("chengban", &format!("/appeals/{id}/acknowledge"), json!({"version": s.version(id).await})).await;
+        assert_eq!(status, StatusCode::OK, "{b}");
+        let version = s.version(id).await;
+        let bad =
+            json!({"version": version, "text": "已办结。", "files": [{"name": "结果.pdf", "content_base64": "@@"}]});
+        let (status, _) = s.post("chengban", &format!("/appeals/{id}/answer"), bad).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert_eq!(s.version(id).await, version, "{b}: nothing changed");
+        let answer = json!({"version": version, "text": "已协调银行办理续贷，见办理结果。",
+            "files": [{"name": "办理结果.pdf", "content_base64": b64(b"%PDF answer")}]});
+        let (status, body) = s.post("chengban", &format!("/appeals/{id}/answer"), answer).await;
+        assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("answered")), "{b}: {body}");
+        let (_, listed) = s.get("qiye", &format!("/appeals/{id}/attachments")).await;
+        let answered = listed.as_array().expect("files").iter().find(|f| f["name"] == "办理结果.pdf").cloned();
+        assert_eq!(answered.map(|f| f["step"].clone()), Some(json!("answer")), "{b}: {listed}");
+
         // A common issue over HTTP: opened, an appeal merged, answered once.
         let new = json!({"title": "园区企业用电容量不足", "category": "financing", "lead_unit_id": s.world.unit_a});
         let (status, issue) = s.post("zhihuibu", "/common-issues", new.clone()).await;

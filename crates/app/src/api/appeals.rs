@@ -334,6 +334,18 @@ pub struct WithText {
     pub text: String,
 }
 
+/// A step that says something and may bring files: 首次答复, 答复办结, 补充材料.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithTextAndFiles {
+    pub version: u32,
+    #[schema(min_length = 1, max_length = 5000)]
+    pub text: String,
+    /// Up to 10 files, stored with the step or not at all (see `/appeals/{id}/attachments` for their limits).
+    #[serde(default)]
+    pub files: Vec<super::files::FileBody>,
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WithReason {
@@ -401,6 +413,41 @@ async fn act(store: &Store, c: &Caller, id: i64, version: u32, action: Action) -
     Ok(Json(view(store, record)))
 }
 
+/// The steps that take files: `POST /appeals/{id}/<action>` with the text and the files, one transaction.
+macro_rules! file_endpoint {
+    ($name:ident, $path:literal, $summary:literal, |$text:ident| $action:expr) => {
+        #[doc = $summary]
+        #[utoipa::path(post, path = $path, tag = "appeal actions", params(("id" = i64, Path)),
+                    request_body = WithTextAndFiles,
+                    responses((status = 200, description = "已执行，返回新状态", body = AppealView), WriteRefusals))]
+        async fn $name(
+            State(store): State<Store>,
+            c: Caller,
+            Id(id): Id<i64>,
+            Body(b): Body<WithTextAndFiles>,
+        ) -> Result<Json<AppealView>, ApiError> {
+            let files = super::files::decode(b.files)?;
+            let $text = b.text;
+            let record =
+                store.act_with_files(&c.user, &c.source, id, b.version, $action, files, Timestamp::now()).await?;
+            Ok(Json(view(&store, record)))
+        }
+    };
+}
+
+file_endpoint!(reply, "/appeals/{id}/reply", "首次答复（可附文件）/ first reply, with files", |text| {
+    Action::Reply { text }
+});
+file_endpoint!(answer, "/appeals/{id}/answer", "答复办结（可附文件）/ answer, with files", |text| {
+    Action::Answer { text }
+});
+file_endpoint!(
+    supply_material,
+    "/appeals/{id}/supply_material",
+    "补充材料（可附文件）/ supply material, with files",
+    |text| Action::SupplyMaterial { text }
+);
+
 /// One endpoint per action: `POST /appeals/{id}/<action>` with the body the action needs.
 macro_rules! action_endpoint {
     ($name:ident, $path:literal, $summary:literal, $body:ty, |$b:ident| $action:expr) => {
@@ -424,15 +471,9 @@ action_endpoint!(submit, "/appeals/{id}/submit", "提交草稿 / submit a draft"
 action_endpoint!(acknowledge, "/appeals/{id}/acknowledge", "签收 / acknowledge", Versioned, |b| Ok(
     Action::Acknowledge
 ));
-action_endpoint!(reply, "/appeals/{id}/reply", "首次答复 / first reply", WithText, |b| Ok(Action::Reply {
-    text: b.text
-}));
 action_endpoint!(return_, "/appeals/{id}/return", "退回 / return as not this unit's business", WithReason, |b| Ok(
     Action::Return { reason: b.reason }
 ));
-action_endpoint!(answer, "/appeals/{id}/answer", "答复办结 / answer", WithText, |b| Ok(Action::Answer {
-    text: b.text
-}));
 action_endpoint!(
     request_extension,
     "/appeals/{id}/request_extension",
@@ -461,9 +502,6 @@ action_endpoint!(
     MaterialBody,
     |b| Ok(Action::RequestMaterial { what: b.what })
 );
-action_endpoint!(supply_material, "/appeals/{id}/supply_material", "补充材料 / supply material", WithText, |b| Ok(
-    Action::SupplyMaterial { text: b.text }
-));
 action_endpoint!(confirm, "/appeals/{id}/confirm", "确认满意并评价 / confirm and rate", ConfirmBody, |b| Ok(
     Action::Confirm { rating: b.rating, comment: b.comment }
 ));
@@ -502,6 +540,11 @@ async fn assign(
     act(&store, &c, id, b.version, action).await
 }
 
+/// The steps that take files (their bodies may be as large as the files: see `files::FILES_BODY_LIMIT`).
+pub fn file_routes() -> OpenApiRouter<Store> {
+    OpenApiRouter::new().routes(routes!(reply)).routes(routes!(answer)).routes(routes!(supply_material))
+}
+
 pub fn routes() -> OpenApiRouter<Store> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
@@ -510,14 +553,11 @@ pub fn routes() -> OpenApiRouter<Store> {
         .routes(routes!(submit))
         .routes(routes!(assign))
         .routes(routes!(acknowledge))
-        .routes(routes!(reply))
         .routes(routes!(return_))
-        .routes(routes!(answer))
         .routes(routes!(request_extension))
         .routes(routes!(approve_extension))
         .routes(routes!(refuse_extension))
         .routes(routes!(request_material))
-        .routes(routes!(supply_material))
         .routes(routes!(confirm))
         .routes(routes!(reject))
         .routes(routes!(withdraw))

@@ -43,6 +43,7 @@ pub fn api() -> (Router<Store>, OpenApi) {
         .merge(common_issues::routes())
         // Files come base64 in JSON: these routes take bodies up to the attachments' limit.
         .merge(files::routes().layer(DefaultBodyLimit::max(files::FILES_BODY_LIMIT)))
+        .merge(appeals::file_routes().layer(DefaultBodyLimit::max(files::FILES_BODY_LIMIT)))
         .split_for_parts();
     doc.info = InfoBuilder::new()
         .title("助企通 zhuqi API")
