@@ -7,6 +7,7 @@ pub mod audit;
 pub mod bench;
 pub mod cli;
 pub mod demo;
+pub mod disposition;
 pub mod jobs;
 pub mod ledger;
 pub mod password;

@@ -83,7 +83,7 @@ async fn upload(
         ReadRefusals))]
 async fn download(State(store): State<Store>, c: Caller, Id(id): Id<i64>) -> Result<Response, ApiError> {
     let (info, bytes) = store.attachment_for(&c.user, id).await?;
-    let disposition = crate::web::page::attachment(&info.name);
+    let disposition = crate::disposition::attachment(&info.name);
     let bytes_type = "application/octet-stream".to_owned();
     Ok(([(CONTENT_TYPE, bytes_type), (CONTENT_DISPOSITION, disposition)], bytes).into_response())
 }

@@ -23,7 +23,7 @@ mod desks;
 mod enterprises;
 mod item;
 mod lists;
-pub(crate) mod page;
+mod page;
 mod projects;
 mod view;
 mod work_groups;

@@ -435,25 +435,10 @@ pub fn sheet<R: AsRef<[String]>>(
 pub fn download(content_type: &str, name: &str, bytes: Vec<u8>) -> Response {
     let headers = [
         (header::CONTENT_TYPE, content_type.to_owned()),
-        (header::CONTENT_DISPOSITION, attachment(name)),
+        (header::CONTENT_DISPOSITION, crate::disposition::attachment(name)),
         (header::CACHE_CONTROL, "private, no-store".to_owned()),
     ];
     (headers, bytes).into_response()
-}
-
-/// `attachment; filename="….xlsx"; filename*=UTF-8''%E5%91%A8…` (RFC 6266): the Chinese name for every browser
-/// that reads `filename*`, an ASCII one for the few that do not.
-pub fn attachment(name: &str) -> String {
-    let ascii: String =
-        name.chars().map(|c| if c.is_ascii_alphanumeric() || "-.".contains(c) { c } else { '_' }).collect();
-    let encoded: String = name
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
 #[cfg(test)]

@@ -98,6 +98,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/common/0014_list_pages.sql"),
         postgres: include_str!("../../migrations/common/0014_list_pages.sql"),
     },
+    Migration {
+        version: 15,
+        name: "status_and_action_indexes",
+        sqlite: include_str!("../../migrations/common/0015_status_and_action_indexes.sql"),
+        postgres: include_str!("../../migrations/common/0015_status_and_action_indexes.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.

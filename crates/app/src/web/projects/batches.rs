@@ -13,7 +13,7 @@ use zhuqi_domain::project::BatchList;
 use zhuqi_store::{BatchLine, BatchRecord, BatchReport, NewBatch, RegionRecord, Store, StoreError};
 
 use super::charts::rate_bars;
-use super::{date_field, money, regions_in_scope, require_reader, writes_ledger};
+use super::{date_field, money, regions_in_scope, require_reader, with_region_names, writes_ledger};
 use crate::web::csrf::Checked;
 use crate::web::page::{
     Done, Errors, PageNo, PageResult, Pager, Shell, Viewer, chinese, form_key, page_of, render_with, sheet_download,
@@ -77,18 +77,7 @@ async fn list_page(
 
 /// The batches `v` reads, newest first as the store gives them, each with its region's name.
 async fn named(store: &Store, v: &Viewer) -> Result<Vec<(BatchRecord, String)>, StoreError> {
-    let regions = store.regions().await?;
-    let name_of =
-        |code: &str| regions.iter().find(|r| r.code == code).map_or_else(|| code.to_owned(), |r| r.name.clone());
-    Ok(store
-        .batches(&v.caller.user)
-        .await?
-        .into_iter()
-        .map(|b| {
-            let region = name_of(&b.region_code);
-            (b, region)
-        })
-        .collect())
+    with_region_names(store, store.batches(&v.caller.user).await?, |b| &b.region_code).await
 }
 
 /// `/batches/export.xlsx`: every batch the viewer reads.

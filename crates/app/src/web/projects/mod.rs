@@ -75,6 +75,23 @@ async fn regions_in_scope(store: &Store, v: &Viewer) -> Result<Vec<RegionRecord>
         .collect())
 }
 
+/// Each item with the name of its region (`code` gives the item's region code).
+async fn with_region_names<T>(
+    store: &Store,
+    items: Vec<T>,
+    code: impl Fn(&T) -> &str,
+) -> Result<Vec<(T, String)>, StoreError> {
+    let regions = store.regions().await?;
+    let name_of = |c: &str| regions.iter().find(|r| r.code == c).map_or_else(|| c.to_owned(), |r| r.name.clone());
+    Ok(items
+        .into_iter()
+        .map(|item| {
+            let name = name_of(code(&item));
+            (item, name)
+        })
+        .collect())
+}
+
 /// An amount as a ledger writes it: 亿元 from one hundred million up, else 万元.
 fn money(f: Fen) -> String {
     if f.fen() >= 10_000_000_000 { f.to_yi_string() } else { f.to_wan_string() }

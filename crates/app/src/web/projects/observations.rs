@@ -16,7 +16,7 @@ use zhuqi_store::{
 };
 
 use super::charts::{Scored, score_bars};
-use super::{date_field, field, regions_in_scope, require_reader, writes_ledger};
+use super::{date_field, field, regions_in_scope, require_reader, with_region_names, writes_ledger};
 use crate::web::csrf::Checked;
 use crate::web::page::{
     Done, Errors, PageNo, PageResult, Pager, Shell, Viewer, chinese, form_key, page_of, render, render_with,
@@ -134,17 +134,7 @@ async fn list_page(
 
 /// The observations `v` reads, each with its region's name.
 async fn named(store: &Store, v: &Viewer) -> Result<Vec<(ObservationRecord, String)>, StoreError> {
-    let regions = store.regions().await?;
-    let name_of = |c: &str| regions.iter().find(|r| r.code == c).map_or_else(|| c.to_owned(), |r| r.name.clone());
-    Ok(store
-        .observations(&v.caller.user)
-        .await?
-        .into_iter()
-        .map(|o| {
-            let region = name_of(&o.region_code);
-            (o, region)
-        })
-        .collect())
+    with_region_names(store, store.observations(&v.caller.user).await?, |o| &o.region_code).await
 }
 
 pub async fn list(State(store): State<Store>, v: Viewer, Query(n): Query<PageNo>) -> PageResult {
