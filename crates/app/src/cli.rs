@@ -275,11 +275,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let addr = listener.local_addr().unwrap_or(args.listen);
     println!("助企通已启动 / zhuqi is serving on http://{addr} (数据库 {})", args.db.db);
     let app = crate::web::router(store.clone());
-    // With the peer's address, which the audit log records as the source of each act.
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("服务异常退出 / server failed")?;
+    let limits = crate::server::Limits::for_this_process();
+    tracing::info!(max_connections = limits.max_connections, "connection limit");
+    crate::server::serve(listener, app, limits, shutdown_signal()).await.context("服务异常退出 / server failed")?;
     jobs.abort();
     store.close().await;
     Ok(())

@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod ledger;
 pub mod password;
 pub mod report;
+pub mod server;
 mod svg;
 pub mod users;
 pub mod web;

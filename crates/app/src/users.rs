@@ -150,6 +150,10 @@ pub(crate) fn generate_password() -> String {
         .flat_map(|(n, class)| (0..*n).map(|_| class[rng.random_range(0..class.len())]).collect::<Vec<_>>())
         .collect();
     chars.shuffle(&mut rng);
+    // Never a symbol first: a spreadsheet opening the passwords file would take "=…" or "+…" for a formula.
+    if let Some(letter) = chars.iter().position(u8::is_ascii_alphanumeric) {
+        chars.swap(0, letter);
+    }
     String::from_utf8_lossy(&chars).into_owned()
 }
 
@@ -247,4 +251,15 @@ pub async fn run(command: UserCommand) -> anyhow::Result<()> {
 
 fn opt(v: Option<i64>) -> String {
     v.map_or_else(|| "—".to_owned(), |v| v.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_generated_password_never_starts_with_a_symbol() {
+        for _ in 0..2000 {
+            let p = super::generate_password();
+            assert!(p.starts_with(|c: char| c.is_ascii_alphanumeric()) && p.len() == 14, "{p}");
+        }
+    }
 }

@@ -83,12 +83,16 @@ async fn five_wrong_passwords_lock_the_account_for_fifteen_minutes() {
                 "attempt {attempt}"
             );
         }
+        // The fifth locks the account, and answers as the others did: nothing tells a locked account from an unknown
+        // name (issue 14, finding 4), while the message says what a locked user needs to know.
         let (code, _, err) = s.sign_in("chengban", "Wrong@2026", false).await;
-        assert_eq!((code, err["code"].as_str()), (StatusCode::LOCKED, Some("account_locked")), "{err}");
-        assert!(err["message"].as_str().expect("message").contains("15分钟"), "{err}");
-        let (code, cookie, _) = s.sign_in("chengban", PASSWORD, false).await;
-        assert_eq!((code, cookie), (StatusCode::LOCKED, None), "locked even with the right password");
-        assert_eq!(s.audited("auth.sign_in_failed").await.len(), 6);
+        assert_eq!((code, err["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("bad_credentials")), "{err}");
+        assert!(err["message"].as_str().expect("message").contains("锁定15分钟"), "{err}");
+        let (code, cookie, locked) = s.sign_in("chengban", PASSWORD, false).await;
+        assert_eq!((code, cookie), (StatusCode::UNAUTHORIZED, None), "locked even with the right password");
+        let (code, _, unknown) = s.sign_in("nobody", PASSWORD, false).await;
+        assert_eq!((code, &unknown), (StatusCode::UNAUTHORIZED, &locked), "a locked account reads as an unknown name");
+        assert_eq!(s.audited("auth.sign_in_failed").await.len(), 7);
         // Fifteen minutes later (moved back in the database), the right password works and the count starts again.
         let past = zhuqi_domain::time::to_micros(jiff::Timestamp::now()) - 1;
         raw(&s, &format!("UPDATE users SET locked_until = {past} WHERE username = 'chengban'"));
@@ -105,9 +109,14 @@ fn raw(s: &Server, sql: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reset_password_must_be_changed_before_anything_else() {
     for s in servers("a_reset_password_must_be_changed_before_anything_else").await {
+        let (code, _) = s.get("qiye", "/appeals").await;
+        assert_eq!(code, StatusCode::OK, "the enterprise's API token works");
         let (code, reset) =
             s.post("anquan", &format!("/users/{}/password-reset", s.world.users["qiye"]), json!(null)).await;
         assert_eq!(code, StatusCode::OK, "{reset}");
+        // Its tokens wait with it (issue 14, finding 9).
+        let (code, err) = s.get("qiye", "/appeals").await;
+        assert_eq!((code, err["code"].as_str()), (StatusCode::FORBIDDEN, Some("password_change_required")));
         let one_time = reset["one_time_password"].as_str().expect("password").to_owned();
         let (code, cookie, me) = s.sign_in("qiye", &one_time, false).await;
         assert_eq!((code, me["must_change_password"].as_bool()), (StatusCode::OK, Some(true)));
@@ -125,6 +134,7 @@ async fn a_reset_password_must_be_changed_before_anything_else() {
         let (code, _) = s.with_cookie(&cookie, post, "/session/password", Some(change(&one_time, "Fresh@2026x"))).await;
         assert_eq!(code, StatusCode::NO_CONTENT);
         assert_eq!(s.with_cookie(&cookie, reqwest::Method::GET, "/appeals", None).await.0, StatusCode::OK);
+        assert_eq!(s.get("qiye", "/appeals").await.0, StatusCode::OK, "the token works again");
         assert_eq!(s.sign_in("qiye", &one_time, false).await.0, StatusCode::UNAUTHORIZED);
         assert_eq!(s.sign_in("qiye", "Fresh@2026x", false).await.0, StatusCode::OK);
     }
@@ -171,5 +181,33 @@ async fn api_tokens_are_shown_once_and_revocable() {
         assert_eq!(code, StatusCode::NO_CONTENT);
         assert_eq!(call(token).await, StatusCode::UNAUTHORIZED);
         assert_eq!(s.audited("token.revoke").await.len(), 1);
+    }
+}
+
+/// Issue 14, findings 3 and 6: no signed-in page or API answer is kept in a cache; behind TLS the browser is told to
+/// stay on TLS (HSTS) and the form cookie, like the session cookie, never travels in clear.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_signed_in_is_cached_and_tls_gets_hsts_and_secure_cookies() {
+    for s in servers("nothing_signed_in_is_cached").await {
+        let b = s.backend;
+        let root = s.base.trim_end_matches("/api/v1").to_owned();
+        let header =
+            |r: &reqwest::Response, name: &str| r.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let me = s.client.get(format!("{}/me", s.base)).bearer_auth(token("zhihuibu")).send().await.expect("me");
+        assert_eq!(header(&me, "cache-control").as_deref(), Some("no-store"), "{b}: an API answer");
+        let refused = s.client.get(format!("{}/me", s.base)).send().await.expect("me");
+        assert_eq!(header(&refused, "cache-control").as_deref(), Some("no-store"), "{b}: a refusal too");
+        let mut office = support::web::Browser::signed_in(&s, "zhihuibu").await;
+        assert_eq!(office.get("/appeals").await.cache.as_deref(), Some("no-store"), "{b}: a signed-in page");
+        let css = s.client.get(format!("{root}/assets/app.css")).send().await.expect("css");
+        assert!(header(&css, "cache-control").is_some_and(|c| c.contains("max-age")), "{b}: assets may be cached");
+
+        let plain = s.client.get(format!("{root}/signin")).send().await.expect("signin");
+        assert_eq!(header(&plain, "strict-transport-security"), None, "{b}: no HSTS over plain HTTP");
+        assert!(header(&plain, "set-cookie").is_some_and(|c| !c.contains("Secure")), "{b}");
+        let tls =
+            s.client.get(format!("{root}/signin")).header("x-forwarded-proto", "https").send().await.expect("tls");
+        assert!(header(&tls, "strict-transport-security").is_some_and(|h| h.starts_with("max-age=")), "{b}");
+        assert!(header(&tls, "set-cookie").is_some_and(|c| c.contains("; Secure")), "{b}: the form cookie");
     }
 }

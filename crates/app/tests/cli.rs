@@ -490,3 +490,55 @@ fn a_new_database_starts_with_the_standard_categories_and_the_13710_policy() {
     assert_eq!(count(&c, "SELECT COUNT(*) FROM categories"), 12);
     assert_eq!(count(&c, "SELECT active FROM categories WHERE code = 'other'"), 0);
 }
+
+/// Issue 14, finding 1: 2,000 connections that send nothing or half a request's head do not stop the server from
+/// answering anyone, and each is closed once the head is overdue (`zhuqi::server::HEADER_READ`).
+#[test]
+fn a_normal_request_is_answered_while_two_thousand_slow_connections_are_held() {
+    // The server starts under the usual soft limit of 1,024 open files (it inherits this process's): holding 2,000
+    // connections needs the limit it raises for itself. This process then raises its own to hold them.
+    let (_, hard) = rlimit::getrlimit(rlimit::Resource::NOFILE).expect("limit");
+    rlimit::setrlimit(rlimit::Resource::NOFILE, 1024.min(hard), hard).expect("the usual limit");
+    let dir = tempfile::tempdir().expect("dir");
+    let out = zhuqi(&["demo", "--enterprises", "30"], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zhuqi"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    rlimit::increase_nofile_limit(8192).expect("raise this process's open-file limit");
+    let stdout = child.stdout.take().expect("stdout");
+    let _server = Server(child);
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).expect("banner");
+    let addr =
+        line.split("http://").nth(1).and_then(|r| r.split_whitespace().next()).expect("address in banner").to_owned();
+    let opened = std::time::Instant::now();
+    let mut slow = Vec::new();
+    for i in 0..2000 {
+        let mut s = TcpStream::connect(&addr).unwrap_or_else(|e| panic!("slow connection {i}: {e}"));
+        if i % 2 == 0 {
+            // Half a request's head, never finished.
+            s.write_all(b"GET /signin HTTP/1.1\r\nHost: zhuqi\r\nX-Slow: ").expect("write");
+        }
+        slow.push(s);
+    }
+    let started = std::time::Instant::now();
+    let answer = get(&addr, "/healthz");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    println!("2,000 slow connections held; /healthz answered in {:?}", started.elapsed());
+    // Every slow connection is closed by the server once its head is overdue: reading it ends.
+    let deadline = zhuqi::server::HEADER_READ + Duration::from_secs(10);
+    for (i, s) in slow.iter_mut().enumerate().step_by(97) {
+        let left = deadline.saturating_sub(opened.elapsed()).max(Duration::from_millis(100));
+        s.set_read_timeout(Some(left)).expect("timeout");
+        let mut rest = Vec::new();
+        let closed = s.read_to_end(&mut rest);
+        assert!(closed.is_ok(), "slow connection {i} still open after {:?}: {closed:?}", opened.elapsed());
+    }
+    let again = get(&addr, "/healthz");
+    assert!(again.starts_with("HTTP/1.1 200"), "{again}");
+}

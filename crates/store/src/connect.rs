@@ -160,14 +160,23 @@ fn check_is_zhuqi(backend: Backend, tx: &mut Tx<'_>, what: &str) -> Result<()> {
     if ours { Ok(()) } else { Err(not_ours()) }
 }
 
+/// Up to the first 16 bytes of a file (fewer if it is shorter).
+fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(16);
+    std::fs::File::open(path)?.take(16).read_to_end(&mut head)?;
+    Ok(head)
+}
+
 /// Opens (creating when missing) a SQLite file after checking that it is a SQLite file and that its directory takes
 /// new files; nothing is written to a file that turns out not to be zhuqi's.
 fn open_sqlite(path: &Path) -> Result<Pool> {
     let shown = path.display().to_string();
     let not_writable = |detail: String| StoreError::NotWritable { path: shown.clone(), detail };
     let not_ours = || StoreError::NotZhuqi { what: format!("sqlite://{shown}") };
-    match std::fs::read(path) {
-        Ok(bytes) if !bytes.is_empty() && bytes.get(..16) != Some(SQLITE_HEADER.as_slice()) => return Err(not_ours()),
+    // The first 16 bytes tell; the rest of a file that may be larger than memory is never read here.
+    match read_head(path) {
+        Ok(head) if !head.is_empty() && head != SQLITE_HEADER.as_slice() => return Err(not_ours()),
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(not_writable(e.to_string())),
         _ => {}
     }

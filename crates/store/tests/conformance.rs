@@ -274,6 +274,24 @@ async fn a_database_that_is_not_zhuqis_is_refused_untouched() {
     }
 }
 
+/// Issue 14, finding 8: opening a file reads its header only. A sparse file of 1 TiB (larger than this machine's
+/// memory) that begins like SQLite but is not zhuqi's is refused at once and left as it was.
+#[tokio::test]
+async fn a_file_larger_than_memory_is_judged_by_its_header() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("dir");
+    let big = dir.path().join("huge.db");
+    let mut f = std::fs::File::create(&big).expect("create");
+    f.write_all(b"SQLite format 3\0").expect("header");
+    f.set_len(1 << 40).expect("a sparse terabyte");
+    drop(f);
+    let started = std::time::Instant::now();
+    let err = Store::open(&DbUrl::Sqlite(big.clone())).await;
+    assert!(matches!(err, Err(StoreError::NotZhuqi { .. })), "refused as not zhuqi's, not as unreadable: {err:?}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "judged in {:?}", started.elapsed());
+    assert_eq!(std::fs::metadata(&big).expect("still there").len(), 1 << 40, "left as it was");
+}
+
 #[tokio::test]
 async fn an_unreachable_postgres_is_a_clear_error() {
     let url: DbUrl = "postgres://postgres@127.0.0.1:1/zhuqi".parse().expect("url");

@@ -18,7 +18,7 @@ use utoipa_axum::routes;
 use zhuqi_domain::Role;
 use zhuqi_store::{Principal, SignInFailure, Store, TokenInfo, hash_secret};
 
-use super::error::{ApiError, Body, ErrorBody, Id, ReadRefusals, WriteRefusals};
+use super::error::{ApiError, Body, Id, ReadRefusals, WriteRefusals};
 use crate::password;
 
 pub const SESSION_COOKIE: &str = "zhuqi_session";
@@ -88,11 +88,12 @@ impl FromRequestParts<Store> for PendingCaller {
 impl FromRequestParts<Store> for Caller {
     type Rejection = ApiError;
 
-    /// A session whose user must change the password it was given may do nothing else first. (An API token is made
-    /// by an administrator or by a user who has signed in, so it is not held back.)
+    /// A user who must change the password it was given may do nothing else first (SPEC §9), by a session or by an
+    /// API token alike (issue 14, finding 9): a password reset is how an administrator answers a suspected
+    /// compromise, so the user's tokens wait too until the user has chosen a new password; they work again then.
     async fn from_request_parts(parts: &mut Parts, store: &Store) -> Result<Self, ApiError> {
         let caller = authenticate(parts, store).await?;
-        if caller.session.is_some() && caller.user.must_change_password {
+        if caller.user.must_change_password {
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "password_change_required",
@@ -163,18 +164,17 @@ pub struct SignIn {
     pub password: String,
 }
 
+/// Every refused sign-in answers alike (issue 14, finding 4): an unknown name, a wrong password and a locked account
+/// read the same, so that the answer does not tell which accounts exist. The message says what a locked user needs.
 fn bad_credentials() -> ApiError {
-    ApiError::new(StatusCode::UNAUTHORIZED, "bad_credentials", "用户名或密码错误 / wrong user name or password")
-}
-
-fn locked(until: Timestamp, now: Timestamp) -> ApiError {
-    let minutes = until.duration_since(now).as_secs().div_euclid(60) + 1;
     ApiError::new(
-        StatusCode::LOCKED,
-        "account_locked",
+        StatusCode::UNAUTHORIZED,
+        "bad_credentials",
         format!(
-            "连续输错密码{}次，账号已锁定，请{minutes}分钟后再试 / account locked",
-            zhuqi_store::MAX_FAILED_SIGN_INS
+            "用户名或密码错误。连续输错{}次账号将锁定{}分钟，锁定期间请稍后再试或联系安全管理员 / wrong user name or \
+             password (or the account is locked for a while after repeated failures)",
+            zhuqi_store::MAX_FAILED_SIGN_INS,
+            zhuqi_store::LOCKOUT.as_mins()
         ),
     )
 }
@@ -198,19 +198,21 @@ pub async fn open_session(
         return Err(bad_credentials());
     };
     let id = Some(creds.user_id);
-    if let Some(until) = creds.locked_until.filter(|t| *t > now) {
+    if creds.locked_until.is_some_and(|t| t > now) {
+        // As long as a wrong password takes: the time of the answer does not tell a locked account either.
+        verify_password(password, DUMMY_HASH.clone()).await;
         store.record_failed_sign_in(&name, id, SignInFailure::Locked, now, source).await?;
-        return Err(locked(until, now));
+        return Err(bad_credentials());
     }
     let Some(phc) = creds.password_hash else {
+        verify_password(password, DUMMY_HASH.clone()).await;
         store.record_failed_sign_in(&name, id, SignInFailure::NoPassword, now, source).await?;
         return Err(bad_credentials());
     };
     if !verify_password(password, phc).await {
-        return match store.record_failed_sign_in(&name, id, SignInFailure::WrongPassword, now, source).await? {
-            Some(until) => Err(locked(until, now)),
-            None => Err(bad_credentials()),
-        };
+        // The failure that locks the account answers as every other failure does.
+        store.record_failed_sign_in(&name, id, SignInFailure::WrongPassword, now, source).await?;
+        return Err(bad_credentials());
     }
     let secret = new_secret("");
     let user = store.record_sign_in(creds.user_id, hash_secret(&secret), now, source).await?;
@@ -231,7 +233,7 @@ pub fn cleared_cookie() -> HeaderValue {
 
 /// Signs in and sets the session cookie (HttpOnly, SameSite=Strict, Secure behind TLS).
 #[utoipa::path(post, path = "/session", tag = "session", request_body = SignIn,
-    responses((status = 200, description = "已登录；Set-Cookie 带会话", body = Me), (status = 423, description = "账号已锁定", body = ErrorBody), WriteRefusals))]
+    responses((status = 200, description = "已登录；Set-Cookie 带会话", body = Me), WriteRefusals))]
 async fn sign_in(
     axum::extract::State(store): axum::extract::State<Store>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
@@ -245,7 +247,7 @@ async fn sign_in(
 }
 
 /// A TLS-terminating proxy in front says so; the cookie must then never travel in clear.
-fn behind_tls(headers: &HeaderMap) -> bool {
+pub fn behind_tls(headers: &HeaderMap) -> bool {
     headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("https"))
 }
 

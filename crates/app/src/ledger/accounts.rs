@@ -283,7 +283,8 @@ fn write_passwords(path: &Path, rows: &[(String, String, String)]) -> anyhow::Re
     let mut w = csv::Writer::from_writer(out);
     w.write_record(["用户名", "姓名", "一次性密码（首次登录须修改）"])?;
     for (u, n, p) in rows {
-        w.write_record([u, n, p])?;
+        // Names as typed may look like formulas; generated passwords never start with a symbol.
+        w.write_record([super::sheet::csv_safe(u).as_ref(), super::sheet::csv_safe(n).as_ref(), p])?;
     }
     w.flush()?;
     Ok(())

@@ -356,7 +356,7 @@ impl Sink {
 fn csv_text(cell: &Out) -> String {
     match cell {
         Out::Empty => String::new(),
-        Out::Text(s) => s.clone(),
+        Out::Text(s) => super::sheet::csv_safe(s).into_owned(),
         Out::Number(n) => number_text(*n),
         Out::Amount(fen) => wan_text(*fen),
         Out::Date(d) => d.to_string(),

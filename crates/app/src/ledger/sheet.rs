@@ -182,6 +182,30 @@ fn delimiter(text: &str) -> u8 {
     if first.matches('\t').count() > first.matches(',').count() { b'\t' } else { b',' }
 }
 
+/// Whether a spreadsheet would take this text for a formula when it opens a CSV file (OWASP's rule against CSV
+/// injection: text starting with = + - @, a tab or a carriage return), or it is such text already quoted once.
+fn formula_like(text: &str) -> bool {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => true,
+        Some('\'') => formula_like(&text[1..]),
+        _ => false,
+    }
+}
+
+/// A text cell as a CSV file holds it (issue 14): formula-like text gets a leading apostrophe, which spreadsheets show
+/// as text rather than run, and which `read_csv` takes off again, so that an export imports back unchanged.
+pub fn csv_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if formula_like(text) { format!("'{text}").into() } else { text.into() }
+}
+
+/// A CSV field as it was before `csv_safe` quoted it.
+fn csv_unquoted(field: &str) -> &str {
+    match field.strip_prefix('\'') {
+        Some(rest) if formula_like(rest) => rest,
+        _ => field,
+    }
+}
+
 /// Every record of the CSV text, numbered as Excel numbers the rows it opens the file into: a blank line is an empty
 /// row, a line break inside quotes stays inside its cell.
 pub fn read_csv(text: &str) -> Vec<SheetRow> {
@@ -200,7 +224,7 @@ pub fn read_csv(text: &str) -> Vec<SheetRow> {
         let number = rows.last().map_or(0, |r| r.number) + 1 + empty_lines_at(text.as_bytes(), start);
         let cells = record
             .iter()
-            .map(|field| if field.trim().is_empty() { Cell::Empty } else { Cell::Text(field.to_owned()) })
+            .map(|field| if field.trim().is_empty() { Cell::Empty } else { Cell::Text(csv_unquoted(field).to_owned()) })
             .collect();
         rows.push(SheetRow { number, cells });
     }
@@ -226,6 +250,34 @@ fn empty_lines_at(text: &[u8], start: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formula_like_text_is_exported_as_text_and_imported_back_unchanged() {
+        let texts = [
+            "=HYPERLINK(\"http://x\",\"点我\")",
+            "=1+1",
+            "+1+2",
+            "-2+3",
+            "@SUM(A1:A2)",
+            "\t=1",
+            "\r=1",
+            "'=1+1",
+            "''+1",
+            "'普通文字",
+            "普通文字",
+            "1-2",
+        ];
+        for text in texts {
+            let safe = csv_safe(text);
+            assert!(!matches!(safe.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r')), "{text:?} -> {safe:?}");
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(["序号", safe.as_ref()]).expect("write");
+            let file = String::from_utf8(w.into_inner().expect("flush")).expect("utf-8");
+            let rows = read_csv(&file);
+            assert_eq!(rows[0].cells[1], Cell::Text(text.to_owned()), "{text:?} via {file:?}");
+        }
+        assert_eq!(csv_safe("普通文字"), "普通文字", "other text is left as it is");
+    }
 
     #[test]
     fn every_encoding_a_chinese_excel_writes_is_read() {

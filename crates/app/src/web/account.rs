@@ -82,7 +82,7 @@ pub async fn signin(
             Err(e) => e.into_response(),
         },
         // What the user typed stays in the form; the message says what to do.
-        Err(e) if e.status.is_client_error() || e.status == StatusCode::LOCKED => {
+        Err(e) if e.status.is_client_error() => {
             signin_form(&headers, e.status, form.username, chinese(&e.message).to_owned())
         }
         Err(e) => error_response(e),

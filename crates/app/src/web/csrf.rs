@@ -32,7 +32,9 @@ pub fn anonymous(headers: &HeaderMap) -> (String, Option<HeaderValue>) {
         return (derive(&key), None);
     }
     let key = new_secret("");
-    let set = HeaderValue::from_str(&format!("{ANON_COOKIE}={key}; Path=/; HttpOnly; SameSite=Strict")).ok();
+    // Secure behind TLS, like the session cookie (issue 14, finding 6).
+    let secure = if crate::api::auth::behind_tls(headers) { "; Secure" } else { "" };
+    let set = HeaderValue::from_str(&format!("{ANON_COOKIE}={key}; Path=/; HttpOnly; SameSite=Strict{secure}")).ok();
     (derive(&key), set)
 }
 

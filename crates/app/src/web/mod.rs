@@ -93,5 +93,5 @@ pub fn router(store: Store) -> Router {
         .fallback(page::not_found)
         .with_state(store.clone())
         .merge(crate::api::router(store))
-        .layer(axum::middleware::map_response(page::security_headers))
+        .layer(axum::middleware::from_fn(page::security_headers))
 }

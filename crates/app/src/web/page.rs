@@ -277,11 +277,19 @@ pub async fn not_found() -> Response {
 }
 
 /// Headers on every response: nothing is framed, sniffed, or loaded from elsewhere — every asset is in the binary,
-/// and no inline script or style runs, so injected markup cannot act.
-pub async fn security_headers(mut response: Response) -> Response {
+/// and no inline script or style runs, so injected markup cannot act. Nothing is cached (a signed-in page or an API
+/// answer left in a shared computer's cache is readable by the next user) unless the response says it may be (the
+/// binary's own assets).
+pub async fn security_headers(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let tls = crate::api::auth::behind_tls(request.headers());
+    let mut response = next.run(request).await;
     use axum::http::HeaderValue;
-    use axum::http::header::{CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS};
+    use axum::http::header::{
+        CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS,
+        X_FRAME_OPTIONS,
+    };
     let h = response.headers_mut();
+    h.entry(CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
     h.insert(
         CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
@@ -292,6 +300,10 @@ pub async fn security_headers(mut response: Response) -> Response {
     h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    if tls {
+        // Served over TLS (a proxy says so): the browser is to come back over TLS only, for a year.
+        h.insert(STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
     response
 }
 

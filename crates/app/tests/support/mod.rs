@@ -8,7 +8,6 @@ pub mod db;
 pub mod web;
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 
 use jiff::Timestamp;
 use reqwest::{Method, StatusCode};
@@ -150,8 +149,9 @@ async fn serve(db: TestDb, world: World) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let app = zhuqi::web::router(store.clone());
+    let limits = zhuqi::server::Limits::for_this_process();
     let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await;
+        let _ = zhuqi::server::serve(listener, app, limits, std::future::pending()).await;
     });
     Server {
         base: format!("http://{addr}/api/v1"),
