@@ -77,6 +77,10 @@ struct ServeArgs {
     /// 数据库为空时先写入演示数据 / fill an empty database with the demo city first
     #[arg(long)]
     demo: bool,
+    /// 可信反向代理的地址（可多次给出）：来自它的请求以 X-Forwarded-For 所示地址为来源 / a reverse proxy whose
+    /// X-Forwarded-For is believed (repeatable)
+    #[arg(long = "trusted-proxy", env = "ZHUQI_TRUSTED_PROXY", value_delimiter = ',')]
+    trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, Args)]
@@ -275,9 +279,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let addr = listener.local_addr().unwrap_or(args.listen);
     println!("助企通已启动 / zhuqi is serving on http://{addr} (数据库 {})", args.db.db);
     let app = crate::web::router(store.clone());
-    let limits = crate::server::Limits::for_this_process();
-    tracing::info!(max_connections = limits.max_connections, "connection limit");
-    crate::server::serve(listener, app, limits, shutdown_signal()).await.context("服务异常退出 / server failed")?;
+    let options = crate::server::ServeOptions::for_this_process(args.trusted_proxies);
+    tracing::info!(max_connections = options.max_connections, "connection limit");
+    crate::server::serve(listener, app, options, shutdown_signal()).await.context("服务异常退出 / server failed")?;
     jobs.abort();
     store.close().await;
     Ok(())

@@ -2,10 +2,11 @@
 //! after `HEADER_READ` (so is one idle between requests: the next head is awaited as long); at most
 //! `max_connections` are served at once, and the process may hold that many sockets: its soft limit on open files is
 //! raised to the hard one at start. Without these, about a thousand silent sockets stopped the server from answering
-//! anyone ("Too many open files").
+//! anyone ("Too many open files"). Behind a reverse proxy named as trusted, a request's address is the client's
+//! (the last `X-Forwarded-For` hop), not the proxy's: the audit log records it and sign-in failures are counted by it.
 
 use std::future::Future;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -31,15 +32,17 @@ const MAX_CONNECTIONS: u64 = 16_384;
 /// How long the server waits for requests under way when it is told to stop.
 const DRAIN: Duration = Duration::from_secs(20);
 
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
     pub header_read: Duration,
     pub max_connections: usize,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
-impl Limits {
-    /// The limits for this process, after raising its soft open-file limit as far as the hard limit allows.
-    pub fn for_this_process() -> Limits {
+impl ServeOptions {
+    /// The options for this process, after raising its soft open-file limit as far as the hard limit allows.
+    pub fn for_this_process(trusted_proxies: Vec<IpAddr>) -> ServeOptions {
         let files = match rlimit::increase_nofile_limit(u64::MAX) {
             Ok(n) => n,
             Err(e) => {
@@ -48,7 +51,8 @@ impl Limits {
             }
         };
         let max = files.saturating_sub(RESERVED_FILES).clamp(64, MAX_CONNECTIONS);
-        Limits { header_read: HEADER_READ, max_connections: usize::try_from(max).unwrap_or(1024) }
+        let max_connections = usize::try_from(max).unwrap_or(1024);
+        ServeOptions { header_read: HEADER_READ, max_connections, trusted_proxies }
     }
 }
 
@@ -57,13 +61,13 @@ impl Limits {
 pub async fn serve(
     listener: TcpListener,
     app: Router,
-    limits: Limits,
+    options: ServeOptions,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
-    let permits = Arc::new(Semaphore::new(limits.max_connections));
+    let permits = Arc::new(Semaphore::new(options.max_connections));
     let graceful = GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(TokioTimer::new()).header_read_timeout(limits.header_read);
+    http.timer(TokioTimer::new()).header_read_timeout(options.header_read);
     tokio::pin!(shutdown);
     loop {
         // At the limit, wait for a connection to end before accepting another: the kernel's backlog holds the rest.
@@ -87,8 +91,10 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
+        let trusted = options.trusted_proxies.contains(&peer.ip());
         let service = app.clone().map_request(move |mut req: Request<Incoming>| {
-            req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
+            let client = if trusted { forwarded_client(&req).map_or(peer, |ip| SocketAddr::new(ip, 0)) } else { peer };
+            req.extensions_mut().insert(ConnectInfo::<SocketAddr>(client));
             req
         });
         let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service)));
@@ -104,4 +110,10 @@ pub async fn serve(
         tracing::warn!("部分请求未在限时内完成 / some requests were still running at shutdown");
     }
     Ok(())
+}
+
+/// The client a trusted proxy names: the last address of the last `X-Forwarded-For` header (the hop the proxy added).
+fn forwarded_client<B>(req: &Request<B>) -> Option<IpAddr> {
+    let last = req.headers().get_all("x-forwarded-for").iter().next_back()?;
+    last.to_str().ok()?.rsplit(',').next()?.trim().parse().ok()
 }

@@ -211,3 +211,45 @@ async fn nothing_signed_in_is_cached_and_tls_gets_hsts_and_secure_cookies() {
         assert!(header(&tls, "set-cookie").is_some_and(|c| c.contains("; Secure")), "{b}: the form cookie");
     }
 }
+
+/// Issue 14, finding 5: failed sign-ins are limited per address as well as per account. Behind a trusted proxy the
+/// address is the client's (X-Forwarded-For), so one client's guessing does not lock out the others.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_address_that_fails_too_often_waits_and_is_told_how_long() {
+    for s in servers("an_address_that_fails_too_often_waits").await {
+        let b = s.backend;
+        let guesser = "10.9.8.7";
+        let now = jiff::Timestamp::now();
+        for i in 1..zhuqi_store::MAX_FAILED_FROM_ADDRESS {
+            let name = format!("guess{i}");
+            let why = zhuqi_store::SignInFailure::UnknownUser;
+            s.store.record_failed_sign_in(&name, None, why, now, guesser).await.expect("recorded");
+        }
+        let from = |user: &str, password: &str, address: &str| {
+            let body = json!({"username": user, "password": password});
+            let req = s.client.post(format!("{}/session", s.base)).json(&body).header("x-forwarded-for", address);
+            async move {
+                let resp = req.send().await.expect("send");
+                (resp.status(), resp.json::<Value>().await.expect("json"))
+            }
+        };
+        // The last failure the address is allowed, recorded under the client's address, not the proxy's.
+        let (code, _) = from("guess-last", "Wrong@2026", guesser).await;
+        assert_eq!(code, StatusCode::UNAUTHORIZED, "{b}");
+        assert!(
+            s.audited("auth.sign_in_failed")
+                .await
+                .iter()
+                .any(|r| r.object == "username:guess-last" && r.source == guesser)
+        );
+        let failures = s.audited("auth.sign_in_failed").await.len();
+        // Now even the right password waits, told how long; nothing more is written.
+        let (code, err) = from("zhihuibu", PASSWORD, guesser).await;
+        assert_eq!((code, err["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("too_many_attempts")), "{b}");
+        assert!(err["message"].as_str().is_some_and(|m| m.contains("分钟后再试")), "{b}: {err}");
+        assert_eq!(s.audited("auth.sign_in_failed").await.len(), failures, "{b}");
+        // Another client behind the same proxy signs in.
+        let (code, _) = from("zhihuibu", PASSWORD, "10.9.8.8").await;
+        assert_eq!(code, StatusCode::OK, "{b}");
+    }
+}

@@ -35,7 +35,8 @@ use std::sync::{Arc, RwLock};
 use zhuqi_domain::WorkingCalendar;
 
 pub use access::{
-    Credentials, LOCKOUT, MAX_FAILED_SIGN_INS, Principal, SESSION_IDLE, SignInFailure, TokenInfo, hash_secret,
+    ADDRESS_WINDOW, Credentials, LOCKOUT, MAX_FAILED_FROM_ADDRESS, MAX_FAILED_SIGN_INS, Principal, SESSION_IDLE,
+    SignInFailure, TokenInfo, hash_secret,
 };
 pub use appeals::{AppealRecord, AppealSummary, NewAppeal};
 pub use attachments::{AttachmentInfo, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_NAME, MAX_ATTACHMENTS, NewAttachment};

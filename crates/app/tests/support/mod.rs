@@ -149,7 +149,8 @@ async fn serve(db: TestDb, world: World) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let app = zhuqi::web::router(store.clone());
-    let limits = zhuqi::server::Limits::for_this_process();
+    // The tests' requests come from 127.0.0.1, the proxy some of them speak as (X-Forwarded-For).
+    let limits = zhuqi::server::ServeOptions::for_this_process(vec![std::net::Ipv4Addr::LOCALHOST.into()]);
     let task = tokio::spawn(async move {
         let _ = zhuqi::server::serve(listener, app, limits, std::future::pending()).await;
     });

@@ -104,6 +104,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/common/0015_status_and_action_indexes.sql"),
         postgres: include_str!("../../migrations/common/0015_status_and_action_indexes.sql"),
     },
+    Migration {
+        version: 16,
+        name: "sign_in_failures_by_address",
+        sqlite: include_str!("../../migrations/common/0016_sign_in_failures_by_address.sql"),
+        postgres: include_str!("../../migrations/common/0016_sign_in_failures_by_address.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.
