@@ -50,6 +50,10 @@ enum Command {
         #[command(subcommand)]
         command: crate::audit::AuditCommand,
     },
+    /// 备份数据库（服务运行时也可进行）/ a consistent copy of the database, also while the server runs
+    Backup(crate::backup::BackupArgs),
+    /// 从备份恢复：先校验备份完好，原数据库保留在旁 / restore a backup once it is checked whole
+    Restore(crate::backup::RestoreArgs),
     /// 通报：周汇总、月通报、季度点评、年度考核 / a bulletin for a period and scope (json, md, html, xlsx, docx)
     Report(crate::report::command::ReportArgs),
     /// 性能测试，打印实测数据 / benchmarks that print their figures
@@ -204,6 +208,8 @@ async fn execute(command: Command) -> anyhow::Result<()> {
         Command::Calendar { command } => calendar(command).await,
         Command::User { command } => crate::users::run(command).await,
         Command::Audit { command } => crate::audit::run(command).await,
+        Command::Backup(args) => crate::backup::backup(args).await,
+        Command::Restore(args) => crate::backup::restore(args).await,
         Command::Bench(args) if args.projects => {
             crate::bench::projects(args.db.as_deref().unwrap_or_default(), args.generate, 5).await
         }
@@ -254,6 +260,8 @@ pub async fn fill_demo(store: &Store, opts: &DemoOptions) -> anyhow::Result<()> 
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    // Held while serving: a restore waits for the server to stop.
+    let _serving = crate::backup::hold_for_serving(&args.db.db.parse()?)?;
     let store = open(&args.db.db).await?;
     if args.demo && store.counts().await?.enterprises == 0 {
         let opts = DemoOptions { seed: 1, enterprises: 2000, appeals: 30_000, today: crate::today() };

@@ -230,19 +230,7 @@ fn serve_lists_appeals_with_their_lights_over_http() {
     let dir = tempfile::tempdir().expect("dir");
     let out = zhuqi(&["demo", "--enterprises", "30"], dir.path());
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_zhuqi"))
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .current_dir(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let stdout = child.stdout.take().expect("stdout");
-    let server = Server(child);
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).expect("banner");
-    let addr =
-        line.split("http://").nth(1).and_then(|r| r.split_whitespace().next()).expect("address in banner").to_owned();
+    let (server, addr) = serving(dir.path());
     // Nobody reads appeals without signing in.
     let anonymous = get(&addr, "/");
     assert!(anonymous.starts_with("HTTP/1.1 303") && anonymous.contains("location: /signin"), "{anonymous}");
@@ -502,20 +490,8 @@ fn a_normal_request_is_answered_while_two_thousand_slow_connections_are_held() {
     let dir = tempfile::tempdir().expect("dir");
     let out = zhuqi(&["demo", "--enterprises", "30"], dir.path());
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_zhuqi"))
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .current_dir(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
+    let (_server, addr) = serving(dir.path());
     rlimit::increase_nofile_limit(8192).expect("raise this process's open-file limit");
-    let stdout = child.stdout.take().expect("stdout");
-    let _server = Server(child);
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).expect("banner");
-    let addr =
-        line.split("http://").nth(1).and_then(|r| r.split_whitespace().next()).expect("address in banner").to_owned();
     let opened = std::time::Instant::now();
     let mut slow = Vec::new();
     for i in 0..2000 {
@@ -541,4 +517,103 @@ fn a_normal_request_is_answered_while_two_thousand_slow_connections_are_held() {
     }
     let again = get(&addr, "/healthz");
     assert!(again.starts_with("HTTP/1.1 200"), "{again}");
+}
+
+/// `zhuqi serve` on the database in `dir`, on a free port: the server (stopped when dropped) and its address.
+fn serving(dir: &Path) -> (Server, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zhuqi"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let server = Server(child);
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).expect("banner");
+    let addr =
+        line.split("http://").nth(1).and_then(|r| r.split_whitespace().next()).expect("address in banner").to_owned();
+    (server, addr)
+}
+
+/// Issue 14's backup drill: a backup taken while clients write holds every write acknowledged before it began,
+/// restores into a database whose audit chain verifies, and is never restored over a database a server has open.
+#[test]
+fn a_backup_taken_under_writes_restores_every_write_acknowledged_before_it() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    use std::time::Instant;
+    let dir = tempfile::tempdir().expect("dir");
+    let out = zhuqi(&["demo", "--enterprises", "30"], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (_server, addr) = serving(dir.path());
+    let json = "Content-Type: application/json\r\n";
+    let signed = request(&addr, "POST", "/api/v1/session", json, r#"{"username":"qiye","password":"Demo@2026"}"#);
+    let cookie = signed
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .and_then(|c| c.split(';').next())
+        .expect("session cookie")
+        .to_owned();
+    let headers = format!("{json}Cookie: {cookie}\r\n");
+    let stop = Arc::new(AtomicBool::new(false));
+    let acknowledged: Arc<Mutex<Vec<(String, Instant)>>> = Arc::default();
+    let writers: Vec<_> = (0..2)
+        .map(|w| {
+            let (addr, headers, stop, acknowledged) =
+                (addr.clone(), headers.clone(), stop.clone(), acknowledged.clone());
+            std::thread::spawn(move || {
+                let mut i = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    i += 1;
+                    let body =
+                        format!(r#"{{"category":"financing","title":"演练{w}-{i}","description":"备份演练写入"}}"#);
+                    let answer = request(&addr, "POST", "/api/v1/appeals", &headers, &body);
+                    let Some((head, body)) = answer.split_once("\r\n\r\n") else { continue };
+                    if head.starts_with("HTTP/1.1 201") {
+                        let v: serde_json::Value = serde_json::from_str(body).expect("json");
+                        let number = v["number"].as_str().expect("number").to_owned();
+                        acknowledged.lock().expect("lock").push((number, Instant::now()));
+                    }
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(400));
+    let began = Instant::now();
+    let out = zhuqi(&["backup", "-o", "drill.db"], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::thread::sleep(Duration::from_millis(300));
+    stop.store(true, Ordering::Relaxed);
+    for w in writers {
+        w.join().expect("writer");
+    }
+    let acknowledged = acknowledged.lock().expect("lock").clone();
+    let before: Vec<&String> = acknowledged.iter().filter(|(_, at)| *at < began).map(|(n, _)| n).collect();
+    assert!(before.len() >= 5 && acknowledged.len() > before.len(), "writes before and during the backup");
+
+    // Not over the database the server has open.
+    let refused = zhuqi(&["restore", "drill.db"], dir.path());
+    assert_one_line_error(&refused, "请先停止服务");
+    // Into a database of its own: whole, its audit chain intact, every write acknowledged before the backup there.
+    let out = zhuqi(&["restore", "drill.db", "--db", "sqlite://restored.db"], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let verified = zhuqi(&["audit", "verify", "--db", "sqlite://restored.db"], dir.path());
+    assert!(verified.status.success(), "{}", String::from_utf8_lossy(&verified.stderr));
+    let restored = rusqlite::Connection::open(dir.path().join("restored.db")).expect("open");
+    for number in &before {
+        let n: i64 = restored
+            .query_row("SELECT COUNT(*) FROM appeals WHERE number = ?1", [number.as_str()], |r| r.get(0))
+            .expect("count");
+        assert_eq!(n, 1, "{number}, acknowledged before the backup began, is in it");
+    }
+    println!("backup drill: {} writes acknowledged before the backup, {} in all", before.len(), acknowledged.len());
+    // A file that is not a whole backup replaces nothing.
+    std::fs::write(dir.path().join("half.db"), &std::fs::read(dir.path().join("drill.db")).expect("read")[..4096])
+        .expect("write");
+    let bad = zhuqi(&["restore", "half.db", "--db", "sqlite://restored.db"], dir.path());
+    assert_one_line_error(&bad, "不是完好的助企通备份");
+    let still: i64 = restored.query_row("SELECT COUNT(*) FROM appeals", [], |r| r.get(0)).expect("count");
+    assert!(still > 0, "the restored database is untouched");
 }

@@ -83,7 +83,7 @@ impl FromStr for DbUrl {
 }
 
 /// The first 16 bytes of every SQLite database file.
-const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+pub(crate) const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
 impl Store {
     /// Connects, refuses a database that is not zhuqi's, applies pending migrations and loads the calendar.
@@ -161,7 +161,7 @@ fn check_is_zhuqi(backend: Backend, tx: &mut Tx<'_>, what: &str) -> Result<()> {
 }
 
 /// Up to the first 16 bytes of a file (fewer if it is shorter).
-fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
+pub(crate) fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut head = Vec::with_capacity(16);
     std::fs::File::open(path)?.take(16).read_to_end(&mut head)?;

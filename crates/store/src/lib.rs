@@ -10,6 +10,7 @@ mod access;
 mod appeals;
 mod attachments;
 mod audit;
+pub mod backup;
 mod calendar;
 mod catalog;
 mod co_handling;

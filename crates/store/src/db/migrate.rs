@@ -120,11 +120,15 @@ pub(crate) fn applied(tx: &mut Tx<'_>) -> Result<Vec<i64>> {
     tx.query("SELECT version FROM zhuqi_migrations ORDER BY version", &[])?.iter().map(|r| r.int(0)).collect()
 }
 
+/// The newest schema version this program knows.
+pub(crate) fn newest_known() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
 /// Applies one pending migration inside `tx`; returns false when none is left.
 pub(crate) fn apply_next(backend: Backend, tx: &mut Tx<'_>) -> Result<bool> {
     let done = applied(tx)?;
-    let newest_known = MIGRATIONS.last().map_or(0, |m| m.version);
-    if let Some(v) = done.iter().find(|v| **v > newest_known) {
+    if let Some(v) = done.iter().find(|v| **v > newest_known()) {
         return Err(StoreError::Migration(format!(
             "数据库结构版本 {v} 比本程序新，请升级助企通 / the database schema {v} is newer than this program"
         )));

@@ -6,7 +6,7 @@
 //! async caller pays one hand-off per transaction instead of one per statement, and a caller that stops waiting can
 //! never leave a transaction half done.
 
-mod migrate;
+pub(crate) mod migrate;
 mod pool;
 
 use postgres::types::{IsNull, ToSql, Type};
