@@ -156,6 +156,15 @@ async fn a_session_ends_after_thirty_idle_minutes() {
         raw(&s, &format!("UPDATE sessions SET last_seen_at = {}", minutes_ago(31)));
         let (code, err) = s.with_cookie(&cookie, reqwest::Method::GET, "/me", None).await;
         assert_eq!((code, err["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("session_expired")));
+
+        // However busy, a session ends eight hours after its sign-in (issue 14).
+        let (_, cookie, _) = s.sign_in("lingdao", PASSWORD, false).await;
+        let cookie = cookie.expect("cookie");
+        raw(&s, &format!("UPDATE sessions SET created_at = {}", minutes_ago(7 * 60 + 59)));
+        assert_eq!(s.with_cookie(&cookie, reqwest::Method::GET, "/me", None).await.0, StatusCode::OK, "7 h 59 min");
+        raw(&s, &format!("UPDATE sessions SET created_at = {}", minutes_ago(8 * 60 + 1)));
+        let (code, err) = s.with_cookie(&cookie, reqwest::Method::GET, "/me", None).await;
+        assert_eq!((code, err["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("session_expired")), "8 h 1 min");
     }
 }
 

@@ -24,6 +24,8 @@ pub const MAX_FAILED_FROM_ADDRESS: i64 = 50;
 pub const ADDRESS_WINDOW: SignedDuration = SignedDuration::from_mins(15);
 /// A session not used for this long is over.
 pub const SESSION_IDLE: SignedDuration = SignedDuration::from_mins(30);
+/// However busy, a session is over this long after its sign-in (issue 14: an absolute cap, SPEC §9).
+pub const SESSION_MAX: SignedDuration = SignedDuration::from_hours(8);
 /// A session's last use is written at most this often (a write per request would halve what the server can take).
 const TOUCH_EVERY: SignedDuration = SignedDuration::from_secs(60);
 
@@ -226,10 +228,10 @@ impl Store {
             let p = principal_by_id(&mut w.tx, user_id)?;
             w.act_as(p.origin(&source));
             w.tx.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1", params![user_id])?;
-            // Sessions idle past their time are of no use to anyone: clear them out while we are here.
+            // Sessions past their time are of no use to anyone: clear them out while we are here.
             w.tx.execute(
-                "DELETE FROM sessions WHERE user_id = $1 AND last_seen_at < $2",
-                params![user_id, to_micros(now - SESSION_IDLE)],
+                "DELETE FROM sessions WHERE user_id = $1 AND (last_seen_at < $2 OR created_at < $3)",
+                params![user_id, to_micros(now - SESSION_IDLE), to_micros(now - SESSION_MAX)],
             )?;
             w.tx.execute(
                 "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)",
@@ -241,29 +243,31 @@ impl Store {
         .await
     }
 
-    /// The user of a session that has been used within `SESSION_IDLE`; marks it used.
+    /// The user of a session that has been used within `SESSION_IDLE` and began within `SESSION_MAX`; marks it
+    /// used.
     pub async fn session_principal(&self, session_hash: &str, now: Timestamp) -> Result<Option<Principal>> {
         let hash = session_hash.to_owned();
         let found = self
             .read(move |tx| {
                 let Some(row) = tx.query_opt(
                     &format!(
-                        "SELECT {PRINCIPAL_COLUMNS}, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
-                         WHERE s.token_hash = $1"
+                        "SELECT {PRINCIPAL_COLUMNS}, s.last_seen_at, s.created_at FROM sessions s \
+                         JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1"
                     ),
                     params![hash],
                 )?
                 else {
                     return Ok(None);
                 };
-                Ok(Some((principal(tx, &row)?, row.int(7)?)))
+                Ok(Some((principal(tx, &row)?, row.int(7)?, row.int(8)?)))
             })
             .await?;
-        let Some((p, last_seen)) = found else { return Ok(None) };
-        let last_seen = from_micros(last_seen).unwrap_or(Timestamp::UNIX_EPOCH);
-        if now - SESSION_IDLE > last_seen {
+        let Some((p, last_seen, began)) = found else { return Ok(None) };
+        let at = |micros| from_micros(micros).unwrap_or(Timestamp::UNIX_EPOCH);
+        if now - SESSION_IDLE > at(last_seen) || now - SESSION_MAX > at(began) {
             return Ok(None);
         }
+        let last_seen = at(last_seen);
         if now - TOUCH_EVERY > last_seen {
             let hash = session_hash.to_owned();
             // Not an act of the user's: no audit record for keeping a session alive.
