@@ -85,6 +85,12 @@ struct ServeArgs {
     /// X-Forwarded-For is believed (repeatable)
     #[arg(long = "trusted-proxy", env = "ZHUQI_TRUSTED_PROXY", value_delimiter = ',')]
     trusted_proxies: Vec<std::net::IpAddr>,
+    /// 直接提供 HTTPS：证书链（PEM）/ serve HTTPS with this certificate chain (PEM)
+    #[arg(long, env = "ZHUQI_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<std::path::PathBuf>,
+    /// 证书的私钥（PEM）/ the certificate's private key (PEM)
+    #[arg(long, env = "ZHUQI_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -260,6 +266,10 @@ pub async fn fill_demo(store: &Store, opts: &DemoOptions) -> anyhow::Result<()> 
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(crate::server::tls_config(cert, key)?),
+        _ => None,
+    };
     // Held while serving: a restore waits for the server to stop.
     let _serving = crate::backup::hold_for_serving(&args.db.db.parse()?)?;
     let store = open(&args.db.db).await?;
@@ -285,9 +295,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
     let jobs = tokio::spawn(crate::jobs::run(store.clone(), Duration::from_secs(300)));
     let addr = listener.local_addr().unwrap_or(args.listen);
-    println!("助企通已启动 / zhuqi is serving on http://{addr} (数据库 {})", args.db.db);
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    println!("助企通已启动 / zhuqi is serving on {scheme}://{addr} (数据库 {})", args.db.db);
     let app = crate::web::router(store.clone());
-    let options = crate::server::ServeOptions::for_this_process(args.trusted_proxies);
+    let mut options = crate::server::ServeOptions::for_this_process(args.trusted_proxies);
+    options.tls = tls;
     tracing::info!(max_connections = options.max_connections, "connection limit");
     crate::server::serve(listener, app, options, shutdown_signal()).await.context("服务异常退出 / server failed")?;
     jobs.abort();

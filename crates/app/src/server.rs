@@ -4,6 +4,8 @@
 //! raised to the hard one at start. Without these, about a thousand silent sockets stopped the server from answering
 //! anyone ("Too many open files"). Behind a reverse proxy named as trusted, a request's address is the client's
 //! (the last `X-Forwarded-For` hop), not the proxy's: the audit log records it and sign-in failures are counted by it.
+//! A city without a proxy serves TLS itself (`--tls-cert`, `--tls-key`: rustls); the handshake too must finish within
+//! `HEADER_READ`.
 
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
@@ -38,6 +40,32 @@ pub struct ServeOptions {
     pub max_connections: usize,
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpAddr>,
+    /// Serve TLS with this certificate and key.
+    pub tls: Option<Arc<tokio_rustls::rustls::ServerConfig>>,
+}
+
+/// The TLS settings from a PEM certificate chain and its PEM private key, or a message naming what is wrong.
+pub fn tls_config(
+    cert: &std::path::Path,
+    key: &std::path::Path,
+) -> anyhow::Result<Arc<tokio_rustls::rustls::ServerConfig>> {
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let chain = CertificateDer::pem_file_iter(cert)
+        .and_then(Iterator::collect::<Result<Vec<_>, _>>)
+        .map_err(|e| anyhow::anyhow!("无法读取证书 {}：{e} / cannot read the certificate", cert.display()))?;
+    if chain.is_empty() {
+        anyhow::bail!("证书文件 {} 中没有证书 / no certificate in the file", cert.display());
+    }
+    let key = PrivateKeyDer::from_pem_file(key)
+        .map_err(|e| anyhow::anyhow!("无法读取私钥 {}：{e} / cannot read the private key", key.display()))?;
+    let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+    let mut config = tokio_rustls::rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .and_then(|b| b.with_no_client_auth().with_single_cert(chain, key))
+        .map_err(|e| anyhow::anyhow!("证书与私钥不匹配或不可用：{e} / the certificate and key do not fit"))?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Arc::new(config))
 }
 
 impl ServeOptions {
@@ -52,7 +80,7 @@ impl ServeOptions {
         };
         let max = files.saturating_sub(RESERVED_FILES).clamp(64, MAX_CONNECTIONS);
         let max_connections = usize::try_from(max).unwrap_or(1024);
-        ServeOptions { header_read: HEADER_READ, max_connections, trusted_proxies }
+        ServeOptions { header_read: HEADER_READ, max_connections, trusted_proxies, tls: None }
     }
 }
 
@@ -68,6 +96,7 @@ pub async fn serve(
     let graceful = GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new()).header_read_timeout(options.header_read);
+    let tls = options.tls.clone().map(tokio_rustls::TlsAcceptor::from);
     tokio::pin!(shutdown);
     loop {
         // At the limit, wait for a connection to end before accepting another: the kernel's backlog holds the rest.
@@ -92,14 +121,34 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let trusted = options.trusted_proxies.contains(&peer.ip());
+        let over_tls = tls.is_some();
         let service = app.clone().map_request(move |mut req: Request<Incoming>| {
             let client = if trusted { forwarded_client(&req).map_or(peer, |ip| SocketAddr::new(ip, 0)) } else { peer };
             req.extensions_mut().insert(ConnectInfo::<SocketAddr>(client));
+            if over_tls {
+                // Served over TLS here: what a TLS proxy would say, so that cookies are Secure and HSTS is sent.
+                req.headers_mut().insert("x-forwarded-proto", axum::http::HeaderValue::from_static("https"));
+            }
             req
         });
-        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service)));
+        let (http, watcher, tls, header_read) = (http.clone(), graceful.watcher(), tls.clone(), options.header_read);
         tokio::spawn(async move {
-            if let Err(e) = connection.await {
+            let service = TowerToHyperService::new(service);
+            let served = match tls {
+                None => watcher.watch(http.serve_connection(TokioIo::new(stream), service)).await,
+                Some(acceptor) => match tokio::time::timeout(header_read, acceptor.accept(stream)).await {
+                    Ok(Ok(stream)) => watcher.watch(http.serve_connection(TokioIo::new(stream), service)).await,
+                    Ok(Err(e)) => {
+                        tracing::debug!(error = %e, %peer, "TLS handshake failed");
+                        Ok(())
+                    }
+                    Err(_) => {
+                        tracing::debug!(%peer, "TLS handshake too slow");
+                        Ok(())
+                    }
+                },
+            };
+            if let Err(e) = served {
                 tracing::debug!(error = %e, %peer, "connection ended");
             }
             drop(permit);

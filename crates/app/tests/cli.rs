@@ -521,8 +521,13 @@ fn a_normal_request_is_answered_while_two_thousand_slow_connections_are_held() {
 
 /// `zhuqi serve` on the database in `dir`, on a free port: the server (stopped when dropped) and its address.
 fn serving(dir: &Path) -> (Server, String) {
+    serving_with(dir, &[])
+}
+
+fn serving_with(dir: &Path, extra: &[&str]) -> (Server, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_zhuqi"))
         .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(extra)
         .current_dir(dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -533,7 +538,7 @@ fn serving(dir: &Path) -> (Server, String) {
     let mut line = String::new();
     BufReader::new(stdout).read_line(&mut line).expect("banner");
     let addr =
-        line.split("http://").nth(1).and_then(|r| r.split_whitespace().next()).expect("address in banner").to_owned();
+        line.split("://").nth(1).and_then(|r| r.split_whitespace().next()).expect("address in banner").to_owned();
     (server, addr)
 }
 
@@ -616,4 +621,45 @@ fn a_backup_taken_under_writes_restores_every_write_acknowledged_before_it() {
     assert_one_line_error(&bad, "不是完好的助企通备份");
     let still: i64 = restored.query_row("SELECT COUNT(*) FROM appeals", [], |r| r.get(0)).expect("count");
     assert!(still > 0, "the restored database is untouched");
+}
+
+/// Issue 14, finding 6: a city without a proxy serves HTTPS itself. A TLS client that trusts the certificate is
+/// answered, cookies are Secure and HSTS is sent; a plain request to the TLS port is refused without harm; a key that
+/// is not there is one clear line.
+#[test]
+fn serve_speaks_tls_with_the_certificate_it_is_given() {
+    let dir = tempfile::tempdir().expect("dir");
+    let made = Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1"])
+        .args(["-keyout", "key.pem", "-out", "cert.pem", "-subj", "/CN=localhost"])
+        .args(["-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"])
+        .current_dir(dir.path())
+        .output()
+        .expect("openssl (installed by .ci/run)");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let out = zhuqi(&["serve", "--tls-cert", "cert.pem", "--tls-key", "missing.pem"], dir.path());
+    assert_one_line_error(&out, "无法读取私钥");
+    let (_server, addr) = serving_with(dir.path(), &["--tls-cert", "cert.pem", "--tls-key", "key.pem"]);
+    let curl = |path: &str| {
+        let url = format!("https://{addr}{path}");
+        let out = Command::new("curl")
+            .args(["-s", "-i", "--cacert", "cert.pem", "--max-time", "10", &url])
+            .current_dir(dir.path())
+            .output()
+            .expect("curl");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let health = curl("/healthz");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    let signin = curl("/signin").to_ascii_lowercase();
+    assert!(signin.contains("strict-transport-security: max-age="), "{signin}");
+    assert!(signin.lines().any(|l| l.starts_with("set-cookie:") && l.contains("; secure")), "{signin}");
+    // Plain HTTP to the TLS port gets no page, and the server goes on.
+    let mut plain = TcpStream::connect(&addr).expect("connect");
+    plain.set_read_timeout(Some(Duration::from_secs(15))).expect("timeout");
+    write!(plain, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").expect("write");
+    let mut answer = Vec::new();
+    let _ = plain.read_to_end(&mut answer);
+    assert!(!String::from_utf8_lossy(&answer).contains("200 OK"), "no page over plain HTTP");
+    assert!(curl("/healthz").starts_with("HTTP/1.1 200"));
 }
