@@ -262,3 +262,33 @@ async fn an_address_that_fails_too_often_waits_and_is_told_how_long() {
         assert_eq!(code, StatusCode::OK, "{b}");
     }
 }
+
+/// Issue 14: a new password may not be any of the user's last five (the current one included).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_password_is_none_of_the_last_five() {
+    for s in servers("a_new_password_is_none_of_the_last_five").await {
+        let b = s.backend;
+        let (_, cookie, _) = s.sign_in("lingdao", PASSWORD, false).await;
+        let cookie = cookie.expect("cookie");
+        let change = |old: &str, new: &str| {
+            let body = json!({"old_password": old, "new_password": new});
+            s.with_cookie(&cookie, reqwest::Method::POST, "/session/password", Some(body))
+        };
+        let (code, err) = change(PASSWORD, PASSWORD).await;
+        assert_eq!((code, err["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("reused_password")), "{b}");
+        let mut current = PASSWORD.to_owned();
+        for n in 1..=4 {
+            let next = format!("Next@2026-{n}");
+            assert_eq!(change(&current, &next).await.0, StatusCode::NO_CONTENT, "{b}: change {n}");
+            current = next;
+        }
+        // The first password is the fifth last: still refused, with nothing changed.
+        let (code, err) = change(&current, PASSWORD).await;
+        assert_eq!((code, err["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("reused_password")), "{b}");
+        assert!(err["message"].as_str().is_some_and(|m| m.contains("最近5次")), "{b}: {err}");
+        assert_eq!(change(&current, "Next@2026-5").await.0, StatusCode::NO_CONTENT, "{b}");
+        // Five changes later it may come back.
+        assert_eq!(change("Next@2026-5", PASSWORD).await.0, StatusCode::NO_CONTENT, "{b}");
+        assert_eq!(s.sign_in("lingdao", PASSWORD, false).await.0, StatusCode::OK, "{b}");
+    }
+}

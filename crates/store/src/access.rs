@@ -22,6 +22,8 @@ pub const LOCKOUT: SignedDuration = SignedDuration::from_mins(15);
 pub const MAX_FAILED_FROM_ADDRESS: i64 = 50;
 /// …counted over this window; the address may try again once its oldest counted failure has left it.
 pub const ADDRESS_WINDOW: SignedDuration = SignedDuration::from_mins(15);
+/// A new password may not be any of the user's last this many (its current one included).
+pub const PASSWORD_HISTORY: i64 = 5;
 /// A session not used for this long is over.
 pub const SESSION_IDLE: SignedDuration = SignedDuration::from_mins(30);
 /// However busy, a session is over this long after its sign-in (issue 14: an absolute cap, SPEC §9).
@@ -288,6 +290,27 @@ impl Store {
             w.tx.execute("DELETE FROM sessions WHERE token_hash = $1", params![hash])?;
             w.audit("auth.sign_out", format!("user:{user_id}"), None, None);
             Ok(())
+        })
+        .await
+    }
+
+    /// The hashes of the user's current password and of those before it, up to `PASSWORD_HISTORY` in all: a new
+    /// password must match none of them.
+    pub async fn recent_password_hashes(&self, user_id: i64) -> Result<Vec<String>> {
+        self.read(move |tx| {
+            let mut hashes: Vec<String> = tx
+                .query("SELECT password_hash FROM users WHERE id = $1 AND password_hash IS NOT NULL", params![user_id])?
+                .iter()
+                .map(|r| r.text(0))
+                .collect::<Result<_>>()?;
+            let older = tx.query(
+                "SELECT password_hash FROM password_history WHERE user_id = $1 ORDER BY replaced_at DESC LIMIT $2",
+                params![user_id, PASSWORD_HISTORY - 1],
+            )?;
+            for row in older {
+                hashes.push(row.text(0)?);
+            }
+            Ok(hashes)
         })
         .await
     }

@@ -36,8 +36,8 @@ use std::sync::{Arc, RwLock};
 use zhuqi_domain::WorkingCalendar;
 
 pub use access::{
-    ADDRESS_WINDOW, Credentials, LOCKOUT, MAX_FAILED_FROM_ADDRESS, MAX_FAILED_SIGN_INS, Principal, SESSION_IDLE,
-    SignInFailure, TokenInfo, hash_secret,
+    ADDRESS_WINDOW, Credentials, LOCKOUT, MAX_FAILED_FROM_ADDRESS, MAX_FAILED_SIGN_INS, PASSWORD_HISTORY, Principal,
+    SESSION_IDLE, SignInFailure, TokenInfo, hash_secret,
 };
 pub use appeals::{AppealRecord, AppealSummary, NewAppeal};
 pub use attachments::{AttachmentInfo, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_NAME, MAX_ATTACHMENTS, NewAttachment};

@@ -231,6 +231,18 @@ impl Writer<'_> {
 
     /// Replaces a user's password hash; `must_change` forces a new password at the next sign-in (an admin's reset).
     pub fn set_password(&mut self, user_id: i64, password_hash: &str, must_change: bool) -> Result<()> {
+        // The password replaced joins the history; only the last `PASSWORD_HISTORY` - 1 are kept beside the current.
+        let now = to_micros(jiff::Timestamp::now());
+        self.tx.execute(
+            "INSERT INTO password_history (user_id, password_hash, replaced_at) \
+             SELECT id, password_hash, $2 FROM users WHERE id = $1 AND password_hash IS NOT NULL",
+            params![user_id, now],
+        )?;
+        self.tx.execute(
+            "DELETE FROM password_history WHERE user_id = $1 AND replaced_at NOT IN \
+             (SELECT replaced_at FROM password_history WHERE user_id = $1 ORDER BY replaced_at DESC LIMIT $2)",
+            params![user_id, crate::PASSWORD_HISTORY - 1],
+        )?;
         let changed = self.tx.execute(
             "UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3",
             params![password_hash, must_change, user_id],

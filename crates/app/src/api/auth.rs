@@ -312,8 +312,17 @@ pub async fn change_own_password(store: &Store, c: &Caller, old: String, new: St
         return Err(ApiError::invalid("wrong_password", "原密码不正确 / the current password is wrong"));
     }
     password::check_rules(&new).map_err(|m| ApiError::invalid("weak_password", m))?;
-    if new == old {
-        return Err(ApiError::invalid("same_password", "新密码不能与原密码相同 / choose a different password"));
+    // Not the current password, nor one of those before it (issue 14, SPEC §9).
+    for used in store.recent_password_hashes(c.user.user_id).await? {
+        if verify_password(new.clone(), used).await {
+            return Err(ApiError::invalid(
+                "reused_password",
+                format!(
+                    "新密码不能与最近{}次使用过的密码相同 / choose a password not used recently",
+                    zhuqi_store::PASSWORD_HISTORY
+                ),
+            ));
+        }
     }
     let hash = hash_password(new).await?;
     store.change_own_password(&c.user, hash, c.session.clone(), &c.source).await?;

@@ -110,6 +110,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/common/0016_sign_in_failures_by_address.sql"),
         postgres: include_str!("../../migrations/common/0016_sign_in_failures_by_address.sql"),
     },
+    Migration {
+        version: 17,
+        name: "password_history",
+        sqlite: include_str!("../../migrations/common/0017_password_history.sql"),
+        postgres: include_str!("../../migrations/common/0017_password_history.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.
