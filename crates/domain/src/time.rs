@@ -38,6 +38,12 @@ pub fn from_micros(micros: i64) -> Option<Timestamp> {
     Timestamp::from_microsecond(micros).ok()
 }
 
+/// `at` as the database keeps it: to the microsecond. An event is stamped so before it is applied, so that the state
+/// stored with it is the state its stored history replays to (a clock's nanoseconds would otherwise differ).
+pub fn stored_precision(at: Timestamp) -> Timestamp {
+    from_micros(to_micros(at)).unwrap_or(at)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

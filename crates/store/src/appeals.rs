@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
-use zhuqi_domain::time::{from_micros, local_date, to_micros};
+use zhuqi_domain::time::{from_micros, local_date, stored_precision, to_micros};
 use zhuqi_domain::{Action, Actor, Appeal, AppealNumber, Channel, Event, Fen, RegionCode, Role, WorkingCalendar};
 
 use crate::audit;
@@ -255,13 +255,15 @@ impl Writer<'_> {
         at: Timestamp,
     ) -> Result<AppealRecord> {
         let create = Action::Create { category: new.category.clone(), draft: new.draft };
-        self.insert_appeal(prefix, new, &[Event { seq: 1, at, actor, action: create }])
+        self.insert_appeal(prefix, new, &[Event { seq: 1, at: stored_precision(at), actor, action: create }])
     }
 
     /// Records an appeal with a whole history at once (the demo, a ledger import). The history must start with the
     /// `Create` event of `new` and replay through the state machine; otherwise nothing is written.
     pub fn insert_appeal(&mut self, prefix: &str, new: &NewAppeal, history: &[Event]) -> Result<AppealRecord> {
         check_new(new)?;
+        let history: Vec<Event> = history.iter().map(|e| Event { at: stored_precision(e.at), ..e.clone() }).collect();
+        let history = history.as_slice();
         let created = history.first().ok_or_else(|| StoreError::Invalid("诉求没有任何记录 / empty history".into()))?;
         if created.action != (Action::Create { category: new.category.clone(), draft: new.draft }) {
             return Err(StoreError::Invalid(
@@ -333,6 +335,7 @@ impl Writer<'_> {
         action: Action,
         at: Timestamp,
     ) -> Result<AppealRecord> {
+        let at = stored_precision(at);
         let event = Event { seq: record.state.version + 1, at, actor, action };
         let state = record.state.apply(&event)?;
         if !self.write_state(record.id, &record.state, &state)? {
