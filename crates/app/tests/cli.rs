@@ -555,12 +555,7 @@ fn a_backup_taken_under_writes_restores_every_write_acknowledged_before_it() {
     let (_server, addr) = serving(dir.path());
     let json = "Content-Type: application/json\r\n";
     let signed = request(&addr, "POST", "/api/v1/session", json, r#"{"username":"qiye","password":"Demo@2026"}"#);
-    let cookie = signed
-        .lines()
-        .find_map(|l| l.strip_prefix("set-cookie: "))
-        .and_then(|c| c.split(';').next())
-        .expect("session cookie")
-        .to_owned();
+    let cookie = cli_support::session_cookie(&signed);
     let headers = format!("{json}Cookie: {cookie}\r\n");
     let stop = Arc::new(AtomicBool::new(false));
     let acknowledged: Arc<Mutex<Vec<(String, Instant)>>> = Arc::default();

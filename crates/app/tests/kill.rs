@@ -3,23 +3,22 @@
 //! acknowledged (201) is there, every history replays to its stored state, and the audit chain verifies.
 //! `ZHUQI_KILLS` sets the number of kills per database (200 by default, as CI runs it; 1,000 for a benchmark run).
 
+#[path = "support/cli.rs"]
+mod cli_support;
 mod support;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use cli_support::{session_cookie, zhuqi};
 use rand::RngExt;
 use zhuqi_domain::Appeal;
 use zhuqi_store::{DbUrl, Store};
-
-fn zhuqi(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zhuqi")).args(args).current_dir(dir).output().expect("run zhuqi")
-}
 
 /// One HTTP/1.1 request; `None` when the server is not there or went away mid-answer (a kill).
 fn request(addr: &str, method: &str, path: &str, headers: &str, body: &str) -> Option<String> {
@@ -56,12 +55,7 @@ fn run_kills(db: &str, dir: &Path, kills: usize) -> Vec<String> {
     let json = "Content-Type: application/json\r\n";
     let signed = request(&addr, "POST", "/api/v1/session", json, r#"{"username":"qiye","password":"Demo@2026"}"#)
         .expect("sign in");
-    let cookie = signed
-        .lines()
-        .find_map(|l| l.strip_prefix("set-cookie: "))
-        .and_then(|c| c.split(';').next())
-        .expect("session cookie")
-        .to_owned();
+    let cookie = session_cookie(&signed);
     let headers = Arc::new(format!("{json}Cookie: {cookie}\r\n"));
     let acknowledged: Arc<Mutex<Vec<String>>> = Arc::default();
     let mut rng = rand::rng();

@@ -26,3 +26,13 @@ pub fn assert_one_line_error(out: &Output, expected: &str) {
     assert!(lines[0].contains(expected), "expected «{expected}» in: {stderr}");
     assert!(lines[0].contains(" / "), "Chinese and English: {stderr}");
 }
+
+/// The session cookie (`zhuqi_session=…`) a raw HTTP answer to `POST /api/v1/session` sets.
+pub fn session_cookie(answer: &str) -> String {
+    answer
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .and_then(|c| c.split(';').next())
+        .unwrap_or_else(|| panic!("no session cookie in {answer}"))
+        .to_owned()
+}
