@@ -18,7 +18,7 @@ use utoipa_axum::routes;
 use zhuqi_domain::Role;
 use zhuqi_store::{Principal, SignInFailure, Store, TokenInfo, hash_secret};
 
-use super::error::{ApiError, Body, Id, ReadRefusals, WriteRefusals};
+use super::error::{ApiError, Body, ErrorBody, Id, ReadRefusals, WriteRefusals};
 use crate::password;
 
 pub const SESSION_COOKIE: &str = "zhuqi_session";
@@ -251,7 +251,9 @@ pub fn cleared_cookie() -> HeaderValue {
 
 /// Signs in and sets the session cookie (HttpOnly, SameSite=Strict, Secure behind TLS).
 #[utoipa::path(post, path = "/session", tag = "session", request_body = SignIn,
-    responses((status = 200, description = "已登录；Set-Cookie 带会话", body = Me), WriteRefusals))]
+    responses((status = 200, description = "已登录；Set-Cookie 带会话", body = Me),
+        (status = 429, description = "该地址登录失败次数过多，稍后再试 / too many failed sign-ins from this address",
+            body = ErrorBody), WriteRefusals))]
 async fn sign_in(
     axum::extract::State(store): axum::extract::State<Store>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
