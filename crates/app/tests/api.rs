@@ -550,6 +550,13 @@ async fn every_create_sent_twice_with_one_key_is_one() {
             );
             assert_eq!(first.1, second.1, "{b} {path}: the same item");
         }
+        // The key of one create sent with another item is refused, and a bad body is refused whatever its key.
+        let first = send("admin", "/categories", json!({"code": "k_one", "name": "一类"}), "cat-1").await;
+        assert_eq!(first.0, StatusCode::CREATED, "{b}: {first:?}");
+        let other = send("admin", "/categories", json!({"code": "k_two", "name": "二类"}), "cat-1").await;
+        assert_eq!(other.0, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {other:?}");
+        let blank = send("admin", "/categories", json!({"code": "k_one", "name": ""}), "cat-1").await;
+        assert_eq!(blank.0, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {blank:?}");
         // A new account: the password is in the first answer only; the repeat says the account exists (200).
         let body =
             json!({"username": "chongshi", "display_name": "重试用户", "roles": ["leader"], "region_code": "411600"});

@@ -512,6 +512,7 @@ impl Store {
         name: String,
         key: Option<IdempotencyKey>,
     ) -> Result<()> {
+        let asked = code.as_str().to_owned();
         let create = move |w: &mut Writer<'_>| {
             let parent = code.parent().filter(|p| exists_region(&mut w.tx, p).unwrap_or(false));
             if code.parent().is_some() && parent.is_none() {
@@ -522,7 +523,8 @@ impl Store {
             w.insert_region(&code, &name, parent.as_ref())?;
             Ok(0)
         };
-        self.create_once(origin, "region", key, create, |_, _| Ok(())).await
+        let load = move |tx: &mut Tx<'_>, _| same_key_item(tx, "SELECT 1 FROM regions WHERE code = $1", &asked);
+        self.create_once(origin, "region", key, create, load).await
     }
 
     /// Adds a unit in a region; posted twice with one `key`, it adds one.
@@ -548,11 +550,13 @@ impl Store {
 
     /// Adds a category; posted twice with one `key`, it adds it once.
     pub async fn add_category(&self, origin: Origin, c: CategoryRecord, key: Option<IdempotencyKey>) -> Result<()> {
+        let asked = c.code.clone();
         let create = move |w: &mut Writer<'_>| {
             w.insert_category(&c.code, &c.name, c.parent_code.as_deref(), c.position)?;
             Ok(0)
         };
-        self.create_once(origin, "category", key, create, |_, _| Ok(())).await
+        let load = move |tx: &mut Tx<'_>, _| same_key_item(tx, "SELECT 1 FROM categories WHERE code = $1", &asked);
+        self.create_once(origin, "category", key, create, load).await
     }
 
     /// Adds a deadline policy; posted twice with one `key`, it adds it once.
@@ -562,11 +566,25 @@ impl Store {
         p: DeadlinePolicy,
         key: Option<IdempotencyKey>,
     ) -> Result<()> {
+        let asked = p.code.clone();
         let create = move |w: &mut Writer<'_>| {
             w.insert_policy(&p)?;
             Ok(0)
         };
-        self.create_once(origin, "deadline_policy", key, create, |_, _| Ok(())).await
+        let load =
+            move |tx: &mut Tx<'_>, _| same_key_item(tx, "SELECT 1 FROM deadline_policies WHERE code = $1", &asked);
+        self.create_once(origin, "deadline_policy", key, create, load).await
+    }
+}
+
+/// The item a keyed create without an id of its own (a region, a category, a policy) asked for must be there: a key
+/// sent again with another code is a client's mistake, refused rather than answered with someone else's item.
+fn same_key_item(tx: &mut Tx<'_>, sql: &str, code: &str) -> Result<()> {
+    match tx.query_opt(sql, params![code])? {
+        Some(_) => Ok(()),
+        None => Err(StoreError::Invalid(
+            "该幂等键已用于另一次新建，请换一个键 / this idempotency key was used for another create".into(),
+        )),
     }
 }
 

@@ -143,6 +143,15 @@ pub struct NewEnterpriseBody {
     pub contact_phone: Option<String>,
 }
 
+/// A name that must be there: 1 to `max` characters besides spaces. Checked before anything is looked up, so that
+/// a create sent again with its key but a bad body is refused like any bad body.
+fn required(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
+    if value.trim().is_empty() {
+        return Err(ApiError::invalid("invalid_value", format!("请填写{field} / {field} is required")));
+    }
+    at_most(field, value, max)
+}
+
 fn at_most(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
     if value.chars().count() > max {
         return Err(ApiError::invalid("invalid_value", format!("{field}最多{max}字 / {field} is too long")));
@@ -210,7 +219,7 @@ async fn create_region(
     Body(b): Body<NewRegion>,
 ) -> Result<(StatusCode, Json<RegionRecord>), ApiError> {
     c.require(CONFIG_ROLES)?;
-    at_most("地区名称", &b.name, 50)?;
+    required("地区名称", &b.name, 50)?;
     let code = RegionCode::parse(&b.code)?;
     store.add_region(c.user.origin(&c.source), code.clone(), b.name, key).await?;
     let region = store
@@ -247,7 +256,7 @@ async fn create_unit(
     Body(b): Body<NewUnit>,
 ) -> Result<(StatusCode, Json<UnitRecord>), ApiError> {
     c.require(CONFIG_ROLES)?;
-    at_most("单位名称", &b.name, 100)?;
+    required("单位名称", &b.name, 100)?;
     let region = RegionCode::parse(&b.region_code)?;
     let unit = store.add_unit(c.user.origin(&c.source), b.name, region, key).await?;
     Ok((StatusCode::CREATED, Json(unit)))
@@ -270,8 +279,8 @@ async fn create_category(
     Body(b): Body<CategoryRecord>,
 ) -> Result<(StatusCode, Json<CategoryRecord>), ApiError> {
     c.require(CONFIG_ROLES)?;
-    at_most("类型编码", &b.code, 50)?;
-    at_most("类型名称", &b.name, 50)?;
+    required("类型编码", &b.code, 50)?;
+    required("类型名称", &b.name, 50)?;
     if let Some(parent) = &b.parent_code
         && !store.categories().await?.iter().any(|c| &c.code == parent)
     {
@@ -279,7 +288,9 @@ async fn create_category(
     }
     let record = CategoryRecord { code: b.code.trim().to_owned(), name: b.name.trim().to_owned(), ..b };
     store.add_category(c.user.origin(&c.source), record.clone(), key).await?;
-    Ok((StatusCode::CREATED, Json(record)))
+    // As stored (a create sent again with its key answers with what the first one made).
+    let stored = store.categories().await?.into_iter().find(|s| s.code == record.code);
+    Ok((StatusCode::CREATED, Json(stored.ok_or_else(|| ApiError::not_found("问题类型"))?)))
 }
 
 /// The deadline policies a dispatcher may pick (13710, 即办件, …).
@@ -309,7 +320,8 @@ async fn create_policy(
         ));
     }
     store.add_deadline_policy(c.user.origin(&c.source), p.clone(), key).await?;
-    Ok((StatusCode::CREATED, Json(p)))
+    let stored = store.deadline_policies().await?.into_iter().find(|s| s.code == p.code);
+    Ok((StatusCode::CREATED, Json(stored.ok_or_else(|| ApiError::not_found("时限规则"))?)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
