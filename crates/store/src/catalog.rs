@@ -513,18 +513,16 @@ impl Store {
         key: Option<IdempotencyKey>,
     ) -> Result<()> {
         let asked = code.as_str().to_owned();
-        let create = move |w: &mut Writer<'_>| {
+        let insert = move |w: &mut Writer<'_>| {
             let parent = code.parent().filter(|p| exists_region(&mut w.tx, p).unwrap_or(false));
             if code.parent().is_some() && parent.is_none() {
                 return Err(StoreError::Invalid(format!(
                     "上级地区尚未录入，请先录入上级 / add the parent region of {code} first"
                 )));
             }
-            w.insert_region(&code, &name, parent.as_ref())?;
-            Ok(0)
+            w.insert_region(&code, &name, parent.as_ref())
         };
-        let load = move |tx: &mut Tx<'_>, _| same_key_item(tx, "SELECT 1 FROM regions WHERE code = $1", &asked);
-        self.create_once(origin, "region", key, create, load).await
+        self.create_coded_once(origin, "regions", asked, key, insert).await
     }
 
     /// Adds a unit in a region; posted twice with one `key`, it adds one.
@@ -551,12 +549,9 @@ impl Store {
     /// Adds a category; posted twice with one `key`, it adds it once.
     pub async fn add_category(&self, origin: Origin, c: CategoryRecord, key: Option<IdempotencyKey>) -> Result<()> {
         let asked = c.code.clone();
-        let create = move |w: &mut Writer<'_>| {
-            w.insert_category(&c.code, &c.name, c.parent_code.as_deref(), c.position)?;
-            Ok(0)
-        };
-        let load = move |tx: &mut Tx<'_>, _| same_key_item(tx, "SELECT 1 FROM categories WHERE code = $1", &asked);
-        self.create_once(origin, "category", key, create, load).await
+        let insert =
+            move |w: &mut Writer<'_>| w.insert_category(&c.code, &c.name, c.parent_code.as_deref(), c.position);
+        self.create_coded_once(origin, "categories", asked, key, insert).await
     }
 
     /// Adds a deadline policy; posted twice with one `key`, it adds it once.
@@ -567,24 +562,30 @@ impl Store {
         key: Option<IdempotencyKey>,
     ) -> Result<()> {
         let asked = p.code.clone();
-        let create = move |w: &mut Writer<'_>| {
-            w.insert_policy(&p)?;
-            Ok(0)
-        };
-        let load =
-            move |tx: &mut Tx<'_>, _| same_key_item(tx, "SELECT 1 FROM deadline_policies WHERE code = $1", &asked);
-        self.create_once(origin, "deadline_policy", key, create, load).await
+        self.create_coded_once(origin, "deadline_policies", asked, key, move |w| w.insert_policy(&p)).await
     }
-}
 
-/// The item a keyed create without an id of its own (a region, a category, a policy) asked for must be there: a key
-/// sent again with another code is a client's mistake, refused rather than answered with someone else's item.
-fn same_key_item(tx: &mut Tx<'_>, sql: &str, code: &str) -> Result<()> {
-    match tx.query_opt(sql, params![code])? {
-        Some(_) => Ok(()),
-        None => Err(StoreError::Invalid(
-            "该幂等键已用于另一次新建，请换一个键 / this idempotency key was used for another create".into(),
-        )),
+    /// A keyed create of an item known by its code rather than an id (a region, a category, a policy): `insert`
+    /// writes it into `table`, once per key. A key sent again with another code is a client's mistake, refused
+    /// rather than answered as if it had made that item.
+    async fn create_coded_once(
+        &self,
+        origin: Origin,
+        table: &'static str,
+        code: String,
+        key: Option<IdempotencyKey>,
+        insert: impl FnOnce(&mut Writer<'_>) -> Result<()> + Send + 'static,
+    ) -> Result<()> {
+        let create = move |w: &mut Writer<'_>| insert(w).map(|()| 0);
+        let load = move |tx: &mut Tx<'_>, _| match tx
+            .query_opt(&format!("SELECT 1 FROM {table} WHERE code = $1"), params![code.as_str()])?
+        {
+            Some(_) => Ok(()),
+            None => Err(StoreError::Invalid(
+                "该幂等键已用于另一次新建，请换一个键 / this idempotency key was used for another create".into(),
+            )),
+        };
+        self.create_once(origin, table, key, create, load).await
     }
 }
 
