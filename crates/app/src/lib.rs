@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod ledger;
 pub mod password;
 pub mod report;
+pub mod second_factor;
 pub mod server;
 mod svg;
 pub mod users;

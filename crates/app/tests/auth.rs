@@ -9,10 +9,11 @@ use support::*;
 
 impl Server {
     async fn sign_in(&self, username: &str, password: &str, tls: bool) -> (StatusCode, Option<String>, Value) {
-        let mut req = self
-            .client
-            .post(format!("{}/session", self.base))
-            .json(&json!({"username": username, "password": password}));
+        self.sign_in_with(json!({"username": username, "password": password}), tls).await
+    }
+
+    async fn sign_in_with(&self, body: Value, tls: bool) -> (StatusCode, Option<String>, Value) {
+        let mut req = self.client.post(format!("{}/session", self.base)).json(&body);
         if tls {
             req = req.header("x-forwarded-proto", "https");
         }
@@ -290,5 +291,170 @@ async fn a_new_password_is_none_of_the_last_five() {
         // Five changes later it may come back.
         assert_eq!(change("Next@2026-5", PASSWORD).await.0, StatusCode::NO_CONTENT, "{b}");
         assert_eq!(s.sign_in("lingdao", PASSWORD, false).await.0, StatusCode::OK, "{b}");
+    }
+}
+
+/// Issue 14 (SPEC §9): a user binds an authenticator app with a code of it; from then on every sign-in needs a code,
+/// each code is good once, a recovery code stands in for a lost phone once, and the user may turn it off with a code.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_factor_from_an_authenticator_app_is_asked_at_every_sign_in() {
+    for s in servers("a_second_factor_is_asked_at_every_sign_in").await {
+        let b = s.backend;
+        let (_, cookie, _) = s.sign_in("lingdao", PASSWORD, false).await;
+        let cookie = cookie.expect("cookie");
+        let post = |path: &'static str, body: Value| s.with_cookie(&cookie, reqwest::Method::POST, path, Some(body));
+        let (code, offer) = post("/session/second-factor/secret", json!(null)).await;
+        assert_eq!(code, StatusCode::OK, "{b}: {offer}");
+        let secret = offer["secret"].as_str().expect("secret").to_owned();
+        assert!(offer["otpauth_url"].as_str().is_some_and(|u| u.starts_with("otpauth://totp/") && u.contains(&secret)));
+        let (code, err) = post("/session/second-factor", json!({"secret": secret, "code": "000000"})).await;
+        assert_eq!((code, err["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("wrong_code")), "{b}");
+        let (code, on) = post("/session/second-factor", json!({"secret": secret, "code": app_code(&secret, 0)})).await;
+        assert_eq!(code, StatusCode::CREATED, "{b}: {on}");
+        let recovery: Vec<String> =
+            on["recovery_codes"].as_array().expect("codes").iter().map(|c| c.as_str().expect("code").into()).collect();
+        assert_eq!(recovery.len(), 10);
+
+        let with = |code: Option<&str>| {
+            let mut body = json!({"username": "lingdao", "password": PASSWORD});
+            if let Some(c) = code {
+                body["code"] = json!(c);
+            }
+            s.sign_in_with(body, false)
+        };
+        let (code, _, err) = with(None).await;
+        assert_eq!((code, err["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("second_factor_required")), "{b}");
+        let (code, _, err) = with(Some("123456")).await;
+        assert_eq!((code, err["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("second_factor_required")), "{b}");
+        // The code of the step the binding used is spent; the app's next one signs in, once.
+        let next = app_code(&secret, 30);
+        let (code, _, me) = with(Some(&next)).await;
+        assert_eq!(code, StatusCode::OK, "{b}: {me}");
+        assert_eq!(with(Some(&next)).await.0, StatusCode::UNAUTHORIZED, "{b}: a code is good once");
+        let typed = recovery[0].to_uppercase().replace('-', " ");
+        assert_eq!(with(Some(&typed)).await.0, StatusCode::OK, "{b}: a recovery code however typed");
+        assert_eq!(with(Some(&recovery[0])).await.0, StatusCode::UNAUTHORIZED, "{b}: and only once");
+        let failed = s.audited("auth.sign_in_failed").await;
+        assert_eq!(failed.len(), 4, "{b}: every refusal is on record");
+        assert!(failed.iter().all(|r| r.after.as_deref().is_some_and(|a| a.contains("wrong_second_factor"))));
+        // Wrong codes with the right password count like wrong passwords: the fifth in a row locks the account.
+        for _ in 0..4 {
+            assert_eq!(with(Some("000000")).await.0, StatusCode::UNAUTHORIZED);
+        }
+        assert_eq!(with(Some(&recovery[1])).await.0, StatusCode::UNAUTHORIZED, "{b}: locked");
+        raw(&s, "UPDATE users SET locked_until = NULL, failed_logins = 0 WHERE username = 'lingdao'");
+
+        // Off, proved by a recovery code: the password alone signs in again.
+        let (code, err) = post("/session/second-factor/off", json!({"code": "000000"})).await;
+        assert_eq!((code, err["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("wrong_code")), "{b}: {err}");
+        let (code, _) = post("/session/second-factor/off", json!({"code": recovery[2]})).await;
+        assert_eq!(code, StatusCode::NO_CONTENT, "{b}");
+        assert_eq!(with(None).await.0, StatusCode::OK, "{b}");
+        assert_eq!(s.audited("user.second_factor_on").await.len(), 1);
+        assert_eq!(s.audited("user.second_factor_off").await.len(), 1);
+    }
+}
+
+/// Issue 14: the security administrator may require a second factor of the three administrators; one without it may
+/// only set it up (by session or token), may not turn it off, and the security administrator resets a lost one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_security_administrator_requires_a_second_factor_of_administrators() {
+    for s in servers("the_security_administrator_requires_a_second_factor").await {
+        let b = s.backend;
+        let put = |user: &'static str, body: Value| {
+            s.call(Some(user), reqwest::Method::PUT, "/security-settings", Some(body))
+        };
+        let (code, shown) = s.get("anquan", "/security-settings").await;
+        assert_eq!(code, StatusCode::OK);
+        assert_eq!(shown, json!({"password_max_age_days": 90, "admins_need_second_factor": false}), "{b}");
+        assert_eq!(
+            put("admin", json!({"password_max_age_days": 90, "admins_need_second_factor": true})).await.0,
+            StatusCode::FORBIDDEN,
+            "{b}: only the security administrator"
+        );
+        let (code, err) = put("anquan", json!({"password_max_age_days": 400, "admins_need_second_factor": true})).await;
+        assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {err}");
+        let (code, _) = put("anquan", json!({"password_max_age_days": 90, "admins_need_second_factor": true})).await;
+        assert_eq!(code, StatusCode::OK, "{b}");
+        assert_eq!(s.audited("security.settings").await.len(), 1, "{b}");
+
+        // Every administrator without one — the security administrator too — may now only set it up.
+        for admin in ["admin", "anquan", "shenji"] {
+            let (code, err) = s.get(admin, "/users").await;
+            assert_eq!((code, err["code"].as_str()), (StatusCode::FORBIDDEN, Some("second_factor_setup_required")));
+        }
+        assert_eq!(s.get("zhihuibu", "/appeals").await.0, StatusCode::OK, "{b}: business roles are not asked");
+        let (_, me) = s.get("admin", "/me").await;
+        assert_eq!(me["must_add_second_factor"], json!(true));
+        let mut secrets = std::collections::HashMap::new();
+        for admin in ["admin", "anquan"] {
+            let (_, offer) = s.post(admin, "/session/second-factor/secret", json!(null)).await;
+            let secret = offer["secret"].as_str().expect("secret").to_owned();
+            let (code, _) =
+                s.post(admin, "/session/second-factor", json!({"secret": secret, "code": app_code(&secret, 0)})).await;
+            assert_eq!(code, StatusCode::CREATED, "{b}: {admin}");
+            secrets.insert(admin, secret);
+        }
+        assert_eq!(s.get("admin", "/users").await.0, StatusCode::OK, "{b}: set up, the token works again");
+        let (code, _) =
+            s.post("admin", "/session/second-factor/off", json!({"code": app_code(&secrets["admin"], 30)})).await;
+        assert_eq!(code, StatusCode::FORBIDDEN, "{b}: required, so it stays on");
+        // A lost phone: the security administrator resets it, and the administrator must set up a new one.
+        let admin_id = s.world.users["admin"];
+        let path = format!("/users/{admin_id}/second-factor");
+        assert_eq!(s.call(Some("admin"), reqwest::Method::DELETE, &path, None).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(s.call(Some("anquan"), reqwest::Method::DELETE, &path, None).await.0, StatusCode::NO_CONTENT);
+        assert_eq!(
+            s.call(Some("anquan"), reqwest::Method::DELETE, &path, None).await.0,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        assert_eq!(
+            s.call(Some("anquan"), reqwest::Method::DELETE, "/users/999999/second-factor", None).await.0,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(s.get("admin", "/users").await.0, StatusCode::FORBIDDEN, "{b}");
+        assert_eq!(s.audited("user.second_factor_off").await.len(), 1, "{b}");
+    }
+}
+
+/// Issue 14 (SPEC §9): a password older than the security administrator's limit must be changed at the next sign-in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_password_past_its_lifetime_must_be_changed_at_sign_in() {
+    for s in servers("a_password_past_its_lifetime").await {
+        let b = s.backend;
+        // Set before passwords expired: counted from this sign-in.
+        let (code, _, me) = s.sign_in("lingdao", PASSWORD, false).await;
+        assert_eq!((code, me["must_change_password"].as_bool()), (StatusCode::OK, Some(false)), "{b}");
+        let days_ago = |d: i64| zhuqi_domain::time::to_micros(jiff::Timestamp::now()) - d * 86_400_000_000;
+        raw(&s, &format!("UPDATE users SET password_changed_at = {} WHERE username = 'lingdao'", days_ago(89)));
+        raw(&s, &format!("UPDATE users SET password_changed_at = {} WHERE username = 'zhihuibu'", days_ago(91)));
+        let (_, _, me) = s.sign_in("lingdao", PASSWORD, false).await;
+        assert_eq!(me["must_change_password"], json!(false), "{b}: 89 days of 90");
+        let (code, cookie, me) = s.sign_in("zhihuibu", PASSWORD, false).await;
+        assert_eq!((code, me["must_change_password"].as_bool()), (StatusCode::OK, Some(true)), "{b}: 91 days");
+        assert_eq!(s.audited("auth.password_expired").await.len(), 1, "{b}");
+        let (code, err) = s.get("zhihuibu", "/appeals").await;
+        assert_eq!((code, err["code"].as_str()), (StatusCode::FORBIDDEN, Some("password_change_required")));
+        let body = json!({"old_password": PASSWORD, "new_password": "Renewed@2026"});
+        let cookie = cookie.expect("cookie");
+        assert_eq!(
+            s.with_cookie(&cookie, reqwest::Method::POST, "/session/password", Some(body)).await.0,
+            StatusCode::NO_CONTENT
+        );
+        let (_, _, me) = s.sign_in("zhihuibu", "Renewed@2026", false).await;
+        assert_eq!(me["must_change_password"], json!(false), "{b}: a new password starts a new lifetime");
+        // 0: passwords never expire.
+        let (code, _) = s
+            .call(
+                Some("anquan"),
+                reqwest::Method::PUT,
+                "/security-settings",
+                Some(json!({"password_max_age_days": 0, "admins_need_second_factor": false})),
+            )
+            .await;
+        assert_eq!(code, StatusCode::OK);
+        raw(&s, &format!("UPDATE users SET password_changed_at = {} WHERE username = 'lingdao'", days_ago(1000)));
+        let (_, _, me) = s.sign_in("lingdao", PASSWORD, false).await;
+        assert_eq!(me["must_change_password"], json!(false), "{b}: never");
     }
 }

@@ -343,6 +343,7 @@ fn admin() -> Principal {
         unit_id: None,
         enterprise_id: None,
         must_change_password: false,
+        must_add_second_factor: false,
     }
 }
 

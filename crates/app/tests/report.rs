@@ -26,6 +26,7 @@ fn city_leader() -> Principal {
         unit_id: None,
         enterprise_id: None,
         must_change_password: false,
+        must_add_second_factor: false,
     }
 }
 

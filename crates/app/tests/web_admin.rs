@@ -529,3 +529,94 @@ async fn every_create_form_posted_twice_creates_once() {
         assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
     }
 }
+
+/// The text of the element with `id` (up to its closing tag).
+fn element_text(page: &Page, id: &str) -> String {
+    let marker = format!("id=\"{id}\"");
+    let at = page.body.find(&marker).unwrap_or_else(|| panic!("no #{id} in {}", page.body));
+    let after = &page.body[at..];
+    let start = after.find('>').expect(">") + 1;
+    after[start..].split('<').next().unwrap_or_default().trim().to_owned()
+}
+
+/// Binds an authenticator through `/account/second-factor` and returns its secret.
+async fn bind_authenticator(b: &mut Browser) -> String {
+    let offer = b.get("/account/second-factor").await;
+    assert_eq!(offer.status, StatusCode::OK, "{}", offer.body);
+    assert!(offer.has("<svg") && offer.csp_clean(), "a QR code the CSP allows: {}", offer.body);
+    let secret = element_text(&offer, "totp-secret");
+    let code = app_code(&secret, 0);
+    let on = b.post("/account/second-factor", &[("csrf", &offer.csrf()), ("secret", &secret), ("code", &code)]).await;
+    assert_eq!(on.status, StatusCode::OK, "{}", on.body);
+    assert!(on.has("两步验证已启用") && on.body.matches("<li>").count() >= 10, "recovery codes shown: {}", on.body);
+    secret
+}
+
+/// Issue 14 through the pages: the security administrator requires a second factor of administrators, is sent to
+/// bind one first, signs in with its code from then on, and resets another administrator's lost one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_second_factor_through_the_pages() {
+    for s in servers("web_second_factor").await {
+        let b = s.backend;
+        let mut secadmin = Browser::signed_in(&s, "anquan").await;
+        let settings = secadmin.get("/admin/security").await;
+        assert!(settings.has("name=\"password_max_age_days\" value=\"90\""), "{b}: {}", settings.body);
+        let csrf = settings.csrf();
+        let refused = secadmin.post("/admin/security", &[("csrf", &csrf), ("password_max_age_days", "九十")]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(refused.has("整数天数") && refused.has("value=\"九十\""), "{}", refused.body);
+        let saved = secadmin
+            .post(
+                "/admin/security",
+                &[("csrf", &csrf), ("password_max_age_days", "60"), ("admins_need_second_factor", "1")],
+            )
+            .await;
+        assert_eq!(saved.location.as_deref(), Some("/admin/security?done=saved"), "{b}: {}", saved.body);
+        // From now on the security administrator too must bind an authenticator before anything else.
+        let sent = secadmin.get("/admin/users").await;
+        assert_eq!(sent.location.as_deref(), Some("/account/second-factor"), "{b}");
+        let secret = bind_authenticator(&mut secadmin).await;
+        assert_eq!(secadmin.get("/admin/security").await.status, StatusCode::OK);
+        assert!(secadmin.get("/admin/security").await.has("value=\"60\""));
+
+        // Signing in again asks for the code once the password is right, and keeps the user name.
+        let mut again = Browser::new(&s);
+        let asked = again.sign_in_as("anquan", PASSWORD).await;
+        assert_eq!(asked.status, StatusCode::UNAUTHORIZED, "{b}");
+        assert!(asked.has("name=\"code\"") && asked.has("value=\"anquan\""), "{}", asked.body);
+        let form = again.get("/signin").await;
+        let code = app_code(&secret, 30);
+        let fields =
+            [("csrf", form.csrf()), ("username", "anquan".into()), ("password", PASSWORD.into()), ("code", code)];
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let landed = again.post("/signin", &fields).await;
+        assert_eq!(landed.status, StatusCode::SEE_OTHER, "{b}: {}", landed.body);
+
+        // The system administrator lands on the binding page; after binding, a lost phone is reset by the security
+        // administrator on the account's page.
+        let mut admin = Browser::new(&s);
+        let landed = admin.sign_in_as("admin", PASSWORD).await;
+        assert_eq!(landed.location.as_deref(), Some("/account/second-factor"), "{b}");
+        bind_authenticator(&mut admin).await;
+        let id = s.world.users["admin"];
+        let account = secadmin.get(&format!("/admin/users/{id}")).await;
+        assert_eq!(element_text(&account, "user-second-factor"), "已启用");
+        let reset = secadmin.post(&format!("/admin/users/{id}/second-factor"), &[("csrf", &account.csrf())]).await;
+        assert_eq!(reset.location, Some(format!("/admin/users/{id}?done=second_factor")), "{b}: {}", reset.body);
+        let account = secadmin.get(&format!("/admin/users/{id}?done=second_factor")).await;
+        assert!(account.has("已重置两步验证") && element_text(&account, "user-second-factor") == "未启用");
+        assert_eq!(admin.get("/admin/users").await.location.as_deref(), Some("/account/second-factor"), "{b}");
+        // The auditor, an administrator too, binds one as well; then reads the rules and cannot change them.
+        let mut auditor = Browser::signed_in(&s, "shenji").await;
+        bind_authenticator(&mut auditor).await;
+        let page = auditor.get("/admin/security").await;
+        assert!(
+            page.has("60 天") && page.has("必须使用") && !page.has("<button type=\"submit\">保存"),
+            "{}",
+            page.body
+        );
+        let csrf = page.csrf();
+        let posted = auditor.post("/admin/security", &[("csrf", &csrf), ("password_max_age_days", "0")]).await;
+        assert_eq!(posted.status, StatusCode::FORBIDDEN, "{b}");
+    }
+}

@@ -11,7 +11,7 @@ use zhuqi_domain::time::{from_micros, to_micros};
 use zhuqi_domain::{RegionCode, Role};
 
 use crate::db::{Row, Tx, params};
-use crate::{Origin, Result, Store, StoreError, audit};
+use crate::{Origin, Result, SecondFactor, Store, StoreError, audit};
 
 /// Failed sign-ins in a row after which an account is locked…
 pub const MAX_FAILED_SIGN_INS: i64 = 5;
@@ -47,6 +47,9 @@ pub struct Principal {
     pub unit_id: Option<i64>,
     pub enterprise_id: Option<i64>,
     pub must_change_password: bool,
+    /// An administrator without a second factor while the security administrator requires one: may do nothing but
+    /// set one up (issue 14).
+    pub must_add_second_factor: bool,
 }
 
 impl Principal {
@@ -66,8 +69,8 @@ impl Principal {
     }
 }
 
-const PRINCIPAL_COLUMNS: &str =
-    "u.id, u.username, u.display_name, u.region_code, u.unit_id, u.enterprise_id, u.must_change_password";
+const PRINCIPAL_COLUMNS: &str = "u.id, u.username, u.display_name, u.region_code, u.unit_id, u.enterprise_id, \
+     u.must_change_password, CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END";
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
@@ -76,7 +79,7 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
 /// Reads the user of `row` (laid out as `PRINCIPAL_COLUMNS`) and its roles.
 fn principal(tx: &mut Tx<'_>, row: &Row) -> Result<Principal> {
     let user_id = row.int(0)?;
-    let roles = tx
+    let roles: Vec<Role> = tx
         .query("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role", params![user_id])?
         .iter()
         .map(|r| {
@@ -84,6 +87,10 @@ fn principal(tx: &mut Tx<'_>, row: &Row) -> Result<Principal> {
             Role::parse(&name).ok_or_else(|| corrupt("user_roles.role", name))
         })
         .collect::<Result<_>>()?;
+    let second_factor = row.int(7)? != 0;
+    let must_add_second_factor = !second_factor
+        && roles.iter().any(|r| r.is_admin())
+        && crate::security::settings(tx)?.admins_need_second_factor;
     Ok(Principal {
         user_id,
         username: row.text(1)?,
@@ -93,6 +100,7 @@ fn principal(tx: &mut Tx<'_>, row: &Row) -> Result<Principal> {
         unit_id: row.opt_int(4)?,
         enterprise_id: row.opt_int(5)?,
         must_change_password: row.int(6)? != 0,
+        must_add_second_factor,
     })
 }
 
@@ -109,6 +117,8 @@ pub struct Credentials {
     pub user_id: i64,
     pub password_hash: Option<String>,
     pub locked_until: Option<Timestamp>,
+    /// The TOTP secret when the user has a second factor: a sign-in needs a code too.
+    pub totp_secret: Option<String>,
 }
 
 /// Why a sign-in was refused, as recorded in the audit log.
@@ -116,6 +126,8 @@ pub struct Credentials {
 pub enum SignInFailure {
     UnknownUser,
     WrongPassword,
+    /// The password was right; the second factor was missing, wrong or already used. Counts towards the lockout.
+    WrongCode,
     Locked,
     NoPassword,
 }
@@ -125,6 +137,7 @@ impl SignInFailure {
         match self {
             SignInFailure::UnknownUser => "unknown_user",
             SignInFailure::WrongPassword => "wrong_password",
+            SignInFailure::WrongCode => "wrong_second_factor",
             SignInFailure::Locked => "locked",
             SignInFailure::NoPassword => "no_password",
         }
@@ -149,15 +162,19 @@ impl Store {
     pub async fn credentials(&self, username: &str) -> Result<Option<Credentials>> {
         let username = username.trim().to_owned();
         self.read(move |tx| {
-            tx.query_opt("SELECT id, password_hash, locked_until FROM users WHERE username = $1", params![username])?
-                .map(|row| {
-                    Ok(Credentials {
-                        user_id: row.int(0)?,
-                        password_hash: row.opt_text(1)?,
-                        locked_until: row.opt_int(2)?.and_then(from_micros),
-                    })
+            tx.query_opt(
+                "SELECT id, password_hash, locked_until, totp_secret FROM users WHERE username = $1",
+                params![username],
+            )?
+            .map(|row| {
+                Ok(Credentials {
+                    user_id: row.int(0)?,
+                    password_hash: row.opt_text(1)?,
+                    locked_until: row.opt_int(2)?.and_then(from_micros),
+                    totp_secret: row.opt_text(3)?,
                 })
-                .transpose()
+            })
+            .transpose()
         })
         .await
     }
@@ -175,7 +192,7 @@ impl Store {
         let object = user_id.map_or_else(|| format!("username:{username}"), |id| format!("user:{id}"));
         self.transaction(origin, move |w| {
             let mut locked = None;
-            if let (Some(id), SignInFailure::WrongPassword) = (user_id, why) {
+            if let (Some(id), SignInFailure::WrongPassword | SignInFailure::WrongCode) = (user_id, why) {
                 let until = to_micros(now + LOCKOUT);
                 // A lock that has run out starts the count again.
                 let row = w.tx.query_one(
@@ -217,16 +234,27 @@ impl Store {
         .await
     }
 
-    /// Records a good sign-in: clears the failure count and opens a session under `session_hash`.
+    /// Records a good sign-in: spends the second factor if one was needed, clears the failure count, expires a
+    /// password past its lifetime and opens a session under `session_hash`. `None` when the second factor had been
+    /// used already (a replayed code): nothing is written then.
     pub async fn record_sign_in(
         &self,
         user_id: i64,
+        factor: Option<SecondFactor>,
         session_hash: String,
         now: Timestamp,
         source: &str,
-    ) -> Result<Principal> {
+    ) -> Result<Option<Principal>> {
         let source = source.to_owned();
         self.transaction(Origin::system(&source), move |w| {
+            if let Some(factor) = &factor
+                && !crate::security::spend(&mut w.tx, user_id, factor)?
+            {
+                return Ok(None);
+            }
+            if crate::security::expire_password(&mut w.tx, user_id, now)? {
+                w.audit("auth.password_expired", format!("user:{user_id}"), None, None);
+            }
             let p = principal_by_id(&mut w.tx, user_id)?;
             w.act_as(p.origin(&source));
             w.tx.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1", params![user_id])?;
@@ -239,8 +267,13 @@ impl Store {
                 "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)",
                 params![session_hash, user_id, to_micros(now)],
             )?;
-            w.audit("auth.sign_in", format!("user:{user_id}"), None, None);
-            Ok(p)
+            let how = match &factor {
+                None => None,
+                Some(SecondFactor::Step(_)) => audit::json(&json!({"second_factor": "totp"})),
+                Some(SecondFactor::Recovery(_)) => audit::json(&json!({"second_factor": "recovery_code"})),
+            };
+            w.audit("auth.sign_in", format!("user:{user_id}"), None, how);
+            Ok(Some(p))
         })
         .await
     }
@@ -261,7 +294,7 @@ impl Store {
                 else {
                     return Ok(None);
                 };
-                Ok(Some((principal(tx, &row)?, row.int(7)?, row.int(8)?)))
+                Ok(Some((principal(tx, &row)?, row.int(8)?, row.int(9)?)))
             })
             .await?;
         let Some((p, last_seen, began)) = found else { return Ok(None) };

@@ -96,7 +96,7 @@ pub(crate) fn enterprise_from_row(row: &Row) -> Result<EnterpriseRecord> {
 }
 
 const USER_COLUMNS: &str = "id, username, display_name, region_code, unit_id, enterprise_id, \
-     password_hash IS NOT NULL, must_change_password, locked_until";
+     password_hash IS NOT NULL, must_change_password, locked_until, totp_secret IS NOT NULL";
 
 pub(crate) fn user_from_row(tx: &mut Tx<'_>, row: &Row) -> Result<UserRecord> {
     let id = row.int(0)?;
@@ -119,6 +119,7 @@ pub(crate) fn user_from_row(tx: &mut Tx<'_>, row: &Row) -> Result<UserRecord> {
         has_password: row.int(6)? != 0,
         must_change_password: row.int(7)? != 0,
         locked_until: row.opt_int(8)?.and_then(from_micros),
+        second_factor: row.int(9)? != 0,
     })
 }
 

@@ -26,6 +26,7 @@ mod org;
 pub mod projects;
 mod reference;
 mod scope;
+mod security;
 mod similar;
 mod visits;
 mod work_groups;
@@ -59,6 +60,9 @@ pub use projects::{
     ProjectEdit, ProjectFilter, ProjectLine, ProjectMetrics, ProjectPage, ProjectRecord, ProjectTally, StageChange,
 };
 pub use scope::{AppealFilter, AppealPage, FILE_STEPS, ListCursor};
+pub use security::{
+    DEFAULT_PASSWORD_MAX_AGE_DAYS, MAX_PASSWORD_MAX_AGE_DAYS, RECOVERY_CODES, SecondFactor, SecuritySettings,
+};
 pub use similar::{Likeness, Similar};
 pub use visits::{MAX_VISIT_NOTES, NewVisit, VisitRecord};
 pub use work_groups::{

@@ -244,8 +244,8 @@ impl Writer<'_> {
             params![user_id, crate::PASSWORD_HISTORY - 1],
         )?;
         let changed = self.tx.execute(
-            "UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3",
-            params![password_hash, must_change, user_id],
+            "UPDATE users SET password_hash = $1, must_change_password = $2, password_changed_at = $3 WHERE id = $4",
+            params![password_hash, must_change, now, user_id],
         )?;
         if changed == 0 {
             return Err(StoreError::NotFound("用户"));
@@ -318,6 +318,8 @@ pub struct UserRecord {
     pub must_change_password: bool,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub locked_until: Option<Timestamp>,
+    /// The user signs in with an authenticator's code as well.
+    pub second_factor: bool,
 }
 
 /// How many rows the main tables hold: for the demo's summary and for tests.

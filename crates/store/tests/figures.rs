@@ -82,6 +82,7 @@ fn leader(city: &City) -> Principal {
         unit_id: None,
         enterprise_id: None,
         must_change_password: false,
+        must_add_second_factor: false,
     }
 }
 

@@ -19,7 +19,7 @@ use zhuqi_domain::Role;
 use zhuqi_store::{Principal, SignInFailure, Store, TokenInfo, hash_secret};
 
 use super::error::{ApiError, Body, ErrorBody, Id, ReadRefusals, WriteRefusals};
-use crate::password;
+use crate::{password, second_factor};
 
 pub const SESSION_COOKIE: &str = "zhuqi_session";
 
@@ -97,7 +97,15 @@ impl FromRequestParts<Store> for Caller {
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "password_change_required",
-                "首次登录或密码被重置后须先修改密码 / change your password first",
+                "首次登录、密码被重置或已过期，须先修改密码 / change your password first",
+            ));
+        }
+        // Likewise an administrator whose second factor the security administrator requires (issue 14).
+        if caller.user.must_add_second_factor {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "second_factor_setup_required",
+                "安全管理员要求管理员启用两步验证：请先在「两步验证」页面绑定验证器 / set up a second factor first",
             ));
         }
         Ok(caller)
@@ -138,6 +146,8 @@ pub struct Me {
     pub unit_id: Option<i64>,
     pub enterprise_id: Option<i64>,
     pub must_change_password: bool,
+    /// The security administrator requires a second factor of this administrator, who has none yet.
+    pub must_add_second_factor: bool,
 }
 
 impl From<&Principal> for Me {
@@ -151,6 +161,7 @@ impl From<&Principal> for Me {
             unit_id: p.unit_id,
             enterprise_id: p.enterprise_id,
             must_change_password: p.must_change_password,
+            must_add_second_factor: p.must_add_second_factor,
         }
     }
 }
@@ -162,6 +173,10 @@ pub struct SignIn {
     pub username: String,
     #[schema(max_length = 256)]
     pub password: String,
+    /// For an account with a second factor: the six digits its authenticator app shows, or one of its recovery codes.
+    #[serde(default)]
+    #[schema(max_length = 64)]
+    pub code: Option<String>,
 }
 
 /// Every refused sign-in answers alike (issue 14, finding 4): an unknown name, a wrong password and a locked account
@@ -177,6 +192,17 @@ fn bad_credentials() -> ApiError {
             zhuqi_store::LOCKOUT.as_mins()
         ),
     )
+}
+
+/// The password was right and the account has a second factor: the code was missing, wrong or used already.
+fn second_factor_needed(given: bool) -> ApiError {
+    let message = if given {
+        "动态验证码不正确或已使用过：请输入验证器当前显示的 6 位数字，或一个未用过的恢复码 / wrong or already used code"
+    } else {
+        "该账号已启用两步验证：请输入验证器显示的 6 位动态验证码（手机丢失时可用恢复码） / this account needs the \
+         code of its authenticator app"
+    };
+    ApiError::new(StatusCode::UNAUTHORIZED, "second_factor_required", message)
 }
 
 /// An address that failed too often waits (issue 14, finding 5); the message says how long.
@@ -198,6 +224,7 @@ pub async fn open_session(
     store: &Store,
     username: &str,
     password: String,
+    code: Option<String>,
     source: &str,
 ) -> Result<(Principal, String), ApiError> {
     let now = Timestamp::now();
@@ -232,8 +259,23 @@ pub async fn open_session(
         store.record_failed_sign_in(&name, id, SignInFailure::WrongPassword, now, source).await?;
         return Err(bad_credentials());
     }
+    let code = code.filter(|c| !c.trim().is_empty());
+    let factor = match &creds.totp_secret {
+        None => None,
+        Some(totp) => match code.as_deref().and_then(|c| second_factor::factor_of(totp, c, now)) {
+            Some(factor) => Some(factor),
+            None => {
+                store.record_failed_sign_in(&name, id, SignInFailure::WrongCode, now, source).await?;
+                return Err(second_factor_needed(code.is_some()));
+            }
+        },
+    };
     let secret = new_secret("");
-    let user = store.record_sign_in(creds.user_id, hash_secret(&secret), now, source).await?;
+    let Some(user) = store.record_sign_in(creds.user_id, factor, hash_secret(&secret), now, source).await? else {
+        // A code already used (the same code twice, or a spent recovery code).
+        store.record_failed_sign_in(&name, id, SignInFailure::WrongCode, now, source).await?;
+        return Err(second_factor_needed(true));
+    };
     Ok((user, secret))
 }
 
@@ -260,7 +302,7 @@ async fn sign_in(
     headers: HeaderMap,
     Body(form): Body<SignIn>,
 ) -> Result<Response, ApiError> {
-    let (user, secret) = open_session(&store, &form.username, form.password, &addr.ip().to_string()).await?;
+    let (user, secret) = open_session(&store, &form.username, form.password, form.code, &addr.ip().to_string()).await?;
     let mut response = axum::Json(Me::from(&user)).into_response();
     response.headers_mut().insert(SET_COOKIE, session_cookie(&secret, &headers)?);
     Ok(response)

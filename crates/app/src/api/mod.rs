@@ -5,6 +5,7 @@
 //! - `appeals`: the closed loop, one endpoint per action;
 //! - `org`: enterprises, regions, units, categories, deadline policies, users, the audit log;
 //! - `reference`: editing and retiring regions, units, categories and deadline policies;
+//! - `security`: one's own second factor, the security administrator's rules and resets;
 //! - `work_groups`: 包联 — work groups, their cadres and enterprises; `common_issues`: 共性问题 and 集中解决;
 //! - `files`: attachments (upload, download) and co-handling (签收, 协办意见 with files);
 //! - `error`: the error shape and the extractors that refuse bad input with it.
@@ -16,6 +17,7 @@ pub mod error;
 pub mod files;
 pub mod org;
 pub mod reference;
+pub mod security;
 pub mod work_groups;
 
 use axum::Router;
@@ -39,6 +41,7 @@ pub fn api() -> (Router<Store>, OpenApi) {
         .merge(appeals::routes())
         .merge(org::routes())
         .merge(reference::routes())
+        .merge(security::routes())
         .merge(work_groups::routes())
         .merge(common_issues::routes())
         // Files come base64 in JSON: these routes take bodies up to the attachments' limit.

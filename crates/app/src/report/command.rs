@@ -118,6 +118,7 @@ pub(crate) async fn installation(store: &Store) -> anyhow::Result<Principal> {
         unit_id: None,
         enterprise_id: None,
         must_change_password: false,
+        must_add_second_factor: false,
     })
 }
 

@@ -20,6 +20,8 @@ use crate::api::error::ApiError;
 struct AccountPage {
     heading: &'static str,
     change: bool,
+    /// The account has a second factor: the form asks for its code.
+    ask_code: bool,
     username: String,
     error: String,
     notice: String,
@@ -31,13 +33,14 @@ pub async fn home(caller: Result<Caller, ApiError>) -> Response {
     match caller {
         Ok(c) => Redirect::to(home_of(&c.user.roles)).into_response(),
         Err(e) if e.code == "password_change_required" => Redirect::to("/password").into_response(),
+        Err(e) if e.code == "second_factor_setup_required" => Redirect::to("/account/second-factor").into_response(),
         Err(_) => Redirect::to("/signin").into_response(),
     }
 }
 
-fn signin_form(headers: &HeaderMap, status: StatusCode, username: String, error: String) -> Response {
+fn signin_form(headers: &HeaderMap, status: StatusCode, username: String, error: String, ask_code: bool) -> Response {
     let (csrf, set) = csrf::anonymous(headers);
-    let page = AccountPage { heading: "登录", change: false, username, error, notice: String::new(), csrf };
+    let page = AccountPage { heading: "登录", change: false, ask_code, username, error, notice: String::new(), csrf };
     csrf::with_cookie(render_with(status, &page), set)
 }
 
@@ -53,6 +56,7 @@ pub async fn signin_page(headers: HeaderMap, Query(a): Query<Arrival>) -> Respon
     let page = AccountPage {
         heading: "登录",
         change: false,
+        ask_code: false,
         username: String::new(),
         error: String::new(),
         notice: notice.to_owned(),
@@ -65,6 +69,9 @@ pub async fn signin_page(headers: HeaderMap, Query(a): Query<Arrival>) -> Respon
 pub struct SignInForm {
     username: String,
     password: String,
+    /// The authenticator's code, for an account with a second factor.
+    #[serde(default)]
+    code: Option<String>,
 }
 
 pub async fn signin(
@@ -73,17 +80,24 @@ pub async fn signin(
     headers: HeaderMap,
     Checked(form): Checked<SignInForm>,
 ) -> Response {
-    match open_session(&store, &form.username, form.password, &addr.ip().to_string()).await {
+    match open_session(&store, &form.username, form.password, form.code, &addr.ip().to_string()).await {
         Ok((user, secret)) => match session_cookie(&secret, &headers) {
             Ok(cookie) => {
-                let next = if user.must_change_password { "/password" } else { home_of(&user.roles) };
+                let next = if user.must_change_password {
+                    "/password"
+                } else if user.must_add_second_factor {
+                    "/account/second-factor"
+                } else {
+                    home_of(&user.roles)
+                };
                 ([(SET_COOKIE, cookie)], Redirect::to(next)).into_response()
             }
             Err(e) => e.into_response(),
         },
         // What the user typed stays in the form; the message says what to do.
         Err(e) if e.status.is_client_error() => {
-            signin_form(&headers, e.status, form.username, chinese(&e.message).to_owned())
+            let ask_code = e.code == "second_factor_required";
+            signin_form(&headers, e.status, form.username, chinese(&e.message).to_owned(), ask_code)
         }
         Err(e) => error_response(e),
     }
@@ -91,10 +105,15 @@ pub async fn signin(
 
 fn password_form(c: &Caller, status: StatusCode, error: String) -> Response {
     let csrf = c.session.as_deref().map(csrf::for_session).unwrap_or_default();
-    let page =
-        AccountPage {
-            heading: "修改密码", change: true, username: String::new(), error, notice: String::new(), csrf
-        };
+    let page = AccountPage {
+        heading: "修改密码",
+        change: true,
+        ask_code: false,
+        username: String::new(),
+        error,
+        notice: String::new(),
+        csrf,
+    };
     render_with(status, &page)
 }
 
@@ -118,6 +137,7 @@ pub async fn change_password(
 ) -> Response {
     let Ok(PendingCaller(c)) = caller else { return Redirect::to("/signin").into_response() };
     match change_own_password(&store, &c, form.old_password, form.new_password).await {
+        Ok(()) if c.user.must_add_second_factor => Redirect::to("/account/second-factor").into_response(),
         Ok(()) => Redirect::to(home_of(&c.user.roles)).into_response(),
         Err(e) if e.status.is_client_error() => {
             password_form(&c, StatusCode::UNPROCESSABLE_ENTITY, chinese(&e.message).to_owned())

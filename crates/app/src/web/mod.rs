@@ -4,7 +4,7 @@
 //!
 //! - `page`: the signed-in viewer, the frame, rendering and error pages; `csrf`: form tokens; `view`: how dates,
 //!   deadlines and lights read;
-//! - `account`: sign-in, password, sign-out; `lists`: appeal lists and the desks built on them (portal, triage,
+//! - `account`: sign-in, password, sign-out; `second_factor`: one's authenticator app; `lists`: appeal lists and the desks built on them (portal, triage,
 //!   workbench); `item`: one appeal with its timeline and the actions the viewer may take; `co_handling`: a co-unit's
 //!   signature and opinion (协办) on it; `compose`: a new appeal;
 //! - `work_groups`: 包联 — work groups, their cadres and enterprises; `common_issues`: 共性问题 and 集中解决;
@@ -25,6 +25,7 @@ mod item;
 mod lists;
 mod page;
 mod projects;
+mod second_factor;
 mod view;
 mod work_groups;
 
@@ -40,6 +41,8 @@ pub fn router(store: Store) -> Router {
         .route("/signin", get(account::signin_page).post(account::signin))
         .route("/password", get(account::password_page).post(account::change_password))
         .route("/signout", post(account::signout))
+        .route("/account/second-factor", get(second_factor::show).post(second_factor::turn_on))
+        .route("/account/second-factor/off", post(second_factor::turn_off))
         .route("/appeals", get(lists::general))
         .route("/portal", get(lists::portal))
         .route("/triage", get(lists::triage))

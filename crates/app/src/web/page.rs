@@ -30,6 +30,9 @@ impl FromRequestParts<Store> for Viewer {
                 Ok(Viewer { caller, csrf })
             }
             Err(e) if e.code == "password_change_required" => Err(Redirect::to("/password").into_response()),
+            Err(e) if e.code == "second_factor_setup_required" => {
+                Err(Redirect::to("/account/second-factor").into_response())
+            }
             Err(e) if e.status == StatusCode::UNAUTHORIZED => Err(Redirect::to("/signin").into_response()),
             Err(e) => Err(error_response(e)),
         }
@@ -124,8 +127,8 @@ fn nav_of(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/admin/policies", "时限规则"),
             ("/admin/calendar", "工作日历"),
         ],
-        Role::Secadmin => &[("/admin/users", "用户与权限")],
-        Role::Auditor => &[("/admin/audit", "审计日志")],
+        Role::Secadmin => &[("/admin/users", "用户与权限"), ("/admin/security", "安全设置")],
+        Role::Auditor => &[("/admin/audit", "审计日志"), ("/admin/security", "安全设置")],
         Role::System => &[],
     }
 }

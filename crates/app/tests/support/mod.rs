@@ -296,3 +296,14 @@ impl Server {
 pub fn five() -> Stars {
     Stars::new(5).expect("stars")
 }
+
+/// A code of `secret` as an authenticator app shows it `ahead` seconds from now, made by oath-toolkit's `oathtool`
+/// (not by the crate the server uses).
+pub fn app_code(secret: &str, ahead: i64) -> String {
+    let out = std::process::Command::new("oathtool")
+        .args(["--totp", "-b", "-N", &format!("now + {ahead} seconds"), secret])
+        .output()
+        .expect("oathtool (apt-get install oathtool)");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("utf-8").trim().to_owned()
+}

@@ -116,6 +116,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/common/0017_password_history.sql"),
         postgres: include_str!("../../migrations/common/0017_password_history.sql"),
     },
+    Migration {
+        version: 18,
+        name: "second_factor_and_expiry",
+        sqlite: include_str!("../../migrations/common/0018_second_factor_and_expiry.sql"),
+        postgres: include_str!("../../migrations/common/0018_second_factor_and_expiry.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.

@@ -7,12 +7,14 @@
 //! - `org`: units, regions, categories and deadline policies, each listed with its add form;
 //! - `edit`: one of them on its own page, renamed or retired (停用);
 //! - `calendar`: the loaded years of the State Council's notices and a form to load one;
+//! - `security`: the security administrator's rules (password lifetime, second factor for administrators);
 //! - `audit`: the audit log, newest first, read-only.
 
 mod audit;
 mod calendar;
 mod edit;
 mod org;
+mod security;
 mod users;
 
 use axum::Router;
@@ -31,6 +33,8 @@ pub fn routes() -> Router<Store> {
         .route("/admin/users/{id}", get(users::show))
         .route("/admin/users/{id}/roles", post(users::set_roles))
         .route("/admin/users/{id}/password", post(users::reset_password))
+        .route("/admin/users/{id}/second-factor", post(users::reset_second_factor))
+        .route("/admin/security", get(security::show).post(security::save))
         .route("/admin/units/export.xlsx", get(org::units_export))
         .route("/admin/units", get(org::units).post(org::add_unit))
         .route("/admin/units/{id}", get(edit::unit).post(edit::save_unit))

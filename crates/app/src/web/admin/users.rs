@@ -37,6 +37,7 @@ pub struct UserRow {
     pub locked_until: String,
     pub must_change: bool,
     pub has_password: bool,
+    pub second_factor: bool,
 }
 
 /// The names of regions and units, to show an account's instead of bare codes.
@@ -72,6 +73,7 @@ impl Names {
             locked_until: u.locked_until.filter(|t| *t > now).map(local).unwrap_or_default(),
             must_change: u.must_change_password,
             has_password: u.has_password,
+            second_factor: u.second_factor,
         }
     }
 }
@@ -399,7 +401,11 @@ pub async fn show(
         return Ok(r);
     }
     let Some(user) = account(&store, &id).await? else { return Ok(no_such_user()) };
-    let flash = done.is().then_some("角色已修改，自该用户下一次操作起生效。");
+    let flash = match done.done.as_deref() {
+        Some("second_factor") => Some("已重置两步验证：该用户下次只需密码登录，可重新绑定验证器。"),
+        Some(d) if !d.is_empty() => Some("角色已修改，自该用户下一次操作起生效。"),
+        _ => None,
+    };
     user_page(&store, &v, &user, None, Errors::default(), flash, StatusCode::OK).await
 }
 
@@ -456,4 +462,26 @@ pub async fn reset_password(
     store.reset_password(v.caller.user.origin(&v.caller.source), user.id, hash).await?;
     let user = store.user(user.id).await?;
     password_page(&store, &v, "已重置密码", &user, password).await
+}
+
+/// Turns off an account's second factor for a lost phone (security administrator); the user sets up a new one.
+pub async fn reset_second_factor(
+    State(store): State<Store>,
+    v: Viewer,
+    Path(id): Path<String>,
+    _: Checked<Nothing>,
+) -> PageResult {
+    if let Err(r) = v.require(&[Role::Secadmin]) {
+        return Ok(r);
+    }
+    let Some(user) = account(&store, &id).await? else { return Ok(no_such_user()) };
+    match store.disable_totp(v.caller.user.origin(&v.caller.source), user.id, None).await {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/users/{}?done=second_factor", user.id)).into_response()),
+        Err(e @ StoreError::Invalid(_)) => {
+            let mut errors = Errors::default();
+            errors.form = Some(chinese(&e.to_string()).to_owned());
+            user_page(&store, &v, &user, None, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
