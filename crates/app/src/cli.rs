@@ -91,6 +91,8 @@ struct ServeArgs {
     /// 证书的私钥（PEM）/ the certificate's private key (PEM)
     #[arg(long, env = "ZHUQI_TLS_KEY", requires = "tls_cert")]
     tls_key: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    audit_key: crate::audit::KeyArg,
 }
 
 #[derive(Debug, Args)]
@@ -293,7 +295,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             "尚未载入{next_year}年节假日安排，请用 zhuqi calendar load 载入 / the {next_year} holiday notice is not loaded"
         );
     }
-    let jobs = tokio::spawn(crate::jobs::run(store.clone(), Duration::from_secs(300)));
+    let seal_key = crate::audit::key_or_new(&args.audit_key.path_for(&args.db.db)?)?;
+    let jobs = tokio::spawn(crate::jobs::run(store.clone(), Duration::from_secs(300), seal_key));
     let addr = listener.local_addr().unwrap_or(args.listen);
     let scheme = if tls.is_some() { "https" } else { "http" };
     println!("助企通已启动 / zhuqi is serving on {scheme}://{addr} (数据库 {})", args.db.db);

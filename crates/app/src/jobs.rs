@@ -8,12 +8,14 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use zhuqi_domain::{Action, Actor, EscalationLadder};
-use zhuqi_store::{Origin, Store, StoreError};
+use zhuqi_store::{AuditKey, Origin, Store, StoreError};
 
 /// Working days after an answer before an unconfirmed appeal closes as confirmed (SPEC §3 default).
 pub const AUTO_CLOSE_AFTER: u32 = 5;
 
-pub async fn run(store: Store, every: Duration) {
+/// Every `every`: the escalation sweep, then a seal on the audit chain's head with `seal_key` (issue 14), so that a
+/// rewrite of the log shows however its hashes were recomputed.
+pub async fn run(store: Store, every: Duration, seal_key: AuditKey) {
     let mut tick = tokio::time::interval(every);
     loop {
         tick.tick().await;
@@ -21,6 +23,9 @@ pub async fn run(store: Store, every: Duration) {
             Ok(0) => {}
             Ok(n) => tracing::info!(steps = n, "escalation ladder and auto-close applied"),
             Err(e) => tracing::error!(error = %e, "escalation sweep failed"),
+        }
+        if let Err(e) = store.seal_audit(&seal_key, Origin::system("scheduler")).await {
+            tracing::error!(error = %e, "sealing the audit log failed");
         }
     }
 }

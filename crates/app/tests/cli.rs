@@ -409,6 +409,33 @@ fn audit_verify_finds_a_record_altered_behind_the_programs_back() {
     assert_one_line_error(&zhuqi(&["audit", "verify", "--expect", &head], dir.path()), "截短");
 }
 
+/// Issue 14: the key for the audit log's seals is made beside the database on first use, `audit verify` checks the
+/// seals with it, and a purge of records younger than six months is refused.
+#[test]
+fn the_audit_log_is_sealed_with_a_key_kept_beside_the_database_and_kept_six_months() {
+    let dir = tempfile::tempdir().expect("dir");
+    assert!(zhuqi(&["demo", "--enterprises", "10"], dir.path()).status.success());
+    let out = zhuqi(&["audit", "seal"], dir.path());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("加印记"), "{}", String::from_utf8_lossy(&out.stderr));
+    let key = std::fs::read_to_string(dir.path().join("zhuqi.db.audit-key")).expect("the key file");
+    assert_eq!(key.trim().len(), 64);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("zhuqi.db.audit-key")).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o077, 0, "only its owner reads the key");
+    }
+    assert!(String::from_utf8_lossy(&zhuqi(&["audit", "seal"], dir.path()).stdout).contains("无需再加"));
+    let out = zhuqi(&["audit", "verify"], dir.path());
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success() && stdout.contains("已用审计密钥核对 1 个印记"), "{stdout}");
+    // Another key (a copy from another city) does not verify this log's seals.
+    std::fs::write(dir.path().join("other.key"), "ab".repeat(32)).expect("write");
+    assert_one_line_error(&zhuqi(&["audit", "verify", "--audit-key", "other.key"], dir.path()), "密钥校验值不符");
+    let today = jiff::Zoned::now().date().to_string();
+    assert_one_line_error(&zhuqi(&["audit", "purge", "--before", &today], dir.path()), "至少保存 6 个月");
+}
+
 #[test]
 fn api_tokens_are_made_shown_once_listed_and_revoked_from_the_command_line() {
     let dir = tempfile::tempdir().expect("dir");

@@ -14,6 +14,7 @@ use zhuqi_domain::time::to_micros;
 
 use crate::db::{Row, Tx, params};
 use crate::scope::{PageSlice, bind};
+use crate::seal::{AuditKey, PURGE_ACTION, SEAL_ACTION, Stamp};
 use crate::{Result, Store, Writer};
 
 /// The `prev_hash` of the first record.
@@ -212,20 +213,62 @@ const AUDIT_ROWS_PER_INSERT: usize = 200;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuditVerdict {
     /// Every record checked; `head` is the last one's (seq, hash), worth writing down to check against later.
-    Intact { records: u64, head: Option<(i64, String)> },
+    Intact {
+        records: u64,
+        head: Option<(i64, String)>,
+        /// Seals met; with the key, each was checked to be made with it.
+        seals: u64,
+        /// Records after the newest seal (the server seals every few minutes).
+        unsealed: u64,
+        /// The key was given: a chain rewritten with every hash recomputed would have been caught.
+        keyed: bool,
+        /// The last record a purge removed (0: the chain is whole from its first record).
+        purged_through: i64,
+    },
     /// The first record that does not fit the chain, and why.
     Broken { seq: i64, reason: String },
 }
 
 /// Records read per round trip while verifying.
 const VERIFY_CHUNK: i64 = 5_000;
+/// Hashes kept at hand for the seals that follow them.
+const RECENT_HASHES: usize = 4_096;
+const FORGED: &str =
+    "印记的密钥校验值不符：印记被伪造或改动，或所给的不是本库的审计密钥 / a seal was not made with this key";
 
 impl Store {
-    /// Walks the whole chain in order. `progress(done, total)` is called after each chunk.
-    pub async fn verify_audit(&self, progress: impl Fn(u64, u64)) -> Result<AuditVerdict> {
+    /// Walks the whole chain in order, from where the last purge left it; checks that every seal names a hash the
+    /// chain has, and with `key` that every seal and the purge were made with it. `progress(done, total)` is called
+    /// after each chunk.
+    pub async fn verify_audit(&self, key: Option<&AuditKey>, progress: impl Fn(u64, u64)) -> Result<AuditVerdict> {
         let total = self.read(|tx| tx.query_one("SELECT COUNT(*) FROM audit_log", &[])?.int(0)).await?;
         let total = u64::try_from(total).unwrap_or(0);
-        let (mut last_seq, mut prev, mut done) = (0_i64, GENESIS.to_owned(), 0_u64);
+        let purge = self
+            .read(|tx| {
+                let row = tx.query_opt(
+                    "SELECT seq, after FROM audit_log WHERE action = $1 ORDER BY seq DESC LIMIT 1",
+                    params![PURGE_ACTION],
+                )?;
+                row.map(|r| Ok((r.int(0)?, r.opt_text(1)?))).transpose()
+            })
+            .await?;
+        let (mut last_seq, mut prev) = (0_i64, GENESIS.to_owned());
+        if let Some((seq, after)) = purge {
+            let Some(stamp) = Stamp::parse(after.as_deref()) else {
+                return Ok(AuditVerdict::Broken {
+                    seq, reason: "清理记录无法读取 / unreadable purge record".into()
+                });
+            };
+            if key.is_some_and(|k| !stamp.made_with(k, "purge")) {
+                return Ok(AuditVerdict::Broken { seq, reason: FORGED.into() });
+            }
+            (last_seq, prev) = (stamp.seq, stamp.hash);
+        }
+        let purged_through = last_seq;
+        let mut done = 0_u64;
+        let (mut seals, mut unsealed) = (0_u64, 0_u64);
+        // The hashes just verified, to check the seals that name them without reading them again.
+        let mut recent: std::collections::VecDeque<(i64, String)> = std::collections::VecDeque::new();
         // Read from the very first row, whatever its number: a row slipped in before record 1 must be seen too.
         let mut cursor = i64::MIN;
         loop {
@@ -265,6 +308,37 @@ impl Store {
                         "记录内容与其哈希不符：本条被改动 / the record's content does not match its hash".into(),
                     );
                 }
+                if r.action == SEAL_ACTION {
+                    let Some(stamp) = Stamp::parse(r.after.as_deref()) else {
+                        return broken("印记无法读取 / unreadable seal".into());
+                    };
+                    if key.is_some_and(|k| !stamp.made_with(k, "seal")) {
+                        return broken(FORGED.into());
+                    }
+                    let named = match recent.iter().rev().find(|(seq, _)| *seq == stamp.seq) {
+                        Some((_, hash)) => Some(hash.clone()),
+                        None if stamp.seq <= purged_through => Some(stamp.hash.clone()),
+                        None => self.audit_hash(stamp.seq).await?,
+                    };
+                    if named.as_deref() != Some(stamp.hash.as_str()) {
+                        return Ok(AuditVerdict::Broken {
+                            seq: stamp.seq,
+                            reason: format!(
+                                "与第{}条印记记下的哈希不符：本条或其前的记录被改写，且重算了其后的哈希 / differs from \
+                                 the hash sealed by record {}",
+                                r.seq, r.seq
+                            ),
+                        });
+                    }
+                    seals += 1;
+                    unsealed = 0;
+                } else {
+                    unsealed += 1;
+                }
+                recent.push_back((r.seq, r.hash.clone()));
+                if recent.len() > RECENT_HASHES {
+                    recent.pop_front();
+                }
                 last_seq = r.seq;
                 prev.clone_from(&r.hash);
                 done += 1;
@@ -277,7 +351,16 @@ impl Store {
                 reason: format!("记录数 {total} 与链长 {done} 不符 / {total} rows but a chain of {done}"),
             });
         }
-        Ok(AuditVerdict::Intact { records: done, head: (last_seq > 0).then_some((last_seq, prev)) })
+        let head = (last_seq > purged_through).then_some((last_seq, prev));
+        Ok(AuditVerdict::Intact { records: done, head, seals, unsealed, keyed: key.is_some(), purged_through })
+    }
+
+    /// The stored hash of record `seq`.
+    async fn audit_hash(&self, seq: i64) -> Result<Option<String>> {
+        self.read(move |tx| {
+            tx.query_opt("SELECT hash FROM audit_log WHERE seq = $1", params![seq])?.map(|r| r.text(0)).transpose()
+        })
+        .await
     }
 
     /// The audit log, newest first, `limit` records before `before_seq` (the auditor's reading).

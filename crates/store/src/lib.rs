@@ -26,6 +26,7 @@ mod org;
 pub mod projects;
 mod reference;
 mod scope;
+mod seal;
 mod security;
 mod similar;
 mod visits;
@@ -60,6 +61,7 @@ pub use projects::{
     ProjectEdit, ProjectFilter, ProjectLine, ProjectMetrics, ProjectPage, ProjectRecord, ProjectTally, StageChange,
 };
 pub use scope::{AppealFilter, AppealPage, FILE_STEPS, ListCursor};
+pub use seal::{AUDIT_RETENTION_DAYS, AuditKey, PURGE_ACTION, Purged, SEAL_ACTION};
 pub use security::{
     DEFAULT_PASSWORD_MAX_AGE_DAYS, MAX_PASSWORD_MAX_AGE_DAYS, RECOVERY_CODES, SecondFactor, SecuritySettings,
 };

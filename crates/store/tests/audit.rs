@@ -3,9 +3,12 @@
 
 mod support;
 
+use std::collections::HashMap;
 use support::*;
 use zhuqi_domain::{Action, Role};
-use zhuqi_store::{AuditVerdict, Origin};
+
+use sha2::{Digest, Sha256};
+use zhuqi_store::{AuditKey, AuditRecord, AuditVerdict, Origin, SEAL_ACTION, StoreError};
 
 /// A city, an appeal moved twice and a permission change: a dozen audit records.
 async fn history(db: &TestDb) -> i64 {
@@ -17,8 +20,8 @@ async fn history(db: &TestDb) -> i64 {
         .await
         .expect("assign");
     s.set_user_roles(Origin::cli(), city.handler, vec![Role::Handler, Role::Leader]).await.expect("roles");
-    match s.verify_audit(|_, _| {}).await.expect("verify") {
-        AuditVerdict::Intact { records, head: Some((seq, _)) } => {
+    match s.verify_audit(None, |_, _| {}).await.expect("verify") {
+        AuditVerdict::Intact { records, head: Some((seq, _)), .. } => {
             assert_eq!(records as i64, seq);
             seq
         }
@@ -75,7 +78,7 @@ async fn a_changed_record_is_found() {
             .find(|r| r.action == "appeal.assign")
             .expect("row")
             .seq;
-        assert_eq!(broken_at(db.store.verify_audit(|_, _| {}).await.expect("verify")), seq, "{}", db.backend);
+        assert_eq!(broken_at(db.store.verify_audit(None, |_, _| {}).await.expect("verify")), seq, "{}", db.backend);
     }
 }
 
@@ -86,7 +89,7 @@ async fn a_changed_record_with_its_hash_recomputed_is_found_at_the_next() {
         drop_audit_guards(&db);
         // Whoever rewrites a row and its own hash still breaks the link from the row after it.
         raw_sql(&db, "UPDATE audit_log SET hash = 'ab' || substr(hash, 3) WHERE seq = 3").expect("tamper");
-        assert_eq!(broken_at(db.store.verify_audit(|_, _| {}).await.expect("verify")), 3, "{}", db.backend);
+        assert_eq!(broken_at(db.store.verify_audit(None, |_, _| {}).await.expect("verify")), 3, "{}", db.backend);
     }
 }
 
@@ -96,11 +99,11 @@ async fn a_deleted_record_is_found() {
         history(&db).await;
         drop_audit_guards(&db);
         raw_sql(&db, "DELETE FROM audit_log WHERE seq = 4").expect("tamper");
-        assert_eq!(broken_at(db.store.verify_audit(|_, _| {}).await.expect("verify")), 5, "{}", db.backend);
+        assert_eq!(broken_at(db.store.verify_audit(None, |_, _| {}).await.expect("verify")), 5, "{}", db.backend);
         // The newest record removed leaves a whole but shorter chain: only a head written down earlier shows it
         // (`zhuqi audit verify --expect SEQ:HASH`).
         raw_sql(&db, "DELETE FROM audit_log WHERE seq >= 4").expect("tamper");
-        match db.store.verify_audit(|_, _| {}).await.expect("verify") {
+        match db.store.verify_audit(None, |_, _| {}).await.expect("verify") {
             AuditVerdict::Intact { head: Some((3, _)), .. } => {}
             other => panic!("{other:?}"),
         }
@@ -120,9 +123,134 @@ async fn an_inserted_record_is_found() {
             )
         };
         raw_sql(&db, &row(n + 1, "00")).expect("append a forged record");
-        assert_eq!(broken_at(db.store.verify_audit(|_, _| {}).await.expect("verify")), n + 1, "{}", db.backend);
+        assert_eq!(broken_at(db.store.verify_audit(None, |_, _| {}).await.expect("verify")), n + 1, "{}", db.backend);
         raw_sql(&db, &format!("DELETE FROM audit_log WHERE seq = {}; {}", n + 1, row(0, "00")))
             .expect("slip one in front");
-        assert_eq!(broken_at(db.store.verify_audit(|_, _| {}).await.expect("verify")), 0, "{}", db.backend);
+        assert_eq!(broken_at(db.store.verify_audit(None, |_, _| {}).await.expect("verify")), 0, "{}", db.backend);
+    }
+}
+
+/// What a DBA who has read the program can do: edit records and recompute every hash after them, so that the chain is
+/// whole again. `edit` sees the recomputed hashes of the records before.
+async fn rewrite_chain(db: &TestDb, edit: impl Fn(&mut AuditRecord, &HashMap<i64, String>)) {
+    let mut records = db.store.audit_records(None, 100_000).await.expect("read");
+    records.reverse();
+    let (mut prev, mut hashes, mut sql) = (zhuqi_store::GENESIS.to_owned(), HashMap::new(), String::new());
+    let quoted = |t: &Option<String>| t.as_ref().map_or("NULL".to_owned(), |t| format!("'{}'", t.replace('\'', "''")));
+    for mut r in records {
+        edit(&mut r, &hashes);
+        r.prev_hash = prev;
+        let canonical = serde_json::json!([
+            r.seq,
+            r.at,
+            r.actor_user_id,
+            [&r.actor, &r.actor_role, &r.source, &r.action, &r.object],
+            [&r.before, &r.after],
+            &r.prev_hash
+        ]);
+        r.hash = Sha256::digest(canonical.to_string().as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        sql.push_str(&format!(
+            "UPDATE audit_log SET at = {}, before = {}, after = {}, prev_hash = '{}', hash = '{}' WHERE seq = {};\n",
+            r.at,
+            quoted(&r.before),
+            quoted(&r.after),
+            r.prev_hash,
+            r.hash,
+            r.seq
+        ));
+        hashes.insert(r.seq, r.hash.clone());
+        prev = r.hash;
+    }
+    raw_sql(db, &sql).expect("rewrite");
+}
+
+async fn verify(db: &TestDb, key: Option<&AuditKey>) -> AuditVerdict {
+    db.store.verify_audit(key, |_, _| {}).await.expect("verify")
+}
+
+/// Issue 14: a chain rewritten with every hash recomputed is whole — but a seal names the old hash, and a seal
+/// rewritten to match cannot carry a MAC made with the key, which stays outside the database.
+#[tokio::test]
+async fn a_chain_rewritten_with_every_hash_recomputed_is_caught_by_the_keyed_seals() {
+    for db in backends("a_chain_rewritten_with_every_hash_recomputed").await {
+        let b = db.backend;
+        let n = history(&db).await;
+        let key = AuditKey::new(vec![7; 32]).expect("key");
+        assert_eq!(db.store.seal_audit(&key, sys()).await.expect("seal"), Some(n), "{b}");
+        assert_eq!(db.store.seal_audit(&key, sys()).await.expect("seal"), None, "{b}: nothing new to seal");
+        match verify(&db, Some(&key)).await {
+            AuditVerdict::Intact { seals: 1, unsealed: 0, keyed: true, purged_through: 0, .. } => {}
+            other => panic!("{b}: {other:?}"),
+        }
+        drop_audit_guards(&db);
+        rewrite_chain(&db, |r, _| {
+            if r.action == "user.roles" {
+                r.after = Some("[\"handler\"]".into());
+            }
+        })
+        .await;
+        assert_eq!(broken_at(verify(&db, None).await), n, "{b}: the seal names record {n}'s old hash");
+        // The seal rewritten to name the new hash (its MAC cannot be remade): only the key tells.
+        rewrite_chain(&db, |r, hashes| {
+            if r.action == SEAL_ACTION {
+                let mut stamp: serde_json::Value =
+                    serde_json::from_str(r.after.as_deref().expect("stamp")).expect("json");
+                stamp["hash"] = serde_json::json!(hashes[&n]);
+                r.after = Some(stamp.to_string());
+            }
+        })
+        .await;
+        assert!(matches!(verify(&db, None).await, AuditVerdict::Intact { keyed: false, .. }), "{b}");
+        assert_eq!(broken_at(verify(&db, Some(&key)).await), n + 1, "{b}: the forged seal");
+        let other = AuditKey::new(vec![8; 32]).expect("key");
+        assert_eq!(broken_at(verify(&db, Some(&other)).await), n + 1, "{b}: another database's key");
+    }
+}
+
+/// Issue 14 (SPEC §9): records are kept at least six months — the store and the database refuse to delete younger
+/// ones — and a purge of older ones leaves a sealed mark of where the kept chain starts.
+#[tokio::test]
+async fn only_records_older_than_six_months_are_purged_and_the_rest_still_verifies() {
+    for db in backends("only_records_older_than_six_months_are_purged").await {
+        let b = db.backend;
+        let n = history(&db).await;
+        let key = AuditKey::new(vec![7; 32]).expect("key");
+        let now = jiff::Timestamp::now();
+        let days = |d: i64| jiff::SignedDuration::from_hours(24 * d);
+        let refused = db.store.purge_audit(&key, sys(), now - days(30)).await;
+        assert!(matches!(&refused, Err(StoreError::Invalid(m)) if m.contains("6 个月")), "{b}: {refused:?}");
+        assert!(raw_sql(&db, "DELETE FROM audit_log WHERE seq = 1").is_err(), "{b}: the database refuses too");
+        // Two hundred days of running, as far as the first four records go (only the guard on UPDATE lifted).
+        let lift = if b == "sqlite" {
+            "DROP TRIGGER audit_log_no_update"
+        } else {
+            "DROP TRIGGER audit_log_no_change ON audit_log"
+        };
+        raw_sql(&db, lift).expect("lift");
+        let micros_ago = (now - days(200)).as_microsecond();
+        rewrite_chain(&db, |r, _| {
+            if r.seq <= 4 {
+                r.at = micros_ago + r.seq;
+            }
+        })
+        .await;
+        assert!(raw_sql(&db, "DELETE FROM audit_log WHERE seq = 5").is_err(), "{b}: record 5 is young");
+        let purged = db.store.purge_audit(&key, sys(), now - days(190)).await.expect("purge");
+        assert_eq!((purged.records, purged.through_seq), (4, 4), "{b}");
+        match verify(&db, Some(&key)).await {
+            AuditVerdict::Intact { records, purged_through: 4, keyed: true, .. } => {
+                assert_eq!(records as i64, n - 4 + 1, "{b}: the kept records and the purge's own")
+            }
+            other => panic!("{b}: {other:?}"),
+        }
+        // A start cut off behind the program's back is still found.
+        let lift = if b == "sqlite" {
+            "DROP TRIGGER audit_log_no_delete"
+        } else {
+            "DROP TRIGGER audit_log_no_young_delete ON audit_log"
+        };
+        raw_sql(&db, lift).expect("lift");
+        raw_sql(&db, "DELETE FROM audit_log WHERE seq = 5").expect("cut");
+        assert_eq!(broken_at(verify(&db, Some(&key)).await), 6, "{b}");
     }
 }

@@ -375,6 +375,9 @@ async fn writes_committed_together_stay_atomic_one_by_one() {
         let mut want = want;
         want.sort();
         assert_eq!(names, want, "{}: only the writes that succeeded are stored", db.backend);
-        assert!(matches!(s.verify_audit(|_, _| {}).await.expect("verify"), zhuqi_store::AuditVerdict::Intact { .. }));
+        assert!(matches!(
+            s.verify_audit(None, |_, _| {}).await.expect("verify"),
+            zhuqi_store::AuditVerdict::Intact { .. }
+        ));
     }
 }

@@ -122,6 +122,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/common/0018_second_factor_and_expiry.sql"),
         postgres: include_str!("../../migrations/common/0018_second_factor_and_expiry.sql"),
     },
+    Migration {
+        version: 19,
+        name: "audit_retention",
+        sqlite: include_str!("../../migrations/sqlite/0019_audit_retention.sql"),
+        postgres: include_str!("../../migrations/postgres/0019_audit_retention.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.

@@ -228,7 +228,7 @@ pub fn raw_sql(db: &TestDb, sql: &str) -> Result<(), String> {
 pub fn drop_audit_guards(db: &TestDb) {
     let sql = match db.backend {
         "sqlite" => "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;",
-        _ => "DROP TRIGGER audit_log_no_change ON audit_log;",
+        _ => "DROP TRIGGER audit_log_no_change ON audit_log; DROP TRIGGER audit_log_no_young_delete ON audit_log;",
     };
     raw_sql(db, sql).expect("drop the audit log's triggers");
 }
