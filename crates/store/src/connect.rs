@@ -52,7 +52,7 @@ impl FromStr for DbUrl {
     type Err = StoreError;
 
     fn from_str(s: &str) -> Result<Self> {
-        let bad = |reason| StoreError::BadUrl { url: redacted(s), reason };
+        let bad = |reason: &str| StoreError::BadUrl { url: redacted(s), reason: reason.to_owned() };
         let s = s.trim();
         if let Some(rest) = s.strip_prefix("sqlite://").or_else(|| s.strip_prefix("sqlite:")) {
             let path = rest.split('?').next().unwrap_or_default();
@@ -70,9 +70,9 @@ impl FromStr for DbUrl {
             if host.is_empty() || host.starts_with('/') && !host.contains("host=") {
                 return Err(bad("缺少主机名 / the host is missing"));
             }
-            // Let the driver check the rest now, so that a typo fails here and not at the first query.
-            s.parse::<postgres::Config>()
-                .map_err(|_| bad("PostgreSQL 地址无法解析 / the PostgreSQL URL cannot be parsed"))?;
+            // Check the rest now (the driver's settings, sslmode and its root certificate), so that a typo fails here
+            // and not at the first query.
+            crate::db::PgTarget::parse(s).map_err(|reason| bad(&reason))?;
             return Ok(DbUrl::Postgres(s.to_owned()));
         }
         if s.contains("://") {
@@ -97,11 +97,10 @@ impl Store {
                 (pool, Backend::Sqlite)
             }
             DbUrl::Postgres(raw) => {
-                let mut config: postgres::Config = raw
-                    .parse()
-                    .map_err(|_| StoreError::BadUrl { url: url.to_string(), reason: "无法解析 / cannot parse" })?;
-                config.connect_timeout(Duration::from_secs(5));
-                let pool = Pool::postgres(config).await.map_err(|e| match e {
+                let mut target = crate::db::PgTarget::parse(raw)
+                    .map_err(|reason| StoreError::BadUrl { url: url.to_string(), reason })?;
+                target.config.connect_timeout(Duration::from_secs(5));
+                let pool = Pool::postgres(target).await.map_err(|e| match e {
                     StoreError::Unreachable { detail, .. } => {
                         StoreError::Unreachable { target: url.to_string(), detail }
                     }

@@ -5,7 +5,7 @@ use zhuqi_domain::TransitionError;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("数据库地址格式错误 / malformed database URL «{url}»: {reason}")]
-    BadUrl { url: String, reason: &'static str },
+    BadUrl { url: String, reason: String },
     #[error("无法连接数据库 {target} / cannot reach the database: {detail}")]
     Unreachable { target: String, detail: String },
     #[error("{what} 不是助企通（zhuqi）的数据库，未做任何改动 / {what} is not a zhuqi database; nothing was changed")]

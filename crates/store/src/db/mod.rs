@@ -7,11 +7,13 @@
 //! never leave a transaction half done.
 
 pub(crate) mod migrate;
+mod pg_target;
 mod pool;
 
 use postgres::types::{IsNull, ToSql, Type};
 
 pub(crate) use migrate::apply_next;
+pub(crate) use pg_target::PgTarget;
 pub(crate) use pool::{Conn, Pool, first_line, open_sqlite_connection};
 
 use crate::{Result, StoreError};

@@ -37,7 +37,7 @@ enum WriteJob {
 
 pub(crate) enum Conn {
     Sqlite(rusqlite::Connection),
-    Postgres { client: postgres::Client, config: Box<postgres::Config> },
+    Postgres { client: postgres::Client, target: Box<super::PgTarget> },
 }
 
 impl Conn {
@@ -64,9 +64,9 @@ impl Conn {
 
     /// A PostgreSQL connection the server closed (restart, idle timeout) is opened again before the next job.
     fn heal(&mut self) {
-        if let Conn::Postgres { client, config } = self
+        if let Conn::Postgres { client, target } = self
             && client.is_closed()
-            && let Ok(fresh) = config.connect(postgres::NoTls)
+            && let Ok(fresh) = target.connect()
         {
             *client = fresh;
         }
@@ -170,17 +170,17 @@ impl Pool {
 
     /// Connects the PostgreSQL workers, each on its own thread (the synchronous client must not run inside the async
     /// runtime). Fails with the first connection error.
-    pub async fn postgres(config: postgres::Config) -> Result<Pool> {
+    pub async fn postgres(target: super::PgTarget) -> Result<Pool> {
         let (jobs_tx, jobs) = crossbeam_channel::unbounded::<Job>();
         let (ready_tx, ready) = tokio::sync::mpsc::unbounded_channel();
         for i in 0..POSTGRES_CONNECTIONS {
-            let (config, jobs, ready_tx) = (config.clone(), jobs.clone(), ready_tx.clone());
+            let (target, jobs, ready_tx) = (target.clone(), jobs.clone(), ready_tx.clone());
             std::thread::Builder::new()
                 .name(format!("zhuqi-db-pg-{i}"))
-                .spawn(move || match config.connect(postgres::NoTls) {
+                .spawn(move || match target.connect() {
                     Ok(client) => {
                         let _ = ready_tx.send(Ok(()));
-                        let mut conn = Conn::Postgres { client, config: Box::new(config) };
+                        let mut conn = Conn::Postgres { client, target: Box::new(target) };
                         for job in jobs {
                             conn.heal();
                             let _ = std::panic::catch_unwind(AssertUnwindSafe(|| job(&mut conn)));
@@ -199,7 +199,17 @@ impl Pool {
         for _ in 0..POSTGRES_CONNECTIONS {
             match ready.recv().await {
                 Some(Ok(())) => {}
-                Some(Err(e)) => return Err(StoreError::Unreachable { target: String::new(), detail: first_line(&e) }),
+                Some(Err(e)) => {
+                    // The cause says what failed (a refused password, an untrusted certificate): keep the chain.
+                    let mut detail = first_line(&e);
+                    let mut cause = std::error::Error::source(&e);
+                    while let Some(c) = cause {
+                        detail.push_str(": ");
+                        detail.push_str(&first_line(c));
+                        cause = c.source();
+                    }
+                    return Err(StoreError::Unreachable { target: String::new(), detail });
+                }
                 None => return Err(StoreError::Database("数据库线程意外退出 / a database thread died".into())),
             }
         }
