@@ -251,6 +251,61 @@ async fn an_action_needs_the_token_of_the_signed_in_user() {
     }
 }
 
+/// Issue 14, finding 7: files are streamed to disk as they arrive, and a post that breaks a limit is stopped with a
+/// message that says which — too many files, or one too large; nothing is stored. A file of exactly 10 MiB is taken.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_says_which_limit_it_breaks() {
+    for s in servers("web_upload_limits").await {
+        let b = s.backend;
+        let mut qiye = Browser::signed_in(&s, "qiye").await;
+        let csrf = qiye.get("/appeals/new").await.csrf();
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("category", "financing"),
+            ("title", "附件很多的诉求"),
+            ("description", "随诉求附上相关材料。"),
+        ];
+        let before = s.store.counts().await.expect("counts");
+        let small: &[u8] = b"%PDF-1.4 small";
+        let names: Vec<String> = (1..=11).map(|i| format!("材料{i}.pdf")).collect();
+        let eleven: Vec<Upload> = names.iter().map(|n| Upload { name: n, data: small }).collect();
+        let refused = qiye.post_multipart("/appeals/new", &fields, &eleven).await;
+        assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE, "{b}");
+        assert!(refused.has("一次最多上传10个附件"), "{b}: {}", refused.body);
+        let limit = 10 * 1024 * 1024;
+        let big = vec![b'x'; limit + 1];
+        let refused = qiye.post_multipart("/appeals/new", &fields, &[Upload { name: "厂房全景.pdf", data: &big }]).await;
+        assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE, "{b}");
+        assert!(refused.has("附件「厂房全景.pdf」超过10MB"), "{b}: {}", refused.body);
+        assert_eq!(s.store.counts().await.expect("counts"), before, "{b}: nothing stored");
+        // The same limits on a later step's form (here the enterprise's supplement).
+        let id = s.appeal_in(Status::Waiting, false).await;
+        let page = qiye.get(&format!("/appeals/{id}")).await;
+        let step = [("csrf", page.csrf()), ("version", s.version(id).await.to_string()), ("text", "补充材料".into())];
+        let step: Vec<(&str, &str)> = step.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let refused = qiye.post_multipart(&format!("/appeals/{id}/supply_material"), &step, &eleven).await;
+        assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE, "{b}: {}", refused.body);
+        assert!(refused.has("一次最多上传10个附件"), "{b}: {}", refused.body);
+        // Ten files, one of exactly 10 MiB: taken, byte for byte.
+        let whole = vec![b'y'; limit];
+        let mut ten: Vec<Upload> = eleven[..9].to_vec();
+        ten.push(Upload { name: "整10MB.pdf", data: &whole });
+        let made = qiye.post_multipart("/appeals/new", &fields, &ten).await;
+        assert_eq!(made.status, StatusCode::SEE_OTHER, "{b}: {}", made.body);
+        let shown = qiye.get(made.location.as_deref().expect("to the appeal")).await;
+        let ids = attachment_ids(&shown);
+        assert_eq!(ids.len(), 10, "{b}");
+        let sizes: Vec<usize> = {
+            let mut v = Vec::new();
+            for aid in &ids {
+                v.push(qiye.get(&format!("/attachments/{aid}")).await.bytes.len());
+            }
+            v
+        };
+        assert!(sizes.contains(&limit), "{b}: {sizes:?}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_appeal_with_attachments_and_its_refusals() {
     for s in servers("web_compose").await {

@@ -52,13 +52,71 @@ const TYPES: &[(&str, &str)] = &[
 ];
 
 /// A file as the client sent it.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct NewAttachment {
     /// The file name as the browser gave it (possibly with a path, which is dropped).
     pub name: String,
     /// What the client claims the type is. Not trusted and not stored: the type is derived from the extension.
     pub content_type: String,
-    pub data: Vec<u8>,
+    pub data: FileBytes,
+}
+
+/// A file's bytes: in memory (the API's base64, the demo's), or in a temporary file that an upload was streamed into
+/// as it arrived (issue 14, finding 7: ten 10 MB files a post, many posts at once, must not sit in memory). A spooled
+/// file is hashed in chunks and read whole only when its own row is written, one file at a time.
+#[derive(Clone)]
+pub enum FileBytes {
+    Memory(Vec<u8>),
+    Spooled { file: std::sync::Arc<tempfile::NamedTempFile>, len: u64 },
+}
+
+impl From<Vec<u8>> for FileBytes {
+    fn from(bytes: Vec<u8>) -> Self {
+        FileBytes::Memory(bytes)
+    }
+}
+
+impl FileBytes {
+    pub fn len(&self) -> u64 {
+        match self {
+            FileBytes::Memory(b) => b.len() as u64,
+            FileBytes::Spooled { len, .. } => *len,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn sha256(&self) -> std::io::Result<String> {
+        let mut hasher = Sha256::new();
+        match self {
+            FileBytes::Memory(b) => hasher.update(b),
+            FileBytes::Spooled { file, .. } => {
+                let mut reader = file.reopen()?;
+                let mut chunk = vec![0u8; 64 * 1024];
+                loop {
+                    let n = std::io::Read::read(&mut reader, &mut chunk)?;
+                    if n == 0 {
+                        break;
+                    }
+                    hasher.update(&chunk[..n]);
+                }
+            }
+        }
+        Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    }
+
+    fn into_vec(self) -> std::io::Result<Vec<u8>> {
+        match self {
+            FileBytes::Memory(b) => Ok(b),
+            FileBytes::Spooled { file, len } => {
+                let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+                std::io::Read::read_to_end(&mut file.reopen()?, &mut bytes)?;
+                Ok(bytes)
+            }
+        }
+    }
 }
 
 /// By hand: the bytes would drown any message the value is printed in.
@@ -101,7 +159,7 @@ pub(crate) struct Prepared {
     name: String,
     content_type: &'static str,
     sha256: String,
-    data: Vec<u8>,
+    data: FileBytes,
 }
 
 /// The name as it may appear in a message: escaped, and cut short if it is very long.
@@ -151,10 +209,6 @@ fn content_type(name: &str) -> Option<&'static str> {
     TYPES.iter().find(|(e, _)| ext.eq_ignore_ascii_case(e)).map(|(_, t)| *t)
 }
 
-fn hex_sha256(data: &[u8]) -> String {
-    Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Checks one file and hashes it.
 pub(crate) fn check(file: NewAttachment) -> Result<Prepared> {
     let name = clean_name(&file.name)?;
@@ -174,14 +228,19 @@ pub(crate) fn check(file: NewAttachment) -> Result<Prepared> {
             shown(&name)
         )));
     }
-    if file.data.len() > MAX_ATTACHMENT_BYTES {
+    if file.data.len() > MAX_ATTACHMENT_BYTES as u64 {
         return Err(StoreError::Invalid(format!(
             "附件「{}」超过10MB / the attachment «{}» is larger than 10 MiB",
             shown(&name),
             shown(&name)
         )));
     }
-    Ok(Prepared { sha256: hex_sha256(&file.data), name, content_type, data: file.data })
+    let sha256 = file.data.sha256().map_err(unreadable)?;
+    Ok(Prepared { sha256, name, content_type, data: file.data })
+}
+
+fn unreadable(e: std::io::Error) -> StoreError {
+    StoreError::Database(format!("无法读取上传的临时文件 / cannot read the uploaded file: {e}"))
 }
 
 fn too_many(already: usize) -> StoreError {
@@ -277,7 +336,9 @@ impl Writer<'_> {
         at: Timestamp,
     ) -> Result<AttachmentInfo> {
         let size = i64::try_from(f.data.len()).unwrap_or(i64::MAX);
-        // The bytes are moved into the statement, not copied: a file is bound once.
+        // The bytes are moved into the statement, not copied: a file is bound once, and read from its spool only
+        // now, so that one file at a time is in memory.
+        let bytes = f.data.into_vec().map_err(unreadable)?;
         let values = vec![
             Value::from(appeal_id),
             f.name.as_str().into(),
@@ -286,7 +347,7 @@ impl Writer<'_> {
             f.sha256.as_str().into(),
             user_id.into(),
             to_micros(at).into(),
-            f.data.into(),
+            bytes.into(),
             step.step.into(),
             step.co_opinion_id.into(),
         ];
@@ -476,7 +537,13 @@ mod tests {
     }
 
     #[test]
-    fn the_hash_is_lowercase_hex_sha256() {
-        assert_eq!(hex_sha256(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    fn the_hash_is_lowercase_hex_sha256_in_memory_and_spooled_alike() {
+        let abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+        assert_eq!(FileBytes::from(b"abc".to_vec()).sha256().expect("hash"), abc);
+        let mut spool = tempfile::NamedTempFile::new().expect("temp");
+        std::io::Write::write_all(&mut spool, b"abc").expect("write");
+        let spooled = FileBytes::Spooled { file: std::sync::Arc::new(spool), len: 3 };
+        assert_eq!(spooled.sha256().expect("hash"), abc);
+        assert_eq!(spooled.into_vec().expect("read"), b"abc");
     }
 }

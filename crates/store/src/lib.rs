@@ -42,7 +42,9 @@ pub use access::{
     SESSION_IDLE, SignInFailure, TokenInfo, hash_secret,
 };
 pub use appeals::{AppealRecord, AppealSummary, NewAppeal};
-pub use attachments::{AttachmentInfo, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_NAME, MAX_ATTACHMENTS, NewAttachment};
+pub use attachments::{
+    AttachmentInfo, FileBytes, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_NAME, MAX_ATTACHMENTS, NewAttachment,
+};
 pub use audit::{AuditFilter, AuditRecord, AuditVerdict, GENESIS, Origin};
 pub use catalog::{CategoryRecord, EnterpriseRecord, RegionRecord, UnitRecord};
 pub use co_handling::{CoHandling, CoOpinion, CoUnit, MAX_CO_OPINION};

@@ -36,7 +36,11 @@ async fn principal(store: &Store, id: i64) -> Principal {
 }
 
 fn pdf(name: &str) -> NewAttachment {
-    NewAttachment { name: name.into(), content_type: "application/pdf".into(), data: b"%PDF-1.4 opinion".to_vec() }
+    NewAttachment {
+        name: name.into(),
+        content_type: "application/pdf".into(),
+        data: b"%PDF-1.4 opinion".to_vec().into(),
+    }
 }
 
 #[tokio::test]
@@ -88,7 +92,7 @@ async fn a_co_unit_signs_and_gives_its_opinion_which_the_lead_unit_reads() {
         // An empty opinion, or one with a refused file, changes nothing (not even the signature).
         let empty = s.give_co_opinion(&co, "test", a.id, "  ".into(), vec![pdf("a.pdf")], t).await;
         assert!(matches!(empty, Err(StoreError::Invalid(_))), "{}", db.backend);
-        let exe = NewAttachment { name: "run.exe".into(), content_type: String::new(), data: vec![1] };
+        let exe = NewAttachment { name: "run.exe".into(), content_type: String::new(), data: vec![1].into() };
         let bad_file = s.give_co_opinion(&co, "test", a.id, "意见".into(), vec![exe], t).await;
         assert!(matches!(bad_file, Err(StoreError::Invalid(_))), "{}", db.backend);
         let seen = s.co_handling_for(&lead, a.id).await.expect("co-handling");

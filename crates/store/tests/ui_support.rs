@@ -76,7 +76,7 @@ async fn principal(store: &Store, id: i64) -> Principal {
 
 fn file(name: &str, data: Vec<u8>) -> NewAttachment {
     // The client's type is a lie on purpose: the stored one must come from the extension.
-    NewAttachment { name: name.into(), content_type: "text/html".into(), data }
+    NewAttachment { name: name.into(), content_type: "text/html".into(), data: data.into() }
 }
 
 fn hex_sha256(data: &[u8]) -> String {

@@ -44,7 +44,7 @@ pub fn decode(files: Vec<FileBody>) -> Result<Vec<NewAttachment>, ApiError> {
                     format!("附件「{}」的内容不是有效的base64 / the content of a file is not base64", f.name),
                 )
             })?;
-            Ok(NewAttachment { name: f.name, content_type: String::new(), data })
+            Ok(NewAttachment { name: f.name, content_type: String::new(), data: data.into() })
         })
         .collect()
 }

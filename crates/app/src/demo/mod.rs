@@ -172,7 +172,7 @@ fn exchanges(
     let text_file = |name: &str, text: String| NewAttachment {
         name: name.to_owned(),
         content_type: "text/plain".to_owned(),
-        data: text.into_bytes(),
+        data: text.into_bytes().into(),
     };
     if let Some(created) = history.first()
         && let Some(user) = created.actor.user_id

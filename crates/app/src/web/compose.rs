@@ -18,8 +18,6 @@ use super::page::{Errors, PageResult, Shell, Viewer, chinese, form_key, render_w
 
 /// Past this many enterprises in scope the form asks for a name or credit code instead of offering a list.
 const PICK_LIMIT: usize = 300;
-/// The whole upload: every attachment at its largest, and the form around them.
-pub const UPLOAD_LIMIT: usize = MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES + 1024 * 1024;
 
 const CREATORS: &[Role] = &[Role::Enterprise, Role::Cadre, Role::Dispatcher];
 
@@ -100,24 +98,11 @@ pub async fn form(State(store): State<Store>, v: Viewer, Query(pre): Query<Prefi
     compose(&store, &v, typed, Errors::default(), None, StatusCode::OK).await
 }
 
-/// Reads the multipart form: the text fields, the CSRF token and the files (empty file inputs skipped).
-async fn read_form(mut m: Multipart) -> Result<(String, Typed, Vec<NewAttachment>), String> {
-    let (mut token, mut typed, mut files) = (String::new(), Typed::default(), Vec::new());
-    let broken = |e: axum::extract::multipart::MultipartError| {
-        tracing::debug!(error = %e, "multipart refused");
-        format!("上传未完成或内容过大（每个附件不超过{}MB），请重试", MAX_ATTACHMENT_BYTES / 1024 / 1024)
-    };
-    while let Some(field) = m.next_field().await.map_err(broken)? {
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "files" {
-            let file_name = field.file_name().unwrap_or_default().to_owned();
-            let data = field.bytes().await.map_err(broken)?;
-            if !file_name.is_empty() || !data.is_empty() {
-                files.push(NewAttachment { name: file_name, content_type: String::new(), data: data.to_vec() });
-            }
-            continue;
-        }
-        let value = field.text().await.map_err(broken)?;
+/// Reads the multipart form: the text fields, the CSRF token and the files (see `upload`).
+async fn read_form(m: Multipart) -> Result<(String, Typed, Vec<NewAttachment>), super::upload::Refused> {
+    let (fields, files) = super::upload::read(m).await?;
+    let (mut token, mut typed) = (String::new(), Typed::default());
+    for (name, value) in fields {
         match name.as_str() {
             "csrf" => token = value,
             "enterprise_id" => typed.enterprise_id = value,
@@ -145,9 +130,9 @@ pub async fn submit(
     }
     let (token, typed, files) = match read_form(multipart).await {
         Ok(read) => read,
-        Err(message) => {
-            return compose(&store, &v, Typed::default(), Errors::default(), Some(message), StatusCode::BAD_REQUEST)
-                .await;
+        Err(refused) => {
+            let message = Some(refused.message());
+            return compose(&store, &v, Typed::default(), Errors::default(), message, refused.status()).await;
         }
     };
     if !csrf::verify(&headers, &token) {

@@ -7,7 +7,7 @@ use axum::http::header::{CONTENT_TYPE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
-use zhuqi_store::{MAX_ATTACHMENT_BYTES, NewAttachment, Store, hash_secret};
+use zhuqi_store::{NewAttachment, Store, hash_secret};
 
 use crate::api::auth::{SESSION_COOKIE, cookie, new_secret};
 
@@ -100,34 +100,10 @@ impl<T: DeserializeOwned> FromRequest<Store> for Posted<T> {
             return Ok(Posted { form, files: Vec::new() });
         }
         let headers = req.headers().clone();
-        let mut m = Multipart::from_request(req, store).await.map_err(IntoResponse::into_response)?;
-        let broken = |e: axum::extract::multipart::MultipartError| {
-            tracing::debug!(error = %e, "multipart refused");
-            let limit = MAX_ATTACHMENT_BYTES / 1024 / 1024;
-            super::page::error_page(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "上传未完成",
-                &format!("上传未完成或内容过大（每个附件不超过{limit}MB），请返回重试。"),
-            )
-        };
-        let (mut pairs, mut files, mut text_bytes) = (Vec::new(), Vec::new(), 0usize);
-        while let Some(field) = m.next_field().await.map_err(broken)? {
-            let name = field.name().unwrap_or_default().to_owned();
-            if name == "files" {
-                let file_name = field.file_name().unwrap_or_default().to_owned();
-                let data = field.bytes().await.map_err(broken)?;
-                if !file_name.is_empty() || !data.is_empty() {
-                    files.push(NewAttachment { name: file_name, content_type: String::new(), data: data.to_vec() });
-                }
-                continue;
-            }
-            let value = field.text().await.map_err(broken)?;
-            text_bytes += name.len() + value.len();
-            if text_bytes > MAX_FORM_BYTES {
-                return Err(too_long());
-            }
-            pairs.push((name, value));
-        }
+        let m = Multipart::from_request(req, store).await.map_err(IntoResponse::into_response)?;
+        let (pairs, files) = super::upload::read(m)
+            .await
+            .map_err(|r| super::page::error_page(r.status(), "上传未完成", &r.message()))?;
         let token = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.clone()).unwrap_or_default();
         if !verify(&headers, &token) {
             return Err(refused());

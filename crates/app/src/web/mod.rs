@@ -26,6 +26,7 @@ mod lists;
 mod page;
 mod projects;
 mod second_factor;
+mod upload;
 mod view;
 mod work_groups;
 
@@ -52,14 +53,14 @@ pub fn router(store: Store) -> Router {
         .merge(lists::export_routes())
         .route(
             "/appeals/new",
-            get(compose::form).post(compose::submit).layer(DefaultBodyLimit::max(compose::UPLOAD_LIMIT)),
+            get(compose::form).post(compose::submit).layer(DefaultBodyLimit::max(upload::UPLOAD_LIMIT)),
         )
         .route("/appeals/{id}", get(item::show))
-        .route("/appeals/{id}/{action}", post(item::act).layer(DefaultBodyLimit::max(compose::UPLOAD_LIMIT)))
+        .route("/appeals/{id}/{action}", post(item::act).layer(DefaultBodyLimit::max(upload::UPLOAD_LIMIT)))
         .route("/appeals/{id}/co/sign", post(co_handling::sign))
         .route(
             "/appeals/{id}/co/opinion",
-            post(co_handling::opinion).layer(DefaultBodyLimit::max(compose::UPLOAD_LIMIT)),
+            post(co_handling::opinion).layer(DefaultBodyLimit::max(upload::UPLOAD_LIMIT)),
         )
         .route("/attachments/{id}", get(item::attachment))
         .route("/supervision", get(desks::supervision))

@@ -62,6 +62,7 @@ impl Page {
 }
 
 /// A file of a multipart form: its name and bytes.
+#[derive(Clone, Copy)]
 pub struct Upload<'a> {
     pub name: &'a str,
     pub data: &'a [u8],
