@@ -274,7 +274,8 @@ async fn an_upload_says_which_limit_it_breaks() {
         assert!(refused.has("一次最多上传10个附件"), "{b}: {}", refused.body);
         let limit = 10 * 1024 * 1024;
         let big = vec![b'x'; limit + 1];
-        let refused = qiye.post_multipart("/appeals/new", &fields, &[Upload { name: "厂房全景.pdf", data: &big }]).await;
+        let refused =
+            qiye.post_multipart("/appeals/new", &fields, &[Upload { name: "厂房全景.pdf", data: &big }]).await;
         assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE, "{b}");
         assert!(refused.has("附件「厂房全景.pdf」超过10MB"), "{b}: {}", refused.body);
         assert_eq!(s.store.counts().await.expect("counts"), before, "{b}: nothing stored");
@@ -1077,5 +1078,30 @@ async fn a_page_can_ask_for_its_sessions_form_token_and_nobody_else_can() {
         assert_eq!((refused.status, refused.body.as_str()), (StatusCode::UNAUTHORIZED, ""), "{}", s.backend);
         let page = qiye.get("/portal").await;
         assert!(page.has(r#"<script src="/assets/session.js?v="#) && page.has(r#"data-idle="1800""#), "{}", s.backend);
+    }
+}
+
+/// SPEC §9: an ID number typed into an appeal's title is masked in every list (its region and check stay readable);
+/// the appeal's own page shows it whole to whoever may open it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_id_number_typed_into_a_title_is_masked_in_lists() {
+    for s in servers("web_id_number_masked").await {
+        let b = s.backend;
+        let title = "法定代表人身份证11010519491231002X被冒用注册公司";
+        let body =
+            serde_json::json!({"category": "financing", "title": title, "description": "请协调市场监管部门处理。"});
+        let (code, made) = s.post("qiye", "/appeals", body).await;
+        assert_eq!(code, StatusCode::CREATED, "{b}: {made}");
+        let id = made["id"].as_i64().expect("id");
+        for (user, list) in [("qiye", "/portal"), ("zhihuibu", "/triage"), ("lingdao", "/appeals")] {
+            let page = Browser::signed_in(&s, user).await.get(list).await;
+            assert!(
+                page.has("身份证110105********002X被冒用") && !page.has("11010519491231002X"),
+                "{b} {user}: {}",
+                page.body
+            );
+        }
+        let own = Browser::signed_in(&s, "qiye").await.get(&format!("/appeals/{id}")).await;
+        assert!(own.has(title), "{b}: the appeal's own page shows it whole");
     }
 }

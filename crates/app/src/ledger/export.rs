@@ -38,6 +38,7 @@ pub struct ExportRequest {
     /// Whose view of the database the file holds.
     pub reader: LedgerReader,
     pub filter: LedgerFilter,
+    /// Whole phone numbers, and ID numbers in titles and descriptions, instead of masked ones.
     pub full_phone: bool,
 }
 
@@ -196,7 +197,7 @@ async fn export_appeals(
         let page = store.ledger_appeals(request.reader.clone(), request.filter.clone(), after, PAGE).await?;
         for a in page.iter().take(total - seq) {
             seq += 1;
-            let row: Vec<Out> = columns.iter().map(|c| appeal_cell(*c, seq, a, catalog)).collect();
+            let row: Vec<Out> = columns.iter().map(|c| appeal_cell(*c, seq, a, catalog, request.full_phone)).collect();
             sink.row(&row)?;
         }
         bar.set_position(seq as u64);
@@ -211,8 +212,10 @@ async fn export_appeals(
 }
 
 /// One cell of an appeal's row. Each column is written only for the statuses whose import reads it back, so that an
-/// export always imports.
-fn appeal_cell(column: Column, seq: usize, a: &LedgerAppeal, catalog: &Catalog) -> Out {
+/// export always imports. An ID number typed into the title or description is masked for a reader who does not see
+/// whole phone numbers either (`full`, SPEC §9).
+fn appeal_cell(column: Column, seq: usize, a: &LedgerAppeal, catalog: &Catalog, full: bool) -> Out {
+    let text = |t: &str| if full { Out::text(t) } else { Out::text(zhuqi_domain::mask_id_numbers(t).into_owned()) };
     use Status::*;
     let s = &a.state;
     let status = s.status;
@@ -223,8 +226,8 @@ fn appeal_cell(column: Column, seq: usize, a: &LedgerAppeal, catalog: &Catalog) 
         Column::Uscc => Out::text(&a.uscc),
         Column::Region => Out::text(catalog.regions.label(&a.enterprise_region)),
         Column::Category => Out::text(catalog.categories.name(&s.category)),
-        Column::Title => Out::text(&a.title),
-        Column::Description => Out::text(&a.description),
+        Column::Title => text(&a.title),
+        Column::Description => text(&a.description),
         Column::AmountWan => a.amount.map_or(Out::Empty, Out::Amount),
         Column::Collected => Out::Date(local_date(s.created_at)),
         Column::Unit => Out::opt(a.unit_name.as_deref()),

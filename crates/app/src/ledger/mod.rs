@@ -108,7 +108,8 @@ pub struct ExportArgs {
     /// 登记（收集）日期止 YYYY-MM-DD / registered on or before
     #[arg(long)]
     to: Option<Date>,
-    /// 导出完整电话号码（默认脱敏为 138****1234）/ export whole phone numbers instead of masked ones
+    /// 导出完整电话号码与标题、描述中的身份证号（默认脱敏为 138****1234、110105********002X）/ export whole phone and
+    /// ID numbers instead of masked ones
     #[arg(long)]
     full_phone: bool,
     /// 重点项目：截至月份 YYYY-MM（默认上个月），年度计划与本年完成投资取该月所在年份 / projects: figures as of this month

@@ -121,6 +121,8 @@ pub struct Row {
     pub extension_pending: bool,
 }
 
+/// A row of a list: an ID number typed into the title is masked (SPEC §9; the appeal's own page shows it whole to
+/// those who may open it).
 pub fn row(s: &AppealSummary, cal: &WorkingCalendar, today: Date) -> Row {
     let light = s.state.light(cal, today);
     let (due, remaining) = watched(&s.state, cal, today);
@@ -128,7 +130,7 @@ pub fn row(s: &AppealSummary, cal: &WorkingCalendar, today: Date) -> Row {
         id: s.id,
         number: s.number.clone(),
         enterprise: s.enterprise_name.clone(),
-        title: s.title.clone(),
+        title: zhuqi_domain::mask_id_numbers(&s.title).into_owned(),
         status: s.state.status.as_str(),
         status_label: s.state.status.label(),
         unit: s.unit_name.clone().unwrap_or_default(),

@@ -3,6 +3,7 @@
 
 mod appeal_number;
 mod fen;
+mod id_number;
 mod phone;
 mod region_code;
 mod stars;
@@ -10,6 +11,7 @@ mod uscc;
 
 pub use appeal_number::AppealNumber;
 pub use fen::Fen;
+pub use id_number::{is_id_number, mask_id_numbers};
 pub use phone::Phone;
 pub use region_code::{RegionCode, RegionLevel};
 pub use stars::Stars;
