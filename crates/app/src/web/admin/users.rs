@@ -390,6 +390,18 @@ async fn account(store: &Store, id: &str) -> Result<Option<UserRecord>, StoreErr
     }
 }
 
+/// The account of the path for a security administrator's action on it, or the page that refuses the action.
+async fn for_secadmin(
+    store: &Store,
+    v: &Viewer,
+    id: &str,
+) -> Result<Result<UserRecord, axum::response::Response>, StoreError> {
+    if let Err(r) = v.require(&[Role::Secadmin]) {
+        return Ok(Err(r));
+    }
+    Ok(account(store, id).await?.ok_or_else(no_such_user))
+}
+
 /// `/admin/users/{id}`: one account; for the security administrator, its roles and a password reset.
 pub async fn show(
     State(store): State<Store>,
@@ -422,10 +434,10 @@ pub async fn set_roles(
     Path(id): Path<String>,
     Checked(form): Checked<RolesForm>,
 ) -> PageResult {
-    if let Err(r) = v.require(&[Role::Secadmin]) {
-        return Ok(r);
-    }
-    let Some(user) = account(&store, &id).await? else { return Ok(no_such_user()) };
+    let user = match for_secadmin(&store, &v, &id).await? {
+        Ok(user) => user,
+        Err(refused) => return Ok(refused),
+    };
     let mut errors = Errors::default();
     if user.id == v.caller.user.user_id {
         // Nobody widens or narrows their own rights: another security administrator must (三员分立).
@@ -453,10 +465,10 @@ pub async fn reset_password(
     Path(id): Path<String>,
     _: Checked<Nothing>,
 ) -> PageResult {
-    if let Err(r) = v.require(&[Role::Secadmin]) {
-        return Ok(r);
-    }
-    let Some(user) = account(&store, &id).await? else { return Ok(no_such_user()) };
+    let user = match for_secadmin(&store, &v, &id).await? {
+        Ok(user) => user,
+        Err(refused) => return Ok(refused),
+    };
     let password = crate::users::generate_password();
     let hash = hash_password(password.clone()).await?;
     store.reset_password(v.caller.user.origin(&v.caller.source), user.id, hash).await?;
@@ -471,10 +483,10 @@ pub async fn reset_second_factor(
     Path(id): Path<String>,
     _: Checked<Nothing>,
 ) -> PageResult {
-    if let Err(r) = v.require(&[Role::Secadmin]) {
-        return Ok(r);
-    }
-    let Some(user) = account(&store, &id).await? else { return Ok(no_such_user()) };
+    let user = match for_secadmin(&store, &v, &id).await? {
+        Ok(user) => user,
+        Err(refused) => return Ok(refused),
+    };
     match store.disable_totp(v.caller.user.origin(&v.caller.source), user.id, None).await {
         Ok(()) => Ok(Redirect::to(&format!("/admin/users/{}?done=second_factor", user.id)).into_response()),
         Err(e @ StoreError::Invalid(_)) => {
