@@ -745,3 +745,43 @@ async fn a_common_issue_is_resolved_at_once_for_three_enterprises_who_each_rate_
         b.close().await;
     }
 }
+
+/// Issue 14 in the browser: the security administrator requires a second factor of administrators, is taken to the
+/// binding page, scans (here: reads) the secret, types the app's code, keeps the recovery codes, and from then on signs
+/// in with password and code.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_security_administrator_binds_an_authenticator_and_signs_in_with_its_code() {
+    const TEST: &str = "the_security_administrator_binds_an_authenticator";
+    for s in servers(TEST).await {
+        let Some(mut b) = Browser::open(TEST, &s).await else { return };
+        b.sign_in("anquan", PASSWORD).await;
+        b.goto("/admin/security").await;
+        b.fill("#password_max_age_days", "60").await;
+        b.check("input[name=admins_need_second_factor]").await;
+        b.submit("form#security-settings").await;
+        // Saved, and the rule holds for its author at once: nothing else until the authenticator is bound.
+        assert_eq!(page(&b).await, "/account/second-factor", "{}", s.backend);
+        assert!(b.body_text().await.contains("请先完成绑定"));
+        b.goto("/admin/users").await;
+        assert_eq!(page(&b).await, "/account/second-factor");
+        assert!(b.exists(".qr svg").await, "the QR code is drawn");
+        let secret = b.text("#totp-secret").await;
+        b.fill("#on-code", &app_code(&secret, 0)).await;
+        b.submit("form#second-factor-on").await;
+        assert_eq!(b.count("#recovery-codes li").await, 10);
+        b.click("a.button[href='/']").await;
+        assert_eq!(page(&b).await, "/admin/users", "the security administrator's desk");
+        b.sign_out().await;
+        // Signing in asks for the code once the password is right.
+        b.goto("/signin").await;
+        b.fill("form#signin input[name=username]", "anquan").await;
+        b.fill("form#signin input[name=password]", PASSWORD).await;
+        b.submit("form#signin").await;
+        assert!(b.exists("#code").await, "the code is asked for");
+        b.fill("form#signin input[name=password]", PASSWORD).await;
+        b.fill("#code", &app_code(&secret, 30)).await;
+        b.submit("form#signin").await;
+        assert_eq!(page(&b).await, "/admin/users", "{}", s.backend);
+        b.close().await;
+    }
+}

@@ -197,10 +197,11 @@ fn bad_credentials() -> ApiError {
 /// The password was right and the account has a second factor: the code was missing, wrong or used already.
 fn second_factor_needed(given: bool) -> ApiError {
     let message = if given {
-        "动态验证码不正确或已使用过：请输入验证器当前显示的 6 位数字，或一个未用过的恢复码 / wrong or already used code"
+        "动态验证码不正确或已使用过：请连同密码输入验证器当前显示的 6 位数字，或一个未用过的恢复码 / wrong or already \
+         used code"
     } else {
-        "该账号已启用两步验证：请输入验证器显示的 6 位动态验证码（手机丢失时可用恢复码） / this account needs the \
-         code of its authenticator app"
+        "该账号已启用两步验证：请连同密码一并输入验证器显示的 6 位动态验证码（手机丢失时可用恢复码） / this account \
+         needs the code of its authenticator app with the password"
     };
     ApiError::new(StatusCode::UNAUTHORIZED, "second_factor_required", message)
 }
