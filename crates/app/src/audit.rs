@@ -179,12 +179,12 @@ async fn verify(db: DbArg, key: KeyArg, expect: Option<String>) -> anyhow::Resul
 }
 
 async fn report(store: &Store, verdict: AuditVerdict, expected: Option<(i64, String)>) -> anyhow::Result<()> {
-    let (records, head, seals, unsealed, keyed, purged_through) = match verdict {
+    let (records, head, seals, unsealed, unsealed_since, keyed, purged_through) = match verdict {
         AuditVerdict::Broken { seq, reason } => {
             anyhow::bail!("审计日志被篡改：第 {seq} 条记录 — {reason} / the audit log was altered at record {seq}")
         }
-        AuditVerdict::Intact { records, head, seals, unsealed, keyed, purged_through } => {
-            (records, head, seals, unsealed, keyed, purged_through)
+        AuditVerdict::Intact { records, head, seals, unsealed, unsealed_since, keyed, purged_through } => {
+            (records, head, seals, unsealed, unsealed_since, keyed, purged_through)
         }
     };
     if let Some((seq, hash)) = &expected {
@@ -205,9 +205,15 @@ async fn report(store: &Store, verdict: AuditVerdict, expected: Option<(i64, Str
         println!("第 {purged_through} 条及之前的记录已按保存期清理 / records up to {purged_through} were purged");
     }
     if keyed {
-        println!(
-            "已用审计密钥核对 {seals} 个印记；最新印记之后 {unsealed} 条记录待下次印记 / {seals} seals checked with the key"
-        );
+        println!("已用审计密钥核对 {seals} 个印记 / {seals} seals checked with the key");
+        if let Some(since) = unsealed_since.and_then(zhuqi_domain::time::from_micros) {
+            // The server seals every 5 minutes: a longer stretch is worth a look.
+            println!(
+                "最新印记之后有 {unsealed} 条记录尚无印记（最早写于 {}）：服务运行时每 5 分钟加印；若时间远早于此，\
+                 请查明是否停机或印记被删除 / {unsealed} records since the last seal",
+                zhuqi_domain::time::local_minute(since)
+            );
+        }
     } else {
         println!(
             "未找到审计密钥，只核对了印记与链是否一致：重算全部哈希的改写须用密钥才能发现 / no key: seals not checked"

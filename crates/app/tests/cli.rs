@@ -429,6 +429,11 @@ fn the_audit_log_is_sealed_with_a_key_kept_beside_the_database_and_kept_six_mont
     let out = zhuqi(&["audit", "verify"], dir.path());
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(out.status.success() && stdout.contains("已用审计密钥核对 1 个印记"), "{stdout}");
+    assert!(!stdout.contains("尚无印记"), "{stdout}");
+    // A write after the seal: verify says so, with its time, until the next seal.
+    assert!(zhuqi(&["user", "roles", "lingdao", "--set", "leader,dispatcher"], dir.path()).status.success());
+    let stdout = String::from_utf8_lossy(&zhuqi(&["audit", "verify"], dir.path()).stdout).into_owned();
+    assert!(stdout.contains("最新印记之后有 1 条记录尚无印记"), "{stdout}");
     // Another key (a copy from another city) does not verify this log's seals.
     std::fs::write(dir.path().join("other.key"), "ab".repeat(32)).expect("write");
     assert_one_line_error(&zhuqi(&["audit", "verify", "--audit-key", "other.key"], dir.path()), "密钥校验值不符");

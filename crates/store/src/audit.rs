@@ -218,8 +218,10 @@ pub enum AuditVerdict {
         head: Option<(i64, String)>,
         /// Seals met; with the key, each was checked to be made with it.
         seals: u64,
-        /// Records after the newest seal (the server seals every few minutes).
+        /// Records after the newest seal (the server seals every few minutes), and when the first of them was written
+        /// (microseconds): a long unsealed stretch means the server did not run — or someone removed the seals.
         unsealed: u64,
+        unsealed_since: Option<i64>,
         /// The key was given: a chain rewritten with every hash recomputed would have been caught.
         keyed: bool,
         /// The last record a purge removed (0: the chain is whole from its first record).
@@ -266,7 +268,7 @@ impl Store {
         }
         let purged_through = last_seq;
         let mut done = 0_u64;
-        let (mut seals, mut unsealed) = (0_u64, 0_u64);
+        let (mut seals, mut unsealed, mut unsealed_since) = (0_u64, 0_u64, None);
         // The hashes just verified, to check the seals that name them without reading them again.
         let mut recent: std::collections::VecDeque<(i64, String)> = std::collections::VecDeque::new();
         // Read from the very first row, whatever its number: a row slipped in before record 1 must be seen too.
@@ -331,9 +333,10 @@ impl Store {
                         });
                     }
                     seals += 1;
-                    unsealed = 0;
+                    (unsealed, unsealed_since) = (0, None);
                 } else {
                     unsealed += 1;
+                    unsealed_since = unsealed_since.or(Some(r.at));
                 }
                 recent.push_back((r.seq, r.hash.clone()));
                 if recent.len() > RECENT_HASHES {
@@ -352,7 +355,8 @@ impl Store {
             });
         }
         let head = (last_seq > purged_through).then_some((last_seq, prev));
-        Ok(AuditVerdict::Intact { records: done, head, seals, unsealed, keyed: key.is_some(), purged_through })
+        let keyed = key.is_some();
+        Ok(AuditVerdict::Intact { records: done, head, seals, unsealed, unsealed_since, keyed, purged_through })
     }
 
     /// The stored hash of record `seq`.
