@@ -344,10 +344,18 @@ async fn a_second_factor_from_an_authenticator_app_is_asked_at_every_sign_in() {
         assert_eq!(with(Some(&recovery[1])).await.0, StatusCode::UNAUTHORIZED, "{b}: locked");
         raw(&s, "UPDATE users SET locked_until = NULL, failed_logins = 0 WHERE username = 'lingdao'");
 
+        // New recovery codes, proved by an old one: the old ones stop working, the new ones sign in.
+        let (code, renewed) = post("/session/second-factor/recovery-codes", json!({"code": recovery[3]})).await;
+        assert_eq!(code, StatusCode::CREATED, "{b}: {renewed}");
+        let fresh = renewed["recovery_codes"][0].as_str().expect("a new code").to_owned();
+        assert_eq!(with(Some(&recovery[4])).await.0, StatusCode::UNAUTHORIZED, "{b}: the old codes are void");
+        assert_eq!(with(Some(&fresh)).await.0, StatusCode::OK, "{b}: a new one signs in");
+        assert_eq!(s.audited("user.recovery_codes").await.len(), 1);
+
         // Off, proved by a recovery code: the password alone signs in again.
         let (code, err) = post("/session/second-factor/off", json!({"code": "000000"})).await;
         assert_eq!((code, err["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("wrong_code")), "{b}: {err}");
-        let (code, _) = post("/session/second-factor/off", json!({"code": recovery[2]})).await;
+        let (code, _) = post("/session/second-factor/off", json!({"code": renewed["recovery_codes"][1]})).await;
         assert_eq!(code, StatusCode::NO_CONTENT, "{b}");
         assert_eq!(with(None).await.0, StatusCode::OK, "{b}");
         assert_eq!(s.audited("user.second_factor_on").await.len(), 1);

@@ -160,6 +160,32 @@ impl Store {
         .await
     }
 
+    /// Replaces the user's recovery codes (the old ones stop working), proved by a code of the second factor.
+    pub async fn replace_recovery_codes(
+        &self,
+        origin: Origin,
+        user_id: i64,
+        proof: SecondFactor,
+        recovery_hashes: Vec<String>,
+    ) -> Result<()> {
+        self.transaction(origin, move |w| {
+            if !spend(&mut w.tx, user_id, &proof)? {
+                return Err(StoreError::Invalid("动态验证码不正确或已使用过 / wrong or already used code".into()));
+            }
+            w.tx.execute("DELETE FROM recovery_codes WHERE user_id = $1", params![user_id])?;
+            for hash in &recovery_hashes {
+                w.tx.execute(
+                    "INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)",
+                    params![user_id, hash.as_str()],
+                )?;
+            }
+            let after = json!({"recovery_codes": recovery_hashes.len()});
+            w.audit("user.recovery_codes", format!("user:{user_id}"), None, audit::json(&after));
+            Ok(())
+        })
+        .await
+    }
+
     /// How many recovery codes the user has left.
     pub async fn recovery_codes_left(&self, user_id: i64) -> Result<i64> {
         self.read(move |tx| {

@@ -104,16 +104,41 @@ pub struct SecondFactorProof {
     pub code: String,
 }
 
-/// Turns the caller's own second factor off, proved by one of its codes.
-pub async fn disable_own(store: &Store, c: &Caller, code: &str) -> Result<(), ApiError> {
+/// What the caller typed as proof of holding its second factor.
+async fn proof(store: &Store, c: &Caller, code: &str) -> Result<zhuqi_store::SecondFactor, ApiError> {
     let secret = store
         .totp_secret(c.user.user_id)
         .await?
         .ok_or_else(|| ApiError::invalid("no_second_factor", "未启用两步验证 / no second factor is on"))?;
-    let proof = second_factor::factor_of(&secret, code, Timestamp::now())
-        .ok_or_else(|| ApiError::invalid("wrong_code", "动态验证码不正确 / wrong code"))?;
+    second_factor::factor_of(&secret, code, Timestamp::now())
+        .ok_or_else(|| ApiError::invalid("wrong_code", "动态验证码不正确 / wrong code"))
+}
+
+/// Turns the caller's own second factor off, proved by one of its codes.
+pub async fn disable_own(store: &Store, c: &Caller, code: &str) -> Result<(), ApiError> {
+    let proof = proof(store, c, code).await?;
     store.disable_totp(c.user.origin(&c.source), c.user.user_id, Some(proof)).await?;
     Ok(())
+}
+
+/// New recovery codes for the caller, proved by a code; the old ones stop working. Shown once.
+pub async fn new_recovery_codes(store: &Store, c: &Caller, code: &str) -> Result<Vec<String>, ApiError> {
+    let proof = proof(store, c, code).await?;
+    let (codes, hashes) = second_factor::new_recovery_codes();
+    store.replace_recovery_codes(c.user.origin(&c.source), c.user.user_id, proof, hashes).await?;
+    Ok(codes)
+}
+
+/// Makes new recovery codes (the old ones stop working), proved by a current code of the app or a recovery code.
+#[utoipa::path(post, path = "/session/second-factor/recovery-codes", tag = "session",
+    request_body = SecondFactorProof, responses((status = 201, body = RecoveryCodes), WriteRefusals))]
+async fn recovery_codes(
+    State(store): State<Store>,
+    c: Caller,
+    Body(b): Body<SecondFactorProof>,
+) -> Result<(StatusCode, Json<RecoveryCodes>), ApiError> {
+    let recovery_codes = new_recovery_codes(&store, &c, &b.code).await?;
+    Ok((StatusCode::CREATED, Json(RecoveryCodes { recovery_codes })))
 }
 
 /// Turns the caller's second factor off. Refused while the security administrator requires one of an administrator.
@@ -187,6 +212,7 @@ pub fn routes() -> OpenApiRouter<Store> {
         .routes(routes!(new_secret))
         .routes(routes!(turn_on))
         .routes(routes!(turn_off))
+        .routes(routes!(recovery_codes))
         .routes(routes!(reset))
         .routes(routes!(settings, set_settings))
 }

@@ -44,6 +44,7 @@ pub fn router(store: Store) -> Router {
         .route("/signout", post(account::signout))
         .route("/account/second-factor", get(second_factor::show).post(second_factor::turn_on))
         .route("/account/second-factor/off", post(second_factor::turn_off))
+        .route("/account/second-factor/codes", post(second_factor::renew_codes))
         .route("/appeals", get(lists::general))
         .route("/portal", get(lists::portal))
         .route("/triage", get(lists::triage))

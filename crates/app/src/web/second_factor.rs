@@ -13,7 +13,7 @@ use super::csrf::Checked;
 use super::page::{PageResult, Shell, Viewer, chinese, home_of, render_with};
 use crate::api::auth::{Caller, PendingCaller};
 use crate::api::error::ApiError;
-use crate::api::security::{disable_own, enable, refuse_if_required};
+use crate::api::security::{disable_own, enable, new_recovery_codes, refuse_if_required};
 use crate::second_factor::{self, Enrolment};
 
 #[derive(Template)]
@@ -47,7 +47,11 @@ async fn page(store: &Store, c: Caller, codes: Vec<String>, error: String, statu
         Some(_) => (Some(store.recovery_codes_left(c.user.user_id).await?), None),
         None => (None, second_factor::enrolment(&second_factor::new_secret(), &c.user.username)),
     };
-    let flash = if codes.is_empty() { String::new() } else { "两步验证已启用。".to_owned() };
+    let flash = match (&on, codes.is_empty()) {
+        (_, true) => String::new(),
+        (Some(_), false) => "已生成新的恢复码，原有恢复码已作废。".to_owned(),
+        (None, false) => "两步验证已启用。".to_owned(),
+    };
     let v = viewer(c);
     let page =
         SecondFactorPage { shell: v.shell("两步验证", ""), required, on, offer, codes, error, flash, may_turn_off };
@@ -98,6 +102,7 @@ pub async fn turn_on(
     }
 }
 
+/// A form that only proves the second factor: turning it off, renewing the recovery codes.
 #[derive(Deserialize)]
 pub struct TurnOff {
     code: String,
@@ -110,6 +115,17 @@ pub async fn turn_off(State(store): State<Store>, v: Viewer, Checked(form): Chec
     };
     match result {
         Ok(()) => Ok(Redirect::to(home_of(&v.caller.user.roles)).into_response()),
+        Err(e) if e.status.is_client_error() => {
+            page(&store, v.caller, Vec::new(), chinese(&e.message).to_owned(), e.status).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// New recovery codes, proved by a code; shown once.
+pub async fn renew_codes(State(store): State<Store>, v: Viewer, Checked(form): Checked<TurnOff>) -> PageResult {
+    match new_recovery_codes(&store, &v.caller, &form.code).await {
+        Ok(codes) => page(&store, v.caller, codes, String::new(), StatusCode::OK).await,
         Err(e) if e.status.is_client_error() => {
             page(&store, v.caller, Vec::new(), chinese(&e.message).to_owned(), e.status).await
         }
