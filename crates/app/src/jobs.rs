@@ -17,16 +17,22 @@ pub const AUTO_CLOSE_AFTER: u32 = 5;
 /// rewrite of the log shows however its hashes were recomputed.
 pub async fn run(store: Store, every: Duration, seal_key: AuditKey) {
     let mut tick = tokio::time::interval(every);
+    let seal = || async {
+        if let Err(e) = store.seal_audit(&seal_key, Origin::system("scheduler")).await {
+            tracing::error!(error = %e, "sealing the audit log failed");
+        }
+    };
     loop {
         tick.tick().await;
+        // Before the sweep too: at start, what was written while the server was down is sealed at once, however
+        // long a sweep of a large city takes. (Nothing new to seal costs one read.)
+        seal().await;
         match sweep(&store, Timestamp::now()).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(steps = n, "escalation ladder and auto-close applied"),
             Err(e) => tracing::error!(error = %e, "escalation sweep failed"),
         }
-        if let Err(e) = store.seal_audit(&seal_key, Origin::system("scheduler")).await {
-            tracing::error!(error = %e, "sealing the audit log failed");
-        }
+        seal().await;
     }
 }
 

@@ -271,6 +271,14 @@ fn serve_lists_appeals_with_their_lights_over_http() {
     assert!(page.contains("诉求清单") && page.contains("ZK-20") && page.contains("class=\"light"), "{page}");
     assert!(page.contains("剩余") || page.contains("已超期") || page.contains("今日到期"));
     assert!(get(&addr, "/healthz").ends_with("ok"));
+    // The server sealed the audit log's head when it started (issue 14), with the key it made beside the database.
+    assert!(dir.path().join("zhuqi.db.audit-key").exists());
+    let db = sqlite(&dir.path().join("zhuqi.db"));
+    let sealed = (0..100).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        count(&db, "SELECT COUNT(*) FROM audit_log WHERE action = 'audit.seal'") > 0
+    });
+    assert!(sealed, "no seal after 10 s");
     drop(server);
 }
 
