@@ -120,13 +120,7 @@ impl Store {
                     "两步验证已启用，如需更换请先停用 / a second factor is already on".into(),
                 ));
             }
-            w.tx.execute("DELETE FROM recovery_codes WHERE user_id = $1", params![user_id])?;
-            for hash in &recovery_hashes {
-                w.tx.execute(
-                    "INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)",
-                    params![user_id, hash.as_str()],
-                )?;
-            }
+            keep_recovery_codes(&mut w.tx, user_id, &recovery_hashes)?;
             let after = json!({"second_factor": "totp", "recovery_codes": recovery_hashes.len()});
             w.audit("user.second_factor_on", format!("user:{user_id}"), None, audit::json(&after));
             Ok(())
@@ -172,13 +166,7 @@ impl Store {
             if !spend(&mut w.tx, user_id, &proof)? {
                 return Err(StoreError::Invalid("动态验证码不正确或已使用过 / wrong or already used code".into()));
             }
-            w.tx.execute("DELETE FROM recovery_codes WHERE user_id = $1", params![user_id])?;
-            for hash in &recovery_hashes {
-                w.tx.execute(
-                    "INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)",
-                    params![user_id, hash.as_str()],
-                )?;
-            }
+            keep_recovery_codes(&mut w.tx, user_id, &recovery_hashes)?;
             let after = json!({"recovery_codes": recovery_hashes.len()});
             w.audit("user.recovery_codes", format!("user:{user_id}"), None, audit::json(&after));
             Ok(())
@@ -193,6 +181,15 @@ impl Store {
         })
         .await
     }
+}
+
+/// Replaces the user's recovery codes with `hashes`.
+fn keep_recovery_codes(tx: &mut Tx<'_>, user_id: i64, hashes: &[String]) -> Result<()> {
+    tx.execute("DELETE FROM recovery_codes WHERE user_id = $1", params![user_id])?;
+    for hash in hashes {
+        tx.execute("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)", params![user_id, hash.as_str()])?;
+    }
+    Ok(())
 }
 
 /// Uses `factor` for `user_id` inside a sign-in: a step must be later than the last one accepted, a recovery code
