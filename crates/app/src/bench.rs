@@ -8,10 +8,9 @@ use std::time::Instant;
 
 use anyhow::Context;
 use jiff::{Timestamp, ToSpan};
+use zhuqi_demo::{self as demo, DemoOptions};
 use zhuqi_domain::{Action, Actor, Channel, Role, Stars};
 use zhuqi_store::{DbUrl, NewAppeal, Origin, Store};
-
-use crate::demo::{self, DemoOptions};
 
 /// Rounds of each client count; each round moves `transitions` transitions.
 const ROUNDS: usize = 3;
@@ -25,7 +24,7 @@ pub async fn run(db: Option<&str>, enterprises: usize, transitions: usize) -> an
     let store = Store::open(&url).await?;
     println!("数据库 / database: {url}");
 
-    let opts = DemoOptions { seed: 1, enterprises, appeals: enterprises * 15, today: crate::today() };
+    let opts = DemoOptions { seed: 1, enterprises, appeals: enterprises * 15, today: zhuqi_domain::time::today() };
     let started = Instant::now();
     let report = demo::fill(&store, &opts, &indicatif::ProgressBar::hidden()).await?;
     let secs = started.elapsed().as_secs_f64();
@@ -114,7 +113,7 @@ pub async fn run(db: Option<&str>, enterprises: usize, transitions: usize) -> an
 /// top region, as `--report` does), `rounds` times, after adding synthetic projects up to `generate` if asked.
 pub async fn projects(db: &str, generate: Option<usize>, rounds: usize) -> anyhow::Result<()> {
     let store = crate::cli::open(db).await?;
-    let today = crate::today();
+    let today = zhuqi_domain::time::today();
     if let Some(count) = generate {
         let bar = indicatif::ProgressBar::new(count as u64);
         bar.set_style(
@@ -134,7 +133,7 @@ pub async fn projects(db: &str, generate: Option<usize>, rounds: usize) -> anyho
             started.elapsed().as_secs_f64()
         );
     }
-    let reader = crate::report::command::installation(&store).await?;
+    let reader = crate::report::installation(&store).await?;
     let query =
         zhuqi_store::MetricsQuery { region: None, as_of: today, industry: None, batch_id: None, whitelist_only: false };
     let mut times = Vec::with_capacity(rounds);

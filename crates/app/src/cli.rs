@@ -10,10 +10,9 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::civil::Date;
+use zhuqi_demo::{self as demo, DemoOptions};
 use zhuqi_domain::CalendarYear;
 use zhuqi_store::{DbUrl, Store};
-
-use crate::demo::{self, DemoOptions};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -55,7 +54,7 @@ enum Command {
     /// 从备份恢复：先校验备份完好，原数据库保留在旁 / restore a backup once it is checked whole
     Restore(crate::backup::RestoreArgs),
     /// 通报：周汇总、月通报、季度点评、年度考核 / a bulletin for a period and scope (json, md, html, xlsx, docx)
-    Report(crate::report::command::ReportArgs),
+    Report(crate::report::ReportArgs),
     /// 性能测试，打印实测数据 / benchmarks that print their figures
     Bench(BenchArgs),
     /// 导入台账（.xlsx/.csv）：全部行校验通过才写入，否则逐行报错、不写入 / import a ledger, all rows or none
@@ -191,7 +190,7 @@ async fn execute(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Serve(args) => serve(args).await,
         Command::Demo(args) => {
-            if let Some(day) = args.today.filter(|d| *d > crate::today()) {
+            if let Some(day) = args.today.filter(|d| *d > zhuqi_domain::time::today()) {
                 anyhow::bail!(
                     "--today {day} 晚于今天：演示数据不能写未来的日期 / the demo cannot be dated in the future"
                 );
@@ -201,7 +200,7 @@ async fn execute(command: Command) -> anyhow::Result<()> {
                 seed: args.seed,
                 enterprises: args.enterprises as usize,
                 appeals: args.appeals.map_or(args.enterprises as usize * 15, |a| a as usize),
-                today: args.today.unwrap_or_else(crate::today),
+                today: args.today.unwrap_or_else(zhuqi_domain::time::today),
             };
             fill_demo(&store, &opts).await?;
             store.close().await;
@@ -221,11 +220,9 @@ async fn execute(command: Command) -> anyhow::Result<()> {
         Command::Bench(args) if args.projects => {
             crate::bench::projects(args.db.as_deref().unwrap_or_default(), args.generate, 5).await
         }
-        Command::Bench(args) if args.report => {
-            crate::report::command::bench(args.db.as_deref().unwrap_or_default(), 5).await
-        }
+        Command::Bench(args) if args.report => crate::report::bench(args.db.as_deref().unwrap_or_default(), 5).await,
         Command::Bench(args) => crate::bench::run(args.db.as_deref(), args.enterprises, args.transitions).await,
-        Command::Report(args) => crate::report::command::run(args).await,
+        Command::Report(args) => crate::report::run(args).await,
         Command::Import(args) => crate::ledger::run_import(args).await,
         Command::Export(args) => crate::ledger::run_export(args).await,
     }
@@ -276,7 +273,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let _serving = crate::backup::hold_for_serving(&args.db.db.parse()?)?;
     let store = open(&args.db.db).await?;
     if args.demo && store.counts().await?.enterprises == 0 {
-        let opts = DemoOptions { seed: 1, enterprises: 2000, appeals: 30_000, today: crate::today() };
+        let opts = DemoOptions { seed: 1, enterprises: 2000, appeals: 30_000, today: zhuqi_domain::time::today() };
         fill_demo(&store, &opts).await?;
     }
     let listener = tokio::net::TcpListener::bind(args.listen).await.map_err(|e| {
@@ -288,7 +285,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         anyhow::anyhow!("{why}: {} ({e})", args.listen)
     })?;
     let cal = store.calendar();
-    let today = crate::today();
+    let today = zhuqi_domain::time::today();
     let next_year = today.year() + 1;
     if !cal.covers(next_year) && today.month() >= 11 {
         tracing::warn!(
@@ -300,7 +297,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let addr = listener.local_addr().unwrap_or(args.listen);
     let scheme = if tls.is_some() { "https" } else { "http" };
     println!("助企通已启动 / zhuqi is serving on {scheme}://{addr} (数据库 {})", args.db.db);
-    let app = crate::web::router(store.clone());
+    let app = zhuqi_web::router(store.clone());
     let mut options = crate::server::ServeOptions::for_this_process(args.trusted_proxies);
     options.tls = tls;
     tracing::info!(max_connections = options.max_connections, "connection limit");

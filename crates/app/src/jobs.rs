@@ -7,11 +7,8 @@
 use std::time::Duration;
 
 use jiff::Timestamp;
-use zhuqi_domain::{Action, Actor, EscalationLadder};
+use zhuqi_domain::{AUTO_CLOSE_AFTER, Action, Actor, EscalationLadder};
 use zhuqi_store::{AuditKey, Origin, Store, StoreError};
-
-/// Working days after an answer before an unconfirmed appeal closes as confirmed (SPEC §3 default).
-pub const AUTO_CLOSE_AFTER: u32 = 5;
 
 /// Every `every`: the escalation sweep, then a seal on the audit chain's head with `seal_key` (issue 14), so that a
 /// rewrite of the log shows however its hashes were recomputed.

@@ -1,25 +1,15 @@
-//! The zhuqi application: the command line, the HTTP server, the demo city, the background jobs.
+//! The `zhuqi` binary's own part: the command line, the HTTP server's accept loop, the background jobs, and the
+//! operator's commands (users, audit, backup and restore, benchmarks, bulletins and ledgers from the shell).
 //!
-//! Layers: `zhuqi_domain` (pure rules) ← `zhuqi_store` (SQLite/PostgreSQL) ← this crate (CLI, HTTP, jobs).
+//! Layers, arrows pointing one way: `zhuqi_domain` (pure rules) ← `zhuqi_store` (SQLite/PostgreSQL) ← the feature
+//! crates (`zhuqi_auth`, `zhuqi_reports`, `zhuqi_ledger`, `zhuqi_demo`, `zhuqi_api` ← `zhuqi_web`) ← this crate.
 
-pub mod api;
 pub mod audit;
 pub mod backup;
 pub mod bench;
 pub mod cli;
-pub mod demo;
-pub mod disposition;
 pub mod jobs;
 pub mod ledger;
-pub mod password;
 pub mod report;
-pub mod second_factor;
 pub mod server;
-mod svg;
 pub mod users;
-pub mod web;
-
-/// Today in Asia/Shanghai: the date every deadline and light is judged against.
-pub fn today() -> jiff::civil::Date {
-    zhuqi_domain::time::local_date(jiff::Timestamp::now())
-}

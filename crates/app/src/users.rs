@@ -6,12 +6,11 @@ use std::io::BufRead;
 use anyhow::Context;
 use clap::Subcommand;
 use rand::RngExt;
-use rand::seq::SliceRandom;
+use zhuqi_auth::password;
 use zhuqi_domain::{RegionCode, Role};
 use zhuqi_store::{NewUser, Origin};
 
 use crate::cli::{DbArg, open};
-use crate::password;
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
@@ -102,7 +101,7 @@ async fn token(command: TokenCommand) -> anyhow::Result<()> {
         TokenCommand::Add { db, username, name } => {
             let store = open(&db.db).await?;
             let user = store.user_by_name(&username).await?;
-            let secret = crate::api::auth::new_secret("zq_");
+            let secret = zhuqi_auth::new_secret("zq_");
             let id = store.create_token(Origin::cli(), user.id, &name, zhuqi_store::hash_secret(&secret)).await?;
             println!("已为 {username} 新建令牌 {id}（{name}）/ token {id} made for {username}");
             println!("令牌（只显示这一次）/ the token, shown once: {secret}");
@@ -140,27 +139,10 @@ fn parse_roles(names: &[String]) -> anyhow::Result<Vec<Role>> {
     Ok(roles)
 }
 
-/// A one-time password: 14 characters from four classes, without look-alikes (0/O, 1/l/I).
-pub(crate) fn generate_password() -> String {
-    const CLASSES: [&[u8]; 4] = [b"ABCDEFGHJKLMNPQRSTUVWXYZ", b"abcdefghijkmnpqrstuvwxyz", b"23456789", b"@#%+=?"];
-    let mut rng = rand::rng();
-    let mut chars: Vec<u8> = [4, 4, 4, 2]
-        .iter()
-        .zip(CLASSES)
-        .flat_map(|(n, class)| (0..*n).map(|_| class[rng.random_range(0..class.len())]).collect::<Vec<_>>())
-        .collect();
-    chars.shuffle(&mut rng);
-    // Never a symbol first: a spreadsheet opening the passwords file would take "=…" or "+…" for a formula.
-    if let Some(letter) = chars.iter().position(u8::is_ascii_alphanumeric) {
-        chars.swap(0, letter);
-    }
-    String::from_utf8_lossy(&chars).into_owned()
-}
-
 /// The password to set and whether it was generated (and so must be shown, once).
 fn new_password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
     if !from_stdin {
-        return Ok((generate_password(), true));
+        return Ok((password::generate(), true));
     }
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line).context("无法读取标准输入 / cannot read standard input")?;
@@ -258,7 +240,7 @@ mod tests {
     #[test]
     fn a_generated_password_never_starts_with_a_symbol() {
         for _ in 0..2000 {
-            let p = super::generate_password();
+            let p = super::password::generate();
             assert!(p.starts_with(|c: char| c.is_ascii_alphanumeric()) && p.len() == 14, "{p}");
         }
     }

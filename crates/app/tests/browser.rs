@@ -673,7 +673,7 @@ async fn a_common_issue_is_resolved_at_once_for_three_enterprises_who_each_rate_
     for s in servers(TEST).await {
         let Some(mut b) = Browser::open(TEST, &s).await else { return };
         // A third enterprise of 川汇区 with its account.
-        let hash = zhuqi::password::hash_with_salt(PASSWORD, &[7; 16]).expect("hash");
+        let hash = zhuqi_auth::password::hash_with_salt(PASSWORD, &[7; 16]).expect("hash");
         let (e3, user3) = s
             .store
             .transaction(sys(), move |w| {

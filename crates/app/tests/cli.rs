@@ -336,9 +336,9 @@ fn a_new_city_gets_its_first_admin_from_the_command_line() {
     let printed = String::from_utf8_lossy(&out.stdout).into_owned();
     let password =
         printed.lines().find_map(|l| l.split("shown once: ").nth(1)).expect("the password is shown once").trim();
-    assert!(zhuqi::password::check_rules(password).is_ok(), "{password}");
+    assert!(zhuqi_auth::password::check_rules(password).is_ok(), "{password}");
     let (hash, must_change) = stored_hash(dir.path(), "admin");
-    assert!(hash.starts_with("$argon2id$") && zhuqi::password::verify(password, &hash), "stored as argon2id");
+    assert!(hash.starts_with("$argon2id$") && zhuqi_auth::password::verify(password, &hash), "stored as argon2id");
     assert_eq!(must_change, 1, "an initial password must be changed at the first sign-in");
 
     // Roles: business roles combine, admin roles stand alone (三员分立), unknown ones are named.
@@ -364,7 +364,7 @@ fn a_new_city_gets_its_first_admin_from_the_command_line() {
     let out = zhuqi_with_stdin(&["user", "passwd", "zhang", "--password-stdin"], dir.path(), "Zhoukou#2026\n");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(!String::from_utf8_lossy(&out.stdout).contains("Zhoukou#2026"), "a chosen password is never echoed");
-    assert!(zhuqi::password::verify("Zhoukou#2026", &stored_hash(dir.path(), "zhang").0));
+    assert!(zhuqi_auth::password::verify("Zhoukou#2026", &stored_hash(dir.path(), "zhang").0));
 
     // Refusals name what is wrong and add nobody.
     assert_one_line_error(

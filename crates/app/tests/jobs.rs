@@ -1,7 +1,7 @@
 //! The escalation ladder and auto-close run by themselves, take each step once, and write ordinary audited events.
 
 use jiff::Timestamp;
-use zhuqi::demo::{self, DemoOptions};
+use zhuqi_demo::{self as demo, DemoOptions};
 use zhuqi_domain::{ActionKind, Appeal, Role, Status};
 use zhuqi_store::{DbUrl, Store};
 

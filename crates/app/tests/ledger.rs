@@ -21,8 +21,8 @@ use ledger_support::{assert_ok, assert_refused, cells, export, import, stderr, s
 use rand::{RngExt, SeedableRng};
 use support::db::raw_sql;
 use support::{TestDb, at, backends, code, sys};
-use zhuqi::ledger::{ImportRequest, LedgerKind, Progress, Rejected};
 use zhuqi_domain::{Action, Actor, Channel, DeadlinePolicy, Event, Fen, Level, Role, Stars, Status, Uscc};
+use zhuqi_ledger::{ImportRequest, LedgerKind, Progress, Rejected};
 use zhuqi_store::ledger::{LedgerFilter, LedgerReader};
 use zhuqi_store::{NewAppeal, NewEnterprise, Principal, Store};
 
@@ -876,7 +876,7 @@ async fn garbage_files_are_refused_without_a_panic() {
             dry_run: false,
             today: jiff::civil::date(2026, 11, 20),
         };
-        let result = zhuqi::ledger::import(&db.store, &request, Progress { visible: false }).await;
+        let result = zhuqi_ledger::import(&db.store, &request, Progress { visible: false }).await;
         if let Err(e) = result {
             refused += 1;
             let text = e.downcast_ref::<Rejected>().map_or_else(|| e.to_string(), ToString::to_string);

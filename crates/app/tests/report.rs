@@ -10,10 +10,10 @@ mod support;
 use cli_support::{assert_one_line_error, zhuqi};
 use jiff::civil::date;
 use support::backends;
-use zhuqi::demo::{self, DemoOptions};
-use zhuqi::report::{BulletinRequest, Format, ReportScope, build};
+use zhuqi_demo::{self as demo, DemoOptions};
 use zhuqi_domain::stats::{Counts, Flag, FlagRule, Period, Weights};
 use zhuqi_domain::{RegionCode, Role};
+use zhuqi_reports::{BulletinRequest, Format, ReportScope, build};
 use zhuqi_store::Principal;
 
 fn city_leader() -> Principal {
@@ -69,7 +69,7 @@ async fn the_demo_citys_bulletin_agrees_with_the_dashboard_and_with_itself() {
         assert_eq!(b.overdue.len() as i64, f.overdue_open.min(200));
         // Two red flags and one yellow among the counties (ties could add more; the demo has none).
         let flags =
-            |lines: &[zhuqi::report::bulletin::Line], flag| lines.iter().filter(|l| l.flag == Some(flag)).count();
+            |lines: &[zhuqi_reports::bulletin::Line], flag| lines.iter().filter(|l| l.flag == Some(flag)).count();
         assert_eq!((flags(&b.regions, Flag::Red), flags(&b.regions, Flag::Yellow)), (2, 1));
         assert!(b.regions.windows(2).all(|w| w[0].score >= w[1].score || w[1].score.is_none()));
         // The prose prints the figures in the seeds' register.

@@ -617,7 +617,7 @@ async fn an_enterprise_signs_up_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cadre_records_visits_to_its_enterprises_only() {
     for s in servers("web_visits").await {
-        let today = zhuqi::today();
+        let today = zhuqi_domain::time::today();
         let e1 = format!("/enterprises/{}", s.world.e1);
         let mut ganbu = Browser::signed_in(&s, "ganbu").await;
         let shown = ganbu.get(&e1).await;
@@ -836,7 +836,7 @@ async fn the_dashboard_counts_what_happened() {
             reopened: 0,
         };
         assert_eq!(before, expected, "{}", s.backend);
-        let today = zhuqi::today();
+        let today = zhuqi_domain::time::today();
         let p = s.store.principal(s.world.users["lingdao"]).await.expect("principal");
         assert_eq!(s.store.headline(&p, today).await.expect("headline"), before);
 

@@ -320,7 +320,7 @@ async fn new_users_get_a_one_time_password_and_the_roles_their_admin_may_grant()
         assert_eq!(made.cache.as_deref(), Some("no-store"));
         assert!(made.has("李承办") && made.has("承办单位"));
         let password = one_time_password(&made);
-        assert!(zhuqi::password::check_rules(&password).is_ok(), "{password}");
+        assert!(zhuqi_auth::password::check_rules(&password).is_ok(), "{password}");
         let user = s.store.user_by_name("chengban3").await.expect("stored");
         assert!(user.must_change_password && user.unit_id == Some(s.world.unit_a));
         let landed = Browser::new(&s).sign_in_as("chengban3", &password).await;

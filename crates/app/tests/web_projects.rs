@@ -14,11 +14,11 @@ use zhuqi_domain::Status;
 use zhuqi_domain::stats::{Period, PeriodKind};
 
 fn today() -> String {
-    zhuqi::today().to_string()
+    zhuqi_domain::time::today().to_string()
 }
 
 fn this_month() -> String {
-    let t = zhuqi::today();
+    let t = zhuqi_domain::time::today();
     format!("{}-{:02}", t.year(), t.month())
 }
 
@@ -154,7 +154,7 @@ async fn the_project_form_names_a_bad_total_and_creates_nothing() {
         assert!(ledger.has("共2个项目") && ledger.has("天顺纺织智能化改造项目"), "{}", ledger.body);
         assert!(ledger.has("共 2 条 · 第 1/1 页") && !ledger.has("project-count-note"), "{}", ledger.body);
         // As of the day before its first stage, the ledger lists it and says why the summary and the bulletin do not.
-        let eve = zhuqi::today().yesterday().expect("date");
+        let eve = zhuqi_domain::time::today().yesterday().expect("date");
         let early = city.get(&format!("/projects?as_of={eve}")).await;
         assert!(early.has("共2个项目") && early.has(r#"id="project-count-note""#), "{}", early.body);
         assert!(early.has("其余2个项目的首个建设阶段晚于该日"), "{}", early.body);
@@ -215,7 +215,7 @@ async fn a_projects_forms_refuse_what_the_rules_refuse() {
         assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
 
         // This year's plan, and the stage going back with its reason.
-        let year = zhuqi::today().year().to_string();
+        let year = zhuqi_domain::time::today().year().to_string();
         let done =
             city.submit(&page_path, &format!("{page_path}/plan"), &[("year", &year), ("amount", "1000万")]).await;
         assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
@@ -303,7 +303,7 @@ async fn a_batch_reads_its_rates_and_an_appeal_links_to_its_project() {
         let mut city = Browser::signed_in(&s, "zhihuibu").await;
         let started = new_project(&mut city, "华源食品扩建项目", "411602", "3000万", None, "started").await;
         let signed = new_project(&mut city, "天顺纺织改造项目", "411621", "2亿", None, "signed").await;
-        let year = zhuqi::today().year();
+        let year = zhuqi_domain::time::today().year();
         let (from, to) = (format!("{year}-01-01"), format!("{year}-12-31"));
         let refused = city
             .submit(
@@ -364,7 +364,7 @@ async fn an_observation_scores_projects_and_flags_the_regions() {
         let mut city = Browser::signed_in(&s, "zhihuibu").await;
         let good = new_project(&mut city, "华源食品扩建项目", "411602", "3000万", None, "started").await;
         let weak = new_project(&mut city, "天顺纺织改造项目", "411621", "2亿", None, "signed").await;
-        let quarter = Period::containing(PeriodKind::Quarter, zhuqi::today()).code();
+        let quarter = Period::containing(PeriodKind::Quarter, zhuqi_domain::time::today()).code();
         let held = today();
         let form = city.get("/observations").await;
         assert!(form.has(r#"name="w_industry_fit" value="20""#) && form.has(r#"name="w_statistics" value="15""#));

@@ -9,13 +9,13 @@ mod support;
 use reqwest::StatusCode;
 use support::web::{Browser, Page};
 use support::*;
-use zhuqi::report::Format;
 use zhuqi_domain::Status;
 use zhuqi_domain::stats::{Period, PeriodKind};
+use zhuqi_reports::Format;
 
 /// `2023-07` for the month that contains today, where the test's appeals are.
 fn this_month() -> String {
-    Period::containing(PeriodKind::Month, zhuqi::today()).code()
+    Period::containing(PeriodKind::Month, zhuqi_domain::time::today()).code()
 }
 
 /// The `data-value` of a dashboard figure.
@@ -98,14 +98,14 @@ async fn the_dashboard_draws_this_months_charts() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_bulletins_form_offers_last_month_and_the_viewers_scopes() {
     for s in servers("web_reports_form").await {
-        let last_month = Period::containing(PeriodKind::Month, zhuqi::today()).previous().code();
+        let last_month = Period::containing(PeriodKind::Month, zhuqi_domain::time::today()).previous().code();
         let mut city = Browser::signed_in(&s, "zhihuibu").await;
         let page = city.get("/bulletins").await;
         assert_eq!(page.status, StatusCode::OK, "{}: {}", s.backend, page.body);
         // Periods are picked from a list of complete ones, last month chosen; nobody types 2026-W47.
         assert!(page.has(&format!(r#"<option value="{last_month}" selected>"#)), "{}", page.body);
         assert!(!page.has(r#"<input id="b-period""#), "no period to type");
-        let quarter = Period::containing(PeriodKind::Quarter, zhuqi::today()).previous().code();
+        let quarter = Period::containing(PeriodKind::Quarter, zhuqi_domain::time::today()).previous().code();
         assert!(page.has(&format!(r#"<option value="{quarter}">"#)), "the last complete quarter");
         for option in ["周汇总", "季度点评", "年度考核", "Excel 表格", "Word 文档", "扶沟县", "周口市（全部）"]
         {
@@ -184,7 +184,7 @@ async fn a_bulletin_previews_and_downloads_in_every_format() {
 async fn a_bad_kind_period_scope_or_format_is_named() {
     for s in servers("web_reports_refusals").await {
         let month = this_month();
-        let next_year = zhuqi::today().year() + 1;
+        let next_year = zhuqi_domain::time::today().year() + 1;
         let mut city = Browser::signed_in(&s, "zhihuibu").await;
         let cases = [
             ("/bulletins?kind=monthly&period=2023-13".to_owned(), "期间格式不正确"),

@@ -13,6 +13,12 @@ pub fn china() -> TimeZone {
     TimeZone::fixed(CHINA)
 }
 
+/// Today in Asia/Shanghai: the date every deadline and light is judged against. The one place a date is read from the
+/// clock; everything below it takes the date as an argument.
+pub fn today() -> Date {
+    local_date(Timestamp::now())
+}
+
 /// The civil date in Asia/Shanghai of an instant.
 pub fn local_date(at: Timestamp) -> Date {
     CHINA.to_datetime(at).date()

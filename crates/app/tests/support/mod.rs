@@ -82,7 +82,7 @@ pub fn enterprise(name: &str, body: &str, region: &str) -> NewEnterprise {
 }
 
 pub async fn seed(store: &Store) -> World {
-    let hash = zhuqi::password::hash_with_salt(PASSWORD, &[9; 16]).expect("hash");
+    let hash = zhuqi_auth::password::hash_with_salt(PASSWORD, &[9; 16]).expect("hash");
     let world = store
         .transaction(sys(), move |w| {
             w.set_meta("appeal_prefix", "ZK")?;
@@ -148,7 +148,7 @@ async fn serve(db: TestDb, world: World) -> Server {
     let store = db.store.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let app = zhuqi::web::router(store.clone());
+    let app = zhuqi_web::router(store.clone());
     // The tests' requests come from 127.0.0.1, the proxy some of them speak as (X-Forwarded-For).
     let limits = zhuqi::server::ServeOptions::for_this_process(vec![std::net::Ipv4Addr::LOCALHOST.into()]);
     let task = tokio::spawn(async move {
@@ -171,7 +171,7 @@ async fn serve(db: TestDb, world: World) -> Server {
 pub async fn new_city(db: TestDb) -> Server {
     let store = db.store.clone();
     store.set_up_new_city().await.expect("the standard catalog");
-    let hash = zhuqi::password::hash_with_salt(PASSWORD, &[9; 16]).expect("hash");
+    let hash = zhuqi_auth::password::hash_with_salt(PASSWORD, &[9; 16]).expect("hash");
     let admin = NewUser {
         username: "admin".into(),
         display_name: "系统管理员".into(),

@@ -16,6 +16,9 @@ pub const MAX_TEXT: usize = 5000;
 /// The longest extension a unit may ask for at once, in working days.
 pub const MAX_EXTENSION_DAYS: u16 = 60;
 
+/// Working days after an answer before an unconfirmed appeal closes as confirmed (SPEC §3 default).
+pub const AUTO_CLOSE_AFTER: u32 = 5;
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransitionError {
     #[error("诉求当前状态为「{s}」，不能执行「{a}」 / action {action} is not allowed while the appeal is {status}", s = .status.label(), a = .action.label())]
@@ -431,7 +434,8 @@ impl Appeal {
         self.clock.as_ref()?.resolve_overdue(cal, day)
     }
 
-    /// An answer the enterprise has neither confirmed nor rejected for `after` working days closes by itself.
+    /// An answer the enterprise has neither confirmed nor rejected for `after` working days (normally
+    /// [`AUTO_CLOSE_AFTER`]) closes by itself.
     pub fn auto_close_due(&self, cal: &WorkingCalendar, today: Date, after: u32) -> bool {
         self.status == Status::Answered
             && self.answered_at.is_some_and(|at| cal.working_days_between(local_date(at), today) >= after)

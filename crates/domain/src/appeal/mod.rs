@@ -12,7 +12,7 @@ mod tests;
 use serde::{Deserialize, Serialize};
 
 pub use action::{Action, ActionKind, Actor, Event};
-pub use machine::{Appeal, MAX_EXTENSION_DAYS, MAX_TEXT, TransitionError};
+pub use machine::{AUTO_CLOSE_AFTER, Appeal, MAX_EXTENSION_DAYS, MAX_TEXT, TransitionError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
