@@ -597,7 +597,20 @@ async fn the_second_factor_through_the_pages() {
         let mut admin = Browser::new(&s);
         let landed = admin.sign_in_as("admin", PASSWORD).await;
         assert_eq!(landed.location.as_deref(), Some("/account/second-factor"), "{b}");
-        bind_authenticator(&mut admin).await;
+        let admin_secret = bind_authenticator(&mut admin).await;
+        // New recovery codes on the same page, proved by a later code: shown once, under their own notice.
+        let offer = admin.get("/account/second-factor").await;
+        let renewed = admin
+            .post("/account/second-factor/codes", &[("csrf", &offer.csrf()), ("code", &app_code(&admin_secret, 30))])
+            .await;
+        assert_eq!(renewed.status, StatusCode::OK, "{b}: {}", renewed.body);
+        assert!(
+            renewed.has("已生成新的恢复码")
+                && !renewed.has("两步验证已启用")
+                && renewed.body.matches("<li>").count() >= 10,
+            "{}",
+            renewed.body
+        );
         let id = s.world.users["admin"];
         let account = secadmin.get(&format!("/admin/users/{id}")).await;
         assert_eq!(element_text(&account, "user-second-factor"), "已启用");

@@ -34,24 +34,29 @@ struct SecondFactorPage {
     may_turn_off: bool,
 }
 
+const NOTHING_DONE: (Vec<String>, &str) = (Vec::new(), "");
+
 /// The frame for a user who may still have to set this up (the usual `Viewer` would send them back here).
 fn viewer(c: Caller) -> Viewer {
     let csrf = c.session.as_deref().map(super::csrf::for_session).unwrap_or_default();
     Viewer { caller: c, csrf }
 }
 
-async fn page(store: &Store, c: Caller, codes: Vec<String>, error: String, status: StatusCode) -> PageResult {
+/// The page, with `codes` to show once under `flash` (what was just done) or an `error`.
+async fn page(
+    store: &Store,
+    c: Caller,
+    (codes, flash): (Vec<String>, &str),
+    error: String,
+    status: StatusCode,
+) -> PageResult {
     let required = c.user.must_add_second_factor;
     let may_turn_off = refuse_if_required(store, &c).await.is_ok();
     let (on, offer) = match store.totp_secret(c.user.user_id).await? {
         Some(_) => (Some(store.recovery_codes_left(c.user.user_id).await?), None),
         None => (None, second_factor::enrolment(&second_factor::new_secret(), &c.user.username)),
     };
-    let flash = match (&on, codes.is_empty()) {
-        (_, true) => String::new(),
-        (Some(_), false) => "已生成新的恢复码，原有恢复码已作废。".to_owned(),
-        (None, false) => "两步验证已启用。".to_owned(),
-    };
+    let flash = flash.to_owned();
     let v = viewer(c);
     let page =
         SecondFactorPage { shell: v.shell("两步验证", ""), required, on, offer, codes, error, flash, may_turn_off };
@@ -69,7 +74,7 @@ fn signed_in(caller: Result<PendingCaller, ApiError>) -> Result<Caller, Redirect
 
 pub async fn show(State(store): State<Store>, caller: Result<PendingCaller, ApiError>) -> PageResult {
     match signed_in(caller) {
-        Ok(c) => page(&store, c, Vec::new(), String::new(), StatusCode::OK).await,
+        Ok(c) => page(&store, c, NOTHING_DONE, String::new(), StatusCode::OK).await,
         Err(r) => Ok(r.into_response()),
     }
 }
@@ -93,10 +98,10 @@ pub async fn turn_on(
         Ok(codes) => {
             // The page that shows the codes is also where a required setup ends: its link leads home.
             let c = Caller { user: store.principal(c.user.user_id).await?, ..c };
-            page(&store, c, codes, String::new(), StatusCode::OK).await
+            page(&store, c, (codes, "两步验证已启用。"), String::new(), StatusCode::OK).await
         }
         Err(e) if e.status.is_client_error() => {
-            page(&store, c, Vec::new(), chinese(&e.message).to_owned(), e.status).await
+            page(&store, c, NOTHING_DONE, chinese(&e.message).to_owned(), e.status).await
         }
         Err(e) => Err(e.into()),
     }
@@ -116,7 +121,7 @@ pub async fn turn_off(State(store): State<Store>, v: Viewer, Checked(form): Chec
     match result {
         Ok(()) => Ok(Redirect::to(home_of(&v.caller.user.roles)).into_response()),
         Err(e) if e.status.is_client_error() => {
-            page(&store, v.caller, Vec::new(), chinese(&e.message).to_owned(), e.status).await
+            page(&store, v.caller, NOTHING_DONE, chinese(&e.message).to_owned(), e.status).await
         }
         Err(e) => Err(e.into()),
     }
@@ -125,9 +130,11 @@ pub async fn turn_off(State(store): State<Store>, v: Viewer, Checked(form): Chec
 /// New recovery codes, proved by a code; shown once.
 pub async fn renew_codes(State(store): State<Store>, v: Viewer, Checked(form): Checked<TurnOff>) -> PageResult {
     match new_recovery_codes(&store, &v.caller, &form.code).await {
-        Ok(codes) => page(&store, v.caller, codes, String::new(), StatusCode::OK).await,
+        Ok(codes) => {
+            page(&store, v.caller, (codes, "已生成新的恢复码，原有恢复码已作废。"), String::new(), StatusCode::OK).await
+        }
         Err(e) if e.status.is_client_error() => {
-            page(&store, v.caller, Vec::new(), chinese(&e.message).to_owned(), e.status).await
+            page(&store, v.caller, NOTHING_DONE, chinese(&e.message).to_owned(), e.status).await
         }
         Err(e) => Err(e.into()),
     }
