@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use jiff::Timestamp;
-use zhuqi_domain::{AUTO_CLOSE_AFTER, Action, Actor, EscalationLadder};
+use zhuqi_domain::{AUTO_CLOSE_AFTER, Action, Actor, EscalationLadder, Kind};
 use zhuqi_store::{AuditKey, Origin, Store, StoreError};
 
 /// Every `every`: the escalation sweep, then a seal on the audit chain's head with `seal_key` (issue 14), so that a
@@ -33,7 +33,7 @@ pub async fn run(store: Store, every: Duration, seal_key: AuditKey) {
     }
 }
 
-/// The steps due today for one appeal: escalations, then auto-close.
+/// The steps due today for one item: escalations, then auto-close (for the kinds that close by themselves).
 fn due_steps(
     state: &zhuqi_domain::Appeal,
     cal: &zhuqi_domain::WorkingCalendar,
@@ -46,36 +46,38 @@ fn due_steps(
     due
 }
 
-/// Takes every escalation step and auto-close that is due at `now`; returns how many were taken. Each appeal is first
-/// looked at with a read (most have nothing due, and reads do not queue behind the writer); one that has is read
-/// again, decided and moved inside its own write transaction, so a user acting at the same moment is never
-/// overwritten.
+/// Takes every escalation step and auto-close that is due at `now`, on items of every kind (appeals, meeting tasks);
+/// returns how many were taken. Each item is first looked at with a read (most have nothing due, and reads do not
+/// queue behind the writer); one that has is read again, decided and moved inside its own write transaction, so a user
+/// acting at the same moment is never overwritten.
 pub async fn sweep(store: &Store, now: Timestamp) -> anyhow::Result<usize> {
     let cal = store.calendar();
     let today = zhuqi_domain::time::local_date(now);
     let mut taken = 0;
-    for id in store.open_appeal_ids().await? {
-        if due_steps(&store.appeal(id).await?.state, &cal, today).is_empty() {
-            continue;
-        }
-        let cal = cal.clone();
-        let result = store
-            .transaction(Origin::system("scheduler"), move |w| {
-                let mut record = w.appeal(id)?;
-                let due = due_steps(&record.state, &cal, today);
-                let steps = due.len();
-                for action in due {
-                    let at = now.max(record.state.updated_at);
-                    record = w.apply(&record, Actor::system(), action, at)?;
-                }
-                Ok::<_, StoreError>(steps)
-            })
-            .await;
-        match result {
-            Ok(steps) => taken += steps,
-            // Another instance moved this appeal meanwhile; its steps are its own, ours wait for the next round.
-            Err(StoreError::Conflict { .. }) => {}
-            Err(e) => return Err(e.into()),
+    for kind in Kind::ALL {
+        for id in store.open_items(kind).await? {
+            if due_steps(&store.item_state(kind, id).await?, &cal, today).is_empty() {
+                continue;
+            }
+            let cal = cal.clone();
+            let result = store
+                .transaction(Origin::system("scheduler"), move |w| {
+                    let mut state = w.item_state(kind, id)?;
+                    let due = due_steps(&state, &cal, today);
+                    let steps = due.len();
+                    for action in due {
+                        let at = now.max(state.updated_at);
+                        state = w.apply_to(kind, id, &state, Actor::system(), action, at)?;
+                    }
+                    Ok::<_, StoreError>(steps)
+                })
+                .await;
+            match result {
+                Ok(steps) => taken += steps,
+                // Another instance moved this item meanwhile; its steps are its own, ours wait for the next round.
+                Err(StoreError::Conflict { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
         }
     }
     Ok(taken)

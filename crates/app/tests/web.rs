@@ -15,7 +15,7 @@ use zhuqi_domain::{Action, Channel, DeadlinePolicy, Level, Role, Status, Uscc};
 use zhuqi_store::{Headline, NewAppeal};
 
 /// Every page of a non-admin desk and the roles that open it (`v.require` of each handler, `Desk.roles`).
-const PAGES: [(&str, &[Role]); 14] = [
+const PAGES: [(&str, &[Role]); 16] = [
     ("/portal", &[Role::Enterprise]),
     ("/appeals/new", &[Role::Enterprise, Role::Cadre, Role::Dispatcher]),
     ("/enterprise", &[Role::Enterprise]),
@@ -30,6 +30,8 @@ const PAGES: [(&str, &[Role]); 14] = [
     ("/common-issues", &[Role::Dispatcher, Role::Leader]),
     ("/dashboard", &[Role::Leader, Role::Dispatcher]),
     ("/appeals", &[Role::Enterprise, Role::Cadre, Role::Dispatcher, Role::Handler, Role::Leader]),
+    ("/meetings", &[Role::Office, Role::Leader, Role::Handler]),
+    ("/tasks", &[Role::Office, Role::Leader, Role::Handler]),
 ];
 
 /// Where `/` sends each role.
@@ -40,6 +42,7 @@ fn home(role: Role) -> &'static str {
         Role::Dispatcher => "/triage",
         Role::Handler => "/workbench",
         Role::Leader => "/dashboard",
+        Role::Office => "/tasks",
         _ => "/admin",
     }
 }

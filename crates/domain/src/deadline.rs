@@ -54,6 +54,18 @@ impl DeadlinePolicy {
         }
         Ok(Self { code: code.trim().into(), name: name.trim().into(), acknowledge, reply, resolve, feedback })
     }
+
+    /// A policy for an item given a date to be done by (a meeting's 完成时限) and assigned on `from`: resolved by the
+    /// last working day up to `due`, signed for the next working day and first reported on within three (both no
+    /// later than the due date). Refused if no working day lies between.
+    pub fn until(cal: &WorkingCalendar, from: Date, due: Date) -> Result<Self, &'static str> {
+        let days = cal.working_days_between(from, due);
+        let resolve = u16::try_from(days).map_err(|_| "完成时限过远 / the due date is too far away")?;
+        if resolve == 0 {
+            return Err("完成时限须晚于交办日期，且其间至少有一个工作日 / the due date must leave a working day");
+        }
+        Self::new(&format!("until-{due}"), &format!("{due}前完成"), [1, 3.min(resolve), resolve, resolve])
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

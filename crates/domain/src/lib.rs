@@ -9,6 +9,7 @@ pub mod appeal;
 pub mod calendar;
 pub mod catalog;
 pub mod deadline;
+pub mod kind;
 pub mod project;
 pub mod role;
 pub mod stats;
@@ -20,5 +21,6 @@ pub use calendar::{CalendarError, CalendarYear, WorkingCalendar};
 pub use deadline::{
     Clock, DeadlinePolicy, Deadlines, EscalationKind, EscalationLadder, EscalationStep, Light, Milestone, Trigger,
 };
+pub use kind::Kind;
 pub use role::{Role, check_roles};
 pub use values::*;

@@ -16,6 +16,8 @@ pub enum Role {
     Handler,
     /// 领导
     Leader,
+    /// 政府办: records the government's weekly meetings (重点工作周交办) and their tasks, and judges them done
+    Office,
     /// 系统管理员 (三员分立)
     Sysadmin,
     /// 安全管理员
@@ -27,12 +29,13 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 9] = [
+    pub const ALL: [Role; 10] = [
         Role::Enterprise,
         Role::Cadre,
         Role::Dispatcher,
         Role::Handler,
         Role::Leader,
+        Role::Office,
         Role::Sysadmin,
         Role::Secadmin,
         Role::Auditor,
@@ -46,6 +49,7 @@ impl Role {
             Role::Dispatcher => "dispatcher",
             Role::Handler => "handler",
             Role::Leader => "leader",
+            Role::Office => "office",
             Role::Sysadmin => "sysadmin",
             Role::Secadmin => "secadmin",
             Role::Auditor => "auditor",
@@ -60,6 +64,7 @@ impl Role {
             Role::Dispatcher => "指挥部",
             Role::Handler => "承办单位",
             Role::Leader => "领导",
+            Role::Office => "政府办",
             Role::Sysadmin => "系统管理员",
             Role::Secadmin => "安全管理员",
             Role::Auditor => "审计管理员",

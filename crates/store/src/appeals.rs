@@ -1,14 +1,12 @@
 //! Appeals: created with their first event, moved by one event per transaction with an optimistic version check.
 
-use std::sync::LazyLock;
-
 use jiff::Timestamp;
-use jiff::civil::Date;
-use zhuqi_domain::time::{from_micros, local_date, stored_precision, to_micros};
-use zhuqi_domain::{Action, Actor, Appeal, AppealNumber, Channel, Event, Fen, RegionCode, Role, WorkingCalendar};
+use zhuqi_domain::time::{local_date, stored_precision, to_micros};
+use zhuqi_domain::{Action, Actor, Appeal, AppealNumber, Channel, Event, Fen, RegionCode};
 
 use crate::audit;
-use crate::db::{Row, Tx, Value, params};
+use crate::db::{Row, Tx, params};
+use crate::engine::{APPEALS, date_text, load_item_events, parse_state, replay};
 use crate::{Origin, Result, Store, StoreError, Writer};
 
 /// The longest title an appeal may have, in characters.
@@ -93,10 +91,6 @@ fn check_new(new: &NewAppeal) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn parse_state(json: &str) -> Result<Appeal> {
-    serde_json::from_str(json).map_err(|e| corrupt("appeals.state", e))
-}
-
 fn record_from_row(row: &Row) -> Result<AppealRecord> {
     let number = row.text(1)?;
     let region = row.text(3)?;
@@ -126,125 +120,6 @@ pub(crate) fn load_record(tx: &mut Tx<'_>, id: i64) -> Result<AppealRecord> {
     record_from_row(&row)
 }
 
-/// The history of appeal `id`, oldest first.
-pub(crate) fn load_events(tx: &mut Tx<'_>, id: i64) -> Result<Vec<Event>> {
-    tx.query(
-        "SELECT seq, at, actor_user_id, actor_role, payload FROM appeal_events WHERE appeal_id = $1 ORDER BY seq",
-        params![id],
-    )?
-    .iter()
-    .map(event_from_row)
-    .collect()
-}
-
-/// An event from the columns seq, at, actor_user_id, actor_role, payload.
-pub(crate) fn event_from_row(row: &Row) -> Result<Event> {
-    let role = row.text(3)?;
-    Ok(Event {
-        seq: u32::try_from(row.int(0)?).map_err(|e| corrupt("appeal_events.seq", e))?,
-        at: from_micros(row.int(1)?).ok_or_else(|| corrupt("appeal_events.at", "out of range"))?,
-        actor: Actor {
-            user_id: row.opt_int(2)?,
-            role: Role::parse(&role).ok_or_else(|| corrupt("appeal_events.actor_role", &role))?,
-        },
-        action: serde_json::from_str(&row.text(4)?).map_err(|e| corrupt("appeal_events.payload", e))?,
-    })
-}
-
-fn date_text(d: Option<Date>) -> Value {
-    d.map(|d| d.to_string()).into()
-}
-
-/// The columns that mirror the workflow state for queries, in the order `derived` gives their values.
-const DERIVED_COLUMNS: [&str; 24] = [
-    "version",
-    "status",
-    "category_code",
-    "level",
-    "unit_id",
-    "common_issue_id",
-    "rating",
-    "reopen_count",
-    "resolved",
-    "acknowledge_due",
-    "reply_due",
-    "resolve_due",
-    "feedback_due",
-    "created_at",
-    "submitted_at",
-    "first_assigned_at",
-    "answered_at",
-    "closed_at",
-    "updated_at",
-    "on_time",
-    "work_days",
-    "first_reopened_at",
-    "pending_extension",
-    "state",
-];
-
-/// The values of `DERIVED_COLUMNS` for a state; due dates as of the state's last change. The `state` column itself is
-/// left `Null` unless `with_state`: it changes with every event, so comparing it is pointless.
-fn derived(state: &Appeal, cal: &WorkingCalendar, with_state: bool) -> Result<Vec<Value>> {
-    let due = state.deadlines(cal, local_date(state.updated_at));
-    let json =
-        if with_state { serde_json::to_string(state).map_err(|e| corrupt("state", e))?.into() } else { Value::Null };
-    Ok(vec![
-        state.version.into(),
-        state.status.as_str().into(),
-        state.category.as_str().into(),
-        state.level.map(|l| l.as_str()).into(),
-        state.unit_id.into(),
-        state.common_issue_id.into(),
-        state.rating.map(|s| i64::from(s.get())).into(),
-        state.reopen_count.into(),
-        state.resolved.into(),
-        date_text(due.map(|d| d.acknowledge)),
-        date_text(due.map(|d| d.reply)),
-        date_text(due.map(|d| d.resolve)),
-        date_text(due.map(|d| d.feedback)),
-        to_micros(state.created_at).into(),
-        state.submitted_at.map(to_micros).into(),
-        state.first_assigned_at.map(to_micros).into(),
-        state.answered_at.map(to_micros).into(),
-        state.closed_at.map(to_micros).into(),
-        to_micros(state.updated_at).into(),
-        state.resolved_on_time(cal).into(),
-        state.resolution_working_days(cal).into(),
-        state.first_reopened_at.map(to_micros).into(),
-        state.pending_extension.map(i64::from).into(),
-        json,
-    ])
-}
-
-/// Built once from `DERIVED_COLUMNS` so that the statement cannot disagree with it on the order.
-static INSERT_APPEAL: LazyLock<String> = LazyLock::new(|| {
-    let columns = DERIVED_COLUMNS.join(", ");
-    let params: Vec<String> = (1..=DERIVED_COLUMNS.len() + 8).map(|i| format!("${i}")).collect();
-    format!(
-        "INSERT INTO appeals ({columns}, number, enterprise_id, region_code, channel, title, description, amount_fen, \
-         created_by) VALUES ({}) RETURNING id",
-        params.join(", ")
-    )
-});
-
-/// `UPDATE appeals SET` only the derived columns whose values changed. SQLite rewrites every index that covers a
-/// column named in SET, changed or not, so naming only what changed keeps a transition to a few pages. The few shapes
-/// this produces are each prepared once and cached.
-fn update_changed(old: &[Value], new: Vec<Value>, id: i64, expected: u32) -> (String, Vec<Value>) {
-    let mut set = Vec::new();
-    let mut values = Vec::new();
-    for ((column, before), after) in DERIVED_COLUMNS.iter().zip(old).zip(new) {
-        if *before != after {
-            values.push(after);
-            set.push(format!("{column} = ${}", values.len()));
-        }
-    }
-    let n = values.len();
-    values.extend([id.into(), expected.into()]);
-    (format!("UPDATE appeals SET {} WHERE id = ${} AND version = ${}", set.join(", "), n + 1, n + 2), values)
-}
-
 impl Writer<'_> {
     /// Records a new appeal with its `Create` event and a fresh number (`ZK-2026-000123`) of the year it is raised.
     pub fn create_appeal(
@@ -270,40 +145,25 @@ impl Writer<'_> {
                 "诉求的第一步必须是登记 / history must start with its create event".into(),
             ));
         }
-        let state = Appeal::replay(history)?.ok_or_else(|| StoreError::Invalid("empty history".into()))?;
+        let state = replay(&APPEALS, history)?;
         let region = self
             .tx
             .query_opt("SELECT region_code FROM enterprises WHERE id = $1", params![new.enterprise_id])?
             .ok_or(StoreError::NotFound("企业"))?
             .text(0)?;
         let region_code = RegionCode::parse(&region).map_err(|e| corrupt("enterprises.region_code", e))?;
-        let year = local_date(created.at).year();
-        let seq = self
-            .tx
-            .query_one(
-                "INSERT INTO appeal_counters (prefix, year, last_seq) VALUES ($1, $2, 1) \
-                 ON CONFLICT (prefix, year) DO UPDATE SET last_seq = appeal_counters.last_seq + 1 RETURNING last_seq",
-                params![prefix, year],
-            )?
-            .int(0)?;
-        let seq = u32::try_from(seq).map_err(|e| corrupt("appeal_counters.last_seq", e))?;
-        let number = AppealNumber::new(prefix, year, seq).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let mut values = derived(&state, &self.cal, true)?;
-        values.extend([
-            number.to_string().into(),
-            new.enterprise_id.into(),
-            region_code.as_str().into(),
-            new.channel.as_str().into(),
-            new.title.trim().into(),
-            new.description.trim().into(),
-            new.amount.map(|a| a.fen()).into(),
-            created.actor.user_id.into(),
-        ]);
-        let id = self.tx.query_one(&INSERT_APPEAL, &values)?.int(0)?;
-        for event in history {
-            self.insert_event(id, event)?;
-        }
-        self.sync_co_units(id, &[], &state, state.updated_at)?;
+        let number = self.next_number(prefix, local_date(created.at).year())?;
+        let own = [
+            ("number", number.to_string().into()),
+            ("enterprise_id", new.enterprise_id.into()),
+            ("region_code", region_code.as_str().into()),
+            ("channel", new.channel.as_str().into()),
+            ("title", new.title.trim().into()),
+            ("description", new.description.trim().into()),
+            ("amount_fen", new.amount.map(|a| a.fen()).into()),
+            ("created_by", created.actor.user_id.into()),
+        ];
+        let id = self.insert_item(&APPEALS, &own, history, &state)?;
         let after = serde_json::json!({"number": number.to_string(), "enterprise_id": new.enterprise_id,
             "title": new.title.trim(), "status": state.status, "events": history.len()});
         self.audit("appeal.create", format!("appeal:{id}"), None, audit::json(&after));
@@ -326,6 +186,20 @@ impl Writer<'_> {
         })
     }
 
+    /// The next number of `year` under `prefix` (ZK-2026-000123): one counter per prefix and year.
+    pub(crate) fn next_number(&mut self, prefix: &str, year: i16) -> Result<AppealNumber> {
+        let seq = self
+            .tx
+            .query_one(
+                "INSERT INTO appeal_counters (prefix, year, last_seq) VALUES ($1, $2, 1) \
+                 ON CONFLICT (prefix, year) DO UPDATE SET last_seq = appeal_counters.last_seq + 1 RETURNING last_seq",
+                params![prefix, year],
+            )?
+            .int(0)?;
+        let seq = u32::try_from(seq).map_err(|e| corrupt("appeal_counters.last_seq", e))?;
+        AppealNumber::new(prefix, year, seq).map_err(|e| StoreError::Invalid(e.to_string()))
+    }
+
     /// Applies one action to the appeal as the caller last read it. If someone else moved the appeal since, the write
     /// is refused with `Conflict` and nothing changes: a stale update is never silently applied over a newer one.
     pub fn apply(
@@ -335,52 +209,8 @@ impl Writer<'_> {
         action: Action,
         at: Timestamp,
     ) -> Result<AppealRecord> {
-        let at = stored_precision(at);
-        let event = Event { seq: record.state.version + 1, at, actor, action };
-        let state = record.state.apply(&event)?;
-        if !self.write_state(record.id, &record.state, &state)? {
-            let actual = self
-                .tx
-                .query_opt("SELECT version FROM appeals WHERE id = $1", params![record.id])?
-                .ok_or(StoreError::NotFound("诉求"))?
-                .int(0)?;
-            return Err(StoreError::Conflict {
-                expected: record.state.version,
-                actual: u32::try_from(actual).unwrap_or(u32::MAX),
-            });
-        }
-        self.insert_event(record.id, &event)?;
-        self.sync_co_units(record.id, &record.state.co_unit_ids, &state, at)?;
-        let before = serde_json::json!({"status": record.state.status, "version": record.state.version});
-        let after = serde_json::json!({"status": state.status, "version": state.version, "event": &event.action});
-        let object = format!("appeal:{}", record.id);
-        self.audit(&format!("appeal.{}", event.action.kind()), object, audit::json(&before), audit::json(&after));
+        let state = self.apply_item(&APPEALS, record.id, &record.state, actor, action, at)?;
         Ok(AppealRecord { state, ..record.clone() })
-    }
-
-    /// Writes `new` over `old` if the stored version is still `old`'s; false otherwise.
-    fn write_state(&mut self, id: i64, old: &Appeal, new: &Appeal) -> Result<bool> {
-        let (sql, values) =
-            update_changed(&derived(old, &self.cal, false)?, derived(new, &self.cal, true)?, id, old.version);
-        Ok(self.tx.execute(&sql, &values)? == 1)
-    }
-
-    fn insert_event(&mut self, appeal_id: i64, event: &Event) -> Result<()> {
-        let payload = serde_json::to_string(&event.action).map_err(|e| corrupt("event", e))?;
-        self.tx.execute(
-            "INSERT INTO appeal_events (appeal_id, seq, at, actor_user_id, actor_role, action, payload) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            params![
-                appeal_id,
-                event.seq,
-                to_micros(event.at),
-                event.actor.user_id,
-                event.actor.role.as_str(),
-                event.action.kind().as_str(),
-                payload
-            ],
-        )?;
-        Ok(())
     }
 
     /// Recomputes the stored due dates of every appeal with a running clock (after the calendar changed).
@@ -424,7 +254,7 @@ impl Writer<'_> {
         let ids = self.tx.query("SELECT id FROM appeals WHERE resolved = 1 OR reopen_count > 0", &[])?;
         for row in &ids {
             let id = row.int(0)?;
-            let events = load_events(&mut self.tx, id)?;
+            let events = load_item_events(&mut self.tx, &APPEALS, id)?;
             let state = Appeal::replay(&events)?.ok_or_else(|| corrupt("appeal_events", "no events"))?;
             let json = serde_json::to_string(&state).map_err(|e| corrupt("state", e))?;
             self.tx.execute(
@@ -499,7 +329,7 @@ impl Store {
 
     /// The full history of an appeal, oldest first.
     pub async fn appeal_events(&self, id: i64) -> Result<Vec<Event>> {
-        self.read(move |tx| load_events(tx, id)).await
+        self.read(move |tx| load_item_events(tx, &APPEALS, id)).await
     }
 
     /// The newest appeals first: the plain list page.

@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 use serde_json::json;
 use zhuqi_domain::time::{from_micros, to_micros};
-use zhuqi_domain::{Appeal, Role, Status};
+use zhuqi_domain::{Role, Status};
 
 use crate::access::Principal;
 use crate::attachments::{AttachmentInfo, FileStep, NewAttachment, Prepared, check, is_staff, prepare};
@@ -96,28 +96,6 @@ fn acting_co_unit(w: &mut Writer<'_>, p: &Principal, appeal_id: i64) -> Result<i
 }
 
 impl Writer<'_> {
-    /// Makes `appeal_co_units` hold the co-units of `new`, given those of the state it replaces. A unit kept keeps
-    /// its signature; a unit dropped (reassigned, returned) leaves the item's scope, its opinions staying on record.
-    pub(crate) fn sync_co_units(&mut self, appeal_id: i64, old: &[i64], new: &Appeal, at: Timestamp) -> Result<()> {
-        if old == new.co_unit_ids.as_slice() {
-            return Ok(());
-        }
-        for unit in old.iter().filter(|u| !new.co_unit_ids.contains(u)) {
-            self.tx.execute(
-                "DELETE FROM appeal_co_units WHERE appeal_id = $1 AND unit_id = $2",
-                params![appeal_id, *unit],
-            )?;
-        }
-        for unit in new.co_unit_ids.iter().filter(|u| !old.contains(u)) {
-            self.tx.execute(
-                "INSERT INTO appeal_co_units (appeal_id, unit_id, since) VALUES ($1, $2, $3) \
-                 ON CONFLICT (appeal_id, unit_id) DO NOTHING",
-                params![appeal_id, *unit, to_micros(at)],
-            )?;
-        }
-        Ok(())
-    }
-
     /// Records unit `unit`'s 协办意见 on appeal `appeal_id` by `user_id` with its files (checked here), signing for the
     /// unit first if it had not. No scope or status check: for records written in bulk (the demo).
     pub fn record_co_opinion(

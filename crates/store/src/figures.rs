@@ -18,8 +18,8 @@ use zhuqi_domain::time::{from_micros, local_date, start_of_day, to_micros};
 use zhuqi_domain::{Appeal, Level, RegionCode, Status, WorkingCalendar};
 
 use crate::access::Principal;
-use crate::appeals::{event_from_row, parse_state};
 use crate::db::{Row, Tx, Value};
+use crate::engine::{event_from_row, parse_state};
 use crate::scope::{appeal_scope, bind, in_region};
 use crate::{Result, Store, StoreError};
 

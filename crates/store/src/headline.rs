@@ -8,7 +8,7 @@ use serde::Serialize;
 use zhuqi_domain::Light;
 
 use crate::access::Principal;
-use crate::appeals::parse_state;
+use crate::engine::parse_state;
 use crate::scope::appeal_scope;
 use crate::{Result, Store};
 

@@ -9,9 +9,9 @@ use zhuqi_domain::time::{start_of_day, to_micros};
 use zhuqi_domain::{Action, Appeal, Fen, RegionCode, Uscc};
 
 use crate::access::Principal;
-use crate::appeals::parse_state;
 use crate::catalog::{ENTERPRISE_COLUMNS, enterprise_from_row};
 use crate::db::{Row, Tx, Value, params};
+use crate::engine::parse_state;
 use crate::scope::{appeal_scope, enterprise_scope, in_region};
 use crate::{EnterpriseRecord, Result, Store, StoreError, Writer, audit};
 

@@ -16,6 +16,7 @@ mod catalog;
 mod co_handling;
 mod connect;
 mod db;
+mod engine;
 mod error;
 mod figures;
 mod headline;
@@ -29,6 +30,7 @@ mod scope;
 mod seal;
 mod security;
 mod similar;
+mod tasks;
 mod visits;
 mod work_groups;
 mod writer;
@@ -68,6 +70,9 @@ pub use security::{
     DEFAULT_PASSWORD_MAX_AGE_DAYS, MAX_PASSWORD_MAX_AGE_DAYS, RECOVERY_CODES, SecondFactor, SecuritySettings,
 };
 pub use similar::{Likeness, Similar};
+pub use tasks::{
+    MAX_MEETING_NAME, MeetingRecord, NewMeeting, NewTask, TASK_PREFIX, TaskDue, TaskFilter, TaskPage, TaskRecord,
+};
 pub use visits::{MAX_VISIT_NOTES, NewVisit, VisitRecord};
 pub use work_groups::{
     Assigned, MAX_WORK_GROUP_NAME, NewWorkGroup, ServedEnterprise, WorkGroupDetail, WorkGroupEdit, WorkGroupFilter,

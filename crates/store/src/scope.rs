@@ -106,7 +106,7 @@ pub(crate) fn appeal_action_scope(p: &Principal, role: Role, values: &mut Vec<Va
         Role::Cadre => Some(format!("a.enterprise_id IN ({})", cadre_enterprises(p.user_id, values))),
         Role::Handler => p.unit_id.map(|u| format!("a.unit_id = {}", bind(values, u))),
         Role::Dispatcher | Role::Leader => p.region.as_ref().map(|r| in_region("a.region_code", r, values)),
-        Role::Sysadmin | Role::Secadmin | Role::Auditor | Role::System => None,
+        Role::Office | Role::Sysadmin | Role::Secadmin | Role::Auditor | Role::System => None,
     }
 }
 
@@ -132,7 +132,7 @@ pub(crate) fn enterprise_role_scope(p: &Principal, role: Role, values: &mut Vec<
         Role::Dispatcher | Role::Leader => p.region.as_ref().map(|r| in_region("e.region_code", r, values)),
         // The system administrator keeps the register of enterprises (configuration, not their appeals).
         Role::Sysadmin => Some("1 = 1".to_owned()),
-        Role::Secadmin | Role::Auditor | Role::System => None,
+        Role::Office | Role::Secadmin | Role::Auditor | Role::System => None,
     }
 }
 
@@ -180,25 +180,31 @@ fn acting_role(tx: &mut Tx<'_>, p: &Principal, id: i64, kind: ActionKind) -> Res
 
 /// The records an action names must exist: a clear message instead of a foreign-key failure.
 fn check_references(tx: &mut Tx<'_>, action: &Action) -> Result<()> {
-    let invalid = |msg: String| Err(StoreError::Invalid(msg));
     match action {
         Action::Assign { unit_id, co_unit_ids, category, .. } => {
-            for unit in std::iter::once(unit_id).chain(co_unit_ids) {
-                match tx.query_opt("SELECT name, active FROM units WHERE id = $1", &[(*unit).into()])? {
-                    None => return invalid(format!("承办单位 {unit} 不存在 / unit {unit} does not exist")),
-                    Some(r) if r.int(1)? == 0 => {
-                        return invalid(format!("单位「{}」已停用，不能再交办 / the unit is retired", r.text(0)?));
-                    }
-                    Some(_) => {}
-                }
-            }
-            if co_unit_ids.contains(unit_id) {
-                return invalid("协办单位不能与主办单位相同 / a co-handling unit repeats the handling unit".into());
-            }
+            check_units(tx, *unit_id, co_unit_ids)?;
             check_category(tx, category)
         }
         _ => Ok(()),
     }
+}
+
+/// The handling unit and co-units of an assignment exist, are in service, and are not the same unit twice.
+pub(crate) fn check_units(tx: &mut Tx<'_>, unit_id: i64, co_unit_ids: &[i64]) -> Result<()> {
+    let invalid = |msg: String| Err(StoreError::Invalid(msg));
+    for unit in std::iter::once(&unit_id).chain(co_unit_ids) {
+        match tx.query_opt("SELECT name, active FROM units WHERE id = $1", &[(*unit).into()])? {
+            None => return invalid(format!("承办单位 {unit} 不存在 / unit {unit} does not exist")),
+            Some(r) if r.int(1)? == 0 => {
+                return invalid(format!("单位「{}」已停用，不能再交办 / the unit is retired", r.text(0)?));
+            }
+            Some(_) => {}
+        }
+    }
+    if co_unit_ids.contains(&unit_id) {
+        return invalid("协办单位不能与主办单位相同 / a co-handling unit repeats the handling unit".into());
+    }
+    Ok(())
 }
 
 /// A category a new appeal or an assignment may take: one that exists and is in use.

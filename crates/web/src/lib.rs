@@ -9,6 +9,7 @@
 //!   signature and opinion (协办) on it; `compose`: a new appeal;
 //! - `work_groups`: 包联 — work groups, their cadres and enterprises; `common_issues`: 共性问题 and 集中解决;
 //! - `desks`: the supervision board and the leader's dashboard; `admin`: the three administrators' pages;
+//! - `tasks`: 重点工作周交办 — the office's meetings and their tasks, worked by units on the loop of appeals;
 //! - `projects`: key projects (重点项目) — the ledger, a project's page, 三个一批 batches, 季观摩 observations.
 
 mod account;
@@ -26,6 +27,7 @@ mod lists;
 mod page;
 mod projects;
 mod second_factor;
+mod tasks;
 mod upload;
 mod view;
 mod work_groups;
@@ -45,6 +47,12 @@ pub fn router(store: Store) -> Router {
         .route("/account/second-factor", get(second_factor::show).post(second_factor::turn_on))
         .route("/account/second-factor/off", post(second_factor::turn_off))
         .route("/account/second-factor/codes", post(second_factor::renew_codes))
+        .route("/meetings", get(tasks::meetings).post(tasks::create_meeting))
+        .route("/meetings/{id}", get(tasks::meeting))
+        .route("/meetings/{id}/tasks", post(tasks::create_task))
+        .route("/tasks", get(tasks::tasks))
+        .route("/tasks/{id}", get(tasks::task))
+        .route("/tasks/{id}/{action}", post(tasks::act))
         .route("/appeals", get(lists::general))
         .route("/portal", get(lists::portal))
         .route("/triage", get(lists::triage))

@@ -106,17 +106,20 @@ fn nav_of(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::Handler => &[
             ("/workbench", "工作台"),
             ("/co-handling", "协办事项"),
+            ("/tasks", "交办事项"),
             ("/appeals", "全部诉求"),
             ("/projects", "重点项目"),
         ],
         Role::Leader => &[
             ("/dashboard", "总览"),
             ("/appeals", "诉求清单"),
+            ("/meetings", "周交办"),
             ("/common-issues", "共性问题"),
             ("/bulletins", "通报"),
             ("/projects", "重点项目"),
             ("/workgroups", "包联工作组"),
         ],
+        Role::Office => &[("/tasks", "交办事项"), ("/meetings", "周交办会议")],
         Role::Sysadmin => &[
             ("/admin/users", "用户"),
             ("/admin/units", "单位"),

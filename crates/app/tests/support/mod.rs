@@ -44,7 +44,7 @@ pub struct World {
 }
 
 /// Every test user: name, role, and (region, unit, enterprise) filled in by `seed`.
-pub const USERS: [(&str, Role); 11] = [
+pub const USERS: [(&str, Role); 12] = [
     ("qiye", Role::Enterprise),
     ("qiye2", Role::Enterprise),
     ("ganbu", Role::Cadre),
@@ -53,6 +53,7 @@ pub const USERS: [(&str, Role); 11] = [
     ("chengban", Role::Handler),
     ("chengban2", Role::Handler),
     ("lingdao", Role::Leader),
+    ("zhengfuban", Role::Office),
     ("admin", Role::Sysadmin),
     ("anquan", Role::Secadmin),
     ("shenji", Role::Auditor),

@@ -223,29 +223,9 @@ impl ActionKind {
         ActionKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
-    /// The roles that may take this action (SPEC §1, §3). Scope — which items a user of the role may touch — is
-    /// checked by the store, not here.
+    /// The roles that may take this action on an appeal (SPEC §1, §3); other kinds: `Kind::allowed_roles`.
     pub fn allowed_roles(self) -> &'static [Role] {
-        use Role::*;
-        match self {
-            ActionKind::Create => &[Enterprise, Cadre, Dispatcher, System],
-            ActionKind::Submit | ActionKind::SupplyMaterial | ActionKind::Withdraw => &[Enterprise, Cadre],
-            ActionKind::Assign
-            | ActionKind::ApproveExtension
-            | ActionKind::RefuseExtension
-            | ActionKind::RejectInvalid
-            | ActionKind::Merge
-            | ActionKind::ResolveCommon => &[Dispatcher],
-            ActionKind::Acknowledge
-            | ActionKind::Reply
-            | ActionKind::Return
-            | ActionKind::Answer
-            | ActionKind::RequestExtension
-            | ActionKind::RequestMaterial => &[Handler],
-            ActionKind::Confirm | ActionKind::Reject => &[Enterprise],
-            ActionKind::AutoClose | ActionKind::Escalate => &[System],
-            ActionKind::Instruct => &[Leader],
-        }
+        crate::kind::Kind::Appeal.allowed_roles(self)
     }
 }
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::{Action, ActionKind, Event, Level, Status};
 use crate::calendar::WorkingCalendar;
 use crate::deadline::{Clock, DeadlinePolicy, Deadlines, EscalationKind, EscalationLadder, Light, Milestone, Pause};
+use crate::kind::Kind;
 use crate::role::Role;
 use crate::time::local_date;
 use crate::values::Stars;
@@ -43,6 +44,9 @@ pub enum TransitionError {
 /// (title, description, amounts) lives beside it in the store; it does not steer the loop.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Appeal {
+    /// Which kind of item this is; stored only for kinds other than appeals, so an appeal's state reads as before.
+    #[serde(default, skip_serializing_if = "Kind::is_appeal")]
+    pub kind: Kind,
     pub status: Status,
     /// The number of events applied; the next event's `seq` is `version + 1`.
     pub version: u32,
@@ -99,21 +103,27 @@ fn text(action: ActionKind, s: &str) -> Result<(), TransitionError> {
 }
 
 impl Appeal {
-    /// The state after the first event, which must be `Create`.
+    /// The state of an appeal after the first event, which must be `Create`.
     pub fn create(event: &Event) -> Result<Appeal, TransitionError> {
+        Appeal::create_as(Kind::Appeal, event)
+    }
+
+    /// The state of an item of `kind` after its first event, which must be `Create`.
+    pub fn create_as(kind: Kind, event: &Event) -> Result<Appeal, TransitionError> {
         let Action::Create { category, draft } = &event.action else {
             return Err(TransitionError::Illegal { status: Status::Draft, action: event.action.kind() });
         };
         if event.seq != 1 {
             return Err(TransitionError::OutOfOrder { expected: 1, got: event.seq });
         }
-        if !ActionKind::Create.allowed_roles().contains(&event.actor.role) {
+        if !kind.allowed_roles(ActionKind::Create).contains(&event.actor.role) {
             return Err(TransitionError::Forbidden { role: event.actor.role, action: ActionKind::Create });
         }
         if category.trim().is_empty() {
             return Err(invalid(ActionKind::Create, "请选择问题类型", "a category is required"));
         }
         Ok(Appeal {
+            kind,
             status: if *draft { Status::Draft } else { Status::Submitted },
             version: 1,
             category: category.clone(),
@@ -141,12 +151,20 @@ impl Appeal {
         })
     }
 
-    /// Rebuilds the state from the full history.
+    /// Rebuilds an appeal's state from the full history.
     pub fn replay<'a>(events: impl IntoIterator<Item = &'a Event>) -> Result<Option<Appeal>, TransitionError> {
+        Appeal::replay_as(Kind::Appeal, events)
+    }
+
+    /// Rebuilds the state of an item of `kind` from the full history.
+    pub fn replay_as<'a>(
+        kind: Kind,
+        events: impl IntoIterator<Item = &'a Event>,
+    ) -> Result<Option<Appeal>, TransitionError> {
         let mut state: Option<Appeal> = None;
         for event in events {
             state = Some(match state {
-                None => Appeal::create(event)?,
+                None => Appeal::create_as(kind, event)?,
                 Some(s) => s.apply(event)?,
             });
         }
@@ -159,7 +177,7 @@ impl Appeal {
         if event.seq != self.version + 1 {
             return Err(TransitionError::OutOfOrder { expected: self.version + 1, got: event.seq });
         }
-        if !kind.allowed_roles().contains(&event.actor.role) {
+        if !self.kind.allowed_roles(kind).contains(&event.actor.role) {
             return Err(TransitionError::Forbidden { role: event.actor.role, action: kind });
         }
         let illegal = || TransitionError::Illegal { status: self.status, action: kind };
@@ -251,6 +269,9 @@ impl Appeal {
                 next.material_supplied_at = Some(at);
             }
             (Action::Confirm { rating, comment }, Answered) => {
+                if rating.is_some() && !self.kind.is_rated() {
+                    return Err(invalid(kind, "交办事项不评星级", "this kind of item is not rated"));
+                }
                 if comment.chars().count() > MAX_TEXT {
                     return Err(invalid(kind, "评价过长，最多5000字", "comment longer than 5000 characters"));
                 }
@@ -334,6 +355,9 @@ impl Appeal {
     /// `apply` for a well-formed payload (a property test holds them together).
     pub fn offers(&self, kind: ActionKind) -> bool {
         use Status::*;
+        if self.kind.allowed_roles(kind).is_empty() {
+            return false;
+        }
         let s = self.status;
         let pending = self.pending_extension.is_some();
         match kind {
@@ -438,6 +462,7 @@ impl Appeal {
     /// [`AUTO_CLOSE_AFTER`]) closes by itself.
     pub fn auto_close_due(&self, cal: &WorkingCalendar, today: Date, after: u32) -> bool {
         self.status == Status::Answered
+            && !self.kind.allowed_roles(ActionKind::AutoClose).is_empty()
             && self.answered_at.is_some_and(|at| cal.working_days_between(local_date(at), today) >= after)
     }
 }

@@ -128,6 +128,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0019_audit_retention.sql"),
         postgres: include_str!("../../migrations/postgres/0019_audit_retention.sql"),
     },
+    Migration {
+        version: 20,
+        name: "meetings_and_tasks",
+        sqlite: include_str!("../../migrations/sqlite/0020_meetings_and_tasks.sql"),
+        postgres: include_str!("../../migrations/postgres/0020_meetings_and_tasks.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.

@@ -1,0 +1,362 @@
+//! The work-item engine's storage (SPEC §3, issue 15). Every kind of item — appeals, meeting tasks — keeps the same
+//! workflow columns (`ENGINE_COLUMNS`, mirrored from its state for queries), its state as JSON, an append-only event
+//! table and its co-units, and moves by the same two writes: `Writer::insert_item` (an item with its history) and
+//! `Writer::apply_item` (one action with an optimistic version check, its event and its audit record in the
+//! transaction). A kind's own fields are columns of its own table, written by its module beside these.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use zhuqi_domain::time::{from_micros, local_date, stored_precision, to_micros};
+use zhuqi_domain::{Action, Actor, Appeal, Event, Kind, Role, WorkingCalendar};
+
+use crate::audit;
+use crate::db::{Row, Tx, Value, params};
+use crate::{Result, Store, StoreError, Writer};
+
+/// Where one kind of item lives.
+#[derive(Debug)]
+pub(crate) struct ItemTables {
+    pub kind: Kind,
+    /// The items, with `ENGINE_COLUMNS` and the kind's own.
+    pub items: &'static str,
+    /// Their events, keyed by (`item_id`, seq).
+    pub events: &'static str,
+    pub item_id: &'static str,
+    /// The co-handling units of each item: a unit's scope reads them.
+    pub co_units: &'static str,
+    /// What a refusal calls the item: 诉求, 交办事项.
+    pub noun: &'static str,
+}
+
+pub(crate) const APPEALS: ItemTables = ItemTables {
+    kind: Kind::Appeal,
+    items: "appeals",
+    events: "appeal_events",
+    item_id: "appeal_id",
+    co_units: "appeal_co_units",
+    noun: "诉求",
+};
+
+pub(crate) const TASKS: ItemTables = ItemTables {
+    kind: Kind::Task,
+    items: "tasks",
+    events: "task_events",
+    item_id: "task_id",
+    co_units: "task_co_units",
+    noun: "交办事项",
+};
+
+/// The tables of `kind`.
+pub(crate) fn tables(kind: Kind) -> &'static ItemTables {
+    match kind {
+        Kind::Appeal => &APPEALS,
+        Kind::Task => &TASKS,
+    }
+}
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {e}"))
+}
+
+/// The state an item's history replays to, refused whole if any step is illegal.
+pub(crate) fn replay(t: &ItemTables, history: &[Event]) -> Result<Appeal> {
+    Appeal::replay_as(t.kind, history)?.ok_or_else(|| StoreError::Invalid("empty history".into()))
+}
+
+pub(crate) fn parse_state(json: &str) -> Result<Appeal> {
+    serde_json::from_str(json).map_err(|e| corrupt("state", e))
+}
+
+/// The history of item `id` of `t`, oldest first.
+pub(crate) fn load_item_events(tx: &mut Tx<'_>, t: &ItemTables, id: i64) -> Result<Vec<Event>> {
+    tx.query(
+        &format!(
+            "SELECT seq, at, actor_user_id, actor_role, payload FROM {} WHERE {} = $1 ORDER BY seq",
+            t.events, t.item_id
+        ),
+        params![id],
+    )?
+    .iter()
+    .map(event_from_row)
+    .collect()
+}
+
+/// An event from the columns seq, at, actor_user_id, actor_role, payload.
+pub(crate) fn event_from_row(row: &Row) -> Result<Event> {
+    let role = row.text(3)?;
+    Ok(Event {
+        seq: u32::try_from(row.int(0)?).map_err(|e| corrupt("events.seq", e))?,
+        at: from_micros(row.int(1)?).ok_or_else(|| corrupt("events.at", "out of range"))?,
+        actor: Actor {
+            user_id: row.opt_int(2)?,
+            role: Role::parse(&role).ok_or_else(|| corrupt("events.actor_role", &role))?,
+        },
+        action: serde_json::from_str(&row.text(4)?).map_err(|e| corrupt("events.payload", e))?,
+    })
+}
+
+pub(crate) fn date_text(d: Option<Date>) -> Value {
+    d.map(|d| d.to_string()).into()
+}
+
+/// The columns that mirror the workflow state for queries, in the order `engine_values` gives their values. For an
+/// appeal `category_code` is its category; for a task, its area (经济运行, 项目建设, …).
+const ENGINE_COLUMNS: [&str; 24] = [
+    "version",
+    "status",
+    "category_code",
+    "level",
+    "unit_id",
+    "common_issue_id",
+    "rating",
+    "reopen_count",
+    "resolved",
+    "acknowledge_due",
+    "reply_due",
+    "resolve_due",
+    "feedback_due",
+    "created_at",
+    "submitted_at",
+    "first_assigned_at",
+    "answered_at",
+    "closed_at",
+    "updated_at",
+    "on_time",
+    "work_days",
+    "first_reopened_at",
+    "pending_extension",
+    "state",
+];
+
+/// The values of `ENGINE_COLUMNS` for a state; due dates as of the state's last change. The `state` column itself is
+/// left `Null` unless `with_state`: it changes with every event, so comparing it is pointless.
+fn engine_values(state: &Appeal, cal: &WorkingCalendar, with_state: bool) -> Result<Vec<Value>> {
+    let due = state.deadlines(cal, local_date(state.updated_at));
+    let json =
+        if with_state { serde_json::to_string(state).map_err(|e| corrupt("state", e))?.into() } else { Value::Null };
+    Ok(vec![
+        state.version.into(),
+        state.status.as_str().into(),
+        state.category.as_str().into(),
+        state.level.map(|l| l.as_str()).into(),
+        state.unit_id.into(),
+        state.common_issue_id.into(),
+        state.rating.map(|s| i64::from(s.get())).into(),
+        state.reopen_count.into(),
+        state.resolved.into(),
+        date_text(due.map(|d| d.acknowledge)),
+        date_text(due.map(|d| d.reply)),
+        date_text(due.map(|d| d.resolve)),
+        date_text(due.map(|d| d.feedback)),
+        to_micros(state.created_at).into(),
+        state.submitted_at.map(to_micros).into(),
+        state.first_assigned_at.map(to_micros).into(),
+        state.answered_at.map(to_micros).into(),
+        state.closed_at.map(to_micros).into(),
+        to_micros(state.updated_at).into(),
+        state.resolved_on_time(cal).into(),
+        state.resolution_working_days(cal).into(),
+        state.first_reopened_at.map(to_micros).into(),
+        state.pending_extension.map(i64::from).into(),
+        json,
+    ])
+}
+
+/// `UPDATE … SET` only the engine columns whose values changed. SQLite rewrites every index that covers a column named
+/// in SET, changed or not, so naming only what changed keeps a transition to a few pages. The few shapes this
+/// produces are each prepared once and cached.
+fn update_changed(t: &ItemTables, old: &[Value], new: Vec<Value>, id: i64, expected: u32) -> (String, Vec<Value>) {
+    let mut set = Vec::new();
+    let mut values = Vec::new();
+    for ((column, before), after) in ENGINE_COLUMNS.iter().zip(old).zip(new) {
+        if *before != after {
+            values.push(after);
+            set.push(format!("{column} = ${}", values.len()));
+        }
+    }
+    let n = values.len();
+    values.extend([id.into(), expected.into()]);
+    (format!("UPDATE {} SET {} WHERE id = ${} AND version = ${}", t.items, set.join(", "), n + 1, n + 2), values)
+}
+
+impl Writer<'_> {
+    /// Inserts an item of `t` with the kind's own columns `own`, its `history` and the `state` that history replays
+    /// to (`replay`), its co-units too; returns its id. The caller checked its own fields and writes its audit record
+    /// (which names them).
+    pub(crate) fn insert_item(
+        &mut self,
+        t: &ItemTables,
+        own: &[(&str, Value)],
+        history: &[Event],
+        state: &Appeal,
+    ) -> Result<i64> {
+        let mut columns: Vec<&str> = ENGINE_COLUMNS.to_vec();
+        columns.extend(own.iter().map(|(c, _)| *c));
+        let mut values = engine_values(state, &self.cal, true)?;
+        values.extend(own.iter().map(|(_, v)| v.clone()));
+        let params: Vec<String> = (1..=values.len()).map(|i| format!("${i}")).collect();
+        let sql =
+            format!("INSERT INTO {} ({}) VALUES ({}) RETURNING id", t.items, columns.join(", "), params.join(", "));
+        let id = self.tx.query_one(&sql, &values)?.int(0)?;
+        for event in history {
+            self.insert_item_event(t, id, event)?;
+        }
+        self.sync_co_units(t, id, &[], state, state.updated_at)?;
+        Ok(id)
+    }
+
+    /// Applies one action to item `id` of `t` as the caller last read it (`old`). If someone else moved the item
+    /// since, the write is refused with `Conflict` and nothing changes: a stale update is never silently applied over
+    /// a newer one. The event and the audit record (`appeal.assign`, `task.answer`, …) are written with it.
+    pub(crate) fn apply_item(
+        &mut self,
+        t: &ItemTables,
+        id: i64,
+        old: &Appeal,
+        actor: Actor,
+        action: Action,
+        at: Timestamp,
+    ) -> Result<Appeal> {
+        let at = stored_precision(at);
+        let event = Event { seq: old.version + 1, at, actor, action };
+        let state = old.apply(&event)?;
+        let (sql, values) = update_changed(
+            t,
+            &engine_values(old, &self.cal, false)?,
+            engine_values(&state, &self.cal, true)?,
+            id,
+            old.version,
+        );
+        if self.tx.execute(&sql, &values)? != 1 {
+            let actual = self
+                .tx
+                .query_opt(&format!("SELECT version FROM {} WHERE id = $1", t.items), params![id])?
+                .ok_or(StoreError::NotFound(t.noun))?
+                .int(0)?;
+            return Err(StoreError::Conflict {
+                expected: old.version,
+                actual: u32::try_from(actual).unwrap_or(u32::MAX),
+            });
+        }
+        self.insert_item_event(t, id, &event)?;
+        self.sync_co_units(t, id, &old.co_unit_ids, &state, at)?;
+        let before = serde_json::json!({"status": old.status, "version": old.version});
+        let after = serde_json::json!({"status": state.status, "version": state.version, "event": &event.action});
+        let kind = t.kind.as_str();
+        self.audit(
+            &format!("{kind}.{}", event.action.kind()),
+            format!("{kind}:{id}"),
+            audit::json(&before),
+            audit::json(&after),
+        );
+        Ok(state)
+    }
+
+    fn insert_item_event(&mut self, t: &ItemTables, id: i64, event: &Event) -> Result<()> {
+        let payload = serde_json::to_string(&event.action).map_err(|e| corrupt("event", e))?;
+        self.tx.execute(
+            &format!(
+                "INSERT INTO {} ({}, seq, at, actor_user_id, actor_role, action, payload) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                t.events, t.item_id
+            ),
+            params![
+                id,
+                event.seq,
+                to_micros(event.at),
+                event.actor.user_id,
+                event.actor.role.as_str(),
+                event.action.kind().as_str(),
+                payload
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Keeps the co-units table of `t` equal to the state's co-units: the ones dropped leave, the new ones join from
+    /// `at`. Signatures and opinions of units that stay are kept.
+    pub(crate) fn sync_co_units(
+        &mut self,
+        t: &ItemTables,
+        id: i64,
+        old: &[i64],
+        new: &Appeal,
+        at: Timestamp,
+    ) -> Result<()> {
+        if old == new.co_unit_ids.as_slice() {
+            return Ok(());
+        }
+        for unit in old.iter().filter(|u| !new.co_unit_ids.contains(u)) {
+            self.tx.execute(
+                &format!("DELETE FROM {} WHERE {} = $1 AND unit_id = $2", t.co_units, t.item_id),
+                params![id, *unit],
+            )?;
+        }
+        for unit in new.co_unit_ids.iter().filter(|u| !old.contains(u)) {
+            self.tx.execute(
+                &format!(
+                    "INSERT INTO {co} ({item}, unit_id, since) VALUES ($1, $2, $3) \
+                     ON CONFLICT ({item}, unit_id) DO NOTHING",
+                    co = t.co_units,
+                    item = t.item_id
+                ),
+                params![id, *unit, to_micros(at)],
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// The engine's own reads and writes for any kind, by the program itself (no scope check): the escalation sweep and
+/// auto-close, which run the same ladder over every kind.
+impl Store {
+    /// Items of `kind` whose deadline clock runs or whose answer awaits judgement.
+    pub async fn open_items(&self, kind: Kind) -> Result<Vec<i64>> {
+        self.read(move |tx| {
+            let t = tables(kind);
+            tx.query(
+                &format!(
+                    "SELECT id FROM {} WHERE status IN ('assigned', 'in_progress', 'reopened', 'answered') ORDER BY id",
+                    t.items
+                ),
+                &[],
+            )?
+            .iter()
+            .map(|r| r.int(0))
+            .collect()
+        })
+        .await
+    }
+
+    /// The workflow state of item `id` of `kind`.
+    pub async fn item_state(&self, kind: Kind, id: i64) -> Result<Appeal> {
+        self.read(move |tx| load_state(tx, tables(kind), id)).await
+    }
+}
+
+fn load_state(tx: &mut Tx<'_>, t: &ItemTables, id: i64) -> Result<Appeal> {
+    let row = tx
+        .query_opt(&format!("SELECT state FROM {} WHERE id = $1", t.items), params![id])?
+        .ok_or(StoreError::NotFound(t.noun))?;
+    parse_state(&row.text(0)?)
+}
+
+impl Writer<'_> {
+    /// The workflow state of item `id` of `kind` as stored now, inside this transaction.
+    pub fn item_state(&mut self, kind: Kind, id: i64) -> Result<Appeal> {
+        load_state(&mut self.tx, tables(kind), id)
+    }
+
+    /// Takes `action` on item `id` of `kind` whose state the caller read inside this transaction (`item_state`).
+    pub fn apply_to(
+        &mut self,
+        kind: Kind,
+        id: i64,
+        state: &Appeal,
+        actor: Actor,
+        action: Action,
+        at: Timestamp,
+    ) -> Result<Appeal> {
+        self.apply_item(tables(kind), id, state, actor, action, at)
+    }
+}
