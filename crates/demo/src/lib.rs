@@ -7,6 +7,7 @@
 
 mod corpus;
 mod life;
+mod meetings;
 mod projects;
 
 use std::collections::{BTreeMap, HashMap};
@@ -62,6 +63,8 @@ pub(crate) struct City {
     enterprises: Vec<Enterprise>,
     dispatcher: i64,
     leader: i64,
+    /// 政府办: records the weekly meetings and hands out their tasks.
+    office: i64,
     common_issues: Vec<(i64, &'static str)>,
     policies: [DeadlinePolicy; 3],
 }
@@ -151,6 +154,8 @@ fn write_city(
     bar.set_message("走访记录 / visits");
     visits(w, opts.seed, &city, opts.today, now)?;
     resolve_common_issues(w, &mut rng, &city, cal, now)?;
+    bar.set_message("周交办会议 / weekly meetings");
+    meetings::write(w, opts.seed, &city, cal, opts.today, now)?;
     bar.set_message("提交 / committing");
     Ok((logins, by_status, projects.projects, links.len()))
 }
@@ -333,6 +338,8 @@ fn build_city(
         true,
     )?;
     let leader = users.add(w, "lingdao", "分管副市长 李国强", Role::Leader, Some(&city_code), None, None, true)?;
+    let office =
+        users.add(w, "zhengfuban", "市政府办公室督查科 周敏", Role::Office, Some(&city_code), None, None, true)?;
     users.add(w, "admin", "系统管理员 赵明", Role::Sysadmin, Some(&city_code), None, None, true)?;
     users.add(w, "anquan", "安全管理员 钱志刚", Role::Secadmin, Some(&city_code), None, None, true)?;
     users.add(w, "shenji", "审计管理员 孙丽", Role::Auditor, Some(&city_code), None, None, true)?;
@@ -451,7 +458,7 @@ fn build_city(
         };
         common_issues.push((w.insert_common_issue_in(&new, Some(&city_code), at)?, *category));
     }
-    let city = City { units, enterprises, dispatcher, leader, common_issues, policies };
+    let city = City { units, enterprises, dispatcher, leader, office, common_issues, policies };
     Ok((city, users.logins))
 }
 
