@@ -7,6 +7,7 @@
 //! - `reference`: editing and retiring regions, units, categories and deadline policies;
 //! - `security`: one's own second factor, the security administrator's rules and resets;
 //! - `work_groups`: 包联 — work groups, their cadres and enterprises; `common_issues`: 共性问题 and 集中解决;
+//! - `tasks`: 重点工作周交办 — the office's meetings and their tasks, every step by one endpoint;
 //! - `files`: attachments (upload, download) and co-handling (签收, 协办意见 with files);
 //! - `error`: the error shape and the extractors that refuse bad input with it.
 
@@ -19,6 +20,7 @@ pub mod files;
 pub mod org;
 pub mod reference;
 pub mod security;
+pub mod tasks;
 pub mod work_groups;
 
 use axum::Router;
@@ -44,6 +46,7 @@ pub fn api() -> (Router<Store>, OpenApi) {
         .merge(security::routes())
         .merge(work_groups::routes())
         .merge(common_issues::routes())
+        .merge(tasks::routes())
         // Files come base64 in JSON: these routes take bodies up to the attachments' limit.
         .merge(files::routes().layer(DefaultBodyLimit::max(files::FILES_BODY_LIMIT)))
         .merge(appeals::file_routes().layer(DefaultBodyLimit::max(files::FILES_BODY_LIMIT)))

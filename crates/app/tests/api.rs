@@ -569,3 +569,96 @@ async fn every_create_sent_twice_with_one_key_is_one() {
         assert_eq!(first.1["user"]["id"], second.1["user"]["id"], "{b}");
     }
 }
+
+/// 重点工作周交办 through the API (issue 15): the office records a meeting and hands out a task (both idempotent); the
+/// lead unit takes its steps through one endpoint; the office judges it; every refusal is the engine's, with its code,
+/// and changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn meetings_and_tasks_through_the_api() {
+    for s in servers("meetings_and_tasks_through_the_api").await {
+        let b = s.backend;
+        let send = |user: &str, path: String, body: Value, key: &str| {
+            let req = s.client.post(format!("{}{path}", s.base)).bearer_auth(token(user)).json(&body);
+            let req = req.header("Idempotency-Key", key);
+            async move {
+                let resp = req.send().await.expect("send");
+                (resp.status(), resp.json::<Value>().await.expect("json"))
+            }
+        };
+        let meeting = json!({"region_code": "411600", "title": "市政府2026年第12次重点工作周交办会议",
+            "held_on": "2026-03-23", "chair": "市长"});
+        let (code, m) = send("zhengfuban", "/meetings".into(), meeting.clone(), "m-1").await;
+        assert_eq!(code, StatusCode::CREATED, "{b}: {m}");
+        let (again, m2) = send("zhengfuban", "/meetings".into(), meeting.clone(), "m-1").await;
+        assert_eq!((again, &m2["id"]), (StatusCode::CREATED, &m["id"]), "{b}: a retry is the same meeting");
+        let (refused, err) = send("zhihuibu", "/meetings".into(), meeting, "m-2").await;
+        assert_eq!(refused, StatusCode::FORBIDDEN, "{b}: {err}");
+
+        let tasks = format!("/meetings/{}/tasks", m["id"]);
+        let task = json!({"area": "项目建设", "content": "推进港口物流园项目用地报批", "leader": "常务副市长",
+            "unit_id": s.world.unit_a, "policy": "13710"});
+        let (code, t) = send("zhengfuban", tasks.clone(), task.clone(), "t-1").await;
+        assert_eq!(code, StatusCode::CREATED, "{b}: {t}");
+        assert!(t["number"].as_str().is_some_and(|n| n.starts_with("JB-")) && t["status"] == "assigned", "{t}");
+        let (_, same) = send("zhengfuban", tasks.clone(), task.clone(), "t-1").await;
+        assert_eq!(same["id"], t["id"], "{b}");
+        for (why, bad) in [
+            (
+                "due before the meeting",
+                json!({"area": "x", "content": "y", "leader": "z", "unit_id": s.world.unit_a,
+                "due_on": "2026-03-01"}),
+            ),
+            ("an unknown unit", json!({"area": "x", "content": "y", "leader": "z", "unit_id": 999_999})),
+            (
+                "an unknown policy",
+                json!({"area": "x", "content": "y", "leader": "z", "unit_id": s.world.unit_a,
+                "policy": "nope"}),
+            ),
+            (
+                "a date and a policy",
+                json!({"area": "x", "content": "y", "leader": "z", "unit_id": s.world.unit_a,
+                "due_on": "2026-04-30", "policy": "13710"}),
+            ),
+        ] {
+            let (code, err) = s.post("zhengfuban", &tasks, bad).await;
+            assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {why}: {err}");
+        }
+        let (_, detail) = s.get("zhengfuban", &format!("/meetings/{}", m["id"])).await;
+        assert_eq!(detail["tasks"].as_array().map(Vec::len), Some(1), "{b}: refused tasks wrote nothing: {detail}");
+
+        let id = t["id"].as_i64().expect("id");
+        let step = |version: i64, action: Value| json!({"version": version, "action": action});
+        let path = format!("/tasks/{id}/steps");
+        // Outside scope: not found; in scope but not one's step: forbidden; nothing changes.
+        for (user, want) in [
+            ("zhihuibu", StatusCode::NOT_FOUND),
+            ("qiye", StatusCode::NOT_FOUND),
+            ("chengban2", StatusCode::NOT_FOUND),
+            ("zhengfuban", StatusCode::FORBIDDEN),
+        ] {
+            let (code, err) = s.post(user, &path, step(2, json!({"action": "acknowledge"}))).await;
+            assert_eq!(code, want, "{b}: {user}: {err}");
+        }
+        let (code, listed) = s.get("chengban", "/tasks?status=assigned").await;
+        assert_eq!((code, listed["total"].as_i64()), (StatusCode::OK, Some(1)), "{b}: {listed}");
+        let (code, t) = s.post("chengban", &path, step(2, json!({"action": "acknowledge"}))).await;
+        assert_eq!((code, t["version"].as_i64()), (StatusCode::OK, Some(3)), "{b}: {t}");
+        let (code, err) = s.post("chengban", &path, step(2, json!({"action": "reply", "text": "进展"}))).await;
+        assert_eq!(code, StatusCode::CONFLICT, "{b}: a stale version: {err}");
+        let (code, err) =
+            s.post("chengban", &path, step(3, json!({"action": "request_material", "what": "材料"}))).await;
+        assert!(code == StatusCode::FORBIDDEN || code == StatusCode::UNPROCESSABLE_ENTITY, "{b}: {code} {err}");
+        let (code, t) = s.post("chengban", &path, step(3, json!({"action": "answer", "text": "已完成用地报批"}))).await;
+        assert_eq!((code, &t["status"]), (StatusCode::OK, &json!("answered")), "{b}: {t}");
+        let rated = json!({"action": "confirm", "rating": 5, "comment": ""});
+        let (code, err) = s.post("zhengfuban", &path, step(4, rated)).await;
+        assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{b}: a task is not rated: {err}");
+        let judged = json!({"action": "confirm", "rating": null, "comment": "按期完成"});
+        let (code, t) = s.post("zhengfuban", &path, step(4, judged)).await;
+        assert_eq!((code, &t["status"], &t["on_time"]), (StatusCode::OK, &json!("closed"), &json!(true)), "{b}: {t}");
+        let (_, events) = s.get("lingdao", &format!("/tasks/{id}/events")).await;
+        assert_eq!(events["code"], "not_found", "{b}: a district leader does not read a city task: {events}");
+        let (code, events) = s.get("zhengfuban", &format!("/tasks/{id}/events")).await;
+        assert_eq!((code, events.as_array().map(Vec::len)), (StatusCode::OK, Some(5)), "{b}: {events}");
+    }
+}

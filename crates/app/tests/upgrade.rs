@@ -21,8 +21,10 @@ fn unzip(to: &Path) {
     std::fs::write(to, bytes).expect("write");
 }
 
-/// Every table's row count, and every appeal's (version, state) as stored.
-fn snapshot(path: &Path) -> (BTreeMap<String, i64>, Vec<(i64, i64, String)>) {
+/// Every table's row count, and every appeal's (id, version, state) as stored.
+type Snapshot = (BTreeMap<String, i64>, Vec<(i64, i64, String)>);
+
+fn snapshot(path: &Path) -> Snapshot {
     let db = rusqlite::Connection::open(path).expect("open");
     let tables: Vec<String> = db
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
