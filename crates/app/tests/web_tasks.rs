@@ -108,6 +108,25 @@ async fn the_office_hands_out_a_task_and_judges_it_done() {
         assert_eq!(judged.status, StatusCode::SEE_OTHER, "{b}: {}", judged.body);
         let closed = office.get(&path).await;
         assert!(closed.has("data-status=\"closed\"") && closed.has("确认完成"), "{b}: {}", closed.body);
+        // The next meeting opens with how last week's tasks stand, on the page and on a sheet to print.
+        let today = zhuqi_domain::time::today().to_string();
+        let next = [
+            ("title", "市政府2026年第11次重点工作周交办会议"),
+            ("held_on", today.as_str()),
+            ("region_code", "411600"),
+            ("chair", "市长"),
+        ];
+        let created = office.submit("/meetings", "/meetings", &next).await;
+        let next_page = created.location.clone().expect("to the meeting").replace("?done=created", "");
+        let opened = office.get(&next_page).await;
+        assert!(
+            opened.has("上周交办事项完成情况") && opened.has("交办事项1项：按期完成1项，逾期完成0项，未完成0项"),
+            "{b}: {}",
+            opened.body
+        );
+        let sheet = office.get(&format!("{next_page}/report")).await;
+        assert_eq!(sheet.status, StatusCode::OK, "{b}");
+        assert!(sheet.has("分单位完成情况") && sheet.has("上次会议交办事项均已完成") && sheet.csp_clean(), "{b}");
         // The leader reads it; the dispatcher's and the enterprise's pages do not open.
         let mut leader = Browser::signed_in(&s, "lingdao").await;
         assert_eq!(leader.get(&path).await.status, StatusCode::NOT_FOUND, "{b}: a district leader, a city task");

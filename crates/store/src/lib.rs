@@ -71,7 +71,8 @@ pub use security::{
 };
 pub use similar::{Likeness, Similar};
 pub use tasks::{
-    MAX_MEETING_NAME, MeetingRecord, NewMeeting, NewTask, TASK_PREFIX, TaskDue, TaskFilter, TaskPage, TaskRecord,
+    MAX_MEETING_NAME, MeetingRecord, MeetingReport, NewMeeting, NewTask, Outcome, ReportLine, TASK_PREFIX, TaskDue,
+    TaskFilter, TaskPage, TaskRecord,
 };
 pub use visits::{MAX_VISIT_NOTES, NewVisit, VisitRecord};
 pub use work_groups::{

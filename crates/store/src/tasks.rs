@@ -101,6 +101,72 @@ pub struct TaskPage {
     pub total: usize,
 }
 
+/// How a task of one meeting stood when the next met (上周交办事项完成情况).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Reported done by its resolve deadline (judged 完成, or awaiting judgement).
+    OnTime,
+    /// Reported done after it.
+    Late,
+    /// Still with the unit, and why, in the unit's last words or the state it is in.
+    Open { reason: String },
+    /// Withdrawn (撤销) by the office.
+    Withdrawn,
+}
+
+impl Outcome {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Outcome::OnTime => "按期完成",
+            Outcome::Late => "逾期完成",
+            Outcome::Open { .. } => "未完成",
+            Outcome::Withdrawn => "已撤销",
+        }
+    }
+}
+
+/// One task of the earlier meeting: as it is now, as it stood at the later meeting, and how it counts.
+#[derive(Debug, Clone)]
+pub struct ReportLine {
+    pub task: TaskRecord,
+    pub then: Appeal,
+    pub outcome: Outcome,
+}
+
+/// The report a meeting opens with: the tasks of the meeting before it, as they stood at the end of its day.
+#[derive(Debug, Clone)]
+pub struct MeetingReport {
+    pub previous: MeetingRecord,
+    pub lines: Vec<ReportLine>,
+}
+
+/// How `then` (a task's state at the report's moment, after `events`) counts in the report.
+fn outcome(then: &Appeal, events: &[Event], cal: &zhuqi_domain::WorkingCalendar) -> Outcome {
+    use zhuqi_domain::Milestone;
+    match then.status {
+        Status::Withdrawn => Outcome::Withdrawn,
+        Status::Answered | Status::Closed => {
+            match then.clock.as_ref().and_then(|c| c.met_on_time(cal, Milestone::Resolve)) {
+                Some(false) => Outcome::Late,
+                _ => Outcome::OnTime,
+            }
+        }
+        status => {
+            let said = events.iter().rev().find_map(|e| match &e.action {
+                Action::Reply { text } | Action::RequestExtension { reason: text, .. } => Some(text.clone()),
+                Action::Reject { reason } => Some(format!("会议认定未完成：{reason}")),
+                _ => None,
+            });
+            let reason = match (status, said) {
+                (Status::Assigned, _) => "尚未签收".to_owned(),
+                (_, Some(text)) => text,
+                (_, None) => "办理中，尚未报告进展".to_owned(),
+            };
+            Outcome::Open { reason }
+        }
+    }
+}
+
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
 }
@@ -433,6 +499,39 @@ impl Store {
             .collect()
         })
         .await
+    }
+
+    /// What meeting `meeting_id` opens with: the tasks `p` may see of the meeting before it (same region, the latest
+    /// held earlier), each as it stood at the end of this meeting's day — so the office's judgements at the meeting
+    /// count — and how it counts. `None` for a region's first meeting.
+    pub async fn previous_meeting_report(&self, p: &Principal, meeting_id: i64) -> Result<Option<MeetingReport>> {
+        let meeting = self.meeting_for(p, meeting_id).await?;
+        let previous = self
+            .read(move |tx| {
+                tx.query_opt(
+                    &format!(
+                        "SELECT {MEETING_COLUMNS} FROM meetings WHERE region_code = $1 \
+                         AND (held_on < $2 OR (held_on = $2 AND id < $3)) ORDER BY held_on DESC, id DESC LIMIT 1"
+                    ),
+                    params![meeting.region_code.as_str(), meeting.held_on.to_string(), meeting.id],
+                )?
+                .map(|r| meeting_from_row(&r))
+                .transpose()
+            })
+            .await?;
+        let Some(previous) = previous else { return Ok(None) };
+        let cutoff = zhuqi_domain::time::start_of_day(meeting.held_on.tomorrow().map_err(|e| corrupt("date", e))?)
+            .ok_or_else(|| corrupt("meetings.held_on", "out of range"))?;
+        let cal = self.calendar();
+        let mut lines = Vec::new();
+        for task in self.meeting_tasks(p, previous.id).await? {
+            let events: Vec<Event> =
+                self.task_events_for(p, task.id).await?.into_iter().filter(|e| e.at < cutoff).collect();
+            let Some(then) = Appeal::replay_as(zhuqi_domain::Kind::Task, &events)? else { continue };
+            let outcome = outcome(&then, &events, &cal);
+            lines.push(ReportLine { task, then, outcome });
+        }
+        Ok(Some(MeetingReport { previous, lines }))
     }
 
     /// The tasks `p` may see that `filter` picks, the most urgent first (the earliest resolve date), with the total.

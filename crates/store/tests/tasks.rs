@@ -9,7 +9,7 @@ use support::*;
 use zhuqi_domain::{
     Action, ActionKind, Actor, DeadlinePolicy, EscalationLadder, Kind, Light, Role, Stars, Status, WorkingCalendar,
 };
-use zhuqi_store::{MeetingRecord, NewMeeting, NewTask, NewUser, Principal, Store, StoreError, TaskDue};
+use zhuqi_store::{MeetingRecord, NewMeeting, NewTask, NewUser, Outcome, Principal, Store, StoreError, TaskDue};
 
 struct Office {
     office: i64,
@@ -266,5 +266,70 @@ async fn a_late_task_lights_red_and_escalates_like_an_appeal() {
         .expect("escalate");
         let events = s.task_events_for(&office, t.id).await.expect("events");
         assert!(events.iter().any(|e| e.action.kind() == ActionKind::Escalate), "{b}");
+    }
+}
+
+#[tokio::test]
+async fn the_next_meeting_opens_with_how_last_weeks_tasks_stand() {
+    for db in backends("tasks_report").await {
+        let (s, b) = (&db.store, db.backend);
+        let city = seed_city(s).await;
+        let o = seed_office(s).await;
+        let office = principal(s, o.office).await;
+        let unit = principal(s, city.handler).await;
+        let first = s.create_meeting_as(&office, "t", meeting(), monday(0), None).await.expect("meeting");
+        assert!(s.previous_meeting_report(&office, first.id).await.expect("report").is_none(), "{b}: the first");
+        let policy = || TaskDue::Policy(DeadlinePolicy::standard());
+        let mut ids = Vec::new();
+        for _ in 0..6 {
+            let t = s.create_task_as(&office, "t", task(&first, city.unit_id, policy()), monday(1), None).await;
+            ids.push(t.expect("task").id);
+        }
+        // Resolve by Wednesday 2024-03-13 (7 working days). Hours after Monday 2024-03-04 09:00.
+        let step = |id: i64, version: u32, action: Action, hours: i64, who: &Principal| {
+            let (s, who) = (s, who.clone());
+            async move { s.act_on_task(&who, "t", id, version, action, monday(hours)).await.expect("step") }
+        };
+        let done = || Action::Answer { text: "已完成".into() };
+        step(ids[0], 2, Action::Acknowledge, 2, &unit).await;
+        step(ids[0], 3, done(), 48, &unit).await; // Wednesday 03-06: on time
+        step(ids[1], 2, Action::Acknowledge, 2, &unit).await;
+        step(ids[1], 3, done(), 24 * 11, &unit).await; // Friday 03-15: late
+        step(ids[2], 2, Action::Acknowledge, 2, &unit).await;
+        step(ids[2], 3, Action::Reply { text: "已形成初稿，正在征求意见".into() }, 30, &unit).await;
+        // ids[3]: never signed for.
+        step(ids[4], 2, Action::Withdraw { reason: "会议决定不再推进".into() }, 5, &office).await;
+        step(ids[5], 2, Action::Acknowledge, 2, &unit).await;
+        step(ids[5], 3, done(), 24 * 15 + 2, &unit).await; // Tuesday 03-19, after the next meeting's day
+
+        let next = NewMeeting {
+            title: "市政府2024年第11次重点工作周交办会议".into(),
+            held_on: "2024-03-18".parse().expect("date"),
+            ..meeting()
+        };
+        let second = s.create_meeting_as(&office, "t", next, monday(24 * 14), None).await.expect("next meeting");
+        // Judged 完成 at the meeting itself: counted.
+        let confirm = Action::Confirm { rating: None, comment: "按期完成".into() };
+        step(ids[0], 4, confirm, 24 * 14 + 2, &office).await;
+        let report = s.previous_meeting_report(&office, second.id).await.expect("report").expect("a previous meeting");
+        assert_eq!(report.previous.id, first.id, "{b}");
+        let outcomes: Vec<Outcome> = report.lines.iter().map(|l| l.outcome.clone()).collect();
+        assert_eq!(
+            outcomes,
+            [
+                Outcome::OnTime,
+                Outcome::Late,
+                Outcome::Open { reason: "已形成初稿，正在征求意见".into() },
+                Outcome::Open { reason: "尚未签收".into() },
+                Outcome::Withdrawn,
+                Outcome::Open { reason: "办理中，尚未报告进展".into() },
+            ],
+            "{b}"
+        );
+        assert_eq!(report.lines[0].then.status, Status::Closed, "{b}: judged at the meeting");
+        // A unit reads the report of its own tasks only.
+        let other = principal(s, o.other_handler).await;
+        let theirs = s.previous_meeting_report(&other, second.id).await;
+        assert!(matches!(theirs, Err(StoreError::NotFound(_))), "{b}: no task of theirs, no meeting: {theirs:?}");
     }
 }

@@ -50,6 +50,7 @@ pub fn router(store: Store) -> Router {
         .route("/meetings", get(tasks::meetings).post(tasks::create_meeting))
         .route("/meetings/{id}", get(tasks::meeting))
         .route("/meetings/{id}/tasks", post(tasks::create_task))
+        .route("/meetings/{id}/report", get(tasks::print_report))
         .route("/tasks", get(tasks::tasks))
         .route("/tasks/{id}", get(tasks::task))
         .route("/tasks/{id}/{action}", post(tasks::act))

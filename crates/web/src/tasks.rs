@@ -181,6 +181,71 @@ struct TaskLine {
     light: String,
 }
 
+/// 上周交办事项完成情况 as a page shows it.
+struct Report {
+    previous: MeetingRecord,
+    total: usize,
+    on_time: usize,
+    late: usize,
+    open: usize,
+    withdrawn: usize,
+    /// Per lead unit: name, handed out, on time, late, open.
+    units: Vec<(String, usize, usize, usize, usize)>,
+    /// The tasks not done, with why: number, id, unit, content, reason.
+    open_lines: Vec<(String, i64, String, String, String)>,
+}
+
+fn report(r: zhuqi_store::MeetingReport, names: &HashMap<i64, String>) -> Report {
+    use zhuqi_store::Outcome;
+    let count = |f: &dyn Fn(&Outcome) -> bool| r.lines.iter().filter(|l| f(&l.outcome)).count();
+    let mut units: std::collections::BTreeMap<String, (usize, usize, usize, usize)> = Default::default();
+    let mut open_lines = Vec::new();
+    for l in &r.lines {
+        let unit = l.then.unit_id.and_then(|u| names.get(&u).cloned()).unwrap_or_else(|| "待交办".to_owned());
+        let row = units.entry(unit.clone()).or_default();
+        row.0 += 1;
+        match &l.outcome {
+            Outcome::OnTime => row.1 += 1,
+            Outcome::Late => row.2 += 1,
+            Outcome::Open { reason } => {
+                row.3 += 1;
+                open_lines.push((l.task.number.to_string(), l.task.id, unit, l.task.content.clone(), reason.clone()));
+            }
+            Outcome::Withdrawn => {}
+        }
+    }
+    Report {
+        total: r.lines.len(),
+        on_time: count(&|o| *o == Outcome::OnTime),
+        late: count(&|o| *o == Outcome::Late),
+        open: count(&|o| matches!(o, Outcome::Open { .. })),
+        withdrawn: count(&|o| *o == Outcome::Withdrawn),
+        units: units.into_iter().map(|(u, (n, a, b, c))| (u, n, a, b, c)).collect(),
+        open_lines,
+        previous: r.previous,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "meeting_report.html")]
+struct ReportSheet {
+    m: MeetingRecord,
+    r: Option<Report>,
+    printed: String,
+}
+
+/// `/meetings/{id}/report`: 上周交办事项完成情况 on A4, to print and hand out at the meeting.
+pub async fn print_report(State(store): State<Store>, v: Viewer, Path(id): Path<i64>) -> PageResult {
+    if let Err(r) = v.require(READERS) {
+        return Ok(r);
+    }
+    let m = store.meeting_for(&v.caller.user, id).await?;
+    let names = unit_names(&store.units().await?);
+    let r = store.previous_meeting_report(&v.caller.user, id).await?.map(|r| report(r, &names));
+    let printed = local(Timestamp::now());
+    Ok(render_with(StatusCode::OK, &ReportSheet { m, r, printed }))
+}
+
 #[derive(Template)]
 #[template(path = "meeting.html")]
 struct MeetingPage {
@@ -194,6 +259,7 @@ struct MeetingPage {
     typed: TaskForm,
     errors: Errors,
     flash: Option<&'static str>,
+    report: Option<Report>,
 }
 
 impl MeetingPage {
@@ -255,6 +321,7 @@ async fn meeting_page(
     let names = unit_names(&units);
     let today = zhuqi_domain::time::today();
     let lines = store.meeting_tasks(&v.caller.user, id).await?.iter().map(|t| line(t, &names, store, today)).collect();
+    let report = store.previous_meeting_report(&v.caller.user, id).await?.map(|r| report(r, &names));
     let page = MeetingPage {
         shell: v.shell(m.title.clone(), "/meetings"),
         office: v.has(Role::Office),
@@ -265,6 +332,7 @@ async fn meeting_page(
         typed,
         errors,
         flash,
+        report,
         m,
     };
     Ok(render_with(status, &page))
