@@ -29,6 +29,12 @@ pub struct DueDates {
     pub feedback: Date,
 }
 
+impl From<zhuqi_domain::Deadlines> for DueDates {
+    fn from(d: zhuqi_domain::Deadlines) -> Self {
+        DueDates { acknowledge: d.acknowledge, reply: d.reply, resolve: d.resolve, feedback: d.feedback }
+    }
+}
+
 /// One appeal with its workflow state.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AppealView {
@@ -85,12 +91,7 @@ fn view(store: &Store, r: AppealRecord) -> AppealView {
         description: r.description,
         amount_fen: r.amount.map(|a| a.fen()),
         status_label: s.status.label().to_owned(),
-        due: s.deadlines(&cal, today).map(|d| DueDates {
-            acknowledge: d.acknowledge,
-            reply: d.reply,
-            resolve: d.resolve,
-            feedback: d.feedback,
-        }),
+        due: s.deadlines(&cal, today).map(DueDates::from),
         light: s.light(&cal, today),
         status: s.status,
         version: s.version,

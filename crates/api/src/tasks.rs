@@ -98,12 +98,7 @@ fn task_view(store: &Store, t: TaskRecord) -> TaskView {
         leader: t.leader,
         expected: t.expected,
         due_on: t.due_on,
-        due: s.deadlines(&cal, today).map(|d| DueDates {
-            acknowledge: d.acknowledge,
-            reply: d.reply,
-            resolve: d.resolve,
-            feedback: d.feedback,
-        }),
+        due: s.deadlines(&cal, today).map(DueDates::from),
         light: s.light(&cal, today),
         on_time: s.resolved_on_time(&cal),
         area: s.category,

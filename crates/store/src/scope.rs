@@ -167,15 +167,30 @@ pub(crate) fn visible_appeal(tx: &mut Tx<'_>, p: &Principal, id: i64) -> Result<
 
 /// The first role of `p` that may take `kind` and whose own scope holds appeal `id`.
 fn acting_role(tx: &mut Tx<'_>, p: &Principal, id: i64, kind: ActionKind) -> Result<Role> {
-    for role in p.roles.iter().copied().filter(|r| kind.allowed_roles().contains(r)) {
-        if holds(tx, "appeals", "a", id, |v| appeal_action_scope(p, role, v))? {
-            return Ok(role);
+    first_acting_role(tx, p, ("appeals", "a"), id, kind.allowed_roles(), appeal_action_scope)?.ok_or_else(|| {
+        StoreError::Forbidden(format!(
+            "您的角色无权对该诉求执行「{}」/ your roles may not {kind} this appeal",
+            kind.label()
+        ))
+    })
+}
+
+/// The first of `p`'s roles among `allowed` whose action scope (`scope`, on `table` aliased as given) holds item `id`:
+/// the role `p` acts in; `None` if no role of `p` may.
+pub(crate) fn first_acting_role(
+    tx: &mut Tx<'_>,
+    p: &Principal,
+    (table, alias): (&str, &str),
+    id: i64,
+    allowed: &[Role],
+    scope: impl Fn(&Principal, Role, &mut Vec<Value>) -> Option<String>,
+) -> Result<Option<Role>> {
+    for role in p.roles.iter().copied().filter(|r| allowed.contains(r)) {
+        if holds(tx, table, alias, id, |v| scope(p, role, v))? {
+            return Ok(Some(role));
         }
     }
-    Err(StoreError::Forbidden(format!(
-        "您的角色无权对该诉求执行「{}」/ your roles may not {kind} this appeal",
-        kind.label()
-    )))
+    Ok(None)
 }
 
 /// The records an action names must exist: a clear message instead of a foreign-key failure.

@@ -16,7 +16,7 @@ use zhuqi_domain::{
 use crate::audit;
 use crate::db::{Row, Tx, Value, params};
 use crate::engine::{TASKS, load_item_events, parse_state, replay};
-use crate::scope::{bind, check_units, holds, in_region};
+use crate::scope::{bind, check_units, first_acting_role, holds, in_region};
 use crate::{IdempotencyKey, Principal, Result, Store, StoreError, Writer};
 
 /// Task numbers: JB-2026-000012 (交办), counted per year like appeal numbers.
@@ -621,13 +621,11 @@ fn visible_task(tx: &mut Tx<'_>, p: &Principal, id: i64) -> Result<TaskRecord> {
 }
 
 fn acting_role(tx: &mut Tx<'_>, p: &Principal, id: i64, kind: ActionKind) -> Result<Role> {
-    for role in p.roles.iter().copied().filter(|r| zhuqi_domain::Kind::Task.allowed_roles(kind).contains(r)) {
-        if holds(tx, "tasks", "t", id, |v| task_action_scope(p, role, v))? {
-            return Ok(role);
-        }
-    }
-    Err(StoreError::Forbidden(format!(
-        "您的角色无权对该交办事项执行「{}」/ your roles may not {kind} this task",
-        zhuqi_domain::Kind::Task.step_label(kind)
-    )))
+    let allowed = zhuqi_domain::Kind::Task.allowed_roles(kind);
+    first_acting_role(tx, p, ("tasks", "t"), id, allowed, task_action_scope)?.ok_or_else(|| {
+        StoreError::Forbidden(format!(
+            "您的角色无权对该交办事项执行「{}」/ your roles may not {kind} this task",
+            zhuqi_domain::Kind::Task.step_label(kind)
+        ))
+    })
 }
