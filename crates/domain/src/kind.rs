@@ -77,6 +77,12 @@ impl Kind {
         self == Kind::Appeal
     }
 
+    /// Whether an answer waits for feedback within a deadline (回访: the enterprise's, within the policy's feedback
+    /// days). A task reported done waits for the office's judgement at its next meeting, under no deadline.
+    pub fn awaits_feedback(self) -> bool {
+        self == Kind::Appeal
+    }
+
     /// The label of a step where the kind names it its own way (a task is 完成/未完成 at the meeting, not 满意/重办).
     pub fn step_label(self, action: ActionKind) -> &'static str {
         match (self, action) {

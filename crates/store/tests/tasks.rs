@@ -101,6 +101,8 @@ async fn a_task_goes_round_the_loop_and_the_office_judges_it_done() {
         let refused = s.act_on_task(&office, "t", t.id, 5, rated, monday(201)).await;
         assert!(matches!(refused, Err(StoreError::Transition(_))), "{b}: {refused:?}");
         assert!(!t.state.auto_close_due(&cal, "2024-06-28".parse().expect("date"), 5), "{b}");
+        // Reported done, it waits for the office's meeting under no deadline: no light, whatever the date.
+        assert_eq!(t.state.light(&cal, "2024-06-28".parse().expect("date")), None, "{b}");
         let confirm = Action::Confirm { rating: None, comment: "按期完成".into() };
         let t = s.act_on_task(&office, "t", t.id, 5, confirm, monday(202)).await.expect("完成");
         assert!(t.state.resolved && t.state.status == Status::Closed, "{b}");

@@ -62,6 +62,8 @@ pub fn due_lines(state: &Appeal, cal: &WorkingCalendar, today: Date) -> Vec<DueL
     let milestones = [Milestone::Acknowledge, Milestone::Reply, Milestone::Resolve, Milestone::Feedback];
     milestones
         .into_iter()
+        // A kind without feedback (a task the office judges at its meeting) has no fourth line.
+        .filter(|m| *m != Milestone::Feedback || state.kind.awaits_feedback())
         .map(|m| {
             let due = deadlines.of(m);
             let met = match m {

@@ -403,12 +403,12 @@ impl Appeal {
     }
 
     /// The milestone the light is measured against: what the unit owes while it holds the item, the feedback (回访)
-    /// while the answer awaits the enterprise.
+    /// while the answer awaits the enterprise (kinds without feedback: none).
     pub fn watched_milestone(&self) -> Option<Milestone> {
         let clock = self.clock.as_ref()?;
         match self.status {
             s if s.is_with_unit() || s == Status::Waiting => clock.next_unit_milestone(),
-            Status::Answered => Some(Milestone::Feedback),
+            Status::Answered if self.kind.awaits_feedback() => Some(Milestone::Feedback),
             _ => None,
         }
     }
