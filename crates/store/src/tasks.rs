@@ -520,6 +520,11 @@ impl Store {
             })
             .await?;
         let Some(previous) = previous else { return Ok(None) };
+        // A unit given no task at the meeting before does not see that meeting, nor a report of it.
+        match self.meeting_for(p, previous.id).await {
+            Err(StoreError::NotFound(_)) => return Ok(None),
+            other => other?,
+        };
         let cutoff = zhuqi_domain::time::start_of_day(meeting.held_on.tomorrow().map_err(|e| corrupt("date", e))?)
             .ok_or_else(|| corrupt("meetings.held_on", "out of range"))?;
         let cal = self.calendar();

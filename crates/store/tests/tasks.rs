@@ -329,9 +329,14 @@ async fn the_next_meeting_opens_with_how_last_weeks_tasks_stand() {
             "{b}"
         );
         assert_eq!(report.lines[0].then.status, Status::Closed, "{b}: judged at the meeting");
-        // A unit reads the report of its own tasks only.
+        // A unit reads the report of its own tasks only; one given no task at either meeting sees neither.
         let other = principal(s, o.other_handler).await;
         let theirs = s.previous_meeting_report(&other, second.id).await;
         assert!(matches!(theirs, Err(StoreError::NotFound(_))), "{b}: no task of theirs, no meeting: {theirs:?}");
+        let mut later = task(&second, o.other_unit, policy());
+        later.content = "第二次会议交给另一单位的事项".into();
+        s.create_task_as(&office, "t", later, monday(24 * 14 + 3), None).await.expect("a task for the other unit");
+        let theirs = s.previous_meeting_report(&other, second.id).await.expect("report");
+        assert!(theirs.is_none(), "{b}: the first meeting gave them nothing: {theirs:?}");
     }
 }
