@@ -12,7 +12,7 @@ async fn late_items_escalate_by_themselves_once() {
     // A city whose records stop on 2026-06-01; the sweep runs months later, as after a long outage.
     let opts = DemoOptions { seed: 5, enterprises: 40, appeals: 600, today: jiff::civil::date(2026, 6, 1) };
     demo::fill(&store, &opts, &indicatif::ProgressBar::hidden()).await.expect("demo");
-    let open_before = store.open_appeal_ids().await.expect("ids");
+    let open_before = store.open_items(zhuqi_domain::Kind::Appeal).await.expect("ids");
     let answered_before: Vec<i64> = {
         let mut v = Vec::new();
         for id in &open_before {
@@ -38,7 +38,7 @@ async fn late_items_escalate_by_themselves_once() {
         assert_eq!((last.action.kind(), last.actor.role), (ActionKind::AutoClose, Role::System));
     }
     // Items still with a unit months after their due date went up the whole ladder, and history still replays.
-    for id in store.open_appeal_ids().await.expect("ids") {
+    for id in store.open_items(zhuqi_domain::Kind::Appeal).await.expect("ids") {
         let rec = store.appeal(id).await.expect("appeal");
         let events = store.appeal_events(id).await.expect("events");
         assert_eq!(Appeal::replay(&events).expect("replays"), Some(rec.state.clone()));

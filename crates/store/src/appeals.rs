@@ -348,18 +348,4 @@ impl Store {
         })
         .await
     }
-
-    /// Appeals whose deadline clock runs or whose answer awaits the enterprise: what the escalation job looks at.
-    pub async fn open_appeal_ids(&self) -> Result<Vec<i64>> {
-        self.read(|tx| {
-            tx.query(
-                "SELECT id FROM appeals WHERE status IN ('assigned', 'in_progress', 'reopened', 'answered') ORDER BY id",
-                &[],
-            )?
-            .iter()
-            .map(|r| r.int(0))
-            .collect()
-        })
-        .await
-    }
 }
