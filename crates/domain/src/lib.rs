@@ -9,6 +9,7 @@ pub mod appeal;
 pub mod calendar;
 pub mod catalog;
 pub mod deadline;
+pub mod dispute;
 pub mod kind;
 pub mod project;
 pub mod role;

@@ -18,6 +18,10 @@ pub enum Role {
     Leader,
     /// 政府办: records the government's weekly meetings (重点工作周交办) and their tasks, and judges them done
     Office,
+    /// 多元解纷工作站: a chamber of commerce's workstation staff, who take in dispute cases, classify and transfer them
+    Workstation,
+    /// 法治护航员: a mediator, who mediates the dispute cases transferred to them and records the outcome
+    Mediator,
     /// 系统管理员 (三员分立)
     Sysadmin,
     /// 安全管理员
@@ -29,13 +33,15 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 10] = [
+    pub const ALL: [Role; 12] = [
         Role::Enterprise,
         Role::Cadre,
         Role::Dispatcher,
         Role::Handler,
         Role::Leader,
         Role::Office,
+        Role::Workstation,
+        Role::Mediator,
         Role::Sysadmin,
         Role::Secadmin,
         Role::Auditor,
@@ -50,6 +56,8 @@ impl Role {
             Role::Handler => "handler",
             Role::Leader => "leader",
             Role::Office => "office",
+            Role::Workstation => "workstation",
+            Role::Mediator => "mediator",
             Role::Sysadmin => "sysadmin",
             Role::Secadmin => "secadmin",
             Role::Auditor => "auditor",
@@ -65,6 +73,8 @@ impl Role {
             Role::Handler => "承办单位",
             Role::Leader => "领导",
             Role::Office => "政府办",
+            Role::Workstation => "解纷工作站",
+            Role::Mediator => "法治护航员",
             Role::Sysadmin => "系统管理员",
             Role::Secadmin => "安全管理员",
             Role::Auditor => "审计管理员",

@@ -1,6 +1,6 @@
-//! The work-item engine's storage (SPEC §3, issue 15). Every kind of item — appeals, meeting tasks — keeps the same
-//! workflow columns (`ENGINE_COLUMNS`, mirrored from its state for queries), its state as JSON, an append-only event
-//! table and its co-units, and moves by the same two writes: `Writer::insert_item` (an item with its history) and
+//! The work-item engine's storage (SPEC §3, issue 15). Every kind of item — appeals, meeting tasks, dispute cases —
+//! keeps the same workflow columns (`ENGINE_COLUMNS`, mirrored from its state for queries), its state as JSON, an
+//! append-only event table and its co-units, and moves by the same two writes: `Writer::insert_item` (an item with its history) and
 //! `Writer::apply_item` (one action with an optimistic version check, its event and its audit record in the
 //! transaction). A kind's own fields are columns of its own table, written by its module beside these.
 
@@ -46,11 +46,21 @@ pub(crate) const TASKS: ItemTables = ItemTables {
     noun: "交办事项",
 };
 
+pub(crate) const DISPUTES: ItemTables = ItemTables {
+    kind: Kind::Dispute,
+    items: "disputes",
+    events: "dispute_events",
+    item_id: "dispute_id",
+    co_units: "dispute_co_units",
+    noun: "纠纷案件",
+};
+
 /// The tables of `kind`.
 pub(crate) fn tables(kind: Kind) -> &'static ItemTables {
     match kind {
         Kind::Appeal => &APPEALS,
         Kind::Task => &TASKS,
+        Kind::Dispute => &DISPUTES,
     }
 }
 

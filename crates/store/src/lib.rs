@@ -16,6 +16,7 @@ mod catalog;
 mod co_handling;
 mod connect;
 mod db;
+mod disputes;
 mod engine;
 mod error;
 mod figures;
@@ -51,6 +52,10 @@ pub use audit::{AuditFilter, AuditRecord, AuditVerdict, GENESIS, Origin};
 pub use catalog::{CategoryRecord, EnterpriseRecord, RegionRecord, UnitRecord};
 pub use co_handling::{CoHandling, CoOpinion, CoUnit, MAX_CO_OPINION};
 pub use connect::{Backend, DbUrl};
+pub use disputes::{
+    DISPUTE_PREFIX, DisputeFigures, DisputeFilter, DisputeGrouping, DisputePage, DisputeRecord, DisputeTally,
+    MAX_ENTERPRISE_PARTIES, MAX_PARTY_NAME, NewDispute, Party, reads_dispute_figures,
+};
 pub use error::StoreError;
 pub use figures::{FigureScope, GroupKey, OverdueRow, Tally, TrendCounts, Window};
 pub use headline::Headline;

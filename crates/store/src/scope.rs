@@ -106,7 +106,13 @@ pub(crate) fn appeal_action_scope(p: &Principal, role: Role, values: &mut Vec<Va
         Role::Cadre => Some(format!("a.enterprise_id IN ({})", cadre_enterprises(p.user_id, values))),
         Role::Handler => p.unit_id.map(|u| format!("a.unit_id = {}", bind(values, u))),
         Role::Dispatcher | Role::Leader => p.region.as_ref().map(|r| in_region("a.region_code", r, values)),
-        Role::Office | Role::Sysadmin | Role::Secadmin | Role::Auditor | Role::System => None,
+        Role::Office
+        | Role::Workstation
+        | Role::Mediator
+        | Role::Sysadmin
+        | Role::Secadmin
+        | Role::Auditor
+        | Role::System => None,
     }
 }
 
@@ -129,10 +135,13 @@ pub(crate) fn enterprise_role_scope(p: &Principal, role: Role, values: &mut Vec<
                  UNION SELECT a.enterprise_id FROM appeals a WHERE a.id IN ({co}))"
             )
         }),
-        Role::Dispatcher | Role::Leader => p.region.as_ref().map(|r| in_region("e.region_code", r, values)),
+        // A workstation names the enterprises of its region as the parties of its cases.
+        Role::Dispatcher | Role::Leader | Role::Workstation => {
+            p.region.as_ref().map(|r| in_region("e.region_code", r, values))
+        }
         // The system administrator keeps the register of enterprises (configuration, not their appeals).
         Role::Sysadmin => Some("1 = 1".to_owned()),
-        Role::Office | Role::Secadmin | Role::Auditor | Role::System => None,
+        Role::Office | Role::Mediator | Role::Secadmin | Role::Auditor | Role::System => None,
     }
 }
 

@@ -455,6 +455,8 @@ async fn entry(
             format!("共性问题集中解决（牵头单位：{}）：{text}", unit_name(*unit_id))
         }
         Action::Escalate { step, milestone } => format!("{}：{}", step.label(), milestone.label()),
+        // A dispute case's own steps (its page: `disputes::detail`); an appeal never has them.
+        Action::Transfer { .. } | Action::Conclude { .. } => String::new(),
         Action::Submit | Action::Acknowledge | Action::ApproveExtension | Action::AutoClose => String::new(),
     };
     TimelineEntry { when: local(e.at), who, what: e.action.kind().label(), detail, system: e.actor.user_id.is_none() }
@@ -581,7 +583,12 @@ fn action_of(
                 }
             },
         },
-        ActionKind::Create | ActionKind::AutoClose | ActionKind::Escalate | ActionKind::ResolveCommon => {
+        ActionKind::Create
+        | ActionKind::AutoClose
+        | ActionKind::Escalate
+        | ActionKind::ResolveCommon
+        | ActionKind::Transfer
+        | ActionKind::Conclude => {
             f.push(("", "该操作不能在页面上进行".to_owned()));
             Action::Submit
         }

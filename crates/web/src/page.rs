@@ -120,6 +120,8 @@ fn nav_of(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/workgroups", "包联工作组"),
         ],
         Role::Office => &[("/tasks", "交办事项"), ("/meetings", "周交办会议")],
+        Role::Workstation => &[("/disputes", "纠纷案件"), ("/disputes/new", "受理登记"), ("/disputes/figures", "解纷统计")],
+        Role::Mediator => &[("/disputes", "我的调解")],
         Role::Sysadmin => &[
             ("/admin/users", "用户"),
             ("/admin/units", "单位"),

@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use super::Level;
 use crate::deadline::{DeadlinePolicy, EscalationKind, Milestone};
+use crate::dispute::{Forum, Outcome};
 use crate::role::Role;
-use crate::values::Stars;
+use crate::values::{Fen, Stars};
 
 /// Who acted, in which role. `user_id` is `None` only for the program itself (`Role::System`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,6 +113,25 @@ pub enum Action {
         step: EscalationKind,
         milestone: Milestone,
     },
+    /// 移交转办 (dispute cases): classified as `category` (纠纷类型) and handed to a forum — a mediator of `unit_id`,
+    /// or the court, arbitration body or government unit `unit_id` — under `policy`. Also re-transfer before the
+    /// forum has taken the case up.
+    Transfer {
+        forum: Forum,
+        unit_id: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mediator_id: Option<i64>,
+        category: String,
+        policy: DeadlinePolicy,
+    },
+    /// 结果反馈 (dispute cases): how mediation ended; `agreed` only, and always, for 调解成功.
+    Conclude {
+        outcome: Outcome,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+        agreed: Option<Fen>,
+        text: String,
+    },
 }
 
 /// The name of an action without its payload: for errors, permissions and the event log's `action` column.
@@ -140,10 +160,12 @@ pub enum ActionKind {
     ResolveCommon,
     Instruct,
     Escalate,
+    Transfer,
+    Conclude,
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 21] = [
+    pub const ALL: [ActionKind; 23] = [
         ActionKind::Create,
         ActionKind::Submit,
         ActionKind::Assign,
@@ -165,6 +187,8 @@ impl ActionKind {
         ActionKind::ResolveCommon,
         ActionKind::Instruct,
         ActionKind::Escalate,
+        ActionKind::Transfer,
+        ActionKind::Conclude,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -190,6 +214,8 @@ impl ActionKind {
             ActionKind::ResolveCommon => "resolve_common",
             ActionKind::Instruct => "instruct",
             ActionKind::Escalate => "escalate",
+            ActionKind::Transfer => "transfer",
+            ActionKind::Conclude => "conclude",
         }
     }
 
@@ -216,6 +242,8 @@ impl ActionKind {
             ActionKind::ResolveCommon => "集中解决",
             ActionKind::Instruct => "领导批示",
             ActionKind::Escalate => "督办升级",
+            ActionKind::Transfer => "移交转办",
+            ActionKind::Conclude => "结果反馈",
         }
     }
 
@@ -270,6 +298,8 @@ impl Action {
             Action::ResolveCommon { .. } => ActionKind::ResolveCommon,
             Action::Instruct { .. } => ActionKind::Instruct,
             Action::Escalate { .. } => ActionKind::Escalate,
+            Action::Transfer { .. } => ActionKind::Transfer,
+            Action::Conclude { .. } => ActionKind::Conclude,
         }
     }
 }

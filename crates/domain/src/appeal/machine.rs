@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::{Action, ActionKind, Event, Level, Status};
 use crate::calendar::WorkingCalendar;
 use crate::deadline::{Clock, DeadlinePolicy, Deadlines, EscalationKind, EscalationLadder, Light, Milestone, Pause};
+use crate::dispute::{Forum, MAX_DISPUTE_FEN, Mediation, Outcome, is_dispute_type};
 use crate::kind::Kind;
 use crate::role::Role;
 use crate::time::local_date;
@@ -85,6 +86,9 @@ pub struct Appeal {
     pub material_supplied_at: Option<Timestamp>,
     /// Closed after an answer: the problem counts as resolved (SPEC §6).
     pub resolved: bool,
+    /// A dispute case's forum and outcome (its own steps, `Transfer` and `Conclude`); absent for other kinds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mediation: Option<Mediation>,
 }
 
 fn invalid(action: ActionKind, message: &'static str, detail: &'static str) -> TransitionError {
@@ -148,6 +152,7 @@ impl Appeal {
             last_step: Some(ActionKind::Create),
             material_supplied_at: None,
             resolved: false,
+            mediation: (kind == Kind::Dispute).then(Mediation::default),
         })
     }
 
@@ -228,6 +233,10 @@ impl Appeal {
                 next.pending_extension = None;
                 next.escalations.clear();
                 next.return_count += 1;
+                if let Some(m) = next.mediation.as_mut() {
+                    m.forum = None;
+                    m.mediator_id = None;
+                }
             }
             (Action::Answer { text: t }, InProgress) => {
                 text(kind, t)?;
@@ -329,6 +338,59 @@ impl Appeal {
                 next.answered_at = Some(at);
                 next.pending_extension = None;
             }
+            (Action::Transfer { forum, unit_id, mediator_id, category, policy }, Submitted | Assigned) => {
+                if !is_dispute_type(category) {
+                    return Err(invalid(kind, "请选择纠纷类型", "a dispute type is required"));
+                }
+                if (*forum == Forum::Mediator) != mediator_id.is_some() {
+                    return Err(invalid(
+                        kind,
+                        "移交法治护航员调解时须指定调解员，移交其他机构时不指定",
+                        "a mediator is named exactly when the forum is a mediator",
+                    ));
+                }
+                next.status = Assigned;
+                next.unit_id = Some(*unit_id);
+                next.co_unit_ids.clear();
+                next.category = category.clone();
+                next.start_cycle(at, policy.clone());
+                next.first_assigned_at.get_or_insert(at);
+                let m = next.mediation.get_or_insert_with(Mediation::default);
+                m.forum = Some(*forum);
+                m.mediator_id = *mediator_id;
+            }
+            (Action::Conclude { outcome, agreed, text: t }, InProgress) => {
+                text(kind, t)?;
+                match (outcome, agreed) {
+                    (Outcome::Mediated, None) => {
+                        return Err(invalid(
+                            kind,
+                            "调解成功须填写达成金额",
+                            "a mediated case states the agreed amount",
+                        ));
+                    }
+                    (Outcome::Mediated, Some(a)) if a.fen() > MAX_DISPUTE_FEN => {
+                        return Err(invalid(kind, "达成金额不能超过1000亿元", "agreed amount above 1000 亿元"));
+                    }
+                    (Outcome::Failed | Outcome::Litigation, Some(_)) => {
+                        return Err(invalid(
+                            kind,
+                            "只有调解成功才填写达成金额",
+                            "only a mediated case has an agreed amount",
+                        ));
+                    }
+                    _ => {}
+                }
+                next.status = Answered;
+                let clock = next.clock_mut(kind)?;
+                clock.replied_at.get_or_insert(at);
+                clock.answered_at = Some(at);
+                next.answered_at = Some(at);
+                next.pending_extension = None;
+                let m = next.mediation.get_or_insert_with(Mediation::default);
+                m.outcome = Some(*outcome);
+                m.agreed = *agreed;
+            }
             (Action::Instruct { text: t }, s) if !s.is_terminal() => text(kind, t)?,
             (Action::Escalate { step, milestone }, s) if s.is_with_unit() => {
                 if next.escalations.contains(&(*milestone, *step)) {
@@ -377,6 +439,8 @@ impl Appeal {
             ActionKind::ResolveCommon => s == Merged,
             ActionKind::Instruct => !s.is_terminal(),
             ActionKind::Escalate => s.is_with_unit(),
+            ActionKind::Transfer => matches!(s, Submitted | Assigned),
+            ActionKind::Conclude => s == InProgress,
         }
     }
 

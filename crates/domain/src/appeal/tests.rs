@@ -3,10 +3,13 @@ use jiff::{Timestamp, ToSpan};
 use proptest::prelude::*;
 
 use super::*;
+use crate::DeadlinePolicy;
 use crate::calendar::WorkingCalendar;
 use crate::deadline::{EscalationKind, EscalationLadder, Light, Milestone};
+use crate::dispute::{Forum, Outcome};
+use crate::kind::Kind;
 use crate::role::Role;
-use crate::values::Stars;
+use crate::values::{Fen, Stars};
 
 fn at(s: &str) -> Timestamp {
     s.parse().expect("valid timestamp")
@@ -226,7 +229,7 @@ fn the_ladder_runs_once_per_step_and_auto_close_waits_five_working_days() {
 // ---- property tests ----
 
 fn action_for(index: u8) -> Action {
-    match index % 21 {
+    match index % 25 {
         0 => Action::Submit,
         1 | 2 => assign(3 + i64::from(index % 2)),
         3 => Action::Acknowledge,
@@ -245,6 +248,26 @@ fn action_for(index: u8) -> Action {
         17 => Action::RejectInvalid { reason: "非涉企问题".into() },
         18 => Action::Merge { common_issue_id: 9 },
         19 => Action::ResolveCommon { text: "统一协调解决".into(), unit_id: 5 },
+        21 => Action::Transfer {
+            forum: Forum::Mediator,
+            unit_id: 6,
+            mediator_id: Some(40),
+            category: "劳动争议".into(),
+            policy: DeadlinePolicy::standard(),
+        },
+        22 => Action::Transfer {
+            forum: Forum::Court,
+            unit_id: 7,
+            mediator_id: None,
+            category: "合同纠纷".into(),
+            policy: DeadlinePolicy::standard(),
+        },
+        23 => Action::Conclude {
+            outcome: Outcome::Mediated,
+            agreed: Some(Fen::new(i64::from(index) * 1_000_000).expect("non-negative")),
+            text: "双方达成和解".into(),
+        },
+        24 => Action::Conclude { outcome: Outcome::Failed, agreed: None, text: "双方分歧较大".into() },
         _ => Action::Escalate { step: EscalationKind::Urge, milestone: Milestone::Acknowledge },
     }
 }
@@ -255,6 +278,7 @@ fn may_move_deadlines(kind: ActionKind) -> bool {
     matches!(
         kind,
         ActionKind::Assign
+            | ActionKind::Transfer
             | ActionKind::ResolveCommon
             | ActionKind::Reject
             | ActionKind::ApproveExtension
@@ -263,58 +287,155 @@ fn may_move_deadlines(kind: ActionKind) -> bool {
     )
 }
 
+/// Drives a random history of an item of `kind` and checks the invariants every kind keeps.
+fn check_random_history(
+    kind_of_item: Kind,
+    draft: bool,
+    steps: Vec<(u8, bool, usize, i64)>,
+) -> Result<(), TestCaseError> {
+    let cal = WorkingCalendar::official();
+    let start = at("2024-01-29T01:00:00Z");
+    let creator = kind_of_item.allowed_roles(ActionKind::Create)[0];
+    let draft = draft && kind_of_item == Kind::Appeal;
+    let first = Event {
+        seq: 1,
+        at: start,
+        actor: Actor::user(1, creator),
+        action: Action::Create { category: "land".into(), draft },
+    };
+    let mut state = Appeal::create_as(kind_of_item, &first).expect("create");
+    let mut events = vec![first];
+    let mut now = start;
+    for (index, use_allowed_role, role_index, gap_hours) in steps {
+        now = now.checked_add(gap_hours.hours()).expect("in range");
+        let action = action_for(index);
+        let kind = action.kind();
+        let allowed = kind_of_item.allowed_roles(kind);
+        let use_allowed_role = use_allowed_role && !allowed.is_empty();
+        let role = if use_allowed_role { allowed[role_index % allowed.len()] } else { Role::ALL[role_index] };
+        let event = Event { seq: state.version + 1, at: now, actor: Actor::user(2, role), action };
+        let today = crate::time::local_date(now);
+        let offered = state.offers(kind);
+        let result = state.apply(&event);
+        // A page offers exactly the actions that are legal now (an escalation may also be refused as a repeat).
+        if use_allowed_role && kind != ActionKind::Escalate {
+            prop_assert_eq!(offered, result.is_ok(), "{} offers {}: {}", state.status, kind, offered);
+        }
+        match result {
+            Ok(next) => {
+                // An ended item never changes, but for a merged appeal answered with its common issue.
+                let answered_with_issue = state.status == Status::Merged && kind == ActionKind::ResolveCommon;
+                prop_assert!(
+                    !state.status.is_terminal() || answered_with_issue,
+                    "a {} item changed by {}",
+                    state.status,
+                    kind
+                );
+                prop_assert!(allowed.contains(&role));
+                prop_assert_eq!(next.version, state.version + 1);
+                if !may_move_deadlines(kind) {
+                    prop_assert_eq!(
+                        state.deadlines(&cal, today),
+                        next.deadlines(&cal, today),
+                        "{} moved deadlines",
+                        kind
+                    );
+                }
+                prop_assert_eq!(next.status.is_terminal(), next.closed_at.is_some());
+                prop_assert!(!next.resolved || next.status == Status::Closed);
+                prop_assert!(
+                    next.clock.is_some()
+                        || !(next.status.is_with_unit()
+                            || next.status == Status::Waiting
+                            || next.status == Status::Answered)
+                );
+                prop_assert_eq!(next.status == Status::Waiting, next.clock.as_ref().is_some_and(|c| c.is_paused()));
+                // A dispute's outcome, once recorded, stays: the figures count it from the day it was recorded.
+                let outcome = |a: &Appeal| a.mediation.as_ref().and_then(|m| m.outcome);
+                prop_assert!(outcome(&state).is_none() || outcome(&state) == outcome(&next));
+                prop_assert_eq!(next.mediation.is_some(), kind_of_item == Kind::Dispute);
+                state = next;
+                events.push(event);
+            }
+            Err(_) => prop_assert_eq!(state.version as usize, events.len()),
+        }
+    }
+    // Replaying the stored form of the history gives the same state.
+    let stored = serde_json::to_string(&events).expect("serialises");
+    let loaded: Vec<Event> = serde_json::from_str(&stored).expect("deserialises");
+    prop_assert_eq!(Appeal::replay_as(kind_of_item, &loaded).expect("history replays"), Some(state.clone()));
+    let snapshot: Appeal = serde_json::from_str(&serde_json::to_string(&state).expect("ser")).expect("de");
+    prop_assert_eq!(snapshot, state);
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
     #[test]
     fn random_histories_keep_the_invariants(
         draft in any::<bool>(),
-        steps in prop::collection::vec((any::<u8>(), any::<bool>(), 0usize..9, 0i64..80), 0..60),
+        steps in prop::collection::vec((any::<u8>(), any::<bool>(), 0usize..12, 0i64..80), 0..60),
     ) {
-        let cal = WorkingCalendar::official();
-        let start = at("2024-01-29T01:00:00Z");
-        let first = Event { seq: 1, at: start, actor: Actor::user(1, Role::Cadre), action: Action::Create { category: "land".into(), draft } };
-        let mut state = Appeal::create(&first).expect("create");
-        let mut events = vec![first];
-        let mut now = start;
-        for (index, use_allowed_role, role_index, gap_hours) in steps {
-            now = now.checked_add(gap_hours.hours()).expect("in range");
-            let action = action_for(index);
-            let kind = action.kind();
-            let role = if use_allowed_role { kind.allowed_roles()[role_index % kind.allowed_roles().len()] } else { Role::ALL[role_index] };
-            let event = Event { seq: state.version + 1, at: now, actor: Actor::user(2, role), action };
-            let today = crate::time::local_date(now);
-            let offered = state.offers(kind);
-            let result = state.apply(&event);
-            // A page offers exactly the actions that are legal now (an escalation may also be refused as a repeat).
-            if use_allowed_role && kind != ActionKind::Escalate {
-                prop_assert_eq!(offered, result.is_ok(), "{} offers {}: {}", state.status, kind, offered);
-            }
-            match result {
-                Ok(next) => {
-                    // An ended appeal never changes, but for a merged one answered with its common issue.
-                    let answered_with_issue = state.status == Status::Merged && kind == ActionKind::ResolveCommon;
-                    prop_assert!(!state.status.is_terminal() || answered_with_issue, "a {} appeal changed by {}", state.status, kind);
-                    prop_assert!(kind.allowed_roles().contains(&role));
-                    prop_assert_eq!(next.version, state.version + 1);
-                    if !may_move_deadlines(kind) {
-                        prop_assert_eq!(state.deadlines(&cal, today), next.deadlines(&cal, today), "{} moved deadlines", kind);
-                    }
-                    prop_assert_eq!(next.status.is_terminal(), next.closed_at.is_some());
-                    prop_assert!(!next.resolved || next.status == Status::Closed);
-                    prop_assert!(next.clock.is_some() || !(next.status.is_with_unit() || next.status == Status::Waiting || next.status == Status::Answered));
-                    prop_assert_eq!(next.status == Status::Waiting, next.clock.as_ref().is_some_and(|c| c.is_paused()));
-                    state = next;
-                    events.push(event);
-                }
-                Err(_) => prop_assert_eq!(state.version as usize, events.len()),
-            }
-        }
-        // Replaying the stored form of the history gives the same state.
-        let stored = serde_json::to_string(&events).expect("serialises");
-        let loaded: Vec<Event> = serde_json::from_str(&stored).expect("deserialises");
-        prop_assert_eq!(Appeal::replay(&loaded).expect("history replays"), Some(state.clone()));
-        let snapshot: Appeal = serde_json::from_str(&serde_json::to_string(&state).expect("ser")).expect("de");
-        prop_assert_eq!(snapshot, state);
+        check_random_history(Kind::Appeal, draft, steps)?;
     }
+
+    #[test]
+    fn random_dispute_histories_keep_the_invariants(
+        steps in prop::collection::vec((any::<u8>(), any::<bool>(), 0usize..12, 0i64..80), 0..60),
+    ) {
+        check_random_history(Kind::Dispute, false, steps)?;
+    }
+}
+
+#[test]
+fn a_dispute_is_transferred_mediated_concluded_and_evaluated() {
+    let create = Event {
+        seq: 1,
+        at: at("2024-03-04T01:00:00Z"),
+        actor: Actor::user(1, Role::Workstation),
+        action: Action::Create { category: "合同纠纷".into(), draft: false },
+    };
+    let mut s = Story { state: Appeal::create_as(Kind::Dispute, &create).expect("create"), events: vec![create] };
+    assert_eq!(s.state.status, Status::Submitted);
+    // A transfer to a mediator names the mediator; the type must be one of the dispute types.
+    let transfer = |forum, mediator_id, category: &str| Action::Transfer {
+        forum,
+        unit_id: 6,
+        mediator_id,
+        category: category.into(),
+        policy: DeadlinePolicy::standard(),
+    };
+    assert!(s.try_do("2024-03-04T02:00:00Z", Role::Workstation, transfer(Forum::Mediator, None, "合同纠纷")).is_err());
+    assert!(s.try_do("2024-03-04T02:00:00Z", Role::Workstation, transfer(Forum::Mediator, Some(40), "吵架")).is_err());
+    assert!(
+        s.try_do("2024-03-04T02:00:00Z", Role::Dispatcher, transfer(Forum::Mediator, Some(40), "合同纠纷")).is_err()
+    );
+    s.act("2024-03-04T02:00:00Z", Role::Workstation, transfer(Forum::Mediator, Some(40), "买卖纠纷"));
+    assert_eq!(s.state.category, "买卖纠纷");
+    s.act("2024-03-04T03:00:00Z", Role::Mediator, Action::Acknowledge);
+    s.act("2024-03-05T03:00:00Z", Role::Mediator, Action::Reply { text: "第一次调解：双方陈述".into() });
+    // An answer is not a dispute's step; a mediated outcome states the agreed amount, and only it.
+    assert!(s.try_do("2024-03-06T03:00:00Z", Role::Mediator, Action::Answer { text: "调解完毕".into() }).is_err());
+    let conclude = |outcome, agreed: Option<i64>| Action::Conclude {
+        outcome,
+        agreed: agreed.map(|f| Fen::new(f).expect("non-negative")),
+        text: "双方签订调解协议".into(),
+    };
+    assert!(s.try_do("2024-03-06T03:00:00Z", Role::Mediator, conclude(Outcome::Mediated, None)).is_err());
+    assert!(s.try_do("2024-03-06T03:00:00Z", Role::Mediator, conclude(Outcome::Failed, Some(5))).is_err());
+    s.act("2024-03-06T03:00:00Z", Role::Mediator, conclude(Outcome::Mediated, Some(120_000_000)));
+    assert_eq!(s.state.status, Status::Answered);
+    // The enterprise evaluates; it cannot send the case back.
+    assert!(s.try_do("2024-03-07T03:00:00Z", Role::Enterprise, Action::Reject { reason: "不满意".into() }).is_err());
+    s.act(
+        "2024-03-07T03:00:00Z",
+        Role::Enterprise,
+        Action::Confirm { rating: Stars::new(5).ok(), comment: "调解及时".into() },
+    );
+    assert_eq!(s.state.status, Status::Closed);
+    let m = s.state.mediation.clone().expect("a dispute keeps its mediation");
+    assert_eq!((m.forum, m.mediator_id, m.outcome), (Some(Forum::Mediator), Some(40), Some(Outcome::Mediated)));
+    assert_eq!(m.agreed.map(Fen::fen), Some(120_000_000));
+    assert_eq!(Appeal::replay_as(Kind::Dispute, &s.events).expect("replays"), Some(s.state.clone()));
 }

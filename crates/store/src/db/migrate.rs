@@ -134,6 +134,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0020_meetings_and_tasks.sql"),
         postgres: include_str!("../../migrations/postgres/0020_meetings_and_tasks.sql"),
     },
+    Migration {
+        version: 21,
+        name: "disputes",
+        sqlite: include_str!("../../migrations/sqlite/0021_disputes.sql"),
+        postgres: include_str!("../../migrations/postgres/0021_disputes.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.

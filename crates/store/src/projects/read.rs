@@ -77,7 +77,13 @@ fn project_role_scope(p: &Principal, role: Role, values: &mut Vec<Value>) -> Opt
         Role::Handler => p.unit_id.map(|u| format!("p.unit_id = {}", bind(values, u))),
         Role::Enterprise | Role::Cadre => enterprise_role_scope(p, role, values)
             .map(|c| format!("p.enterprise_id IN (SELECT e.id FROM enterprises e WHERE {c})")),
-        Role::Office | Role::Sysadmin | Role::Secadmin | Role::Auditor | Role::System => None,
+        Role::Office
+        | Role::Workstation
+        | Role::Mediator
+        | Role::Sysadmin
+        | Role::Secadmin
+        | Role::Auditor
+        | Role::System => None,
     }
 }
 
