@@ -217,7 +217,7 @@ async fn each_admin_page_is_refused_to_other_roles() {
         let mut secadmin = Browser::signed_in(&s, "anquan").await;
         let all = secadmin.get("/admin/users").await;
         assert_eq!(all.status, StatusCode::OK);
-        assert!(all.has("共 12 条 · 第 1/1 页"), "every account counted: {}", all.body);
+        assert!(all.has("共 14 条 · 第 1/1 页"), "every account counted: {}", all.body);
         // Search by user name or name: the handlers, not the others.
         let found = secadmin.get("/admin/users?q=chengban").await;
         assert!(found.has("共 2 条") && found.has(">chengban2</td>") && !found.has(">qiye</td>"), "{}", found.body);

@@ -34,17 +34,19 @@ impl Drop for Server {
 }
 
 /// Who is who in the test city. 周口市 (411600) has 川汇区 (411602) and 扶沟县 (411621); enterprise E1 is in 川汇区
-/// and served by the cadre's work group, E2 is in 扶沟县. Unit A and unit B are city units.
+/// and served by the cadre's work group, E2 is in 扶沟县. Unit A and unit B are city units; the station is 川汇区's
+/// 多元解纷工作站, with its staff (jiufen) and a mediator (tiaojie).
 pub struct World {
     pub e1: i64,
     pub e2: i64,
     pub unit_a: i64,
     pub unit_b: i64,
+    pub station: i64,
     pub users: HashMap<&'static str, i64>,
 }
 
 /// Every test user: name, role, and (region, unit, enterprise) filled in by `seed`.
-pub const USERS: [(&str, Role); 12] = [
+pub const USERS: [(&str, Role); 14] = [
     ("qiye", Role::Enterprise),
     ("qiye2", Role::Enterprise),
     ("ganbu", Role::Cadre),
@@ -54,6 +56,8 @@ pub const USERS: [(&str, Role); 12] = [
     ("chengban2", Role::Handler),
     ("lingdao", Role::Leader),
     ("zhengfuban", Role::Office),
+    ("jiufen", Role::Workstation),
+    ("tiaojie", Role::Mediator),
     ("admin", Role::Sysadmin),
     ("anquan", Role::Secadmin),
     ("shenji", Role::Auditor),
@@ -93,6 +97,7 @@ pub async fn seed(store: &Store) -> World {
             w.insert_region(&code("411621"), "扶沟县", Some(&code("411600")))?;
             let unit_a = w.insert_unit("周口市地方金融监督管理局", &code("411600"))?;
             let unit_b = w.insert_unit("周口市人力资源和社会保障局", &code("411600"))?;
+            let station = w.insert_unit("川汇区非公企业多元解纷工作站", &code("411602"))?;
             w.insert_category("financing", "融资", None, 1)?;
             w.insert_category("labour", "用工", None, 2)?;
             w.insert_policy(&DeadlinePolicy::standard())?;
@@ -107,6 +112,7 @@ pub async fn seed(store: &Store) -> World {
                     "chengban2" => (Some("411600"), Some(unit_b), None),
                     "fugou" => (Some("411621"), None, None),
                     "lingdao" => (Some("411602"), None, None),
+                    "jiufen" | "tiaojie" => (Some("411602"), Some(station), None),
                     _ => (Some("411600"), None, None),
                 };
                 let id = w.insert_user(&NewUser {
@@ -126,7 +132,7 @@ pub async fn seed(store: &Store) -> World {
             let group = w.insert_work_group("川汇区第一工作组", &code("411602"), None)?;
             w.add_work_group_member(group, users["ganbu"])?;
             w.assign_enterprise(group, e1)?;
-            Ok::<_, zhuqi_store::StoreError>(World { e1, e2, unit_a, unit_b, users })
+            Ok::<_, zhuqi_store::StoreError>(World { e1, e2, unit_a, unit_b, station, users })
         })
         .await
         .expect("seed");
@@ -186,7 +192,7 @@ pub async fn new_city(db: TestDb) -> Server {
         created_at: Timestamp::now(),
     };
     let admin = store.add_user(sys(), admin).await.expect("admin").id;
-    let world = World { e1: 0, e2: 0, unit_a: 0, unit_b: 0, users: HashMap::from([("admin", admin)]) };
+    let world = World { e1: 0, e2: 0, unit_a: 0, unit_b: 0, station: 0, users: HashMap::from([("admin", admin)]) };
     serve(db, world).await
 }
 
