@@ -4,6 +4,7 @@
 mod build;
 pub mod bulletin;
 pub mod charts;
+pub mod disputes;
 mod docx;
 pub mod example;
 mod html;

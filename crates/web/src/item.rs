@@ -414,20 +414,7 @@ async fn entry(
     e: &Event,
     unit_name: &impl Fn(i64) -> String,
 ) -> TimelineEntry {
-    let who = match e.actor.user_id {
-        None => "系统".to_owned(),
-        Some(id) => {
-            let name = match names.get(&id) {
-                Some(n) => n.clone(),
-                None => {
-                    let n = store.user(id).await.map_or_else(|_| format!("用户{id}"), |u| u.display_name);
-                    names.insert(id, n.clone());
-                    n
-                }
-            };
-            format!("{name}（{}）", e.actor.role.label())
-        }
-    };
+    let who = super::view::actor_name(store, names, &e.actor).await;
     let detail = match &e.action {
         Action::Create { draft, .. } => if *draft { "保存为草稿" } else { "登记并提交" }.to_owned(),
         Action::Assign { unit_id, co_unit_ids, level, policy, .. } => {

@@ -10,6 +10,7 @@
 //! - `work_groups`: 包联 — work groups, their cadres and enterprises; `common_issues`: 共性问题 and 集中解决;
 //! - `desks`: the supervision board and the leader's dashboard; `admin`: the three administrators' pages;
 //! - `tasks`: 重点工作周交办 — the office's meetings and their tasks, worked by units on the loop of appeals;
+//! - `disputes`: 多元解纷 — a workstation's dispute cases, mediated by 法治护航员 or a court, arbitration body or unit;
 //! - `projects`: key projects (重点项目) — the ledger, a project's page, 三个一批 batches, 季观摩 observations.
 
 mod account;
@@ -21,6 +22,7 @@ mod common_issues;
 mod compose;
 mod csrf;
 mod desks;
+mod disputes;
 mod enterprises;
 mod item;
 mod lists;
@@ -54,6 +56,12 @@ pub fn router(store: Store) -> Router {
         .route("/tasks", get(tasks::tasks))
         .route("/tasks/{id}", get(tasks::task))
         .route("/tasks/{id}/{action}", post(tasks::act))
+        .route("/disputes", get(disputes::list).post(disputes::create))
+        .route("/disputes/new", get(disputes::new_case))
+        .route("/disputes/figures", get(disputes::figures))
+        .route("/disputes/export.xlsx", get(disputes::export))
+        .route("/disputes/{id}", get(disputes::case))
+        .route("/disputes/{id}/{action}", post(disputes::act))
         .route("/appeals", get(lists::general))
         .route("/portal", get(lists::portal))
         .route("/triage", get(lists::triage))

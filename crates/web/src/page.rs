@@ -90,7 +90,12 @@ pub struct NavItem {
 /// The pages a role works from, its home first.
 fn nav_of(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
-        Role::Enterprise => &[("/portal", "我的诉求"), ("/appeals/new", "提交诉求"), ("/enterprise", "企业信息")],
+        Role::Enterprise => &[
+            ("/portal", "我的诉求"),
+            ("/appeals/new", "提交诉求"),
+            ("/disputes", "纠纷调解"),
+            ("/enterprise", "企业信息"),
+        ],
         Role::Cadre => &[("/enterprises", "包联企业"), ("/visits", "走访记录"), ("/appeals", "诉求跟踪")],
         Role::Dispatcher => &[
             ("/triage", "待交办"),
@@ -102,11 +107,13 @@ fn nav_of(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/bulletins", "通报"),
             ("/projects", "重点项目"),
             ("/workgroups", "包联工作组"),
+            ("/disputes/figures", "解纷统计"),
         ],
         Role::Handler => &[
             ("/workbench", "工作台"),
             ("/co-handling", "协办事项"),
             ("/tasks", "交办事项"),
+            ("/disputes", "纠纷案件"),
             ("/appeals", "全部诉求"),
             ("/projects", "重点项目"),
         ],
@@ -114,13 +121,16 @@ fn nav_of(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/dashboard", "总览"),
             ("/appeals", "诉求清单"),
             ("/meetings", "周交办"),
+            ("/disputes", "多元解纷"),
             ("/common-issues", "共性问题"),
             ("/bulletins", "通报"),
             ("/projects", "重点项目"),
             ("/workgroups", "包联工作组"),
         ],
         Role::Office => &[("/tasks", "交办事项"), ("/meetings", "周交办会议")],
-        Role::Workstation => &[("/disputes", "纠纷案件"), ("/disputes/new", "受理登记"), ("/disputes/figures", "解纷统计")],
+        Role::Workstation => {
+            &[("/disputes", "纠纷案件"), ("/disputes/new", "受理登记"), ("/disputes/figures", "解纷统计")]
+        }
         Role::Mediator => &[("/disputes", "我的调解")],
         Role::Sysadmin => &[
             ("/admin/users", "用户"),

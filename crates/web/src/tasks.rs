@@ -568,20 +568,7 @@ async fn task_page(
     let mut people: HashMap<i64, String> = HashMap::new();
     let mut timeline = Vec::new();
     for e in store.task_events_for(p, t.id).await? {
-        let who = match e.actor.user_id {
-            None => "系统".to_owned(),
-            Some(id) => {
-                let name = match people.get(&id) {
-                    Some(n) => n.clone(),
-                    None => {
-                        let n = store.user(id).await.map_or_else(|_| format!("用户{id}"), |u| u.display_name);
-                        people.insert(id, n.clone());
-                        n
-                    }
-                };
-                format!("{name}（{}）", e.actor.role.label())
-            }
-        };
+        let who = super::view::actor_name(store, &mut people, &e.actor).await;
         let what = Kind::Task.step_label(e.action.kind());
         timeline.push(Entry {
             when: local(e.at),

@@ -159,3 +159,22 @@ pub fn urgency(s: &AppealSummary, cal: &WorkingCalendar, today: Date) -> (u8, Op
     let due = s.state.watched_milestone().zip(s.state.deadlines(cal, today)).map(|(m, d)| d.of(m));
     (rank, due, s.state.created_at)
 }
+
+/// Who took a step, as a timeline names them: "姓名（角色）", or 系统 for the program. Names read once per page
+/// (`names` keeps them).
+pub async fn actor_name(
+    store: &zhuqi_store::Store,
+    names: &mut std::collections::HashMap<i64, String>,
+    actor: &zhuqi_domain::Actor,
+) -> String {
+    let Some(id) = actor.user_id else { return "系统".to_owned() };
+    let name = match names.get(&id) {
+        Some(n) => n.clone(),
+        None => {
+            let n = store.user(id).await.map_or_else(|_| format!("用户{id}"), |u| u.display_name);
+            names.insert(id, n.clone());
+            n
+        }
+    };
+    format!("{name}（{}）", actor.role.label())
+}
