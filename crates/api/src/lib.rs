@@ -8,6 +8,7 @@
 //! - `security`: one's own second factor, the security administrator's rules and resets;
 //! - `work_groups`: 包联 — work groups, their cadres and enterprises; `common_issues`: 共性问题 and 集中解决;
 //! - `tasks`: 重点工作周交办 — the office's meetings and their tasks, every step by one endpoint;
+//! - `disputes`: 多元解纷 — dispute cases, their steps by one endpoint, the mediators and the figures;
 //! - `files`: attachments (upload, download) and co-handling (签收, 协办意见 with files);
 //! - `error`: the error shape and the extractors that refuse bad input with it.
 
@@ -15,6 +16,7 @@ pub mod appeals;
 pub mod auth;
 pub mod common_issues;
 pub mod disposition;
+pub mod disputes;
 pub mod error;
 pub mod files;
 pub mod org;
@@ -47,6 +49,7 @@ pub fn api() -> (Router<Store>, OpenApi) {
         .merge(work_groups::routes())
         .merge(common_issues::routes())
         .merge(tasks::routes())
+        .merge(disputes::routes())
         // Files come base64 in JSON: these routes take bodies up to the attachments' limit.
         .merge(files::routes().layer(DefaultBodyLimit::max(files::FILES_BODY_LIMIT)))
         .merge(appeals::file_routes().layer(DefaultBodyLimit::max(files::FILES_BODY_LIMIT)))

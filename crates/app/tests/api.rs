@@ -96,8 +96,9 @@ async fn reading_outside_scope_is_not_found() {
             assert_eq!(code, StatusCode::OK, "{user} list: {list}");
             let listed = list["items"].as_array().expect("items").iter().any(|a| a["id"] == json!(id));
             assert_eq!(listed, in_scope(user), "{}: {user} lists it: {listed}", s.backend);
-            // Enterprises: E1 is seen by those who see its appeals, and by the system administrator (the register).
-            let sees_e1 = in_scope(user) || user == "admin";
+            // Enterprises: E1 is seen by those who see its appeals, by the system administrator (the register) and by
+            // 川汇区's dispute workstation, which names the enterprises of its region as parties (not their appeals).
+            let sees_e1 = in_scope(user) || user == "admin" || user == "jiufen";
             let want = if sees_e1 { StatusCode::OK } else { StatusCode::NOT_FOUND };
             assert_eq!(s.get(user, &format!("/enterprises/{}", s.world.e1)).await.0, want, "{user} enterprise");
         }
@@ -386,6 +387,10 @@ async fn the_openapi_document_describes_every_endpoint() {
         "/appeals/{id}/co-handling",
         "/appeals/{id}/co-handling/sign",
         "/appeals/{id}/co-handling/opinions",
+        "/disputes",
+        "/disputes/{id}/steps",
+        "/disputes/figures",
+        "/disputes/mediators",
     ] {
         assert!(paths.contains_key(path), "{path} is documented");
     }
@@ -660,5 +665,211 @@ async fn meetings_and_tasks_through_the_api() {
         assert_eq!(events["code"], "not_found", "{b}: a district leader does not read a city task: {events}");
         let (code, events) = s.get("zhengfuban", &format!("/tasks/{id}/events")).await;
         assert_eq!((code, events.as_array().map(Vec::len)), (StatusCode::OK, Some(5)), "{b}: {events}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn disputes_through_the_api() {
+    for s in servers("disputes_through_the_api").await {
+        let b = s.backend;
+        let (station, tiaojie) = (s.world.station, s.world.users["tiaojie"]);
+        let send = |user: &str, body: Value, key: &str| {
+            let req = s.client.post(format!("{}/disputes", s.base)).bearer_auth(token(user)).json(&body);
+            let req = req.header("Idempotency-Key", key);
+            async move {
+                let resp = req.send().await.expect("send");
+                (resp.status(), resp.json::<Value>().await.expect("json"))
+            }
+        };
+        let case = |enterprise: i64, dispute_type: &str, amount_fen: i64| {
+            json!({"enterprise_ids": [enterprise], "other_party": "周口市宏达建材有限公司",
+                "dispute_type": dispute_type, "amount_fen": amount_fen,
+                "facts": "对方拖欠货款12万元，经多次催要未果。"})
+        };
+        let (code, d) = send("jiufen", case(s.world.e1, "买卖纠纷", 12_000_000), "d-1").await;
+        assert_eq!(code, StatusCode::CREATED, "{b}: {d}");
+        assert!(d["number"].as_str().is_some_and(|n| n.starts_with("JF-")), "{b}: {d}");
+        assert_eq!(
+            (&d["status"], &d["status_label"], &d["version"]),
+            (&json!("submitted"), &json!("待分流"), &json!(1))
+        );
+        assert_eq!((&d["parties"][0]["enterprise_id"], &d["workstation_id"]), (&json!(s.world.e1), &json!(station)));
+        let (again, same) = send("jiufen", case(s.world.e1, "买卖纠纷", 12_000_000), "d-1").await;
+        assert_eq!((again, &same["id"]), (StatusCode::CREATED, &d["id"]), "{b}: a retry is the same case");
+        for (why, user, body, want) in [
+            (
+                "a party outside the region",
+                "jiufen",
+                case(s.world.e2, "买卖纠纷", 100),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            ("an unknown enterprise", "jiufen", case(999_999, "买卖纠纷", 100), StatusCode::UNPROCESSABLE_ENTITY),
+            (
+                "an absurd amount",
+                "jiufen",
+                case(s.world.e1, "买卖纠纷", 10_000_000_000_001),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            ("a negative amount", "jiufen", case(s.world.e1, "买卖纠纷", -1), StatusCode::UNPROCESSABLE_ENTITY),
+            ("an unknown type", "jiufen", case(s.world.e1, "邻里纠纷", 100), StatusCode::UNPROCESSABLE_ENTITY),
+            ("not a workstation", "zhihuibu", case(s.world.e1, "买卖纠纷", 100), StatusCode::FORBIDDEN),
+            ("not a workstation", "tiaojie", case(s.world.e1, "买卖纠纷", 100), StatusCode::FORBIDDEN),
+        ] {
+            let (code, err) = s.post(user, "/disputes", body).await;
+            assert_eq!(code, want, "{b}: {why}: {err}");
+        }
+        let (code, listed) = s.get("jiufen", "/disputes").await;
+        assert_eq!(
+            (code, listed["total"].as_i64()),
+            (StatusCode::OK, Some(1)),
+            "{b}: refusals wrote nothing: {listed}"
+        );
+
+        let id = d["id"].as_i64().expect("id");
+        let one = format!("/disputes/{id}");
+        for (user, want) in [
+            ("qiye", StatusCode::OK),
+            ("lingdao", StatusCode::OK),
+            ("qiye2", StatusCode::NOT_FOUND),
+            ("chengban", StatusCode::NOT_FOUND),
+            ("zhihuibu", StatusCode::NOT_FOUND),
+            ("tiaojie", StatusCode::NOT_FOUND),
+        ] {
+            let (code, _) = s.get(user, &one).await;
+            assert_eq!(code, want, "{b}: {user} reads the case");
+        }
+        let (code, list) = s.get("jiufen", "/disputes/mediators").await;
+        assert_eq!(code, StatusCode::OK, "{b}: {list}");
+        assert_eq!(
+            list,
+            json!([{"id": tiaojie, "name": "tiaojie", "unit_id": station,
+            "unit_name": "川汇区非公企业多元解纷工作站"}]),
+            "{b}"
+        );
+        let (code, _) = s.get("tiaojie", "/disputes/mediators").await;
+        assert_eq!(code, StatusCode::FORBIDDEN, "{b}: a mediator does not transfer");
+
+        let step = |version: i64, action: Value| json!({"version": version, "action": action});
+        let path = format!("{one}/steps");
+        let transfer = |policy: &str| {
+            json!({"action": "transfer", "forum": "mediator", "unit_id": station, "mediator_id": tiaojie,
+                "policy": policy})
+        };
+        for (why, user, body, want) in [
+            ("not transferred yet", "tiaojie", step(1, json!({"action": "acknowledge"})), StatusCode::NOT_FOUND),
+            ("outside scope", "chengban", step(1, transfer("13710")), StatusCode::NOT_FOUND),
+            ("a party does not transfer", "qiye", step(1, transfer("13710")), StatusCode::FORBIDDEN),
+            ("a stale version", "jiufen", step(5, transfer("13710")), StatusCode::CONFLICT),
+            ("an unknown policy", "jiufen", step(1, transfer("nope")), StatusCode::UNPROCESSABLE_ENTITY),
+            (
+                "a mediator forum with no mediator",
+                "jiufen",
+                step(1, json!({"action": "transfer", "forum": "mediator", "unit_id": station})),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                "a mediator of another unit",
+                "jiufen",
+                step(
+                    1,
+                    json!({"action": "transfer", "forum": "mediator", "unit_id": s.world.unit_a,
+                    "mediator_id": tiaojie}),
+                ),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                "no such step on a case",
+                "jiufen",
+                step(1, json!({"action": "submit"})),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            ("not yet in mediation", "jiufen", step(1, json!({"action": "approve_extension"})), StatusCode::CONFLICT),
+        ] {
+            let (code, err) = s.post(user, &path, body).await;
+            assert_eq!(code, want, "{b}: {why}: {err}");
+        }
+        let (_, unchanged) = s.get("jiufen", &one).await;
+        assert_eq!(unchanged["version"], 1, "{b}: refused steps changed nothing: {unchanged}");
+
+        let (code, d) = s.post("jiufen", &path, step(1, transfer("13710"))).await;
+        assert_eq!(code, StatusCode::OK, "{b}: {d}");
+        assert_eq!(
+            (&d["status"], &d["forum"], &d["mediator_id"]),
+            (&json!("assigned"), &json!("mediator"), &json!(tiaojie))
+        );
+        assert_eq!((&d["dispute_type"], &d["mediator_name"]), (&json!("买卖纠纷"), &json!("tiaojie")), "{b}: {d}");
+        assert!(d["due"]["resolve"].is_string() && d["light"].is_string(), "{b}: 13710 runs: {d}");
+        let (code, d) = s.post("tiaojie", &path, step(2, json!({"action": "acknowledge"}))).await;
+        assert_eq!((code, &d["status"], &d["version"]), (StatusCode::OK, &json!("in_progress"), &json!(3)), "{b}: {d}");
+        let session = json!({"action": "reply", "text": "组织双方首次调解，对方同意分期支付。"});
+        let (code, err) = s.post("tiaojie", &path, step(2, session.clone())).await;
+        assert_eq!(code, StatusCode::CONFLICT, "{b}: a stale version: {err}");
+        let (code, d) = s.post("tiaojie", &path, step(3, session)).await;
+        assert_eq!((code, &d["version"]), (StatusCode::OK, &json!(4)), "{b}: {d}");
+        let mediated = |agreed: Value| {
+            json!({"action": "conclude", "outcome": "mediated", "agreed": agreed,
+            "text": "双方达成调解协议，对方分两期支付10万元。"})
+        };
+        for (why, user, body, want) in [
+            ("the workstation does not conclude", "jiufen", mediated(json!(10_000_000)), StatusCode::FORBIDDEN),
+            ("mediated without the amount", "tiaojie", mediated(Value::Null), StatusCode::UNPROCESSABLE_ENTITY),
+            ("a negative agreed amount", "tiaojie", mediated(json!(-5)), StatusCode::UNPROCESSABLE_ENTITY),
+            ("not answered yet", "qiye", json!({"action": "confirm", "rating": 5}), StatusCode::CONFLICT),
+        ] {
+            let (code, err) = s.post(user, &path, step(4, body)).await;
+            assert_eq!(code, want, "{b}: {why}: {err}");
+        }
+        let (code, d) = s.post("tiaojie", &path, step(4, mediated(json!(10_000_000)))).await;
+        assert_eq!(code, StatusCode::OK, "{b}: {d}");
+        assert_eq!(
+            (&d["status"], &d["outcome"], &d["agreed_fen"]),
+            (&json!("answered"), &json!("mediated"), &json!(10_000_000))
+        );
+        let rated = json!({"action": "confirm", "rating": 5, "comment": "调解及时，问题解决。"});
+        let (code, err) = s.post("qiye2", &path, step(5, rated.clone())).await;
+        assert_eq!(code, StatusCode::NOT_FOUND, "{b}: not a party: {err}");
+        let (code, d) = s.post("qiye", &path, step(5, rated)).await;
+        assert_eq!((code, &d["status"], &d["rating"]), (StatusCode::OK, &json!("closed"), &json!(5)), "{b}: {d}");
+        let (code, events) = s.get("tiaojie", &format!("{one}/events")).await;
+        assert_eq!((code, events.as_array().map(Vec::len)), (StatusCode::OK, Some(6)), "{b}: {events}");
+        assert_eq!(events[1]["action"]["policy"]["code"], "13710", "{b}: the policy the code named: {events}");
+
+        for (q, total) in
+            [("?outcome=mediated", 1), ("?status=closed", 1), ("?type=买卖纠纷", 1), ("?outcome=failed", 0)]
+        {
+            let (code, listed) = s.get("jiufen", &format!("/disputes{q}")).await;
+            assert_eq!((code, listed["total"].as_i64()), (StatusCode::OK, Some(total)), "{b}: {q}: {listed}");
+        }
+        let (code, _) = s.get("jiufen", "/disputes?type=邻里纠纷").await;
+        assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{b}: an unknown type");
+
+        let (code, f) = s.get("jiufen", "/disputes/figures").await;
+        assert_eq!(code, StatusCode::OK, "{b}: {f}");
+        assert_eq!(
+            (&f["by"], &f["total"]["received"], &f["total"]["mediated"]),
+            (&json!("county"), &json!(1), &json!(1))
+        );
+        assert_eq!(
+            (&f["total"]["success_rate_per_mille"], &f["total"]["amount_fen"]),
+            (&json!(1000), &json!(12_000_000))
+        );
+        assert_eq!((&f["total"]["amount_yi"], &f["total"]["open"]), (&json!("0.00亿元"), &json!(0)), "{b}: {f}");
+        assert_eq!((&f["rows"][0]["key"], &f["rows"][0]["label"]), (&json!("411602"), &json!("川汇区")), "{b}: {f}");
+        let (code, f) = s.get("zhihuibu", "/disputes/figures?by=type").await;
+        assert_eq!(
+            (code, &f["rows"][0]["label"], &f["rows"][0]["received"]),
+            (StatusCode::OK, &json!("买卖纠纷"), &json!(1))
+        );
+        let (_, f) = s.get("lingdao", "/disputes/figures?as_of=2020-01-01&by=workstation").await;
+        assert_eq!((&f["total"]["received"], &f["rows"]), (&json!(0), &json!([])), "{b}: before the case: {f}");
+        for (user, q, want) in [
+            ("tiaojie", "", StatusCode::FORBIDDEN),
+            ("qiye", "", StatusCode::FORBIDDEN),
+            ("jiufen", "?by=street", StatusCode::BAD_REQUEST),
+            ("jiufen", "?as_of=2026-02-30", StatusCode::BAD_REQUEST),
+        ] {
+            let (code, err) = s.get(user, &format!("/disputes/figures{q}")).await;
+            assert_eq!(code, want, "{b}: {user} {q}: {err}");
+        }
     }
 }
