@@ -6,6 +6,7 @@
 //! generator, and nothing reads the clock.
 
 mod corpus;
+mod disputes;
 mod life;
 mod meetings;
 mod projects;
@@ -124,7 +125,7 @@ fn write_city(
     let noon = start_of_day(opts.today).context("日期超出范围 / date out of range")?.checked_add(12.hours())?;
     let now = noon.min(Timestamp::now());
     bar.set_message("地区、单位、企业和用户 / regions, units, enterprises, users");
-    let (city, logins) = build_city(w, &mut rng, opts, now)?;
+    let (city, mut logins) = build_city(w, &mut rng, opts, now)?;
 
     bar.set_message("重点项目 / key projects");
     let started = std::time::Instant::now();
@@ -156,6 +157,13 @@ fn write_city(
     resolve_common_issues(w, &mut rng, &city, cal, now)?;
     bar.set_message("周交办会议 / weekly meetings");
     meetings::write(w, opts.seed, &city, cal, opts.today, now)?;
+    bar.set_message("多元解纷 / dispute cases");
+    // Its people's passwords are salted from the seed, apart from the city's stream, so the rest stays as it was.
+    let mut salt = [0xd1_u8; 16];
+    salt[..8].copy_from_slice(&opts.seed.to_le_bytes());
+    let mut users = Users { rng_salt: salt, created_at: now.checked_sub((400 * 24).hours())?, logins };
+    disputes::write(w, opts.seed, &city, &mut users, cal, opts.today, now)?;
+    logins = users.logins;
     bar.set_message("提交 / committing");
     Ok((logins, by_status, projects.projects, links.len()))
 }

@@ -62,7 +62,7 @@ pub(crate) struct Written {
 }
 
 /// At `hour` o'clock Beijing time on `day`, or `None` past `now`.
-fn at(day: Date, hour: i64, now: Timestamp) -> anyhow::Result<Option<Timestamp>> {
+pub(crate) fn at(day: Date, hour: i64, now: Timestamp) -> anyhow::Result<Option<Timestamp>> {
     let t = start_of_day(day).ok_or_else(|| anyhow::anyhow!("date out of range"))?.checked_add(hour.hours())?;
     Ok((t <= now).then_some(t))
 }
