@@ -1038,7 +1038,7 @@ async fn a_new_city_enters_its_units_and_accounts_from_lists() {
             ],
         );
         assert_ok(&import(&db, "units", &units, &[]));
-        assert_eq!(db.store.units().await.expect("units").len(), 6, "{b}");
+        assert_eq!(db.store.units().await.expect("units").len(), 5, "{b}");
 
         let users = dir.path().join("用户台账.csv");
         let bad = [

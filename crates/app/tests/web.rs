@@ -15,7 +15,7 @@ use zhuqi_domain::{Action, Channel, DeadlinePolicy, Level, Role, Status, Uscc};
 use zhuqi_store::{Headline, NewAppeal};
 
 /// Every page of a non-admin desk and the roles that open it (`v.require` of each handler, `Desk.roles`).
-const PAGES: [(&str, &[Role]); 16] = [
+const PAGES: [(&str, &[Role]); 19] = [
     ("/portal", &[Role::Enterprise]),
     ("/appeals/new", &[Role::Enterprise, Role::Cadre, Role::Dispatcher]),
     ("/enterprise", &[Role::Enterprise]),
@@ -32,6 +32,9 @@ const PAGES: [(&str, &[Role]); 16] = [
     ("/appeals", &[Role::Enterprise, Role::Cadre, Role::Dispatcher, Role::Handler, Role::Leader]),
     ("/meetings", &[Role::Office, Role::Leader, Role::Handler]),
     ("/tasks", &[Role::Office, Role::Leader, Role::Handler]),
+    ("/disputes", &[Role::Workstation, Role::Mediator, Role::Handler, Role::Leader, Role::Enterprise]),
+    ("/disputes/new", &[Role::Workstation]),
+    ("/disputes/figures", &[Role::Workstation, Role::Leader, Role::Dispatcher]),
 ];
 
 /// Where `/` sends each role.
@@ -43,6 +46,7 @@ fn home(role: Role) -> &'static str {
         Role::Handler => "/workbench",
         Role::Leader => "/dashboard",
         Role::Office => "/tasks",
+        Role::Workstation | Role::Mediator => "/disputes",
         _ => "/admin",
     }
 }
