@@ -497,7 +497,7 @@ async fn figures(
 ) -> Result<Json<DisputeFiguresView>, ApiError> {
     let by = q.by.unwrap_or(FiguresBy::County);
     let as_of = q.as_of.unwrap_or_else(zhuqi_domain::time::today);
-    let f = store.dispute_figures(&c.user, as_of, by.grouping()).await?;
+    let f = store.dispute_figures(&c.user, None, as_of, by.grouping()).await?;
     Ok(Json(DisputeFiguresView {
         as_of: f.as_of,
         by,

@@ -14,7 +14,7 @@ use zhuqi_demo::{self as demo, DemoOptions};
 use zhuqi_domain::stats::{Counts, Flag, FlagRule, Period, Weights};
 use zhuqi_domain::{RegionCode, Role};
 use zhuqi_reports::{BulletinRequest, Format, ReportScope, build};
-use zhuqi_store::Principal;
+use zhuqi_store::{DisputeGrouping, Principal};
 
 fn city_leader() -> Principal {
     Principal {
@@ -94,6 +94,23 @@ async fn the_demo_citys_bulletin_agrees_with_the_dashboard_and_with_itself() {
         };
         let c = build(s, &p, &county, today).await.expect("county");
         assert_eq!(c.figures, line.figures);
+        // 多元解纷: the whole city's cases as the figures page counts them, per county adding up, in the seed's words;
+        // a county's bulletin is its line, by workstation.
+        let d = b.disputes.as_ref().expect("the demo city has dispute cases");
+        let all = s.dispute_figures(&p, None, today, DisputeGrouping::County).await.expect("figures").total;
+        assert_eq!(
+            (d.total.received, d.total.amount_fen, d.total.mediated),
+            (all.received, all.amount.fen(), all.mediated)
+        );
+        assert_eq!(d.lines.iter().map(|l| l.received).sum::<i64>(), all.received);
+        assert_eq!(d.lines.len(), 10, "{}: ten counties", db.backend);
+        let sentence = zhuqi_reports::disputes::sentence("全市", &all);
+        assert!(b.prose.iter().any(|p| p.contains(&sentence)), "{}: {sentence}", db.backend);
+        let since = s.dispute_figures(&p, None, date(2026, 10, 31), DisputeGrouping::County).await.expect("figures");
+        assert_eq!(d.in_period.received, all.received - since.total.received);
+        let county_line = d.lines.iter().find(|l| l.code == line.code).expect("the county's cases");
+        let cd = c.disputes.as_ref().expect("the county's cases");
+        assert_eq!((cd.grouped_by, cd.total.received), ("工作站", county_line.received));
         // Outside the reader's region: not found.
         let other = Principal { region: Some(RegionCode::parse(&line.code).expect("code")), ..city_leader() };
         let elsewhere = b.regions.iter().find(|l| l.code != line.code).expect("another county");
@@ -264,6 +281,7 @@ async fn a_bulletin_reports_the_key_projects_against_the_time_schedule() {
         // A unit's bulletin has no project section.
         let mut by_unit = request("2023-Q1");
         by_unit.scope = ReportScope::Unit(world.unit_a);
-        assert!(build(s, &leader, &by_unit, today).await.expect("unit bulletin").projects.is_none());
+        let unit_bulletin = build(s, &leader, &by_unit, today).await.expect("unit bulletin");
+        assert!(unit_bulletin.projects.is_none() && unit_bulletin.disputes.is_none());
     }
 }

@@ -62,19 +62,28 @@ pub async fn build(store: &Store, p: &Principal, req: &BulletinRequest, today: D
         (ReportScope::Unit(_), _) | (_, Some(_)) => None,
         (_, None) => Some(scope.region.clone()),
     };
-    let (groups, trend, overdue, overdue_before, projects) = tokio::join!(
+    let (groups, trend, overdue, overdue_before, projects, disputes) = tokio::join!(
         store.figures(p, &scope, now, before),
         trend(store, p, &scope, period, as_of),
         store.overdue(p, &scope, as_of),
         store.overdue(p, &scope, previous.last),
         async {
-            match project_region {
-                Some(region) => super::projects::section(store, p, region, as_of).await,
+            match &project_region {
+                Some(region) => super::projects::section(store, p, region.clone(), as_of).await,
+                None => Ok(None),
+            }
+        },
+        async {
+            match &project_region {
+                Some(region) => {
+                    let lines = (base.as_str(), regions.as_slice());
+                    super::disputes::section(store, p, region.clone(), lines, period.first, as_of).await
+                }
                 None => Ok(None),
             }
         },
     );
-    let (mut groups, trend, overdue, projects) = (groups?, trend?, overdue?, projects?);
+    let (mut groups, trend, overdue, projects, disputes) = (groups?, trend?, overdue?, projects?, disputes?);
     count_overdue(&mut groups, &overdue, |t| &mut t.now);
     count_overdue(&mut groups, &overdue_before?, |t| &mut t.before);
     let total: Counts = groups.iter().map(|t| t.now).sum();
@@ -129,6 +138,7 @@ pub async fn build(store: &Store, p: &Principal, req: &BulletinRequest, today: D
         weights: req.weights,
         flag_rule: req.flag_rule,
         projects,
+        disputes,
         prose: Vec::new(),
     };
     b.prose = prose::write(&b);
@@ -209,9 +219,15 @@ fn by(groups: &[Tally], key: impl Fn(&GroupKey) -> Option<String>) -> BTreeMap<S
 /// Per region one level below `base`: each group goes to the child of `base` its region lies in (a group registered
 /// at `base` itself gets `base`'s own line, e.g. 市直).
 fn by_region(groups: &[Tally], regions: &[RegionRecord], base: &str) -> BTreeMap<String, Counts> {
+    let child = child_of(regions, base);
+    by(groups, |k| child(&k.region_code))
+}
+
+/// For a region's code, the child of `base` it lies in (`base` itself for `base`); `None` outside `base`.
+pub(crate) fn child_of<'a>(regions: &'a [RegionRecord], base: &'a str) -> impl Fn(&str) -> Option<String> + 'a {
     let parent: HashMap<&str, Option<&str>> =
         regions.iter().map(|r| (r.code.as_str(), r.parent_code.as_deref())).collect();
-    let child_of_base = |code: &str| -> Option<String> {
+    move |code: &str| {
         let mut at = code;
         loop {
             match parent.get(at).copied().flatten() {
@@ -221,8 +237,7 @@ fn by_region(groups: &[Tally], regions: &[RegionRecord], base: &str) -> BTreeMap
                 None => return None,
             }
         }
-    };
-    by(groups, |k| child_of_base(&k.region_code))
+    }
 }
 
 /// Ranked lines, names resolved; ties beyond the rules keep the order of the names.

@@ -36,6 +36,9 @@ pub struct Bulletin {
     /// Key projects (SPEC §7) of a region's bulletin: investment against plan and 时序进度, batches, observation;
     /// `None` for a unit's bulletin or a scope without projects.
     pub projects: Option<super::projects::ProjectSection>,
+    /// Dispute cases (多元解纷) of a region's bulletin, for a reader of dispute figures; `None` for a unit's
+    /// bulletin, a level's, or a scope without cases.
+    pub disputes: Option<super::disputes::DisputeSection>,
     /// The bulletin's text, paragraph by paragraph, in the register of the seeds.
     pub prose: Vec<String>,
 }

@@ -9,9 +9,13 @@ use jiff::civil::{Date, date};
 use zhuqi_domain::stats::Flag::{Red, Yellow};
 use zhuqi_domain::stats::{Counts, FlagRule, Hundredths, Period, PeriodKind, Rate, Weights, rank};
 
+use zhuqi_domain::Fen;
+use zhuqi_store::DisputeTally;
+
 use super::bulletin::{
     Bulletin, CategoryLine, Change, Figures, Line, OverdueItem, PeriodInfo, Previous, ScopeInfo, TrendPoint,
 };
+use super::disputes::{DisputeChange, DisputeLine, DisputeSection};
 
 /// The counts of one county or unit: collected, resolved, on time, overdue, rated, five stars, four or five stars,
 /// reopened, working days spent on the resolved, new this month.
@@ -149,10 +153,49 @@ pub fn example() -> Bulletin {
         weights,
         flag_rule,
         projects: None,
+        disputes: Some(disputes()),
         prose: Vec::new(),
     };
     b.prose = prose(&b);
     b
+}
+
+/// Per county: received, amount (万元), mediated, failed, to court, withdrawn, agreed (万元): the seed's 1,585 cases,
+/// about 13亿元, 1,238 mediated.
+const DISPUTES: [(&str, &str, [i64; 7]); 10] = [
+    ("411602", "川汇区", [212, 17448, 166, 21, 16, 6, 10818]),
+    ("411603", "淮阳区", [151, 12423, 118, 15, 12, 4, 7702]),
+    ("411621", "扶沟县", [128, 10531, 100, 13, 10, 3, 6529]),
+    ("411622", "西华县", [139, 11436, 109, 14, 10, 4, 7090]),
+    ("411623", "商水县", [163, 13410, 127, 16, 13, 4, 8314]),
+    ("411624", "沈丘县", [158, 12999, 123, 16, 12, 4, 8059]),
+    ("411625", "郸城县", [170, 13986, 133, 17, 13, 4, 8671]),
+    ("411627", "太康县", [172, 14150, 134, 17, 13, 5, 8773]),
+    ("411628", "鹿邑县", [167, 13739, 130, 17, 13, 4, 8518]),
+    ("411681", "项城市", [125, 10284, 98, 12, 9, 3, 6376]),
+];
+
+fn disputes() -> DisputeSection {
+    let wan = |n: i64| Fen::new(n * 1_000_000).expect("in range");
+    let tally = |c: &[i64; 7]| DisputeTally {
+        received: c[0],
+        amount: wan(c[1]),
+        mediated: c[2],
+        failed: c[3],
+        litigation: c[4],
+        withdrawn: c[5],
+        agreed: wan(c[6]),
+    };
+    let total = DISPUTES.iter().fold(DisputeTally::default(), |t, (_, _, c)| t.plus(&tally(c)).expect("in range"));
+    let mut lines: Vec<DisputeLine> =
+        DISPUTES.iter().map(|(code, name, c)| DisputeLine::of((*code).into(), (*name).into(), &tally(c))).collect();
+    lines.sort_by(|a, b| b.received.cmp(&a.received).then_with(|| a.code.cmp(&b.code)));
+    DisputeSection {
+        grouped_by: "县区",
+        total: DisputeLine::of(String::new(), String::new(), &total),
+        in_period: DisputeChange { received: 131, amount_fen: wan(10_870).fen(), mediated: 104 },
+        lines,
+    }
 }
 
 fn overdue() -> Vec<OverdueItem> {
@@ -328,6 +371,7 @@ fn prose(b: &Bulletin) -> Vec<String> {
             units.join("、"),
             units.len()
         ),
+        b.disputes.as_ref().map_or_else(String::new, |s| super::disputes::prose(s, "全市", "本月", b.as_of)),
         "各县（市、区）、市直各有关单位要坚持“13710”工作制度，做到只帮忙不添乱、多解题少指导、真到位不越位，\
          让“无事不扰、有事解决”成为常态，为全市经济高质量发展营造一流营商环境。"
             .to_owned(),

@@ -142,8 +142,15 @@ mod tests {
         assert!(html.contains("全市共收集企业问题3118条，已解决3097条，问题动态解决率99.33%"));
         // One body row per line of each table, plus the header rows.
         let rows = html.matches("<tr>").count();
-        let expected = 13 + b.regions.len() + b.units.len() + b.overdue.len() + b.categories.len() + b.trend.len();
-        assert_eq!(rows, expected + 6);
+        let disputes = b.disputes.as_ref().expect("the example has disputes").lines.len() + 1;
+        let expected =
+            13 + b.regions.len() + b.units.len() + b.overdue.len() + b.categories.len() + b.trend.len() + disputes;
+        assert_eq!(rows, expected + 7);
+        assert!(
+            html.contains("全市共计受理涉企纠纷案件1585起，涉及金额13亿元左右，调解成功1238起"),
+            "the seed's sentence"
+        );
+        assert!(html.contains("十、多元解纷情况") || html.contains("七、多元解纷情况"));
         assert!(html.contains(r#"<td class="flag red">红旗</td>"#));
         // The trend, the counties' rates and the categories, drawn by report::charts.
         assert_eq!(html.matches("<svg").count(), 3);

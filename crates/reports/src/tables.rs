@@ -21,6 +21,8 @@ pub enum Section {
     Projects,
     Batches,
     Observation,
+    /// Dispute cases (多元解纷), per county or workstation.
+    Disputes,
 }
 
 /// One table of the bulletin.
@@ -174,11 +176,17 @@ pub fn meta(b: &Bulletin) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// How the tables are numbered: 一、总体情况 … 十、多元解纷情况.
+const NUMBERS: [&str; 12] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"];
+
 /// The six tables, and those of the key projects if any, in the order the bulletin prints them.
 pub fn tables(b: &Bulletin) -> Vec<Table> {
     let mut out = vec![overview(b), regions(b), units(b), overdue(b), categories(b), trend(b)];
     if let Some(s) = &b.projects {
         out.extend(super::projects::tables(s, 0));
+    }
+    if let Some(s) = &b.disputes {
+        out.push(super::disputes::table(s, NUMBERS.get(out.len()).copied().unwrap_or("")));
     }
     out
 }

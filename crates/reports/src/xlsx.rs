@@ -143,6 +143,7 @@ fn table_name(s: Section) -> &'static str {
         Section::Projects => "Projects",
         Section::Batches => "Batches",
         Section::Observation => "Observation",
+        Section::Disputes => "Disputes",
     }
 }
 
@@ -255,7 +256,7 @@ mod tests {
     fn workbook_has_the_sheets_headers_and_numbers() {
         let b = example();
         let mut wb = open(render(&b).expect("renders"));
-        assert_eq!(wb.sheet_names(), ["总体情况", "各县区", "各单位", "超期事项", "问题类型", "趋势"]);
+        assert_eq!(wb.sheet_names(), ["总体情况", "各县区", "各单位", "超期事项", "问题类型", "趋势", "多元解纷"]);
 
         let overview = wb.worksheet_range("总体情况").expect("sheet");
         let header = row(&overview, "指标");
@@ -280,6 +281,11 @@ mod tests {
         let item = row(&overdue, "ZK-2023-002871");
         assert!(matches!(item[5], Data::DateTime(_)), "{:?}", item[5]);
         assert_eq!(item[6], Data::Float(11.0));
+
+        let disputes = wb.worksheet_range("多元解纷").expect("sheet");
+        let total = row(&disputes, "合计");
+        // 受理, 涉及金额 (万元), 调解成功, 调解成功率 (%).
+        assert_eq!(total[1..5], [Data::Float(1585.0), Data::Float(130406.0), Data::Float(1238.0), Data::Float(78.11)]);
     }
 
     #[test]
@@ -288,7 +294,7 @@ mod tests {
         wb.load_tables().expect("tables");
         let mut names: Vec<&String> = wb.table_names();
         names.sort();
-        assert_eq!(names, ["Categories", "Overdue", "Overview", "Regions", "Trend", "Units"]);
+        assert_eq!(names, ["Categories", "Disputes", "Overdue", "Overview", "Regions", "Trend", "Units"]);
         let regions = wb.table_by_name("Regions").expect("table");
         assert_eq!(regions.sheet_name(), "各县区");
         assert_eq!(regions.columns()[10], "旗帜");

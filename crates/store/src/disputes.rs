@@ -547,21 +547,26 @@ impl Store {
         .await
     }
 
-    /// The dispute figures of `p`'s region as they stood at the end of `as_of`, in all and by `grouping`. Exact as
-    /// of any past day: a case counts from the moment it was recorded, an outcome from the moment it was recorded
-    /// (`answered_at`; an outcome never changes once recorded), a refusal or withdrawal from `closed_at`.
+    /// The dispute figures of `p`'s region (of `within` it, when given) as they stood at the end of `as_of`, in all
+    /// and by `grouping`. Exact as of any past day: a case counts from the moment it was recorded, an outcome from
+    /// the moment it was recorded (`answered_at`; an outcome never changes once recorded), a refusal or withdrawal
+    /// from `closed_at`.
     pub async fn dispute_figures(
         &self,
         p: &Principal,
+        within: Option<RegionCode>,
         as_of: Date,
         grouping: DisputeGrouping,
     ) -> Result<DisputeFigures> {
         let p = p.clone();
         self.read(move |tx| {
             let mut values = Vec::new();
-            let Some(scope) = figures_scope(&p, &mut values) else {
+            let Some(mut scope) = figures_scope(&p, &mut values) else {
                 return Err(StoreError::Forbidden("您的角色无权查看解纷统计 / your roles do not read dispute figures".into()));
             };
+            if let Some(r) = &within {
+                scope = format!("{scope} AND {}", in_region("d.region_code", r, &mut values));
+            }
             let end = as_of
                 .tomorrow()
                 .ok()
@@ -610,7 +615,8 @@ impl Store {
 }
 
 impl DisputeTally {
-    fn plus(&self, o: &DisputeTally) -> Option<DisputeTally> {
+    /// The two tallies together; `None` if the amounts overflow.
+    pub fn plus(&self, o: &DisputeTally) -> Option<DisputeTally> {
         Some(DisputeTally {
             received: self.received + o.received,
             amount: self.amount.checked_add(o.amount)?,

@@ -208,10 +208,10 @@ async fn each_role_sees_and_acts_on_its_own_cases_only() {
         let as_of: Date = "2024-03-31".parse().expect("date");
         for (id, reads) in [(st.staff, true), (city.dispatcher, true), (st.leader, true), (st.mediator, false)] {
             let p = principal(s, id).await;
-            let f = s.dispute_figures(&p, as_of, DisputeGrouping::County).await;
+            let f = s.dispute_figures(&p, None, as_of, DisputeGrouping::County).await;
             assert_eq!(f.is_ok(), reads, "{b}: user {id}: {f:?}");
         }
-        let other_figures = s.dispute_figures(&other, as_of, DisputeGrouping::County).await.expect("figures");
+        let other_figures = s.dispute_figures(&other, None, as_of, DisputeGrouping::County).await.expect("figures");
         assert_eq!(other_figures.total.received, 0, "{b}: another county counts none of 川汇区's");
     }
 }
@@ -341,7 +341,7 @@ async fn the_figures_reproduce_the_seeds_1585_cases_13_yi_and_1238_mediated() {
 
         let dispatcher = principal(s, city.dispatcher).await;
         let end: Date = "2024-12-31".parse().expect("date");
-        let f = s.dispute_figures(&dispatcher, end, DisputeGrouping::County).await.expect("figures");
+        let f = s.dispute_figures(&dispatcher, None, end, DisputeGrouping::County).await.expect("figures");
         assert_eq!((f.total.received, f.total.mediated), (1585, 1238), "{b}");
         let amount: i64 = cases.iter().map(|c| c.amount.fen()).sum();
         assert_eq!(f.total.amount.fen(), amount, "{b}");
@@ -359,11 +359,19 @@ async fn the_figures_reproduce_the_seeds_1585_cases_13_yi_and_1238_mediated() {
             let mediated =
                 cases.iter().filter(|c| matches!(c.ended, Some((at, Some(Outcome::Mediated))) if at < cutoff)).count()
                     as i64;
-            let f = s.dispute_figures(&dispatcher, day, DisputeGrouping::DisputeType).await.expect("figures");
+            let f = s.dispute_figures(&dispatcher, None, day, DisputeGrouping::DisputeType).await.expect("figures");
             assert_eq!((f.total.received, f.total.mediated), (received, mediated), "{b}: as of {day}");
             assert_eq!(f.rows.iter().map(|r| r.2.received).sum::<i64>(), received, "{b}: the types add up");
         }
-        let by_station = s.dispute_figures(&dispatcher, end, DisputeGrouping::Workstation).await.expect("figures");
+        let by_station =
+            s.dispute_figures(&dispatcher, None, end, DisputeGrouping::Workstation).await.expect("figures");
         assert_eq!(by_station.rows[0].1, "川汇区非公企业多元解纷工作站", "{b}");
+
+        // Within a region: the county holds them all, a county next door none.
+        let county = |c: &str| Some(zhuqi_domain::RegionCode::parse(c).expect("code"));
+        let inside = s.dispute_figures(&dispatcher, county(&f.rows[0].0), end, DisputeGrouping::County).await;
+        assert_eq!(inside.expect("figures").total, f.total, "{b}");
+        let elsewhere = s.dispute_figures(&dispatcher, county("411621"), end, DisputeGrouping::County).await;
+        assert_eq!(elsewhere.expect("figures").total.received, 0, "{b}");
     }
 }

@@ -758,7 +758,7 @@ pub async fn figures(State(store): State<Store>, v: Viewer, Query(q): Query<Figu
         },
     };
     let by = DisputeGrouping::parse(q.by.trim()).unwrap_or(DisputeGrouping::County);
-    let f = store.dispute_figures(&v.caller.user, as_of, by).await?;
+    let f = store.dispute_figures(&v.caller.user, None, as_of, by).await?;
     let page = FiguresPage {
         shell: v.shell("解纷统计", "/disputes/figures"),
         sentence: zhuqi_reports::disputes::sentence(&area_word(&store, &v).await?, &f.total),
