@@ -108,6 +108,19 @@ async fn the_demo_citys_bulletin_agrees_with_the_dashboard_and_with_itself() {
         assert!(b.prose.iter().any(|p| p.contains(&sentence)), "{}: {sentence}", db.backend);
         let since = s.dispute_figures(&p, None, date(2026, 10, 31), DisputeGrouping::County).await.expect("figures");
         assert_eq!(d.in_period.received, all.received - since.total.received);
+        // 周交办: the tasks of the month's weekly meetings, each counted once, by lead unit.
+        let t = b.tasks.as_ref().expect("the demo city's weekly meetings");
+        let month = s.meetings_for(&p).await.expect("meetings");
+        let month: Vec<_> = month.iter().filter(|m| m.held_on >= date(2026, 11, 1) && m.held_on <= today).collect();
+        let mut handed_out = 0;
+        for m in &month {
+            handed_out += s.meeting_tasks(&p, m.id).await.expect("tasks").len() as i64;
+        }
+        assert_eq!((t.meetings, t.total.assigned), (month.len() as i64, handed_out), "{}", db.backend);
+        assert_eq!(t.units.iter().map(|u| u.assigned).sum::<i64>(), t.total.assigned);
+        let l = &t.total;
+        assert_eq!(l.on_time + l.late + l.open + l.withdrawn, l.assigned);
+        assert!(b.prose.iter().any(|p| p.contains(&format!("次周交办会议共交办事项{}项", l.assigned))));
         let county_line = d.lines.iter().find(|l| l.code == line.code).expect("the county's cases");
         let cd = c.disputes.as_ref().expect("the county's cases");
         assert_eq!((cd.grouped_by, cd.total.received), ("工作站", county_line.received));

@@ -62,7 +62,7 @@ pub async fn build(store: &Store, p: &Principal, req: &BulletinRequest, today: D
         (ReportScope::Unit(_), _) | (_, Some(_)) => None,
         (_, None) => Some(scope.region.clone()),
     };
-    let (groups, trend, overdue, overdue_before, projects, disputes) = tokio::join!(
+    let (groups, trend, overdue, overdue_before, projects, disputes, tasks) = tokio::join!(
         store.figures(p, &scope, now, before),
         trend(store, p, &scope, period, as_of),
         store.overdue(p, &scope, as_of),
@@ -82,8 +82,15 @@ pub async fn build(store: &Store, p: &Principal, req: &BulletinRequest, today: D
                 None => Ok(None),
             }
         },
+        async {
+            match &project_region {
+                Some(region) => super::tasks::section(store, p, region.clone(), period.first, as_of).await,
+                None => Ok(None),
+            }
+        },
     );
-    let (mut groups, trend, overdue, projects, disputes) = (groups?, trend?, overdue?, projects?, disputes?);
+    let (mut groups, trend, overdue, projects) = (groups?, trend?, overdue?, projects?);
+    let (disputes, tasks) = (disputes?, tasks?);
     count_overdue(&mut groups, &overdue, |t| &mut t.now);
     count_overdue(&mut groups, &overdue_before?, |t| &mut t.before);
     let total: Counts = groups.iter().map(|t| t.now).sum();
@@ -139,6 +146,7 @@ pub async fn build(store: &Store, p: &Principal, req: &BulletinRequest, today: D
         flag_rule: req.flag_rule,
         projects,
         disputes,
+        tasks,
         prose: Vec::new(),
     };
     b.prose = prose::write(&b);

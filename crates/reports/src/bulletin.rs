@@ -39,6 +39,9 @@ pub struct Bulletin {
     /// Dispute cases (多元解纷) of a region's bulletin, for a reader of dispute figures; `None` for a unit's
     /// bulletin, a level's, or a scope without cases.
     pub disputes: Option<super::disputes::DisputeSection>,
+    /// Tasks of the government's weekly meetings (周交办) of a region's bulletin, for the office and leaders; `None`
+    /// for a unit's bulletin, a level's, or a period without meetings.
+    pub tasks: Option<super::tasks::TaskSection>,
     /// The bulletin's text, paragraph by paragraph, in the register of the seeds.
     pub prose: Vec<String>,
 }

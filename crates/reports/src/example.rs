@@ -16,6 +16,7 @@ use super::bulletin::{
     Bulletin, CategoryLine, Change, Figures, Line, OverdueItem, PeriodInfo, Previous, ScopeInfo, TrendPoint,
 };
 use super::disputes::{DisputeChange, DisputeLine, DisputeSection};
+use super::tasks::{TaskLine, TaskSection};
 
 /// The counts of one county or unit: collected, resolved, on time, overdue, rated, five stars, four or five stars,
 /// reopened, working days spent on the resolved, new this month.
@@ -154,6 +155,7 @@ pub fn example() -> Bulletin {
         flag_rule,
         projects: None,
         disputes: Some(disputes()),
+        tasks: Some(tasks()),
         prose: Vec::new(),
     };
     b.prose = prose(&b);
@@ -174,6 +176,34 @@ const DISPUTES: [(&str, &str, [i64; 7]); 10] = [
     ("411628", "鹿邑县", [167, 13739, 130, 17, 13, 4, 8518]),
     ("411681", "项城市", [125, 10284, 98, 12, 9, 3, 6376]),
 ];
+
+/// The month's four weekly meetings handed out 40 tasks: per lead unit, on time, late, open, withdrawn.
+const TASKS: [(&str, [i64; 4]); 5] = [
+    ("市发展和改革委员会", [9, 1, 2, 0]),
+    ("市工业和信息化局", [7, 1, 1, 0]),
+    ("市住房和城乡建设局", [5, 2, 1, 0]),
+    ("市商务局", [6, 0, 0, 1]),
+    ("市人力资源和社会保障局", [3, 0, 1, 0]),
+];
+
+fn tasks() -> TaskSection {
+    let line = |name: &str, c: &[i64; 4]| {
+        let assigned = c.iter().sum();
+        TaskLine {
+            name: name.to_owned(),
+            assigned,
+            on_time: c[0],
+            late: c[1],
+            open: c[2],
+            withdrawn: c[3],
+            on_time_rate: Rate::of(c[0], assigned - c[3]),
+        }
+    };
+    let mut units: Vec<TaskLine> = TASKS.iter().map(|(name, c)| line(name, c)).collect();
+    units.sort_by(|a, b| b.open.cmp(&a.open).then_with(|| b.late.cmp(&a.late)).then_with(|| a.name.cmp(&b.name)));
+    let sum = TASKS.iter().fold([0; 4], |t, (_, c)| [t[0] + c[0], t[1] + c[1], t[2] + c[2], t[3] + c[3]]);
+    TaskSection { meetings: 4, total: line("合计", &sum), units }
+}
 
 fn disputes() -> DisputeSection {
     let wan = |n: i64| Fen::new(n * 1_000_000).expect("in range");
@@ -371,6 +401,7 @@ fn prose(b: &Bulletin) -> Vec<String> {
             units.join("、"),
             units.len()
         ),
+        b.tasks.as_ref().map_or_else(String::new, |s| super::tasks::prose(s, "本月", b.as_of)),
         b.disputes.as_ref().map_or_else(String::new, |s| super::disputes::prose(s, "全市", "本月", b.as_of)),
         "各县（市、区）、市直各有关单位要坚持“13710”工作制度，做到只帮忙不添乱、多解题少指导、真到位不越位，\
          让“无事不扰、有事解决”成为常态，为全市经济高质量发展营造一流营商环境。"

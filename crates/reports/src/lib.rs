@@ -13,6 +13,7 @@ pub mod projects;
 mod prose;
 pub mod svg;
 mod tables;
+pub mod tasks;
 mod xlsx;
 
 use zhuqi_domain::Level;

@@ -50,6 +50,9 @@ pub fn write(b: &Bulletin) -> Vec<String> {
     if let Some(s) = &b.projects {
         out.extend(super::projects::prose(s, &whole, b.as_of));
     }
+    if let Some(s) = &b.tasks {
+        out.push(super::tasks::prose(s, b.kind_this(), b.as_of));
+    }
     if let Some(s) = &b.disputes {
         out.push(super::disputes::prose(s, &whole, b.kind_this(), b.as_of));
     }

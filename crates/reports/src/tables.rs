@@ -23,6 +23,8 @@ pub enum Section {
     Observation,
     /// Dispute cases (多元解纷), per county or workstation.
     Disputes,
+    /// Tasks of the weekly meetings (周交办), per lead unit.
+    Tasks,
 }
 
 /// One table of the bulletin.
@@ -184,6 +186,9 @@ pub fn tables(b: &Bulletin) -> Vec<Table> {
     let mut out = vec![overview(b), regions(b), units(b), overdue(b), categories(b), trend(b)];
     if let Some(s) = &b.projects {
         out.extend(super::projects::tables(s, 0));
+    }
+    if let Some(s) = &b.tasks {
+        out.push(super::tasks::table(s, NUMBERS.get(out.len()).copied().unwrap_or("")));
     }
     if let Some(s) = &b.disputes {
         out.push(super::disputes::table(s, NUMBERS.get(out.len()).copied().unwrap_or("")));

@@ -144,6 +144,7 @@ fn table_name(s: Section) -> &'static str {
         Section::Batches => "Batches",
         Section::Observation => "Observation",
         Section::Disputes => "Disputes",
+        Section::Tasks => "Tasks",
     }
 }
 
@@ -256,7 +257,10 @@ mod tests {
     fn workbook_has_the_sheets_headers_and_numbers() {
         let b = example();
         let mut wb = open(render(&b).expect("renders"));
-        assert_eq!(wb.sheet_names(), ["总体情况", "各县区", "各单位", "超期事项", "问题类型", "趋势", "多元解纷"]);
+        assert_eq!(
+            wb.sheet_names(),
+            ["总体情况", "各县区", "各单位", "超期事项", "问题类型", "趋势", "周交办", "多元解纷"]
+        );
 
         let overview = wb.worksheet_range("总体情况").expect("sheet");
         let header = row(&overview, "指标");
@@ -286,6 +290,10 @@ mod tests {
         let total = row(&disputes, "合计");
         // 受理, 涉及金额 (万元), 调解成功, 调解成功率 (%).
         assert_eq!(total[1..5], [Data::Float(1585.0), Data::Float(130406.0), Data::Float(1238.0), Data::Float(78.11)]);
+        let tasks = wb.worksheet_range("周交办").expect("sheet");
+        // 交办, 按期完成, 逾期完成, 未完成, 撤销, 按期完成率 (of the 39 not withdrawn).
+        let all = [40.0, 30.0, 4.0, 5.0, 1.0, 76.92].map(Data::Float);
+        assert_eq!(row(&tasks, "合计")[1..7], all);
     }
 
     #[test]
@@ -294,7 +302,7 @@ mod tests {
         wb.load_tables().expect("tables");
         let mut names: Vec<&String> = wb.table_names();
         names.sort();
-        assert_eq!(names, ["Categories", "Disputes", "Overdue", "Overview", "Regions", "Trend", "Units"]);
+        assert_eq!(names, ["Categories", "Disputes", "Overdue", "Overview", "Regions", "Tasks", "Trend", "Units"]);
         let regions = wb.table_by_name("Regions").expect("table");
         assert_eq!(regions.sheet_name(), "各县区");
         assert_eq!(regions.columns()[10], "旗帜");

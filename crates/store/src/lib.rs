@@ -77,7 +77,7 @@ pub use security::{
 pub use similar::{Likeness, Similar};
 pub use tasks::{
     MAX_MEETING_NAME, MeetingRecord, MeetingReport, NewMeeting, NewTask, Outcome, ReportLine, TASK_PREFIX, TaskDue,
-    TaskFilter, TaskPage, TaskRecord,
+    TaskFilter, TaskPage, TaskRecord, TaskStanding,
 };
 pub use visits::{MAX_VISIT_NOTES, NewVisit, VisitRecord};
 pub use work_groups::{

@@ -133,6 +133,15 @@ pub struct ReportLine {
     pub outcome: Outcome,
 }
 
+/// A task handed out within a bulletin's period, as it stood at the as-of date.
+#[derive(Debug, Clone)]
+pub struct TaskStanding {
+    pub task: TaskRecord,
+    /// The lead unit then.
+    pub unit_id: Option<i64>,
+    pub outcome: Outcome,
+}
+
 /// The report a meeting opens with: the tasks of the meeting before it, as they stood at the end of its day.
 #[derive(Debug, Clone)]
 pub struct MeetingReport {
@@ -537,6 +546,51 @@ impl Store {
             lines.push(ReportLine { task, then, outcome });
         }
         Ok(Some(MeetingReport { previous, lines }))
+    }
+
+    /// The tasks `p` may see (within `within`, when given) handed out at meetings held from `first` to `as_of`, each
+    /// as it stood at the end of `as_of` and how it counts there, as the meeting report counts: a bulletin's
+    /// 周交办 part. In the order they were handed out.
+    pub async fn task_standings(
+        &self,
+        p: &Principal,
+        within: Option<RegionCode>,
+        first: Date,
+        as_of: Date,
+    ) -> Result<Vec<TaskStanding>> {
+        let p = p.clone();
+        let cutoff = as_of.tomorrow().ok().and_then(zhuqi_domain::time::start_of_day);
+        let cutoff = cutoff.ok_or_else(|| StoreError::Invalid(format!("日期 {as_of} 超出范围")))?;
+        let cal = self.calendar();
+        self.read(move |tx| {
+            let mut values = Vec::new();
+            let mut scope = task_scope(&p, &mut values);
+            if let Some(r) = &within {
+                scope = format!("{scope} AND {}", in_region("t.region_code", r, &mut values));
+            }
+            let (from, to) = (bind(&mut values, first.to_string()), bind(&mut values, as_of.to_string()));
+            let tasks: Vec<TaskRecord> = tx
+                .query(
+                    &format!(
+                        "SELECT {TASK_COLUMNS} FROM tasks t JOIN meetings m ON m.id = t.meeting_id \
+                         WHERE {scope} AND m.held_on >= {from} AND m.held_on <= {to} ORDER BY m.held_on, t.id"
+                    ),
+                    &values,
+                )?
+                .iter()
+                .map(task_from_row)
+                .collect::<Result<_>>()?;
+            let mut out = Vec::with_capacity(tasks.len());
+            for task in tasks {
+                let events: Vec<Event> =
+                    load_item_events(tx, &TASKS, task.id)?.into_iter().filter(|e| e.at < cutoff).collect();
+                let Some(then) = Appeal::replay_as(zhuqi_domain::Kind::Task, &events)? else { continue };
+                let outcome = outcome(&then, &events, &cal);
+                out.push(TaskStanding { unit_id: then.unit_id, task, outcome });
+            }
+            Ok(out)
+        })
+        .await
     }
 
     /// The tasks `p` may see that `filter` picks, the most urgent first (the earliest resolve date), with the total.

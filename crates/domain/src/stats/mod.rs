@@ -44,8 +44,8 @@ impl Serialize for Hundredths {
     }
 }
 
-/// A percentage over a count of items: `None` (printed "—") when there are no items, never 0 or 100.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+/// A percentage over a count of items: `None` (printed "—", the default) when there are no items, never 0 or 100.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Rate(pub Option<Hundredths>);
 
