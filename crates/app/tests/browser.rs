@@ -421,6 +421,9 @@ async fn docs_screenshots_of_each_roles_main_page() {
         ("zhihuibu", "/projects/1", "dispatcher-project"),
         ("lingdao", "/batches/3", "leader-batch"),
         ("lingdao", "/observations/3", "leader-observation"),
+        ("zhengfuban", "/meetings", "office-meetings"),
+        ("jiufen", "/disputes?view=open", "workstation-disputes"),
+        ("jiufen", "/disputes/figures", "workstation-dispute-figures"),
         ("admin", "/admin/users", "sysadmin-users"),
         ("shenji", "/admin/audit", "auditor-audit"),
     ];

@@ -122,6 +122,10 @@ async fn a_case_goes_from_the_workstation_to_the_mediator_and_the_enterprise_rat
             "{b}: {}",
             figures.body
         );
+        // So does the leader's dashboard, from this month's bulletin.
+        let dashboard = Browser::signed_in(&s, "lingdao").await.get("/dashboard").await;
+        let said = "川汇区共计受理涉企纠纷案件1起，涉及金额386万元，调解成功1起，调解成功率100.00%；本月新受理1起，调解成功1起";
+        assert!(dashboard.has(said), "{b}: {}", dashboard.body);
         let sheet = station.get("/disputes/export.xlsx?view=all").await;
         let rows = sheet.sheet_rows();
         assert_eq!(rows.len(), 2, "{b}: a heading and the case");

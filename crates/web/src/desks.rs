@@ -112,6 +112,10 @@ struct DashboardPage {
     figures: Vec<Figure>,
     rates: Vec<RateTile>,
     charts: Option<Charts>,
+    /// This month's 周交办 tasks, for the office and leaders.
+    tasks: Option<zhuqi_reports::tasks::TaskSection>,
+    /// The 多元解纷 cases up to today, in the seed's sentence, and what this month added.
+    disputes: Option<(String, zhuqi_reports::disputes::DisputeSection)>,
 }
 
 /// Units shown in the chart of overdue items: the ones a 督办 meeting gets through.
@@ -166,8 +170,22 @@ pub async fn dashboard(State(store): State<Store>, v: Viewer, Query(q): Query<Da
         figures: figures(&h, bulletin.as_ref()),
         rates: rates(&h, bulletin.as_ref()),
         charts: bulletin.as_ref().map(charts_of),
+        tasks: bulletin.as_ref().and_then(|b| b.tasks.clone()),
+        disputes: bulletin.as_ref().and_then(|b| b.disputes.clone()).map(|d| (dispute_sentence(&d), d)),
     };
     Ok(render(&page))
+}
+
+/// 全市共计受理涉企纠纷案件1585起，涉及金额13亿元左右，调解成功1238起 (for a county: 共计受理…).
+fn dispute_sentence(d: &zhuqi_reports::disputes::DisputeSection) -> String {
+    let t = &d.total;
+    let tally = zhuqi_store::DisputeTally {
+        received: t.received,
+        amount: zhuqi_domain::Fen::new(t.amount_fen).unwrap_or_default(),
+        mediated: t.mediated,
+        ..Default::default()
+    };
+    zhuqi_reports::disputes::sentence("", &tally)
 }
 
 /// This month's bulletin, figures as of today.
