@@ -115,44 +115,115 @@ pub async fn projects(db: &str, generate: Option<usize>, rounds: usize) -> anyho
     let store = crate::cli::open(db).await?;
     let today = zhuqi_domain::time::today();
     if let Some(count) = generate {
-        let bar = indicatif::ProgressBar::new(count as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({elapsed})")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar.set_message("生成项目 / generating projects");
-        let started = Instant::now();
+        let (bar, started) = generating(count, "生成项目 / generating projects");
         let progress = bar.clone();
         let added = store
             .generate_projects(Origin::system("bench"), count, today, move |n| progress.set_position(n as u64))
             .await?;
         bar.finish_and_clear();
-        println!(
-            "生成 / generated: {added} projects, {} monthly reports in {:.1} s",
-            added * 12,
-            started.elapsed().as_secs_f64()
-        );
+        let secs = started.elapsed().as_secs_f64();
+        println!("生成 / generated: {added} projects, {} monthly reports in {secs:.1} s", added * 12);
     }
     let reader = crate::report::installation(&store).await?;
     let query =
         zhuqi_store::MetricsQuery { region: None, as_of: today, industry: None, batch_id: None, whitelist_only: false };
-    let mut times = Vec::with_capacity(rounds);
-    let mut projects = 0;
-    for _ in 0..rounds.max(1) {
-        let started = Instant::now();
-        let m = store.project_metrics(&reader, query.clone()).await?;
-        times.push(started.elapsed().as_secs_f64() * 1000.0);
-        projects = m.total.projects;
-    }
-    let mut sorted = times.clone();
-    sorted.sort_by(f64::total_cmp);
-    let rounds: Vec<String> = times.iter().map(|t| format!("{t:.0}")).collect();
-    println!(
-        "数据库 / database: {db}\nproject_metrics as of {today} over {projects} projects ({}): median {:.0} ms (rounds {} ms)",
-        reader.region.as_ref().map_or("—", |r| r.as_str()),
-        sorted[sorted.len() / 2],
-        rounds.join(" / ")
-    );
+    let (times, projects) =
+        timed(rounds, || async { Ok(store.project_metrics(&reader, query.clone()).await?.total.projects) }).await?;
+    println!("数据库 / database: {db}");
+    report(&format!("project_metrics as of {today} over {projects} projects ({})", region(&reader)), &times);
     store.close().await;
     Ok(())
+}
+
+/// `zhuqi bench --disputes`: times the 多元解纷 figures (by county, as of today, the whole installation) over the
+/// database `db`, after copying its cases up to `generate` if asked (`zhuqi demo` first gives it 1,600 to copy).
+pub async fn disputes(db: &str, generate: Option<usize>, rounds: usize) -> anyhow::Result<()> {
+    let store = crate::cli::open(db).await?;
+    let today = zhuqi_domain::time::today();
+    if let Some(count) = generate {
+        let (bar, started) = generating(count, "复制纠纷案件 / copying dispute cases");
+        let progress = bar.clone();
+        let added = store.copy_disputes(count, move |n| progress.set_position(n as u64)).await?;
+        bar.finish_and_clear();
+        println!("生成 / generated: {added} cases in {:.1} s", started.elapsed().as_secs_f64());
+    }
+    let reader = crate::report::installation(&store).await?;
+    let grouping = zhuqi_store::DisputeGrouping::County;
+    let (times, cases) =
+        timed(rounds, || async { Ok(store.dispute_figures(&reader, None, today, grouping).await?.total.received) })
+            .await?;
+    println!("数据库 / database: {db}");
+    report(&format!("dispute_figures by county as of {today} over {cases} cases ({})", region(&reader)), &times);
+    store.close().await;
+    Ok(())
+}
+
+/// `zhuqi bench --meetings`: times the report the latest weekly meeting opens with (上周交办事项完成情况: the tasks of
+/// the meeting before, each replayed to the meeting's day) over the database `db`, after copying its meetings and
+/// tasks up to `generate` tasks if asked; and, beside it, the 周交办 part of this year's bulletin.
+pub async fn meetings(db: &str, generate: Option<usize>, rounds: usize) -> anyhow::Result<()> {
+    let store = crate::cli::open(db).await?;
+    let today = zhuqi_domain::time::today();
+    if let Some(count) = generate {
+        let (bar, started) = generating(count, "复制周交办会议 / copying meetings and tasks");
+        let progress = bar.clone();
+        let added = store.copy_meetings(count, move |n| progress.set_position(n as u64)).await?;
+        bar.finish_and_clear();
+        println!("生成 / generated: {added} tasks in {:.1} s", started.elapsed().as_secs_f64());
+    }
+    let reader = crate::report::installation(&store).await?;
+    let latest =
+        store.meetings_for(&reader).await?.into_iter().next().context("数据库中没有周交办会议 / no meetings")?;
+    let total = store.tasks_for(&reader, zhuqi_store::TaskFilter { limit: 1, ..Default::default() }).await?.total;
+    let (times, lines) = timed(rounds, || async {
+        Ok(store.previous_meeting_report(&reader, latest.id).await?.map_or(0, |r| r.lines.len()))
+    })
+    .await?;
+    println!("数据库 / database: {db}");
+    report(&format!("previous_meeting_report of «{}» ({lines} tasks) among {total} tasks", latest.title), &times);
+    let year = today.first_of_year();
+    let (times, standing) =
+        timed(rounds, || async { Ok(store.task_standings(&reader, None, year, today).await?.len()) }).await?;
+    report(&format!("task_standings of this year's bulletin ({standing} tasks since {year})"), &times);
+    store.close().await;
+    Ok(())
+}
+
+/// A progress bar for writing `count` rows, and when it started.
+fn generating(count: usize, message: &'static str) -> (indicatif::ProgressBar, Instant) {
+    let bar = indicatif::ProgressBar::new(count as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({elapsed})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.set_message(message);
+    (bar, Instant::now())
+}
+
+/// Runs `f` `rounds` times (at least once): the milliseconds of each run, and what the last returned.
+async fn timed<T, F, Fut>(rounds: usize, f: F) -> anyhow::Result<(Vec<f64>, T)>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<T>>,
+{
+    let mut times = Vec::with_capacity(rounds);
+    let mut last = None;
+    for _ in 0..rounds.max(1) {
+        let started = Instant::now();
+        last = Some(f().await?);
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    Ok((times, last.context("no round ran")?))
+}
+
+/// One line: what was timed, the median and every round, in ms.
+fn report(what: &str, times: &[f64]) {
+    let mut sorted = times.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let rounds: Vec<String> = times.iter().map(|t| format!("{t:.0}")).collect();
+    println!("{what}: median {:.0} ms (rounds {} ms)", sorted[sorted.len() / 2], rounds.join(" / "));
+}
+
+fn region(p: &zhuqi_store::Principal) -> &str {
+    p.region.as_ref().map_or("—", |r| r.as_str())
 }

@@ -142,9 +142,17 @@ struct BenchArgs {
     /// 改为在 --db 指定的已有数据库上测量重点项目统计（project_metrics）/ instead, time the key-project figures on --db
     #[arg(long, requires = "db")]
     projects: bool,
-    /// 与 --projects 同用：项目不足此数时先生成合成项目（每个12个月报）/ with --projects: first add synthetic projects
-    /// (12 monthly reports each) up to this many
-    #[arg(long, requires = "projects")]
+    /// 改为在 --db 指定的已有数据库上测量多元解纷统计（dispute_figures）/ instead, time the dispute figures on --db
+    #[arg(long, requires = "db")]
+    disputes: bool,
+    /// 改为在 --db 指定的已有数据库上测量周交办会议通报（上周交办事项完成情况）/ instead, time the weekly meeting's
+    /// report on --db
+    #[arg(long, requires = "db")]
+    meetings: bool,
+    /// 与 --projects/--disputes/--meetings 同用：数量不足此数时先补足（项目为合成项目，每个12个月报；案件和交办事项为
+    /// 已有记录的副本）/ with --projects, --disputes or --meetings: first add synthetic projects (12 monthly reports
+    /// each), or copies of the cases or meetings held, up to this many
+    #[arg(long)]
     generate: Option<usize>,
 }
 
@@ -220,7 +228,18 @@ async fn execute(command: Command) -> anyhow::Result<()> {
         Command::Bench(args) if args.projects => {
             crate::bench::projects(args.db.as_deref().unwrap_or_default(), args.generate, 5).await
         }
+        Command::Bench(args) if args.disputes => {
+            crate::bench::disputes(args.db.as_deref().unwrap_or_default(), args.generate, 5).await
+        }
+        Command::Bench(args) if args.meetings => {
+            crate::bench::meetings(args.db.as_deref().unwrap_or_default(), args.generate, 5).await
+        }
         Command::Bench(args) if args.report => crate::report::bench(args.db.as_deref().unwrap_or_default(), 5).await,
+        Command::Bench(args) if args.generate.is_some() => {
+            anyhow::bail!(
+                "--generate 需与 --projects、--disputes 或 --meetings 同用 / --generate goes with --projects, --disputes or --meetings"
+            )
+        }
         Command::Bench(args) => crate::bench::run(args.db.as_deref(), args.enterprises, args.transitions).await,
         Command::Report(args) => crate::report::run(args).await,
         Command::Import(args) => crate::ledger::run_import(args).await,

@@ -136,6 +136,19 @@ async fn the_demo_citys_bulletin_agrees_with_the_dashboard_and_with_itself() {
         for format in Format::ALL {
             assert!(!format.render(&b).expect("render").is_empty(), "{format:?}");
         }
+        // The benchmark's copies (`zhuqi bench --disputes/--meetings --generate`) are whole items: twice the cases
+        // count exactly twice; the meetings' copies bring their tasks.
+        let before = s.dispute_figures(&p, None, today, DisputeGrouping::County).await.expect("figures").total;
+        let n = usize::try_from(before.received).expect("count");
+        assert_eq!(s.copy_disputes(2 * n, |_| ()).await.expect("copy"), n);
+        let after = s.dispute_figures(&p, None, today, DisputeGrouping::County).await.expect("figures").total;
+        assert_eq!((after.received, after.mediated), (2 * before.received, 2 * before.mediated), "{}", db.backend);
+        assert_eq!(after.amount.fen(), 2 * before.amount.fen());
+        let all = || zhuqi_store::TaskFilter { limit: 1, ..Default::default() };
+        let had = s.tasks_for(&p, all()).await.expect("tasks").total;
+        let added = s.copy_meetings(had + 25, |_| ()).await.expect("copy");
+        assert!(added >= 25, "{}: {added}", db.backend);
+        assert_eq!(s.tasks_for(&p, all()).await.expect("tasks").total, had + added);
     }
 }
 

@@ -31,6 +31,7 @@ mod scope;
 mod seal;
 mod security;
 mod similar;
+mod synthetic_items;
 mod tasks;
 mod visits;
 mod work_groups;

@@ -140,6 +140,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0021_disputes.sql"),
         postgres: include_str!("../../migrations/postgres/0021_disputes.sql"),
     },
+    Migration {
+        version: 22,
+        name: "dispute_figures_index",
+        sqlite: include_str!("../../migrations/common/0022_dispute_figures_index.sql"),
+        postgres: include_str!("../../migrations/common/0022_dispute_figures_index.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.

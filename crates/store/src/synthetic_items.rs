@@ -1,0 +1,160 @@
+//! Synthetic dispute cases and meeting tasks for `zhuqi bench --disputes` and `--meetings`: a database made to the
+//! size a province reaches (100,000 cases or tasks), written fast, to measure the figures and the meeting report on.
+//!
+//! It copies the work items the database already holds (the demo city's year), history and all, again and again
+//! with fresh ids and numbers (prefix `JFB`/`RWB`): every copy is a consistent item of its kind, and the copies
+//! keep the originals' mix of types, amounts, outcomes and dates.
+
+use crate::audit::Origin;
+use crate::db::Tx;
+use crate::{Result, Store, StoreError};
+
+/// The columns a copy keeps as they are (all but `id` and `number`).
+const DISPUTE_COLUMNS: &str = "workstation_id, region_code, other_party, facts, amount_fen, forum, mediator_id, \
+    outcome, agreed_fen, created_by, version, status, category_code, level, unit_id, common_issue_id, rating, \
+    reopen_count, resolved, acknowledge_due, reply_due, resolve_due, feedback_due, created_at, submitted_at, \
+    first_assigned_at, answered_at, closed_at, updated_at, on_time, work_days, first_reopened_at, \
+    pending_extension, state";
+const TASK_COLUMNS: &str = "region_code, content, leader, expected, due_on, created_by, version, status, \
+    category_code, level, unit_id, common_issue_id, rating, reopen_count, resolved, acknowledge_due, reply_due, \
+    resolve_due, feedback_due, created_at, submitted_at, first_assigned_at, answered_at, closed_at, updated_at, \
+    on_time, work_days, first_reopened_at, pending_extension, state";
+const EVENT_COLUMNS: &str = "seq, at, actor_user_id, actor_role, action, payload";
+
+impl Store {
+    /// Copies the database's dispute cases (those it held before any copy) until it holds `count`, in one
+    /// transaction. `progress` is told how many cases there are so far. Returns how many were added.
+    pub async fn copy_disputes(&self, count: usize, progress: impl Fn(usize) + Send + 'static) -> Result<usize> {
+        self.transaction(Origin::system("bench"), move |w| {
+            let tx = &mut w.tx;
+            let count = i64::try_from(count).unwrap_or(i64::MAX);
+            let originals =
+                tx.query_one("SELECT COALESCE(MAX(id), 0) FROM disputes WHERE number NOT LIKE 'JFB-%'", &[])?.int(0)?;
+            let start = tx.query_one("SELECT COUNT(*) FROM disputes", &[])?.int(0)?;
+            if originals == 0 && start < count {
+                return Err(StoreError::Invalid(
+                    "数据库中没有可复制的纠纷案件（请先写入演示数据）/ no cases to copy".into(),
+                ));
+            }
+            let mut have = start;
+            while have < count {
+                let offset = tx.query_one("SELECT MAX(id) FROM disputes", &[])?.int(0)?;
+                let picked = format!(
+                    "id IN (SELECT id FROM disputes WHERE id <= {originals} ORDER BY id LIMIT {})",
+                    count - have
+                );
+                let added = tx.execute(
+                    &format!(
+                        "INSERT INTO disputes (id, number, {DISPUTE_COLUMNS}) SELECT id + {offset}, \
+                         'JFB-2026-' || CAST(id + {offset} AS TEXT), {DISPUTE_COLUMNS} FROM disputes WHERE {picked}"
+                    ),
+                    &[],
+                )?;
+                tx.execute(
+                    &format!(
+                        "INSERT INTO dispute_enterprises (dispute_id, enterprise_id) SELECT dispute_id + {offset}, \
+                         enterprise_id FROM dispute_enterprises WHERE dispute_{picked}"
+                    ),
+                    &[],
+                )?;
+                tx.execute(
+                    &format!(
+                        "INSERT INTO dispute_events (dispute_id, {EVENT_COLUMNS}) SELECT dispute_id + {offset}, \
+                         {EVENT_COLUMNS} FROM dispute_events WHERE dispute_{picked}"
+                    ),
+                    &[],
+                )?;
+                have += i64::try_from(added).unwrap_or(0);
+                progress(usize::try_from(have).unwrap_or(0));
+            }
+            move_identities(tx, &["disputes"])?;
+            let added = have - start;
+            w.audit("bench.disputes", format!("disputes:{added}"), None, Some(format!("{{\"added\":{added}}}")));
+            Ok(usize::try_from(added).unwrap_or(0))
+        })
+        .await
+    }
+
+    /// Copies the database's meetings with their tasks (those it held before any copy) until it holds `count`
+    /// tasks or a little more (whole meetings are copied), in one transaction. Returns how many tasks were added.
+    pub async fn copy_meetings(&self, count: usize, progress: impl Fn(usize) + Send + 'static) -> Result<usize> {
+        self.transaction(Origin::system("bench"), move |w| {
+            let tx = &mut w.tx;
+            let count = i64::try_from(count).unwrap_or(i64::MAX);
+            let originals = tx
+                .query_one("SELECT COALESCE(MAX(meeting_id), 0) FROM tasks WHERE number NOT LIKE 'RWB-%'", &[])?
+                .int(0)?;
+            let start = tx.query_one("SELECT COUNT(*) FROM tasks", &[])?.int(0)?;
+            if originals == 0 && start < count {
+                return Err(StoreError::Invalid(
+                    "数据库中没有可复制的交办事项（请先写入演示数据）/ no tasks to copy".into(),
+                ));
+            }
+            let mut have = start;
+            let mut after = 0;
+            while have < count {
+                // The next original meeting with tasks, copied whole under a new id and title.
+                let Some(meeting) = tx.query_opt(
+                    "SELECT MIN(meeting_id) FROM tasks WHERE meeting_id > $1 AND meeting_id <= $2 HAVING COUNT(*) > 0",
+                    &[after.into(), originals.into()],
+                )?
+                else {
+                    after = 0;
+                    continue;
+                };
+                let meeting = meeting.int(0)?;
+                after = meeting;
+                let copy = tx.query_one("SELECT MAX(id) + 1 FROM meetings", &[])?.int(0)?;
+                tx.execute(
+                    &format!(
+                        "INSERT INTO meetings (id, region_code, title, held_on, chair, attendees, created_by, \
+                         created_at) SELECT {copy}, region_code, title || '（基准副本{copy}）', held_on, chair, \
+                         attendees, created_by, created_at FROM meetings WHERE id = {meeting}"
+                    ),
+                    &[],
+                )?;
+                let offset = tx.query_one("SELECT MAX(id) FROM tasks", &[])?.int(0)?;
+                let picked = format!("id IN (SELECT id FROM tasks WHERE meeting_id = {meeting})");
+                let added = tx.execute(
+                    &format!(
+                        "INSERT INTO tasks (id, number, meeting_id, {TASK_COLUMNS}) SELECT id + {offset}, \
+                         'RWB-2026-' || CAST(id + {offset} AS TEXT), {copy}, {TASK_COLUMNS} FROM tasks WHERE {picked}"
+                    ),
+                    &[],
+                )?;
+                tx.execute(
+                    &format!(
+                        "INSERT INTO task_events (task_id, {EVENT_COLUMNS}) SELECT task_id + {offset}, \
+                         {EVENT_COLUMNS} FROM task_events WHERE task_{picked}"
+                    ),
+                    &[],
+                )?;
+                tx.execute(
+                    &format!(
+                        "INSERT INTO task_co_units (task_id, unit_id, since, signed_at, signed_by, opinion_at) \
+                         SELECT task_id + {offset}, unit_id, since, signed_at, signed_by, opinion_at \
+                         FROM task_co_units WHERE task_{picked}"
+                    ),
+                    &[],
+                )?;
+                have += i64::try_from(added).unwrap_or(0);
+                progress(usize::try_from(have).unwrap_or(0));
+            }
+            move_identities(tx, &["meetings", "tasks"])?;
+            let added = have - start;
+            w.audit("bench.tasks", format!("tasks:{added}"), None, Some(format!("{{\"added\":{added}}}")));
+            Ok(usize::try_from(added).unwrap_or(0))
+        })
+        .await
+    }
+}
+
+/// On PostgreSQL, moves each table's identity past the explicit ids the copies took.
+fn move_identities(tx: &mut Tx<'_>, tables: &[&str]) -> Result<()> {
+    if let Tx::Postgres(_) = tx {
+        for t in tables {
+            tx.execute(&format!("SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT MAX(id) FROM {t}))"), &[])?;
+        }
+    }
+    Ok(())
+}
