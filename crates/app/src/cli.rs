@@ -276,6 +276,7 @@ pub async fn fill_demo(store: &Store, opts: &DemoOptions) -> anyhow::Result<()> 
         "  重点项目 {} 个（关联诉求 {} 件），三个一批 3 期，季度观摩 3 次",
         report.projects, report.linked_appeals
     );
+    println!("  周交办会议 {} 次（交办事项 {} 项），多元解纷案件 {} 件", c.meetings, c.tasks, c.disputes);
     println!("演示账号（密码均为 {}）/ demo sign-ins (password {}):", demo::DEMO_PASSWORD, demo::DEMO_PASSWORD);
     for login in &report.logins {
         println!("  {:<10} {:<6} {}", login.username, login.role.label(), login.who);

@@ -156,13 +156,7 @@ pub(crate) fn write(
         let dispute_type = pick_type(&mut rng);
         // Log-uniform from 1万 to 500万元: most cases small, a few large; about 13亿元 over the year.
         let yuan = (10_000f64 * 500f64.powf(rng.random_range(0.0..1.0))).round() as i64;
-        let new = NewDispute {
-            enterprise_ids: vec![enterprise.id],
-            other_party: OTHER_PARTIES.choose(&mut rng).copied().unwrap_or(OTHER_PARTIES[0]).to_owned(),
-            dispute_type: dispute_type.to_owned(),
-            amount: Fen::new(yuan * 100)?,
-            facts: facts(dispute_type).to_owned(),
-        };
+        let new = new_case(&mut rng, enterprise.id, dispute_type, yuan)?;
         let staff = Actor::user(station.staff, Role::Workstation);
         let case = w.create_dispute(&new, station.id, staff, recorded)?;
         written.cases += 1;
@@ -191,7 +185,32 @@ pub(crate) fn write(
         let enterprise = Actor::user(enterprise.user, Role::Enterprise);
         mediate(w, &mut rng, cal, case, (staff, holder, enterprise), transfer, yuan, now)?;
     }
+    // The signed-in station's newest cases, taken in over the last two days, wait to be classified and transferred:
+    // its desk (待分流) opens on work.
+    if let Some(station) = stations.first() {
+        let local: Vec<_> = city.enterprises.iter().filter(|e| e.region == station.region).collect();
+        for (days_ago, hour) in [(2, 10), (1, 9), (1, 15)] {
+            let Some(enterprise) = local.choose(&mut rng) else { break };
+            let Some(recorded) = crate::meetings::at(today.checked_sub(days_ago.days())?, hour, now)? else { continue };
+            let dispute_type = pick_type(&mut rng);
+            let yuan = rng.random_range(20..300) * 10_000;
+            let new = new_case(&mut rng, enterprise.id, dispute_type, yuan)?;
+            w.create_dispute(&new, station.id, Actor::user(station.staff, Role::Workstation), recorded)?;
+            written.cases += 1;
+        }
+    }
     Ok(written)
+}
+
+/// A case of `enterprise_id` against one of the usual other parties, as the workstation records it.
+fn new_case(rng: &mut ChaCha8Rng, enterprise_id: i64, dispute_type: &str, yuan: i64) -> anyhow::Result<NewDispute> {
+    Ok(NewDispute {
+        enterprise_ids: vec![enterprise_id],
+        other_party: OTHER_PARTIES.choose(rng).copied().unwrap_or(OTHER_PARTIES[0]).to_owned(),
+        dispute_type: dispute_type.to_owned(),
+        amount: Fen::new(yuan * 100)?,
+        facts: facts(dispute_type).to_owned(),
+    })
 }
 
 /// A case's life after it was recorded, as far as `now`.

@@ -331,6 +331,9 @@ pub struct Counts {
     pub users: i64,
     pub appeals: i64,
     pub events: i64,
+    pub meetings: i64,
+    pub tasks: i64,
+    pub disputes: i64,
 }
 
 impl Store {
@@ -338,7 +341,8 @@ impl Store {
         self.read(|tx| {
             let row = tx.query_one(
                 "SELECT (SELECT COUNT(*) FROM regions), (SELECT COUNT(*) FROM units), (SELECT COUNT(*) FROM enterprises), \
-                 (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM appeals), (SELECT COUNT(*) FROM appeal_events)",
+                 (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM appeals), (SELECT COUNT(*) FROM appeal_events), \
+                 (SELECT COUNT(*) FROM meetings), (SELECT COUNT(*) FROM tasks), (SELECT COUNT(*) FROM disputes)",
                 &[],
             )?;
             Ok(Counts {
@@ -348,6 +352,9 @@ impl Store {
                 users: row.int(3)?,
                 appeals: row.int(4)?,
                 events: row.int(5)?,
+                meetings: row.int(6)?,
+                tasks: row.int(7)?,
+                disputes: row.int(8)?,
             })
         })
         .await
