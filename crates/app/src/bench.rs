@@ -114,16 +114,13 @@ pub async fn run(db: Option<&str>, enterprises: usize, transitions: usize) -> an
 pub async fn projects(db: &str, generate: Option<usize>, rounds: usize) -> anyhow::Result<()> {
     let store = crate::cli::open(db).await?;
     let today = zhuqi_domain::time::today();
-    if let Some(count) = generate {
-        let (bar, started) = generating(count, "生成项目 / generating projects");
-        let progress = bar.clone();
-        let added = store
-            .generate_projects(Origin::system("bench"), count, today, move |n| progress.set_position(n as u64))
-            .await?;
-        bar.finish_and_clear();
-        let secs = started.elapsed().as_secs_f64();
-        println!("生成 / generated: {added} projects, {} monthly reports in {secs:.1} s", added * 12);
-    }
+    generating(
+        generate,
+        "生成项目 / generating projects",
+        "projects (12 monthly reports each)",
+        |count, progress| store.generate_projects(Origin::system("bench"), count, today, progress),
+    )
+    .await?;
     let reader = crate::report::installation(&store).await?;
     let query =
         zhuqi_store::MetricsQuery { region: None, as_of: today, industry: None, batch_id: None, whitelist_only: false };
@@ -140,13 +137,10 @@ pub async fn projects(db: &str, generate: Option<usize>, rounds: usize) -> anyho
 pub async fn disputes(db: &str, generate: Option<usize>, rounds: usize) -> anyhow::Result<()> {
     let store = crate::cli::open(db).await?;
     let today = zhuqi_domain::time::today();
-    if let Some(count) = generate {
-        let (bar, started) = generating(count, "复制纠纷案件 / copying dispute cases");
-        let progress = bar.clone();
-        let added = store.copy_disputes(count, move |n| progress.set_position(n as u64)).await?;
-        bar.finish_and_clear();
-        println!("生成 / generated: {added} cases in {:.1} s", started.elapsed().as_secs_f64());
-    }
+    generating(generate, "复制纠纷案件 / copying dispute cases", "cases", |count, progress| {
+        store.copy_disputes(count, progress)
+    })
+    .await?;
     let reader = crate::report::installation(&store).await?;
     let grouping = zhuqi_store::DisputeGrouping::County;
     let (times, cases) =
@@ -164,13 +158,10 @@ pub async fn disputes(db: &str, generate: Option<usize>, rounds: usize) -> anyho
 pub async fn meetings(db: &str, generate: Option<usize>, rounds: usize) -> anyhow::Result<()> {
     let store = crate::cli::open(db).await?;
     let today = zhuqi_domain::time::today();
-    if let Some(count) = generate {
-        let (bar, started) = generating(count, "复制周交办会议 / copying meetings and tasks");
-        let progress = bar.clone();
-        let added = store.copy_meetings(count, move |n| progress.set_position(n as u64)).await?;
-        bar.finish_and_clear();
-        println!("生成 / generated: {added} tasks in {:.1} s", started.elapsed().as_secs_f64());
-    }
+    generating(generate, "复制周交办会议 / copying meetings and tasks", "tasks", |count, progress| {
+        store.copy_meetings(count, progress)
+    })
+    .await?;
     let reader = crate::report::installation(&store).await?;
     let latest =
         store.meetings_for(&reader).await?.into_iter().next().context("数据库中没有周交办会议 / no meetings")?;
@@ -189,15 +180,26 @@ pub async fn meetings(db: &str, generate: Option<usize>, rounds: usize) -> anyho
     Ok(())
 }
 
-/// A progress bar for writing `count` rows, and when it started.
-fn generating(count: usize, message: &'static str) -> (indicatif::ProgressBar, Instant) {
+/// With `count`, adds rows up to it with `add` under a progress bar, and prints how many `what` it added and how
+/// long that took.
+async fn generating<F, Fut>(count: Option<usize>, message: &'static str, what: &str, add: F) -> anyhow::Result<()>
+where
+    F: FnOnce(usize, Box<dyn Fn(usize) + Send>) -> Fut,
+    Fut: std::future::Future<Output = Result<usize, zhuqi_store::StoreError>>,
+{
+    let Some(count) = count else { return Ok(()) };
     let bar = indicatif::ProgressBar::new(count as u64);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({elapsed})")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     bar.set_message(message);
-    (bar, Instant::now())
+    let started = Instant::now();
+    let progress = bar.clone();
+    let added = add(count, Box::new(move |n| progress.set_position(n as u64))).await?;
+    bar.finish_and_clear();
+    println!("生成 / generated: {added} {what} in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
 }
 
 /// Runs `f` `rounds` times (at least once): the milliseconds of each run, and what the last returned.

@@ -16,7 +16,7 @@ use zhuqi_domain::{Action, ActionKind, Actor, Appeal, AppealNumber, Event, Fen, 
 
 use crate::audit;
 use crate::db::{Row, Tx, Value, params};
-use crate::engine::{DISPUTES, load_item_events, parse_state, replay};
+use crate::engine::{DISPUTES, Item, ItemTables, parse_state, replay};
 use crate::scope::{bind, enterprise_scope, first_acting_role, holds, in_region};
 use crate::{IdempotencyKey, Principal, Result, Store, StoreError, Writer};
 
@@ -280,6 +280,30 @@ fn visible_dispute(tx: &mut Tx<'_>, p: &Principal, id: i64) -> Result<DisputeRec
     load_dispute(tx, id)
 }
 
+impl Item for DisputeRecord {
+    const TABLES: &'static ItemTables = &DISPUTES;
+
+    fn state(&self) -> &Appeal {
+        &self.state
+    }
+
+    fn visible(tx: &mut Tx<'_>, p: &Principal, id: i64) -> Result<Self> {
+        visible_dispute(tx, p, id)
+    }
+
+    fn acting_role(tx: &mut Tx<'_>, p: &Principal, id: i64, kind: ActionKind) -> Result<Role> {
+        acting_role(tx, p, id, kind)
+    }
+
+    fn check(w: &mut Writer<'_>, action: &Action) -> Result<()> {
+        w.check_transfer(action)
+    }
+
+    fn apply(w: &mut Writer<'_>, record: &Self, actor: Actor, action: Action, at: Timestamp) -> Result<Self> {
+        w.apply_dispute(record, actor, action, at)
+    }
+}
+
 fn acting_role(tx: &mut Tx<'_>, p: &Principal, id: i64, kind: ActionKind) -> Result<Role> {
     let allowed = Kind::Dispute.allowed_roles(kind);
     first_acting_role(tx, p, ("disputes", "d"), id, allowed, dispute_role_scope)?.ok_or_else(|| {
@@ -494,16 +518,11 @@ impl Store {
     }
 
     pub async fn dispute_events_for(&self, p: &Principal, id: i64) -> Result<Vec<Event>> {
-        let p = p.clone();
-        self.read(move |tx| {
-            visible_dispute(tx, &p, id)?;
-            load_item_events(tx, &DISPUTES, id)
-        })
-        .await
+        self.item_events_for::<DisputeRecord>(p, id).await
     }
 
-    /// Takes one action on a case `p` saw at `expected_version`. Outside `p`'s scope: not found; in scope but not
-    /// `p`'s to take: forbidden; moved since: a conflict. Where a transfer sends the case must exist.
+    /// Takes one action on a case `p` saw at `expected_version` (see `act_on_item`). Where a transfer sends the
+    /// case must exist.
     pub async fn act_on_dispute(
         &self,
         p: &Principal,
@@ -513,17 +532,7 @@ impl Store {
         action: Action,
         at: Timestamp,
     ) -> Result<DisputeRecord> {
-        let p = p.clone();
-        self.transaction(p.origin(source), move |w| {
-            let record = visible_dispute(&mut w.tx, &p, id)?;
-            let role = acting_role(&mut w.tx, &p, id, action.kind())?;
-            if record.state.version != expected_version {
-                return Err(StoreError::Conflict { expected: expected_version, actual: record.state.version });
-            }
-            w.check_transfer(&action)?;
-            w.apply_dispute(&record, Actor::user(p.user_id, role), action, at)
-        })
-        .await
+        self.act_on_item(p, source, id, expected_version, action, at).await
     }
 
     /// The mediators a workstation of `p`'s region may transfer a case to: (user id, name, unit id, unit name).

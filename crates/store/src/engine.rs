@@ -7,11 +7,11 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 use zhuqi_domain::time::{from_micros, local_date, stored_precision, to_micros};
-use zhuqi_domain::{Action, Actor, Appeal, Event, Kind, Role, WorkingCalendar};
+use zhuqi_domain::{Action, ActionKind, Actor, Appeal, Event, Kind, Role, WorkingCalendar};
 
 use crate::audit;
 use crate::db::{Row, Tx, Value, params};
-use crate::{Result, Store, StoreError, Writer};
+use crate::{Principal, Result, Store, StoreError, Writer};
 
 /// Where one kind of item lives.
 #[derive(Debug)]
@@ -54,6 +54,57 @@ pub(crate) const DISPUTES: ItemTables = ItemTables {
     co_units: "dispute_co_units",
     noun: "纠纷案件",
 };
+
+/// A kind's record as the engine moves it for a signed-in user: who sees it, who may take which step, what a step
+/// must find first, and how the kind writes its own columns beside the engine's.
+pub(crate) trait Item: Sized + Send + 'static {
+    const TABLES: &'static ItemTables;
+    fn state(&self) -> &Appeal;
+    /// The item if `p` may see it; `NotFound` otherwise.
+    fn visible(tx: &mut Tx<'_>, p: &Principal, id: i64) -> Result<Self>;
+    /// The first role of `p` that may take `kind` on the item; `Forbidden` otherwise.
+    fn acting_role(tx: &mut Tx<'_>, p: &Principal, id: i64, kind: ActionKind) -> Result<Role>;
+    /// That what the action names exists (the units of an assignment, a transfer's mediator).
+    fn check(w: &mut Writer<'_>, action: &Action) -> Result<()>;
+    fn apply(w: &mut Writer<'_>, record: &Self, actor: Actor, action: Action, at: Timestamp) -> Result<Self>;
+}
+
+impl Store {
+    /// Takes one action on an item `p` saw at `expected_version`, in one transaction. Outside `p`'s scope: not
+    /// found; in scope but not `p`'s to take: forbidden; moved since: a conflict.
+    pub(crate) async fn act_on_item<I: Item>(
+        &self,
+        p: &Principal,
+        source: &str,
+        id: i64,
+        expected_version: u32,
+        action: Action,
+        at: Timestamp,
+    ) -> Result<I> {
+        let p = p.clone();
+        self.transaction(p.origin(source), move |w| {
+            let record = I::visible(&mut w.tx, &p, id)?;
+            let role = I::acting_role(&mut w.tx, &p, id, action.kind())?;
+            let actual = record.state().version;
+            if actual != expected_version {
+                return Err(StoreError::Conflict { expected: expected_version, actual });
+            }
+            I::check(w, &action)?;
+            I::apply(w, &record, Actor::user(p.user_id, role), action, at)
+        })
+        .await
+    }
+
+    /// An item's history, if `p` may see the item.
+    pub(crate) async fn item_events_for<I: Item>(&self, p: &Principal, id: i64) -> Result<Vec<Event>> {
+        let p = p.clone();
+        self.read(move |tx| {
+            I::visible(tx, &p, id)?;
+            load_item_events(tx, I::TABLES, id)
+        })
+        .await
+    }
+}
 
 /// The tables of `kind`.
 pub(crate) fn tables(kind: Kind) -> &'static ItemTables {

@@ -39,31 +39,17 @@ impl Store {
             let mut have = start;
             while have < count {
                 let offset = tx.query_one("SELECT MAX(id) FROM disputes", &[])?.int(0)?;
-                let picked = format!(
-                    "id IN (SELECT id FROM disputes WHERE id <= {originals} ORDER BY id LIMIT {})",
-                    count - have
-                );
+                let picked =
+                    format!("(SELECT id FROM disputes WHERE id <= {originals} ORDER BY id LIMIT {})", count - have);
                 let added = tx.execute(
                     &format!(
                         "INSERT INTO disputes (id, number, {DISPUTE_COLUMNS}) SELECT id + {offset}, \
-                         'JFB-2026-' || CAST(id + {offset} AS TEXT), {DISPUTE_COLUMNS} FROM disputes WHERE {picked}"
+                         'JFB-2026-' || CAST(id + {offset} AS TEXT), {DISPUTE_COLUMNS} FROM disputes WHERE id IN {picked}"
                     ),
                     &[],
                 )?;
-                tx.execute(
-                    &format!(
-                        "INSERT INTO dispute_enterprises (dispute_id, enterprise_id) SELECT dispute_id + {offset}, \
-                         enterprise_id FROM dispute_enterprises WHERE dispute_{picked}"
-                    ),
-                    &[],
-                )?;
-                tx.execute(
-                    &format!(
-                        "INSERT INTO dispute_events (dispute_id, {EVENT_COLUMNS}) SELECT dispute_id + {offset}, \
-                         {EVENT_COLUMNS} FROM dispute_events WHERE dispute_{picked}"
-                    ),
-                    &[],
-                )?;
+                copy_rows(tx, ("dispute_enterprises", "dispute_id"), "enterprise_id", offset, &picked)?;
+                copy_rows(tx, ("dispute_events", "dispute_id"), EVENT_COLUMNS, offset, &picked)?;
                 have += i64::try_from(added).unwrap_or(0);
                 progress(usize::try_from(have).unwrap_or(0));
             }
@@ -114,29 +100,17 @@ impl Store {
                     &[],
                 )?;
                 let offset = tx.query_one("SELECT MAX(id) FROM tasks", &[])?.int(0)?;
-                let picked = format!("id IN (SELECT id FROM tasks WHERE meeting_id = {meeting})");
+                let picked = format!("(SELECT id FROM tasks WHERE meeting_id = {meeting})");
                 let added = tx.execute(
                     &format!(
                         "INSERT INTO tasks (id, number, meeting_id, {TASK_COLUMNS}) SELECT id + {offset}, \
-                         'RWB-2026-' || CAST(id + {offset} AS TEXT), {copy}, {TASK_COLUMNS} FROM tasks WHERE {picked}"
+                         'RWB-2026-' || CAST(id + {offset} AS TEXT), {copy}, {TASK_COLUMNS} FROM tasks WHERE id IN {picked}"
                     ),
                     &[],
                 )?;
-                tx.execute(
-                    &format!(
-                        "INSERT INTO task_events (task_id, {EVENT_COLUMNS}) SELECT task_id + {offset}, \
-                         {EVENT_COLUMNS} FROM task_events WHERE task_{picked}"
-                    ),
-                    &[],
-                )?;
-                tx.execute(
-                    &format!(
-                        "INSERT INTO task_co_units (task_id, unit_id, since, signed_at, signed_by, opinion_at) \
-                         SELECT task_id + {offset}, unit_id, since, signed_at, signed_by, opinion_at \
-                         FROM task_co_units WHERE task_{picked}"
-                    ),
-                    &[],
-                )?;
+                copy_rows(tx, ("task_events", "task_id"), EVENT_COLUMNS, offset, &picked)?;
+                let co_units = "unit_id, since, signed_at, signed_by, opinion_at";
+                copy_rows(tx, ("task_co_units", "task_id"), co_units, offset, &picked)?;
                 have += i64::try_from(added).unwrap_or(0);
                 progress(usize::try_from(have).unwrap_or(0));
             }
@@ -147,6 +121,17 @@ impl Store {
         })
         .await
     }
+}
+
+/// Copies the rows of `table` whose `key` is among `picked` (a subquery of ids), the key moved by `offset`.
+fn copy_rows(tx: &mut Tx<'_>, (table, key): (&str, &str), columns: &str, offset: i64, picked: &str) -> Result<()> {
+    tx.execute(
+        &format!(
+            "INSERT INTO {table} ({key}, {columns}) SELECT {key} + {offset}, {columns} FROM {table} WHERE {key} IN {picked}"
+        ),
+        &[],
+    )?;
+    Ok(())
 }
 
 /// On PostgreSQL, moves each table's identity past the explicit ids the copies took.

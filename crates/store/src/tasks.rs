@@ -15,7 +15,7 @@ use zhuqi_domain::{
 
 use crate::audit;
 use crate::db::{Row, Tx, Value, params};
-use crate::engine::{TASKS, load_item_events, parse_state, replay};
+use crate::engine::{Item, ItemTables, TASKS, load_item_events, parse_state, replay};
 use crate::scope::{bind, check_units, first_acting_role, holds, in_region};
 use crate::{IdempotencyKey, Principal, Result, Store, StoreError, Writer};
 
@@ -636,16 +636,11 @@ impl Store {
     }
 
     pub async fn task_events_for(&self, p: &Principal, id: i64) -> Result<Vec<Event>> {
-        let p = p.clone();
-        self.read(move |tx| {
-            visible_task(tx, &p, id)?;
-            load_item_events(tx, &TASKS, id)
-        })
-        .await
+        self.item_events_for::<TaskRecord>(p, id).await
     }
 
-    /// Takes one action on a task `p` saw at `expected_version`. Outside `p`'s scope: not found; in scope but not
-    /// `p`'s to take: forbidden; moved since: a conflict. The units an assignment names must exist.
+    /// Takes one action on a task `p` saw at `expected_version` (see `act_on_item`). The units an assignment names
+    /// must exist.
     pub async fn act_on_task(
         &self,
         p: &Principal,
@@ -655,20 +650,34 @@ impl Store {
         action: Action,
         at: Timestamp,
     ) -> Result<TaskRecord> {
-        let p = p.clone();
-        self.transaction(p.origin(source), move |w| {
-            let record = visible_task(&mut w.tx, &p, id)?;
-            let kind = action.kind();
-            let role = acting_role(&mut w.tx, &p, id, kind)?;
-            if record.state.version != expected_version {
-                return Err(StoreError::Conflict { expected: expected_version, actual: record.state.version });
-            }
-            if let Action::Assign { unit_id, co_unit_ids, .. } = &action {
-                check_units(&mut w.tx, *unit_id, co_unit_ids)?;
-            }
-            w.apply_task(&record, Actor::user(p.user_id, role), action, at)
-        })
-        .await
+        self.act_on_item(p, source, id, expected_version, action, at).await
+    }
+}
+
+impl Item for TaskRecord {
+    const TABLES: &'static ItemTables = &TASKS;
+
+    fn state(&self) -> &Appeal {
+        &self.state
+    }
+
+    fn visible(tx: &mut Tx<'_>, p: &Principal, id: i64) -> Result<Self> {
+        visible_task(tx, p, id)
+    }
+
+    fn acting_role(tx: &mut Tx<'_>, p: &Principal, id: i64, kind: ActionKind) -> Result<Role> {
+        acting_role(tx, p, id, kind)
+    }
+
+    fn check(w: &mut Writer<'_>, action: &Action) -> Result<()> {
+        match action {
+            Action::Assign { unit_id, co_unit_ids, .. } => check_units(&mut w.tx, *unit_id, co_unit_ids),
+            _ => Ok(()),
+        }
+    }
+
+    fn apply(w: &mut Writer<'_>, record: &Self, actor: Actor, action: Action, at: Timestamp) -> Result<Self> {
+        w.apply_task(record, actor, action, at)
     }
 }
 

@@ -26,7 +26,7 @@ use zhuqi_store::{
 
 use super::csrf::Checked;
 use super::page::{Done, Errors, PageResult, Shell, Viewer, chinese, error_page, form_key, render_with};
-use super::view::{DueLine, actor_name, due_lines, local, watched};
+use super::view::{DueLine, actor_name, due_lines, local, refused_step, watched};
 
 const READERS: &[Role] = &[Role::Workstation, Role::Mediator, Role::Handler, Role::Leader, Role::Enterprise];
 const FIGURE_READERS: &[Role] = &[Role::Workstation, Role::Leader, Role::Dispatcher];
@@ -678,17 +678,10 @@ pub async fn act(
     }
     match store.act_on_dispute(p, &v.caller.source, id, version, action, Timestamp::now()).await {
         Ok(_) => Ok(Redirect::to(&format!("/disputes/{id}?done={}", kind.as_str())).into_response()),
-        Err(e @ (StoreError::Conflict { .. } | StoreError::Transition(_) | StoreError::Invalid(_))) => {
-            let latest = store.dispute_for(p, id).await?;
-            let message = format!("未能{}：{}", Kind::Dispute.step_label(kind), chinese(&e.to_string()));
-            let status = if matches!(e, StoreError::Conflict { .. }) {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            refuse(latest, message, form, status).await
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => match refused_step(Kind::Dispute, kind, &e) {
+            Some((message, status)) => refuse(store.dispute_for(p, id).await?, message, form, status).await,
+            None => Err(e.into()),
+        },
     }
 }
 

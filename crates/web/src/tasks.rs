@@ -23,7 +23,7 @@ use zhuqi_store::{
 
 use super::csrf::Checked;
 use super::page::{Done, Errors, PageResult, Shell, Viewer, chinese, error_page, form_key, render_with};
-use super::view::{DueLine, due_lines, local, watched};
+use super::view::{DueLine, due_lines, local, refused_step, watched};
 
 const READERS: &[Role] = &[Role::Office, Role::Leader, Role::Handler];
 
@@ -629,17 +629,13 @@ pub async fn act(
     };
     match store.act_on_task(p, &v.caller.source, id, version, action, Timestamp::now()).await {
         Ok(_) => Ok(Redirect::to(&format!("/tasks/{id}?done={}", kind.as_str())).into_response()),
-        Err(e @ (StoreError::Conflict { .. } | StoreError::Transition(_) | StoreError::Invalid(_))) => {
-            let latest = store.task_for(p, id).await?;
-            let message = format!("未能{}：{}", Kind::Task.step_label(kind), chinese(&e.to_string()));
-            let status = if matches!(e, StoreError::Conflict { .. }) {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            task_page(&store, &v, latest, Some((kind, message)), form, None, status).await
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => match refused_step(Kind::Task, kind, &e) {
+            Some((message, status)) => {
+                let latest = store.task_for(p, id).await?;
+                task_page(&store, &v, latest, Some((kind, message)), form, None, status).await
+            }
+            None => Err(e.into()),
+        },
     }
 }
 

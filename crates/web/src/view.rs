@@ -1,11 +1,12 @@
 //! How the loop's facts read on a page: times in Beijing time, deadlines in working days ("剩余2个工作日",
 //! "已超期3个工作日"), lights, and the rows of appeal lists.
 
+use axum::http::StatusCode;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use zhuqi_domain::time::china;
-use zhuqi_domain::{Appeal, Light, Milestone, Status, WorkingCalendar};
-use zhuqi_store::AppealSummary;
+use zhuqi_domain::{ActionKind, Appeal, Kind, Light, Milestone, Status, WorkingCalendar};
+use zhuqi_store::{AppealSummary, StoreError};
 
 /// "2026-11-21 09:30", Beijing time.
 pub fn local(at: Timestamp) -> String {
@@ -177,4 +178,16 @@ pub async fn actor_name(
         }
     };
     format!("{name}（{}）", actor.role.label())
+}
+
+/// A step the store refused for what the page can show (a conflict, an illegal step, a bad value): the message
+/// printed at the step's form, and the status (409 for a conflict, 422 otherwise). `None` for anything else, which
+/// is an error page.
+pub fn refused_step(kind: Kind, step: ActionKind, e: &StoreError) -> Option<(String, StatusCode)> {
+    let status = match e {
+        StoreError::Conflict { .. } => StatusCode::CONFLICT,
+        StoreError::Transition(_) | StoreError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        _ => return None,
+    };
+    Some((format!("未能{}：{}", kind.step_label(step), super::page::chinese(&e.to_string())), status))
 }
