@@ -127,6 +127,21 @@ async fn the_office_hands_out_a_task_and_judges_it_done() {
         let sheet = office.get(&format!("{next_page}/report")).await;
         assert_eq!(sheet.status, StatusCode::OK, "{b}");
         assert!(sheet.has("分单位完成情况") && sheet.has("上次会议交办事项均已完成") && sheet.csp_clean(), "{b}");
+        // The same report as a workbook and a Word document, named after the meeting.
+        let book = office.get(&format!("{next_page}/report.xlsx")).await;
+        assert!(book.disposition.as_deref().is_some_and(|d| d.contains(".xlsx")), "{b}: {:?}", book.disposition);
+        let rows = book.sheet_rows();
+        let total = rows.iter().find(|r| r.first().map(String::as_str) == Some("合计")).expect("a total row");
+        assert_eq!(total[1..4], ["1", "1", "0"], "{b}: handed out, on time, late");
+        let doc = office.get(&format!("{next_page}/report.docx")).await;
+        assert_eq!(doc.status, StatusCode::OK, "{b}");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(doc.bytes.clone())).expect("a docx");
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").expect("the body"), &mut xml)
+            .expect("utf-8");
+        assert!(xml.contains("上周交办事项完成情况") && xml.contains("交办事项1项：按期完成1项"), "{b}");
+        assert!(xml.contains("上次会议交办事项均已完成"), "{b}");
+        assert_eq!(office.get(&format!("{next_page}/report.pdf")).await.status, StatusCode::NOT_FOUND, "{b}");
         // The leader reads it; the dispatcher's and the enterprise's pages do not open.
         let mut leader = Browser::signed_in(&s, "lingdao").await;
         assert_eq!(leader.get(&path).await.status, StatusCode::NOT_FOUND, "{b}: a district leader, a city task");

@@ -16,8 +16,8 @@ use docx_rs::{
 };
 use zhuqi_domain::stats::Flag;
 
-use super::Bulletin;
-use super::tables::{self, Cell, ONE_LINE, Table, is_wide_char};
+use super::document::Document;
+use super::tables::{Cell, ONE_LINE, Table, is_wide_char};
 
 /// A4 in twentieths of a point.
 const PAGE: (u32, u32) = (11_906, 16_838);
@@ -49,8 +49,8 @@ const SONGTI: &str = "宋体";
 /// Numbers and Latin letters in an official document.
 const LATIN: &str = "Times New Roman";
 
-pub fn render(b: &Bulletin) -> anyhow::Result<Vec<u8>> {
-    let stamp = b.generated_at.to_string();
+pub fn render(d: &Document) -> anyhow::Result<Vec<u8>> {
+    let stamp = d.generated_at.to_string();
     let mut doc = Docx::new()
         .page_size(PAGE.0, PAGE.1)
         .page_margin(
@@ -71,24 +71,26 @@ pub fn render(b: &Bulletin) -> anyhow::Result<Vec<u8>> {
         doc = doc.add_style(style);
     }
 
-    doc = doc.add_paragraph(Paragraph::new().style("BulletinTitle").add_run(Run::new().add_text(clean(&b.title))));
-    doc = doc.add_paragraph(meta(b));
-    for p in &b.prose {
+    doc = doc.add_paragraph(Paragraph::new().style("BulletinTitle").add_run(Run::new().add_text(clean(&d.title))));
+    doc = doc.add_paragraph(meta(&d.meta));
+    for p in &d.prose {
         doc = doc.add_paragraph(body(p));
     }
-    for t in tables::tables(b) {
+    for t in &d.tables {
         doc = doc.add_paragraph(Paragraph::new().style("Heading1").add_run(Run::new().add_text(clean(&t.title))));
         if t.rows.is_empty() {
             doc = doc.add_paragraph(body(t.empty));
         } else {
-            doc = doc.add_table(table(&t));
+            doc = doc.add_table(table(t));
         }
         if let Some(note) = &t.note {
             doc = doc.add_paragraph(Paragraph::new().style("Note").add_run(Run::new().add_text(clean(note))));
         }
     }
-    doc = doc.add_paragraph(Paragraph::new().style("Heading1").add_run(Run::new().add_text("注：")));
-    for (i, note) in tables::notes(b).iter().enumerate() {
+    if !d.notes.is_empty() {
+        doc = doc.add_paragraph(Paragraph::new().style("Heading1").add_run(Run::new().add_text("注：")));
+    }
+    for (i, note) in d.notes.iter().enumerate() {
         let text = format!("{}. {note}", i + 1);
         doc = doc.add_paragraph(Paragraph::new().style("Note").add_run(Run::new().add_text(clean(&text))));
     }
@@ -160,9 +162,9 @@ fn styles() -> Vec<Style> {
 }
 
 /// 期间, 截至, 范围 under the title, one to a line, in one paragraph the secretary can delete at once.
-fn meta(b: &Bulletin) -> Paragraph {
+fn meta(lines: &[(&'static str, String)]) -> Paragraph {
     let mut run = Run::new();
-    for (i, (label, value)) in tables::meta(b).into_iter().enumerate() {
+    for (i, (label, value)) in lines.iter().enumerate() {
         if i > 0 {
             run = run.add_break(BreakType::TextWrapping);
         }
@@ -299,7 +301,7 @@ mod tests {
 
     #[test]
     fn docx_holds_the_title_the_figures_and_the_official_page() {
-        let bytes = render(&example()).expect("renders");
+        let bytes = render(&Document::of(&example())).expect("renders");
         let doc = part(&bytes, "word/document.xml");
         assert!(doc.contains("周口市万人助万企活动2023年7月通报"));
         assert!(doc.contains("99.33%"));
@@ -324,7 +326,7 @@ mod tests {
     fn text_from_the_records_is_escaped_once_and_control_characters_dropped() {
         let mut b = example();
         b.overdue[0].title = "<script>&\u{0}供电</script>".into();
-        let doc = part(&render(&b).expect("renders"), "word/document.xml");
+        let doc = part(&render(&Document::of(&b)).expect("renders"), "word/document.xml");
         assert!(doc.contains("&lt;script&gt;&amp; 供电&lt;/script&gt;"), "escaped once");
         assert!(!doc.contains("<script>"));
         assert!(!doc.contains('\u{0}'));
@@ -332,7 +334,7 @@ mod tests {
 
     #[test]
     fn tables_share_the_text_width() {
-        for t in tables::tables(&example()) {
+        for t in crate::tables::tables(&example()) {
             let (_, g) = layout(&t);
             assert_eq!(g.len(), t.headers.len());
             let sum: usize = g.iter().sum();

@@ -5,10 +5,12 @@ mod build;
 pub mod bulletin;
 pub mod charts;
 pub mod disputes;
+pub mod document;
 mod docx;
 pub mod example;
 mod html;
 mod markdown;
+pub mod meeting;
 pub mod projects;
 mod prose;
 pub mod svg;
@@ -97,8 +99,8 @@ impl Format {
             Format::Json => Ok(serde_json::to_vec_pretty(b)?),
             Format::Markdown => Ok(markdown::render(b).into_bytes()),
             Format::Html => Ok(html::render(b)?.into_bytes()),
-            Format::Xlsx => xlsx::render(b),
-            Format::Docx => docx::render(b),
+            Format::Xlsx => document::Document::of(b).xlsx(),
+            Format::Docx => document::Document::of(b).docx(),
         }
     }
 }

@@ -25,6 +25,8 @@ pub enum Section {
     Disputes,
     /// Tasks of the weekly meetings (周交办), per lead unit.
     Tasks,
+    /// The tasks of a meeting not done, with why.
+    OpenTasks,
 }
 
 /// One table of the bulletin.

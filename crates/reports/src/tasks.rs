@@ -62,18 +62,23 @@ pub async fn section(
         return Ok(None);
     }
     let names: HashMap<i64, String> = store.units().await?.into_iter().map(|u| (u.id, u.name)).collect();
+    let meetings: BTreeSet<i64> = standings.iter().map(|s| s.task.meeting_id).collect();
+    let unit = |id: Option<i64>| id.and_then(|u| names.get(&u).cloned()).unwrap_or_else(|| "未明确牵头单位".to_owned());
+    let (total, units) = by_unit(standings.iter().map(|s| (unit(s.unit_id), &s.outcome)));
+    Ok(Some(TaskSection { meetings: meetings.len() as i64, total, units }))
+}
+
+/// Counts tasks by lead unit: the whole (named 合计) and each unit's line, the most unfinished first.
+pub fn by_unit<'a>(tasks: impl Iterator<Item = (String, &'a Outcome)>) -> (TaskLine, Vec<TaskLine>) {
     let mut total = TaskLine { name: "合计".to_owned(), ..TaskLine::default() };
     let mut units: BTreeMap<String, TaskLine> = BTreeMap::new();
-    let mut meetings = BTreeSet::new();
-    for s in &standings {
-        meetings.insert(s.task.meeting_id);
-        total.count(&s.outcome);
-        let name = s.unit_id.and_then(|u| names.get(&u).cloned()).unwrap_or_else(|| "未明确牵头单位".to_owned());
-        units.entry(name.clone()).or_insert_with(|| TaskLine { name, ..TaskLine::default() }).count(&s.outcome);
+    for (name, outcome) in tasks {
+        total.count(outcome);
+        units.entry(name.clone()).or_insert_with(|| TaskLine { name, ..TaskLine::default() }).count(outcome);
     }
     let mut units: Vec<TaskLine> = units.into_values().collect();
     units.sort_by(|a, b| b.open.cmp(&a.open).then_with(|| b.late.cmp(&a.late)).then_with(|| a.name.cmp(&b.name)));
-    Ok(Some(TaskSection { meetings: meetings.len() as i64, total, units }))
+    (total, units)
 }
 
 /// The section's paragraph: how many were handed out, how they stand, which units still owe some.
@@ -101,6 +106,12 @@ pub fn prose(s: &TaskSection, this: &str, as_of: Date) -> String {
 
 /// The section's table, numbered `number`.
 pub fn table(s: &TaskSection, number: &str) -> Table {
+    let note = "本期召开的周交办会议交办的事项，按截至日期的办理情况统计；按期完成率为按期完成事项占未撤销事项的比例。";
+    unit_table(format!("{number}、重点工作周交办落实情况"), &s.units, &s.total, Some(note.to_owned()))
+}
+
+/// The tasks by lead unit, with the total last.
+pub fn unit_table(title: String, units: &[TaskLine], total: &TaskLine, note: Option<String>) -> Table {
     let row = |l: &TaskLine| {
         vec![
             Cell::Text(l.name.clone()),
@@ -112,20 +123,17 @@ pub fn table(s: &TaskSection, number: &str) -> Table {
             Cell::Rate(l.on_time_rate),
         ]
     };
-    let mut rows: Vec<Vec<Cell>> = s.units.iter().map(row).collect();
-    rows.push(row(&s.total));
+    let mut rows: Vec<Vec<Cell>> = units.iter().map(row).collect();
+    rows.push(row(total));
     Table {
         section: Section::Tasks,
-        title: format!("{number}、重点工作周交办落实情况"),
+        title,
         sheet: "周交办",
         headers: ["牵头单位", "交办事项", "按期完成", "逾期完成", "未完成", "撤销", "按期完成率"]
             .map(str::to_owned)
             .to_vec(),
         rows,
         empty: "",
-        note: Some(
-            "本期召开的周交办会议交办的事项，按截至日期的办理情况统计；按期完成率为按期完成事项占未撤销事项的比例。"
-                .to_owned(),
-        ),
+        note,
     }
 }

@@ -8,8 +8,8 @@ use rust_xlsxwriter::{
     Workbook, Worksheet, XlsxError,
 };
 
-use super::Bulletin;
-use super::tables::{self, Cell, Delta, NONE, Section, Table, display_width};
+use super::document::Document;
+use super::tables::{Cell, Delta, NONE, Section, Table, display_width};
 
 /// The sheet's title, its meta line, then the table.
 const TITLE_ROW: u32 = 0;
@@ -18,21 +18,18 @@ const HEADER_ROW: u32 = 3;
 /// A wider table than this (in character cells) is printed landscape.
 const PORTRAIT_WIDTH: f64 = 100.0;
 
-pub fn render(b: &Bulletin) -> anyhow::Result<Vec<u8>> {
+pub fn render(d: &Document) -> anyhow::Result<Vec<u8>> {
     let mut wb = Workbook::new();
-    wb.set_properties(
-        &DocProperties::new().set_title(&b.title).set_subject(b.kind.bulletin_name()).set_author("助企通"),
-    );
+    wb.set_properties(&DocProperties::new().set_title(&d.title).set_subject(d.subject).set_author("助企通"));
     let formats = Formats::new();
-    let meta: Vec<String> = tables::meta(b).into_iter().map(|(k, v)| format!("{k}：{v}")).collect();
+    let meta: Vec<String> = d.meta.iter().map(|(k, v)| format!("{k}：{v}")).collect();
     let meta = meta.join("　");
-    for t in tables::tables(b) {
+    for (i, t) in d.tables.iter().enumerate() {
         let ws = wb.add_worksheet();
-        let (below, width) = sheet(ws, &t, &b.title, &meta, &formats)?;
-        if t.section == Section::Overview {
+        let (below, width) = sheet(ws, t, &d.title, &meta, &formats)?;
+        if i == 0 && !d.notes.is_empty() {
             // The definitions and the ranking rule belong with the figures they explain.
-            let notes: Vec<String> =
-                tables::notes(b).iter().enumerate().map(|(i, n)| format!("{}. {n}", i + 1)).collect();
+            let notes: Vec<String> = d.notes.iter().enumerate().map(|(i, n)| format!("{}. {n}", i + 1)).collect();
             ws.write_string_with_format(below + 1, 0, "注：", &formats.note)?;
             paragraphs(ws, below + 2, &notes, col(t.headers.len().max(1) - 1), width, &formats)?;
         }
@@ -145,6 +142,7 @@ fn table_name(s: Section) -> &'static str {
         Section::Observation => "Observation",
         Section::Disputes => "Disputes",
         Section::Tasks => "Tasks",
+        Section::OpenTasks => "OpenTasks",
     }
 }
 
@@ -256,7 +254,7 @@ mod tests {
     #[test]
     fn workbook_has_the_sheets_headers_and_numbers() {
         let b = example();
-        let mut wb = open(render(&b).expect("renders"));
+        let mut wb = open(render(&Document::of(&b)).expect("renders"));
         assert_eq!(
             wb.sheet_names(),
             ["总体情况", "各县区", "各单位", "超期事项", "问题类型", "趋势", "周交办", "多元解纷"]
@@ -298,7 +296,7 @@ mod tests {
 
     #[test]
     fn every_sheet_holds_a_real_table() {
-        let mut wb = open(render(&example()).expect("renders"));
+        let mut wb = open(render(&Document::of(&example())).expect("renders"));
         wb.load_tables().expect("tables");
         let mut names: Vec<&String> = wb.table_names();
         names.sort();
@@ -314,7 +312,7 @@ mod tests {
         let mut b = example();
         b.units[0].figures.satisfaction_rate = zhuqi_domain::stats::Rate(None);
         b.overdue.clear();
-        let mut wb = open(render(&b).expect("renders"));
+        let mut wb = open(render(&Document::of(&b)).expect("renders"));
         let units = wb.worksheet_range("各单位").expect("sheet");
         let first = units.rows().nth(HEADER_ROW as usize + 1).expect("a line");
         assert_eq!(first[6], Data::String("—".into()));

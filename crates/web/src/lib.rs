@@ -53,6 +53,8 @@ pub fn router(store: Store) -> Router {
         .route("/meetings/{id}", get(tasks::meeting))
         .route("/meetings/{id}/tasks", post(tasks::create_task))
         .route("/meetings/{id}/report", get(tasks::print_report))
+        // report.docx, report.xlsx
+        .route("/meetings/{id}/{file}", get(tasks::download_report))
         .route("/tasks", get(tasks::tasks))
         .route("/tasks/{id}", get(tasks::task))
         .route("/tasks/{id}/{action}", post(tasks::act))

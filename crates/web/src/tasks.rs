@@ -16,6 +16,8 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Deserialize;
 use zhuqi_domain::{Action, ActionKind, DeadlinePolicy, Kind, RegionCode, Role, Status};
+use zhuqi_reports::Format;
+use zhuqi_reports::meeting::MeetingSheet;
 use zhuqi_store::{
     IdempotencyKey, MeetingRecord, NewMeeting, NewTask, RegionRecord, Store, StoreError, TaskDue, TaskFilter,
     TaskRecord, UnitRecord,
@@ -181,56 +183,10 @@ struct TaskLine {
     light: String,
 }
 
-/// 上周交办事项完成情况 as a page shows it.
-struct Report {
-    previous: MeetingRecord,
-    total: usize,
-    on_time: usize,
-    late: usize,
-    open: usize,
-    withdrawn: usize,
-    /// Per lead unit: name, handed out, on time, late, open.
-    units: Vec<(String, usize, usize, usize, usize)>,
-    /// The tasks not done, with why: number, id, unit, content, reason.
-    open_lines: Vec<(String, i64, String, String, String)>,
-}
-
-fn report(r: zhuqi_store::MeetingReport, names: &HashMap<i64, String>) -> Report {
-    use zhuqi_store::Outcome;
-    let count = |f: &dyn Fn(&Outcome) -> bool| r.lines.iter().filter(|l| f(&l.outcome)).count();
-    let mut units: std::collections::BTreeMap<String, (usize, usize, usize, usize)> = Default::default();
-    let mut open_lines = Vec::new();
-    for l in &r.lines {
-        let unit = l.then.unit_id.and_then(|u| names.get(&u).cloned()).unwrap_or_else(|| "待交办".to_owned());
-        let row = units.entry(unit.clone()).or_default();
-        row.0 += 1;
-        match &l.outcome {
-            Outcome::OnTime => row.1 += 1,
-            Outcome::Late => row.2 += 1,
-            Outcome::Open { reason } => {
-                row.3 += 1;
-                open_lines.push((l.task.number.to_string(), l.task.id, unit, l.task.content.clone(), reason.clone()));
-            }
-            Outcome::Withdrawn => {}
-        }
-    }
-    Report {
-        total: r.lines.len(),
-        on_time: count(&|o| *o == Outcome::OnTime),
-        late: count(&|o| *o == Outcome::Late),
-        open: count(&|o| matches!(o, Outcome::Open { .. })),
-        withdrawn: count(&|o| *o == Outcome::Withdrawn),
-        units: units.into_iter().map(|(u, (n, a, b, c))| (u, n, a, b, c)).collect(),
-        open_lines,
-        previous: r.previous,
-    }
-}
-
 #[derive(Template)]
 #[template(path = "meeting_report.html")]
 struct ReportSheet {
-    m: MeetingRecord,
-    r: Option<Report>,
+    r: MeetingSheet,
     printed: String,
 }
 
@@ -239,11 +195,38 @@ pub async fn print_report(State(store): State<Store>, v: Viewer, Path(id): Path<
     if let Err(r) = v.require(READERS) {
         return Ok(r);
     }
+    let r = meeting_sheet(&store, &v, id).await?;
+    let printed = local(Timestamp::now());
+    Ok(render_with(StatusCode::OK, &ReportSheet { r, printed }))
+}
+
+/// `/meetings/{id}/report.docx` and `.xlsx`: the same report as a Word document and a workbook.
+pub async fn download_report(
+    State(store): State<Store>,
+    v: Viewer,
+    Path((id, file)): Path<(i64, String)>,
+) -> PageResult {
+    if let Err(r) = v.require(READERS) {
+        return Ok(r);
+    }
+    let format = file.strip_prefix("report.").and_then(Format::parse);
+    let Some(format) = format.filter(|f| matches!(f, Format::Docx | Format::Xlsx)) else {
+        return Ok(error_page(StatusCode::NOT_FOUND, "未找到", "只能下载 Word（.docx）或 Excel（.xlsx）格式。"));
+    };
+    let r = meeting_sheet(&store, &v, id).await?;
+    let doc = r.document(Timestamp::now());
+    let bytes = if format == Format::Docx { doc.docx() } else { doc.xlsx() };
+    let bytes = bytes.map_err(|e| StoreError::Corrupt(format!("meeting report: {e}")))?;
+    let name = format!("{}-上周交办事项完成情况.{}", r.meeting.title, format.as_str());
+    Ok(super::page::download(format.content_type(), &name, bytes))
+}
+
+/// The report meeting `id` opens with, as `v` may see it.
+async fn meeting_sheet(store: &Store, v: &Viewer, id: i64) -> Result<MeetingSheet, StoreError> {
     let m = store.meeting_for(&v.caller.user, id).await?;
     let names = unit_names(&store.units().await?);
-    let r = store.previous_meeting_report(&v.caller.user, id).await?.map(|r| report(r, &names));
-    let printed = local(Timestamp::now());
-    Ok(render_with(StatusCode::OK, &ReportSheet { m, r, printed }))
+    let r = store.previous_meeting_report(&v.caller.user, id).await?;
+    Ok(zhuqi_reports::meeting::sheet(m, r, &names))
 }
 
 #[derive(Template)]
@@ -259,7 +242,7 @@ struct MeetingPage {
     typed: TaskForm,
     errors: Errors,
     flash: Option<&'static str>,
-    report: Option<Report>,
+    report: MeetingSheet,
 }
 
 impl MeetingPage {
@@ -321,7 +304,8 @@ async fn meeting_page(
     let names = unit_names(&units);
     let today = zhuqi_domain::time::today();
     let lines = store.meeting_tasks(&v.caller.user, id).await?.iter().map(|t| line(t, &names, store, today)).collect();
-    let report = store.previous_meeting_report(&v.caller.user, id).await?.map(|r| report(r, &names));
+    let report =
+        zhuqi_reports::meeting::sheet(m.clone(), store.previous_meeting_report(&v.caller.user, id).await?, &names);
     let page = MeetingPage {
         shell: v.shell(m.title.clone(), "/meetings"),
         office: v.has(Role::Office),
