@@ -1112,3 +1112,98 @@ async fn a_backup_restores_the_same_ledger_on_each_backend() {
         assert_eq!(b.counts().await.expect("counts"), a.store.counts().await.expect("counts"), "{}", a.backend);
     }
 }
+
+/// The 交办清单 (issue 15): a meeting's task list from Excel, under a title row, all rows or none — a meeting not
+/// recorded, a unit not in the register, a date before the meeting, a task twice, the lead unit again among the
+/// co-units: each reported, nothing handed out; then the list hands out its tasks once, and the export lists them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_meetings_task_list_is_handed_out_from_excel_all_or_nothing() {
+    for db in backends("tasks ledger").await {
+        let b = db.backend;
+        city(&db.store, false).await;
+        let title = "市政府2026年第10次重点工作周交办会议";
+        let held_on = zhuqi_domain::time::today().checked_sub(3.days()).expect("date");
+        let meeting = zhuqi_store::NewMeeting {
+            region: code("411600"),
+            title: title.into(),
+            held_on,
+            chair: "市长 王志宏".into(),
+            attendees: String::new(),
+        };
+        db.store
+            .transaction(sys(), move |w| w.create_meeting(&meeting, None, jiff::Timestamp::now()))
+            .await
+            .expect("the meeting");
+        let due = held_on.checked_add(20.days()).expect("date").to_string();
+        let early = held_on.checked_sub(1.days()).expect("date").to_string();
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("交办清单.xlsx");
+        let heading = vec![
+            "序号",
+            "会议名称",
+            "工作领域",
+            "交办事项",
+            "牵头市领导",
+            "牵头单位",
+            "配合单位",
+            "完成时限",
+            "预期成效",
+        ];
+        let first = "推进企业融资对接，组织银企对接会";
+        write_xlsx(
+            &file,
+            &[
+                vec!["市政府第10次重点工作周交办会议交办事项清单"],
+                heading.clone(),
+                vec!["1", title, "经济运行", first, "副市长 陈静", UNIT_A, UNIT_B, &due, "放贷10亿元"],
+                vec!["2", "第99次会议", "项目建设", "开工项目", "副市长 杨天明", UNIT_A, "", &due, ""],
+                vec!["3", title, "营商环境优化", "清理拖欠", "副市长 郭晓燕", "某某局", "", &due, ""],
+                vec!["4", title, "民生重点事项", "保供暖", "副市长 郭晓燕", UNIT_B, UNIT_B, &early, ""],
+                vec!["5", title, "经济运行", first, "副市长 陈静", UNIT_A, "", &due, ""],
+            ],
+        );
+        let err = assert_refused(&import(&db, "tasks", &file, &[]));
+        for expected in [
+            "第4行 〔会议名称〕 系统中没有这次会议",
+            "第5行 〔牵头单位〕",
+            "第6行 〔配合单位〕 「周口市人力资源和社会保障局」已是牵头单位",
+            "第6行 〔完成时限〕",
+            "第7行 〔交办事项〕 与第3行重复",
+        ] {
+            assert!(err.contains(expected), "{b}: {expected} in\n{err}");
+        }
+        let handed = async || db.store.ledger_meetings(None).await.expect("tasks")[0].1.len();
+        assert_eq!(handed().await, 0, "{b}: a refused list hands out nothing");
+
+        let co_units = format!("{UNIT_B}、{UNIT_C}");
+        let good = [
+            heading.clone(),
+            vec!["1", title, "经济运行", first, "副市长 陈静", UNIT_A, &co_units, &due, "放贷10亿元"],
+            vec!["2", title, "安全稳定", "开展安全生产大检查", "副市长 杨天明", UNIT_C, "", "13710", ""],
+        ];
+        write_xlsx(&file, &good);
+        assert_ok(&import(&db, "tasks", &file, &[]));
+        let tasks = db.store.ledger_meetings(None).await.expect("tasks").remove(0).1;
+        assert_eq!(tasks.len(), 2, "{b}");
+        assert_eq!((tasks[0].state.co_unit_ids.len(), tasks[0].due_on.map(|d| d.to_string())), (2, Some(due.clone())));
+        assert_eq!(
+            (tasks[1].due_on, tasks[1].state.status),
+            (None, Status::Assigned),
+            "{b}: 13710 from the handing out"
+        );
+        // The same list again hands nothing out twice.
+        let err = assert_refused(&import(&db, "tasks", &file, &[]));
+        assert!(err.contains("第2行 〔交办事项〕 该会议已交办此事项"), "{b}: {err}");
+        assert_eq!(handed().await, 2, "{b}");
+
+        let out = dir.path().join("交办清单-导出.xlsx");
+        assert_ok(&export(&db, "tasks", &out, &[]));
+        let rows = cells(&out, &[]);
+        assert_eq!(rows[0][..4], ["序号", "事项编号", "会议名称", "工作领域"], "{b}: {:?}", rows[0]);
+        assert_eq!(rows.len(), 3, "{b}: the headings and two tasks");
+        assert!(
+            rows[1].contains(&format!("{UNIT_B}、{UNIT_C}")) && rows[2].contains(&"13710标准时限".to_owned()),
+            "{b}"
+        );
+    }
+}

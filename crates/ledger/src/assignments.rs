@@ -23,9 +23,6 @@ use super::import::{Cells, ImportSummary, RowError, refuse_if_bad};
 use super::sheet::SheetRow;
 use super::{LedgerKind, Progress};
 
-/// The characters that separate the cadres of one cell.
-const CADRE_SEPARATORS: [char; 7] = ['、', '，', ',', '；', ';', '\n', '／'];
-
 /// One row, read and checked.
 struct AssignmentRow {
     number: usize,
@@ -86,7 +83,8 @@ impl Cadres {
     /// How an export names a cadre: the name, or the login when another cadre has the same name.
     fn label(&self, m: &WorkGroupMember) -> String {
         let name = m.display_name.trim();
-        let plain = self.by_name.get(name).is_some_and(|v| v.len() == 1) && !name.contains(CADRE_SEPARATORS);
+        let plain =
+            self.by_name.get(name).is_some_and(|v| v.len() == 1) && !name.contains(super::values::NAME_SEPARATORS);
         if plain { name.to_owned() } else { m.username.clone() }
     }
 }
@@ -247,8 +245,8 @@ fn read_row(
     });
     let mut ids = Vec::new();
     if let Some(text) = cells.text(Column::Cadres) {
-        for name in text.split(CADRE_SEPARATORS).map(str::trim).filter(|n| !n.is_empty()) {
-            match cadres.resolve(name) {
+        for name in super::values::names(&text) {
+            match cadres.resolve(&name) {
                 Ok(id) if !ids.contains(&id) => ids.push(id),
                 Ok(_) => {}
                 Err(reason) => cells.fail(Column::Cadres, reason),

@@ -94,6 +94,10 @@ impl Units {
         Units { by_name: records.into_iter().map(|u| (normalise(&u.name), u)).collect() }
     }
 
+    pub fn all(&self) -> impl Iterator<Item = &UnitRecord> {
+        self.by_name.values()
+    }
+
     /// The unit with this name (spaces and full-width brackets aside: unit names are unique).
     pub fn resolve(&self, text: &str) -> Result<&UnitRecord, String> {
         self.by_name.get(&normalise(text)).ok_or_else(|| {

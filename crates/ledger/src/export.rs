@@ -100,12 +100,13 @@ pub async fn export(store: &Store, request: &ExportRequest, progress: Progress) 
         }
         LedgerKind::Units => super::accounts::unit_rows(store, &catalog).await?,
         LedgerKind::Users => super::accounts::user_rows(store, &catalog).await?,
+        LedgerKind::Tasks => super::tasks::rows(store, filter.region.clone(), &catalog).await?,
         _ => Vec::new(),
     };
     let total = match request.kind {
         LedgerKind::Enterprises => store.ledger_enterprise_count(reader, filter).await?,
         LedgerKind::Appeals => store.ledger_appeal_count(reader, filter).await?,
-        LedgerKind::Assignments | LedgerKind::Units | LedgerKind::Users => small.len() as u64,
+        LedgerKind::Assignments | LedgerKind::Units | LedgerKind::Users | LedgerKind::Tasks => small.len() as u64,
         LedgerKind::Projects => 0,
     };
     let total = usize::try_from(total).unwrap_or(usize::MAX);
@@ -119,7 +120,7 @@ pub async fn export(store: &Store, request: &ExportRequest, progress: Progress) 
             export_enterprises(store, request, &catalog, &columns, &mut sink, total, &bar).await?
         }
         LedgerKind::Appeals => export_appeals(store, request, &catalog, &columns, &mut sink, total, &bar).await?,
-        LedgerKind::Assignments | LedgerKind::Units | LedgerKind::Users => {
+        LedgerKind::Assignments | LedgerKind::Units | LedgerKind::Users | LedgerKind::Tasks => {
             for row in &small {
                 sink.row(row)?;
                 bar.inc(1);
@@ -306,6 +307,7 @@ impl Sink {
             LedgerKind::Assignments => "包联台账",
             LedgerKind::Units => "单位名录",
             LedgerKind::Users => "用户台账",
+            LedgerKind::Tasks => "交办清单",
         })?;
         sheet.set_freeze_panes(1, 0)?;
         for (i, c) in columns.iter().enumerate() {

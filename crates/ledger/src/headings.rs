@@ -72,11 +72,21 @@ pub enum Column {
     PersonName,
     /// Roles by their Chinese names (助企干部、指挥部…) or codes, several in one cell.
     Roles,
+    // ── the 交办清单 (a weekly meeting's task list) ──
+    Meeting,
+    /// 工作领域: 经济运行, 项目建设, 营商环境优化, …
+    Area,
+    TaskContent,
+    /// 配合单位, several in one cell.
+    CoUnits,
+    /// 完成时限: a date, or a deadline rule by name.
+    Due,
+    Expected,
 }
 
 impl Column {
     /// Every column, for building the dictionary.
-    const ALL: [Column; 50] = [
+    const ALL: [Column; 56] = [
         Column::Seq,
         Column::Number,
         Column::EnterpriseName,
@@ -127,6 +137,12 @@ impl Column {
         Column::Username,
         Column::PersonName,
         Column::Roles,
+        Column::Meeting,
+        Column::Area,
+        Column::TaskContent,
+        Column::CoUnits,
+        Column::Due,
+        Column::Expected,
     ];
 
     /// The heading an export writes, the first of `variants`.
@@ -232,7 +248,16 @@ impl Column {
             ],
             Column::Stage => &["建设阶段", "项目阶段", "进展阶段", "阶段", "所处阶段", "项目进展阶段"],
             Column::StageDate => &["阶段日期", "阶段变更日期", "进入阶段日期", "阶段时间"],
-            Column::Leader => &["责任领导", "分管领导", "联系领导", "牵头领导", "县级责任领导"],
+            Column::Leader => &[
+                "责任领导",
+                "分管领导",
+                "联系领导",
+                "牵头领导",
+                "县级责任领导",
+                "牵头市领导",
+                "责任市领导",
+                "牵头县领导",
+            ],
             Column::Team => &["工作专班", "专班", "项目专班", "推进专班"],
             Column::Plan => &["推进方案", "工作方案", "推进措施", "项目推进方案"],
             Column::Whitelist => &["是否白名单", "白名单", "是否四保", "四保", "是否纳入白名单", "白名单项目"],
@@ -244,6 +269,12 @@ impl Column {
             Column::Username => &["用户名", "登录名", "账号", "登录账号"],
             Column::PersonName => &["姓名", "人员姓名", "真实姓名"],
             Column::Roles => &["角色", "用户角色", "岗位角色"],
+            Column::Meeting => &["会议名称", "交办会议", "周交办会议", "会议"],
+            Column::Area => &["工作领域", "领域", "重点工作领域", "工作板块", "板块"],
+            Column::TaskContent => &["交办事项", "工作任务", "重点工作", "任务内容", "交办内容", "事项内容"],
+            Column::CoUnits => &["配合单位", "协办单位", "协同单位", "配合部门"],
+            Column::Due => &["完成时限", "办结时限", "时限要求", "完成时间要求", "截止日期"],
+            Column::Expected => &["预期成效", "预期目标", "工作目标", "完成标准"],
         }
     }
 
@@ -256,6 +287,8 @@ impl Column {
             (Column::Unit, LedgerKind::Users) => "所属单位",
             (Column::Region, LedgerKind::Units | LedgerKind::Users) => "所属地区",
             (Column::ContactPhone, LedgerKind::Users) => "手机",
+            (Column::Number, LedgerKind::Tasks) => "事项编号",
+            (Column::Leader, LedgerKind::Tasks) => "牵头市领导",
             _ => self.heading(),
         }
     }
@@ -327,6 +360,10 @@ impl Column {
             LedgerKind::Assignments => matches!(self, Seq | WorkGroup | Unit | Cadres | EnterpriseName | Uscc),
             LedgerKind::Units => matches!(self, Seq | Unit | Region),
             LedgerKind::Users => matches!(self, Seq | Username | PersonName | Roles | Region | Unit | ContactPhone),
+            LedgerKind::Tasks => matches!(
+                self,
+                Seq | Number | Meeting | Area | TaskContent | Leader | Unit | CoUnits | Due | Expected | Status
+            ),
         }
     }
 
@@ -404,6 +441,9 @@ pub fn export_columns(kind: LedgerKind) -> Vec<Column> {
         LedgerKind::Assignments => vec![Seq, WorkGroup, Unit, Cadres, EnterpriseName, Uscc],
         LedgerKind::Units => vec![Seq, Unit, Region],
         LedgerKind::Users => vec![Seq, Username, PersonName, Roles, Region, Unit],
+        LedgerKind::Tasks => {
+            vec![Seq, Number, Meeting, Area, TaskContent, Leader, Unit, CoUnits, Due, Expected, Status]
+        }
     }
 }
 
@@ -498,6 +538,7 @@ fn required(kind: LedgerKind) -> &'static [&'static [Column]] {
         LedgerKind::Assignments => &[&[WorkGroup], &[Uscc, EnterpriseName]],
         LedgerKind::Units => &[&[Unit], &[Region]],
         LedgerKind::Users => &[&[Username], &[PersonName], &[Roles]],
+        LedgerKind::Tasks => &[&[Meeting], &[TaskContent], &[Unit]],
     }
 }
 

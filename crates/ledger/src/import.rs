@@ -160,6 +160,10 @@ pub async fn import(store: &Store, request: &ImportRequest, progress: Progress) 
             let sheet = (data.as_slice(), &layout, &catalog);
             super::accounts::import_units(store, sheet, file, request.dry_run, &mut summary).await?;
         }
+        LedgerKind::Tasks => {
+            let sheet = (data.as_slice(), &layout, &catalog);
+            super::tasks::import(store, sheet, file, request.dry_run, &mut summary).await?;
+        }
         LedgerKind::Users => {
             let sheet = (data.as_slice(), &layout, &catalog);
             let (path, dry) = (request.path.as_path(), request.dry_run);

@@ -16,6 +16,7 @@ mod headings;
 mod import;
 pub mod projects;
 mod sheet;
+mod tasks;
 mod values;
 
 use std::time::Duration;
@@ -41,6 +42,8 @@ pub enum LedgerKind {
     Units,
     /// 用户台账：用户名、姓名、角色、所属地区、所属单位、手机 / user accounts, each given a one-time password
     Users,
+    /// 交办清单：会议名称、工作领域、交办事项、牵头市领导、牵头单位、配合单位、完成时限、预期成效 / weekly meetings' tasks
+    Tasks,
 }
 
 impl LedgerKind {
@@ -52,6 +55,7 @@ impl LedgerKind {
             LedgerKind::Assignments => "包联",
             LedgerKind::Units => "单位",
             LedgerKind::Users => "用户",
+            LedgerKind::Tasks => "交办事项",
         }
     }
 }

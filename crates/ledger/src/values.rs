@@ -187,6 +187,14 @@ pub fn clip(text: &str) -> String {
     }
 }
 
+/// The characters that separate names written several to a cell.
+pub const NAME_SEPARATORS: [char; 7] = ['、', '，', ',', '；', ';', '\n', '／'];
+
+/// Names written several to a cell (cadres, co-units), separated by 、 or a comma, semicolon or line break.
+pub fn names(text: &str) -> Vec<String> {
+    text.split(NAME_SEPARATORS).map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use jiff::civil::date as d;

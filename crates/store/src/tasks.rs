@@ -5,6 +5,8 @@
 //! Scope (SPEC §5): the office and leaders see the meetings and tasks of their region and below; a unit sees the tasks
 //! it leads or co-handles and acts only on those it leads.
 
+use std::collections::HashMap;
+
 use jiff::Timestamp;
 use jiff::civil::Date;
 use zhuqi_domain::time::{from_micros, local_date, stored_precision, to_micros};
@@ -471,6 +473,46 @@ impl Store {
                 return Err(StoreError::NotFound("会议"));
             }
             load_meeting(tx, id)
+        })
+        .await
+    }
+
+    /// Every meeting with every task, for the command line's ledgers (`zhuqi import|export tasks`): a meeting with
+    /// its tasks in the order they were handed out, the meetings in the order they were held. `region`, when given,
+    /// keeps those within it.
+    pub async fn ledger_meetings(&self, region: Option<RegionCode>) -> Result<Vec<(MeetingRecord, Vec<TaskRecord>)>> {
+        self.read(move |tx| {
+            let mut values = Vec::new();
+            let within = |column: &str, values: &mut Vec<Value>| match &region {
+                Some(r) => in_region(column, r, values),
+                None => "1 = 1".to_owned(),
+            };
+            // Both conditions bind the same one value ($1), so both queries take `values`.
+            let (within, tasks_within) =
+                (within("m.region_code", &mut values), within("t.region_code", &mut Vec::new()));
+            let meetings: Vec<MeetingRecord> = tx
+                .query(
+                    &format!("SELECT {MEETING_COLUMNS} FROM meetings m WHERE {within} ORDER BY held_on, id"),
+                    &values,
+                )?
+                .iter()
+                .map(meeting_from_row)
+                .collect::<Result<_>>()?;
+            let mut tasks: HashMap<i64, Vec<TaskRecord>> = HashMap::new();
+            for row in tx
+                .query(&format!("SELECT {TASK_COLUMNS} FROM tasks t WHERE {tasks_within} ORDER BY t.id"), &values)?
+                .iter()
+            {
+                let t = task_from_row(row)?;
+                tasks.entry(t.meeting_id).or_default().push(t);
+            }
+            Ok(meetings
+                .into_iter()
+                .map(|m| {
+                    let list = tasks.remove(&m.id).unwrap_or_default();
+                    (m, list)
+                })
+                .collect())
         })
         .await
     }
