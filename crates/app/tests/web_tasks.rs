@@ -142,10 +142,19 @@ async fn the_office_hands_out_a_task_and_judges_it_done() {
         assert!(xml.contains("上周交办事项完成情况") && xml.contains("交办事项1项：按期完成1项"), "{b}");
         assert!(xml.contains("上次会议交办事项均已完成"), "{b}");
         assert_eq!(office.get(&format!("{next_page}/report.pdf")).await.status, StatusCode::NOT_FOUND, "{b}");
+        // The meetings list pages, and the region's 交办清单 downloads as `zhuqi export tasks` writes it.
+        assert!(office.get("/meetings").await.has("共 2 条 · 第 1/1 页"), "{b}");
+        let ledger = office.get("/meetings/export.xlsx").await.sheet_rows();
+        assert_eq!(ledger.len(), 2, "{b}: the headings and the one task: {ledger:?}");
+        assert!(ledger[1].iter().any(|c| c.contains("协调银行机构为重点企业续贷")), "{b}: {ledger:?}");
+        assert!(ledger[1].contains(&"已办结".to_owned()), "{b}: {ledger:?}");
         // The leader reads it; the dispatcher's and the enterprise's pages do not open.
         let mut leader = Browser::signed_in(&s, "lingdao").await;
         assert_eq!(leader.get(&path).await.status, StatusCode::NOT_FOUND, "{b}: a district leader, a city task");
         let mut dispatcher = Browser::signed_in(&s, "zhihuibu").await;
         assert_eq!(dispatcher.get(&path).await.status, StatusCode::FORBIDDEN, "{b}");
+        // A unit sees its own tasks, not the region's list.
+        let mut unit = Browser::signed_in(&s, "chengban").await;
+        assert_eq!(unit.get("/meetings/export.xlsx").await.status, StatusCode::FORBIDDEN, "{b}");
     }
 }

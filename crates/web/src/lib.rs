@@ -50,6 +50,7 @@ pub fn router(store: Store) -> Router {
         .route("/account/second-factor/off", post(second_factor::turn_off))
         .route("/account/second-factor/codes", post(second_factor::renew_codes))
         .route("/meetings", get(tasks::meetings).post(tasks::create_meeting))
+        .route("/meetings/export.xlsx", get(tasks::export_tasks))
         .route("/meetings/{id}", get(tasks::meeting))
         .route("/meetings/{id}/tasks", post(tasks::create_task))
         .route("/meetings/{id}/report", get(tasks::print_report))

@@ -486,3 +486,36 @@ mod pager_tests {
         assert_eq!((empty.pages, empty.page, empty.first), (1, 1, None));
     }
 }
+
+/// A ledger of `kind` as `zhuqi export` writes it (so that it imports back), for `v`, within `region`, downloaded as
+/// `name`: written to a temporary file by the ledger crate, then sent.
+pub async fn ledger_download(
+    store: &Store,
+    v: &Viewer,
+    kind: zhuqi_ledger::LedgerKind,
+    region: Option<zhuqi_domain::RegionCode>,
+    name: &str,
+) -> Response {
+    let failed = |e: &dyn std::fmt::Display| {
+        tracing::error!(error = %e, ledger = kind.label(), "台账导出失败");
+        error_page(StatusCode::INTERNAL_SERVER_ERROR, "导出失败", "台账导出失败，请稍后重试。")
+    };
+    let Ok(dir) = tempfile::tempdir() else { return failed(&"temporary directory") };
+    let path = dir.path().join("ledger.xlsx");
+    let request = zhuqi_ledger::ExportRequest {
+        kind,
+        path: path.clone(),
+        reader: zhuqi_store::ledger::LedgerReader::User(v.caller.user.clone()),
+        filter: zhuqi_store::ledger::LedgerFilter { region, from: None, to: None },
+        full_phone: false,
+    };
+    if let Err(e) = zhuqi_ledger::export(store, &request, zhuqi_ledger::Progress { visible: false }).await {
+        return failed(&e);
+    }
+    // A city's ledger is a few hundred kilobytes: read on a blocking thread.
+    match tokio::task::spawn_blocking(move || std::fs::read(&path)).await {
+        Ok(Ok(bytes)) => download(XLSX, name, bytes),
+        Ok(Err(e)) => failed(&e),
+        Err(e) => failed(&e),
+    }
+}

@@ -24,7 +24,7 @@ use zhuqi_store::{
 };
 
 use super::csrf::Checked;
-use super::page::{Done, Errors, PageResult, Shell, Viewer, chinese, error_page, form_key, render_with};
+use super::page::{Done, Errors, PageResult, Pager, Shell, Viewer, chinese, error_page, form_key, render_with};
 use super::view::{DueLine, due_lines, local, refused_step, watched};
 
 const READERS: &[Role] = &[Role::Office, Role::Leader, Role::Handler];
@@ -55,6 +55,9 @@ pub struct MeetingForm {
 struct MeetingsPage {
     shell: Shell,
     rows: Vec<MeetingRecord>,
+    pager: Pager,
+    /// Whether the 交办清单 downloads: the office's and leaders' (their region's tasks, all of them).
+    exports: bool,
     regions: Vec<RegionRecord>,
     office: bool,
     typed: MeetingForm,
@@ -67,16 +70,24 @@ fn own_regions(v: &Viewer, all: Vec<RegionRecord>) -> Vec<RegionRecord> {
     all.into_iter().filter(|r| r.active && RegionCode::parse(&r.code).is_ok_and(|c| own.contains(&c))).collect()
 }
 
+/// Meetings shown on a page of `/meetings`.
+const MEETINGS_PER_PAGE: usize = 20;
+
 async fn meetings_page(
     store: &Store,
     v: &Viewer,
-    typed: MeetingForm,
+    (typed, asked): (MeetingForm, usize),
     errors: Errors,
     status: StatusCode,
 ) -> PageResult {
+    let all = store.meetings_for(&v.caller.user).await?;
+    let pager = Pager::new(all.len(), asked, MEETINGS_PER_PAGE, |n| format!("/meetings?page={n}"));
+    let rows = all.into_iter().skip((pager.page - 1) * MEETINGS_PER_PAGE).take(MEETINGS_PER_PAGE).collect();
     let page = MeetingsPage {
         shell: v.shell("周交办会议", "/meetings"),
-        rows: store.meetings_for(&v.caller.user).await?,
+        rows,
+        pager,
+        exports: v.has(Role::Office) || v.has(Role::Leader),
         regions: own_regions(v, store.regions().await?),
         office: v.has(Role::Office),
         typed,
@@ -85,14 +96,33 @@ async fn meetings_page(
     Ok(render_with(status, &page))
 }
 
-/// `/meetings`: the meetings the viewer may see, the latest first.
-pub async fn meetings(State(store): State<Store>, v: Viewer) -> PageResult {
+#[derive(Debug, Default, Deserialize)]
+pub struct MeetingsQuery {
+    #[serde(default)]
+    page: String,
+}
+
+/// `/meetings`: the meetings the viewer may see, the latest first, a page at a time.
+pub async fn meetings(State(store): State<Store>, v: Viewer, Query(q): Query<MeetingsQuery>) -> PageResult {
     if let Err(r) = v.require(READERS) {
         return Ok(r);
     }
     let region = v.caller.user.region.as_ref().map(|r| r.as_str().to_owned()).unwrap_or_default();
     let fresh = MeetingForm { idempotency_key: form_key(), region_code: region, ..MeetingForm::default() };
-    meetings_page(&store, &v, fresh, Errors::default(), StatusCode::OK).await
+    let asked = q.page.trim().parse().unwrap_or(1);
+    meetings_page(&store, &v, (fresh, asked), Errors::default(), StatusCode::OK).await
+}
+
+/// `/meetings/export.xlsx`: the 交办清单 of the viewer's region, every task of every meeting, as `zhuqi export tasks`
+/// writes it. The office's and leaders': a unit sees only its own tasks, and the ledger is the region's.
+pub async fn export_tasks(State(store): State<Store>, v: Viewer) -> PageResult {
+    if let Err(r) = v.require(&[Role::Office, Role::Leader]) {
+        return Ok(r);
+    }
+    let Some(region) = v.caller.user.region.clone() else {
+        return Ok(error_page(StatusCode::FORBIDDEN, "无权导出", "您的账号没有所属地区，不能导出交办清单。"));
+    };
+    Ok(super::page::ledger_download(&store, &v, zhuqi_ledger::LedgerKind::Tasks, Some(region), "交办清单.xlsx").await)
 }
 
 fn date_field(errors: &mut Errors, field: &'static str, typed: &str, message: &str) -> Option<Date> {
@@ -131,7 +161,7 @@ pub async fn create_meeting(State(store): State<Store>, v: Viewer, Checked(form)
         errors.add("region_code", "请选择地区");
     }
     let (Some(held_on), Some(region), true) = (held_on, region, errors.is_empty()) else {
-        return meetings_page(&store, &v, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return meetings_page(&store, &v, (form, 1), errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     let new = NewMeeting { region, title, held_on, chair, attendees: form.attendees.trim().to_owned() };
     let key = IdempotencyKey::parse(&form.idempotency_key).ok();
@@ -139,7 +169,7 @@ pub async fn create_meeting(State(store): State<Store>, v: Viewer, Checked(form)
         Ok(m) => Ok(Redirect::to(&format!("/meetings/{}?done=created", m.id)).into_response()),
         Err(e @ (StoreError::Invalid(_) | StoreError::Forbidden(_) | StoreError::NotFound(_))) => {
             errors.form = Some(chinese(&e.to_string()).to_owned());
-            meetings_page(&store, &v, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            meetings_page(&store, &v, (form, 1), errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e.into()),
     }

@@ -11,17 +11,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use zhuqi_domain::{RegionCode, Role};
-use zhuqi_ledger::{ExportRequest, LedgerKind, Progress, export};
-use zhuqi_store::ledger::{LedgerFilter, LedgerReader};
+use zhuqi_ledger::LedgerKind;
 use zhuqi_store::{
     MAX_WORK_GROUP_NAME, NewWorkGroup, RegionRecord, Store, StoreError, UnitRecord, WorkGroupDetail, WorkGroupEdit,
     WorkGroupFilter, WorkGroupRecord,
 };
 
 use super::csrf::Checked;
-use super::page::{
-    Done, Errors, PageResult, Pager, Shell, Viewer, XLSX, chinese, error_page, form_key, paged, render_with,
-};
+use super::page::{Done, Errors, PageResult, Pager, Shell, Viewer, chinese, form_key, paged, render_with};
 
 const READERS: &[Role] = &[Role::Sysadmin, Role::Dispatcher, Role::Leader];
 const KEEPERS: &[Role] = &[Role::Sysadmin, Role::Dispatcher];
@@ -505,26 +502,6 @@ pub async fn download(State(store): State<Store>, v: Viewer, Query(q): Query<Lis
     if let Err(r) = v.require(READERS) {
         return r;
     }
-    let failed = |e: &dyn std::fmt::Display| {
-        tracing::error!(error = %e, "包联台账导出失败");
-        error_page(StatusCode::INTERNAL_SERVER_ERROR, "导出失败", "包联台账导出失败，请稍后重试。")
-    };
-    let Ok(dir) = tempfile::tempdir() else { return failed(&"temporary directory") };
-    let path = dir.path().join("assignments.xlsx");
-    let request = ExportRequest {
-        kind: LedgerKind::Assignments,
-        path: path.clone(),
-        reader: LedgerReader::User(v.caller.user.clone()),
-        filter: LedgerFilter { region: RegionCode::parse(q.region.trim()).ok(), from: None, to: None },
-        full_phone: false,
-    };
-    if let Err(e) = export(&store, &request, Progress { visible: false }).await {
-        return failed(&e);
-    }
-    // A city's ledger is a few hundred kilobytes: read on a blocking thread.
-    match tokio::task::spawn_blocking(move || std::fs::read(&path)).await {
-        Ok(Ok(bytes)) => super::page::download(XLSX, "包联台账.xlsx", bytes),
-        Ok(Err(e)) => failed(&e),
-        Err(e) => failed(&e),
-    }
+    let region = RegionCode::parse(q.region.trim()).ok();
+    super::page::ledger_download(&store, &v, LedgerKind::Assignments, region, "包联台账.xlsx").await
 }
