@@ -470,23 +470,6 @@ pub fn download(content_type: &str, name: &str, bytes: Vec<u8>) -> Response {
     (headers, bytes).into_response()
 }
 
-#[cfg(test)]
-mod pager_tests {
-    use super::Pager;
-
-    #[test]
-    fn the_pager_counts_pages_and_clamps_the_page_asked() {
-        let link = |n: usize| format!("?page={n}");
-        let p = Pager::new(45, 2, 20, link);
-        assert_eq!((p.pages, p.page), (3, 2));
-        assert_eq!((p.first.as_deref(), p.last.as_deref()), (Some("?page=1"), Some("?page=3")));
-        let last = Pager::new(45, 99, 20, link);
-        assert_eq!((last.page, last.next, last.prev.as_deref()), (3, None, Some("?page=2")));
-        let empty = Pager::new(0, 1, 20, link);
-        assert_eq!((empty.pages, empty.page, empty.first), (1, 1, None));
-    }
-}
-
 /// A ledger of `kind` as `zhuqi export` writes it (so that it imports back), for `v`, within `region`, downloaded as
 /// `name`: written to a temporary file by the ledger crate, then sent.
 pub async fn ledger_download(
@@ -517,5 +500,22 @@ pub async fn ledger_download(
         Ok(Ok(bytes)) => download(XLSX, name, bytes),
         Ok(Err(e)) => failed(&e),
         Err(e) => failed(&e),
+    }
+}
+
+#[cfg(test)]
+mod pager_tests {
+    use super::Pager;
+
+    #[test]
+    fn the_pager_counts_pages_and_clamps_the_page_asked() {
+        let link = |n: usize| format!("?page={n}");
+        let p = Pager::new(45, 2, 20, link);
+        assert_eq!((p.pages, p.page), (3, 2));
+        assert_eq!((p.first.as_deref(), p.last.as_deref()), (Some("?page=1"), Some("?page=3")));
+        let last = Pager::new(45, 99, 20, link);
+        assert_eq!((last.page, last.next, last.prev.as_deref()), (3, None, Some("?page=2")));
+        let empty = Pager::new(0, 1, 20, link);
+        assert_eq!((empty.pages, empty.page, empty.first), (1, 1, None));
     }
 }
