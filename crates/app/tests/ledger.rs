@@ -1207,3 +1207,222 @@ async fn a_meetings_task_list_is_handed_out_from_excel_all_or_nothing() {
         );
     }
 }
+
+/// The 纠纷案件台账 (issue 15): a workstation's past cases from Excel with their histories, all rows or none; the
+/// figures count them as the ledger says; export → import into an empty city gives the same ledger.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workstations_case_ledger_imports_with_its_outcomes_all_or_nothing() {
+    let station = "川汇区非公企业多元解纷工作站";
+    let court = "川汇区人民法院诉调对接中心";
+    let with_station = |store: &Store| {
+        let store = store.clone();
+        async move {
+            city(&store, true).await;
+            store
+                .transaction(sys(), move |w| {
+                    let unit = w.insert_unit(station, &code("411602"))?;
+                    w.insert_unit(court, &code("411602"))?;
+                    w.insert_user(&zhuqi_store::NewUser {
+                        username: "tj01".into(),
+                        display_name: "法治护航员 龚宏伟".into(),
+                        password_hash: None,
+                        must_change_password: false,
+                        region: Some(code("411602")),
+                        unit_id: Some(unit),
+                        enterprise_id: None,
+                        phone: None,
+                        roles: vec![Role::Mediator],
+                        created_at: jiff::Timestamp::now(),
+                    })?;
+                    Ok::<_, zhuqi_store::StoreError>(())
+                })
+                .await
+                .expect("the workstation");
+        }
+    };
+    for db in backends("disputes ledger").await {
+        let b = db.backend;
+        with_station(&db.store).await;
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("纠纷案件台账.xlsx");
+        let heading = vec![
+            "序号",
+            "受理日期",
+            "受理工作站",
+            "涉事企业",
+            "对方当事人",
+            "纠纷类型",
+            "涉及金额（万元）",
+            "简要案情",
+            "承办",
+            "调解结果",
+            "达成金额（万元）",
+            "办结日期",
+            "效果评价",
+        ];
+        let facts = "承建厂房二期工程，竣工验收后尚欠工程款，多次催要未果。";
+        let a = "周口华源食品有限公司";
+        write_xlsx(
+            &file,
+            &[
+                vec!["川汇区非公企业多元解纷工作站受理案件台账（2025年）"],
+                heading.clone(),
+                vec![
+                    "1",
+                    "2025-03-02",
+                    station,
+                    a,
+                    "周口市恒达建筑工程有限公司",
+                    "工程款纠纷",
+                    "386",
+                    facts,
+                    "法治护航员 龚宏伟",
+                    "调解成功",
+                    "320",
+                    "2025-03-20",
+                    "5",
+                ],
+                vec![
+                    "2",
+                    "2025-04-01",
+                    station,
+                    "扶沟县天顺纺织有限公司",
+                    "张某",
+                    "劳动争议",
+                    "4.5",
+                    facts,
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                ],
+                vec![
+                    "3",
+                    "2025-04-02",
+                    station,
+                    a,
+                    "李某",
+                    "邻里纠纷",
+                    "2",
+                    facts,
+                    "王律师",
+                    "调解成功",
+                    "",
+                    "2025-04-01",
+                    "",
+                ],
+                vec![
+                    "4",
+                    "2025-05-06",
+                    station,
+                    a,
+                    "某商贸公司",
+                    "买卖纠纷",
+                    "12",
+                    facts,
+                    court,
+                    "调解不成",
+                    "10",
+                    "2025-05-20",
+                    "",
+                ],
+            ],
+        );
+        let err = assert_refused(&import(&db, "disputes", &file, &[]));
+        for expected in [
+            "第4行 〔涉事企业〕 「扶沟县天顺纺织有限公司」不在受理工作站所在地区",
+            "第5行 〔纠纷类型〕",
+            "第5行 〔承办〕 「王律师」既不是该工作站的法治护航员",
+            "第5行 〔达成金额（万元）〕 调解成功的案件须填写达成金额",
+            "第5行 〔办结日期〕 办结日期 2025-04-01 早于受理日期 2025-04-02",
+            "第6行 〔达成金额（万元）〕 只有调解成功的案件有达成金额",
+        ] {
+            assert!(err.contains(expected), "{b}: {expected} in\n{err}");
+        }
+        let p = Principal { roles: vec![Role::Workstation], region: Some(code("411602")), unit_id: None, ..admin() };
+        let figures = |s: &Store| {
+            let (s, p) = (s.clone(), p.clone());
+            async move {
+                let today = zhuqi_domain::time::today();
+                s.dispute_figures(&p, None, today, zhuqi_store::DisputeGrouping::County).await.expect("figures").total
+            }
+        };
+        assert_eq!(figures(&db.store).await.received, 0, "{b}: a refused ledger records nothing");
+
+        let good = [
+            heading.clone(),
+            vec![
+                "1",
+                "2025-03-02",
+                station,
+                a,
+                "周口市恒达建筑工程有限公司",
+                "工程款纠纷",
+                "386",
+                facts,
+                "法治护航员 龚宏伟",
+                "调解成功",
+                "320",
+                "2025-03-20",
+                "5",
+            ],
+            vec!["2", "2025-04-01", station, a, "张某", "劳动争议", "4.5", facts, "", "", "", "", ""],
+            vec![
+                "3",
+                "2025-05-06",
+                station,
+                a,
+                "某商贸公司",
+                "买卖纠纷",
+                "12",
+                facts,
+                court,
+                "转诉讼",
+                "",
+                "2025-05-20",
+                "",
+            ],
+            vec![
+                "4",
+                "2025-06-01",
+                station,
+                a,
+                "赵某",
+                "借贷纠纷",
+                "30",
+                facts,
+                "法治护航员 龚宏伟",
+                "撤回",
+                "",
+                "2025-06-03",
+                "",
+            ],
+        ];
+        write_xlsx(&file, &good);
+        assert_ok(&import(&db, "disputes", &file, &[]));
+        let t = figures(&db.store).await;
+        assert_eq!((t.received, t.mediated, t.litigation, t.withdrawn, t.open()), (4, 1, 1, 1, 1), "{b}");
+        assert_eq!(
+            (t.amount.fen(), t.agreed.fen()),
+            (432_500_000, 320_000_000),
+            "{b}: 432.5万 in dispute, 320万 agreed"
+        );
+        // The same ledger again records nothing twice.
+        let err = assert_refused(&import(&db, "disputes", &file, &[]));
+        assert!(err.contains("第2行 〔涉事企业〕 该案件已登记"), "{b}: {err}");
+
+        // Exported, imported into another city with the same workstation, exported again: the same ledger but the numbers.
+        let out = dir.path().join("导出.xlsx");
+        assert_ok(&export(&db, "disputes", &out, &[]));
+        let other = fresh(&db).await;
+        with_station(&other.store).await;
+        assert_ok(&import(&other, "disputes", &out, &[]));
+        let again = dir.path().join("再导出.xlsx");
+        assert_ok(&export(&other, "disputes", &again, &[]));
+        let (first, second) = (cells(&out, &["案件编号"]), cells(&again, &["案件编号"]));
+        assert_eq!(first.len(), 5, "{b}: {first:?}");
+        assert_eq!(first, second, "{b}");
+        assert!(first[1].contains(&"法治护航员 龚宏伟".to_owned()) && first[1].contains(&"调解成功".to_owned()), "{b}");
+    }
+}

@@ -126,10 +126,18 @@ async fn a_case_goes_from_the_workstation_to_the_mediator_and_the_enterprise_rat
         let dashboard = Browser::signed_in(&s, "lingdao").await.get("/dashboard").await;
         let said = "川汇区共计受理涉企纠纷案件1起，涉及金额386万元，调解成功1起，调解成功率100.00%；本月新受理1起，调解成功1起";
         assert!(dashboard.has(said), "{b}: {}", dashboard.body);
-        let sheet = station.get("/disputes/export.xlsx?view=all").await;
+        // The ledger `zhuqi export disputes` writes (amounts in 万元), for the mediator only the cases it holds.
+        let sheet = station.get("/disputes/export.xlsx").await;
         let rows = sheet.sheet_rows();
         assert_eq!(rows.len(), 2, "{b}: a heading and the case");
-        assert!(rows[1].contains(&"3860000.00".to_owned()) && rows[1].contains(&"调解成功".to_owned()), "{b}");
+        assert!(
+            rows[0].contains(&"受理工作站".to_owned()) && rows[0].contains(&"调解结果".to_owned()),
+            "{b}: {rows:?}"
+        );
+        assert!(rows[1].contains(&"386".to_owned()) && rows[1].contains(&"调解成功".to_owned()), "{b}: {rows:?}");
+        assert_eq!(mediator.get("/disputes/export.xlsx").await.sheet_rows().len(), 2, "{b}");
+        let mut other = Browser::signed_in(&s, "qiye2").await;
+        assert_eq!(other.get("/disputes/export.xlsx").await.sheet_rows().len(), 1, "{b}: none of another's cases");
     }
 }
 

@@ -101,12 +101,15 @@ pub async fn export(store: &Store, request: &ExportRequest, progress: Progress) 
         LedgerKind::Units => super::accounts::unit_rows(store, &catalog).await?,
         LedgerKind::Users => super::accounts::user_rows(store, &catalog).await?,
         LedgerKind::Tasks => super::tasks::rows(store, filter.region.clone(), &catalog).await?,
+        LedgerKind::Disputes => super::disputes::rows(store, &reader, filter.region.clone()).await?,
         _ => Vec::new(),
     };
     let total = match request.kind {
         LedgerKind::Enterprises => store.ledger_enterprise_count(reader, filter).await?,
         LedgerKind::Appeals => store.ledger_appeal_count(reader, filter).await?,
-        LedgerKind::Assignments | LedgerKind::Units | LedgerKind::Users | LedgerKind::Tasks => small.len() as u64,
+        LedgerKind::Assignments | LedgerKind::Units | LedgerKind::Users | LedgerKind::Tasks | LedgerKind::Disputes => {
+            small.len() as u64
+        }
         LedgerKind::Projects => 0,
     };
     let total = usize::try_from(total).unwrap_or(usize::MAX);
@@ -120,7 +123,7 @@ pub async fn export(store: &Store, request: &ExportRequest, progress: Progress) 
             export_enterprises(store, request, &catalog, &columns, &mut sink, total, &bar).await?
         }
         LedgerKind::Appeals => export_appeals(store, request, &catalog, &columns, &mut sink, total, &bar).await?,
-        LedgerKind::Assignments | LedgerKind::Units | LedgerKind::Users | LedgerKind::Tasks => {
+        LedgerKind::Assignments | LedgerKind::Units | LedgerKind::Users | LedgerKind::Tasks | LedgerKind::Disputes => {
             for row in &small {
                 sink.row(row)?;
                 bar.inc(1);
@@ -308,6 +311,7 @@ impl Sink {
             LedgerKind::Units => "单位名录",
             LedgerKind::Users => "用户台账",
             LedgerKind::Tasks => "交办清单",
+            LedgerKind::Disputes => "纠纷案件台账",
         })?;
         sheet.set_freeze_panes(1, 0)?;
         for (i, c) in columns.iter().enumerate() {

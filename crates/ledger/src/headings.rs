@@ -82,11 +82,22 @@ pub enum Column {
     /// 完成时限: a date, or a deadline rule by name.
     Due,
     Expected,
+    // ── the 纠纷案件台账 (a 多元解纷工作站's cases) ──
+    Workstation,
+    OtherParty,
+    DisputeType,
+    Facts,
+    /// 承办: a 法治护航员 of the workstation by name, or a unit by its full name.
+    Holder,
+    /// 调解结果: 调解成功, 调解不成, 转诉讼, 撤回, 不予受理, or 调解中.
+    Result,
+    AgreedWan,
+    AgreedYuan,
 }
 
 impl Column {
     /// Every column, for building the dictionary.
-    const ALL: [Column; 56] = [
+    const ALL: [Column; 64] = [
         Column::Seq,
         Column::Number,
         Column::EnterpriseName,
@@ -143,6 +154,14 @@ impl Column {
         Column::CoUnits,
         Column::Due,
         Column::Expected,
+        Column::Workstation,
+        Column::OtherParty,
+        Column::DisputeType,
+        Column::Facts,
+        Column::Holder,
+        Column::Result,
+        Column::AgreedWan,
+        Column::AgreedYuan,
     ];
 
     /// The heading an export writes, the first of `variants`.
@@ -155,10 +174,18 @@ impl Column {
     fn variants(self) -> &'static [&'static str] {
         match self {
             Column::Seq => &["序号", "顺序号", "排序", "No."],
-            Column::Number => &["诉求编号", "问题编号", "事项编号", "工单编号", "编号"],
-            Column::EnterpriseName => {
-                &["企业名称", "企业全称", "单位名称", "企业", "企业名", "公司名称", "市场主体名称"]
-            }
+            Column::Number => &["诉求编号", "问题编号", "事项编号", "工单编号", "案件编号", "编号"],
+            Column::EnterpriseName => &[
+                "企业名称",
+                "企业全称",
+                "单位名称",
+                "企业",
+                "企业名",
+                "公司名称",
+                "市场主体名称",
+                "涉事企业",
+                "涉案企业",
+            ],
             Column::Uscc => &["统一社会信用代码", "信用代码", "社会信用代码", "统一信用代码", "统一代码"],
             Column::Region => &[
                 "所属县区",
@@ -198,7 +225,17 @@ impl Column {
                 &["涉及金额（万元）", "金额（万元）", "涉及金额", "融资需求（万元）", "资金需求（万元）"]
             }
             Column::AmountYuan => &["涉及金额（元）", "金额（元）"],
-            Column::Collected => &["收集日期", "提交日期", "登记日期", "收集时间", "反映时间", "提出时间", "发现日期"],
+            Column::Collected => &[
+                "收集日期",
+                "提交日期",
+                "登记日期",
+                "收集时间",
+                "反映时间",
+                "提出时间",
+                "发现日期",
+                "受理日期",
+                "受理时间",
+            ],
             Column::Unit => &[
                 "责任单位",
                 "承办单位",
@@ -214,7 +251,7 @@ impl Column {
             Column::Status => &["办理状态", "状态", "办理进度", "办结状态"],
             Column::Done => &["办结日期", "完成日期", "办结时间", "完成时间", "解决日期", "答复日期"],
             Column::Outcome => &["办理结果", "答复意见", "办理情况", "答复内容", "解决情况", "办理意见", "处理结果"],
-            Column::Rating => &["满意度", "评价", "评价星级", "企业评价", "满意度评价", "星级", "评价结果"],
+            Column::Rating => &["满意度", "评价", "评价星级", "企业评价", "满意度评价", "星级", "评价结果", "效果评价"],
             Column::Comment => &["评价意见", "评价内容", "企业意见"],
             Column::CommonIssue => &["共性问题", "所属共性问题", "并入共性问题"],
             Column::ProjectCode => &["项目编号", "项目代码", "项目编码", "项目序号编码"],
@@ -275,6 +312,14 @@ impl Column {
             Column::CoUnits => &["配合单位", "协办单位", "协同单位", "配合部门"],
             Column::Due => &["完成时限", "办结时限", "时限要求", "完成时间要求", "截止日期"],
             Column::Expected => &["预期成效", "预期目标", "工作目标", "完成标准"],
+            Column::Workstation => &["受理工作站", "解纷工作站", "多元解纷工作站", "工作站"],
+            Column::OtherParty => &["对方当事人", "被申请人", "对方"],
+            Column::DisputeType => &["纠纷类型", "案件类型", "纠纷类别"],
+            Column::Facts => &["简要案情", "基本案情", "纠纷事实", "案情简介", "案情"],
+            Column::Holder => &["承办", "承办调解员", "调解员", "承办机构", "移交去向"],
+            Column::Result => &["调解结果", "结案方式", "调处结果"],
+            Column::AgreedWan => &["达成金额（万元）", "达成金额", "调解金额（万元）", "调解金额"],
+            Column::AgreedYuan => &["达成金额（元）", "调解金额（元）"],
         }
     }
 
@@ -289,6 +334,10 @@ impl Column {
             (Column::ContactPhone, LedgerKind::Users) => "手机",
             (Column::Number, LedgerKind::Tasks) => "事项编号",
             (Column::Leader, LedgerKind::Tasks) => "牵头市领导",
+            (Column::Number, LedgerKind::Disputes) => "案件编号",
+            (Column::EnterpriseName, LedgerKind::Disputes) => "涉事企业",
+            (Column::Collected, LedgerKind::Disputes) => "受理日期",
+            (Column::Rating, LedgerKind::Disputes) => "效果评价",
             _ => self.heading(),
         }
     }
@@ -364,6 +413,25 @@ impl Column {
                 self,
                 Seq | Number | Meeting | Area | TaskContent | Leader | Unit | CoUnits | Due | Expected | Status
             ),
+            LedgerKind::Disputes => matches!(
+                self,
+                Seq | Number
+                    | Collected
+                    | Workstation
+                    | EnterpriseName
+                    | OtherParty
+                    | DisputeType
+                    | AmountWan
+                    | AmountYuan
+                    | Facts
+                    | Holder
+                    | Result
+                    | AgreedWan
+                    | AgreedYuan
+                    | Done
+                    | Rating
+                    | Status
+            ),
         }
     }
 
@@ -374,6 +442,7 @@ impl Column {
             Column::TotalYi => Column::TotalWan,
             Column::PlanYi => Column::PlanWan,
             Column::CumulativeYi => Column::CumulativeWan,
+            Column::AgreedYuan => Column::AgreedWan,
             other => other,
         }
     }
@@ -444,6 +513,23 @@ pub fn export_columns(kind: LedgerKind) -> Vec<Column> {
         LedgerKind::Tasks => {
             vec![Seq, Number, Meeting, Area, TaskContent, Leader, Unit, CoUnits, Due, Expected, Status]
         }
+        LedgerKind::Disputes => vec![
+            Seq,
+            Number,
+            Collected,
+            Workstation,
+            EnterpriseName,
+            OtherParty,
+            DisputeType,
+            AmountWan,
+            Facts,
+            Holder,
+            Result,
+            AgreedWan,
+            Done,
+            Rating,
+            Status,
+        ],
     }
 }
 
@@ -539,6 +625,7 @@ fn required(kind: LedgerKind) -> &'static [&'static [Column]] {
         LedgerKind::Units => &[&[Unit], &[Region]],
         LedgerKind::Users => &[&[Username], &[PersonName], &[Roles]],
         LedgerKind::Tasks => &[&[Meeting], &[TaskContent], &[Unit]],
+        LedgerKind::Disputes => &[&[Workstation], &[EnterpriseName], &[DisputeType]],
     }
 }
 

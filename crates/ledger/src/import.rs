@@ -160,6 +160,10 @@ pub async fn import(store: &Store, request: &ImportRequest, progress: Progress) 
             let sheet = (data.as_slice(), &layout, &catalog);
             super::accounts::import_units(store, sheet, file, request.dry_run, &mut summary).await?;
         }
+        LedgerKind::Disputes => {
+            let sheet = (data.as_slice(), &layout, &catalog);
+            super::disputes::import(store, sheet, file, request.dry_run, &mut summary).await?;
+        }
         LedgerKind::Tasks => {
             let sheet = (data.as_slice(), &layout, &catalog);
             super::tasks::import(store, sheet, file, request.dry_run, &mut summary).await?;
@@ -221,6 +225,11 @@ impl Cells<'_> {
     pub(super) fn fail(&mut self, column: Column, reason: impl Into<String>) {
         let column = self.heading(column);
         self.errors.push(RowError { row: self.row.number, column, reason: reason.into() });
+    }
+
+    /// Whether the row has something in `column` (read well or not).
+    pub(super) fn present(&self, column: Column) -> bool {
+        self.cell(column).is_some()
     }
 
     pub(super) fn cell(&self, column: Column) -> Option<&Cell> {

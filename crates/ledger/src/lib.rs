@@ -11,6 +11,7 @@
 mod accounts;
 mod assignments;
 mod catalog;
+mod disputes;
 mod export;
 mod headings;
 mod import;
@@ -44,6 +45,8 @@ pub enum LedgerKind {
     Users,
     /// 交办清单：会议名称、工作领域、交办事项、牵头市领导、牵头单位、配合单位、完成时限、预期成效 / weekly meetings' tasks
     Tasks,
+    /// 纠纷案件台账：受理日期、受理工作站、涉事企业、对方当事人、纠纷类型、涉及金额、简要案情、承办、调解结果… / dispute cases
+    Disputes,
 }
 
 impl LedgerKind {
@@ -56,6 +59,7 @@ impl LedgerKind {
             LedgerKind::Units => "单位",
             LedgerKind::Users => "用户",
             LedgerKind::Tasks => "交办事项",
+            LedgerKind::Disputes => "纠纷案件",
         }
     }
 }

@@ -120,7 +120,6 @@ struct ListPage {
     lines: Vec<Line>,
     pager: super::page::Pager,
     workstation: bool,
-    query: String,
 }
 
 /// What a list's query asks for: the stage, the filter (without its page) and the query string that repeats it.
@@ -185,60 +184,17 @@ pub async fn list(State(store): State<Store>, v: Viewer, Query(q): Query<ListQue
         outcomes: Outcome::ALL,
         pager,
         workstation: v.has(Role::Workstation),
-        query,
     };
     Ok(render_with(StatusCode::OK, &page))
 }
 
-/// An amount in 元 as a ledger cell holds it: 3860000.00.
-fn ledger_yuan(f: Fen) -> String {
-    format!("{}.{:02}", f.fen() / 100, f.fen() % 100)
-}
-
-/// `/disputes/export.xlsx`: every case the list's filters find (up to the download cap), as a ledger (台账).
-pub async fn export(State(store): State<Store>, v: Viewer, Query(q): Query<ListQuery>) -> PageResult {
+/// `/disputes/export.xlsx`: every case the viewer may see, as the 纠纷案件台账 `zhuqi export disputes` writes (so that it
+/// imports into another installation as it is).
+pub async fn export(State(store): State<Store>, v: Viewer) -> PageResult {
     if let Err(r) = v.require(READERS) {
         return Ok(r);
     }
-    let (_, filter, _) = filter_of(&v, &q);
-    let filter = DisputeFilter { offset: 0, limit: super::page::EXPORT_CAP, ..filter };
-    let page = store.disputes_for(&v.caller.user, filter).await?;
-    let capped = page.total > page.items.len();
-    let rows: Vec<[String; 12]> = page
-        .items
-        .iter()
-        .map(|d| {
-            [
-                d.number.to_string(),
-                super::view::local_day(d.state.created_at),
-                d.workstation_name.clone(),
-                d.party_names(),
-                d.other_party.clone(),
-                d.state.category.clone(),
-                ledger_yuan(d.amount),
-                holder(d),
-                Kind::Dispute.status_label(d.state.status).to_owned(),
-                d.outcome().map_or("", Outcome::label).to_owned(),
-                d.agreed().map(ledger_yuan).unwrap_or_default(),
-                d.state.rating.map(|r| format!("{}星", r.get())).unwrap_or_default(),
-            ]
-        })
-        .collect();
-    let heads = [
-        "案件编号",
-        "受理日期",
-        "受理工作站",
-        "涉事企业",
-        "对方当事人",
-        "纠纷类型",
-        "涉及金额（元）",
-        "承办",
-        "状态",
-        "调解结果",
-        "达成金额（元）",
-        "效果评价",
-    ];
-    Ok(super::page::sheet_download("纠纷案件台账", heads, rows, capped).await?)
+    Ok(super::page::ledger_download(&store, &v, zhuqi_ledger::LedgerKind::Disputes, None, "纠纷案件台账.xlsx").await)
 }
 
 // ------------------------------------------------------------------------------------------------ a new case
