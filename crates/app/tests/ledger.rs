@@ -1262,26 +1262,28 @@ async fn a_workstations_case_ledger_imports_with_its_outcomes_all_or_nothing() {
         ];
         let facts = "承建厂房二期工程，竣工验收后尚欠工程款，多次催要未果。";
         let a = "周口华源食品有限公司";
+        // Mediated by the workstation's 法治护航员 for 320万 of 386万, and rated five stars.
+        let mediated = vec![
+            "1",
+            "2025-03-02",
+            station,
+            a,
+            "周口市恒达建筑工程有限公司",
+            "工程款纠纷",
+            "386",
+            facts,
+            "法治护航员 龚宏伟",
+            "调解成功",
+            "320",
+            "2025-03-20",
+            "5",
+        ];
         write_xlsx(
             &file,
             &[
                 vec!["川汇区非公企业多元解纷工作站受理案件台账（2025年）"],
                 heading.clone(),
-                vec![
-                    "1",
-                    "2025-03-02",
-                    station,
-                    a,
-                    "周口市恒达建筑工程有限公司",
-                    "工程款纠纷",
-                    "386",
-                    facts,
-                    "法治护航员 龚宏伟",
-                    "调解成功",
-                    "320",
-                    "2025-03-20",
-                    "5",
-                ],
+                mediated.clone(),
                 vec![
                     "2",
                     "2025-04-01",
@@ -1352,21 +1354,7 @@ async fn a_workstations_case_ledger_imports_with_its_outcomes_all_or_nothing() {
 
         let good = [
             heading.clone(),
-            vec![
-                "1",
-                "2025-03-02",
-                station,
-                a,
-                "周口市恒达建筑工程有限公司",
-                "工程款纠纷",
-                "386",
-                facts,
-                "法治护航员 龚宏伟",
-                "调解成功",
-                "320",
-                "2025-03-20",
-                "5",
-            ],
+            mediated.clone(),
             vec!["2", "2025-04-01", station, a, "张某", "劳动争议", "4.5", facts, "", "", "", "", ""],
             vec![
                 "3",

@@ -66,25 +66,15 @@ pub(super) async fn import_units(
             ready.push((name, region));
         }
     }
-    refuse_if_bad(errors, data.len(), layout)?;
-    summary.check_seconds = checked.elapsed().as_secs_f64();
-    if dry_run {
+    if !super::import::checked(errors, (data.len(), layout), summary, checked, dry_run)? {
         return Ok(());
     }
-    let written = std::time::Instant::now();
-    store
-        .transaction(Origin::cli(), move |w| {
-            let rows = ready.len();
-            for (name, region) in &ready {
-                let region = zhuqi_domain::RegionCode::parse(region).map_err(|e| anyhow::anyhow!("{e}"))?;
-                w.insert_unit(name, &region)?;
-            }
-            w.record_import("units", &file, rows);
-            Ok::<_, anyhow::Error>(())
-        })
-        .await?;
-    summary.write_seconds = written.elapsed().as_secs_f64();
-    Ok(())
+    super::import::write_all(store, ("units", file), ready, summary, |w, (name, region)| {
+        let region = zhuqi_domain::RegionCode::parse(region).map_err(|e| anyhow::anyhow!("{e}"))?;
+        w.insert_unit(name, &region)?;
+        Ok(())
+    })
+    .await
 }
 
 pub(super) async fn unit_rows(store: &Store, catalog: &Catalog) -> anyhow::Result<Vec<Vec<Out>>> {

@@ -20,12 +20,12 @@ use zhuqi_domain::dispute::{DISPUTE_TYPES, Forum, Outcome};
 use zhuqi_domain::time::{local_date, start_of_day};
 use zhuqi_domain::{Action, Actor, DeadlinePolicy, Fen, Kind, RegionCode, Role, Stars, Uscc};
 use zhuqi_store::ledger::{EnterpriseRef, LedgerReader};
-use zhuqi_store::{DisputeFilter, DisputeRecord, NewDispute, Origin, Principal, Store};
+use zhuqi_store::{DisputeFilter, DisputeRecord, NewDispute, Principal, Store};
 
 use super::catalog::{Catalog, Regions};
 use super::export::Out;
 use super::headings::{Column, Layout, normalise};
-use super::import::{Cells, ImportSummary, refuse_if_bad};
+use super::import::{Cells, ImportSummary, checked, write_all};
 use super::sheet::SheetRow;
 use super::values;
 
@@ -131,7 +131,7 @@ pub(super) async fn import(
     dry_run: bool,
     summary: &mut ImportSummary,
 ) -> anyhow::Result<()> {
-    let checked = std::time::Instant::now();
+    let started = std::time::Instant::now();
     let operator = operator(store).await?;
     let today = zhuqi_domain::time::today();
     let mediators = store.mediators_for(&operator).await?;
@@ -317,27 +317,16 @@ pub(super) async fn import(
             });
         }
     }
-    refuse_if_bad(errors, data.len(), layout)?;
-    summary.check_seconds = checked.elapsed().as_secs_f64();
-    if dry_run {
+    if !checked(errors, (data.len(), layout), summary, started, dry_run)? {
         return Ok(());
     }
     let policies = store.deadline_policies().await?;
     // Mediation takes longer than 13710's seven days: the 复杂事项 rule where the city has it, as the pages offer first.
     let policy = policies.iter().find(|p| p.code == "complex").cloned().unwrap_or_else(DeadlinePolicy::standard);
-    let written = std::time::Instant::now();
-    store
-        .transaction(Origin::cli(), move |w| {
-            let rows = ready.len();
-            for r in ready {
-                write(w, &r, &policy).map_err(|e| anyhow::anyhow!("第{}行：{e}", r.row))?;
-            }
-            w.record_import("disputes", &file, rows);
-            Ok::<_, anyhow::Error>(())
-        })
-        .await?;
-    summary.write_seconds = written.elapsed().as_secs_f64();
-    Ok(())
+    write_all(store, ("disputes", file), ready, summary, move |w, r| {
+        write(w, r, &policy).map_err(|e| anyhow::anyhow!("第{}行：{e}", r.row))
+    })
+    .await
 }
 
 /// An amount in 万元 or 元, as the heading says.

@@ -199,6 +199,43 @@ pub(super) fn blank(row: &SheetRow, layout: &Layout) -> bool {
     layout.columns.iter().filter(|m| m.column != Column::Seq).all(|m| row.cell(m.index).text().is_none())
 }
 
+/// After checking `rows` rows: refuses the file when any is bad, notes how long the check took since `since`, and
+/// says whether to write (not on a dry run).
+pub(super) fn checked(
+    errors: Vec<RowError>,
+    (rows, layout): (usize, &Layout),
+    summary: &mut ImportSummary,
+    since: Instant,
+    dry_run: bool,
+) -> anyhow::Result<bool> {
+    refuse_if_bad(errors, rows, layout)?;
+    summary.check_seconds = since.elapsed().as_secs_f64();
+    Ok(!dry_run)
+}
+
+/// Writes every row with `write` in one transaction (all or nothing), records the import of `file` under `kind` in
+/// the audit log, and notes how long writing took. An error names the row's place in `ready` (1-based).
+pub(super) async fn write_all<T: Send + 'static>(
+    store: &Store,
+    (kind, file): (&'static str, String),
+    ready: Vec<T>,
+    summary: &mut ImportSummary,
+    write: impl Fn(&mut zhuqi_store::Writer<'_>, &T) -> anyhow::Result<()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let written = Instant::now();
+    store
+        .transaction(Origin::cli(), move |w| {
+            for row in &ready {
+                write(w, row)?;
+            }
+            w.record_import(kind, &file, ready.len());
+            Ok::<_, anyhow::Error>(())
+        })
+        .await?;
+    summary.write_seconds = written.elapsed().as_secs_f64();
+    Ok(())
+}
+
 /// Refuses the file when any row is bad; the errors sorted as the user reads the file.
 pub(super) fn refuse_if_bad(mut errors: Vec<RowError>, rows: usize, layout: &Layout) -> anyhow::Result<()> {
     if errors.is_empty() {

@@ -12,12 +12,12 @@ use std::collections::HashMap;
 
 use jiff::{Timestamp, ToSpan};
 use zhuqi_domain::{Actor, Kind, Role};
-use zhuqi_store::{MeetingRecord, NewTask, Origin, Store, TaskDue};
+use zhuqi_store::{MeetingRecord, NewTask, Store, TaskDue};
 
 use super::catalog::Catalog;
 use super::export::Out;
 use super::headings::{Column, Layout, normalise};
-use super::import::{Cells, ImportSummary, refuse_if_bad};
+use super::import::{Cells, ImportSummary, checked, write_all};
 use super::sheet::SheetRow;
 use super::values;
 
@@ -34,7 +34,7 @@ pub(super) async fn import(
     dry_run: bool,
     summary: &mut ImportSummary,
 ) -> anyhow::Result<()> {
-    let checked = std::time::Instant::now();
+    let started = std::time::Instant::now();
     let ledger = store.ledger_meetings(None).await?;
     let meetings: HashMap<String, &MeetingRecord> = ledger.iter().map(|(m, _)| (normalise(&m.title), m)).collect();
     let mut handed_out: HashMap<(i64, String), usize> =
@@ -120,26 +120,17 @@ pub(super) async fn import(
             ready.push(task);
         }
     }
-    refuse_if_bad(errors, data.len(), layout)?;
-    summary.check_seconds = checked.elapsed().as_secs_f64();
-    if dry_run {
+    if !checked(errors, (data.len(), layout), summary, started, dry_run)? {
         return Ok(());
     }
-    let written = std::time::Instant::now();
-    store
-        .transaction(Origin::cli(), move |w| {
-            let now = Timestamp::now();
-            // The office hands the list out; no one signed in, as with every ledger the command line imports.
-            let office = Actor { user_id: None, role: Role::Office };
-            for task in &ready {
-                w.create_task(task, office, now)?;
-            }
-            w.record_import("tasks", &file, ready.len());
-            Ok::<_, anyhow::Error>(())
-        })
-        .await?;
-    summary.write_seconds = written.elapsed().as_secs_f64();
-    Ok(())
+    // The office hands the list out; no one signed in, as with every ledger the command line imports.
+    let office = Actor { user_id: None, role: Role::Office };
+    let now = Timestamp::now();
+    write_all(store, ("tasks", file), ready, summary, move |w, task| {
+        w.create_task(task, office, now)?;
+        Ok(())
+    })
+    .await
 }
 
 /// Every task, meeting by meeting, under the headings an import reads.
