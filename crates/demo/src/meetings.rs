@@ -80,7 +80,8 @@ pub(crate) fn write(
         city.units.iter().filter(|u| u.region == "411600").map(|u| (u.id, u.handler)).collect();
     let office = Actor::user(city.office, Role::Office);
     let region = RegionCode::parse("411600")?;
-    // Mondays of the last 52 weeks, oldest first; a Monday off work moves the meeting to the next working day.
+    // Mondays of the last 52 weeks, oldest first; a Monday off work moves the meeting to the next working day of its
+    // week, and a week without one (the Spring Festival) has no meeting.
     let mut monday = today;
     while monday.weekday() != Weekday::Monday {
         monday = monday.yesterday()?;
@@ -88,10 +89,11 @@ pub(crate) fn write(
     let mut meetings = Vec::new();
     for week in (0..52).rev() {
         let mut day = monday.checked_sub((7 * week).days())?;
-        while !cal.is_working_day(day) {
+        let next_week = day.checked_add(7.days())?;
+        while !cal.is_working_day(day) && day < next_week {
             day = day.tomorrow()?;
         }
-        if day <= today {
+        if day < next_week && day <= today {
             meetings.push(day);
         }
     }
@@ -120,6 +122,11 @@ pub(crate) fn write(
             let (area, content, expected) = *TASKS.choose(&mut rng).ok_or_else(|| anyhow::anyhow!("no tasks"))?;
             let (unit, handler) = *units.choose(&mut rng).ok_or_else(|| anyhow::anyhow!("no city units"))?;
             let due = cal.add_working_days(*held_on, rng.random_range(4..=15));
+            // One task in three has a unit to work with the lead unit (配合单位).
+            let co_unit_ids = match units.choose(&mut rng) {
+                Some((co, _)) if *co != unit && rng.random_range(0..3) == 0 => vec![*co],
+                _ => Vec::new(),
+            };
             let new = NewTask {
                 meeting_id: meeting.id,
                 area: area.to_owned(),
@@ -127,7 +134,7 @@ pub(crate) fn write(
                 leader: LEADERS.choose(&mut rng).copied().unwrap_or(LEADERS[1]).to_owned(),
                 expected: expected.to_owned(),
                 unit_id: unit,
-                co_unit_ids: Vec::new(),
+                co_unit_ids,
                 due: TaskDue::On(due),
             };
             let task = w.create_task(&new, office, recorded)?;
