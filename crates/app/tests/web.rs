@@ -37,6 +37,13 @@ const PAGES: [(&str, &[Role]); 19] = [
     ("/disputes/figures", &[Role::Workstation, Role::Leader, Role::Dispatcher]),
 ];
 
+/// The ledgers each role may download (the others get 403, the signed-out the sign-in page).
+const DOWNLOADS: [(&str, &[Role]); 3] = [
+    ("/meetings/export.xlsx", &[Role::Office, Role::Leader]),
+    ("/disputes/export.xlsx", &[Role::Workstation, Role::Mediator, Role::Handler, Role::Leader, Role::Enterprise]),
+    ("/workgroups/export.xlsx", &[Role::Dispatcher, Role::Leader, Role::Sysadmin]),
+];
+
 /// Where `/` sends each role.
 fn home(role: Role) -> &'static str {
     match role {
@@ -196,9 +203,14 @@ async fn each_role_opens_its_desks_and_no_other() {
                     assert!(page.has("无权访问"), "{user} on {path}: {}", page.body);
                 }
             }
+            for (path, roles) in DOWNLOADS {
+                let file = b.get(path).await;
+                let expected = if roles.contains(&role) { StatusCode::OK } else { StatusCode::FORBIDDEN };
+                assert_eq!(file.status, expected, "{user} downloading {path} ({})", s.backend);
+            }
         }
         let mut anonymous = Browser::new(&s);
-        for path in std::iter::once("/").chain(PAGES.iter().map(|(p, _)| *p)) {
+        for path in std::iter::once("/").chain(PAGES.iter().chain(&DOWNLOADS).map(|(p, _)| *p)) {
             let page = anonymous.get(path).await;
             assert_eq!((page.status, page.location.as_deref()), (StatusCode::SEE_OTHER, Some("/signin")), "{path}");
         }
