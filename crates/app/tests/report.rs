@@ -120,6 +120,13 @@ async fn the_demo_citys_bulletin_agrees_with_the_dashboard_and_with_itself() {
         assert_eq!(t.units.iter().map(|u| u.assigned).sum::<i64>(), t.total.assigned);
         let l = &t.total;
         assert_eq!(l.on_time + l.late + l.open + l.withdrawn, l.assigned);
+        assert!(l.overdue <= l.open && t.units.iter().map(|u| u.overdue).sum::<i64>() == l.overdue, "{}", db.backend);
+        assert!(
+            l.overdue > 0 && l.overdue < l.open,
+            "{}: the demo's month has tasks past due and tasks not yet due",
+            db.backend
+        );
+        assert!(b.prose.iter().any(|p| p.contains(&format!("未完成{}项（其中已超期{}项）", l.open, l.overdue))));
         assert!(b.prose.iter().any(|p| p.contains(&format!("次周交办会议共交办事项{}项", l.assigned))));
         let county_line = d.lines.iter().find(|l| l.code == line.code).expect("the county's cases");
         let cd = c.disputes.as_ref().expect("the county's cases");

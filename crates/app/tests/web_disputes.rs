@@ -126,6 +126,10 @@ async fn a_case_goes_from_the_workstation_to_the_mediator_and_the_enterprise_rat
         let dashboard = Browser::signed_in(&s, "lingdao").await.get("/dashboard").await;
         let said = "川汇区共计受理涉企纠纷案件1起，涉及金额386万元，调解成功1起，调解成功率100.00%；本月新受理1起，调解成功1起";
         assert!(dashboard.has(said), "{b}: {}", dashboard.body);
+        // The district has had no weekly meeting: the leader is told so; the dispatcher reads no tasks at all.
+        assert!(dashboard.has("本月尚未召开周交办会议"), "{b}");
+        let command = Browser::signed_in(&s, "zhihuibu").await.get("/dashboard").await;
+        assert!(command.has("周口市共计受理涉企纠纷案件1起") && !command.has("周交办"), "{b}: {}", command.body);
         // The ledger `zhuqi export disputes` writes (amounts in 万元), for the mediator only the cases it holds.
         let sheet = station.get("/disputes/export.xlsx").await;
         let rows = sheet.sheet_rows();

@@ -6,7 +6,8 @@
 use std::collections::HashMap;
 
 use jiff::Timestamp;
-use zhuqi_store::{MeetingRecord, MeetingReport, Outcome};
+use zhuqi_domain::WorkingCalendar;
+use zhuqi_store::{MeetingRecord, MeetingReport, Outcome, ReportLine};
 
 use super::document::Document;
 use super::tables::{Cell, Section, Table};
@@ -34,8 +35,14 @@ pub struct OpenTask {
     pub reason: String,
 }
 
-/// The sheet of `meeting` from its report; `names` names the units.
-pub fn sheet(meeting: MeetingRecord, report: Option<MeetingReport>, names: &HashMap<i64, String>) -> MeetingSheet {
+/// The sheet of `meeting` from its report; `names` names the units, `cal` says which open tasks were past due on the
+/// meeting's day.
+pub fn sheet(
+    meeting: MeetingRecord,
+    report: Option<MeetingReport>,
+    names: &HashMap<i64, String>,
+    cal: &WorkingCalendar,
+) -> MeetingSheet {
     let Some(r) = report else {
         return MeetingSheet {
             meeting,
@@ -46,7 +53,11 @@ pub fn sheet(meeting: MeetingRecord, report: Option<MeetingReport>, names: &Hash
         };
     };
     let unit = |id: Option<i64>| id.and_then(|u| names.get(&u).cloned()).unwrap_or_else(|| "待交办".to_owned());
-    let (total, units) = by_unit(r.lines.iter().map(|l| (unit(l.then.unit_id), &l.outcome)));
+    let day = meeting.held_on;
+    let overdue = |l: &ReportLine| {
+        matches!(l.outcome, Outcome::Open { .. }) && l.then.deadlines(cal, day).is_some_and(|d| d.resolve < day)
+    };
+    let (total, units) = by_unit(r.lines.iter().map(|l| (unit(l.then.unit_id), &l.outcome, overdue(l))));
     let open = r
         .lines
         .iter()
@@ -72,8 +83,9 @@ impl MeetingSheet {
         };
         let t = &self.total;
         let withdrawn = if t.withdrawn > 0 { format!("，撤销{}项", t.withdrawn) } else { String::new() };
+        let overdue = if t.open > 0 { format!("（其中已超期{}项）", t.overdue) } else { String::new() };
         format!(
-            "{}（{}）交办事项{}项：按期完成{}项，逾期完成{}项，未完成{}项{withdrawn}。",
+            "{}（{}）交办事项{}项：按期完成{}项，逾期完成{}项，未完成{}项{overdue}{withdrawn}。",
             p.title, p.held_on, t.assigned, t.on_time, t.late, t.open
         )
     }

@@ -31,18 +31,23 @@ pub struct TaskLine {
     pub late: i64,
     /// Not done yet (未完成).
     pub open: i64,
+    /// Of those, past their resolve deadline (已超期); the others are not due yet.
+    pub overdue: i64,
     pub withdrawn: i64,
     /// 按期完成率: done on time of the tasks not withdrawn.
     pub on_time_rate: Rate,
 }
 
 impl TaskLine {
-    fn count(&mut self, o: &Outcome) {
+    fn count(&mut self, o: &Outcome, overdue: bool) {
         self.assigned += 1;
         match o {
             Outcome::OnTime => self.on_time += 1,
             Outcome::Late => self.late += 1,
-            Outcome::Open { .. } => self.open += 1,
+            Outcome::Open { .. } => {
+                self.open += 1;
+                self.overdue += i64::from(overdue);
+            }
             Outcome::Withdrawn => self.withdrawn += 1,
         }
         self.on_time_rate = Rate::of(self.on_time, self.assigned - self.withdrawn);
@@ -64,20 +69,23 @@ pub async fn section(
     let names: HashMap<i64, String> = store.units().await?.into_iter().map(|u| (u.id, u.name)).collect();
     let meetings: BTreeSet<i64> = standings.iter().map(|s| s.task.meeting_id).collect();
     let unit = |id: Option<i64>| id.and_then(|u| names.get(&u).cloned()).unwrap_or_else(|| "未明确牵头单位".to_owned());
-    let (total, units) = by_unit(standings.iter().map(|s| (unit(s.unit_id), &s.outcome)));
+    let (total, units) = by_unit(standings.iter().map(|s| (unit(s.unit_id), &s.outcome, s.overdue)));
     Ok(Some(TaskSection { meetings: meetings.len() as i64, total, units }))
 }
 
-/// Counts tasks by lead unit: the whole (named 合计) and each unit's line, the most unfinished first.
-pub fn by_unit<'a>(tasks: impl Iterator<Item = (String, &'a Outcome)>) -> (TaskLine, Vec<TaskLine>) {
+/// Counts tasks (each with whether it is overdue) by lead unit: the whole (named 合计) and each unit's line, the most
+/// overdue first, then the most unfinished.
+pub fn by_unit<'a>(tasks: impl Iterator<Item = (String, &'a Outcome, bool)>) -> (TaskLine, Vec<TaskLine>) {
     let mut total = TaskLine { name: "合计".to_owned(), ..TaskLine::default() };
     let mut units: BTreeMap<String, TaskLine> = BTreeMap::new();
-    for (name, outcome) in tasks {
-        total.count(outcome);
-        units.entry(name.clone()).or_insert_with(|| TaskLine { name, ..TaskLine::default() }).count(outcome);
+    for (name, outcome, overdue) in tasks {
+        total.count(outcome, overdue);
+        let line = units.entry(name.clone()).or_insert_with(|| TaskLine { name, ..TaskLine::default() });
+        line.count(outcome, overdue);
     }
     let mut units: Vec<TaskLine> = units.into_values().collect();
-    units.sort_by(|a, b| b.open.cmp(&a.open).then_with(|| b.late.cmp(&a.late)).then_with(|| a.name.cmp(&b.name)));
+    let order = |l: &TaskLine| (std::cmp::Reverse(l.overdue), std::cmp::Reverse(l.open), std::cmp::Reverse(l.late));
+    units.sort_by(|a, b| order(a).cmp(&order(b)).then_with(|| a.name.cmp(&b.name)));
     (total, units)
 }
 
@@ -85,21 +93,22 @@ pub fn by_unit<'a>(tasks: impl Iterator<Item = (String, &'a Outcome)>) -> (TaskL
 pub fn prose(s: &TaskSection, this: &str, as_of: Date) -> String {
     let t = &s.total;
     let mut p = format!(
-        "重点工作周交办方面，{this}{}次周交办会议共交办事项{}项，截至{}，按期完成{}项，逾期完成{}项，未完成{}项",
+        "重点工作周交办方面，{this}{}次周交办会议共交办事项{}项，截至{}，按期完成{}项，逾期完成{}项，未完成{}项（其中已超期{}项）",
         s.meetings,
         t.assigned,
         chinese_date(as_of),
         t.on_time,
         t.late,
         t.open,
+        t.overdue,
     );
     if t.withdrawn > 0 {
         p += &format!("，撤销{}项", t.withdrawn);
     }
     p += &format!("，按期完成率{}", t.on_time_rate);
-    let owing: Vec<&str> = s.units.iter().filter(|u| u.open > 0).map(|u| u.name.as_str()).collect();
-    if !owing.is_empty() {
-        p += &format!("；未完成事项涉及{}等{}个单位，请抓紧推进，按时报告办理进展", owing.join("、"), owing.len());
+    let late: Vec<&str> = s.units.iter().filter(|u| u.overdue > 0).map(|u| u.name.as_str()).collect();
+    if !late.is_empty() {
+        p += &format!("；超期未完成事项涉及{}等{}个单位，请抓紧推进，按时报告办理进展", late.join("、"), late.len());
     }
     p + "。"
 }
@@ -119,6 +128,7 @@ pub fn unit_table(title: String, units: &[TaskLine], total: &TaskLine, note: Opt
             Cell::Count(l.on_time),
             Cell::Count(l.late),
             Cell::Count(l.open),
+            Cell::Count(l.overdue),
             Cell::Count(l.withdrawn),
             Cell::Rate(l.on_time_rate),
         ]
@@ -129,7 +139,7 @@ pub fn unit_table(title: String, units: &[TaskLine], total: &TaskLine, note: Opt
         section: Section::Tasks,
         title,
         sheet: "周交办",
-        headers: ["牵头单位", "交办事项", "按期完成", "逾期完成", "未完成", "撤销", "按期完成率"]
+        headers: ["牵头单位", "交办事项", "按期完成", "逾期完成", "未完成", "其中超期", "撤销", "按期完成率"]
             .map(str::to_owned)
             .to_vec(),
         rows,

@@ -142,6 +142,8 @@ pub struct TaskStanding {
     /// The lead unit then.
     pub unit_id: Option<i64>,
     pub outcome: Outcome,
+    /// Not done, and past its resolve deadline at the as-of date (a task handed out days before is not yet due).
+    pub overdue: bool,
 }
 
 /// The report a meeting opens with: the tasks of the meeting before it, as they stood at the end of its day.
@@ -628,7 +630,9 @@ impl Store {
                     load_item_events(tx, &TASKS, task.id)?.into_iter().filter(|e| e.at < cutoff).collect();
                 let Some(then) = Appeal::replay_as(zhuqi_domain::Kind::Task, &events)? else { continue };
                 let outcome = outcome(&then, &events, &cal);
-                out.push(TaskStanding { unit_id: then.unit_id, task, outcome });
+                let overdue = matches!(outcome, Outcome::Open { .. })
+                    && then.deadlines(&cal, as_of).is_some_and(|d| d.resolve < as_of);
+                out.push(TaskStanding { unit_id: then.unit_id, task, outcome, overdue });
             }
             Ok(out)
         })

@@ -114,6 +114,8 @@ struct DashboardPage {
     charts: Option<Charts>,
     /// This month's 周交办 tasks, for the office and leaders.
     tasks: Option<zhuqi_reports::tasks::TaskSection>,
+    /// Whether the viewer reads tasks (a leader): the card says so when the month has had no meeting yet.
+    reads_tasks: bool,
     /// The 多元解纷 cases up to today, in the seed's sentence, and what this month added.
     disputes: Option<(String, zhuqi_reports::disputes::DisputeSection)>,
 }
@@ -171,6 +173,7 @@ pub async fn dashboard(State(store): State<Store>, v: Viewer, Query(q): Query<Da
         rates: rates(&h, bulletin.as_ref()),
         charts: bulletin.as_ref().map(charts_of),
         tasks: bulletin.as_ref().and_then(|b| b.tasks.clone()),
+        reads_tasks: v.has(Role::Leader),
         disputes: bulletin.as_ref().and_then(|b| b.disputes.clone()).map(|d| (dispute_sentence(&d), d)),
     };
     Ok(render(&page))

@@ -256,7 +256,7 @@ async fn meeting_sheet(store: &Store, v: &Viewer, id: i64) -> Result<MeetingShee
     let m = store.meeting_for(&v.caller.user, id).await?;
     let names = unit_names(&store.units().await?);
     let r = store.previous_meeting_report(&v.caller.user, id).await?;
-    Ok(zhuqi_reports::meeting::sheet(m, r, &names))
+    Ok(zhuqi_reports::meeting::sheet(m, r, &names, &store.calendar()))
 }
 
 #[derive(Template)]
@@ -334,8 +334,8 @@ async fn meeting_page(
     let names = unit_names(&units);
     let today = zhuqi_domain::time::today();
     let lines = store.meeting_tasks(&v.caller.user, id).await?.iter().map(|t| line(t, &names, store, today)).collect();
-    let report =
-        zhuqi_reports::meeting::sheet(m.clone(), store.previous_meeting_report(&v.caller.user, id).await?, &names);
+    let previous = store.previous_meeting_report(&v.caller.user, id).await?;
+    let report = zhuqi_reports::meeting::sheet(m.clone(), previous, &names, &store.calendar());
     let page = MeetingPage {
         shell: v.shell(m.title.clone(), "/meetings"),
         office: v.has(Role::Office),
