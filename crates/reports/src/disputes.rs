@@ -46,6 +46,17 @@ pub struct DisputeLine {
 }
 
 impl DisputeLine {
+    /// The seed's sentence for these cases, for `area` (全市, a county's name, or none).
+    pub fn sentence(&self, area: &str) -> String {
+        let tally = DisputeTally {
+            received: self.received,
+            amount: Fen::new(self.amount_fen).unwrap_or_default(),
+            mediated: self.mediated,
+            ..DisputeTally::default()
+        };
+        sentence(area, &tally)
+    }
+
     pub(crate) fn of(code: String, name: String, t: &DisputeTally) -> Self {
         DisputeLine {
             code,
@@ -138,17 +149,11 @@ pub fn sentence(area: &str, t: &DisputeTally) -> String {
 /// The section's paragraph: the seed's sentence as of the date, the success rate, and what the period added.
 pub fn prose(s: &DisputeSection, whole: &str, this: &str, as_of: Date) -> String {
     let t = &s.total;
-    let tally = DisputeTally {
-        received: t.received,
-        amount: Fen::new(t.amount_fen).unwrap_or_default(),
-        mediated: t.mediated,
-        ..DisputeTally::default()
-    };
     let c = &s.in_period;
     format!(
         "多元解纷方面，截至{}，{}，调解成功率{}，调解不成{}起，转诉讼{}起，仍在调解{}起；{this}新受理{}起，调解成功{}起。",
         chinese_date(as_of),
-        sentence(whole, &tally),
+        t.sentence(whole),
         t.success_rate,
         t.failed,
         t.litigation,

@@ -174,21 +174,9 @@ pub async fn dashboard(State(store): State<Store>, v: Viewer, Query(q): Query<Da
         charts: bulletin.as_ref().map(charts_of),
         tasks: bulletin.as_ref().and_then(|b| b.tasks.clone()),
         reads_tasks: v.has(Role::Leader),
-        disputes: bulletin.as_ref().and_then(|b| b.disputes.clone()).map(|d| (dispute_sentence(&d), d)),
+        disputes: bulletin.as_ref().and_then(|b| b.disputes.clone()).map(|d| (d.total.sentence(""), d)),
     };
     Ok(render(&page))
-}
-
-/// 全市共计受理涉企纠纷案件1585起，涉及金额13亿元左右，调解成功1238起 (for a county: 共计受理…).
-fn dispute_sentence(d: &zhuqi_reports::disputes::DisputeSection) -> String {
-    let t = &d.total;
-    let tally = zhuqi_store::DisputeTally {
-        received: t.received,
-        amount: zhuqi_domain::Fen::new(t.amount_fen).unwrap_or_default(),
-        mediated: t.mediated,
-        ..Default::default()
-    };
-    zhuqi_reports::disputes::sentence("", &tally)
 }
 
 /// This month's bulletin, figures as of today.

@@ -26,7 +26,7 @@ use zhuqi_store::{
 
 use super::csrf::Checked;
 use super::page::{Done, Errors, PageResult, Shell, Viewer, chinese, error_page, form_key, render_with};
-use super::view::{DueLine, actor_name, due_lines, local, refused_step, watched};
+use super::view::{DueLine, actor_name, done_flash, due_lines, local, refused_step, watched};
 
 const READERS: &[Role] = &[Role::Workstation, Role::Mediator, Role::Handler, Role::Leader, Role::Enterprise];
 const FIGURE_READERS: &[Role] = &[Role::Workstation, Role::Leader, Role::Dispatcher];
@@ -592,7 +592,7 @@ pub async fn case(State(store): State<Store>, v: Viewer, Path(id): Path<i64>, Qu
         return Ok(r);
     }
     let record = store.dispute_for(&v.caller.user, id).await?;
-    let flash = d.done.as_deref().and_then(ActionKind::parse).map(|k| format!("已{}。", Kind::Dispute.step_label(k)));
+    let flash = done_flash(Kind::Dispute, d.done.as_deref());
     case_page(&store, &v, record, None, StepForm::default(), flash, StatusCode::OK).await
 }
 

@@ -25,7 +25,7 @@ use zhuqi_store::{
 
 use super::csrf::Checked;
 use super::page::{Done, Errors, PageResult, Pager, Shell, Viewer, chinese, error_page, form_key, render_with};
-use super::view::{DueLine, due_lines, local, refused_step, watched};
+use super::view::{DueLine, done_flash, due_lines, local, refused_step, watched};
 
 const READERS: &[Role] = &[Role::Office, Role::Leader, Role::Handler];
 
@@ -616,7 +616,7 @@ pub async fn task(State(store): State<Store>, v: Viewer, Path(id): Path<i64>, Qu
         return Ok(r);
     }
     let t = store.task_for(&v.caller.user, id).await?;
-    let flash = d.done.as_deref().and_then(ActionKind::parse).map(|k| format!("已{}。", Kind::Task.step_label(k)));
+    let flash = done_flash(Kind::Task, d.done.as_deref());
     task_page(&store, &v, t, None, StepForm::default(), flash, StatusCode::OK).await
 }
 

@@ -191,3 +191,8 @@ pub fn refused_step(kind: Kind, step: ActionKind, e: &StoreError) -> Option<(Str
     };
     Some((format!("未能{}：{}", kind.step_label(step), super::page::chinese(&e.to_string())), status))
 }
+
+/// "已接收。": what a work item's page says after the step its `done` parameter names (the redirect of a step).
+pub fn done_flash(kind: Kind, done: Option<&str>) -> Option<String> {
+    done.and_then(ActionKind::parse).map(|k| format!("已{}。", kind.step_label(k)))
+}
