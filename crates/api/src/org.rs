@@ -183,6 +183,7 @@ async fn create_enterprise(
         contact_name: b.contact_name.filter(|n| !n.trim().is_empty()),
         contact_phone: b.contact_phone.as_deref().map(Phone::parse).transpose()?,
         created_at: Timestamp::now(),
+        profile: Default::default(),
     };
     let id = store.register_enterprise(&c.user, &c.source, new, key).await?;
     // Read back as the caller sees it: an enterprise user is linked to it now.

@@ -57,7 +57,7 @@ async fn city(store: &Store, enterprises: bool) {
             w.insert_category("financing", "融资", None, 1)?;
             w.insert_category("labour", "用工", None, 2)?;
             w.insert_category("other", "其他", None, 3)?;
-            w.insert_policy(&DeadlinePolicy::standard())?;
+            w.insert_deadline_policy(&DeadlinePolicy::standard())?;
             if enterprises {
                 for new in fixture_enterprises() {
                     w.insert_enterprise(&new)?;
@@ -82,6 +82,7 @@ fn fixture_enterprises() -> Vec<NewEnterprise> {
         contact_name: Some("王建国".into()),
         contact_phone: Some("13800138000".parse().expect("phone")),
         created_at: at("2024-01-02T00:00:00Z"),
+        profile: Default::default(),
     };
     vec![
         base.clone(),

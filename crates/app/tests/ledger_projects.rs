@@ -34,7 +34,7 @@ async fn city(store: &Store) {
             w.insert_unit(UNIT_A, &code("411600"))?;
             w.insert_unit(UNIT_C, &code("411621"))?;
             w.insert_category("other", "其他", None, 1)?;
-            w.insert_policy(&DeadlinePolicy::standard())?;
+            w.insert_deadline_policy(&DeadlinePolicy::standard())?;
             w.insert_enterprise(&NewEnterprise {
                 name: OWNER.into(),
                 uscc: Uscc::with_check_char("91411602MA0000001").expect("uscc"),
@@ -47,6 +47,7 @@ async fn city(store: &Store) {
                 contact_name: None,
                 contact_phone: None,
                 created_at: at("2024-01-02T00:00:00Z"),
+                profile: Default::default(),
             })?;
             Ok::<_, zhuqi_store::StoreError>(())
         })

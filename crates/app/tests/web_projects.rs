@@ -468,6 +468,7 @@ async fn industry_lists_hold_every_industry_the_records_name() {
             contact_name: None,
             contact_phone: None,
             created_at: at("2024-01-02T00:00:00Z"),
+            profile: Default::default(),
         };
         s.store.transaction(sys(), move |w| w.insert_enterprise(&new)).await.expect("enterprise");
         let mut office = Browser::signed_in(&s, "zhihuibu").await;

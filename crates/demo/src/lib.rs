@@ -430,6 +430,7 @@ fn build_city(
             contact_name: Some(person(rng)),
             contact_phone: Some(mobile(rng)?),
             created_at,
+            profile: Default::default(),
         })?;
         // A group serves enterprises of its own region: a county's group those of its county, the city's any.
         let county_code = code(county.code)?;

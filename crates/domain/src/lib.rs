@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod deadline;
 pub mod dispute;
 pub mod kind;
+pub mod policy;
 pub mod project;
 pub mod role;
 pub mod stats;

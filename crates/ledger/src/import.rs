@@ -418,6 +418,7 @@ fn enterprise_row(c: &mut Cells<'_>, catalog: &Catalog, now: Timestamp) -> Optio
         contact_name,
         contact_phone,
         created_at: now,
+        profile: Default::default(),
     })
 }
 

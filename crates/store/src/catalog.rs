@@ -2,8 +2,10 @@
 //! changes to it. Enterprises are read within the user's scope (see `scope`); the rest is shared reference data.
 
 use jiff::Timestamp;
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use zhuqi_domain::catalog::STANDARD_INDUSTRIES;
+use zhuqi_domain::policy::{EnterpriseFacts, RevenueBand, SizeFlag, TaxCredit};
 use zhuqi_domain::time::from_micros;
 use zhuqi_domain::{DeadlinePolicy, Phone, RegionCode, Role, Uscc};
 
@@ -69,14 +71,68 @@ pub struct EnterpriseRecord {
     pub contact_name: Option<String>,
     pub contact_phone: Option<Phone>,
     pub created_at: Timestamp,
+    pub profile: EnterpriseProfile,
+}
+
+/// The facts about an enterprise that policies' conditions read besides its region, industry and size flags
+/// (issue 16), each unknown until recorded.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EnterpriseProfile {
+    /// 高新技术企业
+    pub high_tech: bool,
+    /// 成立日期
+    pub registered_on: Option<Date>,
+    /// 从业人数
+    pub employees: Option<u32>,
+    /// 上年营业收入档
+    pub revenue: Option<RevenueBand>,
+    /// 纳税信用等级
+    pub tax_credit: Option<TaxCredit>,
+}
+
+impl EnterpriseRecord {
+    /// What a policy's conditions read of this enterprise.
+    pub fn facts(&self) -> EnterpriseFacts {
+        let flags = [
+            (self.above_scale, SizeFlag::AboveScale),
+            (self.small_micro, SizeFlag::SmallMicro),
+            (self.specialized, SizeFlag::Specialized),
+            (self.little_giant, SizeFlag::LittleGiant),
+            (self.profile.high_tech, SizeFlag::HighTech),
+        ];
+        EnterpriseFacts {
+            region: self.region_code.clone(),
+            industry: self.industry.clone(),
+            sizes: flags.into_iter().filter(|(on, _)| *on).map(|(_, f)| f).collect(),
+            registered_on: self.profile.registered_on,
+            employees: self.profile.employees,
+            revenue: self.profile.revenue,
+            tax_credit: self.profile.tax_credit,
+        }
+    }
 }
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
 }
 
+/// The industries (产业链) lists offer and conditions may name: the standard ones in their order, then every other
+/// one that an enterprise or project names.
+pub(crate) fn known_industries(tx: &mut Tx<'_>) -> Result<Vec<String>> {
+    let mut out: Vec<String> = STANDARD_INDUSTRIES.iter().map(|i| (*i).to_owned()).collect();
+    let named = tx.query("SELECT industry FROM enterprises UNION SELECT industry FROM projects ORDER BY 1", &[])?;
+    for row in named {
+        let industry = row.text(0)?;
+        if !industry.trim().is_empty() && !out.contains(&industry) {
+            out.push(industry);
+        }
+    }
+    Ok(out)
+}
+
 pub(crate) const ENTERPRISE_COLUMNS: &str = "e.id, e.name, e.uscc, e.region_code, e.industry, e.above_scale, e.small_micro, \
-     e.specialized, e.little_giant, e.contact_name, e.contact_phone, e.created_at";
+     e.specialized, e.little_giant, e.contact_name, e.contact_phone, e.created_at, \
+     e.high_tech, e.registered_on, e.employees, e.revenue_band, e.tax_credit";
 
 pub(crate) fn enterprise_from_row(row: &Row) -> Result<EnterpriseRecord> {
     Ok(EnterpriseRecord {
@@ -92,7 +148,27 @@ pub(crate) fn enterprise_from_row(row: &Row) -> Result<EnterpriseRecord> {
         contact_name: row.opt_text(9)?,
         contact_phone: row.opt_text(10)?.map(|p| Phone::parse(&p)).transpose().map_err(|e| corrupt("phone", e))?,
         created_at: from_micros(row.int(11)?).ok_or_else(|| corrupt("enterprises.created_at", "out of range"))?,
+        profile: EnterpriseProfile {
+            high_tech: row.int(12)? != 0,
+            registered_on: row
+                .opt_text(13)?
+                .map(|d| d.parse::<Date>())
+                .transpose()
+                .map_err(|e| corrupt("enterprises.registered_on", e))?,
+            employees: row
+                .opt_int(14)?
+                .map(u32::try_from)
+                .transpose()
+                .map_err(|e| corrupt("enterprises.employees", e))?,
+            revenue: coded(row.opt_text(15)?, RevenueBand::parse, "enterprises.revenue_band")?,
+            tax_credit: coded(row.opt_text(16)?, TaxCredit::parse, "enterprises.tax_credit")?,
+        },
     })
+}
+
+/// A stored code read back into its type; a code the type does not know is corruption.
+pub(crate) fn coded<T>(code: Option<String>, parse: fn(&str) -> Option<T>, what: &str) -> Result<Option<T>> {
+    code.map(|c| parse(&c).ok_or_else(|| corrupt(what, c))).transpose()
 }
 
 const USER_COLUMNS: &str = "id, username, display_name, region_code, unit_id, enterprise_id, \
@@ -201,19 +277,7 @@ impl Store {
     /// The industries (产业链) lists offer: the standard ones in their order, then every other one that an enterprise
     /// or a project names, by name.
     pub async fn industries(&self) -> Result<Vec<String>> {
-        self.read(|tx| {
-            let mut out: Vec<String> = STANDARD_INDUSTRIES.iter().map(|i| (*i).to_owned()).collect();
-            let named =
-                tx.query("SELECT industry FROM enterprises UNION SELECT industry FROM projects ORDER BY 1", &[])?;
-            for row in named {
-                let industry = row.text(0)?;
-                if !industry.trim().is_empty() && !out.contains(&industry) {
-                    out.push(industry);
-                }
-            }
-            Ok(out)
-        })
-        .await
+        self.read(known_industries).await
     }
 
     /// The deadline policies a dispatcher may pick: those in use.
@@ -357,6 +421,65 @@ impl Store {
             Ok(id)
         };
         self.create_once(origin, "enterprise", key, create, |_, id| Ok(id)).await
+    }
+
+    /// Corrects an enterprise's record (its USCC is its identity and stays): a system administrator anywhere, a
+    /// dispatcher of a region holding it before and after, the cadres who serve it and the enterprise itself — these
+    /// two without moving it to another county, which changes who serves it.
+    pub async fn edit_enterprise_as(
+        &self,
+        p: &Principal,
+        source: &str,
+        id: i64,
+        edit: NewEnterprise,
+    ) -> Result<EnterpriseRecord> {
+        let q = p.clone();
+        self.transaction(p.origin(source), move |w| {
+            let mut values = vec![Value::from(id)];
+            let condition = enterprise_scope(&q, &mut values);
+            let before =
+                w.tx.query_opt(
+                    &format!("SELECT {ENTERPRISE_COLUMNS} FROM enterprises e WHERE e.id = $1 AND {condition}"),
+                    &values,
+                )?
+                .ok_or(StoreError::NotFound("企业"))
+                .and_then(|r| enterprise_from_row(&r))?;
+            let region_of = |r: &RegionCode| q.region.as_ref().is_some_and(|mine| mine.contains(r));
+            let moved = before.region_code != edit.region;
+            let serves = q.has(Role::Cadre)
+                && w.tx
+                    .query_opt(
+                        "SELECT 1 FROM work_group_enterprises wge \
+                         JOIN work_group_members m ON m.work_group_id = wge.work_group_id \
+                         WHERE wge.enterprise_id = $1 AND m.user_id = $2",
+                        params![id, q.user_id],
+                    )?
+                    .is_some();
+            let own = q.has(Role::Enterprise) && q.enterprise_id == Some(id);
+            let allowed = q.has(Role::Sysadmin)
+                || (q.has(Role::Dispatcher) && region_of(&before.region_code) && region_of(&edit.region))
+                || (!moved && (serves || own));
+            if !allowed {
+                return Err(StoreError::Forbidden(if moved {
+                    "迁移企业所在县（市、区）请联系指挥部 / only the office moves an enterprise to another county"
+                        .into()
+                } else {
+                    "您的角色无权修改该企业 / your roles may not edit this enterprise".into()
+                }));
+            }
+            if edit.uscc != before.uscc {
+                return Err(StoreError::Invalid("统一社会信用代码不能修改 / the USCC cannot change".into()));
+            }
+            if !exists_region(&mut w.tx, &edit.region)? {
+                return Err(StoreError::Invalid(format!("地区 {} 不存在 / unknown region", edit.region)));
+            }
+            w.update_enterprise(&before, &edit)?;
+            let row = w
+                .tx
+                .query_one(&format!("SELECT {ENTERPRISE_COLUMNS} FROM enterprises e WHERE e.id = $1"), params![id])?;
+            enterprise_from_row(&row)
+        })
+        .await
     }
 
     /// The portal's public sign-up (企业注册): a new enterprise and its first user, who signs in with the password it
@@ -563,7 +686,7 @@ impl Store {
         key: Option<IdempotencyKey>,
     ) -> Result<()> {
         let asked = p.code.clone();
-        self.create_coded_once(origin, "deadline_policies", asked, key, move |w| w.insert_policy(&p)).await
+        self.create_coded_once(origin, "deadline_policies", asked, key, move |w| w.insert_deadline_policy(&p)).await
     }
 
     /// A keyed create of an item known by its code rather than an id (a region, a category, a policy): `insert`

@@ -25,6 +25,7 @@ mod idempotency;
 mod issues;
 pub mod ledger;
 mod org;
+mod policies;
 pub mod projects;
 mod reference;
 mod scope;
@@ -50,7 +51,7 @@ pub use attachments::{
     AttachmentInfo, FileBytes, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_NAME, MAX_ATTACHMENTS, NewAttachment,
 };
 pub use audit::{AuditFilter, AuditRecord, AuditVerdict, GENESIS, Origin};
-pub use catalog::{CategoryRecord, EnterpriseRecord, RegionRecord, UnitRecord};
+pub use catalog::{CategoryRecord, EnterpriseProfile, EnterpriseRecord, RegionRecord, UnitRecord};
 pub use co_handling::{CoHandling, CoOpinion, CoUnit, MAX_CO_OPINION};
 pub use connect::{Backend, DbUrl};
 pub use disputes::{
@@ -65,6 +66,10 @@ pub use issues::{
     CommonIssueDetail, CommonIssueFilter, CommonIssuePage, CommonIssueRecord, MAX_ISSUE_TEXT, NewCommonIssue,
 };
 pub use org::{Counts, NewEnterprise, NewUser, UserRecord};
+pub use policies::{
+    MAX_POLICY_BODY, MAX_POLICY_LINE, MAX_POLICY_TITLE, MatchPage, NewPolicy, PolicyFilter, PolicyFit, PolicyPage,
+    PolicyRecord,
+};
 pub use projects::{
     BatchLine, BatchRecord, BatchReport, InvestmentReport, MetricsQuery, NewBatch, NewInvestmentReport, NewObservation,
     NewProgramme, NewProject, ObservationRecord, ObservationResult, ObservedProject, ProgrammeLine, ProjectDetail,

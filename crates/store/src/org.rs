@@ -9,6 +9,7 @@ use zhuqi_domain::{DeadlinePolicy, Phone, RegionCode, Role, Uscc, check_roles};
 use serde_json::json;
 
 use crate::audit;
+use crate::catalog::{EnterpriseProfile, EnterpriseRecord};
 use crate::db::params;
 use crate::{Origin, Result, Store, StoreError, Writer};
 
@@ -25,6 +26,7 @@ pub struct NewEnterprise {
     pub contact_name: Option<String>,
     pub contact_phone: Option<Phone>,
     pub created_at: Timestamp,
+    pub profile: EnterpriseProfile,
 }
 
 #[derive(Debug, Clone)]
@@ -40,6 +42,17 @@ pub struct NewUser {
     pub phone: Option<Phone>,
     pub roles: Vec<Role>,
     pub created_at: Timestamp,
+}
+
+/// What the audit keeps of an enterprise. Phone numbers are personal data: the record keeps them masked.
+fn audited(e: &NewEnterprise) -> serde_json::Value {
+    let p = &e.profile;
+    json!({"name": e.name.trim(), "uscc": e.uscc.as_str(), "region": e.region.as_str(),
+        "industry": e.industry.trim(), "contact_phone": e.contact_phone.as_ref().map(ToString::to_string),
+        "above_scale": e.above_scale, "small_micro": e.small_micro, "specialized": e.specialized,
+        "little_giant": e.little_giant, "high_tech": p.high_tech,
+        "registered_on": p.registered_on.map(|d| d.to_string()), "employees": p.employees,
+        "revenue_band": p.revenue.map(|r| r.as_str()), "tax_credit": p.tax_credit.map(|t| t.as_str())})
 }
 
 fn required(field: &'static str, value: &str) -> Result<()> {
@@ -106,7 +119,7 @@ impl Writer<'_> {
         Ok(())
     }
 
-    pub fn insert_policy(&mut self, p: &DeadlinePolicy) -> Result<()> {
+    pub fn insert_deadline_policy(&mut self, p: &DeadlinePolicy) -> Result<()> {
         crate::reference::taken(
             &mut self.tx,
             "SELECT 1 FROM deadline_policies WHERE name = $1 AND code <> $2",
@@ -139,7 +152,7 @@ impl Writer<'_> {
                 .query_opt("SELECT 1 FROM deadline_policies WHERE code = $1", params![policy.code.as_str()])?
                 .is_none()
             {
-                self.insert_policy(&policy)?;
+                self.insert_deadline_policy(&policy)?;
                 added += 1;
             }
         }
@@ -153,8 +166,9 @@ impl Writer<'_> {
             .tx
             .query_one(
                 "INSERT INTO enterprises (name, uscc, region_code, industry, above_scale, small_micro, specialized, \
-                 little_giant, contact_name, contact_phone, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                 little_giant, contact_name, contact_phone, created_at, high_tech, registered_on, employees, \
+                 revenue_band, tax_credit) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
                 params![
                     e.name.trim(),
                     e.uscc.as_str(),
@@ -167,14 +181,66 @@ impl Writer<'_> {
                     e.contact_name.as_deref(),
                     e.contact_phone.as_ref().map(|p| p.as_str()),
                     to_micros(e.created_at),
+                    e.profile.high_tech,
+                    e.profile.registered_on.map(|d| d.to_string()),
+                    e.profile.employees.map(i64::from),
+                    e.profile.revenue.map(|r| r.as_str()),
+                    e.profile.tax_credit.map(|t| t.as_str()),
                 ],
             )?
             .int(0)?;
-        // Phone numbers are personal data: the audit record keeps them masked.
-        let after = json!({"name": e.name.trim(), "uscc": e.uscc.as_str(), "region": e.region.as_str(),
-            "industry": e.industry.trim(), "contact_phone": e.contact_phone.as_ref().map(ToString::to_string)});
-        self.audit("enterprise.add", format!("enterprise:{id}"), None, audit::json(&after));
+        self.audit("enterprise.add", format!("enterprise:{id}"), None, audit::json(&audited(e)));
         Ok(id)
+    }
+
+    /// Rewrites enterprise `before.id` as `e` says (its USCC and creation time stay), audited with both.
+    pub(crate) fn update_enterprise(&mut self, before: &EnterpriseRecord, e: &NewEnterprise) -> Result<()> {
+        required("企业名称", &e.name)?;
+        required("所属产业", &e.industry)?;
+        self.tx.execute(
+            "UPDATE enterprises SET name = $1, region_code = $2, industry = $3, above_scale = $4, small_micro = $5, \
+             specialized = $6, little_giant = $7, contact_name = $8, contact_phone = $9, high_tech = $10, \
+             registered_on = $11, employees = $12, revenue_band = $13, tax_credit = $14 WHERE id = $15",
+            params![
+                e.name.trim(),
+                e.region.as_str(),
+                e.industry.trim(),
+                e.above_scale,
+                e.small_micro,
+                e.specialized,
+                e.little_giant,
+                e.contact_name.as_deref(),
+                e.contact_phone.as_ref().map(|p| p.as_str()),
+                e.profile.high_tech,
+                e.profile.registered_on.map(|d| d.to_string()),
+                e.profile.employees.map(i64::from),
+                e.profile.revenue.map(|r| r.as_str()),
+                e.profile.tax_credit.map(|t| t.as_str()),
+                before.id,
+            ],
+        )?;
+        let was = NewEnterprise {
+            name: before.name.clone(),
+            uscc: before.uscc.clone(),
+            region: before.region_code.clone(),
+            industry: before.industry.clone(),
+            above_scale: before.above_scale,
+            small_micro: before.small_micro,
+            specialized: before.specialized,
+            little_giant: before.little_giant,
+            contact_name: before.contact_name.clone(),
+            contact_phone: before.contact_phone.clone(),
+            created_at: before.created_at,
+            profile: before.profile.clone(),
+        };
+        let id = before.id;
+        self.audit(
+            "enterprise.edit",
+            format!("enterprise:{id}"),
+            audit::json(&audited(&was)),
+            audit::json(&audited(e)),
+        );
+        Ok(())
     }
 
     pub fn insert_user(&mut self, u: &NewUser) -> Result<i64> {

@@ -52,6 +52,7 @@ async fn seed_stations(store: &Store) -> Stations {
                 contact_name: None,
                 contact_phone: None,
                 created_at: at("2024-01-02T00:00:00Z"),
+                profile: Default::default(),
             })?;
             Ok::<_, StoreError>(Stations {
                 chuanhui,

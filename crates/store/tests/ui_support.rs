@@ -37,6 +37,7 @@ fn enterprise_in(name: &str, uscc: &str, region: &str) -> NewEnterprise {
         contact_name: None,
         contact_phone: None,
         created_at: at("2024-01-02T00:00:00Z"),
+        profile: Default::default(),
     }
 }
 

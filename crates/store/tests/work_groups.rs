@@ -38,6 +38,7 @@ async fn seed_people(store: &Store) -> People {
                 contact_name: None,
                 contact_phone: None,
                 created_at: at("2024-01-02T00:00:00Z"),
+                profile: Default::default(),
             })?;
             Ok::<_, StoreError>(People {
                 fugou_enterprise,

@@ -107,6 +107,7 @@ fn enterprise_of(
         contact_name,
         contact_phone: phone,
         created_at: Timestamp::now(),
+        profile: Default::default(),
     })
 }
 

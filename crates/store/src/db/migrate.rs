@@ -146,6 +146,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/common/0022_dispute_figures_index.sql"),
         postgres: include_str!("../../migrations/common/0022_dispute_figures_index.sql"),
     },
+    Migration {
+        version: 23,
+        name: "policies",
+        sqlite: include_str!("../../migrations/sqlite/0023_policies.sql"),
+        postgres: include_str!("../../migrations/postgres/0023_policies.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.

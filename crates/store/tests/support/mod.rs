@@ -154,6 +154,7 @@ pub async fn seed_city(store: &Store) -> City {
                 contact_name: Some("王建国".into()),
                 contact_phone: Some("13800138000".parse().expect("valid phone")),
                 created_at: at("2024-01-02T00:00:00Z"),
+                profile: Default::default(),
             })?;
             let user = |name: &str, role: Role, unit: Option<i64>, enterprise: Option<i64>| NewUser {
                 username: name.into(),

@@ -1,0 +1,383 @@
+//! 惠企政策 (issue 16): the policy library, the facts an enterprise record keeps for it, and matching both ways —
+//! for a policy the enterprises that qualify, for an enterprise the policies it qualifies for or nearly does, with
+//! why. Every test runs on SQLite and, with `ZHUQI_TEST_PG`, on PostgreSQL.
+
+mod support;
+
+use jiff::civil::Date;
+use support::*;
+use zhuqi_domain::policy::{
+    BenefitKind, ConditionKind, Conditions, Fit, PolicyLevel, PolicyStatus, RevenueBand, SizeFlag, TaxCredit,
+};
+use zhuqi_domain::{Fen, Role, Uscc};
+use zhuqi_store::{EnterpriseProfile, NewEnterprise, NewPolicy, NewUser, PolicyFilter, Principal, Store, StoreError};
+
+fn day(s: &str) -> Date {
+    s.parse().expect("date")
+}
+
+const TODAY: &str = "2026-12-03";
+
+/// A city policy of the finance bureau for 专精特新 food or medicine makers of 3 years or more, 20 people or more,
+/// with a B tax credit or better.
+fn policy(unit_id: i64) -> NewPolicy {
+    NewPolicy {
+        title: "周口市支持专精特新中小企业高质量发展若干措施".into(),
+        issuer: "周口市人民政府办公室".into(),
+        level: PolicyLevel::City,
+        doc_number: "周政办〔2026〕12号".into(),
+        region: code("411600"),
+        unit_id,
+        status: PolicyStatus::Published,
+        valid_from: day("2026-01-01"),
+        valid_to: Some(day("2027-12-31")),
+        due_on: None,
+        benefit_kind: BenefitKind::Subsidy,
+        benefit: "首次认定的一次性奖励50万元".into(),
+        cap: Some(Fen::parse("50万").expect("amount")),
+        no_application: false,
+        conditions: Conditions {
+            industries: vec!["现代食品".into(), "生物医药".into()],
+            sizes: vec![SizeFlag::Specialized],
+            min_years: Some(3),
+            min_employees: Some(20),
+            min_tax_credit: Some(TaxCredit::B),
+            ..Conditions::default()
+        },
+        body: "为加快培育专精特新中小企业，对首次认定的企业给予一次性奖励。".into(),
+    }
+}
+
+fn uscc(n: u32) -> Uscc {
+    Uscc::with_check_char(&format!("91411600MA{n:07}")).expect("valid")
+}
+
+/// An enterprise of 川汇区 that meets `policy()` on `TODAY`.
+fn qualifying(name: &str, n: u32) -> NewEnterprise {
+    NewEnterprise {
+        name: name.into(),
+        uscc: uscc(n),
+        region: code("411602"),
+        industry: "现代食品".into(),
+        above_scale: true,
+        small_micro: false,
+        specialized: true,
+        little_giant: false,
+        contact_name: None,
+        contact_phone: None,
+        created_at: at("2024-01-02T00:00:00Z"),
+        profile: EnterpriseProfile {
+            high_tech: false,
+            registered_on: Some(day("2019-05-20")),
+            employees: Some(85),
+            revenue: Some(RevenueBand::To100m),
+            tax_credit: Some(TaxCredit::A),
+        },
+    }
+}
+
+struct Library {
+    enterprises: Vec<i64>,
+    county_unit: i64,
+    county_handler: i64,
+    sysadmin: i64,
+    cadre: i64,
+}
+
+/// 川汇区 and 扶沟县 enterprises on each side of each condition of `policy()`, a county unit with its handler.
+async fn seed_library(s: &Store) -> Library {
+    s.transaction(sys(), |w| {
+        w.insert_region(&code("411621"), "扶沟县", Some(&code("411600")))?;
+        let mut ids = Vec::new();
+        let base = qualifying("周口金丝猴食品有限公司", 1);
+        let variants: Vec<NewEnterprise> = vec![
+            base.clone(),
+            NewEnterprise {
+                name: "周口仁和药业有限公司".into(),
+                uscc: uscc(2),
+                industry: "生物医药".into(),
+                ..base.clone()
+            },
+            // each of these fails one condition
+            NewEnterprise {
+                name: "周口纺织有限公司".into(),
+                uscc: uscc(3),
+                industry: "纺织服装".into(),
+                ..base.clone()
+            },
+            NewEnterprise {
+                name: "周口小厨食品有限公司".into(), uscc: uscc(4), specialized: false, ..base.clone()
+            },
+            NewEnterprise {
+                name: "周口新创食品有限公司".into(),
+                uscc: uscc(5),
+                profile: EnterpriseProfile { registered_on: Some(day("2023-12-04")), ..base.profile.clone() },
+                ..base.clone()
+            },
+            NewEnterprise {
+                name: "周口微小食品有限公司".into(),
+                uscc: uscc(6),
+                profile: EnterpriseProfile { employees: Some(19), ..base.profile.clone() },
+                ..base.clone()
+            },
+            NewEnterprise {
+                name: "周口欠税食品有限公司".into(),
+                uscc: uscc(7),
+                profile: EnterpriseProfile { tax_credit: Some(TaxCredit::M), ..base.profile.clone() },
+                ..base.clone()
+            },
+            NewEnterprise {
+                name: "周口无档案食品有限公司".into(),
+                uscc: uscc(8),
+                profile: EnterpriseProfile::default(),
+                ..base.clone()
+            },
+            // 扶沟县: inside the city's policy
+            NewEnterprise {
+                name: "扶沟县天顺食品有限公司".into(),
+                uscc: uscc(9),
+                region: code("411621"),
+                ..base.clone()
+            },
+        ];
+        for e in &variants {
+            ids.push(w.insert_enterprise(e)?);
+        }
+        let county_unit = w.insert_unit("扶沟县工业和信息化局", &code("411621"))?;
+        let county_handler =
+            w.insert_user(&NewUser { unit_id: Some(county_unit), ..person("fugou_gxj", Role::Handler, "411621") })?;
+        let sysadmin = w.insert_user(&person("xitong", Role::Sysadmin, "411600"))?;
+        let cadre = w.insert_user(&person("ganbu", Role::Cadre, "411602"))?;
+        Ok::<_, StoreError>(Library { enterprises: ids, county_unit, county_handler, sysadmin, cadre })
+    })
+    .await
+    .expect("seed")
+}
+
+async fn principal(s: &Store, id: i64) -> Principal {
+    s.principal(id).await.expect("principal")
+}
+
+async fn count(s: &Store, p: &Principal) -> usize {
+    s.policies_for(p, PolicyFilter { limit: 100, ..PolicyFilter::default() }).await.expect("list").total
+}
+
+#[tokio::test]
+async fn a_policy_lists_the_enterprises_that_qualify_and_an_enterprise_its_policies_with_why() {
+    for db in backends("policies_matching").await {
+        let (s, b) = (&db.store, db.backend);
+        let city = seed_city(s).await;
+        let lib = seed_library(s).await;
+        let office = principal(s, city.dispatcher).await;
+        let p = s.create_policy_as(&office, "test", policy(city.unit_id), at("2026-01-05T02:00:00Z"), None).await;
+        let p = p.expect("recorded");
+        assert_eq!(p.version, 1);
+        assert_eq!(p.unit_name, "周口市地方金融监督管理局");
+
+        let matched = s.policy_matches_for(&office, p.id, day(TODAY), 0, 50).await.expect("matches");
+        let names: Vec<&str> = matched.items.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["周口金丝猴食品有限公司", "周口仁和药业有限公司", "扶沟县天顺食品有限公司"], "{b:?}");
+        assert_eq!(matched.total, 3);
+        let second = s.policy_matches_for(&office, p.id, day(TODAY), 2, 50).await.expect("page 2");
+        assert_eq!((second.total, second.items.len()), (3, 1));
+        // A day earlier 新创食品 is not yet 3 years old; a day later it is.
+        let later = s.policy_matches_for(&office, p.id, day("2026-12-04"), 0, 50).await.expect("later");
+        assert_eq!(later.total, 4, "{b:?}");
+
+        // The enterprise's side: one policy, qualifies, each condition met with a reason.
+        let own = principal(s, city.enterprise_user).await;
+        assert!(s.enterprise_policies_for(&own, city.enterprise_id, day(TODAY)).await.expect("own").is_empty());
+        let fits = s.enterprise_policies_for(&office, lib.enterprises[0], day(TODAY)).await.expect("fits");
+        assert_eq!(fits.len(), 1);
+        assert_eq!(fits[0].fit, Fit::Qualifies);
+        assert!(fits[0].checks.iter().all(|c| c.met));
+        assert!(fits[0].checks.iter().any(|c| c.reason.contains("纳税信用A级")), "{:?}", fits[0].checks);
+        // Each enterprise failing one condition nearly qualifies, and the check names it.
+        let failing = [
+            (2, ConditionKind::Industry),
+            (3, ConditionKind::Size),
+            (4, ConditionKind::Age),
+            (5, ConditionKind::Employees),
+            (6, ConditionKind::TaxCredit),
+        ];
+        for (i, kind) in failing {
+            let fits = s.enterprise_policies_for(&office, lib.enterprises[i], day(TODAY)).await.expect("fits");
+            assert_eq!(fits.len(), 1, "{b:?} {i}");
+            assert_eq!(fits[0].fit, Fit::Nearly);
+            let failed: Vec<ConditionKind> = fits[0].checks.iter().filter(|c| !c.met).map(|c| c.condition).collect();
+            assert_eq!(failed, [kind], "{b:?} {i}");
+        }
+        // No facts recorded: three conditions fail, so not even nearly.
+        assert!(s.enterprise_policies_for(&office, lib.enterprises[7], day(TODAY)).await.expect("bare").is_empty());
+
+        // Recording the facts makes it qualify; the edit is audited with before and after.
+        let record = s.enterprise_for(&office, lib.enterprises[7]).await.expect("read");
+        let edit = NewEnterprise {
+            name: record.name.clone(),
+            uscc: record.uscc.clone(),
+            region: record.region_code.clone(),
+            industry: record.industry.clone(),
+            above_scale: record.above_scale,
+            small_micro: record.small_micro,
+            specialized: record.specialized,
+            little_giant: record.little_giant,
+            contact_name: None,
+            contact_phone: None,
+            created_at: record.created_at,
+            profile: qualifying("", 0).profile,
+        };
+        let edited = s.edit_enterprise_as(&office, "test", record.id, edit.clone()).await.expect("edit");
+        assert_eq!(edited.profile.employees, Some(85));
+        assert_eq!(s.policy_matches_for(&office, p.id, day(TODAY), 0, 50).await.expect("matches").total, 4);
+        // The unserved cadre and the other county's handler may not edit it; nobody may change the USCC.
+        let cadre = principal(s, lib.cadre).await;
+        assert!(s.edit_enterprise_as(&cadre, "test", record.id, edit.clone()).await.is_err());
+        let changed = NewEnterprise { uscc: uscc(99), ..edit };
+        let refused = s.edit_enterprise_as(&office, "test", record.id, changed).await;
+        assert!(matches!(refused, Err(StoreError::Invalid(_))), "{refused:?}");
+    }
+}
+
+#[tokio::test]
+async fn who_reads_and_writes_which_policies() {
+    for db in backends("policies_scope").await {
+        let (s, b) = (&db.store, db.backend);
+        let city = seed_city(s).await;
+        let lib = seed_library(s).await;
+        let office = principal(s, city.dispatcher).await;
+        let county = principal(s, lib.county_handler).await;
+        let city_handler = principal(s, city.handler).await;
+        let enterprise = principal(s, city.enterprise_user).await;
+        let admin = principal(s, lib.sysadmin).await;
+
+        let city_policy = s.create_policy_as(&office, "t", policy(city.unit_id), at("2026-01-05T02:00:00Z"), None);
+        let city_policy = city_policy.await.expect("city");
+        // The county unit records its own county's policy and drafts another.
+        let mine = NewPolicy {
+            title: "扶沟县促进纺织服装产业发展奖补办法".into(),
+            region: code("411621"),
+            unit_id: lib.county_unit,
+            level: PolicyLevel::County,
+            conditions: Conditions { industries: vec!["纺织服装".into()], ..Conditions::default() },
+            ..policy(lib.county_unit)
+        };
+        let fugou = s.create_policy_as(&county, "t", mine.clone(), at("2026-02-01T02:00:00Z"), None).await;
+        let fugou = fugou.expect("county policy");
+        let draft = NewPolicy {
+            title: "扶沟县支持企业技术改造实施办法（征求意见稿）".into(),
+            status: PolicyStatus::Drafting,
+            due_on: Some(day("2027-03-31")),
+            ..mine.clone()
+        };
+        let draft = s.create_policy_as(&county, "t", draft, at("2026-11-01T02:00:00Z"), None).await.expect("draft");
+        // It may not record a city policy, nor one for another unit.
+        let refused = s.create_policy_as(&county, "t", policy(lib.county_unit), at("2026-02-01T02:00:00Z"), None).await;
+        assert!(matches!(refused, Err(StoreError::Forbidden(_))), "{b:?} {refused:?}");
+        let refused = s.create_policy_as(&county, "t", policy(city.unit_id), at("2026-02-01T02:00:00Z"), None).await;
+        assert!(matches!(refused, Err(StoreError::Forbidden(_))), "{b:?}");
+        // Nor may the city unit's handler change the county's policy, nor the enterprise anything.
+        let refused = s.edit_policy_as(&city_handler, "t", fugou.id, 1, mine.clone(), at("2026-02-02T00:00:00Z"));
+        assert!(refused.await.is_err());
+        let refused = s.create_policy_as(&enterprise, "t", policy(city.unit_id), at("2026-02-01T00:00:00Z"), None);
+        assert!(matches!(refused.await, Err(StoreError::Forbidden(_))));
+
+        // Reading: the office all three; the county unit all three (the city's concerns it, the draft is its own);
+        // the enterprise of 川汇区 the city's only; the city handler the two published; the admin none.
+        assert_eq!(count(s, &office).await, 3, "{b:?}");
+        assert_eq!(count(s, &county).await, 3);
+        assert_eq!(count(s, &enterprise).await, 1);
+        assert_eq!(count(s, &city_handler).await, 2);
+        assert_eq!(count(s, &admin).await, 0);
+        assert!(matches!(s.policy_for(&enterprise, draft.id).await, Err(StoreError::NotFound(_))));
+        assert!(matches!(s.policy_for(&enterprise, fugou.id).await, Err(StoreError::NotFound(_))));
+        assert!(s.policy_for(&enterprise, city_policy.id).await.is_ok());
+
+        // The county unit sees every enterprise of its region that qualifies (it grants them); the city handler
+        // sees only those its own items bring it — none here.
+        let textile = NewEnterprise {
+            name: "扶沟县锦程纺织有限公司".into(),
+            uscc: uscc(40),
+            region: code("411621"),
+            industry: "纺织服装".into(),
+            ..qualifying("", 0)
+        };
+        s.transaction(sys(), move |w| w.insert_enterprise(&textile)).await.expect("textile");
+        let own = s.policy_matches_for(&county, fugou.id, day(TODAY), 0, 10).await.expect("own");
+        let names: Vec<&str> = own.items.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["扶沟县锦程纺织有限公司"], "{b:?}");
+        assert_eq!(s.policy_matches_for(&city_handler, fugou.id, day(TODAY), 0, 10).await.expect("other").total, 0);
+
+        // Publishing the draft, as read; a second edit on the old version is refused as stale.
+        let published = NewPolicy { status: PolicyStatus::Published, ..draft.policy.clone() };
+        let edited = s.edit_policy_as(&county, "t", draft.id, 1, published.clone(), at("2026-12-01T00:00:00Z")).await;
+        assert_eq!(edited.expect("published").version, 2);
+        let stale = s.edit_policy_as(&county, "t", draft.id, 1, published, at("2026-12-01T00:00:01Z")).await;
+        assert!(matches!(stale, Err(StoreError::Stale(_))), "{stale:?}");
+        assert!(s.may_edit_policy(&county, draft.id).await.expect("may"));
+        assert!(!s.may_edit_policy(&city_handler, draft.id).await.expect("may not"));
+    }
+}
+
+#[tokio::test]
+async fn bad_policies_are_refused_and_change_nothing() {
+    for db in backends("policies_invalid").await {
+        let (s, b) = (&db.store, db.backend);
+        let city = seed_city(s).await;
+        let office = principal(s, city.dispatcher).await;
+        let good = policy(city.unit_id);
+        let cases: Vec<(NewPolicy, &str)> = vec![
+            (
+                NewPolicy {
+                    conditions: Conditions { industries: vec!["航空航天".into()], ..Conditions::default() },
+                    ..good.clone()
+                },
+                "产业链「航空航天」不在目录中",
+            ),
+            (NewPolicy { region: code("411699"), ..good.clone() }, "地区 411699 不存在"),
+            (NewPolicy { valid_to: Some(day("2025-12-31")), ..good.clone() }, "有效期止不能早于有效期起"),
+            (
+                NewPolicy {
+                    conditions: Conditions { min_years: Some(5), max_years: Some(3), ..Conditions::default() },
+                    ..good.clone()
+                },
+                "成立年限的下限",
+            ),
+            (NewPolicy { title: " ".into(), ..good.clone() }, "请填写政策名称"),
+            (NewPolicy { status: PolicyStatus::Drafting, due_on: None, ..good.clone() }, "计划出台日期"),
+            (NewPolicy { unit_id: 9999, ..good.clone() }, "单位 9999 不存在"),
+        ];
+        let newest = |s: Store| async move { s.audit_records(None, 1).await.expect("audit")[0].seq };
+        let audit_before = newest(s.clone()).await;
+        for (bad, message) in cases {
+            match s.create_policy_as(&office, "t", bad, at("2026-01-05T02:00:00Z"), None).await {
+                Err(StoreError::Invalid(m)) => assert!(m.contains(message), "{b:?}: {m} lacks {message}"),
+                other => panic!("{b:?}: {message}: {other:?}"),
+            }
+        }
+        assert_eq!(count(s, &office).await, 0);
+        assert_eq!(newest(s.clone()).await, audit_before, "{b:?}");
+
+        // Words find policies by title, 文号 or text; two words must both be there.
+        s.create_policy_as(&office, "t", good.clone(), at("2026-01-05T02:00:00Z"), None).await.expect("good");
+        let loan = NewPolicy {
+            title: "周口市中小微企业贷款贴息办法".into(),
+            doc_number: "周财金〔2026〕3号".into(),
+            benefit_kind: BenefitKind::LoanInterest,
+            body: "对从银行取得流动资金贷款的企业给予贴息。".into(),
+            conditions: Conditions::default(),
+            ..good
+        };
+        s.create_policy_as(&office, "t", loan, at("2026-02-05T02:00:00Z"), None).await.expect("loan");
+        let find = |words: &str| {
+            let filter = PolicyFilter { words: Some(words.into()), limit: 10, ..PolicyFilter::default() };
+            let (s, office) = (s.clone(), office.clone());
+            async move { s.policies_for(&office, filter).await.expect("search").items.len() }
+        };
+        assert_eq!(find("贴息").await, 1);
+        assert_eq!(find("贷款 银行").await, 1);
+        assert_eq!(find("贷款 专精特新").await, 0);
+        assert_eq!(find("周财金〔2026〕3号").await, 1);
+        assert_eq!(find("周口").await, 2);
+        assert_eq!(find("100%_").await, 0, "LIKE's wildcards are taken literally");
+    }
+}
