@@ -20,6 +20,7 @@ pub mod disputes;
 pub mod error;
 pub mod files;
 pub mod org;
+pub mod policies;
 pub mod reference;
 pub mod security;
 pub mod tasks;
@@ -50,6 +51,7 @@ pub fn api() -> (Router<Store>, OpenApi) {
         .merge(common_issues::routes())
         .merge(tasks::routes())
         .merge(disputes::routes())
+        .merge(policies::routes())
         // Files come base64 in JSON: these routes take bodies up to the attachments' limit.
         .merge(files::routes().layer(DefaultBodyLimit::max(files::FILES_BODY_LIMIT)))
         .merge(appeals::file_routes().layer(DefaultBodyLimit::max(files::FILES_BODY_LIMIT)))

@@ -6,14 +6,16 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::Timestamp;
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use zhuqi_domain::policy::{MAX_EMPLOYEES, RevenueBand, TaxCredit};
 use zhuqi_domain::{DeadlinePolicy, Phone, RegionCode, Role, Uscc, check_roles};
 use zhuqi_store::{
-    AuditRecord, CategoryRecord, EnterpriseRecord, NewEnterprise, NewUser, Principal, RegionRecord, Store, UnitRecord,
-    UserRecord,
+    AuditRecord, CategoryRecord, EnterpriseProfile, EnterpriseRecord, NewEnterprise, NewUser, Principal, RegionRecord,
+    Store, UnitRecord, UserRecord,
 };
 
 use super::auth::{Caller, hash_password};
@@ -50,6 +52,58 @@ pub struct Enterprise {
     pub contact_name: Option<String>,
     /// Masked (`138****1234`) unless the caller serves or is the enterprise.
     pub contact_phone: Option<String>,
+    pub profile: Profile,
+}
+
+/// The facts policies' conditions read besides region, industry and size (each absent until recorded).
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// 高新技术企业
+    #[serde(default)]
+    pub high_tech: bool,
+    /// 成立日期
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub registered_on: Option<Date>,
+    /// 从业人数
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 10_000_000)]
+    pub employees: Option<u32>,
+    /// 上年营业收入档
+    #[serde(default)]
+    pub revenue_band: Option<RevenueBand>,
+    /// 纳税信用等级
+    #[serde(default)]
+    pub tax_credit: Option<TaxCredit>,
+}
+
+impl Profile {
+    fn of(p: EnterpriseProfile) -> Profile {
+        Profile {
+            high_tech: p.high_tech,
+            registered_on: p.registered_on,
+            employees: p.employees,
+            revenue_band: p.revenue,
+            tax_credit: p.tax_credit,
+        }
+    }
+
+    fn checked(self) -> Result<EnterpriseProfile, ApiError> {
+        if self.employees.is_some_and(|n| n > MAX_EMPLOYEES) {
+            return Err(ApiError::invalid("invalid_value", "从业人数超出范围 / employees out of range"));
+        }
+        if self.registered_on.is_some_and(|d| d > zhuqi_domain::time::today()) {
+            return Err(ApiError::invalid("invalid_value", "成立日期不能晚于今天 / registered in the future"));
+        }
+        Ok(EnterpriseProfile {
+            high_tech: self.high_tech,
+            registered_on: self.registered_on,
+            employees: self.employees,
+            revenue: self.revenue_band,
+            tax_credit: self.tax_credit,
+        })
+    }
 }
 
 /// Staff who contact enterprises see their numbers whole; everyone else masked (SPEC §5, §9).
@@ -57,7 +111,7 @@ pub fn sees_whole_phone(user: &Principal) -> bool {
     [Role::Enterprise, Role::Cadre, Role::Handler, Role::Dispatcher].iter().any(|r| user.has(*r))
 }
 
-fn enterprise(c: &Caller, e: EnterpriseRecord) -> Enterprise {
+pub fn enterprise(c: &Caller, e: EnterpriseRecord) -> Enterprise {
     let whole = sees_whole_phone(&c.user);
     Enterprise {
         id: e.id,
@@ -71,6 +125,7 @@ fn enterprise(c: &Caller, e: EnterpriseRecord) -> Enterprise {
         little_giant: e.little_giant,
         contact_name: e.contact_name,
         contact_phone: e.contact_phone.map(|p| if whole { p.as_str().to_owned() } else { p.masked() }),
+        profile: Profile::of(e.profile),
     }
 }
 
@@ -141,6 +196,31 @@ pub struct NewEnterpriseBody {
     #[schema(max_length = 50)]
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
+    /// Absent: nothing recorded yet.
+    #[serde(default)]
+    pub profile: Profile,
+}
+
+impl NewEnterpriseBody {
+    fn enterprise(self) -> Result<NewEnterprise, ApiError> {
+        at_most("企业名称", &self.name, 100)?;
+        at_most("产业", &self.industry, 50)?;
+        at_most("联系人", self.contact_name.as_deref().unwrap_or_default(), 50)?;
+        Ok(NewEnterprise {
+            name: self.name,
+            uscc: Uscc::parse(&self.uscc)?,
+            region: RegionCode::parse(&self.region_code)?,
+            industry: self.industry,
+            above_scale: self.above_scale,
+            small_micro: self.small_micro,
+            specialized: self.specialized,
+            little_giant: self.little_giant,
+            contact_name: self.contact_name.filter(|n| !n.trim().is_empty()),
+            contact_phone: self.contact_phone.as_deref().map(Phone::parse).transpose()?,
+            created_at: Timestamp::now(),
+            profile: self.profile.checked()?,
+        })
+    }
 }
 
 /// A name that must be there: 1 to `max` characters besides spaces. Checked before anything is looked up, so that
@@ -168,28 +248,26 @@ async fn create_enterprise(
     Once(key): Once,
     Body(b): Body<NewEnterpriseBody>,
 ) -> Result<(StatusCode, Json<Enterprise>), ApiError> {
-    at_most("企业名称", &b.name, 100)?;
-    at_most("产业", &b.industry, 50)?;
-    at_most("联系人", b.contact_name.as_deref().unwrap_or_default(), 50)?;
-    let new = NewEnterprise {
-        name: b.name,
-        uscc: Uscc::parse(&b.uscc)?,
-        region: RegionCode::parse(&b.region_code)?,
-        industry: b.industry,
-        above_scale: b.above_scale,
-        small_micro: b.small_micro,
-        specialized: b.specialized,
-        little_giant: b.little_giant,
-        contact_name: b.contact_name.filter(|n| !n.trim().is_empty()),
-        contact_phone: b.contact_phone.as_deref().map(Phone::parse).transpose()?,
-        created_at: Timestamp::now(),
-        profile: Default::default(),
-    };
+    let new = b.enterprise()?;
     let id = store.register_enterprise(&c.user, &c.source, new, key).await?;
     // Read back as the caller sees it: an enterprise user is linked to it now.
     let user = store.principal(c.user.user_id).await?;
     let e = store.enterprise_for(&user, id).await?;
     Ok((StatusCode::CREATED, Json(enterprise(&c, e))))
+}
+
+/// Corrects an enterprise's record; its USCC stays (the system administrator; the region's dispatcher; the cadres
+/// who serve it and the enterprise itself, without moving it to another county).
+#[utoipa::path(put, path = "/enterprises/{id}", tag = "organisation", params(("id" = i64, Path)),
+    request_body = NewEnterpriseBody, responses((status = 200, body = Enterprise), WriteRefusals))]
+async fn edit_enterprise(
+    State(store): State<Store>,
+    c: Caller,
+    Id(id): Id<i64>,
+    Body(b): Body<NewEnterpriseBody>,
+) -> Result<Json<Enterprise>, ApiError> {
+    let e = store.edit_enterprise_as(&c.user, &c.source, id, b.enterprise()?).await?;
+    Ok(Json(enterprise(&c, e)))
 }
 
 /// Every region (GB/T 2260), as a tree by `parent_code`.
@@ -481,7 +559,7 @@ async fn audit(
 pub fn routes() -> OpenApiRouter<Store> {
     OpenApiRouter::new()
         .routes(routes!(list_enterprises, create_enterprise))
-        .routes(routes!(get_enterprise))
+        .routes(routes!(get_enterprise, edit_enterprise))
         .routes(routes!(list_regions, create_region))
         .routes(routes!(list_units, create_unit))
         .routes(routes!(list_categories, create_category))

@@ -391,6 +391,10 @@ async fn the_openapi_document_describes_every_endpoint() {
         "/disputes/{id}/steps",
         "/disputes/figures",
         "/disputes/mediators",
+        "/policies",
+        "/policies/{id}",
+        "/policies/{id}/matches",
+        "/enterprises/{id}/policies",
     ] {
         assert!(paths.contains_key(path), "{path} is documented");
     }
@@ -871,5 +875,114 @@ async fn disputes_through_the_api() {
             let (code, err) = s.get(user, &format!("/disputes/figures{q}")).await;
             assert_eq!(code, want, "{b}: {user} {q}: {err}");
         }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn policies_and_matching_through_the_api() {
+    for s in servers("policies_through_the_api").await {
+        let b = s.backend;
+        let policy = |title: &str, unit: i64| {
+            json!({"title": title, "issuer": "周口市人民政府办公室", "level": "city",
+                "doc_number": "周政办〔2026〕12号", "region_code": "411600", "unit_id": unit, "status": "published",
+                "valid_from": "2026-01-01", "valid_to": "2027-12-31", "benefit_kind": "subsidy",
+                "benefit": "一次性奖励50万元", "cap_fen": 50_000_000,
+                "conditions": {"industries": ["现代食品"], "sizes": ["specialized"], "min_employees": 20},
+                "body": "对首次认定的专精特新企业给予一次性奖励。"})
+        };
+        let send = |user: &str, body: Value, key: &str| {
+            let req = s.client.post(format!("{}/policies", s.base)).bearer_auth(token(user)).json(&body);
+            let req = req.header("Idempotency-Key", key);
+            async move {
+                let resp = req.send().await.expect("send");
+                (resp.status(), resp.json::<Value>().await.expect("json"))
+            }
+        };
+        let (code, p) = send("zhihuibu", policy("周口市支持专精特新企业发展若干措施", s.world.unit_a), "p-1").await;
+        assert_eq!(code, StatusCode::CREATED, "{b}: {p}");
+        assert_eq!((&p["standing"], &p["version"]), (&json!("有效"), &json!(1)), "{b}: {p}");
+        assert_eq!(p["conditions_text"][0], json!("产业链：现代食品"));
+        let (again, same) = send("zhihuibu", policy("周口市支持专精特新企业发展若干措施", s.world.unit_a), "p-1").await;
+        assert_eq!((again, &same["id"]), (StatusCode::CREATED, &p["id"]), "{b}: a retry is the same policy");
+        let id = p["id"].as_i64().expect("id");
+
+        let with = |mut body: Value, key: &str, v: Value| {
+            body[key] = v;
+            body
+        };
+        let base = policy("周口市稳岗补贴实施办法", s.world.unit_a);
+        for (why, user, body, want) in [
+            ("an unknown industry", "zhihuibu", with(base.clone(), "conditions", json!({"industries": ["航天"]})), 422),
+            ("ends before it starts", "zhihuibu", with(base.clone(), "valid_to", json!("2025-01-01")), 422),
+            ("a negative cap", "zhihuibu", with(base.clone(), "cap_fen", json!(-1)), 422),
+            ("an unknown region", "zhihuibu", with(base.clone(), "region_code", json!("411699")), 422),
+            ("a bad region code", "zhihuibu", with(base.clone(), "region_code", json!("41")), 422),
+            (
+                "bounds that cross",
+                "zhihuibu",
+                with(base.clone(), "conditions", json!({"min_years": 5, "max_years": 2})),
+                422,
+            ),
+            ("an unknown field", "zhihuibu", with(base.clone(), "discount", json!(1)), 422),
+            ("an enterprise", "qiye", base.clone(), 403),
+            ("another unit's policy", "chengban2", base.clone(), 403),
+        ] {
+            let (code, err) = s.post(user, "/policies", body).await;
+            assert_eq!(code.as_u16(), want, "{b}: {why}: {err}");
+        }
+        let (_, list) = s.get("zhihuibu", "/policies").await;
+        assert_eq!(list["total"], json!(1), "{b}: the refused ones changed nothing");
+        let (_, found) = s.get("qiye", "/policies?q=%E4%B8%93%E7%B2%BE%E7%89%B9%E6%96%B0%20%E5%A5%96%E5%8A%B1").await;
+        assert_eq!(found["total"], json!(1), "{b}: 专精特新 奖励 {found}");
+        let (code, _) = s.get("shenji", &format!("/policies/{id}")).await;
+        assert_eq!(code, StatusCode::NOT_FOUND, "{b}: the auditor reads no policy");
+
+        // E1 records its facts and becomes 专精特新: it qualifies, and sees why.
+        let (_, e1) = s.get("qiye", &format!("/enterprises/{}", s.world.e1)).await;
+        let mut edit = e1.clone();
+        edit.as_object_mut().expect("object").remove("id");
+        edit["specialized"] = json!(true);
+        edit["profile"] = json!({"registered_on": "2015-06-01", "employees": 12, "revenue_band": "20m_100m",
+            "tax_credit": "A"});
+        let (code, err) =
+            s.call(Some("qiye"), Method::PUT, &format!("/enterprises/{}", s.world.e1), Some(edit.clone())).await;
+        assert_eq!(code, StatusCode::OK, "{b}: {err}");
+        let (_, fits) = s.get("qiye", &format!("/enterprises/{}/policies", s.world.e1)).await;
+        assert_eq!(fits[0]["fit"], json!("nearly"), "{b}: 12 people of the 20 asked: {fits}");
+        let failed: Vec<&Value> =
+            fits[0]["checks"].as_array().expect("checks").iter().filter(|c| c["met"] == json!(false)).collect();
+        assert_eq!(failed.len(), 1);
+        assert!(failed[0]["reason"].as_str().expect("reason").contains("从业人员12人"), "{b}: {failed:?}");
+        edit["profile"]["employees"] = json!(45);
+        let (code, _) =
+            s.call(Some("qiye"), Method::PUT, &format!("/enterprises/{}", s.world.e1), Some(edit.clone())).await;
+        assert_eq!(code, StatusCode::OK);
+        let (_, fits) = s.get("qiye", &format!("/enterprises/{}/policies", s.world.e1)).await;
+        assert_eq!(fits[0]["fit"], json!("qualifies"), "{b}: {fits}");
+        // The enterprise may not move itself to another county, nor read another's policies.
+        let moved = with(edit.clone(), "region_code", json!("411621"));
+        let (code, _) = s.call(Some("qiye"), Method::PUT, &format!("/enterprises/{}", s.world.e1), Some(moved)).await;
+        assert_eq!(code, StatusCode::FORBIDDEN, "{b}");
+        let (code, _) = s.get("qiye", &format!("/enterprises/{}/policies", s.world.e2)).await;
+        assert_eq!(code, StatusCode::NOT_FOUND);
+
+        // The policy's list: E1 for the office; the unit answering for it sees it too.
+        let (_, m) = s.get("zhihuibu", &format!("/policies/{id}/matches")).await;
+        assert_eq!((&m["total"], &m["items"][0]["id"]), (&json!(1), &json!(s.world.e1)), "{b}: {m}");
+        let (_, m) = s.get("chengban", &format!("/policies/{id}/matches?as_of=2026-06-30")).await;
+        assert_eq!(m["total"], json!(1), "{b}: {m}");
+
+        // Edits go by version: repealing as read works once; the stale one is 409.
+        let repeal = with(
+            with(policy("周口市支持专精特新企业发展若干措施", s.world.unit_a), "status", json!("repealed")),
+            "version",
+            json!(1),
+        );
+        let (code, r) = s.call(Some("zhihuibu"), Method::PUT, &format!("/policies/{id}"), Some(repeal.clone())).await;
+        assert_eq!((code, &r["standing"]), (StatusCode::OK, &json!("已废止")), "{b}: {r}");
+        let (code, _) = s.call(Some("zhihuibu"), Method::PUT, &format!("/policies/{id}"), Some(repeal)).await;
+        assert_eq!(code, StatusCode::CONFLICT);
+        let (_, fits) = s.get("qiye", &format!("/enterprises/{}/policies", s.world.e1)).await;
+        assert_eq!(fits, json!([]), "{b}: a repealed policy is matched no more");
     }
 }

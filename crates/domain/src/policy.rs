@@ -15,9 +15,8 @@ macro_rules! labelled_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = ($code:literal, $label:literal)),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
+        pub enum $name { $($(#[$vmeta])* #[serde(rename = $code)] $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -600,7 +599,9 @@ mod tests {
         let years = Conditions { min_years: Some(5), max_years: Some(5), ..Conditions::default() };
         assert_eq!(years.normalised(), Err(ConditionError::Years { min: 5, max: 5 }));
         let people = Conditions { min_employees: Some(50), max_employees: Some(10), ..Conditions::default() };
-        assert!(people.normalised().expect_err("refused").to_string().contains("从业人数的下限（50人）大于上限（10人）"));
+        assert!(
+            people.normalised().expect_err("refused").to_string().contains("从业人数的下限（50人）大于上限（10人）")
+        );
         let revenue = Conditions {
             min_revenue: Some(RevenueBand::Over400m),
             max_revenue: Some(RevenueBand::Under5m),
@@ -628,6 +629,15 @@ mod tests {
         );
         assert_eq!(PolicyLevel::parse("省级"), Some(PolicyLevel::Provincial));
         assert_eq!(TaxCredit::parse("A"), Some(TaxCredit::A));
+    }
+
+    #[test]
+    fn codes_are_what_json_and_the_database_hold() {
+        assert_eq!(serde_json::to_string(&RevenueBand::To100m).expect("json"), "\"20m_100m\"");
+        assert_eq!(serde_json::from_str::<TaxCredit>("\"A\"").expect("json"), TaxCredit::A);
+        for kind in BenefitKind::ALL {
+            assert_eq!(serde_json::to_value(kind).expect("json"), kind.as_str());
+        }
     }
 
     #[test]
