@@ -9,6 +9,7 @@ mod corpus;
 mod disputes;
 mod life;
 mod meetings;
+mod policies;
 mod projects;
 
 use std::collections::{BTreeMap, HashMap};
@@ -164,6 +165,8 @@ fn write_city(
     let mut users = Users { rng_salt: salt, created_at: now.checked_sub((400 * 24).hours())?, logins };
     disputes::write(w, opts.seed, &city, &mut users, cal, opts.today, now)?;
     logins = users.logins;
+    bar.set_message("惠企政策 / policies");
+    policies::write(w, opts.seed, &city, opts.today, now)?;
     bar.set_message("提交 / committing");
     Ok((logins, by_status, projects.projects, links.len()))
 }
@@ -395,6 +398,8 @@ fn build_city(
         groups.push((group, region, members));
     }
 
+    // The facts policies read come from their own stream: the city's draws stay as they were.
+    let mut facts = policies::facts_stream(opts.seed);
     for i in 0..opts.enterprises {
         let county = counties[rng.random_range(0..counties.len())];
         let industry = &corpus::INDUSTRIES[rng.random_range(0..corpus::INDUSTRIES.len())];
@@ -418,19 +423,20 @@ fn build_city(
             }
         };
         let above_scale = rng.random_bool(0.4);
+        let small_micro = !above_scale && rng.random_bool(0.6);
         let id = w.insert_enterprise(&NewEnterprise {
             name: name.clone(),
             uscc: uscc.clone(),
             region: code(county.code)?,
             industry: industry.name.to_owned(),
             above_scale,
-            small_micro: !above_scale && rng.random_bool(0.6),
+            small_micro,
             specialized: rng.random_bool(0.08),
             little_giant: rng.random_bool(0.015),
             contact_name: Some(person(rng)),
             contact_phone: Some(mobile(rng)?),
             created_at,
-            profile: Default::default(),
+            profile: policies::profile(&mut facts, industry.name, above_scale, small_micro, opts.today),
         })?;
         // A group serves enterprises of its own region: a county's group those of its county, the city's any.
         let county_code = code(county.code)?;

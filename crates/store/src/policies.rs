@@ -573,12 +573,15 @@ impl Store {
             let ids = qualifying(tx, &policy, &condition, &values, day)?;
             let page: Vec<i64> = ids.iter().copied().skip(offset).take(limit).collect();
             let mut items = Vec::with_capacity(page.len());
-            for e in page {
-                let row = tx.query_one(
-                    &format!("SELECT {ENTERPRISE_COLUMNS} FROM enterprises e WHERE e.id = $1"),
-                    params![e],
-                )?;
-                items.push(enterprise_from_row(&row)?);
+            for chunk in page.chunks(500) {
+                let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+                let sql = format!(
+                    "SELECT {ENTERPRISE_COLUMNS} FROM enterprises e WHERE e.id IN ({}) ORDER BY e.id",
+                    list.join(", ")
+                );
+                for row in tx.query(&sql, &[])? {
+                    items.push(enterprise_from_row(&row)?);
+                }
             }
             Ok(MatchPage { items, total: ids.len() })
         })

@@ -8,11 +8,14 @@ use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use jiff::Timestamp;
+use jiff::civil::Date;
 use serde::Deserialize;
 use zhuqi_api::auth::hash_password;
+use zhuqi_domain::policy::{MAX_EMPLOYEES, RevenueBand, TaxCredit};
 use zhuqi_domain::{Phone, RegionCode, Role, Uscc};
 use zhuqi_store::{
-    AppealFilter, EnterpriseRecord, NewEnterprise, NewUser, NewVisit, RegionRecord, Store, StoreError, VisitRecord,
+    AppealFilter, EnterpriseProfile, EnterpriseRecord, NewEnterprise, NewUser, NewVisit, RegionRecord, Store,
+    StoreError, VisitRecord,
 };
 
 use super::csrf::{self, Checked};
@@ -43,6 +46,17 @@ pub struct EnterpriseInput {
     specialized: Option<String>,
     #[serde(default)]
     little_giant: Option<String>,
+    #[serde(default)]
+    high_tech: Option<String>,
+    /// 成立日期, YYYY-MM-DD
+    #[serde(default)]
+    registered_on: String,
+    #[serde(default)]
+    employees: String,
+    #[serde(default)]
+    revenue_band: String,
+    #[serde(default)]
+    tax_credit: String,
     #[serde(default)]
     contact_name: String,
     #[serde(default)]
@@ -94,6 +108,7 @@ fn enterprise_of(
         "" => None,
         p => Phone::parse(p).map_err(|e| errors.add("contact_phone", chinese(&e.to_string().to_owned()))).ok(),
     };
+    let profile = profile_of(i, errors);
     let (uscc, region) = (uscc?, region?);
     errors.is_empty().then(|| NewEnterprise {
         name: name.to_owned(),
@@ -107,8 +122,71 @@ fn enterprise_of(
         contact_name,
         contact_phone: phone,
         created_at: Timestamp::now(),
-        profile: Default::default(),
+        profile,
     })
+}
+
+/// The facts policies read (each may be left empty), or the message for each wrong one.
+fn profile_of(i: &EnterpriseInput, errors: &mut Errors) -> EnterpriseProfile {
+    let registered_on = match i.registered_on.trim() {
+        "" => None,
+        d => match d.parse::<Date>() {
+            Ok(d) if d <= zhuqi_domain::time::today() => Some(d),
+            Ok(_) => {
+                errors.add("registered_on", "成立日期不能晚于今天");
+                None
+            }
+            Err(_) => {
+                errors.add("registered_on", "成立日期格式应为 2019-05-20");
+                None
+            }
+        },
+    };
+    let employees = match i.employees.trim() {
+        "" => None,
+        n => match n.parse::<u32>() {
+            Ok(n) if n <= MAX_EMPLOYEES => Some(n),
+            _ => {
+                errors.add("employees", "从业人数请填写0或正整数");
+                None
+            }
+        },
+    };
+    let revenue = RevenueBand::parse(&i.revenue_band);
+    if revenue.is_none() && !i.revenue_band.trim().is_empty() {
+        errors.add("revenue_band", "请选择营业收入档次");
+    }
+    let tax_credit = TaxCredit::parse(&i.tax_credit);
+    if tax_credit.is_none() && !i.tax_credit.trim().is_empty() {
+        errors.add("tax_credit", "请选择纳税信用等级");
+    }
+    EnterpriseProfile { high_tech: i.high_tech.is_some(), registered_on, employees, revenue, tax_credit }
+}
+
+impl EnterpriseInput {
+    /// The form filled in with the record as it stands (the edit form).
+    fn of(e: &EnterpriseRecord) -> EnterpriseInput {
+        let flag = |on: bool| on.then(|| "1".to_owned());
+        let p = &e.profile;
+        EnterpriseInput {
+            name: e.name.clone(),
+            uscc: e.uscc.as_str().to_owned(),
+            region: e.region_code.as_str().to_owned(),
+            industry: e.industry.clone(),
+            above_scale: flag(e.above_scale),
+            small_micro: flag(e.small_micro),
+            specialized: flag(e.specialized),
+            little_giant: flag(e.little_giant),
+            high_tech: flag(p.high_tech),
+            registered_on: p.registered_on.map(|d| d.to_string()).unwrap_or_default(),
+            employees: p.employees.map(|n| n.to_string()).unwrap_or_default(),
+            revenue_band: p.revenue.map(|r| r.as_str().to_owned()).unwrap_or_default(),
+            tax_credit: p.tax_credit.map(|t| t.as_str().to_owned()).unwrap_or_default(),
+            contact_name: e.contact_name.clone().unwrap_or_default(),
+            contact_phone: e.contact_phone.as_ref().map(|p| p.as_str().to_owned()).unwrap_or_default(),
+            ..EnterpriseInput::default()
+        }
+    }
 }
 
 #[derive(Template)]
@@ -117,8 +195,12 @@ struct EnterpriseForm {
     /// `None` before sign-in (the public sign-up page has no navigation).
     shell: Option<Shell>,
     heading: &'static str,
-    action: &'static str,
+    action: String,
     signup: bool,
+    /// Correcting a record: its USCC is shown, not typed.
+    editing: bool,
+    revenue_bands: &'static [RevenueBand],
+    tax_credits: &'static [TaxCredit],
     csrf: String,
     typed: EnterpriseInput,
     errors: Errors,
@@ -150,8 +232,11 @@ async fn signup_form(
     Ok(EnterpriseForm {
         shell: None,
         heading: "企业注册",
-        action: "/register",
+        action: "/register".into(),
         signup: true,
+        editing: false,
+        revenue_bands: RevenueBand::ALL,
+        tax_credits: TaxCredit::ALL,
         csrf,
         typed,
         errors,
@@ -217,6 +302,75 @@ pub async fn signup(
     }
 }
 
+// ---- correcting a record ----
+
+/// The roles offered the edit form (the store decides for each record: see `Store::edit_enterprise_as`).
+const EDITORS: &[Role] = &[Role::Sysadmin, Role::Dispatcher, Role::Cadre, Role::Enterprise];
+
+async fn edit_form(
+    store: &Store,
+    v: &Viewer,
+    id: i64,
+    typed: EnterpriseInput,
+    errors: Errors,
+    form_error: Option<String>,
+) -> Result<EnterpriseForm, StoreError> {
+    Ok(EnterpriseForm {
+        shell: Some(v.shell("修改企业信息", if v.has(Role::Enterprise) { "/enterprise" } else { "/enterprises" })),
+        heading: "修改企业信息",
+        action: format!("/enterprises/{id}/edit"),
+        signup: false,
+        editing: true,
+        revenue_bands: RevenueBand::ALL,
+        tax_credits: TaxCredit::ALL,
+        csrf: v.csrf.clone(),
+        typed,
+        errors,
+        form_error,
+        regions: counties(store).await?,
+        industries: store.industries().await?,
+    })
+}
+
+/// `/enterprises/{id}/edit`: the record's form, filled in.
+pub async fn edit(State(store): State<Store>, v: Viewer, Path(id): Path<i64>) -> PageResult {
+    if let Err(r) = v.require(EDITORS) {
+        return Ok(r);
+    }
+    let e = store.enterprise_for(&v.caller.user, id).await?;
+    Ok(render(&edit_form(&store, &v, id, EnterpriseInput::of(&e), Errors::default(), None).await?))
+}
+
+pub async fn save(
+    State(store): State<Store>,
+    v: Viewer,
+    Path(id): Path<i64>,
+    Checked(mut i): Checked<EnterpriseInput>,
+) -> PageResult {
+    if let Err(r) = v.require(EDITORS) {
+        return Ok(r);
+    }
+    // The USCC is not typed on this form: it is the record's own.
+    let before = store.enterprise_for(&v.caller.user, id).await?;
+    i.uscc = before.uscc.as_str().to_owned();
+    let regions = counties(&store).await?;
+    let mut errors = Errors::default();
+    let Some(edit) = enterprise_of(&i, &regions, &store.industries().await?, &mut errors) else {
+        let page = edit_form(&store, &v, id, i, errors, None).await?;
+        return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page));
+    };
+    match store.edit_enterprise_as(&v.caller.user, &v.caller.source, id, edit).await {
+        Ok(_) if v.caller.user.enterprise_id == Some(id) => Ok(Redirect::to("/enterprise?done=edit").into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("/enterprises/{id}?done=edit")).into_response()),
+        Err(e @ (StoreError::Invalid(_) | StoreError::Forbidden(_))) => {
+            let page =
+                edit_form(&store, &v, id, i, Errors::default(), Some(chinese(&e.to_string()).to_owned())).await?;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 // ---- an enterprise's own record ----
 
 #[derive(Template)]
@@ -224,6 +378,9 @@ pub async fn signup(
 struct EnterprisePage {
     shell: Shell,
     e: EnterpriseRecord,
+    may_edit: bool,
+    /// 惠企政策: those it qualifies for, then those it nearly does.
+    policies: Vec<super::policies::FitLine>,
     region: String,
     phone: String,
     rows: Vec<Row>,
@@ -240,12 +397,13 @@ struct EnterprisePage {
 
 /// `/enterprise`: the signed-in enterprise's own record, or the form to register it if an administrator made the
 /// account before the enterprise existed.
-pub async fn own(State(store): State<Store>, v: Viewer) -> PageResult {
+pub async fn own(State(store): State<Store>, v: Viewer, Query(d): Query<Done>) -> PageResult {
     if let Err(r) = v.require(&[Role::Enterprise]) {
         return Ok(r);
     }
+    let flash = d.is().then(|| "企业信息已保存。".to_owned());
     match v.caller.user.enterprise_id {
-        Some(id) => detail(&store, &v, id, VisitInput::default(), Errors::default(), None, StatusCode::OK).await,
+        Some(id) => detail(&store, &v, id, VisitInput::default(), Errors::default(), flash, StatusCode::OK).await,
         None => {
             let page = own_form(&store, &v, EnterpriseInput::fresh(), Errors::default(), None).await?;
             Ok(render(&page))
@@ -263,8 +421,11 @@ async fn own_form(
     Ok(EnterpriseForm {
         shell: Some(v.shell("登记企业信息", "/enterprise")),
         heading: "登记企业信息",
-        action: "/enterprise",
+        action: "/enterprise".into(),
         signup: false,
+        editing: false,
+        revenue_bands: RevenueBand::ALL,
+        tax_credits: TaxCredit::ALL,
         csrf: v.csrf.clone(),
         typed,
         errors,
@@ -309,7 +470,8 @@ pub struct VisitInput {
 }
 
 pub async fn show(State(store): State<Store>, v: Viewer, Path(id): Path<i64>, Query(d): Query<Done>) -> PageResult {
-    let flash = d.done.is_some().then(|| "走访记录已保存。".to_owned());
+    let flash =
+        d.done.as_deref().map(|d| if d == "edit" { "企业信息已保存。" } else { "走访记录已保存。" }.to_owned());
     let fresh = VisitInput { idempotency_key: super::page::form_key(), ..VisitInput::default() };
     detail(&store, &v, id, fresh, Errors::default(), flash, StatusCode::OK).await
 }
@@ -342,7 +504,14 @@ async fn detail(
         .map(|ph| if zhuqi_api::org::sees_whole_phone(p) { ph.as_str().to_owned() } else { ph.masked() })
         .unwrap_or_default();
     let work_group = store.work_group_of_enterprise(e.id).await?;
+    let policies = if super::policies::READERS.iter().any(|r| p.has(*r)) {
+        store.enterprise_policies_for(p, id, today).await?.into_iter().map(super::policies::FitLine::of).collect()
+    } else {
+        Vec::new()
+    };
     let page = EnterprisePage {
+        may_edit: EDITORS.iter().any(|r| p.has(*r)),
+        policies,
         shell: v.shell(e.name.clone(), if p.has(Role::Enterprise) { "/enterprise" } else { "/enterprises" }),
         work_group,
         keeps_groups: [Role::Dispatcher, Role::Sysadmin, Role::Leader].iter().any(|r| p.has(*r)),

@@ -10,6 +10,7 @@
 //! - `work_groups`: 包联 — work groups, their cadres and enterprises; `common_issues`: 共性问题 and 集中解决;
 //! - `desks`: the supervision board and the leader's dashboard; `admin`: the three administrators' pages;
 //! - `tasks`: 重点工作周交办 — the office's meetings and their tasks, worked by units on the loop of appeals;
+//! - `policies`: 惠企政策 — the policy library and the enterprises each policy reaches;
 //! - `disputes`: 多元解纷 — a workstation's dispute cases, mediated by 法治护航员 or a court, arbitration body or unit;
 //! - `projects`: key projects (重点项目) — the ledger, a project's page, 三个一批 batches, 季观摩 observations.
 
@@ -27,6 +28,7 @@ mod enterprises;
 mod item;
 mod lists;
 mod page;
+mod policies;
 mod projects;
 mod second_factor;
 mod tasks;
@@ -93,6 +95,12 @@ pub fn router(store: Store) -> Router {
         .route("/enterprises", get(enterprises::list))
         .route("/enterprises/export.xlsx", get(enterprises::export))
         .route("/enterprises/{id}", get(enterprises::show))
+        .route("/enterprises/{id}/edit", get(enterprises::edit).post(enterprises::save))
+        .route("/policies", get(policies::list).post(policies::create))
+        .route("/policies/new", get(policies::new_policy))
+        .route("/policies/{id}", get(policies::show))
+        .route("/policies/{id}/edit", get(policies::edit).post(policies::save))
+        .route("/policies/{id}/matches.xlsx", get(policies::matches_export))
         .route("/enterprises/{id}/visits", post(enterprises::record_visit))
         .route("/visits", get(enterprises::visits))
         .route("/visits/export.xlsx", get(enterprises::visits_export))

@@ -95,8 +95,14 @@ fn nav_of(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/appeals/new", "提交诉求"),
             ("/disputes", "纠纷调解"),
             ("/enterprise", "企业信息"),
+            ("/policies", "惠企政策"),
         ],
-        Role::Cadre => &[("/enterprises", "包联企业"), ("/visits", "走访记录"), ("/appeals", "诉求跟踪")],
+        Role::Cadre => &[
+            ("/enterprises", "包联企业"),
+            ("/visits", "走访记录"),
+            ("/appeals", "诉求跟踪"),
+            ("/policies", "惠企政策"),
+        ],
         Role::Dispatcher => &[
             ("/triage", "待交办"),
             ("/extensions", "延期审批"),
@@ -108,6 +114,7 @@ fn nav_of(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/projects", "重点项目"),
             ("/workgroups", "包联工作组"),
             ("/disputes/figures", "解纷统计"),
+            ("/policies", "惠企政策"),
         ],
         Role::Handler => &[
             ("/workbench", "工作台"),
@@ -116,6 +123,7 @@ fn nav_of(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/disputes", "纠纷案件"),
             ("/appeals", "全部诉求"),
             ("/projects", "重点项目"),
+            ("/policies", "惠企政策"),
         ],
         Role::Leader => &[
             ("/dashboard", "总览"),
@@ -126,6 +134,7 @@ fn nav_of(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/bulletins", "通报"),
             ("/projects", "重点项目"),
             ("/workgroups", "包联工作组"),
+            ("/policies", "惠企政策"),
         ],
         Role::Office => &[("/tasks", "交办事项"), ("/meetings", "周交办会议")],
         Role::Workstation => {
