@@ -51,7 +51,8 @@ pub fn api() -> (Router<Store>, OpenApi) {
         .merge(common_issues::routes())
         .merge(tasks::routes())
         .merge(disputes::routes())
-        .merge(policies::routes())
+        // A policy's full text runs to tens of thousands of characters.
+        .merge(policies::routes().layer(DefaultBodyLimit::max(policies::POLICY_BODY_LIMIT)))
         // Files come base64 in JSON: these routes take bodies up to the attachments' limit.
         .merge(files::routes().layer(DefaultBodyLimit::max(files::FILES_BODY_LIMIT)))
         .merge(appeals::file_routes().layer(DefaultBodyLimit::max(files::FILES_BODY_LIMIT)))

@@ -19,6 +19,9 @@ use super::auth::Caller;
 use super::error::{ApiError, Body, Id, Once, OnceHeader, Params, ReadRefusals, WriteRefusals, page_window};
 use super::org::{Enterprise, enterprise};
 
+/// The largest body the policy routes take: a policy's text of `MAX_POLICY_BODY` characters, escaped, and the rest.
+pub const POLICY_BODY_LIMIT: usize = 512 * 1024;
+
 /// A policy (惠企政策) of the library.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PolicyView {

@@ -180,6 +180,65 @@ pub async fn meetings(db: &str, generate: Option<usize>, rounds: usize) -> anyho
     Ok(())
 }
 
+/// `zhuqi bench --policies`: times policy matching over the database `db` (after copying its enterprises, facts and
+/// all, up to `generate` if asked): each policy in force against every enterprise (the slowest is the figure for
+/// "one policy"), all of them at once (the 执行清单's counts), and an enterprise's own policies (its portal).
+pub async fn policies(db: &str, generate: Option<usize>, rounds: usize) -> anyhow::Result<()> {
+    let store = crate::cli::open(db).await?;
+    let today = zhuqi_domain::time::today();
+    generating(generate, "复制企业 / copying enterprises", "enterprises", |count, progress| {
+        store.copy_enterprises(count, progress)
+    })
+    .await?;
+    let reader = crate::report::installation(&store).await?;
+    let enterprises = store.counts().await?.enterprises;
+    println!("数据库 / database: {db}");
+    let reach = store.policy_reach(&reader, today).await?;
+    anyhow::ensure!(!reach.is_empty(), "数据库中没有现行政策（请先写入演示数据）/ no policies in force");
+    // Each policy once: the slowest and the median of them, then the slowest again for `rounds`.
+    let mut each = Vec::with_capacity(reach.len());
+    for (policy, count) in &reach {
+        let started = Instant::now();
+        let page = store.policy_matches_for(&reader, policy.id, today, 0, 20).await?;
+        each.push((started.elapsed().as_secs_f64() * 1000.0, policy.id, page.total));
+        anyhow::ensure!(
+            page.total == *count,
+            "policy {}: {} matched one by one, {count} all at once",
+            policy.id,
+            page.total
+        );
+    }
+    each.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (slowest, id, matched) = each[each.len() - 1];
+    println!(
+        "policy_matches_for, each of {} policies once over {enterprises} enterprises: median {:.0} ms, slowest {slowest:.0} ms",
+        each.len(),
+        each[each.len() / 2].0
+    );
+    let (times, _) =
+        timed(rounds, || async { Ok(store.policy_matches_for(&reader, id, today, 0, 20).await?.total) }).await?;
+    report(&format!("policy_matches_for the slowest policy ({matched} of {enterprises} enterprises qualify)"), &times);
+    let (times, n) = timed(rounds, || async { Ok(store.policy_reach(&reader, today).await?.len()) }).await?;
+    report(&format!("policy_reach: all {n} policies in force against {enterprises} enterprises (执行清单)"), &times);
+    // An enterprise's portal: 200 enterprises spread over the table, once each; the 95th percentile.
+    let (page, _) = store.enterprise_page(&reader, None, None, 1, 1).await?;
+    let first = page.first().map_or(1, |e| e.id);
+    let step = (enterprises / 200).max(1);
+    let mut portal = Vec::with_capacity(200);
+    for k in 0..200 {
+        let started = Instant::now();
+        store.enterprise_policies_for(&reader, first + k * step, today).await?;
+        portal.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    portal.sort_by(f64::total_cmp);
+    println!(
+        "enterprise_policies_for (an enterprise's portal), 200 enterprises: median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        portal[100], portal[189], portal[199]
+    );
+    store.close().await;
+    Ok(())
+}
+
 /// With `count`, adds rows up to it with `add` under a progress bar, and prints how many `what` it added and how
 /// long that took.
 async fn generating<F, Fut>(count: Option<usize>, message: &'static str, what: &str, add: F) -> anyhow::Result<()>

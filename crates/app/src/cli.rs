@@ -149,9 +149,13 @@ struct BenchArgs {
     /// report on --db
     #[arg(long, requires = "db")]
     meetings: bool,
-    /// 与 --projects/--disputes/--meetings 同用：数量不足此数时先补足（项目为合成项目，每个12个月报；案件和交办事项为
-    /// 已有记录的副本）/ with --projects, --disputes or --meetings: first add synthetic projects (12 monthly reports
-    /// each), or copies of the cases or meetings held, up to this many
+    /// 改为在 --db 指定的已有数据库上测量惠企政策匹配（每项政策、全部政策、企业门户）/ instead, time policy matching
+    /// on --db (each policy, all policies at once, an enterprise's portal)
+    #[arg(long, requires = "db")]
+    policies: bool,
+    /// 与 --projects/--disputes/--meetings/--policies 同用：数量不足此数时先补足（项目为合成项目，每个12个月报；案件、
+    /// 交办事项和企业为已有记录的副本）/ with --projects, --disputes, --meetings or --policies: first add synthetic
+    /// projects (12 monthly reports each), or copies of the cases, meetings or enterprises held, up to this many
     #[arg(long)]
     generate: Option<usize>,
 }
@@ -234,10 +238,13 @@ async fn execute(command: Command) -> anyhow::Result<()> {
         Command::Bench(args) if args.meetings => {
             crate::bench::meetings(args.db.as_deref().unwrap_or_default(), args.generate, 5).await
         }
+        Command::Bench(args) if args.policies => {
+            crate::bench::policies(args.db.as_deref().unwrap_or_default(), args.generate, 5).await
+        }
         Command::Bench(args) if args.report => crate::report::bench(args.db.as_deref().unwrap_or_default(), 5).await,
         Command::Bench(args) if args.generate.is_some() => {
             anyhow::bail!(
-                "--generate 需与 --projects、--disputes 或 --meetings 同用 / --generate goes with --projects, --disputes or --meetings"
+                "--generate 需与 --projects、--disputes、--meetings 或 --policies 同用 / --generate goes with --projects, --disputes, --meetings or --policies"
             )
         }
         Command::Bench(args) => crate::bench::run(args.db.as_deref(), args.enterprises, args.transitions).await,

@@ -588,6 +588,35 @@ impl Store {
         .await
     }
 
+    /// Each policy in force on `day` that `p` may read, with how many of the enterprises `p` may see qualify for
+    /// it: the 执行清单's 匹配企业, from one reading of the enterprises' facts for every policy.
+    pub async fn policy_reach(&self, p: &Principal, day: Date) -> Result<Vec<(PolicyRecord, usize)>> {
+        let p = p.clone();
+        self.read(move |tx| {
+            let mut values = Vec::new();
+            let scope = policy_scope(tx, &p, &mut values)?;
+            let d = bind(&mut values, day.to_string());
+            let condition = format!(
+                "{scope} AND p.status = 'published' AND p.valid_from <= {d} AND (p.valid_to IS NULL OR p.valid_to >= {d})"
+            );
+            let policies = load_policies(tx, &condition, "ORDER BY p.valid_from DESC, p.id DESC", &values)?;
+            let mut counts = vec![0_usize; policies.len()];
+            let mut values = Vec::new();
+            let scope = enterprise_scope(&p, &mut values);
+            let rows = tx.query(&format!("SELECT {FACT_COLUMNS} FROM enterprises e WHERE {scope}"), &values)?;
+            for row in &rows {
+                let (_, facts) = facts_from_row(row)?;
+                for (policy, count) in policies.iter().zip(counts.iter_mut()) {
+                    if qualifies(&policy.policy.region, &policy.policy.conditions, &facts, day) {
+                        *count += 1;
+                    }
+                }
+            }
+            Ok(policies.into_iter().zip(counts).collect())
+        })
+        .await
+    }
+
     /// The policies in force on `day` that enterprise `enterprise_id` (which `p` must be able to see) qualifies for
     /// or nearly does, each with its conditions checked: those it qualifies for first, then by newest.
     pub async fn enterprise_policies_for(

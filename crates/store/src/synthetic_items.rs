@@ -1,12 +1,15 @@
-//! Synthetic dispute cases and meeting tasks for `zhuqi bench --disputes` and `--meetings`: a database made to the
-//! size a province reaches (100,000 cases or tasks), written fast, to measure the figures and the meeting report on.
+//! Synthetic dispute cases, meeting tasks and enterprises for `zhuqi bench --disputes`, `--meetings` and
+//! `--policies`: a database made to the size a province reaches (100,000 cases, tasks or enterprises), written fast,
+//! to measure the figures, the meeting report and policy matching on.
 //!
 //! It copies the work items the database already holds (the demo city's year), history and all, again and again
 //! with fresh ids and numbers (prefix `JFB`/`RWB`): every copy is a consistent item of its kind, and the copies
 //! keep the originals' mix of types, amounts, outcomes and dates.
 
+use zhuqi_domain::Uscc;
+
 use crate::audit::Origin;
-use crate::db::Tx;
+use crate::db::{Tx, params};
 use crate::{Result, Store, StoreError};
 
 /// The columns a copy keeps as they are (all but `id` and `number`).
@@ -21,7 +24,52 @@ const TASK_COLUMNS: &str = "region_code, content, leader, expected, due_on, crea
     on_time, work_days, first_reopened_at, pending_extension, state";
 const EVENT_COLUMNS: &str = "seq, at, actor_user_id, actor_role, action, payload";
 
+/// The columns an enterprise's copy keeps as they are (all but `id`, `name` and `uscc`).
+const ENTERPRISE_COPY_COLUMNS: &str = "region_code, industry, above_scale, small_micro, specialized, little_giant, \
+    contact_name, contact_phone, created_at, high_tech, registered_on, employees, revenue_band, tax_credit";
+
 impl Store {
+    /// Copies the database's enterprises (those it held before any copy) with their facts until it holds `count`,
+    /// each copy under a name and a credit code of its own (`…（副本n）`, `91{region}B{n:08}` with its check
+    /// character), in one transaction. Returns how many were added.
+    pub async fn copy_enterprises(&self, count: usize, progress: impl Fn(usize) + Send + 'static) -> Result<usize> {
+        self.transaction(Origin::system("bench"), move |w| {
+            let tx = &mut w.tx;
+            let originals = tx.query(
+                "SELECT id, name, region_code FROM enterprises WHERE name NOT LIKE '%（副本%' ORDER BY id",
+                &[],
+            )?;
+            let start = usize::try_from(tx.query_one("SELECT COUNT(*) FROM enterprises", &[])?.int(0)?).unwrap_or(0);
+            if originals.is_empty() && start < count {
+                return Err(StoreError::Invalid(
+                    "数据库中没有可复制的企业（请先写入演示数据）/ no enterprises to copy".into(),
+                ));
+            }
+            let mut have = start;
+            while have < count {
+                let row = &originals[have % originals.len()];
+                let (id, name, region) = (row.int(0)?, row.text(1)?, row.text(2)?);
+                let uscc = Uscc::with_check_char(&format!("91{region}B{have:08}"))
+                    .map_err(|e| StoreError::Invalid(format!("credit code of a copy: {e}")))?;
+                tx.execute(
+                    &format!(
+                        "INSERT INTO enterprises (name, uscc, {ENTERPRISE_COPY_COLUMNS}) \
+                         SELECT $1, $2, {ENTERPRISE_COPY_COLUMNS} FROM enterprises WHERE id = $3"
+                    ),
+                    params![format!("{name}（副本{have}）"), uscc.as_str(), id],
+                )?;
+                have += 1;
+                if have % 1000 == 0 {
+                    progress(have);
+                }
+            }
+            let added = have - start;
+            w.audit("bench.enterprises", format!("enterprises:{added}"), None, Some(format!("{{\"added\":{added}}}")));
+            Ok(added)
+        })
+        .await
+    }
+
     /// Copies the database's dispute cases (those it held before any copy) until it holds `count`, in one
     /// transaction. `progress` is told how many cases there are so far. Returns how many were added.
     pub async fn copy_disputes(&self, count: usize, progress: impl Fn(usize) + Send + 'static) -> Result<usize> {

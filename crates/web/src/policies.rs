@@ -483,14 +483,16 @@ pub async fn new_policy(State(store): State<Store>, v: Viewer) -> PageResult {
     form_page(&store, &v, "登记政策".into(), "/policies".into(), fresh, Errors::default(), StatusCode::OK).await
 }
 
-/// What a refused write says on the form: the store's reason, or `None` for an error that is not the user's.
-fn refusal(e: &StoreError) -> Option<String> {
-    match e {
-        StoreError::Invalid(_) | StoreError::Forbidden(_) | StoreError::Stale(_) => {
-            Some(chinese(&e.to_string()).to_owned())
-        }
-        _ => None,
-    }
+/// What a refused write says on the form, and its status: the store's reason, or `None` for an error that is not
+/// the user's.
+fn refusal(e: &StoreError) -> Option<(String, StatusCode)> {
+    let status = match e {
+        StoreError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
+        StoreError::Stale(_) => StatusCode::CONFLICT,
+        _ => return None,
+    };
+    Some((chinese(&e.to_string()).to_owned(), status))
 }
 
 pub async fn create(State(store): State<Store>, v: Viewer, Checked(form): Checked<PolicyForm>) -> PageResult {
@@ -498,17 +500,18 @@ pub async fn create(State(store): State<Store>, v: Viewer, Checked(form): Checke
         return Ok(r);
     }
     let mut errors = Errors::default();
-    let again = |form, errors| {
-        form_page(&store, &v, "登记政策".into(), "/policies".into(), form, errors, StatusCode::UNPROCESSABLE_ENTITY)
+    let again =
+        |form, errors, status| form_page(&store, &v, "登记政策".into(), "/policies".into(), form, errors, status);
+    let Some(policy) = form.policy(&mut errors) else {
+        return again(form, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    let Some(policy) = form.policy(&mut errors) else { return again(form, errors).await };
     let key = IdempotencyKey::parse(&form.idempotency_key).ok();
     match store.create_policy_as(&v.caller.user, &v.caller.source, policy, Timestamp::now(), key).await {
         Ok(p) => Ok(Redirect::to(&format!("/policies/{}?done=create", p.id)).into_response()),
         Err(e) => match refusal(&e) {
-            Some(m) => {
+            Some((m, status)) => {
                 errors.form = Some(m);
-                again(form, errors).await
+                again(form, errors, status).await
             }
             None => Err(e.into()),
         },
@@ -551,13 +554,8 @@ pub async fn save(
     match store.edit_policy_as(&v.caller.user, &v.caller.source, id, version, policy, Timestamp::now()).await {
         Ok(_) => Ok(Redirect::to(&format!("/policies/{id}?done=edit")).into_response()),
         Err(e) => match refusal(&e) {
-            Some(m) => {
+            Some((m, status)) => {
                 errors.form = Some(m);
-                let status = if matches!(e, StoreError::Stale(_)) {
-                    StatusCode::CONFLICT
-                } else {
-                    StatusCode::UNPROCESSABLE_ENTITY
-                };
                 form_page(&store, &v, heading, action, form, errors, status).await
             }
             None => Err(e.into()),

@@ -1,0 +1,174 @@
+//! 惠企政策 through the pages (issue 16): the office records a policy (posted twice, one policy; bad fields refused
+//! beside them, nothing made), the enterprise records its facts and finds the policy on its page with why, the
+//! policy's page lists the enterprises that qualify and downloads them, edits go by version, and each role opens
+//! only what it may. Over real HTTP against the whole router, on SQLite and, with `ZHUQI_TEST_PG`, on PostgreSQL.
+
+mod support;
+
+use reqwest::StatusCode;
+use support::web::{Browser, Page};
+use support::*;
+
+/// The id in the first `/policies/{id}` link of `page`.
+fn first_policy(page: &Page) -> i64 {
+    let marker = "href=\"/policies/";
+    let mut rest = page.body.as_str();
+    while let Some(at) = rest.find(marker) {
+        rest = &rest[at + marker.len()..];
+        if let Some(id) = rest.split(|c: char| !c.is_ascii_digit()).next().and_then(|n| n.parse().ok()) {
+            return id;
+        }
+    }
+    panic!("no policy link: {}", page.body)
+}
+
+/// A policy of the city's finance bureau (unit A) for 现代食品 makers with 20 people or more and a B tax credit.
+fn policy<'a>(unit: &'a str, valid_to: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("title", "周口市现代食品企业技术改造奖补办法"),
+        ("issuer", "周口市人民政府办公室"),
+        ("doc_number", "周政办〔2026〕21号"),
+        ("level", "city"),
+        ("region", "411600"),
+        ("unit_id", unit),
+        ("status", "published"),
+        ("valid_from", "2026-01-01"),
+        ("valid_to", valid_to),
+        ("benefit_kind", "subsidy"),
+        ("benefit", "按设备投资的10%给予奖补"),
+        ("cap", "200万"),
+        ("industries", "现代食品"),
+        ("min_employees", "20"),
+        ("min_tax_credit", "B"),
+        ("body", "为支持现代食品企业技术改造，制定本办法。"),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_office_records_a_policy_and_the_enterprise_that_qualifies_finds_it() {
+    for s in servers("web_policies_loop").await {
+        let b = s.backend;
+        let unit = s.world.unit_a.to_string();
+        let mut office = Browser::signed_in(&s, "zhihuibu").await;
+        let form = office.get("/policies/new").await;
+        assert!(form.has("登记政策") && form.has("申享条件") && form.has("免申即享"), "{b}: {}", form.body);
+
+        // Refused beside their fields; nothing recorded.
+        let mut bad = policy(&unit, "2025-12-31");
+        bad[0] = ("title", " ");
+        bad.push(("max_employees", "10"));
+        let refused = office.submit("/policies/new", "/policies", &bad).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        for message in ["请填写政策名称", "有效期止不能早于有效期起", "从业人数的下限（20人）大于上限（10人）"]
+        {
+            assert!(refused.has(message), "{b}: {message}: {}", refused.body);
+        }
+        assert!(office.get("/policies").await.has("没有此类政策"), "{b}");
+
+        let (one, two) = office.post_twice("/policies/new", "/policies", &policy(&unit, "2027-12-31")).await;
+        assert_eq!((one.status, two.status), (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER), "{b}: {}", one.body);
+        assert_eq!(one.location, two.location, "{b}: a double tap records one policy");
+        let list = office.get("/policies?q=%E7%8E%B0%E4%BB%A3%E9%A3%9F%E5%93%81+%E5%A5%96%E8%A1%A5").await;
+        assert!(list.has("周政办〔2026〕21号") && list.has("共 1 条"), "{b}: 现代食品 奖补: {}", list.body);
+        let id = first_policy(&list);
+        let page = office.get(&format!("/policies/{id}?done=create")).await;
+        assert!(page.has("政策已登记") && page.has("从业人员不少于20人") && page.has("单户最高200.00万元"), "{b}");
+        assert!(page.has("暂无符合条件的企业"), "{b}: E1's facts are not recorded yet: {}", page.body);
+
+        // The enterprise records its facts; its page then shows the policy it qualifies for, with why.
+        let mut qiye = Browser::signed_in(&s, "qiye").await;
+        let own = qiye.get("/enterprise").await;
+        assert!(own.has("修改企业信息") && own.has("未登记"), "{b}: {}", own.body);
+        let edit_path = format!("/enterprises/{}/edit", s.world.e1);
+        let edit = qiye.get(&edit_path).await;
+        assert!(edit.has("经营情况") && edit.has("不能修改"), "{b}: {}", edit.body);
+        let facts = [
+            ("name", "周口华源食品有限公司"),
+            ("region", "411602"),
+            ("industry", "现代食品"),
+            ("above_scale", "1"),
+            ("contact_name", "王建国"),
+            ("contact_phone", "13800138000"),
+            ("registered_on", "2012-04-18"),
+            ("employees", "12"),
+            ("revenue_band", "20m_100m"),
+            ("tax_credit", "A"),
+        ];
+        let saved = qiye.submit(&edit_path, &edit_path, &facts).await;
+        assert_eq!(saved.location.as_deref(), Some("/enterprise?done=edit"), "{b}: {}", saved.body);
+        let own = qiye.get("/enterprise?done=edit").await;
+        assert!(own.has("企业信息已保存") && own.has("2012-04-18") && own.has("12人"), "{b}");
+        assert!(own.has("差一项") && own.has("从业人员12人；政策要求不少于20人"), "{b}: {}", own.body);
+        let mut more = facts.to_vec();
+        more[7] = ("employees", "36");
+        qiye.submit(&edit_path, &edit_path, &more).await;
+        let own = qiye.get("/enterprise").await;
+        assert!(own.has("符合条件") && own.has("周口市现代食品企业技术改造奖补办法"), "{b}: {}", own.body);
+        // Moving itself to another county, or typing a bad date, is refused and changes nothing.
+        let mut moved = more.clone();
+        moved[1] = ("region", "411621");
+        let refused = qiye.submit(&edit_path, &edit_path, &moved).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(refused.has("请联系指挥部"), "{b}: {}", refused.body);
+        let mut wrong = more.clone();
+        wrong[6] = ("registered_on", "2099-01-01");
+        let refused = qiye.submit(&edit_path, &edit_path, &wrong).await;
+        assert!(refused.has("成立日期不能晚于今天"), "{b}: {}", refused.body);
+        assert!(qiye.get("/enterprise").await.has("川汇区"), "{b}");
+
+        // The policy's page lists E1, and the list downloads.
+        let page = office.get(&format!("/policies/{id}")).await;
+        assert!(page.has("周口华源食品有限公司") && page.has("共 1 条"), "{b}: {}", page.body);
+        let sheet = office.get(&format!("/policies/{id}/matches.xlsx")).await.sheet_rows();
+        assert_eq!(sheet.len(), 2, "{b}: a header and E1: {sheet:?}");
+        assert_eq!(sheet[1][0], "周口华源食品有限公司");
+
+        // Edits go by version: the second of two edits made on one reading is refused.
+        let edit = office.get(&format!("/policies/{id}/edit")).await;
+        assert!(edit.has("name=\"version\" value=\"1\""), "{b}: {}", edit.body);
+        let mut changed = policy(&unit, "2027-12-31");
+        changed.push(("version", "1"));
+        changed.push(("no_application", "1"));
+        let first = office.submit(&format!("/policies/{id}/edit"), &format!("/policies/{id}/edit"), &changed).await;
+        assert_eq!(first.location, Some(format!("/policies/{id}?done=edit")), "{b}: {}", first.body);
+        let second = office.submit(&format!("/policies/{id}/edit"), &format!("/policies/{id}/edit"), &changed).await;
+        assert_eq!(second.status, StatusCode::CONFLICT, "{b}");
+        assert!(second.has("已被他人修改"), "{b}: {}", second.body);
+        assert!(office.get(&format!("/policies/{id}")).await.has("免申即享"), "{b}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_role_opens_the_policy_pages_it_may() {
+    for s in servers("web_policies_roles").await {
+        let b = s.backend;
+        let unit = s.world.unit_a.to_string();
+        let mut office = Browser::signed_in(&s, "zhihuibu").await;
+        let made = office.submit("/policies/new", "/policies", &policy(&unit, "")).await;
+        let path = made.location.expect("recorded").replace("?done=create", "");
+        for (user, list, new, edit, matches) in [
+            ("zhihuibu", 200, 200, 200, 200),
+            ("chengban", 200, 200, 200, 200),
+            ("chengban2", 200, 200, 403, 200),
+            ("lingdao", 200, 403, 403, 200),
+            ("ganbu", 200, 403, 403, 200),
+            ("qiye", 200, 403, 403, 403),
+            ("admin", 403, 403, 403, 403),
+            ("shenji", 403, 403, 403, 403),
+        ] {
+            let mut who = Browser::signed_in(&s, user).await;
+            assert_eq!(who.get("/policies").await.status.as_u16(), list, "{b}: {user} /policies");
+            assert_eq!(who.get("/policies/new").await.status.as_u16(), new, "{b}: {user} /policies/new");
+            assert_eq!(who.get(&format!("{path}/edit")).await.status.as_u16(), edit, "{b}: {user} edit");
+            assert_eq!(who.get(&format!("{path}/matches.xlsx")).await.status.as_u16(), matches, "{b}: {user} xlsx");
+        }
+        // The other unit's handler cannot post an edit either, and the form of a unit offers only its own unit.
+        let mut other = Browser::signed_in(&s, "chengban2").await;
+        let mut fields = policy(&unit, "");
+        fields.push(("version", "1"));
+        let refused = other.submit("/policies", &format!("{path}/edit"), &fields).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{b}: {}", refused.body);
+        let form = other.get("/policies/new").await;
+        assert!(form.has("周口市人力资源和社会保障局") && !form.has("周口市地方金融监督管理局"), "{b}: {}", form.body);
+    }
+}
