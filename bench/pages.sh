@@ -34,11 +34,13 @@ last() { # last USER PATH -> the number of the list's last page ("第 1/N 页")
 }
 echo "== pages of the demo city (2 connections, 5 s each)"
 item=$(curl -s -b "$(cookie zhihuibu)" "$base/appeals" | sed -n 's/.*href="\/appeals\/\([0-9]*\)".*/\1/p' | head -1)
-run qiye /portal /enterprise /appeals/new
+policy=$(curl -s -b "$(cookie zhihuibu)" "$base/policies?in_force=1" | sed -n 's/.*href="\/policies\/\([0-9]*\)".*/\1/p' | head -1)
+run qiye /portal /enterprise /appeals/new /policies
 run ganbu /enterprises /visits /appeals
 run zhihuibu /triage /extensions /supervision /appeals "/appeals?page=$(last zhihuibu /appeals)" \
   "/appeals?sort=urgency" "/appeals?light=overdue" "/appeals?status=closed&page=40" "/appeals/$item" \
-  /enterprises "/enterprises?page=$(last zhihuibu /enterprises)" /common-issues /workgroups
+  /enterprises "/enterprises?page=$(last zhihuibu /enterprises)" /common-issues /workgroups \
+  /policies "/policies?q=%E8%B4%B7%E6%AC%BE" "/policies/$policy"
 run chengban /workbench /co-handling "/appeals?status=in_progress" "/appeals?page=$(last chengban /appeals)"
 run lingdao /dashboard /appeals /common-issues
 run admin /admin/users "/admin/users?q=zhang" /admin/units /admin/calendar

@@ -427,24 +427,61 @@ fn facts_from_row(row: &Row) -> Result<(i64, EnterpriseFacts)> {
     ))
 }
 
-/// The ids of the enterprises `condition` picks that qualify for `policy` on `day`, in id order.
-fn qualifying(
-    tx: &mut Tx<'_>,
-    policy: &PolicyRecord,
-    condition: &str,
-    values: &[Value],
-    day: Date,
-) -> Result<Vec<i64>> {
-    let rows =
-        tx.query(&format!("SELECT {FACT_COLUMNS} FROM enterprises e WHERE {condition} ORDER BY e.id"), values)?;
+/// `zhuqi_domain::policy::qualifies` (region apart) written as conditions on `enterprises e`, so that the database
+/// counts and pages a policy's enterprises without sending every row out. The domain stays the judge: a test runs both
+/// over enterprises on each side of every bound (`crates/store/tests/policies.rs`), and debug builds check every row
+/// a page shows. "成立满 N 年 on `day`" is "registered on or before `day` − N years", anniversaries and 29 February
+/// included (`full_years` counts a year on the day the calendar subtraction lands on).
+fn conditions_sql(c: &Conditions, day: Date, values: &mut Vec<Value>) -> Vec<String> {
     let mut out = Vec::new();
-    for row in &rows {
-        let (id, facts) = facts_from_row(row)?;
-        if qualifies(&policy.policy.region, &policy.policy.conditions, &facts, day) {
-            out.push(id);
-        }
+    if !c.industries.is_empty() {
+        let list: Vec<String> = c.industries.iter().map(|i| bind(values, i.as_str())).collect();
+        out.push(format!("e.industry IN ({})", list.join(", ")));
     }
-    Ok(out)
+    if !c.sizes.is_empty() {
+        let column = |s: &SizeFlag| match s {
+            SizeFlag::AboveScale => "e.above_scale",
+            SizeFlag::SmallMicro => "e.small_micro",
+            SizeFlag::Specialized => "e.specialized",
+            SizeFlag::LittleGiant => "e.little_giant",
+            SizeFlag::HighTech => "e.high_tech",
+        };
+        let any: Vec<String> = c.sizes.iter().map(|s| format!("{} = 1", column(s))).collect();
+        out.push(format!("({})", any.join(" OR ")));
+    }
+    let years_ago = |n: u32| day.checked_sub(jiff::Span::new().years(i64::from(n))).ok();
+    if let Some(n) = c.min_years {
+        // Before year 1 nobody was registered: no enterprise is that old.
+        out.push(match years_ago(n) {
+            Some(d) => format!("e.registered_on <= {}", bind(values, d.to_string())),
+            None => "1 = 0".into(),
+        });
+    }
+    if let Some(n) = c.max_years {
+        out.push(match years_ago(n) {
+            Some(d) => format!("e.registered_on > {}", bind(values, d.to_string())),
+            None => "e.registered_on IS NOT NULL".into(),
+        });
+    }
+    if let Some(n) = c.min_employees {
+        out.push(format!("e.employees >= {}", bind(values, n)));
+    }
+    if let Some(n) = c.max_employees {
+        out.push(format!("e.employees <= {}", bind(values, n)));
+    }
+    if c.min_revenue.is_some() || c.max_revenue.is_some() {
+        let bands = RevenueBand::ALL
+            .iter()
+            .filter(|b| c.min_revenue.is_none_or(|m| **b >= m) && c.max_revenue.is_none_or(|m| **b <= m));
+        let list: Vec<String> = bands.map(|b| bind(values, b.as_str())).collect();
+        out.push(if list.is_empty() { "1 = 0".into() } else { format!("e.revenue_band IN ({})", list.join(", ")) });
+    }
+    if let Some(min) = c.min_tax_credit {
+        let list: Vec<String> =
+            TaxCredit::ALL.iter().filter(|t| **t <= min).map(|t| bind(values, t.as_str())).collect();
+        out.push(format!("e.tax_credit IN ({})", list.join(", ")));
+    }
+    out
 }
 
 impl Store {
@@ -570,20 +607,21 @@ impl Store {
             if !own_unit {
                 condition = format!("{condition} AND {}", enterprise_scope(&p, &mut values));
             }
-            let ids = qualifying(tx, &policy, &condition, &values, day)?;
-            let page: Vec<i64> = ids.iter().copied().skip(offset).take(limit).collect();
-            let mut items = Vec::with_capacity(page.len());
-            for chunk in page.chunks(500) {
-                let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
-                let sql = format!(
-                    "SELECT {ENTERPRISE_COLUMNS} FROM enterprises e WHERE e.id IN ({}) ORDER BY e.id",
-                    list.join(", ")
-                );
-                for row in tx.query(&sql, &[])? {
-                    items.push(enterprise_from_row(&row)?);
-                }
-            }
-            Ok(MatchPage { items, total: ids.len() })
+            let mut conditions = vec![condition];
+            conditions.extend(conditions_sql(&policy.policy.conditions, day, &mut values));
+            let condition = conditions.join(" AND ");
+            let total = tx.query_one(&format!("SELECT COUNT(*) FROM enterprises e WHERE {condition}"), &values)?.int(0)?;
+            let limit = bind(&mut values, i64::try_from(limit).unwrap_or(i64::MAX));
+            let offset = bind(&mut values, i64::try_from(offset).unwrap_or(i64::MAX));
+            let sql = format!(
+                "SELECT {ENTERPRISE_COLUMNS} FROM enterprises e WHERE {condition} ORDER BY e.id LIMIT {limit} OFFSET {offset}"
+            );
+            let items = tx.query(&sql, &values)?.iter().map(enterprise_from_row).collect::<Result<Vec<_>>>()?;
+            debug_assert!(
+                items.iter().all(|e| qualifies(&policy.policy.region, &policy.policy.conditions, &e.facts(), day)),
+                "the SQL of a policy's conditions and the domain's disagree"
+            );
+            Ok(MatchPage { items, total: usize::try_from(total).unwrap_or(0) })
         })
         .await
     }

@@ -381,3 +381,120 @@ async fn bad_policies_are_refused_and_change_nothing() {
         assert_eq!(find("100%_").await, 0, "LIKE's wildcards are taken literally");
     }
 }
+
+/// The database counts a policy's enterprises from its conditions written in SQL; the 执行清单 counts them with the
+/// domain's `qualifies`. Over enterprises spread across every bound (dates around anniversaries and 29 February, each
+/// band and grade, unknown facts) and policies with every kind of condition, on four days, both give the same number.
+#[tokio::test]
+async fn the_database_and_the_domain_count_the_same_enterprises() {
+    for db in backends("policies_sql_domain").await {
+        let (s, b) = (&db.store, db.backend);
+        let city = seed_city(s).await;
+        let office = principal(s, city.dispatcher).await;
+        let dates = [
+            None,
+            Some("2016-02-29"),
+            Some("2017-02-28"),
+            Some("2017-03-01"),
+            Some("2023-12-03"),
+            Some("2023-12-04"),
+            Some("2024-02-29"),
+            Some("2025-02-28"),
+            Some("2016-12-04"),
+            Some("2016-12-03"),
+            Some("2020-02-29"),
+        ];
+        let employees = [None, Some(0), Some(19), Some(20), Some(300), Some(301), Some(5000)];
+        let revenue = [
+            None,
+            Some(RevenueBand::Under5m),
+            Some(RevenueBand::To20m),
+            Some(RevenueBand::To100m),
+            Some(RevenueBand::To400m),
+            Some(RevenueBand::Over400m),
+        ];
+        let grades =
+            [None, Some(TaxCredit::A), Some(TaxCredit::B), Some(TaxCredit::M), Some(TaxCredit::C), Some(TaxCredit::D)];
+        let industries = ["现代食品", "生物医药", "纺织服装"];
+        s.transaction(sys(), move |w| {
+            for i in 0..462_usize {
+                let e = NewEnterprise {
+                    name: format!("周口测试企业{i}有限公司"),
+                    uscc: uscc(1000 + u32::try_from(i).unwrap_or(0)),
+                    industry: industries[i % 3].into(),
+                    above_scale: i % 2 == 0,
+                    small_micro: i % 2 == 1,
+                    specialized: i % 5 == 0,
+                    little_giant: i % 13 == 0,
+                    profile: EnterpriseProfile {
+                        high_tech: i % 7 == 0,
+                        registered_on: dates[i % 11].map(day),
+                        employees: employees[i % 7],
+                        revenue: revenue[(i / 7) % 6],
+                        tax_credit: grades[(i / 11) % 6],
+                    },
+                    ..qualifying("", 0)
+                };
+                w.insert_enterprise(&e)?;
+            }
+            Ok::<_, StoreError>(())
+        })
+        .await
+        .expect("enterprises");
+        let sets = [
+            Conditions::default(),
+            Conditions { min_years: Some(3), ..Conditions::default() },
+            Conditions { max_years: Some(10), ..Conditions::default() },
+            Conditions { min_years: Some(1), max_years: Some(3), ..Conditions::default() },
+            Conditions { min_employees: Some(20), max_employees: Some(300), ..Conditions::default() },
+            Conditions {
+                min_revenue: Some(RevenueBand::To20m),
+                max_revenue: Some(RevenueBand::To400m),
+                ..Conditions::default()
+            },
+            Conditions { max_revenue: Some(RevenueBand::Under5m), ..Conditions::default() },
+            Conditions { min_tax_credit: Some(TaxCredit::B), ..Conditions::default() },
+            Conditions { industries: vec!["生物医药".into(), "纺织服装".into()], ..Conditions::default() },
+            Conditions { sizes: vec![SizeFlag::HighTech, SizeFlag::LittleGiant], ..Conditions::default() },
+            strict_for_counting(),
+        ];
+        for (n, c) in sets.into_iter().enumerate() {
+            let p = NewPolicy {
+                title: format!("测试政策{n}"),
+                valid_from: day("2015-01-01"),
+                valid_to: None,
+                cap: None,
+                conditions: c,
+                ..policy(city.unit_id)
+            };
+            s.create_policy_as(&office, "t", p, at("2015-01-01T00:00:00Z"), None).await.expect("policy");
+        }
+        for today in ["2026-12-03", "2028-02-29", "2027-02-28", "2027-03-01"] {
+            let reach = s.policy_reach(&office, day(today)).await.expect("reach");
+            assert_eq!(reach.len(), 11);
+            let mut seen = 0;
+            for (p, count) in reach {
+                let page = s.policy_matches_for(&office, p.id, day(today), 0, 500).await.expect("matches");
+                assert_eq!(page.total, count, "{b}: {} on {today}", p.policy.title);
+                assert_eq!(page.items.len(), count);
+                seen += count;
+            }
+            assert!(seen > 500, "{b}: the policies reach enough enterprises to mean something ({seen})");
+        }
+    }
+}
+
+/// Every kind of condition at once, loose enough that some of the test's enterprises meet them all.
+fn strict_for_counting() -> Conditions {
+    Conditions {
+        industries: vec!["现代食品".into(), "生物医药".into()],
+        sizes: vec![SizeFlag::AboveScale, SizeFlag::SmallMicro],
+        min_years: Some(1),
+        max_years: Some(12),
+        min_employees: Some(1),
+        max_employees: Some(1000),
+        min_revenue: Some(RevenueBand::Under5m),
+        max_revenue: Some(RevenueBand::To400m),
+        min_tax_credit: Some(TaxCredit::C),
+    }
+}
