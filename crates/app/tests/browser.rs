@@ -406,6 +406,7 @@ async fn docs_screenshots_of_each_roles_main_page() {
     b.full_page = false;
     let pages = [
         ("qiye", "/portal", "enterprise-portal"),
+        ("qiye", "/enterprise", "enterprise-policies"),
         ("ganbu", "/enterprises", "cadre-enterprises"),
         ("zhihuibu", "/triage", "dispatcher-triage"),
         ("zhihuibu", "/supervision", "dispatcher-supervision"),
@@ -424,6 +425,7 @@ async fn docs_screenshots_of_each_roles_main_page() {
         ("zhengfuban", "/meetings", "office-meetings"),
         ("jiufen", "/disputes?view=open", "workstation-disputes"),
         ("jiufen", "/disputes/figures", "workstation-dispute-figures"),
+        ("zhihuibu", "/policies?view=execution", "dispatcher-policies"),
         ("admin", "/admin/users", "sysadmin-users"),
         ("shenji", "/admin/audit", "auditor-audit"),
     ];
@@ -437,7 +439,7 @@ async fn docs_screenshots_of_each_roles_main_page() {
             b.click("table.appeals tbody tr td.num a").await;
             std::fs::copy(b.shot("appeal").await, docs.join("handler-appeal.png")).expect("copy");
         }
-        if user == "qiye" {
+        if path == "/portal" {
             b.phone().await;
             b.goto(path).await;
             std::fs::copy(b.shot("phone").await, docs.join("enterprise-portal-phone.png")).expect("copy");

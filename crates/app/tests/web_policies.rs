@@ -119,6 +119,14 @@ async fn the_office_records_a_policy_and_the_enterprise_that_qualifies_finds_it(
         // The policy's page lists E1, and the list downloads.
         let page = office.get(&format!("/policies/{id}")).await;
         assert!(page.has("周口华源食品有限公司") && page.has("共 1 条"), "{b}: {}", page.body);
+        // The 执行清单 counts it; the 推进清单 has no draft.
+        let execution = office.get("/policies?view=execution").await;
+        assert!(
+            execution.has("符合条件企业") && execution.has(&format!("<a href=\"/policies/{id}\">1</a>")),
+            "{b}: {}",
+            execution.body
+        );
+        assert!(office.get("/policies?view=drafting").await.has("没有此类政策"), "{b}");
         let sheet = office.get(&format!("/policies/{id}/matches.xlsx")).await.sheet_rows();
         assert_eq!(sheet.len(), 2, "{b}: a header and E1: {sheet:?}");
         assert_eq!(sheet[1][0], "周口华源食品有限公司");

@@ -67,6 +67,9 @@ impl FitLine {
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
+    /// "" the library, `execution` the 政策执行清单, `drafting` the 政策推进清单.
+    #[serde(default)]
+    view: String,
     #[serde(default)]
     q: String,
     #[serde(default)]
@@ -92,7 +95,14 @@ struct Line {
     standing: &'static str,
     unit: String,
     no_application: bool,
+    /// A draft past the day it was due.
+    late: bool,
+    /// 执行清单: how many enterprises the viewer sees qualify today.
+    reach: Option<usize>,
 }
+
+/// The three lists of `/policies`: (view, label).
+const VIEWS: [(&str, &str); 3] = [("", "政策库"), ("execution", "政策执行清单"), ("drafting", "政策推进清单")];
 
 fn validity(p: &NewPolicy) -> String {
     if let (PolicyStatus::Drafting, Some(due)) = (p.status, p.due_on) {
@@ -117,6 +127,8 @@ fn line(r: &PolicyRecord, today: Date) -> Line {
         standing: r.standing(today),
         unit: r.unit_name.clone(),
         no_application: p.no_application,
+        late: p.status == PolicyStatus::Drafting && p.due_on.is_some_and(|d| d < today),
+        reach: None,
     }
 }
 
@@ -124,6 +136,10 @@ fn line(r: &PolicyRecord, today: Date) -> Line {
 #[template(path = "policies.html")]
 struct ListPage {
     shell: Shell,
+    view: &'static str,
+    views: [(&'static str, &'static str); 3],
+    /// The 执行清单's count of enterprises is shown (staff only).
+    shows_reach: bool,
     q: String,
     status: String,
     level: String,
@@ -142,11 +158,12 @@ pub async fn list(State(store): State<Store>, v: Viewer, Query(q): Query<ListQue
     if let Err(r) = v.require(READERS) {
         return Ok(r);
     }
+    let view = VIEWS.iter().map(|(k, _)| *k).find(|k| *k == q.view.trim()).unwrap_or("");
     let words: String = q.q.trim().chars().take(100).collect();
-    let status = PolicyStatus::parse(&q.status);
+    let status = if view == "drafting" { Some(PolicyStatus::Drafting) } else { PolicyStatus::parse(&q.status) };
     let level = PolicyLevel::parse(&q.level);
     let kind = BenefitKind::parse(&q.kind);
-    let in_force = !q.in_force.is_empty();
+    let in_force = view == "execution" || !q.in_force.is_empty();
     let today = zhuqi_domain::time::today();
     let filter = PolicyFilter {
         words: Some(words.clone()).filter(|w| !w.is_empty()),
@@ -159,6 +176,7 @@ pub async fn list(State(store): State<Store>, v: Viewer, Query(q): Query<ListQue
         limit: PER_PAGE,
     };
     let query = serde_html_form::to_string([
+        ("view", view),
         ("q", words.as_str()),
         ("status", status.map_or("", PolicyStatus::as_str)),
         ("level", level.map_or("", PolicyLevel::as_str)),
@@ -177,9 +195,20 @@ pub async fn list(State(store): State<Store>, v: Viewer, Query(q): Query<ListQue
         }
     })
     .await?;
+    let shows_reach =
+        view == "execution" && [Role::Dispatcher, Role::Leader, Role::Handler, Role::Cadre].iter().any(|r| v.has(*r));
+    let reach: std::collections::HashMap<i64, usize> = if shows_reach {
+        store.policy_reach(&v.caller.user, today).await?.into_iter().map(|(p, n)| (p.id, n)).collect()
+    } else {
+        Default::default()
+    };
+    let lines = rows.iter().map(|r| Line { reach: reach.get(&r.id).copied(), ..line(r, today) }).collect();
     let page = ListPage {
         shell: v.shell("惠企政策", "/policies"),
-        lines: rows.iter().map(|r| line(r, today)).collect(),
+        view,
+        views: VIEWS,
+        shows_reach,
+        lines,
         q: words,
         status: status.map_or("", PolicyStatus::as_str).to_owned(),
         level: level.map_or("", PolicyLevel::as_str).to_owned(),
