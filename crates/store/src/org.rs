@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::audit;
 use crate::catalog::{EnterpriseProfile, EnterpriseRecord};
-use crate::db::params;
+use crate::db::{Value, params};
 use crate::{Origin, Result, Store, StoreError, Writer};
 
 #[derive(Debug, Clone)]
@@ -42,6 +42,30 @@ pub struct NewUser {
     pub phone: Option<Phone>,
     pub roles: Vec<Role>,
     pub created_at: Timestamp,
+}
+
+/// The columns of an enterprise that a correction may change, in the order of `enterprise_values`.
+const ENTERPRISE_WRITTEN: &str = "name, region_code, industry, above_scale, small_micro, specialized, little_giant, \
+     contact_name, contact_phone, high_tech, registered_on, employees, revenue_band, tax_credit";
+
+fn enterprise_values(e: &NewEnterprise) -> Vec<Value> {
+    params![
+        e.name.trim(),
+        e.region.as_str(),
+        e.industry.trim(),
+        e.above_scale,
+        e.small_micro,
+        e.specialized,
+        e.little_giant,
+        e.contact_name.as_deref(),
+        e.contact_phone.as_ref().map(|p| p.as_str()),
+        e.profile.high_tech,
+        e.profile.registered_on.map(|d| d.to_string()),
+        e.profile.employees.map(i64::from),
+        e.profile.revenue.map(|r| r.as_str()),
+        e.profile.tax_credit.map(|t| t.as_str()),
+    ]
+    .to_vec()
 }
 
 /// What the audit keeps of an enterprise. Phone numbers are personal data: the record keeps them masked.
@@ -162,31 +186,16 @@ impl Writer<'_> {
     pub fn insert_enterprise(&mut self, e: &NewEnterprise) -> Result<i64> {
         required("企业名称", &e.name)?;
         required("所属产业", &e.industry)?;
+        let mut values = enterprise_values(e);
+        values.extend([Value::from(e.uscc.as_str()), Value::from(to_micros(e.created_at))]);
         let id = self
             .tx
             .query_one(
-                "INSERT INTO enterprises (name, uscc, region_code, industry, above_scale, small_micro, specialized, \
-                 little_giant, contact_name, contact_phone, created_at, high_tech, registered_on, employees, \
-                 revenue_band, tax_credit) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
-                params![
-                    e.name.trim(),
-                    e.uscc.as_str(),
-                    e.region.as_str(),
-                    e.industry.trim(),
-                    e.above_scale,
-                    e.small_micro,
-                    e.specialized,
-                    e.little_giant,
-                    e.contact_name.as_deref(),
-                    e.contact_phone.as_ref().map(|p| p.as_str()),
-                    to_micros(e.created_at),
-                    e.profile.high_tech,
-                    e.profile.registered_on.map(|d| d.to_string()),
-                    e.profile.employees.map(i64::from),
-                    e.profile.revenue.map(|r| r.as_str()),
-                    e.profile.tax_credit.map(|t| t.as_str()),
-                ],
+                &format!(
+                    "INSERT INTO enterprises ({ENTERPRISE_WRITTEN}, uscc, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id"
+                ),
+                &values,
             )?
             .int(0)?;
         self.audit("enterprise.add", format!("enterprise:{id}"), None, audit::json(&audited(e)));
@@ -197,28 +206,11 @@ impl Writer<'_> {
     pub(crate) fn update_enterprise(&mut self, before: &EnterpriseRecord, e: &NewEnterprise) -> Result<()> {
         required("企业名称", &e.name)?;
         required("所属产业", &e.industry)?;
-        self.tx.execute(
-            "UPDATE enterprises SET name = $1, region_code = $2, industry = $3, above_scale = $4, small_micro = $5, \
-             specialized = $6, little_giant = $7, contact_name = $8, contact_phone = $9, high_tech = $10, \
-             registered_on = $11, employees = $12, revenue_band = $13, tax_credit = $14 WHERE id = $15",
-            params![
-                e.name.trim(),
-                e.region.as_str(),
-                e.industry.trim(),
-                e.above_scale,
-                e.small_micro,
-                e.specialized,
-                e.little_giant,
-                e.contact_name.as_deref(),
-                e.contact_phone.as_ref().map(|p| p.as_str()),
-                e.profile.high_tech,
-                e.profile.registered_on.map(|d| d.to_string()),
-                e.profile.employees.map(i64::from),
-                e.profile.revenue.map(|r| r.as_str()),
-                e.profile.tax_credit.map(|t| t.as_str()),
-                before.id,
-            ],
-        )?;
+        let mut values = enterprise_values(e);
+        values.push(Value::from(before.id));
+        let set: Vec<String> =
+            ENTERPRISE_WRITTEN.split(", ").enumerate().map(|(i, c)| format!("{c} = ${}", i + 1)).collect();
+        self.tx.execute(&format!("UPDATE enterprises SET {} WHERE id = $15", set.join(", ")), &values)?;
         let was = NewEnterprise {
             name: before.name.clone(),
             uscc: before.uscc.clone(),

@@ -304,35 +304,17 @@ impl Writer<'_> {
     /// Records a policy (no scope check: `Store::create_policy_as` makes it).
     pub fn insert_policy(&mut self, policy: &NewPolicy, created_by: Option<i64>, at: Timestamp) -> Result<i64> {
         let conditions = self.checked_policy(policy)?;
-        let conditions_json = serde_json::to_string(&conditions).map_err(|e| corrupt("conditions", e))?;
+        let mut values = policy_values(policy, &conditions)?;
+        values.extend([Value::from(created_by), Value::from(to_micros(at))]);
         let id = self
             .tx
             .query_one(
-                "INSERT INTO policies (title, issuer, level, doc_number, region_code, unit_id, status, valid_from, \
-                 valid_to, due_on, benefit_kind, benefit, cap_fen, no_application, conditions, body, created_by, \
-                 created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) \
-                 RETURNING id",
-                params![
-                    policy.title.trim(),
-                    policy.issuer.trim(),
-                    policy.level.as_str(),
-                    policy.doc_number.trim(),
-                    policy.region.as_str(),
-                    policy.unit_id,
-                    policy.status.as_str(),
-                    policy.valid_from.to_string(),
-                    policy.valid_to.map(|d| d.to_string()),
-                    policy.due_on.map(|d| d.to_string()),
-                    policy.benefit_kind.as_str(),
-                    policy.benefit.trim(),
-                    policy.cap.map(Fen::fen),
-                    policy.no_application,
-                    conditions_json,
-                    policy.body.trim(),
-                    created_by,
-                    to_micros(at),
-                ],
+                &format!(
+                    "INSERT INTO policies ({POLICY_WRITTEN}, created_by, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) \
+                     RETURNING id"
+                ),
+                &values,
             )?
             .int(0)?;
         self.audit(
@@ -344,7 +326,7 @@ impl Writer<'_> {
         Ok(id)
     }
 
-    /// Rewrites policy `id` as the caller last read it (`expected_version`); refused with `Conflict` if it changed
+    /// Rewrites policy `id` as the caller last read it (`expected_version`); refused with `Stale` if it changed
     /// since.
     pub fn update_policy(&mut self, id: i64, expected_version: i64, policy: &NewPolicy, at: Timestamp) -> Result<()> {
         let before = load_policy(&mut self.tx, id)?;
@@ -352,32 +334,13 @@ impl Writer<'_> {
             return Err(StoreError::Stale("政策"));
         }
         let conditions = self.checked_policy(policy)?;
-        let conditions_json = serde_json::to_string(&conditions).map_err(|e| corrupt("conditions", e))?;
+        let mut values = policy_values(policy, &conditions)?;
+        values.extend([Value::from(to_micros(at)), Value::from(id)]);
+        let set: Vec<String> =
+            POLICY_WRITTEN.split(", ").enumerate().map(|(i, c)| format!("{c} = ${}", i + 1)).collect();
         self.tx.execute(
-            "UPDATE policies SET title = $1, issuer = $2, level = $3, doc_number = $4, region_code = $5, unit_id = $6, \
-             status = $7, valid_from = $8, valid_to = $9, due_on = $10, benefit_kind = $11, benefit = $12, \
-             cap_fen = $13, no_application = $14, conditions = $15, body = $16, updated_at = $17, \
-             version = version + 1 WHERE id = $18",
-            params![
-                policy.title.trim(),
-                policy.issuer.trim(),
-                policy.level.as_str(),
-                policy.doc_number.trim(),
-                policy.region.as_str(),
-                policy.unit_id,
-                policy.status.as_str(),
-                policy.valid_from.to_string(),
-                policy.valid_to.map(|d| d.to_string()),
-                policy.due_on.map(|d| d.to_string()),
-                policy.benefit_kind.as_str(),
-                policy.benefit.trim(),
-                policy.cap.map(Fen::fen),
-                policy.no_application,
-                conditions_json,
-                policy.body.trim(),
-                to_micros(at),
-                id,
-            ],
+            &format!("UPDATE policies SET {}, updated_at = $17, version = version + 1 WHERE id = $18", set.join(", ")),
+            &values,
         )?;
         self.audit(
             "support_policy.edit",
@@ -387,6 +350,34 @@ impl Writer<'_> {
         );
         Ok(())
     }
+}
+
+/// The columns a policy as written fills, in the order of `policy_values`.
+const POLICY_WRITTEN: &str = "title, issuer, level, doc_number, region_code, unit_id, status, valid_from, valid_to, \
+     due_on, benefit_kind, benefit, cap_fen, no_application, conditions, body";
+
+/// The values of `POLICY_WRITTEN` for `policy` with its checked `conditions`.
+fn policy_values(policy: &NewPolicy, conditions: &Conditions) -> Result<Vec<Value>> {
+    let conditions = serde_json::to_string(conditions).map_err(|e| corrupt("conditions", e))?;
+    Ok(params![
+        policy.title.trim(),
+        policy.issuer.trim(),
+        policy.level.as_str(),
+        policy.doc_number.trim(),
+        policy.region.as_str(),
+        policy.unit_id,
+        policy.status.as_str(),
+        policy.valid_from.to_string(),
+        policy.valid_to.map(|d| d.to_string()),
+        policy.due_on.map(|d| d.to_string()),
+        policy.benefit_kind.as_str(),
+        policy.benefit.trim(),
+        policy.cap.map(Fen::fen),
+        policy.no_application,
+        conditions,
+        policy.body.trim(),
+    ]
+    .to_vec())
 }
 
 /// What the audit keeps of a policy: everything but its text, which can be long (the text's length stands in).
