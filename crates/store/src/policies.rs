@@ -395,6 +395,15 @@ fn summary(p: &NewPolicy, conditions: &Conditions) -> serde_json::Value {
 const FACT_COLUMNS: &str = "e.id, e.region_code, e.industry, e.above_scale, e.small_micro, e.specialized, \
      e.little_giant, e.high_tech, e.registered_on, e.employees, e.revenue_band, e.tax_credit";
 
+/// How many columns `FACT_COLUMNS` names.
+const FACT_COUNT: usize = 12;
+
+/// Whether `p` is of the unit that answers for `policy`: it grants the policy, so it counts and lists every enterprise
+/// of the policy's region that qualifies, not only those its own items bring it.
+fn grants(p: &Principal, policy: &PolicyRecord) -> bool {
+    p.has(Role::Handler) && p.unit_id == Some(policy.policy.unit_id)
+}
+
 fn facts_from_row(row: &Row) -> Result<(i64, EnterpriseFacts)> {
     let flags =
         [SizeFlag::AboveScale, SizeFlag::SmallMicro, SizeFlag::Specialized, SizeFlag::LittleGiant, SizeFlag::HighTech];
@@ -594,8 +603,7 @@ impl Store {
             let policy = visible_policy(tx, &p, id)?;
             let mut values = Vec::new();
             let mut condition = in_region("e.region_code", &policy.policy.region, &mut values);
-            let own_unit = p.has(Role::Handler) && p.unit_id == Some(policy.policy.unit_id);
-            if !own_unit {
+            if !grants(&p, &policy) {
                 condition = format!("{condition} AND {}", enterprise_scope(&p, &mut values));
             }
             let mut conditions = vec![condition];
@@ -630,13 +638,25 @@ impl Store {
             );
             let policies = load_policies(tx, &condition, "ORDER BY p.valid_from DESC, p.id DESC", &values)?;
             let mut counts = vec![0_usize; policies.len()];
+            // The enterprises `p` sees, and for the policies its unit grants every one of their regions; the last
+            // column says whether `p` sees the row itself.
             let mut values = Vec::new();
             let scope = enterprise_scope(&p, &mut values);
-            let rows = tx.query(&format!("SELECT {FACT_COLUMNS} FROM enterprises e WHERE {scope}"), &values)?;
-            for row in &rows {
+            let mut reach = vec![scope.clone()];
+            for policy in policies.iter().filter(|policy| grants(&p, policy)) {
+                reach.push(in_region("e.region_code", &policy.policy.region, &mut values));
+            }
+            let sql = format!(
+                "SELECT {FACT_COLUMNS}, CASE WHEN {scope} THEN 1 ELSE 0 END FROM enterprises e WHERE {}",
+                reach.join(" OR ")
+            );
+            for row in &tx.query(&sql, &values)? {
                 let (_, facts) = facts_from_row(row)?;
+                let sees = row.int(FACT_COUNT)? == 1;
                 for (policy, count) in policies.iter().zip(counts.iter_mut()) {
-                    if qualifies(&policy.policy.region, &policy.policy.conditions, &facts, day) {
+                    if (sees || grants(&p, policy))
+                        && qualifies(&policy.policy.region, &policy.policy.conditions, &facts, day)
+                    {
                         *count += 1;
                     }
                 }

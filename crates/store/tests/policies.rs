@@ -306,6 +306,12 @@ async fn who_reads_and_writes_which_policies() {
         let names: Vec<&str> = own.items.iter().map(|e| e.name.as_str()).collect();
         assert_eq!(names, ["扶沟县锦程纺织有限公司"], "{b:?}");
         assert_eq!(s.policy_matches_for(&city_handler, fugou.id, day(TODAY), 0, 10).await.expect("other").total, 0);
+        // The 执行清单 counts what the policy's page lists, for the unit that grants it and for the others.
+        for (who, want) in [(&county, 1), (&city_handler, 0)] {
+            let reach = s.policy_reach(who, day(TODAY)).await.expect("reach");
+            let count = reach.iter().find(|(p, _)| p.id == fugou.id).map(|(_, n)| *n);
+            assert_eq!(count, Some(want), "{b}: {}", who.username);
+        }
 
         // Publishing the draft, as read; a second edit on the old version is refused as stale.
         let published = NewPolicy { status: PolicyStatus::Published, ..draft.policy.clone() };
