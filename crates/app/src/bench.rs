@@ -197,12 +197,13 @@ pub async fn policies(db: &str, generate: Option<usize>, rounds: usize) -> anyho
     anyhow::ensure!(!reach.is_empty(), "数据库中没有现行政策（请先写入演示数据）/ no policies in force");
     // Each policy once: the slowest and the median of them, then the slowest again for `rounds`.
     let mut each = Vec::with_capacity(reach.len());
-    for (policy, count) in &reach {
+    for r in &reach {
+        let (policy, count) = (&r.policy, r.matched);
         let started = Instant::now();
         let page = store.policy_matches_for(&reader, policy.id, today, 0, 20).await?;
         each.push((started.elapsed().as_secs_f64() * 1000.0, policy.id, page.total));
         anyhow::ensure!(
-            page.total == *count,
+            page.total == count,
             "policy {}: {} matched one by one, {count} all at once",
             policy.id,
             page.total

@@ -40,6 +40,8 @@ macro_rules! labelled_enum {
     };
 }
 
+pub mod delivery;
+
 labelled_enum!(
     /// Who issued a policy (国家/省/市/县).
     PolicyLevel {

@@ -24,6 +24,9 @@ use crate::db::{Row, Tx, Value, params};
 use crate::scope::{bind, enterprise_scope, escape_like, in_region};
 use crate::{IdempotencyKey, Result, Store, StoreError, Writer};
 
+mod deliveries;
+pub use deliveries::{DeliveryFilter, DeliveryPage, DeliveryRecord, POLICY_CATEGORY, Progress};
+
 pub const MAX_POLICY_TITLE: usize = 200;
 pub const MAX_POLICY_BODY: usize = 50_000;
 /// 文号, 发文机关, 扶持内容: one line each.
@@ -117,11 +120,22 @@ pub struct PolicyFit {
     pub checks: Vec<Check>,
 }
 
+/// A policy in force on the 执行清单: how many enterprises qualify for it, and how far it has gone with them.
+#[derive(Debug, Clone)]
+pub struct PolicyReach {
+    pub policy: PolicyRecord,
+    /// 符合条件企业
+    pub matched: usize,
+    pub progress: Progress,
+}
+
 /// Page of the enterprises that qualify for a policy, with how many qualify in all.
 #[derive(Debug, Clone)]
 pub struct MatchPage {
     pub items: Vec<EnterpriseRecord>,
     pub total: usize,
+    /// The policy's record with each enterprise of the page that has one, by enterprise id.
+    pub deliveries: std::collections::HashMap<i64, DeliveryRecord>,
 }
 
 fn invalid<T>(message: impl Into<String>) -> Result<T> {
@@ -620,14 +634,16 @@ impl Store {
                 items.iter().all(|e| qualifies(&policy.policy.region, &policy.policy.conditions, &e.facts(), day)),
                 "the SQL of a policy's conditions and the domain's disagree"
             );
-            Ok(MatchPage { items, total: usize::try_from(total).unwrap_or(0) })
+            let deliveries = deliveries::of_enterprises(tx, id, items.iter().map(|e| e.id))?;
+            Ok(MatchPage { items, total: usize::try_from(total).unwrap_or(0), deliveries })
         })
         .await
     }
 
     /// Each policy in force on `day` that `p` may read, with how many of the enterprises `p` may see qualify for
-    /// it: the 执行清单's 匹配企业, from one reading of the enterprises' facts for every policy.
-    pub async fn policy_reach(&self, p: &Principal, day: Date) -> Result<Vec<(PolicyRecord, usize)>> {
+    /// it (from one reading of the enterprises' facts for every policy) and how far it has gone with them by `day`:
+    /// the 执行清单.
+    pub async fn policy_reach(&self, p: &Principal, day: Date) -> Result<Vec<PolicyReach>> {
         let p = p.clone();
         self.read(move |tx| {
             let mut values = Vec::new();
@@ -661,7 +677,16 @@ impl Store {
                     }
                 }
             }
-            Ok(policies.into_iter().zip(counts).collect())
+            let mut progress = deliveries::progress(tx, &p, day)?;
+            Ok(policies
+                .into_iter()
+                .zip(counts)
+                .map(|(policy, matched)| PolicyReach {
+                    progress: progress.remove(&policy.id).unwrap_or_default(),
+                    policy,
+                    matched,
+                })
+                .collect())
         })
         .await
     }

@@ -17,7 +17,7 @@ use zhuqi_domain::{Action, ActionKind, Actor, Level, Light, RegionCode, Role, St
 
 use crate::access::Principal;
 use crate::appeals::{AppealSummary, load_record, summary_from_row};
-use crate::attachments::{FileStep, NewAttachment, prepare};
+use crate::attachments::{FileStep, NewAttachment, Prepared, prepare};
 use crate::db::{Tx, Value};
 use crate::{AppealRecord, IdempotencyKey, NewAppeal, Result, Store, StoreError, Writer};
 
@@ -539,26 +539,7 @@ impl Store {
         let prefix = self.appeal_prefix().await?;
         let files = prepare(attachments).await?;
         let q = p.clone();
-        let create = move |w: &mut Writer<'_>| {
-            let enterprise = new.enterprise_id;
-            if !holds(&mut w.tx, "enterprises", "e", enterprise, |v| Some(enterprise_scope(&q, v)))? {
-                return Err(StoreError::NotFound("企业"));
-            }
-            let mut role = None;
-            for r in q.roles.iter().copied().filter(|r| ActionKind::Create.allowed_roles().contains(r)) {
-                if holds(&mut w.tx, "enterprises", "e", enterprise, |v| enterprise_role_scope(&q, r, v))? {
-                    role = Some(r);
-                    break;
-                }
-            }
-            let role = role.ok_or_else(|| {
-                StoreError::Forbidden("您的角色无权为该企业登记诉求 / your roles may not raise appeals for it".into())
-            })?;
-            check_category(&mut w.tx, &new.category)?;
-            let record = w.create_appeal(&prefix, &new, Actor::user(q.user_id, role), at)?;
-            w.insert_attachments(record.id, q.user_id, files, FileStep::default(), at)?;
-            Ok(record.id)
-        };
+        let create = move |w: &mut Writer<'_>| w.raise_appeal(&q, &prefix, &new, files, at);
         self.create_once(p.origin(source), APPEAL_KEYS, key, create, load_record).await
     }
 
@@ -604,6 +585,38 @@ impl Store {
             Ok(record)
         })
         .await
+    }
+}
+
+impl Writer<'_> {
+    /// `Store::create_appeal_as` inside a transaction that may do more: raises `new` for `p` with `files`, in the
+    /// first of `p`'s roles that may raise appeals for the enterprise. Returns the appeal's id.
+    pub(crate) fn raise_appeal(
+        &mut self,
+        p: &Principal,
+        prefix: &str,
+        new: &NewAppeal,
+        files: Vec<Prepared>,
+        at: Timestamp,
+    ) -> Result<i64> {
+        let enterprise = new.enterprise_id;
+        if !holds(&mut self.tx, "enterprises", "e", enterprise, |v| Some(enterprise_scope(p, v)))? {
+            return Err(StoreError::NotFound("企业"));
+        }
+        let mut role = None;
+        for r in p.roles.iter().copied().filter(|r| ActionKind::Create.allowed_roles().contains(r)) {
+            if holds(&mut self.tx, "enterprises", "e", enterprise, |v| enterprise_role_scope(p, r, v))? {
+                role = Some(r);
+                break;
+            }
+        }
+        let role = role.ok_or_else(|| {
+            StoreError::Forbidden("您的角色无权为该企业登记诉求 / your roles may not raise appeals for it".into())
+        })?;
+        check_category(&mut self.tx, &new.category)?;
+        let record = self.create_appeal(prefix, new, Actor::user(p.user_id, role), at)?;
+        self.insert_attachments(record.id, p.user_id, files, FileStep::default(), at)?;
+        Ok(record.id)
     }
 }
 

@@ -6,11 +6,14 @@ mod support;
 
 use jiff::civil::Date;
 use support::*;
+use zhuqi_domain::policy::delivery::{DeliveryChannel, DeliveryStage, DeliveryStep, Intention};
 use zhuqi_domain::policy::{
     BenefitKind, ConditionKind, Conditions, Fit, PolicyLevel, PolicyStatus, RevenueBand, SizeFlag, TaxCredit,
 };
 use zhuqi_domain::{Fen, Role, Uscc};
-use zhuqi_store::{EnterpriseProfile, NewEnterprise, NewPolicy, NewUser, PolicyFilter, Principal, Store, StoreError};
+use zhuqi_store::{
+    DeliveryFilter, EnterpriseProfile, NewEnterprise, NewPolicy, NewUser, PolicyFilter, Principal, Store, StoreError,
+};
 
 fn day(s: &str) -> Date {
     s.parse().expect("date")
@@ -309,7 +312,7 @@ async fn who_reads_and_writes_which_policies() {
         // The 执行清单 counts what the policy's page lists, for the unit that grants it and for the others.
         for (who, want) in [(&county, 1), (&city_handler, 0)] {
             let reach = s.policy_reach(who, day(TODAY)).await.expect("reach");
-            let count = reach.iter().find(|(p, _)| p.id == fugou.id).map(|(_, n)| *n);
+            let count = reach.iter().find(|r| r.policy.id == fugou.id).map(|r| r.matched);
             assert_eq!(count, Some(want), "{b}: {}", who.username);
         }
 
@@ -479,7 +482,8 @@ async fn the_database_and_the_domain_count_the_same_enterprises() {
             let reach = s.policy_reach(&office, day(today)).await.expect("reach");
             assert_eq!(reach.len(), 11);
             let mut seen = 0;
-            for (p, count) in reach {
+            for r in reach {
+                let (p, count) = (r.policy, r.matched);
                 let page = s.policy_matches_for(&office, p.id, day(today), 0, 500).await.expect("matches");
                 assert_eq!(page.total, count, "{b}: {} on {today}", p.policy.title);
                 assert_eq!(page.items.len(), count);
@@ -502,5 +506,162 @@ fn strict_for_counting() -> Conditions {
         min_revenue: Some(RevenueBand::Under5m),
         max_revenue: Some(RevenueBand::To400m),
         min_tax_credit: Some(TaxCredit::C),
+    }
+}
+
+fn deliver(on: &str) -> DeliveryStep {
+    DeliveryStep::Deliver {
+        on: day(on),
+        channel: DeliveryChannel::Visit,
+        intention: Intention::Apply,
+        note: "上门讲解申报条件和材料".into(),
+    }
+}
+
+fn grant(on: &str, amount: &str) -> DeliveryStep {
+    DeliveryStep::Grant { on: day(on), amount: Fen::parse(amount).expect("amount"), note: String::new() }
+}
+
+#[tokio::test]
+async fn a_policy_is_delivered_claimed_and_granted_by_the_people_whose_step_it_is() {
+    for db in backends("policies_deliveries").await {
+        let (s, b) = (&db.store, db.backend);
+        let city = seed_city(s).await;
+        let lib = seed_library(s).await;
+        let (first, second) = (lib.enterprises[0], lib.enterprises[1]);
+        let own = s
+            .transaction(sys(), move |w| {
+                w.insert_category("policy", "政策兑现", None, 2)?;
+                let group = w.insert_work_group("川汇区第一助企工作组", &code("411602"), None)?;
+                w.add_work_group_member(group, lib.cadre)?;
+                w.assign_enterprise(group, first)?;
+                w.insert_user(&NewUser { enterprise_id: Some(first), ..person("jinsihou", Role::Enterprise, "411602") })
+            })
+            .await
+            .expect("cadre serves the first");
+        let own = principal(s, own).await;
+        let office = principal(s, city.dispatcher).await;
+        let unit = principal(s, city.handler).await;
+        let cadre = principal(s, lib.cadre).await;
+        let county = principal(s, lib.county_handler).await;
+        let p = s.create_policy_as(&office, "t", policy(city.unit_id), at("2026-01-05T02:00:00Z"), None).await;
+        let p = p.expect("policy");
+        let now = at("2026-06-30T02:00:00Z");
+
+        // The serving cadre delivers it; a second post of the same form (no record seen) is stale, not a duplicate.
+        let d = s.take_delivery_step_as(&cadre, "t", p.id, first, None, deliver("2026-03-02"), now).await;
+        let d = d.expect("delivered");
+        assert_eq!((d.delivery.stage, d.version), (DeliveryStage::Delivered, 1), "{b:?}");
+        assert_eq!(d.delivered_by.as_deref(), Some("ganbu的姓名"));
+        let again = s.take_delivery_step_as(&cadre, "t", p.id, first, None, deliver("2026-03-02"), now).await;
+        assert!(matches!(again, Err(StoreError::Stale(_))), "{b:?} {again:?}");
+        // It serves only the first: the second is not its to deliver, and the other county's unit not at all.
+        let refused = s.take_delivery_step_as(&cadre, "t", p.id, second, None, deliver("2026-03-02"), now).await;
+        assert!(matches!(refused, Err(StoreError::NotFound(_))), "{b:?} {refused:?}");
+        let refused = s.take_delivery_step_as(&county, "t", p.id, second, None, deliver("2026-03-02"), now).await;
+        assert!(matches!(refused, Err(StoreError::NotFound(_) | StoreError::Forbidden(_))), "{b:?} {refused:?}");
+
+        // The enterprise claims on its portal; it may not grant itself, nor may the cadre.
+        let claim = DeliveryStep::Claim { on: day("2026-03-10"), amount: Some(Fen::parse("50万").expect("amount")) };
+        let d = s.take_delivery_step_as(&own, "t", p.id, first, Some(1), claim, now).await.expect("claimed");
+        assert_eq!(d.delivery.stage, DeliveryStage::Claimed);
+        for who in [&own, &cadre] {
+            let refused = s.take_delivery_step_as(who, "t", p.id, first, Some(2), grant("2026-04-01", "30万"), now);
+            assert!(matches!(refused.await, Err(StoreError::Forbidden(_))), "{b:?} {}", who.username);
+        }
+        // The unit grants: above the cap is refused and changes nothing; within it, granted.
+        let over = s.take_delivery_step_as(&unit, "t", p.id, first, Some(2), grant("2026-04-01", "50.01万"), now);
+        assert!(matches!(over.await, Err(StoreError::Invalid(m)) if m.contains("超过政策上限")), "{b:?}");
+        let d = s.take_delivery_step_as(&unit, "t", p.id, first, Some(2), grant("2026-04-01", "30万"), now).await;
+        let d = d.expect("granted");
+        assert_eq!(
+            (d.delivery.stage, d.delivery.granted.map(Fen::fen), d.version),
+            (DeliveryStage::Granted, Some(30_000_000), 3)
+        );
+
+        // The office records a delivery to the second; the 执行清单 counts both by the day asked.
+        s.take_delivery_step_as(&office, "t", p.id, second, None, deliver("2026-05-06"), now).await.expect("office");
+        let reach = |day_: &'static str| {
+            let office = office.clone();
+            async move {
+                let r = s.policy_reach(&office, day(day_)).await.expect("reach");
+                r.into_iter().find(|r| r.policy.id == p.id).expect("in force").progress
+            }
+        };
+        let june = reach("2026-06-30").await;
+        assert_eq!((june.delivered, june.claimed, june.granted, june.amount.fen()), (2, 1, 1, 30_000_000), "{b:?}");
+        let march = reach("2026-03-31").await;
+        assert_eq!((march.delivered, march.claimed, march.granted, march.amount.fen()), (1, 1, 0, 0), "{b:?}");
+        // The cadre counts only the enterprise it serves; the enterprise reads its own record only.
+        let mine = s.policy_reach(&cadre, day("2026-06-30")).await.expect("cadre reach");
+        assert_eq!(mine.iter().find(|r| r.policy.id == p.id).expect("cadre").progress.delivered, 1);
+        let page = s.deliveries_for(&own, DeliveryFilter { limit: 10, ..Default::default() }).await.expect("own");
+        assert_eq!((page.total, page.items[0].enterprise_id), (1, first));
+        let page = s.deliveries_for(&unit, DeliveryFilter { policy_id: Some(p.id), limit: 10, ..Default::default() });
+        assert_eq!(page.await.expect("unit").total, 2, "{b:?}");
+        let matches = s.policy_matches_for(&unit, p.id, day(TODAY), 0, 10).await.expect("matches");
+        assert_eq!(matches.deliveries.get(&first).map(|d| d.delivery.stage), Some(DeliveryStage::Granted));
+
+        // The enterprise asks about it: a 政策兑现 appeal that names the policy.
+        let asked =
+            s.ask_about_policy_as(&own, "t", p.id, first, "申报材料中的研发费用口径如何认定？".into(), now, None);
+        let asked = asked.await.expect("asked");
+        assert_eq!(asked.state.category, "policy");
+        assert!(asked.title.starts_with("政策咨询："), "{}", asked.title);
+        assert_eq!(s.appeal_policy(&office, asked.id).await.expect("link").map(|(id, _)| id), Some(p.id));
+
+        // Every step is audited under its name.
+        let audit = s.audit_records(None, 100).await.expect("audit");
+        for action in ["support_policy.deliver", "support_policy.claim", "support_policy.grant", "appeal.policy"] {
+            assert!(audit.iter().any(|a| a.action == action), "{b:?} {action}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_no_application_policy_grants_from_the_list_the_unit_confirms() {
+    for db in backends("policies_grant_list").await {
+        let (s, b) = (&db.store, db.backend);
+        let city = seed_city(s).await;
+        let lib = seed_library(s).await;
+        let office = principal(s, city.dispatcher).await;
+        let unit = principal(s, city.handler).await;
+        let cadre = principal(s, lib.cadre).await;
+        let auto =
+            NewPolicy { no_application: true, cap: Some(Fen::parse("2万").expect("cap")), ..policy(city.unit_id) };
+        let p = s.create_policy_as(&office, "t", auto, at("2026-01-05T02:00:00Z"), None).await.expect("policy");
+        let now = at("2026-06-30T02:00:00Z");
+
+        let refused = s.draw_grant_list_as(&cadre, "t", p.id, now).await;
+        assert!(matches!(refused, Err(StoreError::Forbidden(_))), "{b:?} {refused:?}");
+        // The three enterprises that qualify on 2026-06-30 go on the list; drawing it again adds nobody.
+        assert_eq!(s.draw_grant_list_as(&unit, "t", p.id, now).await.expect("drawn"), 3, "{b:?}");
+        assert_eq!(s.draw_grant_list_as(&unit, "t", p.id, now).await.expect("again"), 0);
+        // Nobody claims a 免申即享 policy.
+        let claim = DeliveryStep::Claim { on: day("2026-06-30"), amount: None };
+        let first = lib.enterprises[0];
+        let refused = s.take_delivery_step_as(&office, "t", p.id, first, Some(1), claim, now).await;
+        assert!(matches!(refused, Err(StoreError::Invalid(m)) if m.contains("免申即享")), "{b:?}");
+        // One line is refused with a reason; above the cap the confirmation refuses the whole list.
+        let refuse = DeliveryStep::Refuse { on: day("2026-06-30"), reason: "企业已注销".into() };
+        s.take_delivery_step_as(&unit, "t", p.id, first, Some(1), refuse, now).await.expect("refused line");
+        let over = s.confirm_grant_list_as(&unit, "t", p.id, Fen::parse("2.5万").expect("a"), day("2026-06-30"), now);
+        assert!(matches!(over.await, Err(StoreError::Invalid(_))), "{b:?}");
+        let waiting = DeliveryFilter {
+            policy_id: Some(p.id),
+            stage: Some(DeliveryStage::Proposed),
+            limit: 10,
+            ..Default::default()
+        };
+        assert_eq!(s.deliveries_for(&unit, waiting.clone()).await.expect("waiting").total, 2, "nothing changed");
+        let n = s.confirm_grant_list_as(&unit, "t", p.id, Fen::parse("2万").expect("a"), day("2026-06-30"), now).await;
+        assert_eq!(n.expect("confirmed"), 2);
+        assert_eq!(s.deliveries_for(&unit, waiting).await.expect("none left").total, 0);
+        let reach = s.policy_reach(&office, day("2026-06-30")).await.expect("reach");
+        let progress = reach.into_iter().find(|r| r.policy.id == p.id).expect("in force").progress;
+        assert_eq!(
+            (progress.delivered, progress.claimed, progress.granted, progress.amount.fen()),
+            (2, 0, 2, 4_000_000)
+        );
     }
 }

@@ -97,8 +97,18 @@ struct Line {
     no_application: bool,
     /// A draft past the day it was due.
     late: bool,
-    /// 执行清单: how many enterprises the viewer sees qualify today.
-    reach: Option<usize>,
+    /// 执行清单: how far the policy has gone today with the enterprises the viewer sees.
+    reach: Option<Reach>,
+}
+
+/// The 执行清单's columns of a policy.
+struct Reach {
+    matched: usize,
+    delivered: usize,
+    claimed: usize,
+    granted: usize,
+    /// 兑现金额, to the fen.
+    amount: String,
 }
 
 /// The three lists of `/policies`: (view, label).
@@ -197,12 +207,24 @@ pub async fn list(State(store): State<Store>, v: Viewer, Query(q): Query<ListQue
     .await?;
     let shows_reach =
         view == "execution" && [Role::Dispatcher, Role::Leader, Role::Handler, Role::Cadre].iter().any(|r| v.has(*r));
-    let reach: std::collections::HashMap<i64, usize> = if shows_reach {
-        store.policy_reach(&v.caller.user, today).await?.into_iter().map(|(p, n)| (p.id, n)).collect()
+    let mut reach: std::collections::HashMap<i64, Reach> = if shows_reach {
+        let all = store.policy_reach(&v.caller.user, today).await?.into_iter();
+        all.map(|r| {
+            let g = r.progress;
+            let cells = Reach {
+                matched: r.matched,
+                delivered: g.delivered,
+                claimed: g.claimed,
+                granted: g.granted,
+                amount: g.amount.to_string(),
+            };
+            (r.policy.id, cells)
+        })
+        .collect()
     } else {
         Default::default()
     };
-    let lines = rows.iter().map(|r| Line { reach: reach.get(&r.id).copied(), ..line(r, today) }).collect();
+    let lines = rows.iter().map(|r| Line { reach: reach.remove(&r.id), ..line(r, today) }).collect();
     let page = ListPage {
         shell: v.shell("惠企政策", "/policies"),
         view,

@@ -152,6 +152,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0023_policies.sql"),
         postgres: include_str!("../../migrations/postgres/0023_policies.sql"),
     },
+    Migration {
+        version: 24,
+        name: "policy_deliveries",
+        sqlite: include_str!("../../migrations/sqlite/0024_policy_deliveries.sql"),
+        postgres: include_str!("../../migrations/postgres/0024_policy_deliveries.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.
