@@ -78,7 +78,7 @@ pub struct AppealView {
     pub updated_at: Timestamp,
 }
 
-fn view(store: &Store, r: AppealRecord) -> AppealView {
+pub(crate) fn view(store: &Store, r: AppealRecord) -> AppealView {
     let (cal, today) = (store.calendar(), zhuqi_domain::time::today());
     let s = r.state;
     AppealView {

@@ -21,6 +21,7 @@ pub mod error;
 pub mod files;
 pub mod org;
 pub mod policies;
+pub mod policy_deliveries;
 pub mod reference;
 pub mod security;
 pub mod tasks;
@@ -53,6 +54,7 @@ pub fn api() -> (Router<Store>, OpenApi) {
         .merge(disputes::routes())
         // A policy's full text runs to tens of thousands of characters.
         .merge(policies::routes().layer(DefaultBodyLimit::max(policies::POLICY_BODY_LIMIT)))
+        .merge(policy_deliveries::routes())
         // Files come base64 in JSON: these routes take bodies up to the attachments' limit.
         .merge(files::routes().layer(DefaultBodyLimit::max(files::FILES_BODY_LIMIT)))
         .merge(appeals::file_routes().layer(DefaultBodyLimit::max(files::FILES_BODY_LIMIT)))

@@ -395,6 +395,11 @@ async fn the_openapi_document_describes_every_endpoint() {
         "/policies/{id}",
         "/policies/{id}/matches",
         "/enterprises/{id}/policies",
+        "/policies/{id}/deliveries",
+        "/enterprises/{id}/deliveries",
+        "/policies/{id}/grant-list",
+        "/policies/{id}/grant-list/confirm",
+        "/policies/{id}/questions",
     ] {
         assert!(paths.contains_key(path), "{path} is documented");
     }
@@ -971,6 +976,58 @@ async fn policies_and_matching_through_the_api() {
         assert_eq!((&m["total"], &m["items"][0]["id"]), (&json!(1), &json!(s.world.e1)), "{b}: {m}");
         let (_, m) = s.get("chengban", &format!("/policies/{id}/matches?as_of=2026-06-30")).await;
         assert_eq!(m["total"], json!(1), "{b}: {m}");
+
+        // 送政策上门: the serving cadre delivers to E1, the enterprise claims, the unit grants within the cap.
+        let steps = format!("/policies/{id}/deliveries");
+        let today = zhuqi_domain::time::today().to_string();
+        let tomorrow = zhuqi_domain::time::today().tomorrow().expect("tomorrow").to_string();
+        let e1 = s.world.e1;
+        let deliver = json!({"enterprise_id": e1, "step": "deliver", "on": today, "channel": "visit",
+            "intention": "apply", "note": "上门讲解申报条件"});
+        for (why, user, body, want) in [
+            ("no channel", "ganbu", with(deliver.clone(), "channel", Value::Null), 422),
+            ("a day to come", "ganbu", with(deliver.clone(), "on", json!(tomorrow)), 422),
+            ("an unknown step", "ganbu", with(deliver.clone(), "step", json!("pay")), 422),
+            ("an enterprise delivering", "qiye", deliver.clone(), 403),
+            ("an enterprise it cannot see", "ganbu", with(deliver.clone(), "enterprise_id", json!(s.world.e2)), 404),
+        ] {
+            let (code, err) = s.post(user, &steps, body).await;
+            assert_eq!(code.as_u16(), want, "{b}: {why}: {err}");
+        }
+        let (code, d) = s.post("ganbu", &steps, deliver.clone()).await;
+        assert_eq!((code, &d["stage"], &d["version"]), (StatusCode::OK, &json!("delivered"), &json!(1)), "{b}: {d}");
+        let (code, _) = s.post("ganbu", &steps, deliver.clone()).await;
+        assert_eq!(code, StatusCode::CONFLICT, "{b}: the same form posted twice");
+        let claim = json!({"enterprise_id": e1, "version": 1, "step": "claim", "on": today});
+        let (code, d) = s.post("qiye", &steps, claim).await;
+        assert_eq!((code, &d["stage_label"]), (StatusCode::OK, &json!("已申报")), "{b}: {d}");
+        let grant =
+            |fen: i64| json!({"enterprise_id": e1, "version": 2, "step": "grant", "on": today, "amount_fen": fen});
+        for (why, user, body, want) in [
+            ("the enterprise granting itself", "qiye", grant(100), 403),
+            ("above the cap", "chengban", grant(50_000_001), 422),
+            ("a negative amount", "chengban", grant(-1), 422),
+            ("no amount", "chengban", with(grant(1), "amount_fen", Value::Null), 422),
+        ] {
+            let (code, err) = s.post(user, &steps, body).await;
+            assert_eq!(code.as_u16(), want, "{b}: {why}: {err}");
+        }
+        let (code, d) = s.post("chengban", &steps, grant(30_000_000)).await;
+        assert_eq!((code, &d["stage"], &d["granted_fen"]), (StatusCode::OK, &json!("granted"), &json!(30_000_000)));
+        let (_, own) = s.get("qiye", &format!("/enterprises/{e1}/deliveries")).await;
+        assert_eq!((&own["total"], &own["items"][0]["granted_fen"]), (&json!(1), &json!(30_000_000)), "{b}: {own}");
+        let (_, all) = s.get("zhihuibu", &format!("{steps}?stage=granted")).await;
+        assert_eq!(all["total"], json!(1), "{b}: {all}");
+        let (code, _) = s.post("chengban", &format!("/policies/{id}/grant-list"), json!({})).await;
+        assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{b}: only 免申即享 policies have a grant list");
+        // The enterprise asks about it: a 政策兑现 appeal on the loop.
+        let (code, a) =
+            s.post("qiye", &format!("/policies/{id}/questions"), json!({"question": "研发费用如何归集？"})).await;
+        assert_eq!(
+            (code, &a["category"], &a["status"]),
+            (StatusCode::CREATED, &json!("policy"), &json!("submitted")),
+            "{b}: {a}"
+        );
 
         // Edits go by version: repealing as read works once; the stale one is 409.
         let repeal = with(

@@ -101,6 +101,7 @@ pub async fn seed(store: &Store) -> World {
             let station = w.insert_unit("川汇区非公企业多元解纷工作站", &code("411602"))?;
             w.insert_category("financing", "融资", None, 1)?;
             w.insert_category("labour", "用工", None, 2)?;
+            w.insert_category("policy", "政策兑现", None, 3)?;
             w.insert_deadline_policy(&DeadlinePolicy::standard())?;
             let e1 = w.insert_enterprise(&enterprise("周口华源食品有限公司", "MA0000001", "411602"))?;
             let e2 = w.insert_enterprise(&enterprise("扶沟县天顺纺织有限公司", "MA0000002", "411621"))?;
