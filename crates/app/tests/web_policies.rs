@@ -180,3 +180,128 @@ async fn each_role_opens_the_policy_pages_it_may() {
         assert!(form.has("周口市人力资源和社会保障局") && !form.has("周口市地方金融监督管理局"), "{b}: {}", form.body);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_policy_is_delivered_claimed_and_granted_through_the_pages() {
+    for s in servers("web_policies_deliveries").await {
+        let b = s.backend;
+        let (unit, e1) = (s.world.unit_a.to_string(), s.world.e1);
+        let mut office = Browser::signed_in(&s, "zhihuibu").await;
+        let made = office.submit("/policies/new", "/policies", &policy(&unit, "2027-12-31")).await;
+        assert_eq!(made.status, StatusCode::SEE_OTHER, "{b}: {}", made.body);
+        let id = first_policy(&office.get("/policies").await);
+        let desk = format!("/policies/{id}/enterprises/{e1}");
+
+        // The serving cadre delivers it; the same form posted again is refused as stale.
+        let mut cadre = Browser::signed_in(&s, "ganbu").await;
+        let page = cadre.get(&desk).await;
+        assert!(page.has("登记送达") && page.has("未送达") && !page.has("登记兑现"), "{b}: {}", page.body);
+        let today = zhuqi_domain::time::today().to_string();
+        let deliver = [
+            ("version", ""),
+            ("step", "deliver"),
+            ("on", today.as_str()),
+            ("channel", "visit"),
+            ("intention", "apply"),
+            ("note", "上门讲解申报条件和所需材料"),
+        ];
+        let done = cadre.submit(&desk, &desk, &deliver).await;
+        assert_eq!(done.location, Some(format!("{desk}?done=deliver")), "{b}: {}", done.body);
+        let again = cadre.submit(&desk, &desk, &deliver).await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "{b}");
+        assert!(again.has("已被他人修改"), "{b}: {}", again.body);
+        assert!(cadre.get(&desk).await.has("上门送达，有意申报"), "{b}");
+
+        // The enterprise sees it on the policy's page and claims; it is offered no grant.
+        let mut qiye = Browser::signed_in(&s, "qiye").await;
+        let seen = qiye.get(&format!("/policies/{id}")).await;
+        assert!(seen.has("本企业办理情况") && seen.has("已送达"), "{b}: {}", seen.body);
+        let page = qiye.get(&desk).await;
+        assert!(page.has("登记申报") && !page.has("登记兑现") && !page.has("登记送达"), "{b}: {}", page.body);
+        let claim = [("version", "1"), ("step", "claim"), ("on", today.as_str()), ("amount", "180万")];
+        let done = qiye.submit(&desk, &desk, &claim).await;
+        assert_eq!(done.location, Some(format!("{desk}?done=claim")), "{b}: {}", done.body);
+
+        // The unit grants within the cap: above it, the page says so and nothing changes.
+        let mut unit_a = Browser::signed_in(&s, "chengban").await;
+        let page = unit_a.get(&desk).await;
+        assert!(
+            page.has("登记兑现") && page.has("不予兑现") && page.has("申报金额¥1,800,000.00"),
+            "{b}: {}",
+            page.body
+        );
+        let grant = |amount: &'static str| {
+            vec![
+                ("version", "2"),
+                ("step", "grant"),
+                ("on", today.as_str()),
+                ("amount", amount),
+                ("note", "资金已拨付"),
+            ]
+        };
+        let over = unit_a.submit(&desk, &desk, &grant("300万")).await;
+        assert_eq!(over.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(over.has("超过政策上限") && over.has("value=\"300万\""), "{b}: {}", over.body);
+        let done = unit_a.submit(&desk, &desk, &grant("150万")).await;
+        assert_eq!(done.location, Some(format!("{desk}?done=grant")), "{b}: {}", done.body);
+        let page = unit_a.get(&desk).await;
+        assert!(page.has("已兑现") && page.has("兑现金额¥1,500,000.00") && page.has("已办结"), "{b}: {}", page.body);
+
+        // The 执行清单 and the ledger count it; the enterprise's page lists it.
+        let execution = office.get("/policies?view=execution").await;
+        assert!(execution.has("已兑现") && execution.has("¥1,500,000.00"), "{b}: {}", execution.body);
+        let sheet = office.get(&format!("/policies/{id}/deliveries.xlsx")).await.sheet_rows();
+        assert_eq!((sheet.len(), sheet[1][1].as_str(), sheet[1][9].as_str()), (2, "已兑现", "¥1,500,000.00"), "{b}");
+        let own = qiye.get("/enterprise").await;
+        assert!(own.has("政策送达与兑现记录") && own.has("兑现金额¥1,500,000.00"), "{b}: {}", own.body);
+
+        // The enterprise asks about it: posted twice, one 政策兑现 appeal that names the policy.
+        let from = format!("/policies/{id}");
+        let to = format!("/policies/{id}/questions");
+        let question = [("enterprise_id", e1.to_string()), ("question", "第二批资金何时拨付？".to_owned())];
+        let question: Vec<(&str, &str)> = question.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (one, two) = qiye.post_twice(&from, &to, &question).await;
+        assert_eq!((one.status, one.location.clone()), (StatusCode::SEE_OTHER, two.location), "{b}: {}", one.body);
+        let appeal = qiye.get(one.location.as_deref().expect("to the appeal")).await;
+        assert!(
+            appeal.has("咨询政策") && appeal.has("政策咨询：周口市现代食品企业技术改造奖补办法"),
+            "{b}: {}",
+            appeal.body
+        );
+
+        // 免申即享: the unit draws the grant list, a too-large amount is refused, then it confirms the list.
+        let auto = [
+            ("title", "周口市企业稳岗返还（免申即享）"),
+            ("issuer", "周口市人力资源和社会保障局"),
+            ("level", "city"),
+            ("region", "411600"),
+            ("unit_id", unit.as_str()),
+            ("status", "published"),
+            ("valid_from", "2026-01-01"),
+            ("benefit_kind", "subsidy"),
+            ("benefit", "按上年度失业保险费的60%返还"),
+            ("cap", "2万"),
+            ("no_application", "1"),
+        ];
+        let made = office.submit("/policies/new", "/policies", &auto).await;
+        let auto_id: i64 =
+            made.location.as_deref().and_then(|l| l.split(['/', '?']).nth(2)).and_then(|n| n.parse().ok()).expect("id");
+        let page_path = format!("/policies/{auto_id}");
+        assert!(unit_a.get(&page_path).await.has("生成兑现名单"), "{b}");
+        let drawn = unit_a.submit(&page_path, &format!("{page_path}/grant-list"), &[]).await;
+        let drawn_to = drawn.location.clone().unwrap_or_default();
+        assert!(drawn_to.starts_with(&format!("{page_path}?done=drawn&n=")), "{b}: {drawn_to} {}", drawn.body);
+        let page = unit_a.get(&drawn_to).await;
+        assert!(page.has("列入兑现名单") && page.has("全部确认兑现") && page.has("待确认兑现"), "{b}: {}", page.body);
+        let confirm = format!("{page_path}/grant-list/confirm");
+        let over = unit_a.submit(&page_path, &confirm, &[("amount", "3万"), ("on", today.as_str())]).await;
+        assert_eq!(over.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(over.has("超过政策上限"), "{b}: {}", over.body);
+        let done = unit_a.submit(&page_path, &confirm, &[("amount", "2万"), ("on", today.as_str())]).await;
+        assert!(done.location.as_deref().is_some_and(|l| l.contains("done=confirmed")), "{b}: {}", done.body);
+        let page = unit_a.get(&page_path).await;
+        assert!(page.has("已兑现") && !page.has("全部确认兑现"), "{b}: {}", page.body);
+        // A cadre is offered neither.
+        assert!(!cadre.get(&page_path).await.has("生成兑现名单"), "{b}");
+    }
+}

@@ -25,7 +25,7 @@ use crate::scope::{bind, enterprise_scope, escape_like, in_region};
 use crate::{IdempotencyKey, Result, Store, StoreError, Writer};
 
 mod deliveries;
-pub use deliveries::{DeliveryFilter, DeliveryPage, DeliveryRecord, POLICY_CATEGORY, Progress};
+pub use deliveries::{DeliveryDesk, DeliveryFilter, DeliveryPage, DeliveryRecord, POLICY_CATEGORY, Progress};
 
 pub const MAX_POLICY_TITLE: usize = 200;
 pub const MAX_POLICY_BODY: usize = 50_000;

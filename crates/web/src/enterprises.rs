@@ -14,8 +14,8 @@ use zhuqi_api::auth::hash_password;
 use zhuqi_domain::policy::{MAX_EMPLOYEES, RevenueBand, TaxCredit};
 use zhuqi_domain::{Phone, RegionCode, Role, Uscc};
 use zhuqi_store::{
-    AppealFilter, EnterpriseProfile, EnterpriseRecord, NewEnterprise, NewUser, NewVisit, RegionRecord, Store,
-    StoreError, VisitRecord,
+    AppealFilter, DeliveryFilter, DeliveryPage, EnterpriseProfile, EnterpriseRecord, NewEnterprise, NewUser, NewVisit,
+    RegionRecord, Store, StoreError, VisitRecord,
 };
 
 use super::csrf::{self, Checked};
@@ -373,6 +373,17 @@ pub async fn save(
 
 // ---- an enterprise's own record ----
 
+/// How many 送达与兑现 records an enterprise's page lists.
+const DELIVERIES_SHOWN: usize = 200;
+
+/// A policy's record with the enterprise, on its page.
+struct OwnDelivery {
+    policy_id: i64,
+    policy_title: String,
+    stage: &'static str,
+    steps: Vec<super::policy_deliveries::StepLine>,
+}
+
 #[derive(Template)]
 #[template(path = "enterprise.html")]
 struct EnterprisePage {
@@ -381,6 +392,9 @@ struct EnterprisePage {
     may_edit: bool,
     /// 惠企政策: those it qualifies for, then those it nearly does.
     policies: Vec<super::policies::FitLine>,
+    /// The enterprise's 送达与兑现 records, latest first (at most `DELIVERIES_SHOWN`), and how many in all.
+    deliveries: Vec<OwnDelivery>,
+    delivery_total: usize,
     region: String,
     phone: String,
     rows: Vec<Row>,
@@ -504,14 +518,35 @@ async fn detail(
         .map(|ph| if zhuqi_api::org::sees_whole_phone(p) { ph.as_str().to_owned() } else { ph.masked() })
         .unwrap_or_default();
     let work_group = store.work_group_of_enterprise(e.id).await?;
-    let policies = if super::policies::READERS.iter().any(|r| p.has(*r)) {
-        store.enterprise_policies_for(p, id, today).await?.into_iter().map(super::policies::FitLine::of).collect()
+    let (mut policies, deliveries) = if super::policies::READERS.iter().any(|r| p.has(*r)) {
+        let fits = store.enterprise_policies_for(p, id, today).await?;
+        let filter = DeliveryFilter { enterprise_id: Some(id), limit: DELIVERIES_SHOWN, ..DeliveryFilter::default() };
+        let fits: Vec<super::policies::FitLine> = fits.into_iter().map(super::policies::FitLine::of).collect();
+        (fits, store.deliveries_for(p, filter).await?)
     } else {
-        Vec::new()
+        (Vec::new(), DeliveryPage { items: Vec::new(), total: 0 })
     };
+    for fit in &mut policies {
+        if let Some(d) = deliveries.items.iter().find(|d| d.policy_id == fit.id) {
+            fit.stage = d.delivery.stage.label();
+        }
+    }
+    let delivery_total = deliveries.total;
+    let deliveries: Vec<OwnDelivery> = deliveries
+        .items
+        .iter()
+        .map(|d| OwnDelivery {
+            policy_id: d.policy_id,
+            policy_title: d.policy_title.clone(),
+            stage: d.delivery.stage.label(),
+            steps: super::policy_deliveries::step_lines(d),
+        })
+        .collect();
     let page = EnterprisePage {
         may_edit: EDITORS.iter().any(|r| p.has(*r)),
         policies,
+        deliveries,
+        delivery_total,
         shell: v.shell(e.name.clone(), if p.has(Role::Enterprise) { "/enterprise" } else { "/enterprises" }),
         work_group,
         keeps_groups: [Role::Dispatcher, Role::Sysadmin, Role::Leader].iter().any(|r| p.has(*r)),

@@ -105,6 +105,8 @@ struct AppealPage {
     facts: Vec<Fact>,
     /// 所属项目: the key project the appeal is linked to (id, name).
     project: Option<(i64, String)>,
+    /// 咨询政策: the policy an enterprise's question is about (id, title).
+    policy: Option<(i64, String)>,
     /// 共性问题: the issue it was merged into (id, title, whether the viewer may open its page).
     common_issue: Option<(i64, String, bool)>,
     dues: Vec<DueLine>,
@@ -362,6 +364,7 @@ pub(super) async fn page(
         facts.push(Fact { label: "企业评价", value: format!("{}星 {comment}", r.get()).trim().to_owned() });
     }
     let project = store.appeal_project(p, record.id).await?;
+    let policy = store.appeal_policy(p, record.id).await?;
     let co = store.co_handling_for(p, record.id).await?;
     let co_handled = matches!(s.status, Status::Assigned | Status::InProgress | Status::Waiting | Status::Reopened);
     let co_unit = p.unit_id.filter(|u| v.has(Role::Handler) && co.is_co_unit(*u) && co_handled);
@@ -382,6 +385,7 @@ pub(super) async fn page(
         version: s.version,
         facts,
         project,
+        policy,
         common_issue,
         dues: due_lines(s, &cal, today),
         light_note,

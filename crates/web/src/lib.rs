@@ -29,6 +29,7 @@ mod item;
 mod lists;
 mod page;
 mod policies;
+mod policy_deliveries;
 mod projects;
 mod second_factor;
 mod tasks;
@@ -101,6 +102,11 @@ pub fn router(store: Store) -> Router {
         .route("/policies/{id}", get(policies::show))
         .route("/policies/{id}/edit", get(policies::edit).post(policies::save))
         .route("/policies/{id}/matches.xlsx", get(policies::matches_export))
+        .route("/policies/{id}/deliveries.xlsx", get(policy_deliveries::export))
+        .route("/policies/{id}/enterprises/{enterprise_id}", get(policy_deliveries::desk).post(policy_deliveries::take))
+        .route("/policies/{id}/grant-list", post(policy_deliveries::draw))
+        .route("/policies/{id}/grant-list/confirm", post(policy_deliveries::confirm))
+        .route("/policies/{id}/questions", post(policy_deliveries::ask))
         .route("/enterprises/{id}/visits", post(enterprises::record_visit))
         .route("/visits", get(enterprises::visits))
         .route("/visits/export.xlsx", get(enterprises::visits_export))

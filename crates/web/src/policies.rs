@@ -14,11 +14,12 @@ use axum::response::{IntoResponse, Redirect};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Deserialize;
+use zhuqi_domain::policy::delivery::DeliveryStage;
 use zhuqi_domain::policy::{BenefitKind, Conditions, Fit, PolicyLevel, PolicyStatus, RevenueBand, SizeFlag, TaxCredit};
 use zhuqi_domain::{Fen, RegionCode, Role};
 use zhuqi_store::{
-    IdempotencyKey, MAX_POLICY_BODY, MAX_POLICY_LINE, MAX_POLICY_TITLE, NewPolicy, PolicyFilter, PolicyFit,
-    PolicyRecord, RegionRecord, Store, StoreError, UnitRecord,
+    DeliveryFilter, IdempotencyKey, MAX_POLICY_BODY, MAX_POLICY_LINE, MAX_POLICY_TITLE, NewPolicy, PolicyFilter,
+    PolicyFit, PolicyRecord, RegionRecord, Store, StoreError, UnitRecord,
 };
 
 use super::csrf::Checked;
@@ -44,6 +45,8 @@ pub struct FitLine {
     pub no_application: bool,
     pub met: Vec<String>,
     pub failed: Vec<String>,
+    /// Where the policy stands with the enterprise: 未送达, 已送达, …
+    pub stage: &'static str,
 }
 
 impl FitLine {
@@ -59,6 +62,7 @@ impl FitLine {
             no_application: p.no_application,
             met: met.into_iter().map(|c| c.reason).collect(),
             failed: failed.into_iter().map(|c| c.reason).collect(),
+            stage: "未送达",
         }
     }
 }
@@ -620,8 +624,16 @@ pub async fn save(
 pub struct ShowQuery {
     #[serde(default)]
     page: String,
+    /// The page of the 送达与兑现 records, and the stage they are narrowed to.
+    #[serde(default)]
+    dpage: String,
+    #[serde(default)]
+    stage: String,
     #[serde(default)]
     done: Option<String>,
+    /// How many a grant-list post wrote.
+    #[serde(default)]
+    n: Option<usize>,
 }
 
 struct MatchLine {
@@ -629,6 +641,15 @@ struct MatchLine {
     name: String,
     region: String,
     industry: String,
+    /// 未送达, 已送达, …
+    stage: &'static str,
+}
+
+struct DeliveryLine {
+    enterprise_id: i64,
+    enterprise_name: String,
+    stage: &'static str,
+    steps: Vec<super::policy_deliveries::StepLine>,
 }
 
 #[derive(Template)]
@@ -642,13 +663,24 @@ struct PolicyPage {
     conditions: Vec<String>,
     may_edit: bool,
     flash_ok: Option<String>,
+    flash_error: Option<String>,
     lines: Vec<MatchLine>,
     pager: Pager,
     /// Whether the viewer sees the enterprises that qualify (enterprises see the policy only).
     sees_matches: bool,
+    deliveries: Vec<DeliveryLine>,
+    delivery_pager: Pager,
+    stage: String,
+    stages: &'static [DeliveryStage],
+    /// 免申即享 lines waiting for the unit's confirmation.
+    waiting: usize,
+    /// An enterprise viewing: its own record's stage, and its id for the question form.
+    own: Option<(i64, &'static str)>,
+    question_key: String,
+    today: String,
 }
 
-/// `/policies/{id}`: the policy and the enterprises that qualify today, 20 a page.
+/// `/policies/{id}`: the policy, the enterprises that qualify today (20 a page) and its 送达与兑现 records.
 pub async fn show(
     State(store): State<Store>,
     v: Viewer,
@@ -658,42 +690,95 @@ pub async fn show(
     if let Err(r) = v.require(READERS) {
         return Ok(r);
     }
+    policy_page(&store, &v, id, q, None, StatusCode::OK).await
+}
+
+/// The policy's page, with `error` (a refused post from it) said on top.
+pub(crate) async fn policy_page(
+    store: &Store,
+    v: &Viewer,
+    id: i64,
+    q: ShowQuery,
+    error: Option<String>,
+    status: StatusCode,
+) -> PageResult {
     let user = &v.caller.user;
     let p = store.policy_for(user, id).await?;
     let today = zhuqi_domain::time::today();
     let sees_matches = [Role::Dispatcher, Role::Leader, Role::Handler, Role::Cadre].iter().any(|r| user.has(*r));
     let regions: std::collections::HashMap<String, String> =
         store.regions().await?.into_iter().map(|r| (r.code, r.name)).collect();
-    let (rows, pager) = if sees_matches {
+    let stage_of = |d: Option<&zhuqi_store::DeliveryRecord>| d.map_or("未送达", |d| d.delivery.stage.label());
+    let (lines, pager) = if sees_matches {
         let asked = q.page.trim().parse().unwrap_or(1);
-        paged(
-            asked,
-            PER_PAGE,
-            |n| format!("/policies/{id}?page={n}"),
-            |n| {
-                let store = &store;
-                async move {
-                    let page = store.policy_matches_for(user, id, today, (n - 1) * PER_PAGE, PER_PAGE).await?;
-                    Ok::<_, StoreError>((page.items, page.total))
-                }
-            },
-        )
+        let link = |n| format!("/policies/{id}?page={n}");
+        let regions = &regions;
+        paged(asked, PER_PAGE, link, |n| async move {
+            let page = store.policy_matches_for(user, id, today, (n - 1) * PER_PAGE, PER_PAGE).await?;
+            let lines = page.items.into_iter().map(|e| MatchLine {
+                region: regions.get(e.region_code.as_str()).cloned().unwrap_or_default(),
+                stage: stage_of(page.deliveries.get(&e.id)),
+                id: e.id,
+                name: e.name,
+                industry: e.industry,
+            });
+            Ok::<_, StoreError>((lines.collect(), page.total))
+        })
         .await?
     } else {
         (Vec::new(), Pager::new(0, 1, PER_PAGE, |n| format!("/policies/{id}?page={n}")))
     };
-    let lines = rows
-        .into_iter()
-        .map(|e| MatchLine {
-            region: regions.get(e.region_code.as_str()).cloned().unwrap_or_default(),
-            id: e.id,
-            name: e.name,
-            industry: e.industry,
+    let stage = DeliveryStage::parse(&q.stage).filter(|_| !q.stage.is_empty());
+    let stage_code = stage.map_or("", DeliveryStage::as_str);
+    let (deliveries, delivery_pager) = {
+        let asked = q.dpage.trim().parse().unwrap_or(1);
+        let link = |n| format!("/policies/{id}?stage={stage_code}&dpage={n}#deliveries");
+        paged(asked, PER_PAGE, link, |n| async move {
+            let filter = DeliveryFilter {
+                policy_id: Some(id),
+                stage,
+                offset: (n - 1) * PER_PAGE,
+                limit: PER_PAGE,
+                ..DeliveryFilter::default()
+            };
+            let page = store.deliveries_for(user, filter).await?;
+            let lines = page.items.iter().map(|r| DeliveryLine {
+                enterprise_id: r.enterprise_id,
+                enterprise_name: r.enterprise_name.clone(),
+                stage: r.delivery.stage.label(),
+                steps: super::policy_deliveries::step_lines(r),
+            });
+            Ok::<_, StoreError>((lines.collect(), page.total))
         })
-        .collect();
+        .await?
+    };
+    let may_edit = WRITERS.iter().any(|r| user.has(*r)) && store.may_edit_policy(user, id).await?;
+    let waiting = if p.policy.no_application && may_edit {
+        let filter = DeliveryFilter {
+            policy_id: Some(id),
+            stage: Some(DeliveryStage::Proposed),
+            limit: 1,
+            ..DeliveryFilter::default()
+        };
+        store.deliveries_for(user, filter).await?.total
+    } else {
+        0
+    };
+    let own = match user.enterprise_id.filter(|_| user.has(Role::Enterprise)) {
+        Some(e) => {
+            let filter =
+                DeliveryFilter { policy_id: Some(id), enterprise_id: Some(e), limit: 1, ..DeliveryFilter::default() };
+            Some((e, stage_of(store.deliveries_for(user, filter).await?.items.first())))
+        }
+        None => None,
+    };
+    let n = q.n.unwrap_or(0);
     let flash_ok = match q.done.as_deref() {
         Some("create") => Some("政策已登记。".to_owned()),
         Some("edit") => Some("政策已保存。".to_owned()),
+        Some("drawn") if n == 0 => Some("没有新的符合条件企业，兑现名单未变。".to_owned()),
+        Some("drawn") => Some(format!("已将{n}户符合条件的企业列入兑现名单，请逐户或统一确认兑现。")),
+        Some("confirmed") => Some(format!("已确认兑现{n}户。")),
         _ => None,
     };
     let page = PolicyPage {
@@ -702,14 +787,23 @@ pub async fn show(
         validity: validity(&p.policy),
         cap: p.policy.cap.map(yuan).unwrap_or_default(),
         conditions: p.policy.conditions.describe(),
-        may_edit: WRITERS.iter().any(|r| user.has(*r)) && store.may_edit_policy(user, id).await?,
+        may_edit,
         flash_ok,
+        flash_error: error,
         lines,
         pager,
         sees_matches,
+        deliveries,
+        delivery_pager,
+        stage: stage_code.to_owned(),
+        stages: DeliveryStage::ALL,
+        waiting,
+        own,
+        question_key: form_key(),
+        today: today.to_string(),
         p,
     };
-    Ok(render_with(StatusCode::OK, &page))
+    Ok(render_with(status, &page))
 }
 
 /// `/policies/{id}/matches.xlsx`: every enterprise that qualifies today (up to the export cap), for the cadres who

@@ -13,12 +13,15 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde_json::json;
-use zhuqi_domain::policy::PolicyStatus;
 use zhuqi_domain::policy::delivery::{Delivery, DeliveryChannel, DeliveryStage, DeliveryStep, Intention, Terms, take};
+use zhuqi_domain::policy::{Check, Fit, PolicyStatus, check, fit};
 use zhuqi_domain::time::{from_micros, local_date, to_micros};
 use zhuqi_domain::{Channel, Fen, RegionCode, Role};
 
-use super::{PolicyRecord, check_writer, conditions_sql, corrupt, date, policy_scope, visible_policy};
+use super::{
+    FACT_COLUMNS, FACT_COUNT, PolicyRecord, check_writer, conditions_sql, corrupt, date, facts_from_row, grants,
+    policy_scope, visible_policy,
+};
 use crate::access::Principal;
 use crate::appeals::{NewAppeal, load_record};
 use crate::catalog::coded;
@@ -40,6 +43,24 @@ pub struct DeliveryRecord {
     /// Give this back with the next step: a stale one is refused.
     pub version: i64,
     pub updated_at: Timestamp,
+}
+
+/// One policy with one enterprise, as a page shows it: whether the enterprise qualifies and why, the record so far,
+/// and which steps the reader may take.
+#[derive(Debug, Clone)]
+pub struct DeliveryDesk {
+    pub policy: PolicyRecord,
+    pub enterprise_id: i64,
+    pub enterprise_name: String,
+    pub fit: Fit,
+    pub checks: Vec<Check>,
+    pub record: Option<DeliveryRecord>,
+    /// 送达 (the office, the policy's unit, a serving cadre).
+    pub may_deliver: bool,
+    /// 申报 (those, and the enterprise itself).
+    pub may_claim: bool,
+    /// 兑现, 不予兑现 (the office, the policy's unit).
+    pub may_decide: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -494,25 +515,48 @@ impl Store {
         .await
     }
 
-    /// The record of policy `policy_id` and enterprise `enterprise_id` if there is one and `p` reads it.
-    pub async fn delivery_for(
+    /// Policy `policy_id` with enterprise `enterprise_id` on `day`, for `p` (see `DeliveryDesk`): the enterprise must
+    /// be one `p` sees, or — for the policy's unit — one of the policy's region.
+    pub async fn delivery_desk(
         &self,
         p: &Principal,
         policy_id: i64,
         enterprise_id: i64,
-    ) -> Result<Option<DeliveryRecord>> {
-        let page = self
-            .deliveries_for(
-                p,
-                DeliveryFilter {
-                    policy_id: Some(policy_id),
-                    enterprise_id: Some(enterprise_id),
-                    limit: 1,
-                    ..Default::default()
-                },
-            )
-            .await?;
-        Ok(page.items.into_iter().next())
+        day: Date,
+    ) -> Result<DeliveryDesk> {
+        let p = p.clone();
+        self.read(move |tx| {
+            let policy = visible_policy(tx, &p, policy_id)?;
+            let mut values = vec![Value::from(enterprise_id)];
+            let mut reach = vec![enterprise_scope(&p, &mut values)];
+            if grants(&p, &policy) {
+                reach.push(in_region("e.region_code", &policy.policy.region, &mut values));
+            }
+            let sql = format!(
+                "SELECT {FACT_COLUMNS}, e.name FROM enterprises e WHERE e.id = $1 AND ({})",
+                reach.join(" OR ")
+            );
+            let row = tx.query_opt(&sql, &values)?.ok_or(StoreError::NotFound("企业"))?;
+            let (_, facts) = facts_from_row(&row)?;
+            let checks = check(&policy.policy.region, &policy.policy.conditions, &facts, day);
+            let may_decide = office_or_unit(tx, &p, &policy)?;
+            let serves = p.has(Role::Cadre)
+                && holds(tx, "enterprises", "e", enterprise_id, |v| enterprise_role_scope(&p, Role::Cadre, v))?;
+            let itself = p.has(Role::Enterprise) && p.enterprise_id == Some(enterprise_id);
+            let published = policy.policy.status == PolicyStatus::Published;
+            Ok(DeliveryDesk {
+                enterprise_id,
+                enterprise_name: row.text(FACT_COUNT)?,
+                fit: fit(&checks),
+                checks,
+                record: load_pair(tx, policy_id, enterprise_id)?,
+                may_deliver: published && (may_decide || serves),
+                may_claim: published && (may_decide || serves || itself),
+                may_decide: published && may_decide,
+                policy,
+            })
+        })
+        .await
     }
 
     /// An enterprise's question about a policy: a 政策兑现 appeal, raised for the enterprise by `p` as any appeal,
