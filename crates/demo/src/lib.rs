@@ -6,6 +6,7 @@
 //! generator, and nothing reads the clock.
 
 mod corpus;
+mod deliveries;
 mod disputes;
 mod life;
 mod meetings;
@@ -166,7 +167,9 @@ fn write_city(
     disputes::write(w, opts.seed, &city, &mut users, cal, opts.today, now)?;
     logins = users.logins;
     bar.set_message("惠企政策 / policies");
-    policies::write(w, opts.seed, &city, opts.today, now)?;
+    let library = policies::write(w, opts.seed, &city, opts.today, now)?;
+    bar.set_message("政策送达与兑现 / policy deliveries");
+    deliveries::write(w, opts.seed, &city, &library, opts.today, now)?;
     bar.set_message("提交 / committing");
     Ok((logins, by_status, projects.projects, links.len()))
 }

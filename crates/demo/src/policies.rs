@@ -190,6 +190,7 @@ const GXJ: &str = "周口市工业和信息化局";
 const KJJ: &str = "周口市科学技术局";
 const RSJ: &str = "周口市人力资源和社会保障局";
 const JRJ: &str = "周口市地方金融监督管理局";
+const CZJ: &str = "周口市财政局";
 const SWJ: &str = "周口市商务局";
 const FGW: &str = "周口市发展和改革委员会";
 
@@ -258,7 +259,7 @@ static LIBRARY: &[Seed] = &[
     seed(Shi, "周口市人民政府办公室", "周政办〔{}〕21号", "411600", GXJ, "周口市工业企业“小升规”奖励办法", Subsidy,
         "对首次升规纳统的工业企业一次性奖励10万元，连续三年保持规上的再奖励5万元", Some(15), true,
         When { industries: MAKERS, sizes: &[AboveScale], max_years: Some(12), max_revenue: Some(To100m), ..ANY }, 280, Some(3), Published),
-    seed(Shi, "周口市财政局 中国人民银行周口市分行", "周财金〔{}〕5号", "411600", JRJ, "周口市创业担保贷款贴息实施办法", LoanInterest,
+    seed(Shi, "周口市财政局 中国人民银行周口市分行", "周财金〔{}〕5号", "411600", CZJ, "周口市创业担保贷款贴息实施办法", LoanInterest,
         "小微企业创业担保贷款额度最高300万元，按贷款市场报价利率的50%给予贴息", Some(15), false,
         When { sizes: &[SmallMicro], max_employees: Some(100), min_tax_credit: Some(TaxCredit::M), ..ANY }, 240, Some(3), Published),
     seed(Shi, "周口市科学技术局", "周科〔{}〕17号", "411600", KJJ, "周口市高新技术企业认定奖励", Honour,
@@ -382,10 +383,29 @@ static LIBRARY: &[Seed] = &[
         When { min_employees: Some(20), ..ANY }, 20, None, Drafting),
 ];
 
+/// A policy the library holds, as its deliveries need it.
+pub(crate) struct Written {
+    pub id: i64,
+    pub unit_id: i64,
+    pub kind: BenefitKind,
+    pub cap: Option<Fen>,
+    pub no_application: bool,
+    pub status: PolicyStatus,
+    pub valid_from: Date,
+    pub valid_to: Option<Date>,
+}
+
 /// Writes the library: each policy by the office (the city's dispatcher) on the day it took effect, none after
-/// `now`. Returns how many it wrote.
-pub(crate) fn write(w: &mut Writer<'_>, seed: u64, city: &City, today: Date, now: Timestamp) -> anyhow::Result<usize> {
+/// `now`. Returns the policies written.
+pub(crate) fn write(
+    w: &mut Writer<'_>,
+    seed: u64,
+    city: &City,
+    today: Date,
+    now: Timestamp,
+) -> anyhow::Result<Vec<Written>> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5a5a_0016_0000_0002);
+    let mut written = Vec::with_capacity(LIBRARY.len());
     for s in LIBRARY {
         let index = corpus::UNITS.iter().position(|u| u.name == s.unit);
         let unit = index.and_then(|i| city.units.get(i)).map(|u| u.id);
@@ -423,9 +443,19 @@ pub(crate) fn write(w: &mut Writer<'_>, seed: u64, city: &City, today: Date, now
             conditions: s.when.conditions(),
             body: body(s),
         };
-        w.insert_policy(&policy, Some(city.dispatcher), at)?;
+        let id = w.insert_policy(&policy, Some(city.dispatcher), at)?;
+        written.push(Written {
+            id,
+            unit_id: unit,
+            kind: s.kind,
+            cap: policy.cap,
+            no_application: s.no_application,
+            status: s.status,
+            valid_from,
+            valid_to,
+        });
     }
-    Ok(LIBRARY.len())
+    Ok(written)
 }
 
 /// A policy's text as its document would open.

@@ -99,6 +99,7 @@ pub fn router(store: Store) -> Router {
         .route("/enterprises/{id}/edit", get(enterprises::edit).post(enterprises::save))
         .route("/policies", get(policies::list).post(policies::create))
         .route("/policies/new", get(policies::new_policy))
+        .route("/policies/claims", get(policy_deliveries::claims))
         .route("/policies/{id}", get(policies::show))
         .route("/policies/{id}/edit", get(policies::edit).post(policies::save))
         .route("/policies/{id}/matches.xlsx", get(policies::matches_export))

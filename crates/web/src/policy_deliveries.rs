@@ -6,7 +6,8 @@
 //!   step by step, and the forms of the next steps (送达, 申报, 兑现, 不予兑现);
 //! - `/policies/{id}/grant-list` and `/policies/{id}/grant-list/confirm`: 免申即享, posted from the policy's page;
 //! - `/policies/{id}/questions`: an enterprise's question, posted from the policy's page, becomes a 政策兑现 appeal;
-//! - `/policies/{id}/deliveries.xlsx`: the policy's records, for the unit's ledger.
+//! - `/policies/{id}/deliveries.xlsx`: the policy's records, for the unit's ledger;
+//! - `/policies/claims`: what waits on a unit's decision (申报 and 免申即享 lines), on its workbench.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -58,12 +59,12 @@ pub fn step_lines(r: &DeliveryRecord) -> Vec<StepLine> {
     }
     if let Some(on) = d.decided_on {
         let (label, text) = match d.granted {
-            Some(a) => (
-                "兑现",
-                format!("兑现金额{a}{}", if d.reason.is_empty() { String::new() } else { format!("：{}", d.reason) }),
-            ),
-            None => ("不予兑现", d.reason.clone()),
+            // An honour, a factor, a service: granted, not paid.
+            Some(a) if a == Fen::default() => ("兑现", "已落实（非资金扶持）".to_owned()),
+            Some(a) => ("兑现", format!("兑现金额{a}")),
+            None => ("不予兑现", String::new()),
         };
+        let text = [text, d.reason.clone()].into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>().join("：");
         out.push(StepLine { label, on: on.to_string(), text });
     }
     out
@@ -161,6 +162,8 @@ struct DeskPage {
     claim: bool,
     decide: bool,
     cap: String,
+    /// What the grant form offers as the amount: the amount claimed, in yuan.
+    suggested: String,
     /// The form that was refused (its step), as typed, with why.
     typed: StepForm,
     errors: Errors,
@@ -205,6 +208,12 @@ async fn desk_page(
         claim: desk.may_claim && claimable,
         decide: desk.may_decide && decidable,
         cap: desk.policy.policy.cap.map(|c| c.to_string()).unwrap_or_default(),
+        suggested: desk
+            .record
+            .as_ref()
+            .and_then(|r| r.delivery.claimed)
+            .map(|a| format!("{}.{:02}", a.fen() / 100, a.fen() % 100))
+            .unwrap_or_default(),
         typed,
         errors,
         flash_ok,
@@ -330,7 +339,8 @@ pub async fn confirm(
     let amount = match Fen::parse(&form.amount) {
         Ok(a) => a,
         Err(e) => {
-            return refused(&store, &v, id, StoreError::Invalid(format!("兑现金额：{}", chinese(&e.to_string())))).await;
+            return refused(&store, &v, id, StoreError::Invalid(format!("兑现金额：{}", chinese(&e.to_string()))))
+                .await;
         }
     };
     let Ok(on) = form.on.trim().parse::<Date>() else {
@@ -426,4 +436,80 @@ pub async fn export(State(store): State<Store>, v: Viewer, Path(id): Path<i64>) 
         "说明",
     ];
     Ok(super::page::sheet_download("政策送达与兑现", heads, rows, capped).await?)
+}
+
+/// How many claims and grant-list lines of `unit`'s policies wait for its decision (the workbench's count).
+pub async fn waiting_claims(store: &Store, user: &zhuqi_store::Principal, unit: i64) -> Result<usize, StoreError> {
+    let filter = DeliveryFilter { waiting: true, unit_id: Some(unit), limit: 1, ..DeliveryFilter::default() };
+    Ok(store.deliveries_for(user, filter).await?.total)
+}
+
+struct ClaimLine {
+    policy_id: i64,
+    policy_title: String,
+    enterprise_id: i64,
+    enterprise_name: String,
+    stage: &'static str,
+    since: String,
+    claimed: String,
+}
+
+#[derive(Template)]
+#[template(path = "policy_claims.html")]
+struct ClaimsPage {
+    shell: Shell,
+    lines: Vec<ClaimLine>,
+    pager: super::page::Pager,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ClaimsQuery {
+    #[serde(default)]
+    page: String,
+}
+
+/// `/policies/claims`: the claims and 免申即享 lines of the viewer's unit's policies (the office: its region's)
+/// that wait for a decision, oldest first.
+pub async fn claims(State(store): State<Store>, v: Viewer, Query(q): Query<ClaimsQuery>) -> PageResult {
+    if let Err(r) = v.require(&[Role::Dispatcher, Role::Handler]) {
+        return Ok(r);
+    }
+    let user = &v.caller.user;
+    let unit = user.unit_id.filter(|_| user.has(Role::Handler) && !user.has(Role::Dispatcher));
+    let asked = q.page.trim().parse().unwrap_or(1);
+    const PER_PAGE: usize = 20;
+    let (lines, pager) = super::page::paged(
+        asked,
+        PER_PAGE,
+        |n| format!("/policies/claims?page={n}"),
+        |n| {
+            let store = &store;
+            async move {
+                let filter = DeliveryFilter {
+                    waiting: true,
+                    unit_id: unit,
+                    offset: (n - 1) * PER_PAGE,
+                    limit: PER_PAGE,
+                    ..DeliveryFilter::default()
+                };
+                let page = store.deliveries_for(user, filter).await?;
+                let lines = page.items.into_iter().map(|r| {
+                    let d = &r.delivery;
+                    ClaimLine {
+                        stage: d.stage.label(),
+                        since: d.claimed_on.or(d.proposed_on).map(|d| d.to_string()).unwrap_or_default(),
+                        claimed: d.claimed.map(|a| a.to_string()).unwrap_or_default(),
+                        policy_id: r.policy_id,
+                        policy_title: r.policy_title,
+                        enterprise_id: r.enterprise_id,
+                        enterprise_name: r.enterprise_name,
+                    }
+                });
+                Ok::<_, StoreError>((lines.collect(), page.total))
+            }
+        },
+    )
+    .await?;
+    let page = ClaimsPage { shell: v.shell("政策待兑现", "/workbench"), lines, pager };
+    Ok(super::page::render_with(StatusCode::OK, &page))
 }

@@ -68,6 +68,10 @@ pub struct DeliveryFilter {
     pub policy_id: Option<i64>,
     pub enterprise_id: Option<i64>,
     pub stage: Option<DeliveryStage>,
+    /// Only those waiting for the unit's decision (申报 and 免申即享 lines not yet decided).
+    pub waiting: bool,
+    /// Only the policies this unit answers for.
+    pub unit_id: Option<i64>,
     pub offset: usize,
     pub limit: usize,
 }
@@ -377,6 +381,68 @@ impl Writer<'_> {
     }
 }
 
+/// The writes the demo and bulk loads make as they stand, with no check of who takes them (the rules of the steps
+/// still hold); `Store`'s `_as` methods check the person first.
+impl Writer<'_> {
+    /// Takes `step` on policy `policy_id`'s record with enterprise `enterprise_id` as it stands, by user `by`.
+    pub fn record_delivery_step(
+        &mut self,
+        policy_id: i64,
+        enterprise_id: i64,
+        step: &DeliveryStep,
+        by: i64,
+        at: Timestamp,
+    ) -> Result<i64> {
+        let policy = super::load_policy(&mut self.tx, policy_id)?;
+        let version = load_pair(&mut self.tx, policy_id, enterprise_id)?.map(|c| c.version);
+        self.write_step(&policy, enterprise_id, version, step, by, at)
+    }
+
+    /// 免申即享: puts every enterprise of `policy`'s region that qualifies on `at`'s day and has no record yet on
+    /// its grant list. Returns the enterprises added, in id order.
+    pub fn draw_grant_list(&mut self, policy_id: i64, at: Timestamp) -> Result<Vec<i64>> {
+        let policy = super::load_policy(&mut self.tx, policy_id)?;
+        let today = local_date(at);
+        if !policy.policy.no_application {
+            return Err(StoreError::Invalid("只有免申即享政策生成兑现名单 / only 免申即享 policies have one".into()));
+        }
+        if !policy.in_force(today) {
+            return Err(StoreError::Invalid(format!(
+                "该政策今天{}，不能生成兑现名单 / the policy is not in force",
+                policy.standing(today)
+            )));
+        }
+        let mut values = vec![Value::from(policy.id), Value::from(today.to_string()), Value::from(to_micros(at))];
+        let mut conditions = vec![in_region("e.region_code", &policy.policy.region, &mut values)];
+        conditions.extend(conditions_sql(&policy.policy.conditions, today, &mut values));
+        let sql = format!(
+            "INSERT INTO policy_deliveries (policy_id, enterprise_id, stage, proposed_on, created_at, updated_at) \
+             SELECT $1, e.id, 'proposed', $2, $3, $3 FROM enterprises e WHERE {} \
+             ON CONFLICT (policy_id, enterprise_id) DO NOTHING RETURNING enterprise_id",
+            conditions.join(" AND ")
+        );
+        let mut added: Vec<i64> = self.tx.query(&sql, &values)?.iter().map(|r| r.int(0)).collect::<Result<_>>()?;
+        added.sort_unstable();
+        self.audit(
+            "support_policy.grant_list",
+            format!("support_policy:{}", policy.id),
+            None,
+            crate::audit::json(&json!({"day": today.to_string(), "added": added.len(), "enterprises": added})),
+        );
+        Ok(added)
+    }
+
+    /// The enterprises of policy `policy_id`'s region that qualify for it on `day`, in id order.
+    pub fn qualifying_enterprises(&mut self, policy_id: i64, day: Date) -> Result<Vec<i64>> {
+        let policy = super::load_policy(&mut self.tx, policy_id)?;
+        let mut values = Vec::new();
+        let mut conditions = vec![in_region("e.region_code", &policy.policy.region, &mut values)];
+        conditions.extend(conditions_sql(&policy.policy.conditions, day, &mut values));
+        let sql = format!("SELECT e.id FROM enterprises e WHERE {} ORDER BY e.id", conditions.join(" AND "));
+        self.tx.query(&sql, &values)?.iter().map(|r| r.int(0)).collect()
+    }
+}
+
 impl Store {
     /// Takes `step` on policy `policy_id` for enterprise `enterprise_id`, as `p` last saw their record
     /// (`expected_version`; `None`: there was none). One transaction with its audit; refused whole otherwise.
@@ -421,36 +487,7 @@ impl Store {
                     "只有本地区指挥部或政策的责任单位可以生成兑现名单 / only the office or the policy's unit".into(),
                 ));
             }
-            let today = local_date(at);
-            if !policy.policy.no_application {
-                return Err(StoreError::Invalid(
-                    "只有免申即享政策生成兑现名单 / only 免申即享 policies have one".into(),
-                ));
-            }
-            if !policy.in_force(today) {
-                return Err(StoreError::Invalid(format!(
-                    "该政策今天{}，不能生成兑现名单 / the policy is not in force",
-                    policy.standing(today)
-                )));
-            }
-            let mut values = vec![Value::from(policy.id), Value::from(today.to_string()), Value::from(to_micros(at))];
-            let mut conditions = vec![in_region("e.region_code", &policy.policy.region, &mut values)];
-            conditions.extend(conditions_sql(&policy.policy.conditions, today, &mut values));
-            let sql = format!(
-                "INSERT INTO policy_deliveries (policy_id, enterprise_id, stage, proposed_on, created_at, updated_at) \
-                 SELECT $1, e.id, 'proposed', $2, $3, $3 FROM enterprises e WHERE {} \
-                 ON CONFLICT (policy_id, enterprise_id) DO NOTHING RETURNING enterprise_id",
-                conditions.join(" AND ")
-            );
-            let mut added: Vec<i64> = w.tx.query(&sql, &values)?.iter().map(|r| r.int(0)).collect::<Result<_>>()?;
-            added.sort_unstable();
-            w.audit(
-                "support_policy.grant_list",
-                format!("support_policy:{}", policy.id),
-                None,
-                crate::audit::json(&json!({"day": today.to_string(), "added": added.len(), "enterprises": added})),
-            );
-            Ok(added.len())
+            Ok(w.draw_grant_list(policy.id, at)?.len())
         })
         .await
     }
@@ -488,7 +525,7 @@ impl Store {
         .await
     }
 
-    /// The records `p` reads that `filter` picks, latest first, with the total.
+    /// The records `p` reads that `filter` picks, latest first (those waiting: oldest first), with the total.
     pub async fn deliveries_for(&self, p: &Principal, filter: DeliveryFilter) -> Result<DeliveryPage> {
         let p = p.clone();
         self.read(move |tx| {
@@ -503,12 +540,20 @@ impl Store {
             if let Some(stage) = filter.stage {
                 conditions.push(format!("d.stage = {}", bind(&mut values, stage.as_str())));
             }
+            if filter.waiting {
+                conditions.push("d.stage IN ('claimed', 'proposed')".into());
+            }
+            if let Some(unit) = filter.unit_id {
+                conditions.push(format!("p.unit_id = {}", bind(&mut values, unit)));
+            }
             let condition = conditions.join(" AND ");
             let total =
                 tx.query_one(&format!("SELECT COUNT(*) FROM {DELIVERY_FROM} WHERE {condition}"), &values)?.int(0)?;
             let limit = bind(&mut values, i64::try_from(filter.limit.max(1)).unwrap_or(i64::MAX));
             let offset = bind(&mut values, i64::try_from(filter.offset).unwrap_or(i64::MAX));
-            let tail = format!("ORDER BY d.updated_at DESC, d.id DESC LIMIT {limit} OFFSET {offset}");
+            // What waits is worked through oldest first; the rest reads latest first.
+            let order = if filter.waiting { "ASC" } else { "DESC" };
+            let tail = format!("ORDER BY d.updated_at {order}, d.id {order} LIMIT {limit} OFFSET {offset}");
             let items = load_deliveries(tx, &condition, &tail, &values)?;
             Ok(DeliveryPage { items, total: usize::try_from(total).unwrap_or(0) })
         })
