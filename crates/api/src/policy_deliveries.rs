@@ -1,5 +1,6 @@
 //! 政策送达与兑现 over HTTP (issue 16): each step of a policy's way to an enterprise (送达, 申报, 兑现, 不予兑现), the
-//! 免申即享 grant list and its confirmation, and an enterprise's question about a policy (a 政策兑现 appeal).
+//! 免申即享 grant list and its confirmation, an enterprise's question about a policy (a 政策兑现 appeal), and the
+//! figures of it all as of a day.
 //! Rules and scope are the store's (`zhuqi_store::policies`), shared with the pages.
 
 use axum::Json;
@@ -304,8 +305,106 @@ async fn ask(
     Ok((StatusCode::CREATED, Json(appeal_view(&store, r))))
 }
 
+/// What the figures' lines are.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FigureGrouping {
+    /// The enterprise's county (or district).
+    Region,
+    /// The unit that answers for the policy.
+    Unit,
+    Policy,
+    /// The enterprise's industry (产业链).
+    Industry,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct FiguresQuery {
+    /// Default `region`.
+    pub by: Option<FigureGrouping>,
+    /// Default today; not after today.
+    #[param(value_type = Option<String>, format = Date)]
+    pub as_of: Option<Date>,
+}
+
+/// One line of the figures, in enterprise-policy pairs (户次).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FigureLineView {
+    /// A region's code, a unit's or policy's id, an industry's name; empty for the total.
+    pub key: String,
+    pub name: String,
+    /// Pairs that qualify on the day (policies in force, the enterprises' facts as recorded).
+    pub matched: usize,
+    pub delivered: usize,
+    pub claimed: usize,
+    pub granted: usize,
+    pub granted_fen: i64,
+}
+
+fn figure_line(key: String, name: String, t: &zhuqi_store::PolicyTally) -> FigureLineView {
+    let g = &t.progress;
+    FigureLineView {
+        key,
+        name,
+        matched: t.matched,
+        delivered: g.delivered,
+        claimed: g.claimed,
+        granted: g.granted,
+        granted_fen: g.amount.fen(),
+    }
+}
+
+/// The 惠企政策 figures as of a day.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PolicyFiguresView {
+    #[schema(value_type = String, format = Date)]
+    pub as_of: Date,
+    /// Policies in force, and of them 免申即享.
+    pub in_force: usize,
+    pub no_application: usize,
+    pub total: FigureLineView,
+    pub lines: Vec<FigureLineView>,
+}
+
+/// Policies in force, enterprises that qualify, delivered, claimed, granted and the amount granted, as of `as_of`,
+/// by region, unit, policy or industry — over what the caller reads.
+#[utoipa::path(get, path = "/policies/figures", tag = "policies", params(FiguresQuery),
+    responses((status = 200, body = PolicyFiguresView), ReadRefusals))]
+async fn policy_figures(
+    State(store): State<Store>,
+    c: Caller,
+    Params(q): Params<FiguresQuery>,
+) -> Result<Json<PolicyFiguresView>, ApiError> {
+    use zhuqi_store::PolicyGrouping as G;
+    let today = zhuqi_domain::time::today();
+    let as_of = q.as_of.unwrap_or(today);
+    if as_of > today {
+        return Err(ApiError::invalid(
+            "invalid_value",
+            format!("截至日期不能晚于今天（{today}）/ as_of is in the future"),
+        ));
+    }
+    let by = match q.by.unwrap_or(FigureGrouping::Region) {
+        FigureGrouping::Region => G::Region,
+        FigureGrouping::Unit => G::Unit,
+        FigureGrouping::Policy => G::Policy,
+        FigureGrouping::Industry => G::Industry,
+    };
+    let f = store.policy_figures(&c.user, None, as_of, by).await?;
+    Ok(Json(PolicyFiguresView {
+        as_of,
+        in_force: f.in_force,
+        no_application: f.no_application,
+        total: figure_line(String::new(), "合计".into(), &f.total),
+        lines: f.rows.into_iter().map(|(k, name, t)| figure_line(k, name, &t)).collect(),
+    }))
+}
+
 pub fn routes() -> OpenApiRouter<Store> {
     OpenApiRouter::new()
+        .routes(routes!(policy_figures))
         .routes(routes!(policy_deliveries, take_step))
         .routes(routes!(enterprise_deliveries))
         .routes(routes!(draw_grant_list))

@@ -400,6 +400,7 @@ async fn the_openapi_document_describes_every_endpoint() {
         "/policies/{id}/grant-list",
         "/policies/{id}/grant-list/confirm",
         "/policies/{id}/questions",
+        "/policies/figures",
     ] {
         assert!(paths.contains_key(path), "{path} is documented");
     }
@@ -1028,6 +1029,18 @@ async fn policies_and_matching_through_the_api() {
             (StatusCode::CREATED, &json!("policy"), &json!("submitted")),
             "{b}: {a}"
         );
+
+        // The figures count it, as of today; a day to come is refused.
+        let (code, f) = s.get("zhihuibu", "/policies/figures?by=unit").await;
+        assert_eq!(code, StatusCode::OK, "{b}: {f}");
+        assert_eq!(
+            (&f["in_force"], &f["total"]["granted"], &f["total"]["granted_fen"]),
+            (&json!(1), &json!(1), &json!(30_000_000)),
+            "{b}: {f}"
+        );
+        assert_eq!(f["lines"][0]["key"], json!(s.world.unit_a.to_string()), "{b}: {f}");
+        let (code, _) = s.get("zhihuibu", &format!("/policies/figures?as_of={tomorrow}")).await;
+        assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
 
         // Edits go by version: repealing as read works once; the stale one is 409.
         let repeal = with(

@@ -254,6 +254,17 @@ async fn a_policy_is_delivered_claimed_and_granted_through_the_pages() {
         assert_eq!((sheet.len(), sheet[1][1].as_str(), sheet[1][9].as_str()), (2, "已兑现", "¥1,500,000.00"), "{b}");
         let own = qiye.get("/enterprise").await;
         assert!(own.has("政策送达与兑现记录") && own.has("兑现金额¥1,500,000.00"), "{b}: {}", own.body);
+        let figures = office.get("/policies/figures?by=policy").await;
+        assert!(
+            figures.has("周口市现代食品企业技术改造奖补办法") && figures.has("¥1,500,000.00"),
+            "{b}: {}",
+            figures.body
+        );
+        let sheet = office.get("/policies/figures.xlsx?by=unit").await.sheet_rows();
+        assert_eq!((sheet[0][0].as_str(), sheet.last().map(|r| r[0].as_str())), ("责任单位", Some("合计")), "{b}");
+        let refused = office.get("/policies/figures?as_of=2099-01-01").await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(refused.has("截至日期不能晚于今天"), "{b}");
 
         // The enterprise asks about it: posted twice, one 政策兑现 appeal that names the policy.
         let from = format!("/policies/{id}");

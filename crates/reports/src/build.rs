@@ -62,7 +62,7 @@ pub async fn build(store: &Store, p: &Principal, req: &BulletinRequest, today: D
         (ReportScope::Unit(_), _) | (_, Some(_)) => None,
         (_, None) => Some(scope.region.clone()),
     };
-    let (groups, trend, overdue, overdue_before, projects, disputes, tasks) = tokio::join!(
+    let (groups, trend, overdue, overdue_before, projects, disputes, tasks, policies) = tokio::join!(
         store.figures(p, &scope, now, before),
         trend(store, p, &scope, period, as_of),
         store.overdue(p, &scope, as_of),
@@ -88,9 +88,18 @@ pub async fn build(store: &Store, p: &Principal, req: &BulletinRequest, today: D
                 None => Ok(None),
             }
         },
+        async {
+            match &project_region {
+                Some(region) => {
+                    let lines = (base.as_str(), regions.as_slice());
+                    super::policies::section(store, p, region.clone(), lines, period.first, as_of).await
+                }
+                None => Ok(None),
+            }
+        },
     );
     let (mut groups, trend, overdue, projects) = (groups?, trend?, overdue?, projects?);
-    let (disputes, tasks) = (disputes?, tasks?);
+    let (disputes, tasks, policies) = (disputes?, tasks?, policies?);
     count_overdue(&mut groups, &overdue, |t| &mut t.now);
     count_overdue(&mut groups, &overdue_before?, |t| &mut t.before);
     let total: Counts = groups.iter().map(|t| t.now).sum();
@@ -147,6 +156,7 @@ pub async fn build(store: &Store, p: &Principal, req: &BulletinRequest, today: D
         projects,
         disputes,
         tasks,
+        policies,
         prose: Vec::new(),
     };
     b.prose = prose::write(&b);

@@ -42,6 +42,9 @@ pub struct Bulletin {
     /// Tasks of the government's weekly meetings (周交办) of a region's bulletin, for the office and leaders; `None`
     /// for a unit's bulletin, a level's, or a period without meetings.
     pub tasks: Option<super::tasks::TaskSection>,
+    /// 惠企政策 of a region's bulletin: the policies in force, the enterprises that qualify, delivered, claimed,
+    /// granted; `None` for a unit's bulletin, a level's, or a scope without policies.
+    pub policies: Option<super::policies::PolicySection>,
     /// The bulletin's text, paragraph by paragraph, in the register of the seeds.
     pub prose: Vec<String>,
 }

@@ -205,7 +205,7 @@ pub fn table(s: &DisputeSection, number: &str) -> Table {
 }
 
 /// An amount in 万元 as a two-decimal number cell.
-fn wan_cell(fen: i64) -> Cell {
+pub(crate) fn wan_cell(fen: i64) -> Cell {
     let hundredths = (i128::from(fen) * 2 + 10_000) / 20_000;
     Cell::Decimal(i64::try_from(hundredths).ok().map(Hundredths))
 }

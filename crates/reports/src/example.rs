@@ -16,6 +16,7 @@ use super::bulletin::{
     Bulletin, CategoryLine, Change, Figures, Line, OverdueItem, PeriodInfo, Previous, ScopeInfo, TrendPoint,
 };
 use super::disputes::{DisputeChange, DisputeLine, DisputeSection};
+use super::policies::{PolicyChange, PolicyLine, PolicySection};
 use super::tasks::{TaskLine, TaskSection};
 
 /// The counts of one county or unit: collected, resolved, on time, overdue, rated, five stars, four or five stars,
@@ -155,6 +156,7 @@ pub fn example() -> Bulletin {
         flag_rule,
         projects: None,
         disputes: Some(disputes()),
+        policies: Some(policies()),
         tasks: Some(tasks()),
         prose: Vec::new(),
     };
@@ -205,6 +207,38 @@ fn tasks() -> TaskSection {
     units.sort_by(|a, b| b.open.cmp(&a.open).then_with(|| b.late.cmp(&a.late)).then_with(|| a.name.cmp(&b.name)));
     let sum = TASKS.iter().fold([0; 5], |t, (_, c)| std::array::from_fn(|i| t[i] + c[i]));
     TaskSection { meetings: 4, total: line("合计", &sum), units }
+}
+
+/// The 惠企政策 section of the example: the seed's 75 policies in force, three counties' lines.
+fn policies() -> PolicySection {
+    let line = |code: &str, name: &str, n: [usize; 4], amount_fen: i64| PolicyLine {
+        code: code.to_owned(),
+        name: name.to_owned(),
+        matched: n[0],
+        delivered: n[1],
+        claimed: n[2],
+        granted: n[3],
+        amount_fen,
+    };
+    let lines = vec![
+        line("411602", "川汇区", [1_260, 804, 377, 301], 4_318_500_000),
+        line("411628", "鹿邑县", [918, 655, 240, 212], 2_907_000_000),
+        line("411627", "太康县", [703, 402, 188, 150], 1_655_000_000),
+    ];
+    let sum = |f: fn(&PolicyLine) -> usize| lines.iter().map(f).sum::<usize>();
+    PolicySection {
+        grouped_by: "县区",
+        in_force: 75,
+        no_application: 12,
+        total: line(
+            "",
+            "",
+            [sum(|l| l.matched), sum(|l| l.delivered), sum(|l| l.claimed), sum(|l| l.granted)],
+            lines.iter().map(|l| l.amount_fen).sum(),
+        ),
+        in_period: PolicyChange { delivered: 214, granted: 96, amount_fen: 1_012_000_000 },
+        lines,
+    }
 }
 
 fn disputes() -> DisputeSection {
@@ -405,6 +439,7 @@ fn prose(b: &Bulletin) -> Vec<String> {
         ),
         b.tasks.as_ref().map_or_else(String::new, |s| super::tasks::prose(s, "本月", b.as_of)),
         b.disputes.as_ref().map_or_else(String::new, |s| super::disputes::prose(s, "全市", "本月", b.as_of)),
+        b.policies.as_ref().map_or_else(String::new, |s| super::policies::prose(s, "全市", "本月", b.as_of)),
         "各县（市、区）、市直各有关单位要坚持“13710”工作制度，做到只帮忙不添乱、多解题少指导、真到位不越位，\
          让“无事不扰、有事解决”成为常态，为全市经济高质量发展营造一流营商环境。"
             .to_owned(),

@@ -144,14 +144,16 @@ mod tests {
         let rows = html.matches("<tr>").count();
         let disputes = b.disputes.as_ref().expect("the example has disputes").lines.len() + 1;
         let tasks = b.tasks.as_ref().expect("the example has tasks").units.len() + 1;
+        let policies = b.policies.as_ref().expect("the example has policies").lines.len() + 1;
         let expected = 13 + b.regions.len() + b.units.len() + b.overdue.len() + b.categories.len() + b.trend.len();
-        assert_eq!(rows, expected + disputes + tasks + 8);
+        assert_eq!(rows, expected + disputes + tasks + policies + 9);
         assert!(html.contains("本月4次周交办会议共交办事项40项"), "the tasks' paragraph");
         assert!(
             html.contains("全市共计受理涉企纠纷案件1585起，涉及金额13亿元左右，调解成功1238起"),
             "the seed's sentence"
         );
         assert!(html.contains("七、重点工作周交办落实情况") && html.contains("八、多元解纷情况"));
+        assert!(html.contains("九、惠企政策落实情况") && html.contains("现行惠企政策75项（其中免申即享12项）"));
         assert!(html.contains(r#"<td class="flag red">红旗</td>"#));
         // The trend, the counties' rates and the categories, drawn by report::charts.
         assert_eq!(html.matches("<svg").count(), 3);

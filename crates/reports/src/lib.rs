@@ -11,6 +11,7 @@ pub mod example;
 mod html;
 mod markdown;
 pub mod meeting;
+pub mod policies;
 pub mod projects;
 mod prose;
 pub mod svg;

@@ -56,6 +56,9 @@ pub fn write(b: &Bulletin) -> Vec<String> {
     if let Some(s) = &b.disputes {
         out.push(super::disputes::prose(s, &whole, b.kind_this(), b.as_of));
     }
+    if let Some(s) = &b.policies {
+        out.push(super::policies::prose(s, &whole, b.kind_this(), b.as_of));
+    }
     out
 }
 

@@ -25,6 +25,8 @@ pub enum Section {
     Disputes,
     /// Tasks of the weekly meetings (周交办), per lead unit.
     Tasks,
+    /// 惠企政策: the policies' reach and payouts, per county or industry.
+    Policies,
     /// The tasks of a meeting not done, with why.
     OpenTasks,
 }
@@ -194,6 +196,9 @@ pub fn tables(b: &Bulletin) -> Vec<Table> {
     }
     if let Some(s) = &b.disputes {
         out.push(super::disputes::table(s, NUMBERS.get(out.len()).copied().unwrap_or("")));
+    }
+    if let Some(s) = &b.policies {
+        out.push(super::policies::table(s, NUMBERS.get(out.len()).copied().unwrap_or("")));
     }
     out
 }

@@ -143,6 +143,7 @@ fn table_name(s: Section) -> &'static str {
         Section::Disputes => "Disputes",
         Section::Tasks => "Tasks",
         Section::OpenTasks => "OpenTasks",
+        Section::Policies => "Policies",
     }
 }
 
@@ -257,7 +258,7 @@ mod tests {
         let mut wb = open(render(&Document::of(&b)).expect("renders"));
         assert_eq!(
             wb.sheet_names(),
-            ["总体情况", "各县区", "各单位", "超期事项", "问题类型", "趋势", "周交办", "多元解纷"]
+            ["总体情况", "各县区", "各单位", "超期事项", "问题类型", "趋势", "周交办", "多元解纷", "惠企政策"]
         );
 
         let overview = wb.worksheet_range("总体情况").expect("sheet");
@@ -300,7 +301,10 @@ mod tests {
         wb.load_tables().expect("tables");
         let mut names: Vec<&String> = wb.table_names();
         names.sort();
-        assert_eq!(names, ["Categories", "Disputes", "Overdue", "Overview", "Regions", "Tasks", "Trend", "Units"]);
+        assert_eq!(
+            names,
+            ["Categories", "Disputes", "Overdue", "Overview", "Policies", "Regions", "Tasks", "Trend", "Units"]
+        );
         let regions = wb.table_by_name("Regions").expect("table");
         assert_eq!(regions.sheet_name(), "各县区");
         assert_eq!(regions.columns()[10], "旗帜");

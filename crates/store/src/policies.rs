@@ -25,7 +25,9 @@ use crate::scope::{bind, enterprise_scope, escape_like, in_region};
 use crate::{IdempotencyKey, Result, Store, StoreError, Writer};
 
 mod deliveries;
+mod figures;
 pub use deliveries::{DeliveryDesk, DeliveryFilter, DeliveryPage, DeliveryRecord, POLICY_CATEGORY, Progress};
+pub use figures::{PolicyFigures, PolicyGrouping, PolicyTally};
 
 pub const MAX_POLICY_TITLE: usize = 200;
 pub const MAX_POLICY_BODY: usize = 50_000;
@@ -646,45 +648,15 @@ impl Store {
     pub async fn policy_reach(&self, p: &Principal, day: Date) -> Result<Vec<PolicyReach>> {
         let p = p.clone();
         self.read(move |tx| {
-            let mut values = Vec::new();
-            let scope = policy_scope(tx, &p, &mut values)?;
-            let d = bind(&mut values, day.to_string());
-            let condition = format!(
-                "{scope} AND p.status = 'published' AND p.valid_from <= {d} AND (p.valid_to IS NULL OR p.valid_to >= {d})"
-            );
-            let policies = load_policies(tx, &condition, "ORDER BY p.valid_from DESC, p.id DESC", &values)?;
-            let mut counts = vec![0_usize; policies.len()];
-            // The enterprises `p` sees, and for the policies its unit grants every one of their regions; the last
-            // column says whether `p` sees the row itself.
-            let mut values = Vec::new();
-            let scope = enterprise_scope(&p, &mut values);
-            let mut reach = vec![scope.clone()];
-            for policy in policies.iter().filter(|policy| grants(&p, policy)) {
-                reach.push(in_region("e.region_code", &policy.policy.region, &mut values));
-            }
-            let sql = format!(
-                "SELECT {FACT_COLUMNS}, CASE WHEN {scope} THEN 1 ELSE 0 END FROM enterprises e WHERE {}",
-                reach.join(" OR ")
-            );
-            for row in &tx.query(&sql, &values)? {
-                let (_, facts) = facts_from_row(row)?;
-                let sees = row.int(FACT_COUNT)? == 1;
-                for (policy, count) in policies.iter().zip(counts.iter_mut()) {
-                    if (sees || grants(&p, policy))
-                        && qualifies(&policy.policy.region, &policy.policy.conditions, &facts, day)
-                    {
-                        *count += 1;
-                    }
-                }
-            }
-            let mut progress = deliveries::progress(tx, &p, day)?;
+            let policies = figures::in_force(tx, &p, day, None)?;
+            let mut matched = figures::count_matches(tx, &p, &policies, day, None, |policy, _| policy.id)?;
+            let mut progress = figures::progress_by(tx, &p, day, ("d.policy_id", "p.title"), None)?;
             Ok(policies
                 .into_iter()
-                .zip(counts)
-                .map(|(policy, matched)| PolicyReach {
-                    progress: progress.remove(&policy.id).unwrap_or_default(),
+                .map(|policy| PolicyReach {
+                    matched: matched.remove(&policy.id).unwrap_or(0),
+                    progress: progress.remove(&policy.id.to_string()).map(|(_, g)| g).unwrap_or_default(),
                     policy,
-                    matched,
                 })
                 .collect())
         })

@@ -12,7 +12,8 @@ use zhuqi_domain::policy::{
 };
 use zhuqi_domain::{Fen, Role, Uscc};
 use zhuqi_store::{
-    DeliveryFilter, EnterpriseProfile, NewEnterprise, NewPolicy, NewUser, PolicyFilter, Principal, Store, StoreError,
+    DeliveryFilter, EnterpriseProfile, NewEnterprise, NewPolicy, NewUser, PolicyFilter, PolicyGrouping, Principal,
+    Store, StoreError,
 };
 
 fn day(s: &str) -> Date {
@@ -601,6 +602,27 @@ async fn a_policy_is_delivered_claimed_and_granted_by_the_people_whose_step_it_i
         assert_eq!(page.await.expect("unit").total, 2, "{b:?}");
         let matches = s.policy_matches_for(&unit, p.id, day(TODAY), 0, 10).await.expect("matches");
         assert_eq!(matches.deliveries.get(&first).map(|d| d.delivery.stage), Some(DeliveryStage::Granted));
+
+        // The figures count the same, by county and by industry, for the whole city or one county.
+        let june = day("2026-06-30");
+        let by_county = s.policy_figures(&office, None, june, PolicyGrouping::Region).await.expect("figures");
+        assert_eq!((by_county.in_force, by_county.total.matched, by_county.total.progress.granted), (1, 3, 1), "{b:?}");
+        let lines: Vec<(&str, usize, usize, i64)> = by_county
+            .rows
+            .iter()
+            .map(|(k, _, t)| (k.as_str(), t.matched, t.progress.delivered, t.progress.amount.fen()))
+            .collect();
+        assert_eq!(lines, [("411602", 2, 2, 30_000_000), ("411621", 1, 0, 0)], "{b:?}");
+        assert_eq!(by_county.rows[0].1, "川汇区");
+        let by_industry = s.policy_figures(&office, None, june, PolicyGrouping::Industry).await.expect("industry");
+        let lines: Vec<(&str, usize, usize)> =
+            by_industry.rows.iter().map(|(k, _, t)| (k.as_str(), t.matched, t.progress.delivered)).collect();
+        assert_eq!(lines, [("现代食品", 2, 1), ("生物医药", 1, 1)], "{b:?}");
+        let county = s.policy_figures(&office, Some(code("411621")), june, PolicyGrouping::Policy).await;
+        let county = county.expect("county");
+        assert_eq!((county.total.matched, county.total.progress.delivered), (1, 0), "{b:?}");
+        let before = s.policy_figures(&office, None, day("2026-03-01"), PolicyGrouping::Region).await.expect("eve");
+        assert_eq!(before.total.progress.delivered, 0, "{b:?}: nothing was delivered before 2 March");
 
         // The enterprise asks about it: a 政策兑现 appeal that names the policy.
         let asked =

@@ -30,6 +30,7 @@ mod lists;
 mod page;
 mod policies;
 mod policy_deliveries;
+mod policy_figures;
 mod projects;
 mod second_factor;
 mod tasks;
@@ -100,6 +101,8 @@ pub fn router(store: Store) -> Router {
         .route("/policies", get(policies::list).post(policies::create))
         .route("/policies/new", get(policies::new_policy))
         .route("/policies/claims", get(policy_deliveries::claims))
+        .route("/policies/figures", get(policy_figures::figures))
+        .route("/policies/figures.xlsx", get(policy_figures::figures_export))
         .route("/policies/{id}", get(policies::show))
         .route("/policies/{id}/edit", get(policies::edit).post(policies::save))
         .route("/policies/{id}/matches.xlsx", get(policies::matches_export))

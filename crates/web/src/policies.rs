@@ -165,6 +165,8 @@ struct ListPage {
     lines: Vec<Line>,
     pager: Pager,
     may_write: bool,
+    /// Whether the viewer reads the figures (惠企政策统计).
+    counts: bool,
 }
 
 /// `/policies`: the library the viewer may read, newest first; words search titles, 文号, issuers and texts.
@@ -245,6 +247,7 @@ pub async fn list(State(store): State<Store>, v: Viewer, Query(q): Query<ListQue
         kinds: BenefitKind::ALL,
         pager,
         may_write: WRITERS.iter().any(|r| v.has(*r)),
+        counts: [Role::Dispatcher, Role::Leader, Role::Handler].iter().any(|r| v.has(*r)),
     };
     Ok(render_with(StatusCode::OK, &page))
 }
@@ -540,7 +543,7 @@ pub async fn new_policy(State(store): State<Store>, v: Viewer) -> PageResult {
 
 /// What a refused write says on the form, and its status: the store's reason, or `None` for an error that is not
 /// the user's.
-fn refusal(e: &StoreError) -> Option<(String, StatusCode)> {
+pub(crate) fn refusal(e: &StoreError) -> Option<(String, StatusCode)> {
     let status = match e {
         StoreError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
         StoreError::Forbidden(_) => StatusCode::FORBIDDEN,

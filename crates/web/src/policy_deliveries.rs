@@ -23,7 +23,7 @@ use zhuqi_store::{DeliveryDesk, DeliveryFilter, DeliveryRecord, IdempotencyKey, 
 
 use super::csrf::Checked;
 use super::page::{EXPORT_CAP, Errors, PageResult, Shell, Viewer, chinese, every_row};
-use super::policies::READERS;
+use super::policies::{READERS, refusal};
 
 /// One step of the record, as the page lists it.
 pub struct StepLine {
@@ -243,17 +243,6 @@ pub async fn desk(
     });
     let fresh = StepForm { on: zhuqi_domain::time::today().to_string(), ..StepForm::default() };
     desk_page(&store, &v, ids, fresh, Errors::default(), flash, StatusCode::OK).await
-}
-
-/// What a refused step says on the page, and its status; `None` for an error that is not the user's.
-fn refusal(e: &StoreError) -> Option<(String, StatusCode)> {
-    let status = match e {
-        StoreError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
-        StoreError::Stale(_) => StatusCode::CONFLICT,
-        _ => return None,
-    };
-    Some((chinese(&e.to_string()).to_owned(), status))
 }
 
 /// Posts a step from the desk page: done, back to the page; refused, the page again with the form as typed.

@@ -91,36 +91,10 @@ pub struct Progress {
     pub amount: Fen,
 }
 
-/// `Progress` by day `day` of every policy with a record `p` reads, by policy id.
-pub(super) fn progress(tx: &mut Tx<'_>, p: &Principal, day: Date) -> Result<std::collections::HashMap<i64, Progress>> {
-    let mut values = Vec::new();
-    let scope = delivery_scope(tx, p, &mut values)?;
-    let d = bind(&mut values, day.to_string());
-    let granted = format!("d.stage = 'granted' AND d.decided_on <= {d}");
-    let sql = format!(
-        "SELECT d.policy_id, SUM(CASE WHEN d.delivered_on <= {d} THEN 1 ELSE 0 END), \
-         SUM(CASE WHEN d.claimed_on <= {d} THEN 1 ELSE 0 END), SUM(CASE WHEN {granted} THEN 1 ELSE 0 END), \
-         CAST(SUM(CASE WHEN {granted} THEN d.granted_fen ELSE 0 END) AS BIGINT) \
-         FROM {DELIVERY_FROM} WHERE {scope} GROUP BY d.policy_id"
-    );
-    let count = |row: &Row, i| -> Result<usize> { usize::try_from(row.int(i)?).map_err(|e| corrupt("count", e)) };
-    let mut out = std::collections::HashMap::new();
-    for row in &tx.query(&sql, &values)? {
-        let progress = Progress {
-            delivered: count(row, 1)?,
-            claimed: count(row, 2)?,
-            granted: count(row, 3)?,
-            amount: Fen::new(row.int(4)?).map_err(|e| corrupt("granted_fen", e))?,
-        };
-        out.insert(row.int(0)?, progress);
-    }
-    Ok(out)
-}
-
 const DELIVERY_COLUMNS: &str = "d.id, d.policy_id, p.title, d.enterprise_id, e.name, d.stage, d.proposed_on, \
      d.delivered_on, d.channel, d.intention, d.note, d.claimed_on, d.claimed_fen, d.decided_on, d.granted_fen, \
      d.reason, d.version, d.updated_at, ud.display_name";
-const DELIVERY_FROM: &str = "policy_deliveries d JOIN policies p ON p.id = d.policy_id \
+pub(super) const DELIVERY_FROM: &str = "policy_deliveries d JOIN policies p ON p.id = d.policy_id \
      JOIN enterprises e ON e.id = d.enterprise_id LEFT JOIN users ud ON ud.id = d.delivered_by";
 
 fn delivery_from_row(row: &Row) -> Result<DeliveryRecord> {
