@@ -222,8 +222,12 @@ async fn a_policy_is_delivered_claimed_and_granted_through_the_pages() {
         let done = qiye.submit(&desk, &desk, &claim).await;
         assert_eq!(done.location, Some(format!("{desk}?done=claim")), "{b}: {}", done.body);
 
-        // The unit grants within the cap: above it, the page says so and nothing changes.
+        // The claim waits on the unit's workbench; the unit grants within the cap: above it, the page says so and
+        // nothing changes.
         let mut unit_a = Browser::signed_in(&s, "chengban").await;
+        let bench = unit_a.get("/workbench").await;
+        assert!(bench.has("政策待兑现 <b>1</b>") && bench.has("起草中政策 <b>0</b>"), "{b}: {}", bench.body);
+        assert!(unit_a.get("/policies/claims").await.has("周口华源食品有限公司"), "{b}");
         let page = unit_a.get(&desk).await;
         assert!(
             page.has("登记兑现") && page.has("不予兑现") && page.has("申报金额¥1,800,000.00"),
@@ -246,6 +250,7 @@ async fn a_policy_is_delivered_claimed_and_granted_through_the_pages() {
         assert_eq!(done.location, Some(format!("{desk}?done=grant")), "{b}: {}", done.body);
         let page = unit_a.get(&desk).await;
         assert!(page.has("已兑现") && page.has("兑现金额¥1,500,000.00") && page.has("已办结"), "{b}: {}", page.body);
+        assert!(unit_a.get("/workbench").await.has("政策待兑现 <b>0</b>"), "{b}");
 
         // The 执行清单 and the ledger count it; the enterprise's page lists it.
         let execution = office.get("/policies?view=execution").await;

@@ -236,7 +236,7 @@ async fn dispatcher_queues(store: &Store, v: &Viewer, desk: &Desk, today: Date) 
 /// What waits on the unit: among its own open items all of them, those the enterprise has just supplied material
 /// for, and those whose extension request the dispatcher has not decided yet; and the items it co-handles on which
 /// it owes an opinion.
-fn workbench_queues(desk: &Desk, own: &[AppealSummary], co_due: i64, claims: usize) -> Vec<Queue> {
+fn workbench_queues(desk: &Desk, own: &[AppealSummary], co_due: i64, (claims, drafts): (usize, usize)) -> Vec<Queue> {
     let supplied = own.iter().filter(|s| supplied(s)).count();
     let extension = own.iter().filter(|s| s.state.pending_extension.is_some()).count();
     let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
@@ -247,6 +247,7 @@ fn workbench_queues(desk: &Desk, own: &[AppealSummary], co_due: i64, claims: usi
         Queue { href: WORKBENCH.path, label: "延期待批".into(), count: count(extension), active: false },
         Queue { href: CO_HANDLING.path, label: "协办待提意见".into(), count: co_due, active: !on_bench },
         Queue { href: "/policies/claims", label: "政策待兑现".into(), count: count(claims), active: false },
+        Queue { href: "/policies?view=drafting", label: "起草中政策".into(), count: count(drafts), active: false },
     ]
 }
 
@@ -377,8 +378,8 @@ async fn list(store: &Store, v: Viewer, q: ListQuery, desk: &Desk) -> PageResult
                     let lead = AppealFilter { open: true, unit_id: Some(unit), ..AppealFilter::default() };
                     every_open(store, &v, lead, today).await?.0
                 };
-                let claims = super::policy_deliveries::waiting_claims(store, &v.caller.user, unit).await?;
-                queues = workbench_queues(desk, &own, co_opinions_due(store, &v, unit, today).await?, claims);
+                let policies = super::policy_deliveries::waiting_on_unit(store, &v.caller.user, unit).await?;
+                queues = workbench_queues(desk, &own, co_opinions_due(store, &v, unit, today).await?, policies);
             }
             match sort {
                 Sort::Urgency => all.sort_by_cached_key(|s| urgency(s, &cal, today)),

@@ -427,10 +427,22 @@ pub async fn export(State(store): State<Store>, v: Viewer, Path(id): Path<i64>) 
     Ok(super::page::sheet_download("政策送达与兑现", heads, rows, capped).await?)
 }
 
-/// How many claims and grant-list lines of `unit`'s policies wait for its decision (the workbench's count).
-pub async fn waiting_claims(store: &Store, user: &zhuqi_store::Principal, unit: i64) -> Result<usize, StoreError> {
-    let filter = DeliveryFilter { waiting: true, unit_id: Some(unit), limit: 1, ..DeliveryFilter::default() };
-    Ok(store.deliveries_for(user, filter).await?.total)
+/// What of 惠企政策 waits on `unit` (its workbench's counts): the claims and grant-list lines of its policies waiting
+/// for its decision, and the policies it is drafting (政策推进清单).
+pub async fn waiting_on_unit(
+    store: &Store,
+    user: &zhuqi_store::Principal,
+    unit: i64,
+) -> Result<(usize, usize), StoreError> {
+    let claims = DeliveryFilter { waiting: true, unit_id: Some(unit), limit: 1, ..DeliveryFilter::default() };
+    let drafts = zhuqi_store::PolicyFilter {
+        status: Some(zhuqi_domain::policy::PolicyStatus::Drafting),
+        unit_id: Some(unit),
+        limit: 1,
+        ..zhuqi_store::PolicyFilter::default()
+    };
+    let (claims, drafts) = tokio::try_join!(store.deliveries_for(user, claims), store.policies_for(user, drafts))?;
+    Ok((claims.total, drafts.total))
 }
 
 struct ClaimLine {
