@@ -416,6 +416,7 @@ async fn docs_screenshots_of_each_roles_main_page() {
         ("zhihuibu", "/common-issues/1", "dispatcher-common-issue"),
         ("chengban", "/workbench", "handler-workbench"),
         ("chengban", "/co-handling", "handler-co-handling"),
+        ("chengban", "/policies/claims", "handler-policy-claims"),
         ("lingdao", "/dashboard", "leader-dashboard"),
         ("lingdao", "/bulletins?kind=monthly", "leader-bulletins"),
         ("lingdao", "/projects", "leader-projects"),
@@ -426,6 +427,7 @@ async fn docs_screenshots_of_each_roles_main_page() {
         ("jiufen", "/disputes?view=open", "workstation-disputes"),
         ("jiufen", "/disputes/figures", "workstation-dispute-figures"),
         ("zhihuibu", "/policies?view=execution", "dispatcher-policies"),
+        ("lingdao", "/policies/figures", "leader-policy-figures"),
         ("admin", "/admin/users", "sysadmin-users"),
         ("shenji", "/admin/audit", "auditor-audit"),
     ];
