@@ -95,12 +95,7 @@ pub async fn section(
         let mut summed: BTreeMap<String, PolicyTally> = BTreeMap::new();
         for (code, _, t) in &now.rows {
             let sum = summed.entry(child(code).unwrap_or_else(|| code.clone())).or_default();
-            let g = (&mut sum.progress, &t.progress);
-            g.0.delivered += g.1.delivered;
-            g.0.claimed += g.1.claimed;
-            g.0.granted += g.1.granted;
-            g.0.amount = g.0.amount.checked_add(g.1.amount).ok_or_else(|| StoreError::Corrupt("amount".into()))?;
-            sum.matched += t.matched;
+            *sum = sum.plus(*t)?;
         }
         let name = |code: &str| regions.iter().find(|r| r.code == code).map_or(code.to_owned(), |r| r.name.clone());
         summed.into_iter().map(|(code, t)| PolicyLine::of(code.clone(), name(&code), &t)).collect()

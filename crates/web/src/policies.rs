@@ -733,10 +733,11 @@ pub(crate) async fn policy_page(
     };
     let stage = DeliveryStage::parse(&q.stage).filter(|_| !q.stage.is_empty());
     let stage_code = stage.map_or("", DeliveryStage::as_str);
-    let (deliveries, delivery_pager) = {
+    // The records are listed for those who see the matches; an enterprise sees its own line only (`own`).
+    let delivery_link = |n| format!("/policies/{id}?stage={stage_code}&dpage={n}#deliveries");
+    let (deliveries, delivery_pager) = if sees_matches {
         let asked = q.dpage.trim().parse().unwrap_or(1);
-        let link = |n| format!("/policies/{id}?stage={stage_code}&dpage={n}#deliveries");
-        paged(asked, PER_PAGE, link, |n| async move {
+        paged(asked, PER_PAGE, delivery_link, |n| async move {
             let filter = DeliveryFilter {
                 policy_id: Some(id),
                 stage,
@@ -754,6 +755,8 @@ pub(crate) async fn policy_page(
             Ok::<_, StoreError>((lines.collect(), page.total))
         })
         .await?
+    } else {
+        (Vec::new(), Pager::new(0, 1, PER_PAGE, delivery_link))
     };
     let may_edit = WRITERS.iter().any(|r| user.has(*r)) && store.may_edit_policy(user, id).await?;
     let waiting = if p.policy.no_application && may_edit {

@@ -39,7 +39,8 @@ pub struct PolicyTally {
 }
 
 impl PolicyTally {
-    fn plus(self, o: PolicyTally) -> Result<PolicyTally> {
+    /// The two added up (a county's lines into its city's).
+    pub fn plus(self, o: PolicyTally) -> Result<PolicyTally> {
         let p = (self.progress, o.progress);
         Ok(PolicyTally {
             matched: self.matched + o.matched,
