@@ -50,7 +50,10 @@ pub struct TaskView {
     pub id: i64,
     /// e.g. JB-2026-000012
     pub number: String,
-    pub meeting_id: i64,
+    /// The meeting that handed it out; none for a policy's drafting task (政策推进清单).
+    pub meeting_id: Option<i64>,
+    /// The draft policy this task is the drafting of.
+    pub policy_id: Option<i64>,
     pub region_code: String,
     /// 经济运行, 项目建设, 营商环境优化, …
     pub area: String,
@@ -93,6 +96,7 @@ fn task_view(store: &Store, t: TaskRecord) -> TaskView {
         id: t.id,
         number: t.number.to_string(),
         meeting_id: t.meeting_id,
+        policy_id: t.policy_id,
         region_code: t.region_code.as_str().to_owned(),
         content: t.content,
         leader: t.leader,

@@ -11,15 +11,20 @@ use support::*;
 
 /// The id in the first `/policies/{id}` link of `page`.
 fn first_policy(page: &Page) -> i64 {
-    let marker = "href=\"/policies/";
+    first_id(page, "/policies/")
+}
+
+/// The id in the first `{path}{id}` link of `page`.
+fn first_id(page: &Page, path: &str) -> i64 {
+    let marker = format!("href=\"{path}");
     let mut rest = page.body.as_str();
-    while let Some(at) = rest.find(marker) {
+    while let Some(at) = rest.find(&marker) {
         rest = &rest[at + marker.len()..];
         if let Some(id) = rest.split(|c: char| !c.is_ascii_digit()).next().and_then(|n| n.parse().ok()) {
             return id;
         }
     }
-    panic!("no policy link: {}", page.body)
+    panic!("no {path} link: {}", page.body)
 }
 
 /// A policy of the city's finance bureau (unit A) for 现代食品 makers with 20 people or more and a B tax credit.
@@ -319,5 +324,58 @@ async fn a_policy_is_delivered_claimed_and_granted_through_the_pages() {
         assert!(page.has("已兑现") && !page.has("全部确认兑现"), "{b}: {}", page.body);
         // A cadre is offered neither.
         assert!(!cadre.get(&page_path).await.has("生成兑现名单"), "{b}");
+    }
+}
+
+/// 政策推进清单 through the pages: a draft recorded by the office is a task on the unit's desk, listed with its
+/// number, state and deadline; the task's page names the draft; the draft's unit cannot be moved while the unit holds
+/// the task; the unit publishes the policy and the task waits for the government office's judgement.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_draft_policy_is_worked_as_a_task_until_it_is_published() {
+    for s in servers("web_policies_drafting").await {
+        let b = s.backend;
+        let (unit, other) = (s.world.unit_a.to_string(), s.world.unit_b.to_string());
+        let due = zhuqi_domain::time::today().checked_add(jiff::ToSpan::days(45)).expect("date").to_string();
+        let mut draft = policy(&unit, "");
+        draft[0] = ("title", "周口市支持企业上市挂牌奖励办法（征求意见稿）");
+        draft[6] = ("status", "drafting");
+        draft.push(("due_on", &due));
+        let mut office = Browser::signed_in(&s, "zhihuibu").await;
+        let made = office.submit("/policies/new", "/policies", &draft).await;
+        assert_eq!(made.status, StatusCode::SEE_OTHER, "{b}: {}", made.body);
+        let list = office.get("/policies?view=drafting").await;
+        assert!(list.has("上市挂牌奖励办法") && list.has("JB-") && list.has("待签收"), "{b}: {}", list.body);
+        let id = first_policy(&list);
+
+        // On the unit's desk as a task that names the draft; signed for there.
+        let mut unit_a = Browser::signed_in(&s, "chengban").await;
+        let desk = unit_a.get("/tasks").await;
+        assert!(desk.has("起草出台《周口市支持企业上市挂牌奖励办法（征求意见稿）》"), "{b}: {}", desk.body);
+        let task = format!("/tasks/{}", first_id(&desk, "/tasks/"));
+        let page = unit_a.get(&task).await;
+        assert!(page.has("政策推进清单") && page.has(&format!("href=\"/policies/{id}\"")), "{b}: {}", page.body);
+        let signed = unit_a.submit(&task, &format!("{task}/acknowledge"), &[("version", "2")]).await;
+        assert_eq!(signed.location, Some(format!("{task}?done=acknowledge")), "{b}: {}", signed.body);
+
+        // Moving the draft to another unit while the task is held is refused beside the form, naming the task.
+        let mut moved = draft.clone();
+        moved[5] = ("unit_id", &other);
+        moved.push(("version", "1"));
+        let edit = format!("/policies/{id}/edit");
+        let refused = office.submit(&edit, &edit, &moved).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(refused.has("起草任务 JB-") && refused.has("交办事项中办理"), "{b}: {}", refused.body);
+
+        // The unit publishes it: the task is reported done and waits for the office's judgement.
+        let mut published = draft.clone();
+        published[6] = ("status", "published");
+        published.push(("version", "1"));
+        let done = unit_a.submit(&edit, &edit, &published).await;
+        assert_eq!(done.location, Some(format!("/policies/{id}?done=edit")), "{b}: {}", done.body);
+        let mut zhengfuban = Browser::signed_in(&s, "zhengfuban").await;
+        let waiting = zhengfuban.get("/tasks?view=answered").await;
+        assert!(waiting.has(&task) && waiting.has("已报完成，待确认"), "{b}: {}", waiting.body);
+        assert!(zhengfuban.get(&task).await.has("已发布"), "{b}");
+        assert!(office.get("/policies?view=drafting").await.has("没有此类政策"), "{b}");
     }
 }

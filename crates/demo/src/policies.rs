@@ -12,7 +12,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use zhuqi_domain::policy::{BenefitKind, Conditions, PolicyLevel, PolicyStatus, RevenueBand, SizeFlag, TaxCredit};
 use zhuqi_domain::time::start_of_day;
-use zhuqi_domain::{Fen, RegionCode};
+use zhuqi_domain::{Action, Actor, Fen, RegionCode, Role};
 use zhuqi_store::{EnterpriseProfile, NewPolicy, Writer};
 
 use crate::{City, corpus};
@@ -444,6 +444,19 @@ pub(crate) fn write(
             body: body(s),
         };
         let id = w.insert_policy(&policy, Some(city.dispatcher), at)?;
+        if let (Drafting, Some(task)) = (s.status, w.drafting_task(id)?) {
+            // The drafting unit signs for its task the next morning and reports how far the draft has come.
+            let handler = index.and_then(|i| city.units.get(i)).map(|u| Actor::user(u.handler, Role::Handler));
+            let handler = handler.ok_or_else(|| anyhow::anyhow!("演示政策的责任单位没有经办人"))?;
+            let signed = crate::meetings::at(recorded.checked_add(1.day())?, 9, now)?;
+            if let Some(t) = signed {
+                let task = w.apply_task(&task, handler, Action::Acknowledge, t)?;
+                if let Some(t) = crate::meetings::at(recorded.checked_add(rng.random_range(5..15_i64).days())?, 16, now)? {
+                    let progress = PROGRESS[rng.random_range(0..PROGRESS.len())].to_owned();
+                    w.apply_task(&task, handler, Action::Reply { text: progress }, t)?;
+                }
+            }
+        }
         written.push(Written {
             id,
             unit_id: unit,
@@ -457,6 +470,13 @@ pub(crate) fn write(
     }
     Ok(written)
 }
+
+/// What a drafting unit reports of its draft.
+const PROGRESS: [&str; 3] = [
+    "已完成初稿，正在征求相关部门和企业代表意见。",
+    "已开展专题调研，座谈企业12家，正在修改完善草案。",
+    "草案已提交合法性审查，审查通过后报市政府常务会议研究。",
+];
 
 /// A policy's text as its document would open.
 fn body(s: &Seed) -> String {

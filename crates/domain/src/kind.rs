@@ -64,7 +64,12 @@ impl Kind {
             (Kind::Appeal, Confirm | Reject) => &[Enterprise],
             (Kind::Appeal, AutoClose) => &[System],
             (Kind::Task, Create) => &[Office, System],
-            (Kind::Task, Assign | ApproveExtension | RefuseExtension | Confirm | Reject | Withdraw) => &[Office],
+            // A draft policy on the 政策推进清单 is a task the program hands out to the drafting unit when the draft
+            // is recorded, reports done when the policy is published and withdraws when the draft is dropped
+            // (`zhuqi_store::policies`): the office judges it like any other.
+            (Kind::Task, Assign | Withdraw) => &[Office, System],
+            (Kind::Task, Acknowledge | Answer) => &[Handler, System],
+            (Kind::Task, ApproveExtension | RefuseExtension | Confirm | Reject) => &[Office],
             // A task has no enterprise to supply material, to rate it or to leave it unconfirmed; it is not merged
             // into common issues, and is never "invalid": the office withdraws (撤销) one it no longer wants.
             (

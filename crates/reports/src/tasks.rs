@@ -67,7 +67,7 @@ pub async fn section(
         return Ok(None);
     }
     let names: HashMap<i64, String> = store.units().await?.into_iter().map(|u| (u.id, u.name)).collect();
-    let meetings: BTreeSet<i64> = standings.iter().map(|s| s.task.meeting_id).collect();
+    let meetings: BTreeSet<i64> = standings.iter().filter_map(|s| s.task.meeting_id).collect();
     let unit = |id: Option<i64>| id.and_then(|u| names.get(&u).cloned()).unwrap_or_else(|| "未明确牵头单位".to_owned());
     let (total, units) = by_unit(standings.iter().map(|s| (unit(s.unit_id), &s.outcome, s.overdue)));
     Ok(Some(TaskSection { meetings: meetings.len() as i64, total, units }))

@@ -25,8 +25,10 @@ use crate::scope::{bind, enterprise_scope, escape_like, in_region};
 use crate::{IdempotencyKey, Result, Store, StoreError, Writer};
 
 mod deliveries;
+mod drafting;
 mod figures;
 pub use deliveries::{DeliveryDesk, DeliveryFilter, DeliveryPage, DeliveryRecord, POLICY_CATEGORY, Progress};
+pub use drafting::DRAFTING_AREA;
 pub use figures::{PolicyFigures, PolicyGrouping, PolicyTally};
 
 pub const MAX_POLICY_TITLE: usize = 200;
@@ -339,12 +341,22 @@ impl Writer<'_> {
             None,
             audit::json(&summary(policy, &conditions)),
         );
+        if policy.status == PolicyStatus::Drafting {
+            self.hand_out_drafting(id, policy, created_by, at)?;
+        }
         Ok(id)
     }
 
     /// Rewrites policy `id` as the caller last read it (`expected_version`); refused with `Stale` if it changed
     /// since.
-    pub fn update_policy(&mut self, id: i64, expected_version: i64, policy: &NewPolicy, at: Timestamp) -> Result<()> {
+    pub fn update_policy(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        policy: &NewPolicy,
+        by: Option<i64>,
+        at: Timestamp,
+    ) -> Result<()> {
         let before = load_policy(&mut self.tx, id)?;
         if before.version != expected_version {
             return Err(StoreError::Stale("政策"));
@@ -364,7 +376,7 @@ impl Writer<'_> {
             audit::json(&summary(&before.policy, &before.policy.conditions)),
             audit::json(&summary(policy, &conditions)),
         );
-        Ok(())
+        self.follow_drafting(id, &before, policy, by, at)
     }
 }
 
@@ -534,7 +546,7 @@ impl Store {
             let before = visible_policy(&mut w.tx, &q, id)?;
             check_writer(&mut w.tx, &q, &before.policy)?;
             check_writer(&mut w.tx, &q, &policy)?;
-            w.update_policy(id, expected_version, &policy, at)?;
+            w.update_policy(id, expected_version, &policy, Some(q.user_id), at)?;
             load_policy(&mut w.tx, id)
         })
         .await

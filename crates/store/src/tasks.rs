@@ -75,7 +75,8 @@ pub struct NewTask {
 pub struct TaskRecord {
     pub id: i64,
     pub number: AppealNumber,
-    pub meeting_id: i64,
+    /// The meeting that handed it out; none for a draft policy's task (政策推进清单).
+    pub meeting_id: Option<i64>,
     pub region_code: RegionCode,
     pub content: String,
     pub leader: String,
@@ -83,6 +84,8 @@ pub struct TaskRecord {
     pub due_on: Option<Date>,
     pub created_by: Option<i64>,
     pub state: Appeal,
+    /// The draft policy this task is the drafting of.
+    pub policy_id: Option<i64>,
 }
 
 /// Which tasks a list shows: by status (none: all), only those with an extension to decide, a page of them.
@@ -101,6 +104,23 @@ pub struct TaskFilter {
 pub struct TaskPage {
     pub items: Vec<TaskRecord>,
     pub total: usize,
+}
+
+/// A task as `Writer::hand_out` records it, from a meeting's list or from the 政策推进清单.
+pub(crate) struct Handout<'a> {
+    pub region: &'a RegionCode,
+    pub meeting_id: Option<i64>,
+    pub policy_id: Option<i64>,
+    pub area: &'a str,
+    pub content: &'a str,
+    pub leader: &'a str,
+    pub expected: &'a str,
+    pub unit_id: i64,
+    pub co_unit_ids: &'a [i64],
+    pub policy: DeadlinePolicy,
+    pub due_on: Option<Date>,
+    /// The user who recorded it (the program may be the actor that hands it out).
+    pub created_by: Option<i64>,
 }
 
 /// How a task of one meeting stood when the next met (上周交办事项完成情况).
@@ -222,16 +242,17 @@ fn meeting_from_row(row: &Row) -> Result<MeetingRecord> {
     })
 }
 
-const TASK_COLUMNS: &str =
-    "t.id, t.number, t.meeting_id, t.region_code, t.content, t.leader, t.expected, t.due_on, t.created_by, t.state";
+pub(crate) const TASK_COLUMNS: &str =
+    "t.id, t.number, t.meeting_id, t.region_code, t.content, t.leader, t.expected, t.due_on, t.created_by, t.state, \
+     t.policy_id";
 
-fn task_from_row(row: &Row) -> Result<TaskRecord> {
+pub(crate) fn task_from_row(row: &Row) -> Result<TaskRecord> {
     let number = row.text(1)?;
     let region = row.text(3)?;
     Ok(TaskRecord {
         id: row.int(0)?,
         number: AppealNumber::parse(&number).map_err(|e| corrupt("tasks.number", e))?,
-        meeting_id: row.int(2)?,
+        meeting_id: row.opt_int(2)?,
         region_code: RegionCode::parse(&region).map_err(|e| corrupt("tasks.region_code", e))?,
         content: row.text(4)?,
         leader: row.text(5)?,
@@ -239,10 +260,11 @@ fn task_from_row(row: &Row) -> Result<TaskRecord> {
         due_on: row.opt_text(7)?.map(|d| d.parse()).transpose().map_err(|e| corrupt("tasks.due_on", e))?,
         created_by: row.opt_int(8)?,
         state: parse_state(&row.text(9)?)?,
+        policy_id: row.opt_int(10)?,
     })
 }
 
-fn load_task(tx: &mut Tx<'_>, id: i64) -> Result<TaskRecord> {
+pub(crate) fn load_task(tx: &mut Tx<'_>, id: i64) -> Result<TaskRecord> {
     let row = tx
         .query_opt(&format!("SELECT {TASK_COLUMNS} FROM tasks t WHERE t.id = $1"), params![id])?
         .ok_or(StoreError::NotFound("交办事项"))?;
@@ -354,8 +376,7 @@ impl Writer<'_> {
         }
         let meeting = load_meeting(&mut self.tx, new.meeting_id)?;
         check_units(&mut self.tx, new.unit_id, &new.co_unit_ids)?;
-        let at = stored_precision(at);
-        let assigned_on = local_date(at);
+        let assigned_on = local_date(stored_precision(at));
         let (policy, due_on) = match &new.due {
             TaskDue::Policy(policy) => (policy.clone(), None),
             TaskDue::On(due) if *due < meeting.held_on => {
@@ -366,7 +387,31 @@ impl Writer<'_> {
                 Some(*due),
             ),
         };
-        let area = new.area.trim().to_owned();
+        self.hand_out(
+            &Handout {
+                region: &meeting.region_code,
+                meeting_id: Some(meeting.id),
+                policy_id: None,
+                area: new.area.trim(),
+                content: new.content.trim(),
+                leader: new.leader.trim(),
+                expected: new.expected.trim(),
+                unit_id: new.unit_id,
+                co_unit_ids: &new.co_unit_ids,
+                policy,
+                due_on,
+                created_by: actor.user_id,
+            },
+            actor,
+            at,
+        )
+    }
+
+    /// Records a task handed to its lead unit at once: its history is 登记 then 交办 by `actor`, at the level of
+    /// the region that hands it out (a county's office, county tasks). The caller checked its fields.
+    pub(crate) fn hand_out(&mut self, h: &Handout<'_>, actor: Actor, at: Timestamp) -> Result<TaskRecord> {
+        let at = stored_precision(at);
+        let area = h.area.to_owned();
         let history = [
             Event { seq: 1, at, actor, action: Action::Create { category: area.clone(), draft: false } },
             Event {
@@ -374,16 +419,15 @@ impl Writer<'_> {
                 at,
                 actor,
                 action: Action::Assign {
-                    unit_id: new.unit_id,
-                    co_unit_ids: new.co_unit_ids.clone(),
-                    // A meeting hands out at its own level: a county's office, county tasks.
-                    level: match meeting.region_code.level() {
+                    unit_id: h.unit_id,
+                    co_unit_ids: h.co_unit_ids.to_vec(),
+                    level: match h.region.level() {
                         RegionLevel::County => Level::County,
                         RegionLevel::City => Level::City,
                         RegionLevel::Province => Level::Province,
                     },
                     category: area,
-                    policy,
+                    policy: h.policy.clone(),
                 },
             },
         ];
@@ -391,17 +435,18 @@ impl Writer<'_> {
         let number = self.next_number(TASK_PREFIX, local_date(at).year())?;
         let own = [
             ("number", number.to_string().into()),
-            ("meeting_id", meeting.id.into()),
-            ("region_code", meeting.region_code.as_str().into()),
-            ("content", new.content.trim().into()),
-            ("leader", new.leader.trim().into()),
-            ("expected", new.expected.trim().into()),
-            ("due_on", due_on.map(|d| d.to_string()).into()),
-            ("created_by", actor.user_id.into()),
+            ("meeting_id", h.meeting_id.into()),
+            ("policy_id", h.policy_id.into()),
+            ("region_code", h.region.as_str().into()),
+            ("content", h.content.into()),
+            ("leader", h.leader.into()),
+            ("expected", h.expected.into()),
+            ("due_on", h.due_on.map(|d| d.to_string()).into()),
+            ("created_by", h.created_by.into()),
         ];
         let id = self.insert_item(&TASKS, &own, &history, &state)?;
-        let after = serde_json::json!({"number": number.to_string(), "meeting_id": meeting.id,
-            "content": new.content.trim(), "unit_id": new.unit_id, "status": state.status});
+        let after = serde_json::json!({"number": number.to_string(), "meeting_id": h.meeting_id,
+            "policy_id": h.policy_id, "content": h.content, "unit_id": h.unit_id, "status": state.status});
         self.audit("task.create", format!("task:{id}"), None, audit::json(&after));
         load_task(&mut self.tx, id)
     }
@@ -506,7 +551,9 @@ impl Store {
                 .iter()
             {
                 let t = task_from_row(row)?;
-                tasks.entry(t.meeting_id).or_default().push(t);
+                if let Some(meeting) = t.meeting_id {
+                    tasks.entry(meeting).or_default().push(t);
+                }
             }
             Ok(meetings
                 .into_iter()

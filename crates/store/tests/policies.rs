@@ -687,3 +687,94 @@ async fn a_no_application_policy_grants_from_the_list_the_unit_confirms() {
         );
     }
 }
+
+/// 政策推进清单: a draft is a task on the loop. Recording it hands the drafting to its unit, due on the planned day;
+/// while the unit holds the task the draft's unit and date are the task's; publishing reports the task done for the
+/// office to judge; dropping a draft withdraws its task. A draft due before it is recorded is refused whole.
+#[tokio::test]
+async fn a_draft_is_a_task_on_the_loop_until_it_is_published() {
+    use zhuqi_domain::{Action, Status};
+    for db in backends("policies_drafting").await {
+        let (s, b) = (&db.store, db.backend);
+        let city = seed_city(s).await;
+        let lib = seed_library(s).await;
+        let office_user = s
+            .transaction(sys(), |w| w.insert_user(&person("zhengfuban", Role::Office, "411600")))
+            .await
+            .expect("office");
+        let (dispatcher, unit) = (principal(s, city.dispatcher).await, principal(s, city.handler).await);
+        let office = principal(s, office_user).await;
+        let draft = NewPolicy {
+            title: "周口市支持企业上市挂牌奖励办法（征求意见稿）".into(),
+            status: PolicyStatus::Drafting,
+            due_on: Some(day("2027-01-29")),
+            ..policy(city.unit_id)
+        };
+        let recorded = at("2026-12-01T02:00:00Z");
+        let created = s.create_policy_as(&dispatcher, "t", draft.clone(), recorded, None).await.expect("draft");
+        let tasks = s.drafting_tasks(vec![created.id]).await.expect("tasks");
+        let task = tasks.get(&created.id).expect("a drafting task").clone();
+        assert_eq!((task.policy_id, task.meeting_id), (Some(created.id), None), "{b:?}");
+        assert_eq!(task.state.status, Status::Assigned);
+        assert_eq!(task.state.unit_id, Some(city.unit_id));
+        assert_eq!(task.state.category, zhuqi_store::DRAFTING_AREA);
+        assert_eq!(task.created_by, Some(city.dispatcher));
+        assert!(task.content.contains("周口市支持企业上市挂牌奖励办法"));
+        let due = task.state.deadlines(&s.calendar(), day("2026-12-01")).expect("due").resolve;
+        assert_eq!(due, day("2027-01-29"));
+        // It is on the unit's desk and the office's.
+        for who in [&unit, &office] {
+            let filter = zhuqi_store::TaskFilter { limit: 10, ..Default::default() };
+            let listed = s.tasks_for(who, filter).await.expect("tasks");
+            assert_eq!(listed.items.iter().map(|t| t.id).collect::<Vec<_>>(), [task.id], "{b:?} {}", who.username);
+        }
+
+        // The unit and date are the task's while the unit holds it; the words are the draft's own.
+        let moved = NewPolicy { unit_id: lib.county_unit, region: code("411621"), ..draft.clone() };
+        let refused = s.edit_policy_as(&dispatcher, "t", created.id, 1, moved, at("2026-12-02T02:00:00Z")).await;
+        assert!(matches!(&refused, Err(StoreError::Invalid(m)) if m.contains(&task.number.to_string())), "{refused:?}");
+        let later = NewPolicy { due_on: Some(day("2027-03-31")), ..draft.clone() };
+        let refused = s.edit_policy_as(&dispatcher, "t", created.id, 1, later, at("2026-12-02T02:00:00Z")).await;
+        assert!(matches!(refused, Err(StoreError::Invalid(_))), "{b:?}");
+        let worded = NewPolicy { body: "第二稿：扩大奖励范围。".into(), ..draft.clone() };
+        let edited = s.edit_policy_as(&unit, "t", created.id, 1, worded.clone(), at("2026-12-02T03:00:00Z")).await;
+        assert_eq!(edited.expect("worded").version, 2);
+
+        // The unit signs for it; publishing the policy reports it done, and the office confirms it 完成.
+        let signed = s.act_on_task(&unit, "t", task.id, 2, Action::Acknowledge, at("2026-12-02T04:00:00Z")).await;
+        assert_eq!(signed.expect("signed").state.status, Status::InProgress);
+        let published = NewPolicy {
+            status: PolicyStatus::Published,
+            valid_from: day("2026-12-10"),
+            doc_number: "周政办〔2026〕30号".into(),
+            ..worded
+        };
+        s.edit_policy_as(&unit, "t", created.id, 2, published, at("2026-12-03T02:00:00Z")).await.expect("published");
+        let task = s.task_for(&office, task.id).await.expect("task");
+        assert_eq!(task.state.status, Status::Answered, "{b:?}");
+        let history = s.task_events_for(&office, task.id).await.expect("history");
+        let reported = history.last().expect("last");
+        assert_eq!(reported.actor.role, Role::System);
+        assert!(matches!(&reported.action, Action::Answer { text } if text.contains("周政办〔2026〕30号")));
+        let confirm = Action::Confirm { rating: None, comment: "按期出台".into() };
+        let done = s.act_on_task(&office, "t", task.id, task.state.version, confirm, at("2026-12-03T03:00:00Z")).await;
+        assert_eq!(done.expect("confirmed").state.status, Status::Closed);
+
+        // A draft dropped before it is published withdraws its task (here not yet signed for).
+        let other = NewPolicy { title: "周口市楼宇经济扶持办法（草案）".into(), ..draft.clone() };
+        let other = s.create_policy_as(&dispatcher, "t", other, recorded, None).await.expect("other");
+        let dropped = NewPolicy { status: PolicyStatus::Repealed, ..other.policy.clone() };
+        s.edit_policy_as(&dispatcher, "t", other.id, 1, dropped, at("2026-12-02T02:00:00Z")).await.expect("dropped");
+        let withdrawn = s.drafting_tasks(vec![other.id]).await.expect("tasks").remove(&other.id).expect("task");
+        assert_eq!(withdrawn.state.status, Status::Withdrawn, "{b:?}");
+
+        // A draft due before the day it is recorded is refused, and nothing is written.
+        let before = count(s, &dispatcher).await;
+        let past = NewPolicy { title: "过期草案".into(), due_on: Some(day("2026-11-30")), ..draft.clone() };
+        let refused = s.create_policy_as(&dispatcher, "t", past, recorded, None).await;
+        assert!(matches!(refused, Err(StoreError::Invalid(_))), "{b:?} {refused:?}");
+        assert_eq!(count(s, &dispatcher).await, before);
+        let all = s.tasks_for(&office, zhuqi_store::TaskFilter { limit: 10, ..Default::default() }).await;
+        assert_eq!(all.expect("tasks").total, 2, "{b:?}");
+    }
+}

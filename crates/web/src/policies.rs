@@ -16,7 +16,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use zhuqi_domain::policy::delivery::DeliveryStage;
 use zhuqi_domain::policy::{BenefitKind, Conditions, Fit, PolicyLevel, PolicyStatus, RevenueBand, SizeFlag, TaxCredit};
-use zhuqi_domain::{Fen, RegionCode, Role};
+use zhuqi_domain::{Fen, RegionCode, Role, Status};
 use zhuqi_store::{
     DeliveryFilter, IdempotencyKey, MAX_POLICY_BODY, MAX_POLICY_LINE, MAX_POLICY_TITLE, NewPolicy, PolicyFilter,
     PolicyFit, PolicyRecord, RegionRecord, Store, StoreError, UnitRecord,
@@ -103,6 +103,8 @@ struct Line {
     late: bool,
     /// 执行清单: how far the policy has gone today with the enterprises the viewer sees.
     reach: Option<Reach>,
+    /// 推进清单: the draft's task on the loop.
+    task: Option<super::tasks::TaskLine>,
 }
 
 /// The 执行清单's columns of a policy.
@@ -143,6 +145,7 @@ fn line(r: &PolicyRecord, today: Date) -> Line {
         no_application: p.no_application,
         late: p.status == PolicyStatus::Drafting && p.due_on.is_some_and(|d| d < today),
         reach: None,
+        task: None,
     }
 }
 
@@ -165,6 +168,8 @@ struct ListPage {
     lines: Vec<Line>,
     pager: Pager,
     may_write: bool,
+    /// Whether the viewer may open a draft's task (the office, leaders, units).
+    opens_tasks: bool,
     /// Whether the viewer reads the figures (惠企政策统计).
     counts: bool,
 }
@@ -230,7 +235,24 @@ pub async fn list(State(store): State<Store>, v: Viewer, Query(q): Query<ListQue
     } else {
         Default::default()
     };
-    let lines = rows.iter().map(|r| Line { reach: reach.remove(&r.id), ..line(r, today) }).collect();
+    let mut tasks = if view == "drafting" {
+        store.drafting_tasks(rows.iter().map(|r| r.id).collect()).await?
+    } else {
+        Default::default()
+    };
+    let names = if tasks.is_empty() { Default::default() } else { super::tasks::unit_names(&store.units().await?) };
+    let cal = store.calendar();
+    let lines = rows
+        .iter()
+        .map(|r| {
+            let base = line(r, today);
+            let Some(t) = tasks.remove(&r.id) else { return Line { reach: reach.remove(&r.id), ..base } };
+            // The task's deadline, extensions granted, is the draft's: late while the unit still holds it past it.
+            let held = matches!(t.state.status, Status::Assigned | Status::InProgress | Status::Reopened);
+            let late = held && t.state.deadlines(&cal, today).is_some_and(|d| d.resolve < today);
+            Line { late, task: Some(super::tasks::line(&t, &names, &store, today)), ..base }
+        })
+        .collect();
     let page = ListPage {
         shell: v.shell("惠企政策", "/policies"),
         view,
@@ -247,6 +269,7 @@ pub async fn list(State(store): State<Store>, v: Viewer, Query(q): Query<ListQue
         kinds: BenefitKind::ALL,
         pager,
         may_write: WRITERS.iter().any(|r| v.has(*r)),
+        opens_tasks: [Role::Office, Role::Leader, Role::Handler].iter().any(|r| v.has(*r)),
         counts: [Role::Dispatcher, Role::Leader, Role::Handler].iter().any(|r| v.has(*r)),
     };
     Ok(render_with(StatusCode::OK, &page))

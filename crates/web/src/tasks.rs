@@ -199,18 +199,19 @@ pub struct TaskForm {
     policy: String,
 }
 
-/// One line of a meeting's task list.
-struct TaskLine {
-    id: i64,
-    number: String,
-    area: String,
-    content: String,
-    leader: String,
-    unit: String,
-    due: String,
-    status: &'static str,
-    status_label: &'static str,
-    light: String,
+/// One line of a meeting's task list (and a draft's task on the 政策推进清单).
+pub(crate) struct TaskLine {
+    pub id: i64,
+    pub number: String,
+    pub area: String,
+    pub content: String,
+    pub leader: String,
+    pub unit: String,
+    /// The resolve deadline with the extensions granted; the date the task was given once it has none.
+    pub due: String,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub light: String,
 }
 
 #[derive(Template)]
@@ -281,16 +282,16 @@ impl MeetingPage {
     }
 }
 
-fn unit_names(units: &[UnitRecord]) -> HashMap<i64, String> {
+pub(crate) fn unit_names(units: &[UnitRecord]) -> HashMap<i64, String> {
     units.iter().map(|u| (u.id, u.name.clone())).collect()
 }
 
-fn line(t: &TaskRecord, names: &HashMap<i64, String>, store: &Store, today: Date) -> TaskLine {
+pub(crate) fn line(t: &TaskRecord, names: &HashMap<i64, String>, store: &Store, today: Date) -> TaskLine {
     let cal = store.calendar();
     let (_, light) = watched(&t.state, &cal, today);
-    let due = match (t.due_on, t.state.deadlines(&cal, today)) {
-        (Some(d), _) => d.to_string(),
-        (None, Some(d)) => d.resolve.to_string(),
+    let due = match (t.state.deadlines(&cal, today), t.due_on) {
+        (Some(d), _) => d.resolve.to_string(),
+        (None, Some(d)) => d.to_string(),
         (None, None) => String::new(),
     };
     TaskLine {
@@ -469,7 +470,10 @@ struct Step {
 struct TaskPage {
     shell: Shell,
     t: TaskRecord,
-    meeting: MeetingRecord,
+    /// The meeting that handed it out; none for a policy's drafting task.
+    meeting: Option<MeetingRecord>,
+    /// The draft policy it drafts, when the viewer may read it: (id, title).
+    drafts: Option<(i64, String)>,
     unit: String,
     co_units: Vec<String>,
     status_label: &'static str,
@@ -594,7 +598,14 @@ async fn task_page(
     }
     let page = TaskPage {
         shell: v.shell(format!("交办事项 {}", t.number), "/meetings"),
-        meeting: store.meeting_for(p, t.meeting_id).await?,
+        meeting: match t.meeting_id {
+            Some(m) => Some(store.meeting_for(p, m).await?),
+            None => None,
+        },
+        drafts: match t.policy_id {
+            Some(id) => store.policy_for(p, id).await.ok().map(|r| (r.id, r.policy.title)),
+            None => None,
+        },
         unit: t.state.unit_id.and_then(|u| names.get(&u).cloned()).unwrap_or_else(|| "待交办".into()),
         co_units: t.state.co_unit_ids.iter().filter_map(|u| names.get(u).cloned()).collect(),
         status_label: status_label(t.state.status),

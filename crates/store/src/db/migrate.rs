@@ -158,6 +158,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0024_policy_deliveries.sql"),
         postgres: include_str!("../../migrations/postgres/0024_policy_deliveries.sql"),
     },
+    Migration {
+        version: 25,
+        name: "policy_drafting_tasks",
+        sqlite: include_str!("../../migrations/sqlite/0025_policy_drafting_tasks.sql"),
+        postgres: include_str!("../../migrations/postgres/0025_policy_drafting_tasks.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.
