@@ -15,8 +15,8 @@ use crate::cli::{DbArg, open};
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// enterprises（企业）、appeals（诉求）、projects（重点项目）、assignments（包联）、units（单位）、users（用户）、tasks（周交办会议的交办清单）或
-    /// disputes（纠纷案件台账）/ what the ledger lists
+    /// enterprises（企业）、appeals（诉求）、projects（重点项目）、assignments（包联）、units（单位）、users（用户）、tasks（周交办会议的交办清单）、
+    /// disputes（纠纷案件台账）或 policies（惠企政策库）/ what the ledger lists
     kind: LedgerKind,
     /// .xlsx 或 .csv 文件（CSV 可为 UTF-8 或 GBK 编码）/ the ledger file
     file: PathBuf,
@@ -45,7 +45,7 @@ pub struct ImportArgs {
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// enterprises（企业台账）、appeals（诉求台账）、projects（重点项目台账）、assignments（包联台账）、units（单位名录）、
-    /// users（用户台账）、tasks（交办清单）或 disputes（纠纷案件台账）/ what to export
+    /// users（用户台账）、tasks（交办清单）、disputes（纠纷案件台账）或 policies（惠企政策库）/ what to export
     kind: LedgerKind,
     /// 输出文件：.xlsx 或 .csv / the file to write
     #[arg(short, long)]

@@ -1415,3 +1415,162 @@ async fn a_workstations_case_ledger_imports_with_its_outcomes_all_or_nothing() {
         assert!(first[1].contains(&"法治护航员 龚宏伟".to_owned()) && first[1].contains(&"调解成功".to_owned()), "{b}");
     }
 }
+
+/// The 惠企政策库: a library kept in Excel (variant headings, conditions in words, a draft with its planned date)
+/// imports all or nothing; the draft becomes its unit's task; the same file again records nothing twice; bad rows are
+/// each reported; export → import into another city → export gives the same ledger.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_policy_library_imports_all_or_nothing_and_exports_as_it_imports() {
+    let planned = zhuqi_domain::time::today().checked_add(60.days()).expect("date").to_string();
+    let heading = vec![
+        "序号",
+        "政策名称",
+        "发文单位",
+        "层级",
+        "文号",
+        "适用地区",
+        "责任单位",
+        "状态",
+        "施行日期",
+        "有效期至",
+        "计划出台时间",
+        "扶持方式",
+        "扶持标准",
+        "单户上限（万元）",
+        "是否免申即享",
+        "产业链",
+        "企业类型",
+        "成立满（年）",
+        "从业人数不少于",
+        "营业收入不低于",
+        "纳税信用等级",
+        "政策原文",
+    ];
+    let good = vec![
+        heading.clone(),
+        vec![
+            "1",
+            "周口市支持中小企业融资贴息办法",
+            "周口市人民政府办公室",
+            "市级",
+            "周政办〔2026〕8号",
+            "周口市",
+            UNIT_A,
+            "有效",
+            "2026-01-01",
+            "2027-12-31",
+            "",
+            "贷款贴息",
+            "按贷款利息的50%贴息",
+            "50",
+            "否",
+            "现代食品、生物医药",
+            "小微企业、专精特新",
+            "2",
+            "10",
+            "500万至2000万元",
+            "B",
+            "为缓解中小企业融资难……",
+        ],
+        vec![
+            "2",
+            "扶沟县技能人才培养激励办法（征求意见稿）",
+            "扶沟县人民政府",
+            "县",
+            "",
+            "扶沟县",
+            UNIT_C,
+            "起草中",
+            "",
+            "",
+            &planned,
+            "资金补贴",
+            "每培养一名高级工奖励2000元",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ],
+        vec![
+            "3",
+            "河南省稳岗返还政策",
+            "河南省人力资源和社会保障厅",
+            "省级",
+            "豫人社〔2026〕3号",
+            "410000",
+            UNIT_B,
+            "已发布",
+            "2026/3/1",
+            "",
+            "",
+            "税费减免",
+            "返还上年度失业保险费的60%",
+            "",
+            "是",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ],
+    ];
+    for db in backends("policies ledger").await {
+        let b = db.backend;
+        city(&db.store, false).await;
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("惠企政策库.xlsx");
+
+        // Bad rows are each reported beside their column, and nothing is written.
+        let mut bad = good.clone();
+        bad[1][13] = "-5";
+        bad[1][15] = "现代食品、航天军工";
+        bad[1][9] = "2025-12-31";
+        bad[2][10] = "";
+        bad[3][6] = "周口市不存在局";
+        write_xlsx(&file, &bad);
+        let err = assert_refused(&import(&db, "policies", &file, &[]));
+        for said in [
+            "第2行 〔单户上限（万元）〕",
+            "产业链「航天军工」不在目录中",
+            "有效期止不能早于有效期起",
+            "第3行 〔计划出台时间〕 起草中的政策请填写计划出台日期",
+            "第4行 〔责任单位〕 单位「周口市不存在局」不在本系统的单位名录中",
+        ] {
+            assert!(err.contains(said), "{b}: {said}: {err}");
+        }
+        let out = dir.path().join("导出.xlsx");
+        assert_ok(&export(&db, "policies", &out, &[]));
+        assert_eq!(cells(&out, &[]).len(), 1, "{b}: nothing was written");
+
+        write_xlsx(&file, &good);
+        assert_ok(&import(&db, "policies", &file, &[]));
+        let err = assert_refused(&import(&db, "policies", &file, &[]));
+        assert!(err.contains("第2行 〔政策名称〕 政策库中已有该地区的同名政策"), "{b}: {err}");
+        // The draft is its unit's task on the loop.
+        let drafting = db.store.drafting_tasks((1..=3).collect()).await.expect("tasks");
+        assert_eq!(drafting.len(), 1, "{b}: {drafting:?}");
+
+        assert_ok(&export(&db, "policies", &out, &[]));
+        let other = fresh(&db).await;
+        city(&other.store, false).await;
+        assert_ok(&import(&other, "policies", &out, &[]));
+        let again = dir.path().join("再导出.xlsx");
+        assert_ok(&export(&other, "policies", &again, &[]));
+        let (first, second) = (cells(&out, &[]), cells(&again, &[]));
+        assert_eq!(first.len(), 4, "{b}: {first:?}");
+        assert_eq!(first, second, "{b}");
+        let row = first.iter().find(|r| r.contains(&"周政办〔2026〕8号".to_owned())).expect("the city's");
+        for value in
+            ["市级", "周口市", "贷款贴息", "50", "现代食品、生物医药", "小微企业、专精特新", "500万至2000万元", "B级"]
+        {
+            assert!(row.contains(&value.to_owned()), "{b}: {value}: {row:?}");
+        }
+    }
+}

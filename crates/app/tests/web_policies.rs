@@ -135,6 +135,13 @@ async fn the_office_records_a_policy_and_the_enterprise_that_qualifies_finds_it(
         let sheet = office.get(&format!("/policies/{id}/matches.xlsx")).await.sheet_rows();
         assert_eq!(sheet.len(), 2, "{b}: a header and E1: {sheet:?}");
         assert_eq!(sheet[1][0], "周口华源食品有限公司");
+        // The library downloads as the ledger `zhuqi import policies` reads.
+        let library = office.get("/policies/export.xlsx").await.sheet_rows();
+        assert_eq!(library.len(), 2, "{b}: {library:?}");
+        assert_eq!(
+            (library[0][1].as_str(), library[1][1].as_str()),
+            ("政策名称", "周口市现代食品企业技术改造奖补办法")
+        );
 
         // Edits go by version: the second of two edits made on one reading is refused.
         let edit = office.get(&format!("/policies/{id}/edit")).await;

@@ -102,14 +102,18 @@ pub async fn export(store: &Store, request: &ExportRequest, progress: Progress) 
         LedgerKind::Users => super::accounts::user_rows(store, &catalog).await?,
         LedgerKind::Tasks => super::tasks::rows(store, filter.region.clone(), &catalog).await?,
         LedgerKind::Disputes => super::disputes::rows(store, &reader, filter.region.clone()).await?,
+        LedgerKind::Policies => super::policies::rows(store, &reader, filter.region.clone(), &catalog).await?,
         _ => Vec::new(),
     };
     let total = match request.kind {
         LedgerKind::Enterprises => store.ledger_enterprise_count(reader, filter).await?,
         LedgerKind::Appeals => store.ledger_appeal_count(reader, filter).await?,
-        LedgerKind::Assignments | LedgerKind::Units | LedgerKind::Users | LedgerKind::Tasks | LedgerKind::Disputes => {
-            small.len() as u64
-        }
+        LedgerKind::Assignments
+        | LedgerKind::Units
+        | LedgerKind::Users
+        | LedgerKind::Tasks
+        | LedgerKind::Disputes
+        | LedgerKind::Policies => small.len() as u64,
         LedgerKind::Projects => 0,
     };
     let total = usize::try_from(total).unwrap_or(usize::MAX);
@@ -123,7 +127,12 @@ pub async fn export(store: &Store, request: &ExportRequest, progress: Progress) 
             export_enterprises(store, request, &catalog, &columns, &mut sink, total, &bar).await?
         }
         LedgerKind::Appeals => export_appeals(store, request, &catalog, &columns, &mut sink, total, &bar).await?,
-        LedgerKind::Assignments | LedgerKind::Units | LedgerKind::Users | LedgerKind::Tasks | LedgerKind::Disputes => {
+        LedgerKind::Assignments
+        | LedgerKind::Units
+        | LedgerKind::Users
+        | LedgerKind::Tasks
+        | LedgerKind::Disputes
+        | LedgerKind::Policies => {
             for row in &small {
                 sink.row(row)?;
                 bar.inc(1);
@@ -312,6 +321,7 @@ impl Sink {
             LedgerKind::Users => "用户台账",
             LedgerKind::Tasks => "交办清单",
             LedgerKind::Disputes => "纠纷案件台账",
+            LedgerKind::Policies => "惠企政策库",
         })?;
         sheet.set_freeze_panes(1, 0)?;
         for (i, c) in columns.iter().enumerate() {
@@ -380,7 +390,10 @@ fn width(column: Column) -> f64 {
         Column::EnterpriseName | Column::Title | Column::Unit | Column::CommonIssue | Column::Comment => 30.0,
         Column::ProjectName | Column::Owner | Column::Plan | Column::Reason => 30.0,
         Column::Team | Column::Batch => 20.0,
-        Column::WorkGroup | Column::Cadres => 30.0,
+        Column::WorkGroup | Column::Cadres | Column::PolicyTitle | Column::Issuer | Column::Benefit => 30.0,
+        Column::Body => 50.0,
+        Column::DocNumber | Column::Sizes | Column::Industry | Column::MinRevenue | Column::MaxRevenue => 18.0,
+        Column::ValidFrom | Column::ValidTo | Column::PlannedOn => 12.0,
         Column::ProjectCode | Column::Leader => 14.0,
         Column::TotalWan | Column::PlanWan | Column::CumulativeWan | Column::YearToDate | Column::StageDate => 14.0,
         Column::Uscc => 22.0,

@@ -93,11 +93,34 @@ pub enum Column {
     Result,
     AgreedWan,
     AgreedYuan,
+    // ── the 惠企政策库 (the policy library; 层级, 适用地区, 产业链, 责任单位 and 状态 are the columns above) ──
+    PolicyTitle,
+    Issuer,
+    DocNumber,
+    ValidFrom,
+    ValidTo,
+    /// 计划出台日期 of a draft (政策推进清单).
+    PlannedOn,
+    BenefitKind,
+    Benefit,
+    /// 单户上限 in 万元.
+    CapWan,
+    NoApplication,
+    /// 企业类型 (规上企业、专精特新…), several in one cell.
+    Sizes,
+    MinYears,
+    MaxYears,
+    MinEmployees,
+    MaxEmployees,
+    MinRevenue,
+    MaxRevenue,
+    MinTaxCredit,
+    Body,
 }
 
 impl Column {
     /// Every column, for building the dictionary.
-    const ALL: [Column; 64] = [
+    const ALL: [Column; 83] = [
         Column::Seq,
         Column::Number,
         Column::EnterpriseName,
@@ -162,6 +185,25 @@ impl Column {
         Column::Result,
         Column::AgreedWan,
         Column::AgreedYuan,
+        Column::PolicyTitle,
+        Column::Issuer,
+        Column::DocNumber,
+        Column::ValidFrom,
+        Column::ValidTo,
+        Column::PlannedOn,
+        Column::BenefitKind,
+        Column::Benefit,
+        Column::CapWan,
+        Column::NoApplication,
+        Column::Sizes,
+        Column::MinYears,
+        Column::MaxYears,
+        Column::MinEmployees,
+        Column::MaxEmployees,
+        Column::MinRevenue,
+        Column::MaxRevenue,
+        Column::MinTaxCredit,
+        Column::Body,
     ];
 
     /// The heading an export writes, the first of `variants`.
@@ -199,6 +241,8 @@ impl Column {
                 "所属地区",
                 "所属区域",
                 "地区",
+                "适用地区",
+                "适用范围",
             ],
             Column::Industry => &["所属行业", "产业链", "所属产业链", "行业", "行业类别", "产业"],
             Column::AboveScale => &["规上企业", "是否规上企业", "是否规上", "规模以上企业", "规模以上"],
@@ -320,6 +364,25 @@ impl Column {
             Column::Result => &["调解结果", "结案方式", "调处结果"],
             Column::AgreedWan => &["达成金额（万元）", "达成金额", "调解金额（万元）", "调解金额"],
             Column::AgreedYuan => &["达成金额（元）", "调解金额（元）"],
+            Column::PolicyTitle => &["政策名称", "政策标题", "政策文件名称", "文件名称"],
+            Column::Issuer => &["发文机关", "发文单位", "制定机关", "出台单位"],
+            Column::DocNumber => &["文号", "发文字号", "政策文号"],
+            Column::ValidFrom => &["有效期起", "施行日期", "生效日期", "执行日期"],
+            Column::ValidTo => &["有效期止", "有效期至", "失效日期", "废止日期"],
+            Column::PlannedOn => &["计划出台日期", "计划出台时间", "拟出台时间"],
+            Column::BenefitKind => &["扶持方式", "支持方式", "政策类型", "扶持类型"],
+            Column::Benefit => &["扶持内容", "支持内容", "扶持标准", "奖补标准"],
+            Column::CapWan => &["单户上限（万元）", "单户最高（万元）", "最高金额（万元）", "单户上限"],
+            Column::NoApplication => &["免申即享", "是否免申即享"],
+            Column::Sizes => &["企业类型", "适用企业类型", "企业规模与资质"],
+            Column::MinYears => &["成立满（年）", "成立年限不少于（年）", "成立年限不少于"],
+            Column::MaxYears => &["成立不满（年）", "成立年限少于（年）", "成立年限少于"],
+            Column::MinEmployees => &["从业人数不少于", "从业人员不少于", "从业人数下限"],
+            Column::MaxEmployees => &["从业人数不超过", "从业人员不超过", "从业人数上限"],
+            Column::MinRevenue => &["营业收入不低于", "营业收入下限"],
+            Column::MaxRevenue => &["营业收入不高于", "营业收入上限"],
+            Column::MinTaxCredit => &["纳税信用不低于", "纳税信用等级不低于", "纳税信用等级"],
+            Column::Body => &["政策原文", "政策全文", "正文", "政策内容"],
         }
     }
 
@@ -338,6 +401,10 @@ impl Column {
             (Column::EnterpriseName, LedgerKind::Disputes) => "涉事企业",
             (Column::Collected, LedgerKind::Disputes) => "受理日期",
             (Column::Rating, LedgerKind::Disputes) => "效果评价",
+            (Column::Region, LedgerKind::Policies) => "适用地区",
+            (Column::Industry, LedgerKind::Policies) => "产业链",
+            (Column::Level, LedgerKind::Policies) => "层级",
+            (Column::Status, LedgerKind::Policies) => "状态",
             _ => self.heading(),
         }
     }
@@ -432,6 +499,9 @@ impl Column {
                     | Rating
                     | Status
             ),
+            LedgerKind::Policies => {
+                matches!(self, Seq | Region | Industry | Level | Unit | Status) || self >= PolicyTitle
+            }
         }
     }
 
@@ -530,6 +600,33 @@ pub fn export_columns(kind: LedgerKind) -> Vec<Column> {
             Rating,
             Status,
         ],
+        LedgerKind::Policies => vec![
+            Seq,
+            PolicyTitle,
+            Issuer,
+            Level,
+            DocNumber,
+            Region,
+            Unit,
+            Status,
+            ValidFrom,
+            ValidTo,
+            PlannedOn,
+            BenefitKind,
+            Benefit,
+            CapWan,
+            NoApplication,
+            Industry,
+            Sizes,
+            MinYears,
+            MaxYears,
+            MinEmployees,
+            MaxEmployees,
+            MinRevenue,
+            MaxRevenue,
+            MinTaxCredit,
+            Body,
+        ],
     }
 }
 
@@ -626,6 +723,7 @@ fn required(kind: LedgerKind) -> &'static [&'static [Column]] {
         LedgerKind::Users => &[&[Username], &[PersonName], &[Roles]],
         LedgerKind::Tasks => &[&[Meeting], &[TaskContent], &[Unit]],
         LedgerKind::Disputes => &[&[Workstation], &[EnterpriseName], &[DisputeType]],
+        LedgerKind::Policies => &[&[PolicyTitle], &[Issuer], &[Unit]],
     }
 }
 

@@ -168,6 +168,10 @@ pub async fn import(store: &Store, request: &ImportRequest, progress: Progress) 
             let sheet = (data.as_slice(), &layout, &catalog);
             super::tasks::import(store, sheet, file, request.dry_run, &mut summary).await?;
         }
+        LedgerKind::Policies => {
+            let sheet = (data.as_slice(), &layout, &catalog);
+            super::policies::import(store, sheet, file, request.dry_run, &mut summary).await?;
+        }
         LedgerKind::Users => {
             let sheet = (data.as_slice(), &layout, &catalog);
             let (path, dry) = (request.path.as_path(), request.dry_run);

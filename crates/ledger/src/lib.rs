@@ -15,6 +15,7 @@ mod disputes;
 mod export;
 mod headings;
 mod import;
+mod policies;
 pub mod projects;
 mod sheet;
 mod tasks;
@@ -47,6 +48,8 @@ pub enum LedgerKind {
     Tasks,
     /// 纠纷案件台账：受理日期、受理工作站、涉事企业、对方当事人、纠纷类型、涉及金额、简要案情、承办、调解结果… / dispute cases
     Disputes,
+    /// 惠企政策库：政策名称、发文机关、层级、文号、适用地区、责任单位、状态、有效期、扶持方式与内容、申享条件… / the policy library
+    Policies,
 }
 
 impl LedgerKind {
@@ -60,6 +63,7 @@ impl LedgerKind {
             LedgerKind::Users => "用户",
             LedgerKind::Tasks => "交办事项",
             LedgerKind::Disputes => "纠纷案件",
+            LedgerKind::Policies => "惠企政策",
         }
     }
 }

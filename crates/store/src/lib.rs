@@ -67,9 +67,9 @@ pub use issues::{
 };
 pub use org::{Counts, NewEnterprise, NewUser, UserRecord};
 pub use policies::{
-    DeliveryDesk, DeliveryFilter, DeliveryPage, DeliveryRecord, MAX_POLICY_BODY, MAX_POLICY_LINE, MAX_POLICY_TITLE,
-    DRAFTING_AREA, MatchPage, NewPolicy, POLICY_CATEGORY, PolicyFigures, PolicyFilter, PolicyFit, PolicyGrouping, PolicyPage,
-    PolicyReach, PolicyRecord, PolicyTally, Progress,
+    DRAFTING_AREA, DeliveryDesk, DeliveryFilter, DeliveryPage, DeliveryRecord, MAX_POLICY_BODY, MAX_POLICY_LINE,
+    MAX_POLICY_TITLE, MatchPage, NewPolicy, POLICY_CATEGORY, PolicyFigures, PolicyFilter, PolicyFit, PolicyGrouping,
+    PolicyPage, PolicyReach, PolicyRecord, PolicyTally, Progress,
 };
 pub use projects::{
     BatchLine, BatchRecord, BatchReport, InvestmentReport, MetricsQuery, NewBatch, NewInvestmentReport, NewObservation,

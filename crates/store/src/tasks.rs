@@ -242,8 +242,7 @@ fn meeting_from_row(row: &Row) -> Result<MeetingRecord> {
     })
 }
 
-pub(crate) const TASK_COLUMNS: &str =
-    "t.id, t.number, t.meeting_id, t.region_code, t.content, t.leader, t.expected, t.due_on, t.created_by, t.state, \
+pub(crate) const TASK_COLUMNS: &str = "t.id, t.number, t.meeting_id, t.region_code, t.content, t.leader, t.expected, t.due_on, t.created_by, t.state, \
      t.policy_id";
 
 pub(crate) fn task_from_row(row: &Row) -> Result<TaskRecord> {

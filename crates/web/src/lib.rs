@@ -100,6 +100,7 @@ pub fn router(store: Store) -> Router {
         .route("/enterprises/{id}/edit", get(enterprises::edit).post(enterprises::save))
         .route("/policies", get(policies::list).post(policies::create))
         .route("/policies/new", get(policies::new_policy))
+        .route("/policies/export.xlsx", get(policies::export))
         .route("/policies/claims", get(policy_deliveries::claims))
         .route("/policies/figures", get(policy_figures::figures))
         .route("/policies/figures.xlsx", get(policy_figures::figures_export))

@@ -170,6 +170,8 @@ struct ListPage {
     may_write: bool,
     /// Whether the viewer may open a draft's task (the office, leaders, units).
     opens_tasks: bool,
+    /// Whether the library downloads (staff; an enterprise reads it on its page).
+    shows_export: bool,
     /// Whether the viewer reads the figures (惠企政策统计).
     counts: bool,
 }
@@ -270,9 +272,19 @@ pub async fn list(State(store): State<Store>, v: Viewer, Query(q): Query<ListQue
         pager,
         may_write: WRITERS.iter().any(|r| v.has(*r)),
         opens_tasks: [Role::Office, Role::Leader, Role::Handler].iter().any(|r| v.has(*r)),
+        shows_export: !v.has(Role::Enterprise),
         counts: [Role::Dispatcher, Role::Leader, Role::Handler].iter().any(|r| v.has(*r)),
     };
     Ok(render_with(StatusCode::OK, &page))
+}
+
+/// `/policies/export.xlsx`: the library the viewer reads, as the 惠企政策库 `zhuqi export policies` writes (so that it
+/// imports into another installation as it is).
+pub async fn export(State(store): State<Store>, v: Viewer) -> PageResult {
+    if let Err(r) = v.require(READERS) {
+        return Ok(r);
+    }
+    Ok(super::page::ledger_download(&store, &v, zhuqi_ledger::LedgerKind::Policies, None, "惠企政策库.xlsx").await)
 }
 
 // ------------------------------------------------------------------------------------------------ the form
