@@ -13,7 +13,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use zhuqi_store::{AttachmentInfo, CoHandling, CoOpinion, MAX_ATTACHMENTS, NewAttachment, Store};
+use zhuqi_store::{AttachmentInfo, CoHandling, CoOpinion, MAX_ATTACHMENTS, NewAttachment, PolicyFile, Store};
 
 use super::auth::Caller;
 use super::error::{ApiError, Body, Id, ReadRefusals, WriteRefusals};
@@ -128,10 +128,65 @@ async fn opinion(
     Ok((StatusCode::CREATED, Json(given)))
 }
 
+/// The files of a policy the caller reads (政策附件: the document, its 申报指南, forms).
+#[utoipa::path(get, path = "/policies/{id}/files", tag = "policies", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<PolicyFile>), ReadRefusals))]
+async fn policy_files(
+    State(store): State<Store>,
+    c: Caller,
+    Id(id): Id<i64>,
+) -> Result<Json<Vec<PolicyFile>>, ApiError> {
+    Ok(Json(store.policy_files_for(&c.user, id).await?))
+}
+
+/// Adds files to a policy the caller may change (the office of its region, its own unit). All stored or none; at
+/// most 10 per policy.
+#[utoipa::path(post, path = "/policies/{id}/files", tag = "policies", params(("id" = i64, Path)),
+    request_body = FilesBody, responses((status = 201, body = Vec<PolicyFile>), WriteRefusals))]
+async fn attach_to_policy(
+    State(store): State<Store>,
+    c: Caller,
+    Id(id): Id<i64>,
+    Body(b): Body<FilesBody>,
+) -> Result<(StatusCode, Json<Vec<PolicyFile>>), ApiError> {
+    let files = decode(b.files)?;
+    Ok((StatusCode::CREATED, Json(store.attach_to_policy(&c.user, &c.source, id, files, Timestamp::now()).await?)))
+}
+
+/// One file of a policy, as a download.
+#[utoipa::path(get, path = "/policies/{id}/files/{file_id}", tag = "policies",
+    params(("id" = i64, Path), ("file_id" = i64, Path)),
+    responses((status = 200, description = "文件内容 / the file", content_type = "application/octet-stream"),
+        ReadRefusals))]
+async fn policy_file(
+    State(store): State<Store>,
+    c: Caller,
+    Id((id, file_id)): Id<(i64, i64)>,
+) -> Result<Response, ApiError> {
+    let (info, bytes) = store.policy_file_for(&c.user, id, file_id).await?;
+    let disposition = crate::disposition::attachment(&info.name);
+    let bytes_type = "application/octet-stream".to_owned();
+    Ok(([(CONTENT_TYPE, bytes_type), (CONTENT_DISPOSITION, disposition)], bytes).into_response())
+}
+
+/// Takes a file off a policy the caller may change: no longer listed nor served, kept on record.
+#[utoipa::path(delete, path = "/policies/{id}/files/{file_id}", tag = "policies",
+    params(("id" = i64, Path), ("file_id" = i64, Path)), responses((status = 204), WriteRefusals))]
+async fn remove_policy_file(
+    State(store): State<Store>,
+    c: Caller,
+    Id((id, file_id)): Id<(i64, i64)>,
+) -> Result<StatusCode, ApiError> {
+    store.remove_policy_file(&c.user, &c.source, id, file_id, Timestamp::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 pub fn routes() -> OpenApiRouter<Store> {
     OpenApiRouter::new()
         .routes(routes!(list, upload))
         .routes(routes!(download))
+        .routes(routes!(policy_files, attach_to_policy))
+        .routes(routes!(policy_file, remove_policy_file))
         .routes(routes!(co_handling))
         .routes(routes!(sign))
         .routes(routes!(opinion))

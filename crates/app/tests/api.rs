@@ -401,6 +401,8 @@ async fn the_openapi_document_describes_every_endpoint() {
         "/policies/{id}/grant-list/confirm",
         "/policies/{id}/questions",
         "/policies/figures",
+        "/policies/{id}/files",
+        "/policies/{id}/files/{file_id}",
     ] {
         assert!(paths.contains_key(path), "{path} is documented");
     }
@@ -942,6 +944,35 @@ async fn policies_and_matching_through_the_api() {
         assert_eq!(found["total"], json!(1), "{b}: 专精特新 奖励 {found}");
         let (code, _) = s.get("shenji", &format!("/policies/{id}")).await;
         assert_eq!(code, StatusCode::NOT_FOUND, "{b}: the auditor reads no policy");
+
+        // 政策附件: the office attaches the document; the enterprise downloads it; a bad type or another unit is
+        // refused; a removed file is no longer served.
+        use base64::Engine;
+        let pdf = b"%PDF-1.4 zhuqi policy".to_vec();
+        let file = |name: &str| {
+            json!({"files": [{"name": name,
+            "content_base64": base64::engine::general_purpose::STANDARD.encode(&pdf)}]})
+        };
+        let files = format!("/policies/{id}/files");
+        let (code, added) = s.post("zhihuibu", &files, file("周政办〔2026〕12号.pdf")).await;
+        assert_eq!(code, StatusCode::CREATED, "{b}: {added}");
+        let file_id = added[0]["id"].as_i64().expect("file id");
+        for (why, user, body, want) in
+            [("an exe", "zhihuibu", file("安装.exe"), 422), ("another unit", "chengban2", file("a.pdf"), 403)]
+        {
+            let (code, err) = s.post(user, &files, body).await;
+            assert_eq!(code.as_u16(), want, "{b}: {why}: {err}");
+        }
+        let (_, listed) = s.get("qiye", &files).await;
+        assert_eq!(listed.as_array().map(Vec::len), Some(1), "{b}: {listed}");
+        let got = s.client.get(format!("{}{files}/{file_id}", s.base)).bearer_auth(token("qiye")).send().await;
+        assert_eq!(got.expect("get").bytes().await.expect("bytes").to_vec(), pdf, "{b}");
+        let (code, _) = s.call(Some("qiye"), Method::DELETE, &format!("{files}/{file_id}"), None).await;
+        assert_eq!(code, StatusCode::FORBIDDEN, "{b}: the enterprise reads, it does not remove");
+        let (code, _) = s.call(Some("zhihuibu"), Method::DELETE, &format!("{files}/{file_id}"), None).await;
+        assert_eq!(code, StatusCode::NO_CONTENT, "{b}");
+        let (code, _) = s.get("qiye", &format!("{files}/{file_id}")).await;
+        assert_eq!(code, StatusCode::NOT_FOUND, "{b}");
 
         // E1 records its facts and becomes 专精特新: it qualifies, and sees why.
         let (_, e1) = s.get("qiye", &format!("/enterprises/{}", s.world.e1)).await;

@@ -143,6 +143,24 @@ async fn the_office_records_a_policy_and_the_enterprise_that_qualifies_finds_it(
             ("政策名称", "周口市现代食品企业技术改造奖补办法")
         );
 
+        // 政策附件: the office uploads the document; the enterprise reads it on the policy's page and downloads it;
+        // a file of a type not accepted is refused beside the page, and nothing is added.
+        let page_path = format!("/policies/{id}");
+        let csrf = office.get(&page_path).await.csrf();
+        let doc = b"%PDF-1.4 policy".as_slice();
+        let files = [support::web::Upload { name: "周政办〔2026〕21号.pdf", data: doc }];
+        let up = office.post_multipart(&format!("{page_path}/files"), &[("csrf", &csrf)], &files).await;
+        assert_eq!(up.location, Some(format!("{page_path}?done=files&n=1#policy-files")), "{b}: {}", up.body);
+        let bad = [support::web::Upload { name: "安装程序.exe", data: doc }];
+        let refused = office.post_multipart(&format!("{page_path}/files"), &[("csrf", &csrf)], &bad).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(refused.has("类型不允许"), "{b}: {}", refused.body);
+        let seen = qiye.get(&page_path).await;
+        assert!(seen.has("政策附件") && seen.has("周政办〔2026〕21号.pdf") && !seen.has("policy-upload"), "{b}");
+        let file_id = first_id(&seen, &format!("{page_path}/files/"));
+        let got = qiye.get(&format!("{page_path}/files/{file_id}")).await;
+        assert_eq!(got.status, StatusCode::OK, "{b}");
+
         // Edits go by version: the second of two edits made on one reading is refused.
         let edit = office.get(&format!("/policies/{id}/edit")).await;
         assert!(edit.has("name=\"version\" value=\"1\""), "{b}: {}", edit.body);

@@ -107,7 +107,7 @@ impl FileBytes {
         Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
     }
 
-    fn into_vec(self) -> std::io::Result<Vec<u8>> {
+    pub(crate) fn into_vec(self) -> std::io::Result<Vec<u8>> {
         match self {
             FileBytes::Memory(b) => Ok(b),
             FileBytes::Spooled { file, len } => {
@@ -156,10 +156,10 @@ pub struct AttachmentInfo {
 
 /// A file that passed the checks, ready to be written.
 pub(crate) struct Prepared {
-    name: String,
-    content_type: &'static str,
-    sha256: String,
-    data: FileBytes,
+    pub(crate) name: String,
+    pub(crate) content_type: &'static str,
+    pub(crate) sha256: String,
+    pub(crate) data: FileBytes,
 }
 
 /// The name as it may appear in a message: escaped, and cut short if it is very long.
@@ -239,7 +239,7 @@ pub(crate) fn check(file: NewAttachment) -> Result<Prepared> {
     Ok(Prepared { sha256, name, content_type, data: file.data })
 }
 
-fn unreadable(e: std::io::Error) -> StoreError {
+pub(crate) fn unreadable(e: std::io::Error) -> StoreError {
     StoreError::Database(format!("无法读取上传的临时文件 / cannot read the uploaded file: {e}"))
 }
 

@@ -68,8 +68,8 @@ pub use issues::{
 pub use org::{Counts, NewEnterprise, NewUser, UserRecord};
 pub use policies::{
     DRAFTING_AREA, DeliveryDesk, DeliveryFilter, DeliveryPage, DeliveryRecord, MAX_POLICY_BODY, MAX_POLICY_LINE,
-    MAX_POLICY_TITLE, MatchPage, NewPolicy, POLICY_CATEGORY, PolicyFigures, PolicyFilter, PolicyFit, PolicyGrouping,
-    PolicyPage, PolicyReach, PolicyRecord, PolicyTally, Progress,
+    MAX_POLICY_TITLE, MatchPage, NewPolicy, POLICY_CATEGORY, PolicyFigures, PolicyFile, PolicyFilter, PolicyFit,
+    PolicyGrouping, PolicyPage, PolicyReach, PolicyRecord, PolicyTally, Progress,
 };
 pub use projects::{
     BatchLine, BatchRecord, BatchReport, InvestmentReport, MetricsQuery, NewBatch, NewInvestmentReport, NewObservation,

@@ -27,9 +27,11 @@ use crate::{IdempotencyKey, Result, Store, StoreError, Writer};
 mod deliveries;
 mod drafting;
 mod figures;
+mod files;
 pub use deliveries::{DeliveryDesk, DeliveryFilter, DeliveryPage, DeliveryRecord, POLICY_CATEGORY, Progress};
 pub use drafting::DRAFTING_AREA;
 pub use figures::{PolicyFigures, PolicyGrouping, PolicyTally};
+pub use files::PolicyFile;
 
 pub const MAX_POLICY_TITLE: usize = 200;
 pub const MAX_POLICY_BODY: usize = 50_000;

@@ -31,6 +31,7 @@ mod page;
 mod policies;
 mod policy_deliveries;
 mod policy_figures;
+mod policy_files;
 mod projects;
 mod second_factor;
 mod tasks;
@@ -112,6 +113,9 @@ pub fn router(store: Store) -> Router {
         .route("/policies/{id}/grant-list", post(policy_deliveries::draw))
         .route("/policies/{id}/grant-list/confirm", post(policy_deliveries::confirm))
         .route("/policies/{id}/questions", post(policy_deliveries::ask))
+        .route("/policies/{id}/files", post(policy_files::upload).layer(DefaultBodyLimit::max(upload::UPLOAD_LIMIT)))
+        .route("/policies/{id}/files/{file_id}", get(policy_files::download))
+        .route("/policies/{id}/files/{file_id}/remove", post(policy_files::remove))
         .route("/enterprises/{id}/visits", post(enterprises::record_visit))
         .route("/visits", get(enterprises::visits))
         .route("/visits/export.xlsx", get(enterprises::visits_export))

@@ -28,7 +28,7 @@ use super::page::{EXPORT_CAP, Errors, PageResult, Pager, Shell, Viewer, chinese,
 /// Who opens the library (the store narrows each to its policies).
 pub const READERS: &[Role] = &[Role::Dispatcher, Role::Leader, Role::Handler, Role::Cadre, Role::Enterprise];
 /// Who records policies: the office for its region, a unit for itself.
-const WRITERS: &[Role] = &[Role::Dispatcher, Role::Handler];
+pub(crate) const WRITERS: &[Role] = &[Role::Dispatcher, Role::Handler];
 const PER_PAGE: usize = 20;
 
 fn yuan(f: Fen) -> String {
@@ -716,6 +716,8 @@ struct PolicyPage {
     own: Option<(i64, &'static str)>,
     question_key: String,
     today: String,
+    /// 政策附件
+    files: Vec<zhuqi_store::PolicyFile>,
 }
 
 /// `/policies/{id}`: the policy, the enterprises that qualify today (20 a page) and its 送达与兑现 records.
@@ -820,8 +822,11 @@ pub(crate) async fn policy_page(
         Some("drawn") if n == 0 => Some("没有新的符合条件企业，兑现名单未变。".to_owned()),
         Some("drawn") => Some(format!("已将{n}户符合条件的企业列入兑现名单，请逐户或统一确认兑现。")),
         Some("confirmed") => Some(format!("已确认兑现{n}户。")),
+        Some("files") => Some(format!("已上传{n}个附件。")),
+        Some("removed") => Some("附件已删除。".to_owned()),
         _ => None,
     };
+    let files = store.policy_files_for(user, id).await?;
     let page = PolicyPage {
         shell: v.shell(p.policy.title.clone(), "/policies"),
         standing: p.standing(today),
@@ -842,6 +847,7 @@ pub(crate) async fn policy_page(
         own,
         question_key: form_key(),
         today: today.to_string(),
+        files,
         p,
     };
     Ok(render_with(status, &page))

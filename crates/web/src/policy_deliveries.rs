@@ -281,7 +281,7 @@ fn back(id: i64, done: &str, n: usize) -> axum::response::Response {
 }
 
 /// A policy-page post refused: the policy's page again, saying why.
-async fn refused(store: &Store, v: &Viewer, id: i64, e: StoreError) -> PageResult {
+pub(crate) async fn refused(store: &Store, v: &Viewer, id: i64, e: StoreError) -> PageResult {
     match refusal(&e) {
         Some((m, status)) => super::policies::policy_page(store, v, id, Default::default(), Some(m), status).await,
         None => Err(e.into()),

@@ -164,6 +164,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0025_policy_drafting_tasks.sql"),
         postgres: include_str!("../../migrations/postgres/0025_policy_drafting_tasks.sql"),
     },
+    Migration {
+        version: 26,
+        name: "policy_files",
+        sqlite: include_str!("../../migrations/sqlite/0026_policy_files.sql"),
+        postgres: include_str!("../../migrations/postgres/0026_policy_files.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.
