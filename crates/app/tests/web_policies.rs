@@ -191,6 +191,7 @@ async fn each_role_opens_the_policy_pages_it_may() {
             ("lingdao", 200, 403, 403, 200),
             ("ganbu", 200, 403, 403, 200),
             ("qiye", 200, 403, 403, 403),
+            ("zhengfuban", 200, 403, 403, 403),
             ("admin", 403, 403, 403, 403),
             ("shenji", 403, 403, 403, 403),
         ] {
@@ -400,7 +401,8 @@ async fn a_draft_policy_is_worked_as_a_task_until_it_is_published() {
         let mut zhengfuban = Browser::signed_in(&s, "zhengfuban").await;
         let waiting = zhengfuban.get("/tasks?view=answered").await;
         assert!(waiting.has(&task) && waiting.has("已报完成，待确认"), "{b}: {}", waiting.body);
-        assert!(zhengfuban.get(&task).await.has("已发布"), "{b}");
+        let judged = zhengfuban.get(&task).await;
+        assert!(judged.has("已发布") && judged.has(&format!("href=\"/policies/{id}\"")), "{b}: {}", judged.body);
         assert!(office.get("/policies?view=drafting").await.has("没有此类政策"), "{b}");
     }
 }

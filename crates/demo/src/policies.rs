@@ -451,9 +451,8 @@ pub(crate) fn write(
             let signed = crate::meetings::at(recorded.checked_add(1.day())?, 9, now)?;
             if let Some(t) = signed {
                 let task = w.apply_task(&task, handler, Action::Acknowledge, t)?;
-                if let Some(t) =
-                    crate::meetings::at(recorded.checked_add(rng.random_range(5..15_i64).days())?, 16, now)?
-                {
+                // Within the three working days a first report is due.
+                if let Some(t) = crate::meetings::at(recorded.checked_add(2.days())?, 16, now)? {
                     let progress = PROGRESS[rng.random_range(0..PROGRESS.len())].to_owned();
                     w.apply_task(&task, handler, Action::Reply { text: progress }, t)?;
                 }

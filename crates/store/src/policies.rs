@@ -3,7 +3,8 @@
 //! Who writes: a dispatcher (the command office) records any policy of its region; a handler records its own unit's
 //! policies. Who reads: policies are public to the people of the regions they concern — a policy of 周口 is read in
 //! 周口 and its counties, a national one recorded at the top by everybody below — but a draft (起草中) only by the
-//! office and leaders of its region and the unit that drafts it. The admins read none (三员分立).
+//! command office, the government office (which judges its drafting task) and leaders of its region and the unit that
+//! drafts it. The admins read none (三员分立).
 //!
 //! Matching is computed, never stored: `zhuqi_domain::policy` decides, these queries read the facts it needs.
 
@@ -229,8 +230,9 @@ fn concerns(region: &RegionCode, values: &mut Vec<Value>) -> String {
 
 /// The condition on `policies p` of what `p` may read (see the module comment).
 fn policy_scope(tx: &mut Tx<'_>, user: &Principal, values: &mut Vec<Value>) -> Result<String> {
-    const READERS: [Role; 7] = [
+    const READERS: [Role; 8] = [
         Role::Dispatcher,
+        Role::Office,
         Role::Leader,
         Role::Handler,
         Role::Cadre,
@@ -242,7 +244,8 @@ fn policy_scope(tx: &mut Tx<'_>, user: &Principal, values: &mut Vec<Value>) -> R
         return Ok("1 = 0".into());
     };
     let mut parts = vec![format!("(p.status <> 'drafting' AND {})", concerns(&region, values))];
-    if user.has(Role::Dispatcher) || user.has(Role::Leader) {
+    // The government office judges the drafting tasks of the 推进清单, so it reads the drafts too.
+    if user.has(Role::Dispatcher) || user.has(Role::Leader) || user.has(Role::Office) {
         parts.push(concerns(&region, values));
     }
     if let Some(unit) = user.unit_id.filter(|_| user.has(Role::Handler)) {

@@ -26,7 +26,8 @@ use super::csrf::Checked;
 use super::page::{EXPORT_CAP, Errors, PageResult, Pager, Shell, Viewer, chinese, form_key, paged, render_with};
 
 /// Who opens the library (the store narrows each to its policies).
-pub const READERS: &[Role] = &[Role::Dispatcher, Role::Leader, Role::Handler, Role::Cadre, Role::Enterprise];
+pub const READERS: &[Role] =
+    &[Role::Dispatcher, Role::Leader, Role::Handler, Role::Cadre, Role::Enterprise, Role::Office];
 /// Who records policies: the office for its region, a unit for itself.
 pub(crate) const WRITERS: &[Role] = &[Role::Dispatcher, Role::Handler];
 const PER_PAGE: usize = 20;
