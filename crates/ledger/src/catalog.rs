@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use zhuqi_domain::{Level, RegionCode, RegionLevel};
+use zhuqi_domain::{Level, RegionCode, RegionLevel, Role};
 use zhuqi_store::{RegionRecord, Store, UnitRecord};
 
 use super::headings::normalise;
@@ -157,6 +157,25 @@ impl Categories {
     pub fn name(&self, code: &str) -> String {
         self.names.get(code).cloned().unwrap_or_else(|| code.to_owned())
     }
+}
+
+/// Whom the command line acts as when a store query reads by role: `roles` over the installation's top region, so that
+/// an export or an import's duplicate check sees every record of its kind.
+pub(super) async fn operator(store: &Store, roles: &[Role]) -> anyhow::Result<zhuqi_store::Principal> {
+    let regions = store.regions().await?;
+    let root = regions.iter().find(|r| r.parent_code.is_none()).map(|r| r.code.clone());
+    let root = root.ok_or_else(|| anyhow::anyhow!("数据库中没有地区 / no regions in the database"))?;
+    Ok(zhuqi_store::Principal {
+        user_id: 0,
+        username: "cli".into(),
+        display_name: "命令行".into(),
+        roles: roles.to_vec(),
+        region: Some(RegionCode::parse(&root)?),
+        unit_id: None,
+        enterprise_id: None,
+        must_change_password: false,
+        must_add_second_factor: false,
+    })
 }
 
 #[cfg(test)]

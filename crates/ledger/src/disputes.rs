@@ -22,7 +22,7 @@ use zhuqi_domain::{Action, Actor, DeadlinePolicy, Fen, Kind, RegionCode, Role, S
 use zhuqi_store::ledger::{EnterpriseRef, LedgerReader};
 use zhuqi_store::{DisputeFilter, DisputeRecord, NewDispute, Principal, Store};
 
-use super::catalog::{Catalog, Regions};
+use super::catalog::{Catalog, Regions, operator};
 use super::export::Out;
 use super::headings::{Column, Layout, normalise};
 use super::import::{Cells, ImportSummary, checked, write_all};
@@ -93,24 +93,6 @@ struct Row {
     rating: Option<Stars>,
 }
 
-/// The command line reads and writes every case: as a workstation and a leader of the whole installation.
-async fn operator(store: &Store) -> anyhow::Result<Principal> {
-    let regions = store.regions().await?;
-    let root = regions.iter().find(|r| r.parent_code.is_none()).map(|r| r.code.clone());
-    let root = root.ok_or_else(|| anyhow::anyhow!("数据库中没有地区 / no regions in the database"))?;
-    Ok(Principal {
-        user_id: 0,
-        username: "cli".into(),
-        display_name: "命令行".into(),
-        roles: vec![Role::Workstation, Role::Leader],
-        region: Some(RegionCode::parse(&root)?),
-        unit_id: None,
-        enterprise_id: None,
-        must_change_password: false,
-        must_add_second_factor: false,
-    })
-}
-
 /// Every case, in the order they were recorded.
 async fn every_case(store: &Store, p: &Principal, region: Option<RegionCode>) -> anyhow::Result<Vec<DisputeRecord>> {
     let filter = DisputeFilter { region, limit: usize::MAX / 2, ..DisputeFilter::default() };
@@ -132,7 +114,7 @@ pub(super) async fn import(
     summary: &mut ImportSummary,
 ) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
-    let operator = operator(store).await?;
+    let operator = operator(store, &[Role::Workstation, Role::Leader]).await?;
     let today = zhuqi_domain::time::today();
     let mediators = store.mediators_for(&operator).await?;
     let mut seen: HashMap<(i64, Date, i64, String, i64), usize> = every_case(store, &operator, None)
@@ -400,7 +382,7 @@ pub(super) async fn rows(
     region: Option<RegionCode>,
 ) -> anyhow::Result<Vec<Vec<Out>>> {
     let p = match reader {
-        LedgerReader::Operator => operator(store).await?,
+        LedgerReader::Operator => operator(store, &[Role::Workstation, Role::Leader]).await?,
         LedgerReader::User(p) => p.clone(),
     };
     let mut out = Vec::new();

@@ -22,7 +22,7 @@ use zhuqi_domain::{RegionCode, Role};
 use zhuqi_store::ledger::LedgerReader;
 use zhuqi_store::{MAX_POLICY_BODY, MAX_POLICY_LINE, MAX_POLICY_TITLE, NewPolicy, PolicyFilter, Principal, Store};
 
-use super::catalog::Catalog;
+use super::catalog::{Catalog, operator};
 use super::export::Out;
 use super::headings::{Column, Layout, normalise};
 use super::import::{Cells, ImportSummary, checked, write_all};
@@ -31,24 +31,6 @@ use super::values;
 
 /// How far ahead a validity or a planned date may be.
 const LONGEST_YEARS: i32 = 20;
-
-/// The command line reads and writes the whole library: as the command office of the installation's top region.
-async fn operator(store: &Store) -> anyhow::Result<Principal> {
-    let regions = store.regions().await?;
-    let root = regions.iter().find(|r| r.parent_code.is_none()).map(|r| r.code.clone());
-    let root = root.ok_or_else(|| anyhow::anyhow!("数据库中没有地区 / no regions in the database"))?;
-    Ok(Principal {
-        user_id: 0,
-        username: "cli".into(),
-        display_name: "命令行".into(),
-        roles: vec![Role::Dispatcher],
-        region: Some(RegionCode::parse(&root)?),
-        unit_id: None,
-        enterprise_id: None,
-        must_change_password: false,
-        must_add_second_factor: false,
-    })
-}
 
 /// Every policy `p` reads, in the order they were recorded.
 async fn library(store: &Store, p: &Principal) -> anyhow::Result<Vec<zhuqi_store::PolicyRecord>> {
@@ -110,7 +92,7 @@ pub(super) async fn import(
     summary: &mut ImportSummary,
 ) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
-    let operator = operator(store).await?;
+    let operator = operator(store, &[Role::Dispatcher]).await?;
     let mut recorded: HashMap<(String, String), usize> = library(store, &operator)
         .await?
         .iter()
@@ -275,7 +257,7 @@ pub(super) async fn rows(
     catalog: &Catalog,
 ) -> anyhow::Result<Vec<Vec<Out>>> {
     let p = match reader {
-        LedgerReader::Operator => operator(store).await?,
+        LedgerReader::Operator => operator(store, &[Role::Dispatcher]).await?,
         LedgerReader::User(p) => p.clone(),
     };
     let names: HashMap<i64, &str> = catalog.units.all().map(|u| (u.id, u.name.as_str())).collect();
