@@ -1060,6 +1060,17 @@ async fn policies_and_matching_through_the_api() {
             (StatusCode::CREATED, &json!("policy"), &json!("submitted")),
             "{b}: {a}"
         );
+        // Sent again under one key it raises nothing more; a blank question is refused even under a key used before.
+        let ask = |question: &str| {
+            let req = s.client.post(format!("{}/policies/{id}/questions", s.base)).bearer_auth(token("qiye"));
+            req.header("Idempotency-Key", "q-1").json(&json!({ "question": question })).send()
+        };
+        let first = ask("申报材料需要哪些？").await.expect("send");
+        let first: Value = first.json().await.expect("json");
+        let again: Value = ask("申报材料需要哪些？").await.expect("send").json().await.expect("json");
+        assert_eq!(first["id"], again["id"], "{b}");
+        let blank = ask(" ").await.expect("send");
+        assert_eq!(blank.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
 
         // The figures count it, as of today; a day to come is refused.
         let (code, f) = s.get("zhihuibu", "/policies/figures?by=unit").await;

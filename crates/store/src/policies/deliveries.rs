@@ -591,6 +591,16 @@ impl Store {
         at: Timestamp,
         key: Option<IdempotencyKey>,
     ) -> Result<AppealRecord> {
+        // Checked before the key is looked up: a bad question is refused even when it repeats a key already used.
+        match question.trim().chars().count() {
+            0 => return Err(StoreError::Invalid("请填写要咨询的问题 / a question is required".into())),
+            n if n > zhuqi_domain::appeal::MAX_TEXT => {
+                return Err(StoreError::Invalid(
+                    "咨询的问题最多5000字 / the question is longer than 5000 characters".into(),
+                ));
+            }
+            _ => {}
+        }
         let prefix = self.appeal_prefix().await?;
         let q = p.clone();
         let create = move |w: &mut Writer<'_>| {
