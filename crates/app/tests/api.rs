@@ -574,6 +574,12 @@ async fn every_create_sent_twice_with_one_key_is_one() {
         assert_eq!(other.0, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {other:?}");
         let blank = send("admin", "/categories", json!({"code": "k_one", "name": ""}), "cat-1").await;
         assert_eq!(blank.0, StatusCode::UNPROCESSABLE_ENTITY, "{b}: {blank:?}");
+        let appeal = json!({"category": "financing", "title": "设备贷款", "description": "需贷款300万元"});
+        let first = send("qiye", "/appeals", appeal.clone(), "ap-1").await;
+        assert_eq!(first.0, StatusCode::CREATED, "{b}: {first:?}");
+        let blank =
+            send("qiye", "/appeals", json!({"category": "financing", "title": " ", "description": "d"}), "ap-1");
+        assert_eq!(blank.await.0, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         // A new account: the password is in the first answer only; the repeat says the account exists (200).
         let body =
             json!({"username": "chongshi", "display_name": "重试用户", "roles": ["leader"], "region_code": "411600"});

@@ -73,7 +73,8 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
 }
 
-fn check_new(new: &NewAppeal) -> Result<()> {
+/// A new appeal's own fields: a title and a description within their lengths.
+pub(crate) fn check_new(new: &NewAppeal) -> Result<()> {
     let title = new.title.trim();
     let invalid = |msg: &str| Err(StoreError::Invalid(msg.to_owned()));
     if title.is_empty() {

@@ -536,6 +536,8 @@ impl Store {
         at: Timestamp,
         key: Option<IdempotencyKey>,
     ) -> Result<AppealRecord> {
+        // Checked before the key is looked up: a bad appeal is refused even when it repeats a key already used.
+        crate::appeals::check_new(&new)?;
         let prefix = self.appeal_prefix().await?;
         let files = prepare(attachments).await?;
         let q = p.clone();
