@@ -106,6 +106,13 @@ pub struct TaskPage {
     pub total: usize,
 }
 
+impl TaskRecord {
+    /// Whether the task is still with its unit: signed for or not, not yet reported done.
+    pub fn with_unit(&self) -> bool {
+        matches!(self.state.status, Status::Assigned | Status::InProgress | Status::Reopened)
+    }
+}
+
 /// A task as `Writer::hand_out` records it, from a meeting's list or from the 政策推进清单.
 pub(crate) struct Handout<'a> {
     pub region: &'a RegionCode,

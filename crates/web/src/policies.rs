@@ -16,7 +16,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use zhuqi_domain::policy::delivery::DeliveryStage;
 use zhuqi_domain::policy::{BenefitKind, Conditions, Fit, PolicyLevel, PolicyStatus, RevenueBand, SizeFlag, TaxCredit};
-use zhuqi_domain::{Fen, RegionCode, Role, Status};
+use zhuqi_domain::{Fen, RegionCode, Role};
 use zhuqi_store::{
     DeliveryFilter, IdempotencyKey, MAX_POLICY_BODY, MAX_POLICY_LINE, MAX_POLICY_TITLE, NewPolicy, PolicyFilter,
     PolicyFit, PolicyRecord, RegionRecord, Store, StoreError, UnitRecord,
@@ -251,8 +251,7 @@ pub async fn list(State(store): State<Store>, v: Viewer, Query(q): Query<ListQue
             let base = line(r, today);
             let Some(t) = tasks.remove(&r.id) else { return Line { reach: reach.remove(&r.id), ..base } };
             // The task's deadline, extensions granted, is the draft's: late while the unit still holds it past it.
-            let held = matches!(t.state.status, Status::Assigned | Status::InProgress | Status::Reopened);
-            let late = held && t.state.deadlines(&cal, today).is_some_and(|d| d.resolve < today);
+            let late = t.with_unit() && t.state.deadlines(&cal, today).is_some_and(|d| d.resolve < today);
             Line { late, task: Some(super::tasks::line(&t, &names, &store, today)), ..base }
         })
         .collect();

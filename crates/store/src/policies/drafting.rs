@@ -19,11 +19,6 @@ use crate::{Result, Store, StoreError, Writer};
 /// The area a drafting task is filed under (the tasks' 工作领域).
 pub const DRAFTING_AREA: &str = "惠企政策";
 
-/// Whether the task is still with its unit: signed for or not, not yet reported done.
-fn with_unit(task: &TaskRecord) -> bool {
-    matches!(task.state.status, Status::Assigned | Status::InProgress | Status::Reopened)
-}
-
 /// The latest task that drafts policy `id`, if any.
 fn drafting_task(tx: &mut Tx<'_>, id: i64) -> Result<Option<TaskRecord>> {
     tx.query_opt(&format!("SELECT {TASK_COLUMNS} FROM tasks t WHERE t.policy_id = $1 ORDER BY t.id DESC"), params![id])?
@@ -83,7 +78,7 @@ impl Writer<'_> {
         at: Timestamp,
     ) -> Result<()> {
         let task = drafting_task(&mut self.tx, id)?;
-        let open = task.as_ref().filter(|t| with_unit(t));
+        let open = task.as_ref().filter(|t| t.with_unit());
         match (after.status, open) {
             (PolicyStatus::Drafting, Some(task)) => {
                 let was = &before.policy;
