@@ -150,7 +150,68 @@ pub(crate) enum Tx<'c> {
     /// One write of a group that the SQLite writer commits together (see `pool`): committing it releases its
     /// savepoint, dropping it rolls back to it; either way the other writes of the group are untouched.
     SqliteSavepoint(rusqlite::Savepoint<'c>),
-    Postgres(postgres::Transaction<'c>),
+    Postgres(PgTx<'c>),
+}
+
+/// A PostgreSQL transaction with its connection's prepared statements.
+pub(crate) struct PgTx<'c> {
+    tx: postgres::Transaction<'c>,
+    statements: &'c mut Statements,
+}
+
+/// The statements prepared on one PostgreSQL connection, by their SQL. Given a text, the client would prepare it
+/// anew on every call — a round trip to parse and plan before the one that runs it; a statement kept here is run in
+/// one. The store's SQL is a bounded set of texts (list filters combine into a few hundred at most); past
+/// `MAX_STATEMENTS` the cache starts again.
+#[derive(Default)]
+pub(crate) struct Statements(std::collections::HashMap<String, postgres::Statement>);
+
+const MAX_STATEMENTS: usize = 1024;
+
+impl Statements {
+    fn get(&mut self, tx: &mut postgres::Transaction<'_>, sql: &str) -> Result<postgres::Statement> {
+        if let Some(statement) = self.0.get(sql) {
+            return Ok(statement.clone());
+        }
+        if self.0.len() >= MAX_STATEMENTS {
+            self.0.clear();
+        }
+        let statement = tx.prepare(sql)?;
+        self.0.insert(sql.to_owned(), statement.clone());
+        Ok(statement)
+    }
+
+    /// After an error: a statement the server no longer knows (its plan outdated by a schema change another
+    /// instance made, or the statement gone) is prepared again next time.
+    fn forget_if_stale(&mut self, e: &postgres::Error) {
+        use postgres::error::SqlState;
+        if e.code().is_some_and(|c| *c == SqlState::FEATURE_NOT_SUPPORTED || *c == SqlState::INVALID_SQL_STATEMENT_NAME)
+        {
+            self.0.clear();
+        }
+    }
+}
+
+impl<'c> PgTx<'c> {
+    pub(crate) fn new(tx: postgres::Transaction<'c>, statements: &'c mut Statements) -> PgTx<'c> {
+        PgTx { tx, statements }
+    }
+
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
+        let statement = self.statements.get(&mut self.tx, sql)?;
+        self.tx.execute(&statement, &pg_params(params)).map_err(|e| {
+            self.statements.forget_if_stale(&e);
+            e.into()
+        })
+    }
+
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<postgres::Row>> {
+        let statement = self.statements.get(&mut self.tx, sql)?;
+        self.tx.query(&statement, &pg_params(params)).map_err(|e| {
+            self.statements.forget_if_stale(&e);
+            e.into()
+        })
+    }
 }
 
 impl Tx<'_> {
@@ -166,7 +227,7 @@ impl Tx<'_> {
     /// Runs a statement; returns the number of rows it changed.
     pub fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
         if let Tx::Postgres(tx) = self {
-            return Ok(tx.execute(sql, &pg_params(params))?);
+            return tx.execute(sql, params);
         }
         let conn = self.sqlite().ok_or_else(|| StoreError::Corrupt("no connection".into()))?;
         let mut stmt = conn.prepare_cached(sql)?;
@@ -176,7 +237,7 @@ impl Tx<'_> {
 
     pub fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
         if let Tx::Postgres(tx) = self {
-            return tx.query(sql, &pg_params(params))?.iter().map(pg_row).collect();
+            return tx.query(sql, params)?.iter().map(pg_row).collect();
         }
         let conn = self.sqlite().ok_or_else(|| StoreError::Corrupt("no connection".into()))?;
         let mut stmt = conn.prepare_cached(sql)?;
@@ -204,7 +265,11 @@ impl Tx<'_> {
         match self {
             Tx::Sqlite(tx) => tx.execute_batch(sql)?,
             Tx::SqliteSavepoint(sp) => sp.execute_batch(sql)?,
-            Tx::Postgres(tx) => tx.batch_execute(sql)?,
+            Tx::Postgres(pg) => {
+                // A schema change may outdate what was prepared.
+                pg.statements.0.clear();
+                pg.tx.batch_execute(sql)?;
+            }
         }
         Ok(())
     }
@@ -213,7 +278,7 @@ impl Tx<'_> {
         match self {
             Tx::Sqlite(tx) => tx.commit()?,
             Tx::SqliteSavepoint(sp) => sp.commit()?,
-            Tx::Postgres(tx) => tx.commit()?,
+            Tx::Postgres(pg) => pg.tx.commit()?,
         }
         Ok(())
     }

@@ -35,9 +35,11 @@ enum WriteJob {
     Grouped(GroupJob),
 }
 
+// One connection per database thread, made once and never moved: its size does not matter.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Conn {
     Sqlite(rusqlite::Connection),
-    Postgres { client: postgres::Client, target: Box<super::PgTarget> },
+    Postgres { client: postgres::Client, target: Box<super::PgTarget>, statements: super::Statements },
 }
 
 impl Conn {
@@ -50,25 +52,29 @@ impl Conn {
             } else {
                 rusqlite::TransactionBehavior::Deferred
             })?),
-            Conn::Postgres { client, .. } => Tx::Postgres(if write {
-                client.transaction()?
-            } else {
-                client
-                    .build_transaction()
-                    .read_only(true)
-                    .isolation_level(postgres::IsolationLevel::RepeatableRead)
-                    .start()?
-            }),
+            Conn::Postgres { client, statements, .. } => Tx::Postgres(super::PgTx::new(
+                if write {
+                    client.transaction()?
+                } else {
+                    client
+                        .build_transaction()
+                        .read_only(true)
+                        .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                        .start()?
+                },
+                statements,
+            )),
         })
     }
 
     /// A PostgreSQL connection the server closed (restart, idle timeout) is opened again before the next job.
     fn heal(&mut self) {
-        if let Conn::Postgres { client, target } = self
+        if let Conn::Postgres { client, target, statements } = self
             && client.is_closed()
             && let Ok(fresh) = target.connect()
         {
             *client = fresh;
+            *statements = super::Statements::default();
         }
     }
 }
@@ -180,7 +186,8 @@ impl Pool {
                 .spawn(move || match target.connect() {
                     Ok(client) => {
                         let _ = ready_tx.send(Ok(()));
-                        let mut conn = Conn::Postgres { client, target: Box::new(target) };
+                        let mut conn =
+                            Conn::Postgres { client, target: Box::new(target), statements: Default::default() };
                         for job in jobs {
                             conn.heal();
                             let _ = std::panic::catch_unwind(AssertUnwindSafe(|| job(&mut conn)));
