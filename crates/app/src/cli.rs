@@ -49,6 +49,11 @@ enum Command {
         #[command(subcommand)]
         command: crate::audit::AuditCommand,
     },
+    /// 统计底数：核对（按事件重算）或重新汇总 / the figures' sums by day: verify against the histories, or rebuild
+    Figures {
+        #[command(subcommand)]
+        command: crate::figures::FiguresCommand,
+    },
     /// 备份数据库（服务运行时也可进行）/ a consistent copy of the database, also while the server runs
     Backup(crate::backup::BackupArgs),
     /// 从备份恢复：先校验备份完好，原数据库保留在旁 / restore a backup once it is checked whole
@@ -227,6 +232,7 @@ async fn execute(command: Command) -> anyhow::Result<()> {
         Command::Calendar { command } => calendar(command).await,
         Command::User { command } => crate::users::run(command).await,
         Command::Audit { command } => crate::audit::run(command).await,
+        Command::Figures { command } => crate::figures::run(command).await,
         Command::Backup(args) => crate::backup::backup(args).await,
         Command::Restore(args) => crate::backup::restore(args).await,
         Command::Bench(args) if args.projects => {

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod backup;
 pub mod bench;
 pub mod cli;
+pub mod figures;
 pub mod jobs;
 pub mod ledger;
 pub mod report;

@@ -187,18 +187,48 @@ impl Writer<'_> {
         })
     }
 
-    /// The next number of `year` under `prefix` (ZK-2026-000123): one counter per prefix and year.
+    /// The next number of `year` under `prefix` (ZK-2026-000123, and the tasks' and cases' numbers).
+    ///
+    /// SQLite: a counter row per prefix and year (SQLite has one writer anyway). PostgreSQL: a sequence per prefix and
+    /// year, made on the year's first number: a counter row would hold every other write of the province in line
+    /// until this one commits. A sequence never goes back, so a transaction that fails after taking its number
+    /// leaves that number unused: numbers rise with time and are never given twice, but may skip one.
     pub(crate) fn next_number(&mut self, prefix: &str, year: i16) -> Result<AppealNumber> {
-        let seq = self
-            .tx
-            .query_one(
-                "INSERT INTO appeal_counters (prefix, year, last_seq) VALUES ($1, $2, 1) \
-                 ON CONFLICT (prefix, year) DO UPDATE SET last_seq = appeal_counters.last_seq + 1 RETURNING last_seq",
-                params![prefix, year],
-            )?
-            .int(0)?;
-        let seq = u32::try_from(seq).map_err(|e| corrupt("appeal_counters.last_seq", e))?;
+        // Checked first: the prefix names the sequence.
+        AppealNumber::new(prefix, year, 1).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let seq = if let Tx::Postgres(_) = self.tx {
+            self.next_from_sequence(prefix, year)?
+        } else {
+            self.tx
+                .query_one(
+                    "INSERT INTO appeal_counters (prefix, year, last_seq) VALUES ($1, $2, 1) ON CONFLICT (prefix, year) \
+                     DO UPDATE SET last_seq = appeal_counters.last_seq + 1 RETURNING last_seq",
+                    params![prefix, year],
+                )?
+                .int(0)?
+        };
+        let seq = u32::try_from(seq).map_err(|e| corrupt("item number", e))?;
         AppealNumber::new(prefix, year, seq).map_err(|e| StoreError::Invalid(e.to_string()))
+    }
+
+    fn next_from_sequence(&mut self, prefix: &str, year: i16) -> Result<i64> {
+        let name = format!("item_numbers_{}_{}", prefix.to_ascii_lowercase(), year);
+        let exists = self.tx.query_one("SELECT to_regclass($1) IS NOT NULL", params![name.as_str()])?.int(0)? == 1;
+        if !exists {
+            // One transaction at a time makes it (the others wait here, then find it made); it starts after the
+            // numbers the counter row gave before sequences were used.
+            self.tx.execute("SELECT pg_advisory_xact_lock(20261204, hashtext($1))", params![name.as_str()])?;
+            let start = self
+                .tx
+                .query_one(
+                    "SELECT CAST(COALESCE(MAX(last_seq), 0) + 1 AS BIGINT) FROM appeal_counters \
+                     WHERE prefix = $1 AND year = $2",
+                    params![prefix, year],
+                )?
+                .int(0)?;
+            self.tx.batch(&format!("CREATE SEQUENCE IF NOT EXISTS {name} START WITH {start}"))?;
+        }
+        self.tx.query_one(&format!("SELECT nextval('{name}')"), &[])?.int(0)
     }
 
     /// Applies one action to the appeal as the caller last read it. If someone else moved the appeal since, the write
@@ -270,7 +300,20 @@ impl Writer<'_> {
             )?;
         }
         self.tx.execute("DELETE FROM zhuqi_meta WHERE key = 'backfill_figures'", &[])?;
+        // The rows' facts changed under the figures' sums: count them again.
+        self.tx.execute(
+            "INSERT INTO zhuqi_meta (key, value) VALUES ('rebuild_appeal_facts', 'pending') ON CONFLICT (key) DO NOTHING",
+            &[],
+        )?;
         Ok(ids.len() as u64)
+    }
+
+    /// Counts every appeal's facts again if a migration or a fill asked for it (`facts::rebuild`).
+    pub(crate) fn rebuild_facts_if_pending(&mut self) -> Result<u64> {
+        if self.tx.query_opt("SELECT 1 FROM zhuqi_meta WHERE key = 'rebuild_appeal_facts'", &[])?.is_none() {
+            return Ok(0);
+        }
+        crate::facts::rebuild(&mut self.tx)
     }
 
     /// The appeal as stored now, inside this transaction.
@@ -280,9 +323,11 @@ impl Writer<'_> {
 }
 
 impl Store {
-    /// Runs the one-time fill of migration 0006 if it is pending (see `Writer::backfill_figures`).
+    /// Runs the one-time fills of migrations 0006 and 0027 if they are pending (`Writer::backfill_figures`,
+    /// `facts::rebuild`).
     pub(crate) async fn backfill_figures(&self) -> Result<()> {
-        self.transaction(Origin::system("migration"), |w| w.backfill_figures()).await.map(|_| ())
+        self.transaction(Origin::system("migration"), |w| w.backfill_figures()).await?;
+        self.transaction(Origin::system("migration"), |w| w.rebuild_facts_if_pending()).await.map(|_| ())
     }
 
     /// The prefix of appeal numbers in this city (`ZK` for 周口).

@@ -11,6 +11,7 @@ use zhuqi_domain::{Action, ActionKind, Actor, Appeal, Event, Kind, Role, Working
 
 use crate::audit;
 use crate::db::{Row, Tx, Value, params};
+use crate::facts::{self, FACT_COLUMNS, FactRow};
 use crate::{Principal, Result, Store, StoreError, Writer};
 
 /// Where one kind of item lives.
@@ -256,9 +257,19 @@ impl Writer<'_> {
         let mut values = engine_values(state, &self.cal, true)?;
         values.extend(own.iter().map(|(_, v)| v.clone()));
         let params: Vec<String> = (1..=values.len()).map(|i| format!("${i}")).collect();
-        let sql =
-            format!("INSERT INTO {} ({}) VALUES ({}) RETURNING id", t.items, columns.join(", "), params.join(", "));
-        let id = self.tx.query_one(&sql, &values)?.int(0)?;
+        let counted = t.kind == Kind::Appeal;
+        let returning = if counted { format!("id, {FACT_COLUMNS}") } else { "id".to_owned() };
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES ({}) RETURNING {returning}",
+            t.items,
+            columns.join(", "),
+            params.join(", ")
+        );
+        let row = self.tx.query_one(&sql, &values)?;
+        let id = row.int(0)?;
+        if counted {
+            self.facts.moved(None, Some(&FactRow::read(&row, 1)?));
+        }
         for event in history {
             self.insert_item_event(t, id, event)?;
         }
@@ -281,14 +292,26 @@ impl Writer<'_> {
         let at = stored_precision(at);
         let event = Event { seq: old.version + 1, at, actor, action };
         let state = old.apply(&event)?;
-        let (sql, values) = update_changed(
+        let (mut sql, values) = update_changed(
             t,
             &engine_values(old, &self.cal, false)?,
             engine_values(&state, &self.cal, true)?,
             id,
             old.version,
         );
-        if self.tx.execute(&sql, &values)? != 1 {
+        // An appeal's facts move from what its row held to what it holds now (`facts`): both read as stored.
+        let changed = if t.kind == Kind::Appeal {
+            let before = facts::stored(&mut self.tx, id)?;
+            sql.push_str(&format!(" RETURNING {FACT_COLUMNS}"));
+            let after = self.tx.query(&sql, &values)?;
+            if let Some(row) = after.first() {
+                self.facts.moved(before.as_ref(), Some(&FactRow::read(row, 0)?));
+            }
+            after.len() as u64
+        } else {
+            self.tx.execute(&sql, &values)?
+        };
+        if changed != 1 {
             let actual = self
                 .tx
                 .query_opt(&format!("SELECT version FROM {} WHERE id = $1", t.items), params![id])?

@@ -20,7 +20,8 @@ use zhuqi_domain::{Appeal, Level, RegionCode, Status, WorkingCalendar};
 use crate::access::Principal;
 use crate::db::{Row, Tx, Value};
 use crate::engine::{event_from_row, parse_state};
-use crate::scope::{appeal_scope, bind, in_region};
+use crate::facts;
+use crate::scope::{appeal_region_scope, appeal_scope, bind, in_region};
 use crate::{Result, Store, StoreError};
 
 /// Which appeals, within what the reader may see: a region subtree, one handling unit, one level (分层交办).
@@ -106,6 +107,54 @@ fn condition(p: &Principal, scope: &FigureScope, values: &mut Vec<Value>) -> Str
     parts.join(" AND ")
 }
 
+/// The reader's scope narrowed by `scope`, as one SQL condition on the sums `f` (`appeal_facts`, `appeal_voided`),
+/// when the reader's scope is regions alone (`appeal_region_scope`); `None` otherwise.
+fn fact_condition(p: &Principal, scope: &FigureScope, values: &mut Vec<Value>) -> Option<String> {
+    let mut parts = vec![appeal_region_scope(p, "f.region_code", values)?];
+    if let Some(region) = &scope.region {
+        parts.push(in_region("f.region_code", region, values));
+    }
+    if let Some(unit) = scope.unit_id {
+        parts.push(format!("f.unit_id = {}", bind(values, unit)));
+    }
+    if let Some(level) = scope.level {
+        parts.push(format!("f.level = {}", bind(values, level.as_str())));
+    }
+    Some(parts.join(" AND "))
+}
+
+/// The counts of each group in `now` and `before`, from the sums by day (`facts`).
+fn tallies_from_facts(
+    tx: &mut Tx<'_>,
+    cond: &str,
+    values: &[Value],
+    now: Window,
+    before: Window,
+) -> Result<HashMap<GroupKey, Tally>> {
+    let mut groups: HashMap<GroupKey, Tally> = HashMap::new();
+    for (window, is_now) in [(now, true), (before, false)] {
+        let totals = facts::sums(tx, cond, values, None, window.as_of)?;
+        let fresh = facts::sums(tx, cond, values, Some(window.first), window.as_of)?;
+        let voided = facts::voided_within(tx, cond, values, window.first, window.as_of)?;
+        let mut window_counts: HashMap<&GroupKey, Counts> = HashMap::new();
+        for (key, sums) in &totals {
+            *window_counts.entry(key).or_default() += sums.figures();
+        }
+        // New in the period: submitted in it, less those of them voided by its end.
+        for (key, sums) in &fresh {
+            window_counts.entry(key).or_default().new_in_period += sums.submitted;
+        }
+        for (key, n) in &voided {
+            window_counts.entry(key).or_default().new_in_period -= n;
+        }
+        for (key, counts) in window_counts {
+            let t = entry(&mut groups, key);
+            *(if is_now { &mut t.now } else { &mut t.before }) += counts;
+        }
+    }
+    Ok(groups)
+}
+
 /// The counting expressions of one window, in the order `counts_at` reads them. `d` is 24:00 of the as-of date and
 /// `p` 00:00 of the period's first day, both as bound parameters. Status names are fixed literals.
 fn window_columns(d: &str, p: &str) -> String {
@@ -163,42 +212,28 @@ impl Store {
         let (p, scope, cal) = (p.clone(), scope.clone(), self.calendar());
         self.read(move |tx| {
             let started = std::time::Instant::now();
-            let mut groups: HashMap<GroupKey, Tally> = HashMap::new();
-            let mut values = Vec::new();
-            let cond = condition(&p, &scope, &mut values);
-            let bounds = [end_of(now.as_of)?, start_of(now.first)?, end_of(before.as_of)?, start_of(before.first)?];
-            let [d, f, d0, f0] = bounds.map(|b| bind(&mut values, b));
-            let columns = format!("{}, {}", window_columns(&d, &f), window_columns(&d0, &f0));
-            // Closed rows from their covering index, then open rows: the same counts, added up per group.
-            for part in ["a.closed_at IS NOT NULL", "a.closed_at IS NULL AND a.submitted_at IS NOT NULL"] {
-                let rows = tx.query(
-                    &format!(
-                        "SELECT a.region_code, a.unit_id, a.category_code, {columns} FROM appeals a \
-                         WHERE {cond} AND {part} GROUP BY a.region_code, a.unit_id, a.category_code"
-                    ),
-                    &values,
-                )?;
-                for row in &rows {
-                    let key = key_at(row, 0)?;
-                    let (n, b) = (counts_at(row, 3)?, counts_at(row, 3 + WINDOW_WIDTH)?);
-                    let t = entry(&mut groups, &key);
-                    t.now += n;
-                    t.before += b;
-                }
-            }
+            let mut facts_values = Vec::new();
+            let mut groups = match fact_condition(&p, &scope, &mut facts_values) {
+                Some(cond) => tallies_from_facts(tx, &cond, &facts_values, now, before)?,
+                None => tallies_from_appeals(tx, &p, &scope, now, before)?,
+            };
             tracing::debug!(elapsed = ?started.elapsed(), "figures: counted");
+            let bounds = [end_of(now.as_of)?, end_of(before.as_of)?];
             let merged = merged_resolutions(tx, &p, &scope, &cal, end_of(now.as_of.max(before.as_of))?)?;
             for m in &merged {
                 let t = entry(&mut groups, &m.key);
                 if m.resolved_at < bounds[0] {
                     t.now += m.counts;
                 }
-                if m.resolved_at < bounds[2] {
+                if m.resolved_at < bounds[1] {
                     t.before += m.counts;
                 }
             }
             tracing::debug!(elapsed = ?started.elapsed(), "figures: counted with merged");
-            let mut groups: Vec<Tally> = groups.into_values().collect();
+            // A group with nothing counted in either window (its appeals all submitted later, or moved elsewhere)
+            // is no line of a ranking.
+            let mut groups: Vec<Tally> =
+                groups.into_values().filter(|t| t.now != Counts::default() || t.before != Counts::default()).collect();
             groups.sort_by(|a, b| a.key.cmp(&b.key));
             Ok(groups)
         })
@@ -230,54 +265,20 @@ impl Store {
         self.read(move |tx| {
             let started = std::time::Instant::now();
             let Some(&(_, last)) = periods.last() else { return Ok(Vec::new()) };
-            let mut values = Vec::new();
-            let cond = condition(&p, &scope, &mut values);
             // Bucket 0 is everything before the first period, bucket i the i-th period.
             let ends: Vec<i64> = periods.iter().map(|(_, l)| end_of(*l)).collect::<Result<_>>()?;
             let first = start_of(periods[0].0)?;
-            let start = bind(&mut values, first);
-            let ends_sql: Vec<String> = ends.iter().map(|e| bind(&mut values, *e)).collect();
-            let bucket = |column: &str| {
-                let arms: String =
-                    ends_sql.iter().enumerate().map(|(i, e)| format!(" WHEN {column} < {e} THEN {}", i + 1)).collect();
-                format!("CASE WHEN {column} < {start} THEN 0{arms} END")
-            };
-            // Bound last: the resolutions' query below does not use it, and PostgreSQL wants exactly what is used.
-            let d = bind(&mut values, end_of(as_of.max(last))?);
-            let end = ends_sql.last().cloned().unwrap_or_default();
             let n = periods.len() + 1;
-            let (mut submitted, mut new, mut resolved, mut excluded) = (vec![0; n], vec![0; n], vec![0; n], vec![0; n]);
-            for part in ["a.closed_at IS NOT NULL", "a.closed_at IS NULL"] {
-                let rows = tx.query(
-                    &format!(
-                        "SELECT {b}, COUNT(*), COUNT(CASE WHEN NOT (a.status IN ('withdrawn', 'invalid') \
-                         AND a.closed_at < {d}) THEN 1 END) FROM appeals a \
-                         WHERE {cond} AND {part} AND a.submitted_at < {end} GROUP BY {b}",
-                        b = bucket("a.submitted_at")
-                    ),
-                    &values,
-                )?;
-                for row in &rows {
-                    let i = bucket_index(row, n)?;
-                    submitted[i] += row.int(1)?;
-                    new[i] += row.int(2)?;
+            let mut facts_values = Vec::new();
+            let (submitted, new, mut resolved, excluded) = match fact_condition(&p, &scope, &mut facts_values) {
+                Some(cond) => {
+                    let (sums, voided) = facts::trend_buckets(tx, &cond, &facts_values, &periods, as_of.max(last))?;
+                    let column = |j: usize| sums.iter().map(|s| s[j]).collect::<Vec<i64>>();
+                    let new = sums.iter().zip(&voided).map(|(s, v)| s[0] - v).collect();
+                    (column(0), new, column(2), column(1))
                 }
-            }
-            let rows = tx.query(
-                &format!(
-                    "SELECT {b}, COUNT(CASE WHEN a.resolved = 1 THEN 1 END), \
-                     COUNT(CASE WHEN a.status IN ('withdrawn', 'invalid') THEN 1 END) FROM appeals a \
-                     WHERE {cond} AND a.closed_at IS NOT NULL AND a.submitted_at IS NOT NULL AND a.closed_at < {end} \
-                     GROUP BY {b}",
-                    b = bucket("a.closed_at")
-                ),
-                &values[..values.len() - 1],
-            )?;
-            for row in &rows {
-                let i = bucket_index(row, n)?;
-                resolved[i] += row.int(1)?;
-                excluded[i] += row.int(2)?;
-            }
+                None => trend_from_appeals(tx, &p, &scope, &periods, as_of)?,
+            };
             // Appeals merged into a common issue count as resolved when the issue is.
             for m in merged_resolutions(tx, &p, &scope, &cal, *ends.last().unwrap_or(&0))? {
                 // The query keeps those resolved before the last end, so a period is always found.
@@ -300,6 +301,102 @@ impl Store {
         })
         .await
     }
+}
+
+/// The counts of each group in `now` and `before`, from the appeals themselves: for a reader whose scope is more
+/// than regions (a unit, a cadre). Closed rows from their covering index, then open rows: the same counts, added up
+/// per group.
+fn tallies_from_appeals(
+    tx: &mut Tx<'_>,
+    p: &Principal,
+    scope: &FigureScope,
+    now: Window,
+    before: Window,
+) -> Result<HashMap<GroupKey, Tally>> {
+    let mut groups: HashMap<GroupKey, Tally> = HashMap::new();
+    let mut values = Vec::new();
+    let cond = condition(p, scope, &mut values);
+    let bounds = [end_of(now.as_of)?, start_of(now.first)?, end_of(before.as_of)?, start_of(before.first)?];
+    let [d, f, d0, f0] = bounds.map(|b| bind(&mut values, b));
+    let columns = format!("{}, {}", window_columns(&d, &f), window_columns(&d0, &f0));
+    for part in ["a.closed_at IS NOT NULL", "a.closed_at IS NULL AND a.submitted_at IS NOT NULL"] {
+        let rows = tx.query(
+            &format!(
+                "SELECT a.region_code, a.unit_id, a.category_code, {columns} FROM appeals a \
+                 WHERE {cond} AND {part} GROUP BY a.region_code, a.unit_id, a.category_code"
+            ),
+            &values,
+        )?;
+        for row in &rows {
+            let key = key_at(row, 0)?;
+            let (n, b) = (counts_at(row, 3)?, counts_at(row, 3 + WINDOW_WIDTH)?);
+            let t = entry(&mut groups, &key);
+            t.now += n;
+            t.before += b;
+        }
+    }
+    Ok(groups)
+}
+
+/// New, resolved and voided appeals per bucket of a trend (bucket 0 before the first period), from the appeals
+/// themselves: for a reader whose scope is more than regions.
+#[allow(clippy::type_complexity)]
+fn trend_from_appeals(
+    tx: &mut Tx<'_>,
+    p: &Principal,
+    scope: &FigureScope,
+    periods: &[(Date, Date)],
+    as_of: Date,
+) -> Result<(Vec<i64>, Vec<i64>, Vec<i64>, Vec<i64>)> {
+    let Some(&(_, last)) = periods.last() else { return Ok(Default::default()) };
+    let mut values = Vec::new();
+    let cond = condition(p, scope, &mut values);
+    let ends: Vec<i64> = periods.iter().map(|(_, l)| end_of(*l)).collect::<Result<_>>()?;
+    let first = start_of(periods[0].0)?;
+    let start = bind(&mut values, first);
+    let ends_sql: Vec<String> = ends.iter().map(|e| bind(&mut values, *e)).collect();
+    let bucket = |column: &str| {
+        let arms: String =
+            ends_sql.iter().enumerate().map(|(i, e)| format!(" WHEN {column} < {e} THEN {}", i + 1)).collect();
+        format!("CASE WHEN {column} < {start} THEN 0{arms} END")
+    };
+    // Bound last: the resolutions' query below does not use it, and PostgreSQL wants exactly what is used.
+    let d = bind(&mut values, end_of(as_of.max(last))?);
+    let end = ends_sql.last().cloned().unwrap_or_default();
+    let n = periods.len() + 1;
+    let (mut submitted, mut new, mut resolved, mut excluded) = (vec![0; n], vec![0; n], vec![0; n], vec![0; n]);
+    for part in ["a.closed_at IS NOT NULL", "a.closed_at IS NULL"] {
+        let rows = tx.query(
+            &format!(
+                "SELECT {b}, COUNT(*), COUNT(CASE WHEN NOT (a.status IN ('withdrawn', 'invalid') \
+                 AND a.closed_at < {d}) THEN 1 END) FROM appeals a \
+                 WHERE {cond} AND {part} AND a.submitted_at < {end} GROUP BY {b}",
+                b = bucket("a.submitted_at")
+            ),
+            &values,
+        )?;
+        for row in &rows {
+            let i = bucket_index(row, n)?;
+            submitted[i] += row.int(1)?;
+            new[i] += row.int(2)?;
+        }
+    }
+    let rows = tx.query(
+        &format!(
+            "SELECT {b}, COUNT(CASE WHEN a.resolved = 1 THEN 1 END), \
+             COUNT(CASE WHEN a.status IN ('withdrawn', 'invalid') THEN 1 END) FROM appeals a \
+             WHERE {cond} AND a.closed_at IS NOT NULL AND a.submitted_at IS NOT NULL AND a.closed_at < {end} \
+             GROUP BY {b}",
+            b = bucket("a.closed_at")
+        ),
+        &values[..values.len() - 1],
+    )?;
+    for row in &rows {
+        let i = bucket_index(row, n)?;
+        resolved[i] += row.int(1)?;
+        excluded[i] += row.int(2)?;
+    }
+    Ok((submitted, new, resolved, excluded))
 }
 
 fn entry<'a>(groups: &'a mut HashMap<GroupKey, Tally>, key: &GroupKey) -> &'a mut Tally {
@@ -383,8 +480,8 @@ fn overdue_at(
     // only have been later at `day` (a running pause pushes it), so only rows whose stored deadline is before `day`
     // can be late. Changed since `day` (open now, or closed after it): see `state_at`. Each half is read from its own
     // index: open items, and closings by time.
-    let select = "SELECT a.id, a.number, a.title, e.name, a.region_code, a.updated_at, a.state FROM appeals a \
-                  JOIN enterprises e ON e.id = a.enterprise_id";
+    let select = "SELECT a.id, a.number, a.title, e.name, a.region_code, a.updated_at, a.state, a.status, \
+                  a.resolve_due, a.unit_id, a.category_code FROM appeals a JOIN enterprises e ON e.id = a.enterprise_id";
     let mut rows = tx.query(
         &format!(
             "{select} WHERE {cond} AND a.closed_at IS NULL AND a.first_assigned_at < {d} AND \
@@ -400,16 +497,28 @@ fn overdue_at(
     let end = end_of(day)?;
     let mut out = Vec::new();
     for row in &rows {
-        let id = row.int(0)?;
-        let state = state_at(tx, id, parse_state(&row.text(6)?)?, row.int(5)?, end)?;
-        let Some((due, days)) = state.resolve_overdue(cal, day) else { continue };
+        let found = match unchanged_with_unit(row, end, cal, day)? {
+            Some(found) => {
+                // Debug builds (every test) check the shortcut against the state itself.
+                #[cfg(debug_assertions)]
+                assert_eq!(
+                    found,
+                    overdue_from_state(tx, row, end, cal, day)?,
+                    "overdue shortcut, appeal {}",
+                    row.int(0)?
+                );
+                found
+            }
+            None => overdue_from_state(tx, row, end, cal, day)?,
+        };
+        let Some((key, status, due, days)) = found else { continue };
         out.push(OverdueRow {
-            id,
+            id: row.int(0)?,
             number: row.text(1)?,
             title: row.text(2)?,
             enterprise: row.text(3)?,
-            key: GroupKey { region_code: row.text(4)?, unit_id: state.unit_id, category_code: state.category.clone() },
-            status: state.status,
+            key,
+            status,
             resolve_due: due,
             overdue_days: days,
         });
@@ -418,6 +527,38 @@ fn overdue_at(
         b.overdue_days.cmp(&a.overdue_days).then(a.resolve_due.cmp(&b.resolve_due)).then(a.id.cmp(&b.id))
     });
     Ok(out)
+}
+
+/// Where an overdue item is counted, its status, its resolve deadline and the working days past it.
+type Overdue = Option<(GroupKey, Status, Date, u32)>;
+
+/// An item unchanged since `end` and with its unit (not paused) stood at `day` as its row stands: its stored resolve
+/// deadline is the one its clock gives for any day (only a running pause moves it), so the row's columns decide
+/// without reading its state. `None` when the row is not such an item.
+fn unchanged_with_unit(row: &Row, end: i64, cal: &WorkingCalendar, day: Date) -> Result<Option<Overdue>> {
+    let status = row.text(7)?;
+    let status = Status::parse(&status).ok_or_else(|| corrupt("appeals.status"))?;
+    if row.int(5)? >= end || !status.is_with_unit() {
+        return Ok(None);
+    }
+    let Some(due) = row.opt_text(8)? else { return Ok(None) };
+    let due: Date = due.parse().map_err(|_| corrupt("appeals.resolve_due"))?;
+    let key = GroupKey { region_code: row.text(4)?, unit_id: row.opt_int(9)?, category_code: row.text(10)? };
+    Ok(Some((day > due).then(|| (key, status, due, cal.working_days_between(due, day)))))
+}
+
+/// Whether the item of `row` was overdue at `day`, from its state as it stood then (`state_at`).
+fn overdue_from_state(tx: &mut Tx<'_>, row: &Row, end: i64, cal: &WorkingCalendar, day: Date) -> Result<Overdue> {
+    let state = state_at(tx, row.int(0)?, parse_state(&row.text(6)?)?, row.int(5)?, end)?;
+    let region_code = row.text(4)?;
+    Ok(state.resolve_overdue(cal, day).map(|(due, days)| {
+        (
+            GroupKey { region_code, unit_id: state.unit_id, category_code: state.category.clone() },
+            state.status,
+            due,
+            days,
+        )
+    }))
 }
 
 /// The appeal `now` (last changed at `updated`, micros) as it stood just before `end`, as far as its deadline goes. If

@@ -1,15 +1,18 @@
 //! The headline figures of the leader's dashboard (SPEC §6), over the appeals in the reader's scope (SPEC §5), as
-//! they stand now. Cadres and units are assessed on these numbers: each is defined once, here, and counted by the
-//! database from the stored columns, except the deadline lights, which depend on today and are computed from each
-//! open item's state exactly as the appeal list computes them.
+//! they stand now. Cadres and units are assessed on these numbers: each is defined once, here. For a leader or the
+//! command office (a scope of regions) the closed appeals' figures are the sums by day of all time (`facts`); for
+//! any other reader they are counted from the appeals' stored columns. The deadline lights depend on today and are
+//! computed from each open item's state exactly as the appeal list computes them.
 
 use jiff::civil::Date;
 use serde::Serialize;
 use zhuqi_domain::Light;
 
 use crate::access::Principal;
+use crate::db::{Tx, Value};
 use crate::engine::parse_state;
-use crate::scope::appeal_scope;
+use crate::facts;
+use crate::scope::{appeal_region_scope, appeal_scope};
 use crate::{Result, Store};
 
 /// The counts behind the dashboard's rates. Every figure counts appeals among the *collected* ones.
@@ -47,29 +50,10 @@ impl Store {
         self.read(move |tx| {
             let mut values = Vec::new();
             let scope = appeal_scope(&p, &mut values);
-            // Closed appeals, counted by the database from the index of closed rows (0005); the common issue is looked
-            // up only for a merged one. COUNT of a CASE without
-            // ELSE counts the rows where the condition holds: a BIGINT on both databases (SUM would be NUMERIC on
-            // PostgreSQL).
-            let row = tx.query_one(
-                &format!(
-                    "SELECT COUNT(*), \
-                     COUNT(CASE WHEN a.resolved = 1 OR (a.status = 'merged' AND EXISTS (SELECT 1 FROM common_issues c \
-                       WHERE c.id = a.common_issue_id AND c.resolved_at IS NOT NULL)) THEN 1 END), \
-                     COUNT(CASE WHEN a.rating IS NOT NULL THEN 1 END), \
-                     COUNT(CASE WHEN a.rating = 5 THEN 1 END), \
-                     COUNT(CASE WHEN a.reopen_count > 0 THEN 1 END) \
-                     FROM appeals a WHERE {scope} AND a.closed_at IS NOT NULL AND {COLLECTED}"
-                ),
-                &values,
-            )?;
-            let mut h = Headline {
-                collected: row.int(0)?,
-                resolved: row.int(1)?,
-                rated: row.int(2)?,
-                five_star: row.int(3)?,
-                reopened: row.int(4)?,
-                ..Headline::default()
+            let mut facts_values = Vec::new();
+            let mut h = match appeal_region_scope(&p, "f.region_code", &mut facts_values) {
+                Some(cond) => closed_from_facts(tx, &cond, &facts_values, &scope, &values)?,
+                None => closed_from_appeals(tx, &scope, &values)?,
             };
             // Open appeals, a few percent of all, read whole: their lights depend on today. An open appeal is never
             // withdrawn or invalid (both close it), never resolved and not yet rated (both happen at closing).
@@ -81,9 +65,7 @@ impl Store {
             )?;
             for row in &open {
                 let state = parse_state(&row.text(0)?)?;
-                h.collected += 1;
                 h.open += 1;
-                h.reopened += i64::from(state.reopen_count > 0);
                 match state.light(&cal, today) {
                     Some(Light::Warning) => h.warning += 1,
                     Some(Light::Overdue) => h.overdue += 1,
@@ -94,4 +76,67 @@ impl Store {
         })
         .await
     }
+}
+
+/// The figures of the closed appeals, and "collected" over all, from the sums by day (`facts`), for a reader whose
+/// scope is regions alone: all time is the years' rows. Merged appeals resolved with their common issue are counted
+/// from the appeals (they are few, and their common issue decides).
+fn closed_from_facts(
+    tx: &mut Tx<'_>,
+    cond: &str,
+    facts_values: &[Value],
+    scope: &str,
+    values: &[Value],
+) -> Result<Headline> {
+    let sums: facts::Counts = facts::sums(tx, cond, facts_values, None, Date::MAX)?.into_values().sum();
+    let merged = tx.query_one(
+        &format!(
+            "SELECT COUNT(*) FROM appeals a JOIN common_issues c ON c.id = a.common_issue_id \
+             WHERE {scope} AND a.status = 'merged' AND c.resolved_at IS NOT NULL AND a.closed_at IS NOT NULL \
+             AND a.submitted_at IS NOT NULL"
+        ),
+        values,
+    )?;
+    Ok(Headline {
+        collected: sums.submitted - sums.voided,
+        resolved: sums.resolved + merged.int(0)?,
+        rated: sums.rated,
+        five_star: sums.five_star,
+        reopened: sums.reopened - sums.voided_reopened,
+        ..Headline::default()
+    })
+}
+
+/// The same from the appeals themselves, for any other reader; open appeals are added by the caller. Closed appeals
+/// are counted by the database from the index of closed rows (0005); the common issue is looked up only for a
+/// merged one. COUNT of a CASE without ELSE counts the rows where the condition holds: a BIGINT on both databases
+/// (SUM would be NUMERIC on PostgreSQL).
+fn closed_from_appeals(tx: &mut Tx<'_>, scope: &str, values: &[Value]) -> Result<Headline> {
+    let row = tx.query_one(
+        &format!(
+            "SELECT COUNT(*), \
+             COUNT(CASE WHEN a.resolved = 1 OR (a.status = 'merged' AND EXISTS (SELECT 1 FROM common_issues c \
+               WHERE c.id = a.common_issue_id AND c.resolved_at IS NOT NULL)) THEN 1 END), \
+             COUNT(CASE WHEN a.rating IS NOT NULL THEN 1 END), \
+             COUNT(CASE WHEN a.rating = 5 THEN 1 END), \
+             COUNT(CASE WHEN a.reopen_count > 0 THEN 1 END) \
+             FROM appeals a WHERE {scope} AND a.closed_at IS NOT NULL AND {COLLECTED}"
+        ),
+        values,
+    )?;
+    let open = tx.query_one(
+        &format!(
+            "SELECT COUNT(*), COUNT(CASE WHEN a.reopen_count > 0 THEN 1 END) FROM appeals a \
+             WHERE {scope} AND a.closed_at IS NULL AND a.submitted_at IS NOT NULL"
+        ),
+        values,
+    )?;
+    Ok(Headline {
+        collected: row.int(0)? + open.int(0)?,
+        resolved: row.int(1)?,
+        rated: row.int(2)?,
+        five_star: row.int(3)?,
+        reopened: row.int(4)? + open.int(1)?,
+        ..Headline::default()
+    })
 }

@@ -19,6 +19,7 @@ mod db;
 mod disputes;
 mod engine;
 mod error;
+mod facts;
 mod figures;
 mod headline;
 mod idempotency;
@@ -59,6 +60,7 @@ pub use disputes::{
     MAX_ENTERPRISE_PARTIES, MAX_PARTY_NAME, NewDispute, Party, reads_dispute_figures,
 };
 pub use error::StoreError;
+pub use facts::FiguresCheck;
 pub use figures::{FigureScope, GroupKey, OverdueRow, Tally, TrendCounts, Window};
 pub use headline::Headline;
 pub use idempotency::{Created, IdempotencyKey, MAX_IDEMPOTENCY_KEY};
@@ -153,8 +155,9 @@ impl Store {
         let cal = self.calendar();
         self.pool
             .transact(move |tx| {
-                let mut w = Writer { tx, cal, origin, audit: Vec::new() };
+                let mut w = Writer { tx, cal, origin, audit: Vec::new(), facts: Default::default() };
                 let out = f(&mut w)?;
+                w.facts.write(&mut w.tx)?;
                 w.append_audit()?;
                 w.tx.commit()?;
                 Ok(out)

@@ -116,6 +116,36 @@ pub(crate) fn appeal_action_scope(p: &Principal, role: Role, values: &mut Vec<Va
     }
 }
 
+/// `p`'s scope over appeals as a condition on their region alone (`column`), when that is all it is: a command
+/// office's or a leader's. `None` when it depends on more (a unit's, a cadre's, an enterprise's): the figures then
+/// read the appeals themselves.
+pub(crate) fn appeal_region_scope(p: &Principal, column: &str, values: &mut Vec<Value>) -> Option<String> {
+    let bound = values.len();
+    let mut parts = Vec::new();
+    for role in &p.roles {
+        match role {
+            Role::Dispatcher | Role::Leader => {
+                if let Some(region) = &p.region {
+                    parts.push(in_region(column, region, values));
+                }
+            }
+            Role::Handler | Role::Enterprise | Role::Cadre => {
+                values.truncate(bound);
+                return None;
+            }
+            // Like `appeal_action_scope`: these see no appeal.
+            Role::Office
+            | Role::Workstation
+            | Role::Mediator
+            | Role::Sysadmin
+            | Role::Secadmin
+            | Role::Auditor
+            | Role::System => {}
+        }
+    }
+    Some(if parts.is_empty() { "1 = 0".to_owned() } else { format!("({})", parts.join(" OR ")) })
+}
+
 /// The union over `p`'s roles, as one SQL condition.
 pub(crate) fn appeal_scope(p: &Principal, values: &mut Vec<Value>) -> String {
     let parts: Vec<String> = p.roles.iter().filter_map(|r| appeal_role_scope(p, *r, values)).collect();

@@ -16,6 +16,8 @@ pub struct Writer<'t> {
     pub(crate) origin: Origin,
     /// The audit records of this transaction, appended to the chain when it commits.
     pub(crate) audit: Vec<Entry>,
+    /// The changes to the figures' sums this transaction made, written just before it commits (`facts`).
+    pub(crate) facts: crate::facts::Deltas,
 }
 
 impl Writer<'_> {

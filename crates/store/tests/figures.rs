@@ -310,3 +310,182 @@ async fn the_seeds_figures_from_histories() {
         reopened.close().await;
     }
 }
+
+/// Assigned to `unit` under `category`, at city level.
+fn assign_to(unit: i64, category: &str) -> Action {
+    Action::Assign {
+        unit_id: unit,
+        co_unit_ids: Vec::new(),
+        level: Level::City,
+        category: category.into(),
+        policy: DeadlinePolicy::standard(),
+    }
+}
+
+/// The figures of every window and the trend, as a leader reads them (from the sums by day) and as a reader whose
+/// scope is more than regions reads them (from the appeals themselves): they must be the same.
+async fn both_ways_agree(s: &zhuqi_store::Store, city: &City, backend: &str) {
+    let sums = leader(city);
+    let rows = Principal { roles: vec![Role::Leader, Role::Cadre], ..leader(city) };
+    let windows = [
+        Window { first: date(2024, 1, 1), as_of: date(2024, 1, 31) },
+        Window { first: date(2024, 2, 1), as_of: date(2024, 2, 29) },
+        Window { first: date(2024, 2, 12), as_of: date(2024, 3, 9) },
+        Window { first: date(2024, 3, 1), as_of: date(2024, 3, 31) },
+        Window { first: date(2024, 1, 1), as_of: date(2024, 12, 31) },
+        Window { first: date(2025, 1, 1), as_of: date(2025, 1, 1) },
+    ];
+    let scopes = [
+        FigureScope::default(),
+        FigureScope { unit_id: Some(city.unit_id), ..FigureScope::default() },
+        FigureScope { level: Some(Level::City), ..FigureScope::default() },
+        FigureScope { region: Some(code("411602")), ..FigureScope::default() },
+    ];
+    let mut counted = 0;
+    for scope in &scopes {
+        for pair in windows.windows(2) {
+            let (now, before) = (pair[1], pair[0]);
+            let a = s.figures(&sums, scope, now, before).await.expect("from the sums");
+            let b = s.figures(&rows, scope, now, before).await.expect("from the appeals");
+            assert_eq!(a, b, "{backend}: {scope:?} {now:?} {before:?}");
+            counted += total(&a).0.collected;
+        }
+        // A trend's periods follow one another.
+        let months = [
+            (date(2024, 1, 1), date(2024, 1, 31)),
+            (date(2024, 2, 1), date(2024, 2, 29)),
+            (date(2024, 3, 1), date(2024, 3, 31)),
+            (date(2024, 4, 1), date(2024, 6, 30)),
+        ];
+        for as_of in [date(2024, 3, 31), date(2024, 2, 20), date(2025, 6, 1)] {
+            let a = s.trend(&sums, scope, &months, as_of).await.expect("trend from the sums");
+            let b = s.trend(&rows, scope, &months, as_of).await.expect("trend from the appeals");
+            assert_eq!(a, b, "{backend}: trend {scope:?} as of {as_of}");
+        }
+    }
+    assert!(counted > 0, "{backend}: the windows count something");
+    for today in [date(2024, 3, 15), date(2025, 1, 1)] {
+        let a = s.headline(&sums, today).await.expect("headline from the sums");
+        assert_eq!(a, s.headline(&rows, today).await.expect("headline from the appeals"), "{backend}: headline");
+    }
+    let check = s.verify_figures(|_, _| {}).await.expect("verify");
+    assert!(check.is_sound(), "{backend}: {check:?}");
+}
+
+/// Corrections move an appeal's facts with it: re-assigned to another unit and category, reopened, withdrawn, found
+/// invalid, each step in its own transaction or several in one. After each round the figures from the sums by day
+/// are those counted from the appeals, and `verify_figures` finds every sum as the histories make it; a sum altered
+/// behind the program's back is found, and `rebuild_figures` mends it.
+#[tokio::test]
+async fn corrections_move_the_facts_and_the_sums_agree_with_the_appeals() {
+    for db in backends("corrections_move_the_facts").await {
+        let s = &db.store;
+        let city = seed_city(s).await;
+        let other_unit = s
+            .transaction(sys(), |w| {
+                w.insert_category("land", "用地", None, 2)?;
+                w.insert_unit("周口市自然资源和规划局", &code("411600"))
+            })
+            .await
+            .expect("a second unit");
+        let (unit, enterprise_id) = (city.unit_id, city.enterprise_id);
+        let (e, d, h) = (enterprise(&city), dispatcher(&city), handler(&city));
+        let day = |i: i64| at("2024-01-02T01:00:00Z") + SignedDuration::from_hours(i * 37);
+        // Sixty appeals submitted from January 2 on, every 37 hours (some at night, China time the next day).
+        let ids = s
+            .transaction(sys(), move |w| {
+                let mut ids = Vec::new();
+                for i in 0..60 {
+                    let new = NewAppeal { title: format!("诉求{i}"), ..new_appeal_for(enterprise_id) };
+                    let create = Action::Create { category: "financing".into(), draft: false };
+                    let history = [Event { seq: 1, at: day(i), actor: e, action: create }];
+                    ids.push(w.insert_appeal("ZK", &new, &history)?.id);
+                }
+                Ok::<_, StoreError>(ids)
+            })
+            .await
+            .expect("sixty appeals");
+        both_ways_agree(s, &city, db.backend).await;
+
+        // Each appeal's life, a step a day from its submission; one transaction per appeal.
+        for (i, id) in ids.iter().copied().enumerate() {
+            let i = i as i64;
+            let steps: Vec<(Actor, Action)> = match i % 6 {
+                0 => vec![
+                    (d, assign_to(unit, "financing")),
+                    (h, Action::Acknowledge),
+                    (h, answer()),
+                    (e, confirm(Some(5))),
+                ],
+                1 => vec![
+                    (d, assign_to(unit, "financing")),
+                    (h, Action::Acknowledge),
+                    (h, answer()),
+                    (e, Action::Reject { reason: "未解决".into() }),
+                    (h, Action::Acknowledge),
+                    (h, answer()),
+                    (e, confirm(Some(3))),
+                ],
+                2 => vec![
+                    (d, assign_to(unit, "financing")),
+                    (h, Action::Return { reason: "不属本单位职责".into() }),
+                    (d, assign_to(other_unit, "land")),
+                ],
+                3 => vec![(e, Action::Withdraw { reason: "已自行解决".into() })],
+                4 => vec![(d, Action::RejectInvalid { reason: "非涉企诉求".into() })],
+                _ => vec![(d, assign_to(other_unit, "land")), (h, Action::Acknowledge)],
+            };
+            s.transaction(sys(), move |w| {
+                for (n, (actor, action)) in steps.into_iter().enumerate() {
+                    // The writer checks the steps, not who may take them (the pages and the API do).
+                    let record = w.appeal(id)?;
+                    w.apply(&record, actor, action, day(i) + SignedDuration::from_hours(26 * (n as i64 + 1)))?;
+                }
+                Ok::<_, StoreError>(())
+            })
+            .await
+            .unwrap_or_else(|err| panic!("{}: appeal {i}: {err}", db.backend));
+        }
+        both_ways_agree(s, &city, db.backend).await;
+
+        // The second unit's open items answered and closed, then re-assigned ones moved back: several appeals in one
+        // transaction, facts of earlier months moving with them.
+        let moved: Vec<i64> = ids.iter().copied().enumerate().filter(|(i, _)| i % 6 == 2).map(|(_, id)| id).collect();
+        s.transaction(sys(), move |w| {
+            for id in moved {
+                let record = w.appeal(id)?;
+                let t = record.state.updated_at + SignedDuration::from_hours(30);
+                let record = w.apply(&record, h, Action::Return { reason: "应由金融局办理".into() }, t)?;
+                let t = t + SignedDuration::from_hours(2);
+                let record = w.apply(&record, d, assign_to(unit, "financing"), t)?;
+                let record = w.apply(&record, h, Action::Acknowledge, t + SignedDuration::from_hours(1))?;
+                let record = w.apply(&record, h, answer(), t + SignedDuration::from_hours(50))?;
+                w.apply(&record, e, confirm(Some(4)), t + SignedDuration::from_hours(60))?;
+            }
+            Ok::<_, StoreError>(())
+        })
+        .await
+        .unwrap_or_else(|err| panic!("{}: moved back: {err}", db.backend));
+        both_ways_agree(s, &city, db.backend).await;
+
+        // A sum altered behind the program's back is found; counting again mends it.
+        raw_sql(&db, "UPDATE appeal_facts SET resolved = resolved + 1 WHERE period = 2024").expect("alter a sum");
+        let check = s.verify_figures(|_, _| {}).await.expect("verify");
+        assert!(!check.is_sound() && check.wrong_sums > 0, "{}: {check:?}", db.backend);
+        assert_eq!((check.appeals, check.unlike_history), (60, 0));
+        assert_eq!(s.rebuild_figures(sys()).await.expect("rebuild"), 60);
+        both_ways_agree(s, &city, db.backend).await;
+    }
+}
+
+fn new_appeal_for(enterprise_id: i64) -> NewAppeal {
+    NewAppeal {
+        enterprise_id,
+        channel: zhuqi_domain::Channel::Web,
+        category: "financing".into(),
+        title: String::new(),
+        description: "企业反映的问题".into(),
+        amount: None,
+        draft: false,
+    }
+}

@@ -170,6 +170,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0026_policy_files.sql"),
         postgres: include_str!("../../migrations/postgres/0026_policy_files.sql"),
     },
+    Migration {
+        version: 27,
+        name: "appeal_facts",
+        // WITHOUT ROWID on SQLite only.
+        sqlite: include_str!("../../migrations/sqlite/0027_appeal_facts.sql"),
+        postgres: include_str!("../../migrations/postgres/0027_appeal_facts.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.
