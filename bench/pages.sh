@@ -25,7 +25,7 @@ cookie() { # cookie USER -> "zhuqi_session=…", signed in through the sign-in f
 run() { # run USER PATH...
   local c; c=$(cookie "$1"); shift
   for path in "$@"; do
-    COOKIE=$c PAGE_PATH=$path wrk -t1 -c2 -d5s -s "$root/bench/page.lua" "$base" | tail -1
+    COOKIE=$c PAGE_PATH=$path wrk -t1 -c2 -d5s --timeout 30s -s "$root/bench/page.lua" "$base" | tail -1
     printf '  %6.1f KB\n' "$(curl -s -b "$c" -o /dev/null -w '%{size_download}' "$base$path" | awk '{ print $1 / 1024 }')"
   done
 }

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Issue 17's figures benchmark, old binary against new, alternating, on one big database: the monthly bulletin and
+# this month's (the dashboard's) as `zhuqi bench --report` times them, then the leader's dashboard page over HTTP
+# with 10 leaders at once (wrk, 10 connections, 10 s, 30 s timeout: timeouts and errors are printed).
+# The new binary runs on a copy of the database, which it migrates on its first start (the time is printed).
+# Usage: bench/dashboard.sh OLD_ZHUQI NEW_ZHUQI DB.sqlite [ROUNDS]
+#        bench/dashboard.sh OLD_ZHUQI NEW_ZHUQI postgres://…/OLD_DB postgres://…/NEW_DB [ROUNDS]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+old="$1"; new="$2"
+command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
+case "$3" in
+  postgres://*) old_db="$3"; new_db="$4"; rounds="${5:-2}" ;;
+  *)
+    old_db="sqlite://$3"; new_db="sqlite://${3%.db}-new.db"; rounds="${4:-2}"
+    # Opened and closed by the old binary first: its log is folded into the file, which is then whole to copy.
+    "$old" migrate --db "$old_db" >/dev/null
+    rm -f "${3%.db}-new.db"*; cp "$3" "${3%.db}-new.db"
+    ;;
+esac
+TIMEFORMAT="  %R s"
+echo "== the new binary migrates its copy"
+time "$new" migrate --db "$new_db"
+
+cookie() { # cookie BASE USER -> "zhuqi_session=…", signed in through the sign-in form
+  local jar; jar=$(mktemp)
+  local token; token=$(curl -s -c "$jar" "$1/signin" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
+  curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrf=$token" -d "username=$2&password=Demo@2026" "$1/signin"
+  awk '$6 == "zhuqi_session" { print "zhuqi_session=" $7 }' "$jar"; rm -f "$jar"
+}
+
+port=18400
+for round in $(seq 1 "$rounds"); do
+  for side in old new; do
+    if [ "$side" = old ]; then bin=$old; db=$old_db; else bin=$new; db=$new_db; fi
+    "$bin" bench --report --db "$db" 2>&1 | grep -E "median|rror" | sed "s/^/  $side round $round: /"
+    port=$((port + 1)); base="http://127.0.0.1:$port"
+    "$bin" serve --db "$db" --listen "127.0.0.1:$port" >/dev/null 2>&1 &
+    server=$!
+    for _ in $(seq 1 300); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.2; done
+    c=$(cookie "$base" lingdao)
+    COOKIE=$c PAGE_PATH=/dashboard wrk -t2 -c10 -d10s --timeout 30s -s "$root/bench/page.lua" "$base" | tail -1 \
+      | sed "s/^/  $side round $round, 10 leaders: /"
+    echo
+    kill $server; wait $server 2>/dev/null || true
+  done
+done
