@@ -213,22 +213,24 @@ impl Writer<'_> {
 
     fn next_from_sequence(&mut self, prefix: &str, year: i16) -> Result<i64> {
         let name = format!("item_numbers_{}_{}", prefix.to_ascii_lowercase(), year);
-        let exists = self.tx.query_one("SELECT to_regclass($1) IS NOT NULL", params![name.as_str()])?.int(0)? == 1;
-        if !exists {
-            // One transaction at a time makes it (the others wait here, then find it made); it starts after the
-            // numbers the counter row gave before sequences were used.
-            self.tx.execute("SELECT pg_advisory_xact_lock(20261204, hashtext($1))", params![name.as_str()])?;
-            let start = self
-                .tx
-                .query_one(
-                    "SELECT CAST(COALESCE(MAX(last_seq), 0) + 1 AS BIGINT) FROM appeal_counters \
-                     WHERE prefix = $1 AND year = $2",
-                    params![prefix, year],
-                )?
-                .int(0)?;
-            self.tx.batch(&format!("CREATE SEQUENCE IF NOT EXISTS {name} START WITH {start}"))?;
+        // NULL while the sequence does not exist (nextval is strict): one round trip either way.
+        let next = "SELECT nextval(to_regclass($1))";
+        if let Some(seq) = self.tx.query_one(next, params![name.as_str()])?.opt_int(0)? {
+            return Ok(seq);
         }
-        self.tx.query_one(&format!("SELECT nextval('{name}')"), &[])?.int(0)
+        // The year's first number: one transaction at a time makes the sequence (the others wait here, then find it
+        // made); it starts after the numbers the counter row gave before sequences were used.
+        self.tx.execute("SELECT pg_advisory_xact_lock(20261204, hashtext($1))", params![name.as_str()])?;
+        let start = self
+            .tx
+            .query_one(
+                "SELECT CAST(COALESCE(MAX(last_seq), 0) + 1 AS BIGINT) FROM appeal_counters \
+                 WHERE prefix = $1 AND year = $2",
+                params![prefix, year],
+            )?
+            .int(0)?;
+        self.tx.batch(&format!("CREATE SEQUENCE IF NOT EXISTS {name} START WITH {start}"))?;
+        self.tx.query_one(next, params![name.as_str()])?.int(0)
     }
 
     /// Applies one action to the appeal as the caller last read it. If someone else moved the appeal since, the write

@@ -301,53 +301,72 @@ impl Deltas {
         }
     }
 
-    /// Adds the changes to the tables, in key order, and forgets them.
+    /// Adds the changes to the tables, in key order, and forgets them: a few rows per statement (a transition
+    /// changes three to twelve; a bulk load thousands), each row's sums added to what the table holds.
     pub fn write(&mut self, tx: &mut Tx<'_>) -> Result<()> {
-        let keys = "period, region_code, unit_id, category_code, level";
-        let params: Vec<String> = (1..=5 + COUNTERS.len()).map(|i| format!("${i}")).collect();
+        let facts: Vec<Vec<Value>> = std::mem::take(&mut self.facts)
+            .into_iter()
+            .filter(|(_, counts)| !counts.is_zero())
+            .map(|((period, key), counts)| {
+                let mut row = vec![period.into()];
+                row.extend(key.values());
+                row.extend(counts.values().map(Value::from));
+                row
+            })
+            .collect();
         let sums: Vec<String> = COUNTERS.iter().map(|c| format!("{c} = appeal_facts.{c} + excluded.{c}")).collect();
-        let upsert = format!(
-            "INSERT INTO appeal_facts ({keys}, {}) VALUES ({}) ON CONFLICT ({keys}) DO UPDATE SET {}",
-            COUNTERS.join(", "),
-            params.join(", "),
-            sums.join(", ")
-        );
-        for ((period, key), counts) in std::mem::take(&mut self.facts) {
-            if counts.is_zero() {
-                continue;
-            }
-            let mut values: Vec<Value> = vec![
-                period.into(),
-                key.region_code.into(),
-                key.unit_id.into(),
-                key.category_code.into(),
-                key.level.into(),
-            ];
-            values.extend(counts.values().map(Value::from));
-            tx.execute(&upsert, &values)?;
-        }
-        for ((submitted, closed, key), n) in std::mem::take(&mut self.voided) {
-            if n == 0 {
-                continue;
-            }
-            tx.execute(
-                "INSERT INTO appeal_voided (submitted_on, closed_on, region_code, unit_id, category_code, level, \
-                 appeals) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                 ON CONFLICT (submitted_on, closed_on, region_code, unit_id, category_code, level) \
-                 DO UPDATE SET appeals = appeal_voided.appeals + excluded.appeals",
-                &[
-                    submitted.into(),
-                    closed.into(),
-                    key.region_code.into(),
-                    key.unit_id.into(),
-                    key.category_code.into(),
-                    key.level.into(),
-                    n.into(),
-                ],
-            )?;
-        }
-        Ok(())
+        upsert(
+            tx,
+            &format!("appeal_facts (period, {KEY_COLUMNS}, {})", COUNTERS.join(", ")),
+            &format!("(period, {KEY_COLUMNS}) DO UPDATE SET {}", sums.join(", ")),
+            &facts,
+        )?;
+        let voided: Vec<Vec<Value>> = std::mem::take(&mut self.voided)
+            .into_iter()
+            .filter(|(_, n)| *n != 0)
+            .map(|((submitted, closed, key), n)| {
+                let mut row = vec![submitted.into(), closed.into()];
+                row.extend(key.values());
+                row.push(n.into());
+                row
+            })
+            .collect();
+        upsert(
+            tx,
+            &format!("appeal_voided (submitted_on, closed_on, {KEY_COLUMNS}, appeals)"),
+            &format!(
+                "(submitted_on, closed_on, {KEY_COLUMNS}) DO UPDATE SET appeals = appeal_voided.appeals + excluded.appeals"
+            ),
+            &voided,
+        )
     }
+}
+
+const KEY_COLUMNS: &str = "region_code, unit_id, category_code, level";
+
+impl FactKey {
+    fn values(self) -> [Value; 4] {
+        [self.region_code.into(), self.unit_id.into(), self.category_code.into(), self.level.into()]
+    }
+}
+
+/// Rows per upsert statement: each count of rows is its own statement text, prepared once.
+const ROWS_PER_UPSERT: usize = 64;
+
+/// `INSERT INTO {into} VALUES … ON CONFLICT {on_conflict}` for `rows` (no two with the same key), in slices.
+fn upsert(tx: &mut Tx<'_>, into: &str, on_conflict: &str, rows: &[Vec<Value>]) -> Result<()> {
+    for chunk in rows.chunks(ROWS_PER_UPSERT) {
+        let mut values = Vec::with_capacity(chunk.len() * chunk[0].len());
+        let mut tuples = Vec::with_capacity(chunk.len());
+        for row in chunk {
+            let n = values.len();
+            let params: Vec<String> = (1..=row.len()).map(|i| format!("${}", n + i)).collect();
+            tuples.push(format!("({})", params.join(", ")));
+            values.extend(row.iter().cloned());
+        }
+        tx.execute(&format!("INSERT INTO {into} VALUES {} ON CONFLICT {on_conflict}", tuples.join(", ")), &values)?;
+    }
+    Ok(())
 }
 
 /// The stored facts row of appeal `id`.
