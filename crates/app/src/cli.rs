@@ -327,6 +327,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
     let seal_key = crate::audit::key_or_new(&args.audit_key.path_for(&args.db.db)?)?;
     let jobs = tokio::spawn(crate::jobs::run(store.clone(), Duration::from_secs(300), seal_key));
+    let calendar = tokio::spawn(crate::jobs::follow_calendar(store.clone(), Duration::from_secs(3)));
     let addr = listener.local_addr().unwrap_or(args.listen);
     let scheme = if tls.is_some() { "https" } else { "http" };
     println!("助企通已启动 / zhuqi is serving on {scheme}://{addr} (数据库 {})", args.db.db);
@@ -336,6 +337,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tracing::info!(max_connections = options.max_connections, "connection limit");
     crate::server::serve(listener, app, options, shutdown_signal()).await.context("服务异常退出 / server failed")?;
     jobs.abort();
+    calendar.abort();
     store.close().await;
     Ok(())
 }

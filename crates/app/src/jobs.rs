@@ -33,6 +33,20 @@ pub async fn run(store: Store, every: Duration, seal_key: AuditKey) {
     }
 }
 
+/// Every `every`: the calendar the database holds put in force here, so that a year an admin loads through another
+/// instance counts on this one within seconds (the deadlines it computes, the lights it shows).
+pub async fn follow_calendar(store: Store, every: Duration) {
+    let mut tick = tokio::time::interval(every);
+    loop {
+        tick.tick().await;
+        match store.follow_calendar().await {
+            Ok(true) => tracing::info!("另一实例载入了节假日安排，已生效 / the calendar loaded elsewhere is in force"),
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "reading the calendar failed; will retry"),
+        }
+    }
+}
+
 /// The steps due today for one item: escalations, then auto-close (for the kinds that close by themselves).
 fn due_steps(
     state: &zhuqi_domain::Appeal,

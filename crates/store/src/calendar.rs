@@ -34,14 +34,36 @@ fn years(tx: &mut Tx<'_>) -> Result<Vec<CalendarYear>> {
         .collect()
 }
 
+/// The calendar in force on this instance and the years it was made from.
+#[derive(Default)]
+pub(crate) struct Loaded {
+    pub calendar: Arc<WorkingCalendar>,
+    years: Vec<CalendarYear>,
+}
+
 impl Store {
     pub(crate) async fn reload_calendar(&self) -> Result<()> {
-        let cal = Arc::new(WorkingCalendar::new(&self.calendar_years().await?));
-        match self.calendar.write() {
-            Ok(mut slot) => *slot = cal,
-            Err(poisoned) => *poisoned.into_inner() = cal,
+        self.follow_calendar().await.map(|_| ())
+    }
+
+    /// Puts the calendar the database holds in force here if it is not already: several instances serve one
+    /// PostgreSQL database, and a year an admin loads through one of them must count on all (the server calls this
+    /// every few seconds). Returns whether the calendar changed.
+    pub async fn follow_calendar(&self) -> Result<bool> {
+        let years = self.calendar_years().await?;
+        let same = match self.calendar.read() {
+            Ok(loaded) => loaded.years == years,
+            Err(poisoned) => poisoned.into_inner().years == years,
+        };
+        if same {
+            return Ok(false);
         }
-        Ok(())
+        let fresh = Loaded { calendar: Arc::new(WorkingCalendar::new(&years)), years };
+        match self.calendar.write() {
+            Ok(mut slot) => *slot = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
+        }
+        Ok(true)
     }
 
     pub async fn calendar_years(&self) -> Result<Vec<CalendarYear>> {

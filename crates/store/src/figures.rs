@@ -94,33 +94,30 @@ fn start_of(day: Date) -> Result<i64> {
 
 /// The reader's scope narrowed by `scope`, as one SQL condition on appeals `a`.
 fn condition(p: &Principal, scope: &FigureScope, values: &mut Vec<Value>) -> String {
-    let mut parts = vec![appeal_scope(p, values)];
-    if let Some(region) = &scope.region {
-        parts.push(in_region("a.region_code", region, values));
-    }
-    if let Some(unit) = scope.unit_id {
-        parts.push(format!("a.unit_id = {}", bind(values, unit)));
-    }
-    if let Some(level) = scope.level {
-        parts.push(format!("a.level = {}", bind(values, level.as_str())));
-    }
-    parts.join(" AND ")
+    let reader = appeal_scope(p, values);
+    narrowed(reader, "a", scope, values)
 }
 
 /// The reader's scope narrowed by `scope`, as one SQL condition on the sums `f` (`appeal_facts`, `appeal_voided`),
 /// when the reader's scope is regions alone (`appeal_region_scope`); `None` otherwise.
 fn fact_condition(p: &Principal, scope: &FigureScope, values: &mut Vec<Value>) -> Option<String> {
-    let mut parts = vec![appeal_region_scope(p, "f.region_code", values)?];
+    let reader = appeal_region_scope(p, "f.region_code", values)?;
+    Some(narrowed(reader, "f", scope, values))
+}
+
+/// `reader AND` the region, unit and level of `scope`, on the columns of the table aliased `t`.
+fn narrowed(reader: String, t: &str, scope: &FigureScope, values: &mut Vec<Value>) -> String {
+    let mut parts = vec![reader];
     if let Some(region) = &scope.region {
-        parts.push(in_region("f.region_code", region, values));
+        parts.push(in_region(&format!("{t}.region_code"), region, values));
     }
     if let Some(unit) = scope.unit_id {
-        parts.push(format!("f.unit_id = {}", bind(values, unit)));
+        parts.push(format!("{t}.unit_id = {}", bind(values, unit)));
     }
     if let Some(level) = scope.level {
-        parts.push(format!("f.level = {}", bind(values, level.as_str())));
+        parts.push(format!("{t}.level = {}", bind(values, level.as_str())));
     }
-    Some(parts.join(" AND "))
+    parts.join(" AND ")
 }
 
 /// The counts of each group in `now` and `before`, from the sums by day (`facts`).

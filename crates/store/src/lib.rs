@@ -102,8 +102,9 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     pool: db::Pool,
     backend: Backend,
-    /// The working-day calendar loaded from the database; replaced whole when an admin loads a year.
-    calendar: Arc<RwLock<Arc<WorkingCalendar>>>,
+    /// The working-day calendar loaded from the database, with the years it was made of; replaced whole when an
+    /// admin loads a year, here or on another instance (`follow_calendar`).
+    calendar: Arc<RwLock<calendar::Loaded>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -120,9 +121,9 @@ impl Store {
     /// The working-day calendar in force.
     pub fn calendar(&self) -> Arc<WorkingCalendar> {
         match self.calendar.read() {
-            Ok(cal) => Arc::clone(&cal),
+            Ok(loaded) => Arc::clone(&loaded.calendar),
             // A writer panicked while swapping an Arc: the old calendar is still whole.
-            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner().calendar),
         }
     }
 

@@ -129,18 +129,12 @@ pub(crate) fn appeal_region_scope(p: &Principal, column: &str, values: &mut Vec<
                     parts.push(in_region(column, region, values));
                 }
             }
-            Role::Handler | Role::Enterprise | Role::Cadre => {
+            // Any other role that sees appeals sees them by more than their region.
+            _ if appeal_role_scope(p, *role, &mut Vec::new()).is_some() => {
                 values.truncate(bound);
                 return None;
             }
-            // Like `appeal_action_scope`: these see no appeal.
-            Role::Office
-            | Role::Workstation
-            | Role::Mediator
-            | Role::Sysadmin
-            | Role::Secadmin
-            | Role::Auditor
-            | Role::System => {}
+            _ => {}
         }
     }
     Some(if parts.is_empty() { "1 = 0".to_owned() } else { format!("({})", parts.join(" OR ")) })

@@ -233,10 +233,18 @@ async fn a_loaded_calendar_year_recomputes_open_due_dates() {
             r#"{"year": 2027, "source": "test", "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-05"}], "workdays": []}"#,
         )
         .expect("valid");
+        // Another instance on the same database.
+        let other = Store::open(&db.url).await.expect("a second instance");
         let changed = s.load_calendar_years(sys(), y2027.clone()).await.expect("load");
         assert_eq!(changed, 1, "{}", db.backend);
         let cal = s.calendar();
         assert!(cal.covers(2027) && !cal.is_working_day(jiff::civil::date(2027, 1, 4)));
+        // The other instance puts it in force when it next looks (the server looks every few seconds), once.
+        assert!(!other.calendar().covers(2027));
+        assert!(other.follow_calendar().await.expect("follow"), "{}", db.backend);
+        assert!(other.calendar().covers(2027) && !other.calendar().is_working_day(jiff::civil::date(2027, 1, 4)));
+        assert!(!other.follow_calendar().await.expect("follow again"));
+        other.close().await;
         let after = rec.state.deadlines(&cal, jiff::civil::date(2026, 12, 28)).expect("assigned").resolve;
         assert!(after > before);
         // Bad data is refused and changes nothing.
