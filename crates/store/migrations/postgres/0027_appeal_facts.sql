@@ -1,6 +1,6 @@
 -- Figures from facts by day (issue 17, SPEC §6). Every figure as of a day is a sum of what the appeals did up to
 -- that day; these tables hold those sums per (period, region, unit, category, level), kept by the store in the
--- transaction of every write that changes an appeal's facts (store/src/facts.rs). A figure then reads a few thousand
+-- transaction of every write that changes an appeal's facts (store/src/facts/). A figure then reads a few thousand
 -- rows, whatever the number of appeals.
 --
 -- `period` is a year (2026), a month (202611) or a day (20261104), China time: each fact is counted in the three rows

@@ -1,0 +1,184 @@
+//! Counting the sums again from the appeals (`rebuild`), and checking them against the appeals and the appeals
+//! against their histories (`check`, `zhuqi figures verify`).
+
+use std::collections::{BTreeMap, HashMap};
+
+use zhuqi_domain::{Appeal, WorkingCalendar};
+
+use super::{COUNTERS, Counts, Deltas, FACT_COLUMNS, FactKey, FactRow};
+use crate::Result;
+use crate::db::{Row, Tx};
+
+/// Counts every appeal again from its stored row: `appeal_facts` and `appeal_voided` emptied and written anew. Used
+/// once when the tables are new (migration 0027) and after anything that rewrote the rows' facts in bulk.
+pub(crate) fn rebuild(tx: &mut Tx<'_>) -> Result<u64> {
+    tx.execute("DELETE FROM appeal_facts", &[])?;
+    tx.execute("DELETE FROM appeal_voided", &[])?;
+    let mut deltas = Deltas::default();
+    let mut counted = 0;
+    let mut after = 0;
+    loop {
+        // In slices by id: a province's appeals are never all in memory at once.
+        let rows = tx.query(
+            &format!("SELECT id, {FACT_COLUMNS} FROM appeals WHERE id > $1 ORDER BY id LIMIT 20000"),
+            &[after.into()],
+        )?;
+        let Some(last) = rows.last() else { break };
+        after = last.int(0)?;
+        for row in &rows {
+            deltas.add(&FactRow::read(row, 1)?, 1);
+        }
+        counted += rows.len() as u64;
+    }
+    deltas.write(tx)?;
+    tx.execute("DELETE FROM zhuqi_meta WHERE key = 'rebuild_appeal_facts'", &[])?;
+    Ok(counted)
+}
+
+/// What `zhuqi figures verify` found: the sums against the appeals' rows, and the rows against their histories.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FiguresCheck {
+    pub appeals: u64,
+    /// Rows of sums read (`appeal_facts` and `appeal_voided`).
+    pub sums: u64,
+    /// Sums that are not what the appeals' rows add up to: how many, and the first few described.
+    pub wrong_sums: u64,
+    pub wrong_sum_examples: Vec<String>,
+    /// Appeals whose row says other than their history replayed: how many, and the first few numbers.
+    pub unlike_history: u64,
+    pub unlike_history_examples: Vec<String>,
+    /// Appeals that differ from their history only in 按期/工作日数, as the calendar loaded now counts them (a
+    /// holiday schedule changed after they closed): not an error.
+    pub recounted_by_calendar: u64,
+}
+
+impl FiguresCheck {
+    pub fn is_sound(&self) -> bool {
+        self.wrong_sums == 0 && self.unlike_history == 0
+    }
+}
+
+const EXAMPLES: usize = 20;
+
+/// Checks, in one snapshot, every appeal's row against its history and the sums against the rows.
+pub(crate) fn check(tx: &mut Tx<'_>, cal: &WorkingCalendar, progress: &dyn Fn(u64, u64)) -> Result<FiguresCheck> {
+    let total = u64::try_from(tx.query_one("SELECT COUNT(*) FROM appeals", &[])?.int(0)?).unwrap_or(0);
+    let mut out = FiguresCheck::default();
+    let mut expected = Deltas::default();
+    let mut after = 0;
+    loop {
+        let rows = tx.query(
+            &format!("SELECT id, number, {FACT_COLUMNS} FROM appeals WHERE id > $1 ORDER BY id LIMIT 5000"),
+            &[after.into()],
+        )?;
+        let (Some(first), Some(last)) = (rows.first(), rows.last()) else { break };
+        let (first, last) = (first.int(0)?, last.int(0)?);
+        let events = tx.query(
+            "SELECT seq, at, actor_user_id, actor_role, payload, appeal_id FROM appeal_events \
+             WHERE appeal_id >= $1 AND appeal_id <= $2 ORDER BY appeal_id, seq",
+            &[first.into(), last.into()],
+        )?;
+        let mut histories: HashMap<i64, Vec<zhuqi_domain::Event>> = HashMap::new();
+        for e in &events {
+            histories.entry(e.int(5)?).or_default().push(crate::engine::event_from_row(e)?);
+        }
+        for row in &rows {
+            let stored = FactRow::read(row, 2)?;
+            expected.add(&stored, 1);
+            let history = histories.remove(&row.int(0)?).unwrap_or_default();
+            let replayed = Appeal::replay(&history).ok().flatten();
+            let told = replayed.map(|state| FactRow::of_state(&stored.key.region_code, &state, cal));
+            match told {
+                Some(told) if told == stored => {}
+                Some(told)
+                    if FactRow { on_time: stored.on_time, work_days: stored.work_days, ..told.clone() } == stored =>
+                {
+                    out.recounted_by_calendar += 1;
+                }
+                _ => {
+                    out.unlike_history += 1;
+                    if out.unlike_history_examples.len() < EXAMPLES {
+                        out.unlike_history_examples.push(row.text(1)?);
+                    }
+                }
+            }
+        }
+        after = last;
+        out.appeals += rows.len() as u64;
+        progress(out.appeals, total);
+    }
+    // The sums held against the sums the rows make.
+    let mut held: BTreeMap<(i64, FactKey), Counts> = BTreeMap::new();
+    let columns = COUNTERS.join(", ");
+    for row in &tx.query(
+        &format!("SELECT period, region_code, unit_id, category_code, level, {columns} FROM appeal_facts"),
+        &[],
+    )? {
+        let mut v = [0; 11];
+        for (i, x) in v.iter_mut().enumerate() {
+            *x = row.int(5 + i)?;
+        }
+        held.insert((row.int(0)?, key_of(row, 1)?), Counts::from_values(v));
+    }
+    out.sums = held.len() as u64;
+    let made: BTreeMap<_, _> = expected.facts.into_iter().filter(|(_, c)| !c.is_zero()).collect();
+    let held: BTreeMap<_, _> = held.into_iter().filter(|(_, c)| !c.is_zero()).collect();
+    for key in made.keys().chain(held.keys().filter(|k| !made.contains_key(*k))) {
+        let (want, have) = (made.get(key).copied().unwrap_or_default(), held.get(key).copied().unwrap_or_default());
+        if want != have {
+            out.wrong_sums += 1;
+            if out.wrong_sum_examples.len() < EXAMPLES {
+                out.wrong_sum_examples.push(format!("{} {:?}: {have:?}, should be {want:?}", key.0, key.1));
+            }
+        }
+    }
+    let mut held: BTreeMap<(i64, i64, FactKey), i64> = BTreeMap::new();
+    for row in &tx.query(
+        "SELECT submitted_on, closed_on, region_code, unit_id, category_code, level, appeals FROM appeal_voided",
+        &[],
+    )? {
+        held.insert((row.int(0)?, row.int(1)?, key_of(row, 2)?), row.int(6)?);
+    }
+    out.sums += held.len() as u64;
+    let made: BTreeMap<_, _> = expected.voided.into_iter().filter(|(_, n)| *n != 0).collect();
+    let held: BTreeMap<_, _> = held.into_iter().filter(|(_, n)| *n != 0).collect();
+    for key in made.keys().chain(held.keys().filter(|k| !made.contains_key(*k))) {
+        let (want, have) = (made.get(key).copied().unwrap_or(0), held.get(key).copied().unwrap_or(0));
+        if want != have {
+            out.wrong_sums += 1;
+            if out.wrong_sum_examples.len() < EXAMPLES {
+                out.wrong_sum_examples
+                    .push(format!("作废 {} → {} {:?}: {have}, should be {want}", key.0, key.1, key.2));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn key_of(row: &Row, at: usize) -> Result<FactKey> {
+    Ok(FactKey {
+        region_code: row.text(at)?,
+        unit_id: row.int(at + 1)?,
+        category_code: row.text(at + 2)?,
+        level: row.text(at + 3)?,
+    })
+}
+
+impl crate::Store {
+    /// Checks the figures' sums against the appeals, and each appeal against its history (`check`), in one
+    /// snapshot; `progress` hears (appeals checked, appeals).
+    pub async fn verify_figures(&self, progress: impl Fn(u64, u64) + Send + 'static) -> Result<FiguresCheck> {
+        let cal = self.calendar();
+        self.read(move |tx| check(tx, &cal, &progress)).await
+    }
+
+    /// Counts every appeal's facts again (`rebuild`), in one transaction; returns how many appeals were counted.
+    pub async fn rebuild_figures(&self, origin: crate::Origin) -> Result<u64> {
+        self.transaction(origin, |w| {
+            let counted = rebuild(&mut w.tx)?;
+            w.audit("figures.rebuild", "appeal_facts".to_owned(), None, Some(format!("{counted} appeals")));
+            Ok(counted)
+        })
+        .await
+    }
+}
