@@ -168,9 +168,11 @@ struct BenchArgs {
 /// Parses the command line, runs the command and turns any error into one line on stderr.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    // PostgreSQL's notices ("relation … already exists, skipping" on every start) are the server chatting, not news
+    // for whoever runs zhuqi.
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("ZHUQI_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("ZHUQI_LOG").unwrap_or_else(|_| "info,postgres=warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
