@@ -121,17 +121,7 @@ pub(crate) fn check(tx: &mut Tx<'_>, cal: &WorkingCalendar, progress: &dyn Fn(u6
         held.insert((row.int(0)?, key_of(row, 1)?), Counts::from_values(v));
     }
     out.sums = held.len() as u64;
-    let made: BTreeMap<_, _> = expected.facts.into_iter().filter(|(_, c)| !c.is_zero()).collect();
-    let held: BTreeMap<_, _> = held.into_iter().filter(|(_, c)| !c.is_zero()).collect();
-    for key in made.keys().chain(held.keys().filter(|k| !made.contains_key(*k))) {
-        let (want, have) = (made.get(key).copied().unwrap_or_default(), held.get(key).copied().unwrap_or_default());
-        if want != have {
-            out.wrong_sums += 1;
-            if out.wrong_sum_examples.len() < EXAMPLES {
-                out.wrong_sum_examples.push(format!("{} {:?}: {have:?}, should be {want:?}", key.0, key.1));
-            }
-        }
-    }
+    compare(&mut out, expected.facts, held, |(period, key)| format!("{period} {key:?}"));
     let mut held: BTreeMap<(i64, i64, FactKey), i64> = BTreeMap::new();
     for row in &tx.query(
         "SELECT submitted_on, closed_on, region_code, unit_id, category_code, level, appeals FROM appeal_voided",
@@ -140,19 +130,30 @@ pub(crate) fn check(tx: &mut Tx<'_>, cal: &WorkingCalendar, progress: &dyn Fn(u6
         held.insert((row.int(0)?, row.int(1)?, key_of(row, 2)?), row.int(6)?);
     }
     out.sums += held.len() as u64;
-    let made: BTreeMap<_, _> = expected.voided.into_iter().filter(|(_, n)| *n != 0).collect();
-    let held: BTreeMap<_, _> = held.into_iter().filter(|(_, n)| *n != 0).collect();
+    compare(&mut out, expected.voided, held, |(submitted, closed, key)| format!("作废 {submitted} → {closed} {key:?}"));
+    Ok(out)
+}
+
+/// Counts (and describes the first few of) the keys whose sum `held` is not the one the rows `made`; a key missing
+/// on one side holds zero there.
+fn compare<K: Ord, V: Copy + Default + PartialEq + std::fmt::Debug>(
+    out: &mut FiguresCheck,
+    made: BTreeMap<K, V>,
+    held: BTreeMap<K, V>,
+    describe: impl Fn(&K) -> String,
+) {
+    let zero = V::default();
+    let made: BTreeMap<K, V> = made.into_iter().filter(|(_, v)| *v != zero).collect();
+    let held: BTreeMap<K, V> = held.into_iter().filter(|(_, v)| *v != zero).collect();
     for key in made.keys().chain(held.keys().filter(|k| !made.contains_key(*k))) {
-        let (want, have) = (made.get(key).copied().unwrap_or(0), held.get(key).copied().unwrap_or(0));
+        let (want, have) = (made.get(key).copied().unwrap_or(zero), held.get(key).copied().unwrap_or(zero));
         if want != have {
             out.wrong_sums += 1;
             if out.wrong_sum_examples.len() < EXAMPLES {
-                out.wrong_sum_examples
-                    .push(format!("作废 {} → {} {:?}: {have}, should be {want}", key.0, key.1, key.2));
+                out.wrong_sum_examples.push(format!("{}: {have:?}, should be {want:?}", describe(key)));
             }
         }
     }
-    Ok(out)
 }
 
 fn key_of(row: &Row, at: usize) -> Result<FactKey> {
