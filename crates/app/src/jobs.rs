@@ -1,8 +1,9 @@
 //! Background work: the escalation ladder and auto-closing run by themselves (SPEC §3, §4).
 //!
 //! Each step is an ordinary transition by `Role::System`, decided on the appeal as read inside the same transaction.
-//! Two instances sweeping at once cannot take a step twice: the second one's optimistic version check fails and its
-//! transaction rolls back. Electing one sweeper among instances is left to the multi-instance work.
+//! Several instances sweep at once without electing one: a step is taken by whichever commits first, and the
+//! others' optimistic version check fails and rolls their transaction back (tests/jobs.rs kills one of three
+//! mid-sweep and finds every step taken once).
 
 use std::time::Duration;
 
@@ -48,7 +49,7 @@ pub async fn follow_calendar(store: Store, every: Duration) {
 }
 
 /// The steps due today for one item: escalations, then auto-close (for the kinds that close by themselves).
-fn due_steps(
+pub fn due_steps(
     state: &zhuqi_domain::Appeal,
     cal: &zhuqi_domain::WorkingCalendar,
     today: jiff::civil::Date,

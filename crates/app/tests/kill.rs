@@ -7,15 +7,14 @@
 mod cli_support;
 mod support;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use cli_support::{session_cookie, zhuqi};
+use cli_support::{serve, session_cookie, zhuqi};
 use rand::RngExt;
 use zhuqi_domain::Appeal;
 use zhuqi_store::{DbUrl, Store};
@@ -34,24 +33,9 @@ fn request(addr: &str, method: &str, path: &str, headers: &str, body: &str) -> O
     Some(answer)
 }
 
-/// `zhuqi serve` on `db`, and its address once it says it is serving.
-fn start(db: &str, dir: &Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_zhuqi"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--db", db])
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("banner");
-    let addr = line.split("://").nth(1).and_then(|r| r.split_whitespace().next()).expect("address").to_owned();
-    (child, addr)
-}
-
 /// Kills and restarts the server `kills` times under two writing clients; the numbers of the acknowledged appeals.
 fn run_kills(db: &str, dir: &Path, kills: usize) -> Vec<String> {
-    let (mut server, addr) = start(db, dir);
+    let (mut server, addr) = serve(db, dir);
     let json = "Content-Type: application/json\r\n";
     let signed = request(&addr, "POST", "/api/v1/session", json, r#"{"username":"qiye","password":"Demo@2026"}"#)
         .expect("sign in");
@@ -95,7 +79,7 @@ fn run_kills(db: &str, dir: &Path, kills: usize) -> Vec<String> {
         for w in writers {
             w.join().expect("writer");
         }
-        (server, addr) = start(db, dir);
+        (server, addr) = serve(db, dir);
     }
     let _ = server.kill();
     let _ = server.wait();

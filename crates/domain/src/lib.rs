@@ -18,7 +18,10 @@ pub mod stats;
 pub mod time;
 pub mod values;
 
-pub use appeal::{AUTO_CLOSE_AFTER, Action, ActionKind, Actor, Appeal, Channel, Event, Level, Status, TransitionError};
+pub use appeal::{
+    AUTO_CLOSE_AFTER, Action, ActionKind, Actor, Appeal, Channel, Event, Level, Outlook, Overdue, Status,
+    TransitionError,
+};
 pub use calendar::{CalendarError, CalendarYear, WorkingCalendar};
 pub use deadline::{
     Clock, DeadlinePolicy, Deadlines, EscalationKind, EscalationLadder, EscalationStep, Light, Milestone, Trigger,

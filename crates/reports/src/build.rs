@@ -5,9 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use jiff::civil::Date;
 use zhuqi_domain::stats::{Counts, Period, PeriodKind, rank};
-use zhuqi_store::{
-    CategoryRecord, FigureScope, GroupKey, OverdueRow, Principal, RegionRecord, Store, StoreError, Tally, Window,
-};
+use zhuqi_store::{CategoryRecord, FigureScope, GroupKey, Principal, RegionRecord, Store, StoreError, Tally, Window};
 
 use super::bulletin::{
     CategoryLine, Change, Figures, Line, OVERDUE_LISTED, OverdueItem, PeriodInfo, Previous, ScopeInfo, TrendPoint,
@@ -62,11 +60,12 @@ pub async fn build(store: &Store, p: &Principal, req: &BulletinRequest, today: D
         (ReportScope::Unit(_), _) | (_, Some(_)) => None,
         (_, None) => Some(scope.region.clone()),
     };
-    let (groups, trend, overdue, overdue_before, projects, disputes, tasks, policies) = tokio::join!(
+    let (groups, trend, overdue, overdue_now, overdue_before, projects, disputes, tasks, policies) = tokio::join!(
         store.figures(p, &scope, now, before),
         trend(store, p, &scope, period, as_of),
-        store.overdue(p, &scope, as_of),
-        store.overdue(p, &scope, previous.last),
+        store.overdue(p, &scope, as_of, OVERDUE_LISTED),
+        store.overdue_counts(p, &scope, as_of),
+        store.overdue_counts(p, &scope, previous.last),
         async {
             match &project_region {
                 Some(region) => super::projects::section(store, p, region.clone(), as_of).await,
@@ -100,8 +99,8 @@ pub async fn build(store: &Store, p: &Principal, req: &BulletinRequest, today: D
     );
     let (mut groups, trend, overdue, projects) = (groups?, trend?, overdue?, projects?);
     let (disputes, tasks, policies) = (disputes?, tasks?, policies?);
-    count_overdue(&mut groups, &overdue, |t| &mut t.now);
-    count_overdue(&mut groups, &overdue_before?, |t| &mut t.before);
+    count_overdue(&mut groups, overdue_now?, |t| &mut t.now);
+    count_overdue(&mut groups, overdue_before?, |t| &mut t.before);
     let total: Counts = groups.iter().map(|t| t.now).sum();
     let total_before: Counts = groups.iter().map(|t| t.before).sum();
 
@@ -163,15 +162,15 @@ pub async fn build(store: &Store, p: &Principal, req: &BulletinRequest, today: D
     Ok(b)
 }
 
-/// Adds each overdue item to its group's `overdue_open` (in the window `counts` picks).
-fn count_overdue(groups: &mut Vec<Tally>, overdue: &[OverdueRow], counts: impl Fn(&mut Tally) -> &mut Counts) {
+/// Adds each group's overdue items to its `overdue_open` (in the window `counts` picks).
+fn count_overdue(groups: &mut Vec<Tally>, overdue: HashMap<GroupKey, i64>, counts: impl Fn(&mut Tally) -> &mut Counts) {
     let mut at: HashMap<GroupKey, usize> = groups.iter().enumerate().map(|(i, t)| (t.key.clone(), i)).collect();
-    for o in overdue {
-        let i = *at.entry(o.key.clone()).or_insert_with(|| {
-            groups.push(Tally { key: o.key.clone(), now: Counts::default(), before: Counts::default() });
+    for (key, n) in overdue {
+        let i = *at.entry(key.clone()).or_insert_with(|| {
+            groups.push(Tally { key, now: Counts::default(), before: Counts::default() });
             groups.len() - 1
         });
-        counts(&mut groups[i]).overdue_open += 1;
+        counts(&mut groups[i]).overdue_open += n;
     }
 }
 

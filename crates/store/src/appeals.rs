@@ -2,7 +2,7 @@
 
 use jiff::Timestamp;
 use zhuqi_domain::time::{local_date, stored_precision, to_micros};
-use zhuqi_domain::{Action, Actor, Appeal, AppealNumber, Channel, Event, Fen, RegionCode};
+use zhuqi_domain::{Action, Actor, Appeal, AppealNumber, Channel, Event, Fen, RegionCode, WorkingCalendar};
 
 use crate::audit;
 use crate::db::{Row, Tx, params};
@@ -246,16 +246,19 @@ impl Writer<'_> {
         Ok(AppealRecord { state, ..record.clone() })
     }
 
-    /// Recomputes the stored due dates of every appeal with a running clock (after the calendar changed).
-    pub(crate) fn recompute_due_dates(&mut self) -> Result<u64> {
+    /// Recomputes the stored due dates of every appeal with a running clock, and their lights and overdue days to
+    /// come (`facts::outlook`), after the calendar changed from `before`.
+    pub(crate) fn recompute_due_dates(&mut self, before: &WorkingCalendar) -> Result<u64> {
         let rows = self.tx.query(
-            "SELECT id, acknowledge_due, reply_due, resolve_due, feedback_due, state FROM appeals \
+            "SELECT id, acknowledge_due, reply_due, resolve_due, feedback_due, state, region_code FROM appeals \
              WHERE acknowledge_due IS NOT NULL AND closed_at IS NULL",
             &[],
         )?;
+        let today = zhuqi_domain::time::today();
         let mut changed = 0;
         for row in rows {
             let state = parse_state(&row.text(5)?)?;
+            self.facts.outlook_recounted(&row.text(6)?, &state, before, &self.cal, today);
             let due = state.deadlines(&self.cal, local_date(state.updated_at));
             let fresh =
                 [due.map(|d| d.acknowledge), due.map(|d| d.reply), due.map(|d| d.resolve), due.map(|d| d.feedback)];
@@ -315,7 +318,7 @@ impl Writer<'_> {
         if self.tx.query_opt("SELECT 1 FROM zhuqi_meta WHERE key = 'rebuild_appeal_facts'", &[])?.is_none() {
             return Ok(0);
         }
-        crate::facts::rebuild(&mut self.tx)
+        crate::facts::rebuild(&mut self.tx, &self.cal.clone())
     }
 
     /// The appeal as stored now, inside this transaction.

@@ -92,8 +92,8 @@ impl Store {
                     )?;
                 }
                 all.extend(new);
-                w.cal = Arc::new(WorkingCalendar::new(&all));
-                w.recompute_due_dates()
+                let before = std::mem::replace(&mut w.cal, Arc::new(WorkingCalendar::new(&all)));
+                w.recompute_due_dates(&before)
             })
             .await?;
         self.reload_calendar().await?;

@@ -272,7 +272,9 @@ impl Writer<'_> {
         let row = self.tx.query_one(&sql, &values)?;
         let id = row.int(0)?;
         if counted {
-            self.facts.moved(None, Some(&FactRow::read(&row, 1)?));
+            let facts = FactRow::read(&row, 1)?;
+            self.facts.outlook_of_history(&facts.key.region_code, history, &self.cal)?;
+            self.facts.moved(None, Some(&facts));
         }
         // A whole history in few statements: a bulk load (the demo, a ledger import) on PostgreSQL pays a round trip
         // per statement, and an appeal's history has ten events or so.
@@ -311,7 +313,9 @@ impl Writer<'_> {
             sql.push_str(&format!(" RETURNING {FACT_COLUMNS}"));
             let after = self.tx.query(&sql, &values)?;
             if let Some(row) = after.first() {
-                self.facts.moved(before.as_ref(), Some(&FactRow::read(row, 0)?));
+                let facts = FactRow::read(row, 0)?;
+                self.facts.outlook_moved(&facts.key.region_code, Some(old), &state, &self.cal);
+                self.facts.moved(before.as_ref(), Some(&facts));
             }
             after.len() as u64
         } else {
@@ -430,6 +434,11 @@ impl Store {
     /// The workflow state of item `id` of `kind`.
     pub async fn item_state(&self, kind: Kind, id: i64) -> Result<Appeal> {
         self.read(move |tx| load_state(tx, tables(kind), id)).await
+    }
+
+    /// The history of item `id` of `kind`, oldest first.
+    pub async fn item_history(&self, kind: Kind, id: i64) -> Result<Vec<Event>> {
+        self.read(move |tx| load_item_events(tx, tables(kind), id)).await
     }
 }
 

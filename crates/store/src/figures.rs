@@ -7,8 +7,10 @@
 //! open rows from the open-items index.
 //!
 //! The one figure that depends on more than dates is `overdue_open`: whether an open item's resolve deadline had passed
-//! at D. It is decided on the appeal's state as it stood at D: the stored state if nothing happened to the appeal
-//! since, otherwise the state replayed from its events up to D (a later extension or pause must not rewrite the past).
+//! at D. For a reader whose scope is regions it is a sum of facts dated ahead (`facts::outlook`). Otherwise, and for
+//! the list of the most overdue items, it is decided on the appeal's state as it stood at D: the stored state if
+//! nothing happened to the appeal since, otherwise the state replayed from its events up to D (a later extension or
+//! pause must not rewrite the past).
 
 use std::collections::HashMap;
 
@@ -129,9 +131,11 @@ fn tallies_from_facts(
     before: Window,
 ) -> Result<HashMap<GroupKey, Tally>> {
     let mut groups: HashMap<GroupKey, Tally> = HashMap::new();
+    let spans =
+        [(None, now.as_of), (Some(now.first), now.as_of), (None, before.as_of), (Some(before.first), before.as_of)];
+    let mut sums = facts::sums_of_spans(tx, cond, values, &spans)?.into_iter();
     for (window, is_now) in [(now, true), (before, false)] {
-        let totals = facts::sums(tx, cond, values, None, window.as_of)?;
-        let fresh = facts::sums(tx, cond, values, Some(window.first), window.as_of)?;
+        let (totals, fresh) = (sums.next().unwrap_or_default(), sums.next().unwrap_or_default());
         let voided = facts::voided_within(tx, cond, values, window.first, window.as_of)?;
         let mut window_counts: HashMap<&GroupKey, Counts> = HashMap::new();
         for (key, sums) in &totals {
@@ -237,14 +241,57 @@ impl Store {
         .await
     }
 
-    /// The open items past their resolve deadline at `day` (超期未办结), most overdue first, each as it stood then.
-    pub async fn overdue(&self, p: &Principal, scope: &FigureScope, day: Date) -> Result<Vec<OverdueRow>> {
+    /// The open items past their resolve deadline at `day` (超期未办结), most overdue first, each as it stood then:
+    /// the first `limit` (`overdue_counts` counts them all).
+    pub async fn overdue(
+        &self,
+        p: &Principal,
+        scope: &FigureScope,
+        day: Date,
+        limit: usize,
+    ) -> Result<Vec<OverdueRow>> {
         let (p, scope, cal) = (p.clone(), scope.clone(), self.calendar());
         self.read(move |tx| {
             let started = std::time::Instant::now();
-            let rows = overdue_at(tx, &p, &scope, &cal, day)?;
+            let rows = overdue_at(tx, &p, &scope, &cal, day, limit)?;
             tracing::debug!(elapsed = ?started.elapsed(), n = rows.len(), %day, "overdue");
             Ok(rows)
+        })
+        .await
+    }
+
+    /// How many open items were past their resolve deadline at the end of `day` (超期未办结), per group, as they
+    /// stood then: for a reader whose scope is regions alone, the sums by day (`facts::outlook`) and the paused
+    /// items read whole; for any other, `overdue`'s rows counted.
+    pub async fn overdue_counts(
+        &self,
+        p: &Principal,
+        scope: &FigureScope,
+        day: Date,
+    ) -> Result<HashMap<GroupKey, i64>> {
+        let (p, scope, cal) = (p.clone(), scope.clone(), self.calendar());
+        self.read(move |tx| {
+            let started = std::time::Instant::now();
+            let mut facts_values = Vec::new();
+            let Some(cond) = fact_condition(&p, &scope, &mut facts_values) else {
+                let mut out: HashMap<GroupKey, i64> = HashMap::new();
+                for row in overdue_at(tx, &p, &scope, &cal, day, usize::MAX)? {
+                    *out.entry(row.key).or_default() += 1;
+                }
+                return Ok(out);
+            };
+            let mut out: HashMap<GroupKey, i64> = facts::sums(tx, &cond, &facts_values, None, day)?
+                .into_iter()
+                .map(|(key, counts)| (key, counts.overdue))
+                .filter(|(_, n)| *n != 0)
+                .collect();
+            let mut values = Vec::new();
+            let cond = condition(&p, &scope, &mut values);
+            for (key, n) in facts::paused_overdue(tx, &cond, &values, day, &cal)? {
+                *out.entry(key).or_default() += n;
+            }
+            tracing::debug!(elapsed = ?started.elapsed(), %day, "overdue counted");
+            Ok(out)
         })
         .await
     }
@@ -458,38 +505,64 @@ fn merged_resolutions(
         .collect()
 }
 
-/// The items whose resolve deadline had passed at `day` while the unit still owed its answer, most overdue first.
+/// The items whose resolve deadline had passed at `day` while the unit still owed its answer, most overdue first: the
+/// first `limit`.
 fn overdue_at(
     tx: &mut Tx<'_>,
     p: &Principal,
     scope: &FigureScope,
     cal: &WorkingCalendar,
     day: Date,
+    limit: usize,
 ) -> Result<Vec<OverdueRow>> {
     let mut values = Vec::new();
     let cond = condition(p, scope, &mut values);
     let d = bind(&mut values, end_of(day)?);
     // An item answered before `day` and never reopened owed nothing at `day`.
     let owed = format!("(a.answered_at IS NULL OR a.answered_at >= {d} OR a.reopen_count > 0)");
-    // Bound last: the second query does not use it, and PostgreSQL wants exactly what is used.
-    let today = bind(&mut values, day.to_string());
-    // Open now and unchanged since `day`: the stored state is the state at `day`, and its stored resolve deadline can
-    // only have been later at `day` (a running pause pushes it), so only rows whose stored deadline is before `day`
-    // can be late. Changed since `day` (open now, or closed after it): see `state_at`. Each half is read from its own
-    // index: open items, and closings by time.
     let select = "SELECT a.id, a.number, a.title, e.name, a.region_code, a.updated_at, a.state, a.status, \
                   a.resolve_due, a.unit_id, a.category_code FROM appeals a JOIN enterprises e ON e.id = a.enterprise_id";
-    let mut rows = tx.query(
+    let today = bind(&mut values, day.to_string());
+    let mut rows = Vec::new();
+    // Open now, unchanged since `day` and with its unit: the stored state is the state at `day`, and its stored
+    // resolve deadline the one it had (only a running pause moves it). Later deadline, fewer working days past it:
+    // the most overdue are the first by deadline, read from the open items' deadline index (0028), `limit` at most.
+    // (The statuses are named by those they are not: a condition on the status index would lead SQLite away.)
+    let elsewhere: Vec<String> =
+        Status::ALL.iter().filter(|s| !s.is_with_unit()).map(|s| format!("'{}'", s.as_str())).collect();
+    {
+        let mut values = values.clone();
+        let limit = bind(&mut values, i64::try_from(limit).unwrap_or(i64::MAX));
+        rows.extend(tx.query(
+            &format!(
+                "{select} WHERE {cond} AND a.closed_at IS NULL AND a.updated_at < {d} AND a.resolve_due < {today} \
+                 AND a.status NOT IN ({}) ORDER BY a.resolve_due, a.id LIMIT {limit}",
+                elsewhere.join(", ")
+            ),
+            &values,
+        )?);
+    }
+    // The rest, each decided on its state as it stood at `day` (`state_at`). Paused and unchanged since: a pause
+    // only pushes the deadline, so only those already past their stored one. Changed since (open now, or closed
+    // after it): from the indexes of open items by last change and of closings.
+    rows.extend(tx.query(
         &format!(
-            "{select} WHERE {cond} AND a.closed_at IS NULL AND a.first_assigned_at < {d} AND \
-             ((a.updated_at >= {d} AND {owed}) OR (a.updated_at < {d} AND a.resolve_due < {today} \
-               AND a.status IN ('assigned', 'in_progress', 'waiting', 'reopened')))"
+            "{select} WHERE {cond} AND a.status = 'waiting' AND a.closed_at IS NULL AND a.updated_at < {d} \
+             AND a.resolve_due < {today}"
         ),
         &values,
-    )?;
+    )?);
+    let values = &values[..values.len() - 1];
+    rows.extend(tx.query(
+        &format!(
+            "{select} WHERE {cond} AND a.closed_at IS NULL AND a.updated_at >= {d} AND a.first_assigned_at < {d} \
+             AND {owed}"
+        ),
+        values,
+    )?);
     rows.extend(tx.query(
         &format!("{select} WHERE {cond} AND a.closed_at >= {d} AND a.first_assigned_at < {d} AND {owed}"),
-        &values[..values.len() - 1],
+        values,
     )?);
     let end = end_of(day)?;
     let mut out = Vec::new();
@@ -523,6 +596,7 @@ fn overdue_at(
     out.sort_by(|a, b| {
         b.overdue_days.cmp(&a.overdue_days).then(a.resolve_due.cmp(&b.resolve_due)).then(a.id.cmp(&b.id))
     });
+    out.truncate(limit);
     Ok(out)
 }
 

@@ -1,12 +1,13 @@
 //! The headline figures of the leader's dashboard (SPEC §6), over the appeals in the reader's scope (SPEC §5), as
 //! they stand now. Cadres and units are assessed on these numbers: each is defined once, here. For a leader or the
-//! command office (a scope of regions) the closed appeals' figures are the sums by day of all time (`facts`); for
-//! any other reader they are counted from the appeals' stored columns. The deadline lights depend on today and are
-//! computed from each open item's state exactly as the appeal list computes them.
+//! command office (a scope of regions) every figure is a sum by day (`facts`): of all time for the closed appeals'
+//! figures and the open ones, up to today for the lights (dated ahead from each state, `facts::outlook`). For any
+//! other reader they are counted from the appeals' stored columns, and the lights from each open item's state
+//! exactly as the appeal list computes them.
 
 use jiff::civil::Date;
 use serde::Serialize;
-use zhuqi_domain::Light;
+use zhuqi_domain::{Light, WorkingCalendar};
 
 use crate::access::Principal;
 use crate::db::{Tx, Value};
@@ -48,52 +49,44 @@ impl Store {
     pub async fn headline(&self, p: &Principal, today: Date) -> Result<Headline> {
         let (p, cal) = (p.clone(), self.calendar());
         self.read(move |tx| {
+            let started = std::time::Instant::now();
             let mut values = Vec::new();
             let scope = appeal_scope(&p, &mut values);
             let mut facts_values = Vec::new();
-            let mut h = match appeal_region_scope(&p, "f.region_code", &mut facts_values) {
-                Some(cond) => closed_from_facts(tx, &cond, &facts_values, &scope, &values)?,
-                None => closed_from_appeals(tx, &scope, &values)?,
-            };
-            // Open appeals, a few percent of all, read whole: their lights depend on today. An open appeal is never
-            // withdrawn or invalid (both close it), never resolved and not yet rated (both happen at closing).
-            let open = tx.query(
-                &format!(
-                    "SELECT a.state FROM appeals a WHERE {scope} AND a.closed_at IS NULL AND a.submitted_at IS NOT NULL"
-                ),
-                &values,
-            )?;
-            for row in &open {
-                let state = parse_state(&row.text(0)?)?;
-                h.open += 1;
-                match state.light(&cal, today) {
-                    Some(Light::Warning) => h.warning += 1,
-                    Some(Light::Overdue) => h.overdue += 1,
-                    Some(Light::Normal) | None => {}
+            let h = match appeal_region_scope(&p, "f.region_code", &mut facts_values) {
+                Some(cond) => from_facts(tx, &cond, &facts_values, &scope, &values, today)?,
+                None => {
+                    let mut h = closed_from_appeals(tx, &scope, &values)?;
+                    open_from_appeals(tx, &scope, &values, &cal, today, &mut h)?;
+                    h
                 }
-            }
+            };
+            tracing::debug!(elapsed = ?started.elapsed(), "headline");
             Ok(h)
         })
         .await
     }
 }
 
-/// The figures of the closed appeals, and "collected" over all, from the sums by day (`facts`), for a reader whose
-/// scope is regions alone: all time is the years' rows. Merged appeals resolved with their common issue are counted
-/// from the appeals (they are few, and their common issue decides).
-fn closed_from_facts(
+/// The headline from the sums by day (`facts`), for a reader whose scope is regions alone: all time is the years'
+/// rows, and the lights are the sums of the facts dated up to today (`facts::outlook`). Merged appeals resolved with
+/// their common issue are counted from the appeals, found from the resolved common issues (few; their issue decides).
+fn from_facts(
     tx: &mut Tx<'_>,
     cond: &str,
     facts_values: &[Value],
     scope: &str,
     values: &[Value],
+    today: Date,
 ) -> Result<Headline> {
-    let sums: facts::Counts = facts::sums(tx, cond, facts_values, None, Date::MAX)?.into_values().sum();
+    let mut spans = facts::sums_of_spans(tx, cond, facts_values, &[(None, Date::MAX), (None, today)])?.into_iter();
+    let mut total = || -> facts::Counts { spans.next().unwrap_or_default().into_values().sum() };
+    let (sums, lights) = (total(), total());
     let merged = tx.query_one(
         &format!(
-            "SELECT COUNT(*) FROM appeals a JOIN common_issues c ON c.id = a.common_issue_id \
-             WHERE {scope} AND a.status = 'merged' AND c.resolved_at IS NOT NULL AND a.closed_at IS NOT NULL \
-             AND a.submitted_at IS NOT NULL"
+            "SELECT COUNT(*) FROM common_issues c CROSS JOIN appeals a \
+             WHERE a.common_issue_id = c.id AND c.resolved_at IS NOT NULL AND {scope} AND a.status = 'merged' \
+             AND a.closed_at IS NOT NULL AND a.submitted_at IS NOT NULL"
         ),
         values,
     )?;
@@ -103,8 +96,36 @@ fn closed_from_facts(
         rated: sums.rated,
         five_star: sums.five_star,
         reopened: sums.reopened - sums.voided_reopened,
-        ..Headline::default()
+        open: sums.submitted - sums.closed,
+        warning: lights.warning,
+        overdue: lights.red,
     })
+}
+
+/// The open appeals and their lights today, each read whole: for a reader whose scope is more than regions. An open
+/// appeal is never withdrawn or invalid (both close it), never resolved and not yet rated (both happen at closing).
+fn open_from_appeals(
+    tx: &mut Tx<'_>,
+    scope: &str,
+    values: &[Value],
+    cal: &WorkingCalendar,
+    today: Date,
+    h: &mut Headline,
+) -> Result<()> {
+    let open = tx.query(
+        &format!("SELECT a.state FROM appeals a WHERE {scope} AND a.closed_at IS NULL AND a.submitted_at IS NOT NULL"),
+        values,
+    )?;
+    for row in &open {
+        let state = parse_state(&row.text(0)?)?;
+        h.open += 1;
+        match state.light(cal, today) {
+            Some(Light::Warning) => h.warning += 1,
+            Some(Light::Overdue) => h.overdue += 1,
+            Some(Light::Normal) | None => {}
+        }
+    }
+    Ok(())
 }
 
 /// The same from the appeals themselves, for any other reader; open appeals are added by the caller. Closed appeals

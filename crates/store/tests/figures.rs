@@ -7,7 +7,7 @@
 mod support;
 
 use jiff::civil::{Date, date};
-use jiff::{SignedDuration, Timestamp};
+use jiff::{SignedDuration, Timestamp, ToSpan};
 use support::*;
 use zhuqi_domain::stats::Counts;
 use zhuqi_domain::{Action, Actor, DeadlinePolicy, Event, Level, Role, Stars};
@@ -228,7 +228,7 @@ async fn the_seeds_figures_from_histories() {
         assert_eq!(q2.resolution_rate().percent(), "99.33%");
         assert_eq!(q2.new_in_period, 3118);
         // B19 was overdue then: its deadline was June 12, whatever was approved later (replayed: it had an extension).
-        let june = s.overdue(&p, &whole, D1).await.expect("overdue in June");
+        let june = s.overdue(&p, &whole, D1, usize::MAX).await.expect("overdue in June");
         assert_eq!(june.len(), 1);
         assert!(june[0].title.starts_with("B19") && june[0].resolve_due == date(2023, 6, 12), "{june:?}");
         assert_eq!(june[0].overdue_days, 13);
@@ -243,12 +243,12 @@ async fn the_seeds_figures_from_histories() {
         assert_eq!(q3.closed_on_time, 3541);
         assert_eq!(q3.on_time_rate().percent(), "99.97%");
         assert_eq!(q3.reopened, 1);
-        let september = s.overdue(&p, &whole, D2).await.expect("overdue in September");
+        let september = s.overdue(&p, &whole, D2, usize::MAX).await.expect("overdue in September");
         assert_eq!(september.len(), 4);
         assert!(september.iter().all(|o| o.title.starts_with("C-late") && o.resolve_due == date(2023, 8, 10)));
         // At 07-31 only B18 was late: in its reopened cycle (due 07-07, answered 08-01, closed since), cut from its
         // stored state as that cycle stood then.
-        let july = s.overdue(&p, &whole, date(2023, 7, 31)).await.expect("overdue in July");
+        let july = s.overdue(&p, &whole, date(2023, 7, 31), usize::MAX).await.expect("overdue in July");
         let titles: Vec<&str> = july.iter().map(|o| o.title.as_str()).collect();
         assert_eq!(titles, vec!["B18 重办后超期"], "{july:?}");
         assert_eq!(july[0].status, zhuqi_domain::Status::InProgress);
@@ -324,7 +324,8 @@ fn assign_to(unit: i64, category: &str) -> Action {
 
 /// The figures of every window and the trend, as a leader reads them (from the sums by day) and as a reader whose
 /// scope is more than regions reads them (from the appeals themselves): they must be the same.
-async fn both_ways_agree(s: &zhuqi_store::Store, city: &City, backend: &str) {
+/// Returns the overdue answers counted over the days (each appeal once per day).
+async fn both_ways_agree(s: &zhuqi_store::Store, city: &City, backend: &str) -> i64 {
     let sums = leader(city);
     let rows = Principal { roles: vec![Role::Leader, Role::Cadre], ..leader(city) };
     let windows = [
@@ -364,12 +365,29 @@ async fn both_ways_agree(s: &zhuqi_store::Store, city: &City, backend: &str) {
         }
     }
     assert!(counted > 0, "{backend}: the windows count something");
-    for today in [date(2024, 3, 15), date(2025, 1, 1)] {
+    // The overdue answers of each day as each appeal stood then: from the sums dated ahead, and from the states.
+    let mut overdue = 0;
+    for scope in &scopes {
+        for day in date(2024, 1, 1).series(2.days()).take_while(|d| *d <= date(2024, 7, 1)) {
+            let a = s.overdue_counts(&sums, scope, day).await.expect("overdue from the sums");
+            let b = s.overdue_counts(&rows, scope, day).await.expect("overdue from the appeals");
+            assert_eq!(a, b, "{backend}: overdue {scope:?} on {day}");
+            overdue += a.values().sum::<i64>();
+            // A bulletin lists the most overdue first: the first three are the first three of all.
+            let all = s.overdue(&sums, scope, day, usize::MAX).await.expect("all overdue");
+            assert_eq!(all.len() as i64, a.values().sum::<i64>(), "{backend}: listed {scope:?} on {day}");
+            let first = s.overdue(&sums, scope, day, 3).await.expect("the most overdue");
+            assert_eq!(first, all[..all.len().min(3)], "{backend}: first {scope:?} on {day}");
+        }
+    }
+    // Lights are of today: days after every event.
+    for today in [date(2024, 5, 20), date(2025, 1, 1)] {
         let a = s.headline(&sums, today).await.expect("headline from the sums");
         assert_eq!(a, s.headline(&rows, today).await.expect("headline from the appeals"), "{backend}: headline");
     }
     let check = s.verify_figures(|_, _| {}).await.expect("verify");
     assert!(check.is_sound(), "{backend}: {check:?}");
+    overdue
 }
 
 /// Corrections move an appeal's facts with it: re-assigned to another unit and category, reopened, withdrawn, found
@@ -391,11 +409,11 @@ async fn corrections_move_the_facts_and_the_sums_agree_with_the_appeals() {
         let (unit, enterprise_id) = (city.unit_id, city.enterprise_id);
         let (e, d, h) = (enterprise(&city), dispatcher(&city), handler(&city));
         let day = |i: i64| at("2024-01-02T01:00:00Z") + SignedDuration::from_hours(i * 37);
-        // Sixty appeals submitted from January 2 on, every 37 hours (some at night, China time the next day).
+        // Sixty-four appeals submitted from January 2 on, every 37 hours (some at night, China time the next day).
         let ids = s
             .transaction(sys(), move |w| {
                 let mut ids = Vec::new();
-                for i in 0..60 {
+                for i in 0..65 {
                     let new = NewAppeal { title: format!("诉求{i}"), ..new_appeal_for(enterprise_id) };
                     let create = Action::Create { category: "financing".into(), draft: false };
                     let history = [Event { seq: 1, at: day(i), actor: e, action: create }];
@@ -407,10 +425,38 @@ async fn corrections_move_the_facts_and_the_sums_agree_with_the_appeals() {
             .expect("sixty appeals");
         both_ways_agree(s, &city, db.backend).await;
 
-        // Each appeal's life, a step a day from its submission; one transaction per appeal.
+        // Each appeal's life, a step a day from its submission (the last four: waits for material, answers late);
+        // one transaction per appeal.
+        let material = || Action::RequestMaterial { what: "补充营业执照".into() };
+        let supplied = || Action::SupplyMaterial { text: "已上传".into() };
         for (i, id) in ids.iter().copied().enumerate() {
             let i = i as i64;
+            let hours = |days: i64| SignedDuration::from_hours(24 * days + 2);
+            let timed: Vec<(SignedDuration, Actor, Action)> = match i {
+                60 => vec![
+                    (hours(0), d, assign_to(unit, "financing")),
+                    (hours(1), h, Action::Acknowledge),
+                    (hours(16), h, material()),
+                    (hours(26), e, supplied()),
+                    (hours(30), h, answer()),
+                    (hours(31), e, confirm(Some(2))),
+                ],
+                61 => vec![
+                    (hours(0), d, assign_to(unit, "financing")),
+                    (hours(1), h, Action::Acknowledge),
+                    (hours(2), h, material()),
+                    (hours(25), e, supplied()),
+                ],
+                62 => vec![
+                    (hours(0), d, assign_to(unit, "financing")),
+                    (hours(1), h, Action::Acknowledge),
+                    (hours(20), h, material()),
+                ],
+                63 => vec![(hours(0), d, assign_to(unit, "financing"))],
+                _ => Vec::new(),
+            };
             let steps: Vec<(Actor, Action)> = match i % 6 {
+                _ if i >= 60 => Vec::new(),
                 0 => vec![
                     (d, assign_to(unit, "financing")),
                     (h, Action::Acknowledge),
@@ -435,22 +481,49 @@ async fn corrections_move_the_facts_and_the_sums_agree_with_the_appeals() {
                 4 => vec![(d, Action::RejectInvalid { reason: "非涉企诉求".into() })],
                 _ => vec![(d, assign_to(other_unit, "land")), (h, Action::Acknowledge)],
             };
+            let timed = steps
+                .into_iter()
+                .enumerate()
+                .map(|(n, (actor, action))| (SignedDuration::from_hours(26 * (n as i64 + 1)), actor, action))
+                .chain(timed);
+            let timed: Vec<_> = timed.collect();
             s.transaction(sys(), move |w| {
-                for (n, (actor, action)) in steps.into_iter().enumerate() {
+                for (after, actor, action) in timed {
                     // The writer checks the steps, not who may take them (the pages and the API do).
                     let record = w.appeal(id)?;
-                    w.apply(&record, actor, action, day(i) + SignedDuration::from_hours(26 * (n as i64 + 1)))?;
+                    w.apply(&record, actor, action, day(i) + after)?;
                 }
                 Ok::<_, StoreError>(())
             })
             .await
             .unwrap_or_else(|err| panic!("{}: appeal {i}: {err}", db.backend));
         }
-        both_ways_agree(s, &city, db.backend).await;
+        // The last: material asked for on the working day after the answer was due, supplied three weeks later.
+        // While it waits, each working day moves the deadline to that day: overdue on days off only.
+        let last = *ids.last().expect("ids");
+        s.transaction(sys(), move |w| {
+            let record = w.appeal(last)?;
+            let t = record.state.updated_at + SignedDuration::from_hours(1);
+            let record = w.apply(&record, d, assign_to(unit, "financing"), t)?;
+            let record = w.apply(&record, h, Action::Acknowledge, t + SignedDuration::from_hours(1))?;
+            let due = record.state.deadlines(&zhuqi_domain::WorkingCalendar::official(), date(2024, 1, 1));
+            let due = due.expect("assigned").resolve;
+            let next = zhuqi_domain::WorkingCalendar::official().add_working_days(due, 1);
+            let on_due = zhuqi_domain::time::start_of_day(next).expect("in range") + SignedDuration::from_hours(10);
+            let record = w.apply(&record, h, material(), on_due)?;
+            let o = record.state.outlook(&zhuqi_domain::WorkingCalendar::official()).overdue;
+            assert!(matches!(o, zhuqi_domain::Overdue::OnDaysOff(_)), "{o:?}");
+            w.apply(&record, e, supplied(), on_due + SignedDuration::from_hours(24 * 21))?;
+            Ok::<_, StoreError>(())
+        })
+        .await
+        .unwrap_or_else(|err| panic!("{}: paused on the day due: {err}", db.backend));
+        assert!(both_ways_agree(s, &city, db.backend).await > 0, "{}: some answers were late", db.backend);
 
         // The second unit's open items answered and closed, then re-assigned ones moved back: several appeals in one
         // transaction, facts of earlier months moving with them.
-        let moved: Vec<i64> = ids.iter().copied().enumerate().filter(|(i, _)| i % 6 == 2).map(|(_, id)| id).collect();
+        let moved: Vec<i64> =
+            ids.iter().copied().enumerate().filter(|(i, _)| i % 6 == 2 && *i < 60).map(|(_, id)| id).collect();
         s.transaction(sys(), move |w| {
             for id in moved {
                 let record = w.appeal(id)?;
@@ -472,8 +545,8 @@ async fn corrections_move_the_facts_and_the_sums_agree_with_the_appeals() {
         raw_sql(&db, "UPDATE appeal_facts SET resolved = resolved + 1 WHERE period = 2024").expect("alter a sum");
         let check = s.verify_figures(|_, _| {}).await.expect("verify");
         assert!(!check.is_sound() && check.wrong_sums > 0, "{}: {check:?}", db.backend);
-        assert_eq!((check.appeals, check.unlike_history), (60, 0));
-        assert_eq!(s.rebuild_figures(sys()).await.expect("rebuild"), 60);
+        assert_eq!((check.appeals, check.unlike_history), (65, 0));
+        assert_eq!(s.rebuild_figures(sys()).await.expect("rebuild"), 65);
         both_ways_agree(s, &city, db.backend).await;
     }
 }
@@ -487,5 +560,74 @@ fn new_appeal_for(enterprise_id: i64) -> NewAppeal {
         description: "企业反映的问题".into(),
         amount: None,
         draft: false,
+    }
+}
+
+/// A holiday notice loaded today moves the lights and overdue answers to come of the open appeals: the sums dated
+/// ahead say what the states say, on every day from today.
+#[tokio::test]
+async fn a_calendar_loaded_moves_the_lights_and_overdue_days_to_come() {
+    for db in backends("a_calendar_loaded_moves_the_lights").await {
+        let s = &db.store;
+        let city = seed_city(s).await;
+        let (e, d, h) = (enterprise(&city), dispatcher(&city), handler(&city));
+        let (unit, enterprise_id) = (city.unit_id, city.enterprise_id);
+        // Twelve appeals assigned one to twelve days ago, every other one acknowledged: yellow, red and overdue soon.
+        let now = Timestamp::now();
+        s.transaction(sys(), move |w| {
+            for k in 1..=12 {
+                let then = now - SignedDuration::from_hours(24 * k);
+                let new = NewAppeal { title: format!("诉求{k}"), ..new_appeal_for(enterprise_id) };
+                let create = Action::Create { category: "financing".into(), draft: false };
+                let record = w.insert_appeal("ZK", &new, &[Event { seq: 1, at: then, actor: e, action: create }])?;
+                let record = w.apply(&record, d, assign_to(unit, "financing"), then + SignedDuration::from_hours(1))?;
+                if k % 2 == 0 {
+                    w.apply(&record, h, Action::Acknowledge, then + SignedDuration::from_hours(2))?;
+                }
+            }
+            Ok::<_, StoreError>(())
+        })
+        .await
+        .expect("twelve appeals");
+        let today = zhuqi_domain::time::today();
+        let city = &city;
+        let agree = |what: &'static str| async move {
+            let sums = leader(city);
+            let rows = Principal { roles: vec![Role::Leader, Role::Cadre], ..leader(city) };
+            let (mut lights, mut overdue) = (0, 0);
+            for day in today.series(1.days()).take(40) {
+                let a = s.overdue_counts(&sums, &FigureScope::default(), day).await.expect("overdue from the sums");
+                let b = s.overdue_counts(&rows, &FigureScope::default(), day).await.expect("overdue from the appeals");
+                assert_eq!(a, b, "{}: {what}: overdue on {day}", db.backend);
+                overdue += a.values().sum::<i64>();
+                let a = s.headline(&sums, day).await.expect("headline from the sums");
+                assert_eq!(a, s.headline(&rows, day).await.expect("from the appeals"), "{}: {what}: {day}", db.backend);
+                lights += a.warning + a.overdue;
+            }
+            assert!(lights > 0 && overdue > 0, "{}: {what}: lights {lights}, overdue {overdue}", db.backend);
+        };
+        agree("before").await;
+        // Three days off from tomorrow (within tomorrow's year).
+        let first = today.tomorrow().expect("tomorrow");
+        let last = first.checked_add(2.days()).expect("in range").min(first.last_of_year());
+        let mut year = s
+            .calendar_years()
+            .await
+            .expect("years")
+            .into_iter()
+            .find(|y| i32::from(y.year) == i32::from(first.year()))
+            .unwrap_or(zhuqi_domain::CalendarYear {
+                year: first.year(),
+                source: "test".into(),
+                holidays: Vec::new(),
+                workdays: Vec::new(),
+            });
+        year.holidays.retain(|h| h.to < first || h.from > last);
+        year.workdays.retain(|w| *w < first || *w > last);
+        year.holidays.push(zhuqi_domain::calendar::Holiday { name: "临时休假".into(), from: first, to: last });
+        assert!(s.load_calendar_years(sys(), vec![year]).await.expect("load") > 0, "{}", db.backend);
+        agree("after the notice").await;
+        let check = s.verify_figures(|_, _| {}).await.expect("verify");
+        assert!(check.is_sound(), "{}: {check:?}", db.backend);
     }
 }

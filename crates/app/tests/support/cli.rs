@@ -2,8 +2,9 @@
 
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 
 /// Runs `zhuqi args…` in `dir`, without the caller's `ZHUQI_DB`.
 pub fn zhuqi(args: &[&str], dir: &Path) -> Output {
@@ -13,6 +14,21 @@ pub fn zhuqi(args: &[&str], dir: &Path) -> Output {
         .env_remove("ZHUQI_DB")
         .output()
         .expect("run zhuqi")
+}
+
+/// `zhuqi serve` on `db` in `dir`, on a free port, once it says it is serving: the process and its address.
+pub fn serve(db: &str, dir: &Path) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zhuqi"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--db", db])
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("banner");
+    let addr = line.split("://").nth(1).and_then(|r| r.split_whitespace().next()).expect("address").to_owned();
+    (child, addr)
 }
 
 /// Fails unless the command failed with exactly one line on stderr that contains `expected`, in Chinese and English,

@@ -6,6 +6,7 @@
 
 mod action;
 mod machine;
+mod outlook;
 #[cfg(test)]
 mod tests;
 
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 pub use action::{Action, ActionKind, Actor, Event};
 pub use machine::{AUTO_CLOSE_AFTER, Appeal, MAX_EXTENSION_DAYS, MAX_TEXT, TransitionError};
+pub use outlook::{Outlook, Overdue};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

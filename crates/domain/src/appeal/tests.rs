@@ -354,6 +354,10 @@ fn check_random_history(
                 let outcome = |a: &Appeal| a.mediation.as_ref().and_then(|m| m.outcome);
                 prop_assert!(outcome(&state).is_none() || outcome(&state) == outcome(&next));
                 prop_assert_eq!(next.mediation.is_some(), kind_of_item == Kind::Dispute);
+                // The figures count the light and the overdue status from the outlook's days (issue 17).
+                if let Err(e) = super::outlook::agrees(&next, &cal, today, 40) {
+                    prop_assert!(false, "after {}: {}", kind, e);
+                }
                 state = next;
                 events.push(event);
             }

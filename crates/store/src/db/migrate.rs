@@ -177,6 +177,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0027_appeal_facts.sql"),
         postgres: include_str!("../../migrations/postgres/0027_appeal_facts.sql"),
     },
+    Migration {
+        version: 28,
+        name: "appeal_outlook_facts",
+        sqlite: include_str!("../../migrations/common/0028_appeal_outlook_facts.sql"),
+        postgres: include_str!("../../migrations/common/0028_appeal_outlook_facts.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.

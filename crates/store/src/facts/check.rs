@@ -3,36 +3,62 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use zhuqi_domain::{Appeal, WorkingCalendar};
+use zhuqi_domain::{Event, WorkingCalendar};
 
-use super::{COUNTERS, Counts, Deltas, FACT_COLUMNS, FactKey, FactRow};
+use super::{COUNTERS, Counts, Deltas, FACT_COLUMNS, FactKey, FactRow, N};
 use crate::Result;
 use crate::db::{Row, Tx};
 
-/// Counts every appeal again from its stored row: `appeal_facts` and `appeal_voided` emptied and written anew. Used
-/// once when the tables are new (migration 0027) and after anything that rewrote the rows' facts in bulk.
-pub(crate) fn rebuild(tx: &mut Tx<'_>) -> Result<u64> {
+/// Counts every appeal again from its stored row and its history (`outlook`): `appeal_facts` and `appeal_voided`
+/// emptied and written anew. Used once when the tables or their columns are new (migrations 0027, 0028) and after
+/// anything that rewrote the rows' facts in bulk.
+pub(crate) fn rebuild(tx: &mut Tx<'_>, cal: &WorkingCalendar) -> Result<u64> {
     tx.execute("DELETE FROM appeal_facts", &[])?;
     tx.execute("DELETE FROM appeal_voided", &[])?;
     let mut deltas = Deltas::default();
-    let mut counted = 0;
-    let mut after = 0;
-    loop {
-        // In slices by id: a province's appeals are never all in memory at once.
-        let rows = tx.query(
-            &format!("SELECT id, {FACT_COLUMNS} FROM appeals WHERE id > $1 ORDER BY id LIMIT 20000"),
-            &[after.into()],
-        )?;
-        let Some(last) = rows.last() else { break };
-        after = last.int(0)?;
-        for row in &rows {
-            deltas.add(&FactRow::read(row, 1)?, 1);
-        }
-        counted += rows.len() as u64;
-    }
+    let counted = each_appeal(tx, &format!("id, {FACT_COLUMNS}"), &|_, _| {}, |row, history| {
+        let facts = FactRow::read(row, 1)?;
+        deltas.outlook_of_history(&facts.key.region_code, &history, cal)?;
+        deltas.add(&facts, 1);
+        Ok(())
+    })?;
     deltas.write(tx)?;
     tx.execute("DELETE FROM zhuqi_meta WHERE key = 'rebuild_appeal_facts'", &[])?;
     Ok(counted)
+}
+
+/// Calls `f` with every appeal's `columns` (the first is `id`) and its history, in slices by id (a province's appeals
+/// are never all in memory at once); `progress` hears (appeals done, appeals). Returns how many appeals there are.
+fn each_appeal(
+    tx: &mut Tx<'_>,
+    columns: &str,
+    progress: &dyn Fn(u64, u64),
+    mut f: impl FnMut(&Row, Vec<Event>) -> Result<()>,
+) -> Result<u64> {
+    let total = u64::try_from(tx.query_one("SELECT COUNT(*) FROM appeals", &[])?.int(0)?).unwrap_or(0);
+    let (mut done, mut after) = (0, 0);
+    loop {
+        let rows =
+            tx.query(&format!("SELECT {columns} FROM appeals WHERE id > $1 ORDER BY id LIMIT 5000"), &[after.into()])?;
+        let (Some(first), Some(last)) = (rows.first(), rows.last()) else { break };
+        let (first, last) = (first.int(0)?, last.int(0)?);
+        let events = tx.query(
+            "SELECT seq, at, actor_user_id, actor_role, payload, appeal_id FROM appeal_events \
+             WHERE appeal_id >= $1 AND appeal_id <= $2 ORDER BY appeal_id, seq",
+            &[first.into(), last.into()],
+        )?;
+        let mut histories: HashMap<i64, Vec<Event>> = HashMap::new();
+        for e in &events {
+            histories.entry(e.int(5)?).or_default().push(crate::engine::event_from_row(e)?);
+        }
+        for row in &rows {
+            f(row, histories.remove(&row.int(0)?).unwrap_or_default())?;
+        }
+        after = last;
+        done += rows.len() as u64;
+        progress(done, total);
+    }
+    Ok(done)
 }
 
 /// What `zhuqi figures verify` found: the sums against the appeals' rows, and the rows against their histories.
@@ -41,7 +67,9 @@ pub struct FiguresCheck {
     pub appeals: u64,
     /// Rows of sums read (`appeal_facts` and `appeal_voided`).
     pub sums: u64,
-    /// Sums that are not what the appeals' rows add up to: how many, and the first few described.
+    /// Sums that are not what the appeals' rows and histories add up to: how many, and the first few described. The
+    /// lights and overdue days to come are counted with the calendar of the day each event was written: a holiday
+    /// schedule changed afterwards for days already past shows here, and `zhuqi figures rebuild` counts them anew.
     pub wrong_sums: u64,
     pub wrong_sum_examples: Vec<String>,
     /// Appeals whose row says other than their history replayed: how many, and the first few numbers.
@@ -60,53 +88,32 @@ impl FiguresCheck {
 
 const EXAMPLES: usize = 20;
 
-/// Checks, in one snapshot, every appeal's row against its history and the sums against the rows.
+/// Checks, in one snapshot, every appeal's row against its history and the sums against the rows and histories.
 pub(crate) fn check(tx: &mut Tx<'_>, cal: &WorkingCalendar, progress: &dyn Fn(u64, u64)) -> Result<FiguresCheck> {
-    let total = u64::try_from(tx.query_one("SELECT COUNT(*) FROM appeals", &[])?.int(0)?).unwrap_or(0);
     let mut out = FiguresCheck::default();
     let mut expected = Deltas::default();
-    let mut after = 0;
-    loop {
-        let rows = tx.query(
-            &format!("SELECT id, number, {FACT_COLUMNS} FROM appeals WHERE id > $1 ORDER BY id LIMIT 5000"),
-            &[after.into()],
-        )?;
-        let (Some(first), Some(last)) = (rows.first(), rows.last()) else { break };
-        let (first, last) = (first.int(0)?, last.int(0)?);
-        let events = tx.query(
-            "SELECT seq, at, actor_user_id, actor_role, payload, appeal_id FROM appeal_events \
-             WHERE appeal_id >= $1 AND appeal_id <= $2 ORDER BY appeal_id, seq",
-            &[first.into(), last.into()],
-        )?;
-        let mut histories: HashMap<i64, Vec<zhuqi_domain::Event>> = HashMap::new();
-        for e in &events {
-            histories.entry(e.int(5)?).or_default().push(crate::engine::event_from_row(e)?);
-        }
-        for row in &rows {
-            let stored = FactRow::read(row, 2)?;
-            expected.add(&stored, 1);
-            let history = histories.remove(&row.int(0)?).unwrap_or_default();
-            let replayed = Appeal::replay(&history).ok().flatten();
-            let told = replayed.map(|state| FactRow::of_state(&stored.key.region_code, &state, cal));
-            match told {
-                Some(told) if told == stored => {}
-                Some(told)
-                    if FactRow { on_time: stored.on_time, work_days: stored.work_days, ..told.clone() } == stored =>
-                {
-                    out.recounted_by_calendar += 1;
-                }
-                _ => {
-                    out.unlike_history += 1;
-                    if out.unlike_history_examples.len() < EXAMPLES {
-                        out.unlike_history_examples.push(row.text(1)?);
-                    }
+    out.appeals = each_appeal(tx, &format!("id, number, {FACT_COLUMNS}"), progress, |row, history| {
+        let stored = FactRow::read(row, 2)?;
+        expected.add(&stored, 1);
+        // The lights and overdue days the history gives, counted as the writes counted them.
+        let replayed = expected.outlook_of_history(&stored.key.region_code, &history, cal).ok().flatten();
+        let told = replayed.map(|state| FactRow::of_state(&stored.key.region_code, &state, cal));
+        match told {
+            Some(told) if told == stored => {}
+            Some(told)
+                if FactRow { on_time: stored.on_time, work_days: stored.work_days, ..told.clone() } == stored =>
+            {
+                out.recounted_by_calendar += 1;
+            }
+            _ => {
+                out.unlike_history += 1;
+                if out.unlike_history_examples.len() < EXAMPLES {
+                    out.unlike_history_examples.push(row.text(1)?);
                 }
             }
         }
-        after = last;
-        out.appeals += rows.len() as u64;
-        progress(out.appeals, total);
-    }
+        Ok(())
+    })?;
     // The sums held against the sums the rows make.
     let mut held: BTreeMap<(i64, FactKey), Counts> = BTreeMap::new();
     let columns = COUNTERS.join(", ");
@@ -114,7 +121,7 @@ pub(crate) fn check(tx: &mut Tx<'_>, cal: &WorkingCalendar, progress: &dyn Fn(u6
         &format!("SELECT period, region_code, unit_id, category_code, level, {columns} FROM appeal_facts"),
         &[],
     )? {
-        let mut v = [0; 11];
+        let mut v = [0; N];
         for (i, x) in v.iter_mut().enumerate() {
             *x = row.int(5 + i)?;
         }
@@ -176,7 +183,7 @@ impl crate::Store {
     /// Counts every appeal's facts again (`rebuild`), in one transaction; returns how many appeals were counted.
     pub async fn rebuild_figures(&self, origin: crate::Origin) -> Result<u64> {
         self.transaction(origin, |w| {
-            let counted = rebuild(&mut w.tx)?;
+            let counted = rebuild(&mut w.tx, &w.cal.clone())?;
             w.audit("figures.rebuild", "appeal_facts".to_owned(), None, Some(format!("{counted} appeals")));
             Ok(counted)
         })

@@ -12,8 +12,12 @@
 //! Each fact is counted three times: in its day's row, its month's and its year's (`period` 20261104, 202611, 2026).
 //! `periods` cuts any span of days into whole years, whole months and days, so a sum "up to D" reads the rows of past
 //! years, of this year's past months and of this month's days.
+//!
+//! Open appeals are submitted less closed; yellow and red lights and answers overdue are facts dated ahead from each
+//! appeal's state and taken back by its next change (`outlook`): their sums up to a day are that day's counts.
 
 mod check;
+mod outlook;
 mod read;
 
 use std::collections::BTreeMap;
@@ -24,7 +28,8 @@ use zhuqi_domain::{Appeal, Status, WorkingCalendar};
 
 pub use check::FiguresCheck;
 pub(crate) use check::rebuild;
-pub(crate) use read::{sums, trend_buckets, voided_within};
+pub(crate) use outlook::paused_overdue;
+pub(crate) use read::{sums, sums_of_spans, trend_buckets, voided_within};
 
 use crate::db::{Row, Tx, Value};
 use crate::{Result, StoreError};
@@ -40,6 +45,18 @@ pub(crate) struct FactKey {
     pub unit_id: i64,
     pub category_code: String,
     pub level: String,
+}
+
+impl FactKey {
+    /// Where the facts of an appeal of `region_code` in `state` are counted.
+    pub fn of_state(region_code: &str, state: &Appeal) -> FactKey {
+        FactKey {
+            region_code: region_code.to_owned(),
+            unit_id: state.unit_id.unwrap_or(0),
+            category_code: state.category.clone(),
+            level: state.level.map(|l| l.as_str().to_owned()).unwrap_or_default(),
+        }
+    }
 }
 
 /// What the facts of one appeal are computed from: its stored row.
@@ -91,12 +108,7 @@ impl FactRow {
     pub fn of_state(region_code: &str, state: &Appeal, cal: &WorkingCalendar) -> FactRow {
         let day = |t: Option<jiff::Timestamp>| t.map(local_date);
         FactRow {
-            key: FactKey {
-                region_code: region_code.to_owned(),
-                unit_id: state.unit_id.unwrap_or(0),
-                category_code: state.category.clone(),
-                level: state.level.map(|l| l.as_str().to_owned()).unwrap_or_default(),
-            },
+            key: FactKey::of_state(region_code, state),
             void: matches!(state.status, Status::Withdrawn | Status::Invalid),
             submitted_on: day(state.submitted_at),
             closed_on: day(state.closed_at),
@@ -132,6 +144,7 @@ impl FactRow {
                     rated: i64::from(rated),
                     five_star: i64::from(self.rating == Some(5)),
                     satisfied: i64::from(self.rating.is_some_and(|r| r >= 4)),
+                    closed: i64::from(self.submitted_on.is_some()),
                     ..Counts::default()
                 },
             ));
@@ -162,6 +175,14 @@ pub(crate) struct Counts {
     pub rated: i64,
     pub five_star: i64,
     pub satisfied: i64,
+    /// Closed after its submission (any way: resolved, withdrawn, invalid, merged); "open" is submitted − closed.
+    pub closed: i64,
+    /// Dated ahead from each state's `Outlook`: the light turned yellow (+1) and left yellow for red (−1), …
+    pub warning: i64,
+    /// … turned red, …
+    pub red: i64,
+    /// … and the answer fell overdue (超期未办结). Only their sums up to a day mean anything: the count that day.
+    pub overdue: i64,
 }
 
 impl std::iter::Sum for Counts {
@@ -174,7 +195,7 @@ impl std::iter::Sum for Counts {
 }
 
 /// The counters' columns, in the order of `Counts::values`.
-const COUNTERS: [&str; 11] = [
+const COUNTERS: [&str; N] = [
     "submitted",
     "reopened",
     "voided",
@@ -186,10 +207,17 @@ const COUNTERS: [&str; 11] = [
     "rated",
     "five_star",
     "satisfied",
+    "closed",
+    "warning",
+    "red",
+    "overdue",
 ];
 
+/// How many counters a row of sums has.
+const N: usize = 15;
+
 impl Counts {
-    fn values(&self) -> [i64; 11] {
+    fn values(&self) -> [i64; N] {
         [
             self.submitted,
             self.reopened,
@@ -202,10 +230,14 @@ impl Counts {
             self.rated,
             self.five_star,
             self.satisfied,
+            self.closed,
+            self.warning,
+            self.red,
+            self.overdue,
         ]
     }
 
-    fn from_values(v: [i64; 11]) -> Counts {
+    fn from_values(v: [i64; N]) -> Counts {
         let [
             submitted,
             reopened,
@@ -218,6 +250,10 @@ impl Counts {
             rated,
             five_star,
             satisfied,
+            closed,
+            warning,
+            red,
+            overdue,
         ] = v;
         Counts {
             submitted,
@@ -231,6 +267,10 @@ impl Counts {
             rated,
             five_star,
             satisfied,
+            closed,
+            warning,
+            red,
+            overdue,
         }
     }
 
@@ -285,12 +325,17 @@ impl Deltas {
     /// Counts `row`'s facts once more (`sign` 1) or once less (−1).
     pub fn add(&mut self, row: &FactRow, sign: i64) {
         for (day, counts) in row.facts() {
-            for period in [day_number(day), month_number(day), year_number(day)] {
-                self.facts.entry((period, row.key.clone())).or_default().add(&counts, sign);
-            }
+            self.dated(&row.key, day, &counts, sign);
         }
         if let Some((s, c)) = row.voided_days() {
             *self.voided.entry((day_number(s), day_number(c), row.key.clone())).or_default() += sign;
+        }
+    }
+
+    /// Counts `counts` on `day` (in its day's, month's and year's rows) once more or once less.
+    fn dated(&mut self, key: &FactKey, day: Date, counts: &Counts, sign: i64) {
+        for period in [day_number(day), month_number(day), year_number(day)] {
+            self.facts.entry((period, key.clone())).or_default().add(counts, sign);
         }
     }
 

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 
-use super::{COUNTERS, Counts, corrupt, day_number, month_number, year_number};
+use super::{COUNTERS, Counts, N, corrupt, day_number, month_number, year_number};
 use crate::Result;
 use crate::db::{Row, Tx, Value};
 use crate::figures::GroupKey;
@@ -54,9 +54,10 @@ fn in_periods(ranges: &[(i64, i64)], values: &mut Vec<Value>) -> String {
     format!("({})", parts.join(" OR "))
 }
 
-fn group_key(row: &Row) -> Result<GroupKey> {
-    let unit = row.int(1)?;
-    Ok(GroupKey { region_code: row.text(0)?, unit_id: (unit != 0).then_some(unit), category_code: row.text(2)? })
+/// The group of the key columns (region, unit, category) from column `at`.
+fn group_key_at(row: &Row, at: usize) -> Result<GroupKey> {
+    let unit = row.int(at + 1)?;
+    Ok(GroupKey { region_code: row.text(at)?, unit_id: (unit != 0).then_some(unit), category_code: row.text(at + 2)? })
 }
 
 fn sum_columns() -> String {
@@ -71,23 +72,60 @@ pub(crate) fn sums(
     first: Option<Date>,
     last: Date,
 ) -> Result<HashMap<GroupKey, Counts>> {
-    let mut values = values.to_vec();
-    let ranges = in_periods(&periods(first.unwrap_or_else(beginning), last), &mut values);
+    Ok(sums_of_spans(tx, cond, values, &[(first, last)])?.pop().unwrap_or_default())
+}
+
+/// The sums of each span `first..=last` (`None`: from the first fact on), per group, in one read: the spans are cut
+/// where any of them starts or ends, and each piece is read once (a bulletin's four spans, "up to the end of last
+/// month", "last month", "up to today" and "this month", are three pieces over the rows of one).
+pub(crate) fn sums_of_spans(
+    tx: &mut Tx<'_>,
+    cond: &str,
+    values: &[Value],
+    spans: &[(Option<Date>, Date)],
+) -> Result<Vec<HashMap<GroupKey, Counts>>> {
+    let spans: Vec<(Date, Date)> = spans.iter().map(|(f, l)| (f.unwrap_or_else(beginning), *l)).collect();
+    let mut cuts: Vec<Date> = spans.iter().flat_map(|(f, l)| [*f, l.tomorrow().unwrap_or(*l)]).collect();
+    cuts.sort();
+    cuts.dedup();
+    // The pieces between consecutive cuts that some span covers.
+    let pieces: Vec<(Date, Date)> = cuts
+        .windows(2)
+        .filter_map(|w| Some((w[0], w[1].yesterday().ok()?)))
+        .filter(|(f, l)| f <= l && spans.iter().any(|(sf, sl)| sf <= f && l <= sl))
+        .collect();
+    let mut vals = values.to_vec();
+    let mut arms = String::new();
+    let mut all = Vec::new();
+    for (i, (f, l)) in pieces.iter().enumerate() {
+        let ranges = periods(*f, *l);
+        all.extend_from_slice(&ranges);
+        arms.push_str(&format!(" WHEN {} THEN {i}", in_periods(&ranges, &mut vals)));
+    }
+    let within = in_periods(&all, &mut vals);
     let rows = tx.query(
         &format!(
-            "SELECT f.region_code, f.unit_id, f.category_code, {} FROM appeal_facts f WHERE {cond} AND {ranges} \
-             GROUP BY f.region_code, f.unit_id, f.category_code",
+            "SELECT CASE{arms} END, f.region_code, f.unit_id, f.category_code, {} FROM appeal_facts f \
+             WHERE {cond} AND {within} GROUP BY 1, f.region_code, f.unit_id, f.category_code",
             sum_columns()
         ),
-        &values,
+        &vals,
     )?;
-    let mut out = HashMap::with_capacity(rows.len());
+    let mut out = vec![HashMap::new(); spans.len()];
     for row in &rows {
-        let mut v = [0; 11];
+        let piece = row.opt_int(0)?.and_then(|i| usize::try_from(i).ok()).and_then(|i| pieces.get(i));
+        let (pf, pl) = *piece.ok_or_else(|| corrupt("piece of a span"))?;
+        let mut v = [0; N];
         for (i, x) in v.iter_mut().enumerate() {
-            *x = row.opt_int(3 + i)?.unwrap_or(0);
+            *x = row.opt_int(4 + i)?.unwrap_or(0);
         }
-        out.insert(group_key(row)?, Counts::from_values(v));
+        let (key, counts) = (group_key_at(row, 1)?, Counts::from_values(v));
+        for (sums, (sf, sl)) in out.iter_mut().zip(&spans) {
+            if *sf <= pf && pl <= *sl {
+                let total: &mut Counts = sums.entry(key.clone()).or_default();
+                total.add(&counts, 1);
+            }
+        }
     }
     Ok(out)
 }
@@ -111,7 +149,7 @@ pub(crate) fn voided_within(
         ),
         &values,
     )?;
-    rows.iter().map(|row| Ok((group_key(row)?, row.opt_int(3)?.unwrap_or(0)))).collect()
+    rows.iter().map(|row| Ok((group_key_at(row, 0)?, row.opt_int(3)?.unwrap_or(0)))).collect()
 }
 
 /// For a trend: the facts of each of `spans` (bucket i+1; bucket 0 is everything before the first), summed over the
