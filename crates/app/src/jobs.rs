@@ -61,19 +61,27 @@ pub fn due_steps(
     due
 }
 
+/// Open items read per query by a sweep.
+const SWEEP_SLICE: i64 = 1000;
+
 /// Takes every escalation step and auto-close that is due at `now`, on items of every kind (appeals, meeting tasks);
-/// returns how many were taken. Each item is first looked at with a read (most have nothing due, and reads do not
-/// queue behind the writer); one that has is read again, decided and moved inside its own write transaction, so a user
-/// acting at the same moment is never overwritten.
+/// returns how many were taken. The open items are first looked at with reads, a slice at a time (most have nothing
+/// due, and reads do not queue behind the writer); one that has is read again, decided and moved inside its own write
+/// transaction, so a user acting at the same moment is never overwritten.
 pub async fn sweep(store: &Store, now: Timestamp) -> anyhow::Result<usize> {
     let cal = store.calendar();
     let today = zhuqi_domain::time::local_date(now);
     let mut taken = 0;
     for kind in Kind::ALL {
-        for id in store.open_items(kind).await? {
-            if due_steps(&store.item_state(kind, id).await?, &cal, today).is_empty() {
-                continue;
-            }
+        let mut due = Vec::new();
+        let mut after = 0;
+        loop {
+            let slice = store.open_item_states(kind, after, SWEEP_SLICE).await?;
+            let Some((last, _)) = slice.last() else { break };
+            after = *last;
+            due.extend(slice.into_iter().filter(|(_, s)| !due_steps(s, &cal, today).is_empty()).map(|(id, _)| id));
+        }
+        for id in due {
             let cal = cal.clone();
             let result = store
                 .transaction(Origin::system("scheduler"), move |w| {

@@ -431,6 +431,26 @@ impl Store {
         .await
     }
 
+    /// The items of `kind` that `open_items` names, with their states, by id after `after`: the first `limit` (a
+    /// sweep reads a province's open items a slice at a time, not one query each).
+    pub async fn open_item_states(&self, kind: Kind, after: i64, limit: i64) -> Result<Vec<(i64, Appeal)>> {
+        self.read(move |tx| {
+            let t = tables(kind);
+            tx.query(
+                &format!(
+                    "SELECT id, state FROM {} WHERE status IN ('assigned', 'in_progress', 'reopened', 'answered') \
+                     AND id > $1 ORDER BY id LIMIT $2",
+                    t.items
+                ),
+                params![after, limit],
+            )?
+            .iter()
+            .map(|r| Ok((r.int(0)?, parse_state(&r.text(1)?)?)))
+            .collect()
+        })
+        .await
+    }
+
     /// The workflow state of item `id` of `kind`.
     pub async fn item_state(&self, kind: Kind, id: i64) -> Result<Appeal> {
         self.read(move |tx| load_state(tx, tables(kind), id)).await
