@@ -97,13 +97,44 @@ pub async fn fill(store: &Store, opts: &DemoOptions, bar: &ProgressBar) -> anyho
         );
     }
     let cal = store.calendar();
-    let (opts, bar) = (opts.clone(), bar.clone());
+    let origin = || Origin::system("demo");
+    let (o, b) = (opts.clone(), bar.clone());
+    let mut making = store.transaction(origin(), move |w| begin(w, &o, &b)).await?;
+    // The appeals a slice per transaction: a province's ten million never make one transaction (its memory, its
+    // log). Should the demo stop half-way, the database holds a part of the city and the demo refuses to add to it.
+    bar.set_message("诉求 / appeals");
+    bar.set_length(opts.appeals as u64);
+    let times = life::submission_times(&mut making.rng, &cal, making.now, opts.appeals);
+    for slice in times.chunks(APPEALS_PER_TRANSACTION) {
+        let (slice, b, c) = (slice.to_vec(), bar.clone(), cal.clone());
+        let seed = opts.seed;
+        making = store.transaction(origin(), move |w| appeals(w, making, seed, &slice, &b, &c)).await?;
+        store.fold_log().await;
+    }
+    let (o, b) = (opts.clone(), bar.clone());
     let (logins, by_status, projects, linked_appeals) =
-        store.transaction(Origin::system("demo"), move |w| write_city(w, &opts, &bar, &cal)).await?;
+        store.transaction(origin(), move |w| finish(w, making, &o, &b, &cal)).await?;
+    store.refresh_statistics().await?;
     Ok(DemoReport { logins, counts: store.counts().await?, by_status, projects, linked_appeals })
 }
 
+/// Appeals written per transaction by the demo.
+const APPEALS_PER_TRANSACTION: usize = 20_000;
+
 type Written = (Vec<DemoLogin>, BTreeMap<Status, usize>, usize, usize);
+
+/// The demo city as it is being written, from one transaction to the next.
+struct Making {
+    rng: ChaCha8Rng,
+    city: City,
+    logins: Vec<DemoLogin>,
+    projects: projects::Written,
+    /// The demo's "now" (see `begin`).
+    now: Timestamp,
+    by_status: BTreeMap<Status, usize>,
+    /// Appeals of project owners about their project's kind of problem, with the project.
+    about_projects: Vec<(i64, i64)>,
+}
 
 /// Key projects of the demo city: one for every five enterprises, at most 400.
 fn project_count(enterprises: usize) -> usize {
@@ -115,41 +146,57 @@ const PROJECT_CATEGORIES: [&str; 5] = ["land", "permits", "utilities", "financin
 /// Appeals linked to projects: a few dozen.
 const LINKED_APPEALS: usize = 40;
 
-fn write_city(
-    w: &mut Writer<'_>,
-    opts: &DemoOptions,
-    bar: &ProgressBar,
-    cal: &WorkingCalendar,
-) -> anyhow::Result<Written> {
+/// The city: regions, units, enterprises, users, and its key projects.
+fn begin(w: &mut Writer<'_>, opts: &DemoOptions, bar: &ProgressBar) -> anyhow::Result<Making> {
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
     // The demo's "now": noon of its day, or the moment it runs if that is earlier, so that nothing it writes is
     // dated after it was written (a step in the future would refuse the user's next step on the item).
     let noon = start_of_day(opts.today).context("日期超出范围 / date out of range")?.checked_add(12.hours())?;
     let now = noon.min(Timestamp::now());
     bar.set_message("地区、单位、企业和用户 / regions, units, enterprises, users");
-    let (city, mut logins) = build_city(w, &mut rng, opts, now)?;
+    let (city, logins) = build_city(w, &mut rng, opts, now)?;
 
     bar.set_message("重点项目 / key projects");
     let started = std::time::Instant::now();
     let projects = projects::write(w, opts.seed, &city, opts.today, now, project_count(opts.enterprises))?;
     // The time only, for measuring the demo: nothing written depends on the clock.
     tracing::debug!(seconds = started.elapsed().as_secs_f64(), projects = projects.projects, "demo projects written");
+    Ok(Making { rng, city, logins, projects, now, by_status: BTreeMap::new(), about_projects: Vec::new() })
+}
 
-    bar.set_message("诉求 / appeals");
-    bar.set_length(opts.appeals as u64);
-    let mut by_status = BTreeMap::new();
-    let mut about_projects = Vec::new();
-    for (new, history) in life::year_of_appeals(&mut rng, &city, cal, now, opts.appeals) {
+/// The appeals submitted at `times` (of `life::submission_times`), with their histories and what people exchanged
+/// on them.
+fn appeals(
+    w: &mut Writer<'_>,
+    mut m: Making,
+    seed: u64,
+    times: &[Timestamp],
+    bar: &ProgressBar,
+    cal: &WorkingCalendar,
+) -> anyhow::Result<Making> {
+    for (new, history) in life::appeals_at(&mut m.rng, &m.city, cal, m.now, times) {
         let record = w.insert_appeal(PREFIX, &new, &history)?;
-        exchanges(w, opts.seed, &city, cal, &record, &history, now)?;
-        *by_status.entry(record.state.status).or_insert(0) += 1;
-        if let Some(project) = projects.by_enterprise.get(&new.enterprise_id)
+        exchanges(w, seed, &m.city, cal, &record, &history, m.now)?;
+        *m.by_status.entry(record.state.status).or_insert(0) += 1;
+        if let Some(project) = m.projects.by_enterprise.get(&new.enterprise_id)
             && PROJECT_CATEGORIES.contains(&new.category.as_str())
         {
-            about_projects.push((record.id, *project));
+            m.about_projects.push((record.id, *project));
         }
         bar.inc(1);
     }
+    Ok(m)
+}
+
+/// The rest of the city's year: project links, visits, common issues, meetings, disputes, policies.
+fn finish(
+    w: &mut Writer<'_>,
+    m: Making,
+    opts: &DemoOptions,
+    bar: &ProgressBar,
+    cal: &WorkingCalendar,
+) -> anyhow::Result<Written> {
+    let Making { mut rng, city, mut logins, projects, now, by_status, about_projects } = m;
     // Spread over the year: every k-th of the owners' appeals about land, permits, utilities, money, environment.
     let step = (about_projects.len() / LINKED_APPEALS).max(1);
     let links: Vec<(i64, i64)> = about_projects.into_iter().step_by(step).take(LINKED_APPEALS).collect();

@@ -14,15 +14,14 @@ use zhuqi_store::NewAppeal;
 
 use super::{City, Enterprise, Unit, corpus};
 
-/// Appeals submitted over the twelve months before `now`, oldest first (so numbers follow submission order).
-pub(super) fn year_of_appeals(
+/// When the `count` appeals of the twelve months before `now` were submitted, oldest first (so numbers follow
+/// submission order); `appeals_at` makes them.
+pub(super) fn submission_times(
     rng: &mut ChaCha8Rng,
-    city: &City,
     cal: &WorkingCalendar,
     now: Timestamp,
     count: usize,
-) -> Vec<(NewAppeal, Vec<Event>)> {
-    let ladder = EscalationLadder::default();
+) -> Vec<Timestamp> {
     let first_day = local_date(now).checked_sub(365.days()).unwrap_or(local_date(now));
     let mut submissions: Vec<Timestamp> = (0..count)
         .map(|_| {
@@ -36,7 +35,19 @@ pub(super) fn year_of_appeals(
         .filter(|t| *t <= now)
         .collect();
     submissions.sort();
-    submissions.into_iter().map(|t| one_appeal(rng, city, cal, &ladder, now, t)).collect()
+    submissions
+}
+
+/// The appeals submitted at `times`, each made as it is taken (a province's ten million are never all in memory).
+pub(super) fn appeals_at<'a>(
+    rng: &'a mut ChaCha8Rng,
+    city: &'a City,
+    cal: &'a WorkingCalendar,
+    now: Timestamp,
+    times: &'a [Timestamp],
+) -> impl Iterator<Item = (NewAppeal, Vec<Event>)> + 'a {
+    let ladder = EscalationLadder::default();
+    times.iter().map(move |t| one_appeal(rng, city, cal, &ladder, now, *t))
 }
 
 fn at_working_hours(rng: &mut ChaCha8Rng, day: Date) -> Timestamp {

@@ -168,12 +168,37 @@ impl Store {
 
     /// Waits for the writes queued before it; with SQLite also folds the WAL back into the database file.
     pub async fn close(&self) {
+        self.fold_log().await;
+    }
+
+    /// With PostgreSQL, has the server count its tables' statistics again (ANALYZE): after a bulk load (the demo),
+    /// before its own background analysis has seen the rows, a plan made without them reads whole tables. Nothing on
+    /// SQLite, which plans without statistics.
+    pub async fn refresh_statistics(&self) -> Result<()> {
+        self.pool
+            .run(true, |conn| match conn {
+                db::Conn::Postgres { client, .. } => client.batch_execute("ANALYZE").map_err(StoreError::from),
+                db::Conn::Sqlite(_) => Ok(()),
+            })
+            .await?
+    }
+
+    /// With SQLite, folds the WAL back into the database file and empties it, after the writes queued before it:
+    /// between the slices of a bulk load (the demo), so that its log stays the size of one slice. Retried for a
+    /// second while the background checkpoint or a reader holds the log; nothing on PostgreSQL.
+    pub async fn fold_log(&self) {
         let backend = self.backend;
         let _ = self
             .pool
             .run(true, move |conn| {
                 if let (Backend::Sqlite, db::Conn::Sqlite(c)) = (backend, conn) {
-                    let _ = c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+                    for _ in 0..50 {
+                        // (busy, log frames, frames checkpointed): busy 0 is done.
+                        match c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get::<_, i64>(0)) {
+                            Ok(0) | Err(_) => break,
+                            Ok(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
+                        }
+                    }
                 }
             })
             .await;
