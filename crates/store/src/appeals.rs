@@ -318,7 +318,7 @@ impl Writer<'_> {
         if self.tx.query_opt("SELECT 1 FROM zhuqi_meta WHERE key = 'rebuild_appeal_facts'", &[])?.is_none() {
             return Ok(0);
         }
-        crate::facts::rebuild(&mut self.tx, &self.cal.clone())
+        crate::facts::rebuild(&mut self.tx, &self.cal)
     }
 
     /// The appeal as stored now, inside this transaction.

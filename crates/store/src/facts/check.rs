@@ -183,7 +183,7 @@ impl crate::Store {
     /// Counts every appeal's facts again (`rebuild`), in one transaction; returns how many appeals were counted.
     pub async fn rebuild_figures(&self, origin: crate::Origin) -> Result<u64> {
         self.transaction(origin, |w| {
-            let counted = rebuild(&mut w.tx, &w.cal.clone())?;
+            let counted = rebuild(&mut w.tx, &w.cal)?;
             w.audit("figures.rebuild", "appeal_facts".to_owned(), None, Some(format!("{counted} appeals")));
             Ok(counted)
         })

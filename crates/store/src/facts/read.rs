@@ -60,6 +60,19 @@ fn group_key_at(row: &Row, at: usize) -> Result<GroupKey> {
     Ok(GroupKey { region_code: row.text(at)?, unit_id: (unit != 0).then_some(unit), category_code: row.text(at + 2)? })
 }
 
+/// `CASE WHEN <the periods of piece i> THEN offset + i … END` over disjoint pieces of days, and the condition of all
+/// their periods, bound into `values`: one read that sums each piece apart (each fact row lies in one piece at most).
+fn pieces_case(pieces: &[(Date, Date)], offset: usize, values: &mut Vec<Value>) -> (String, String) {
+    let mut arms = String::new();
+    let mut all = Vec::new();
+    for (i, (f, l)) in pieces.iter().enumerate() {
+        let ranges = periods(*f, *l);
+        all.extend_from_slice(&ranges);
+        arms.push_str(&format!(" WHEN {} THEN {}", in_periods(&ranges, values), offset + i));
+    }
+    (format!("CASE{arms} END"), in_periods(&all, values))
+}
+
 fn sum_columns() -> String {
     COUNTERS.iter().map(|c| format!("CAST(SUM(f.{c}) AS BIGINT)")).collect::<Vec<_>>().join(", ")
 }
@@ -95,17 +108,10 @@ pub(crate) fn sums_of_spans(
         .filter(|(f, l)| f <= l && spans.iter().any(|(sf, sl)| sf <= f && l <= sl))
         .collect();
     let mut vals = values.to_vec();
-    let mut arms = String::new();
-    let mut all = Vec::new();
-    for (i, (f, l)) in pieces.iter().enumerate() {
-        let ranges = periods(*f, *l);
-        all.extend_from_slice(&ranges);
-        arms.push_str(&format!(" WHEN {} THEN {i}", in_periods(&ranges, &mut vals)));
-    }
-    let within = in_periods(&all, &mut vals);
+    let (case, within) = pieces_case(&pieces, 0, &mut vals);
     let rows = tx.query(
         &format!(
-            "SELECT CASE{arms} END, f.region_code, f.unit_id, f.category_code, {} FROM appeal_facts f \
+            "SELECT {case}, f.region_code, f.unit_id, f.category_code, {} FROM appeal_facts f \
              WHERE {cond} AND {within} GROUP BY 1, f.region_code, f.unit_id, f.category_code",
             sum_columns()
         ),
@@ -171,19 +177,11 @@ pub(crate) fn trend_buckets(
     }
     buckets.extend_from_slice(spans);
     let offset = n - buckets.len();
-    // CASE over the bucket's ranges: each fact row lies in the ranges of one bucket at most.
     let mut vals = values.to_vec();
-    let mut arms = String::new();
-    let mut all = Vec::new();
-    for (i, (f, l)) in buckets.iter().enumerate() {
-        let ranges = periods(*f, *l);
-        all.extend_from_slice(&ranges);
-        arms.push_str(&format!(" WHEN {} THEN {}", in_periods(&ranges, &mut vals), i + offset));
-    }
-    let within = in_periods(&all, &mut vals);
+    let (case, within) = pieces_case(&buckets, offset, &mut vals);
     let rows = tx.query(
         &format!(
-            "SELECT CASE{arms} END, CAST(SUM(f.submitted) AS BIGINT), CAST(SUM(f.voided) AS BIGINT), \
+            "SELECT {case}, CAST(SUM(f.submitted) AS BIGINT), CAST(SUM(f.voided) AS BIGINT), \
              CAST(SUM(f.resolved) AS BIGINT) FROM appeal_facts f WHERE {cond} AND {within} GROUP BY 1"
         ),
         &vals,
