@@ -329,7 +329,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
     let seal_key = crate::audit::key_or_new(&args.audit_key.path_for(&args.db.db)?)?;
     let jobs = tokio::spawn(crate::jobs::run(store.clone(), Duration::from_secs(300), seal_key));
-    let calendar = tokio::spawn(crate::jobs::follow_calendar(store.clone(), Duration::from_secs(3)));
+    let calendar = tokio::spawn(crate::jobs::follow_and_fold(store.clone(), Duration::from_secs(3)));
     let addr = listener.local_addr().unwrap_or(args.listen);
     let scheme = if tls.is_some() { "https" } else { "http" };
     println!("助企通已启动 / zhuqi is serving on {scheme}://{addr} (数据库 {})", args.db.db);

@@ -35,8 +35,9 @@ pub async fn run(store: Store, every: Duration, seal_key: AuditKey) {
 }
 
 /// Every `every`: the calendar the database holds put in force here, so that a year an admin loads through another
-/// instance counts on this one within seconds (the deadlines it computes, the lights it shows).
-pub async fn follow_calendar(store: Store, every: Duration) {
+/// instance counts on this one within seconds (the deadlines it computes, the lights it shows); and on PostgreSQL the
+/// sums the writes spread over shards folded together, so that figures keep reading few rows.
+pub async fn follow_and_fold(store: Store, every: Duration) {
     let mut tick = tokio::time::interval(every);
     loop {
         tick.tick().await;
@@ -44,6 +45,9 @@ pub async fn follow_calendar(store: Store, every: Duration) {
             Ok(true) => tracing::info!("另一实例载入了节假日安排，已生效 / the calendar loaded elsewhere is in force"),
             Ok(false) => {}
             Err(e) => tracing::warn!(error = %e, "reading the calendar failed; will retry"),
+        }
+        if let Err(e) = store.fold_fact_shards().await {
+            tracing::warn!(error = %e, "folding the sums' shards failed; will retry");
         }
     }
 }

@@ -110,10 +110,12 @@ pub async fn fill(store: &Store, opts: &DemoOptions, bar: &ProgressBar) -> anyho
         let seed = opts.seed;
         making = store.transaction(origin(), move |w| appeals(w, making, seed, &slice, &b, &c)).await?;
         store.fold_log().await;
+        store.fold_fact_shards().await?;
     }
     let (o, b) = (opts.clone(), bar.clone());
     let (logins, by_status, projects, linked_appeals) =
         store.transaction(origin(), move |w| finish(w, making, &o, &b, &cal)).await?;
+    store.fold_fact_shards().await?;
     store.refresh_statistics().await?;
     Ok(DemoReport { logins, counts: store.counts().await?, by_status, projects, linked_appeals })
 }

@@ -332,7 +332,8 @@ impl Store {
     /// `facts::rebuild`).
     pub(crate) async fn backfill_figures(&self) -> Result<()> {
         self.transaction(Origin::system("migration"), |w| w.backfill_figures()).await?;
-        self.transaction(Origin::system("migration"), |w| w.rebuild_facts_if_pending()).await.map(|_| ())
+        self.transaction(Origin::system("migration"), |w| w.rebuild_facts_if_pending()).await?;
+        self.fold_fact_shards().await.map(|_| ())
     }
 
     /// The prefix of appeal numbers in this city (`ZK` for 周口).

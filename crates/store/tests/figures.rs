@@ -631,3 +631,45 @@ async fn a_calendar_loaded_moves_the_lights_and_overdue_days_to_come() {
         assert!(check.is_sound(), "{}: {check:?}", db.backend);
     }
 }
+
+/// Issue 17, point 3: on PostgreSQL each connection adds to its own rows of sums (its shard), so that appeals created
+/// at once in one region and category never wait on each other's sums; a fold moves those rows into shard 0 and no
+/// figure changes. SQLite, with one writer, writes and folds no shards.
+#[tokio::test]
+async fn sums_written_at_once_on_many_connections_fold_without_changing_a_figure() {
+    for db in backends("sums_written_at_once_fold").await {
+        let (s, b) = (&db.store, db.backend);
+        let city = seed_city(s).await;
+        let mut creates = tokio::task::JoinSet::new();
+        for i in 0..48 {
+            let (s, new, who) = (s.clone(), new_appeal(&city, &format!("并发提交{i}")), enterprise(&city));
+            creates.spawn(async move { s.create_appeal(sys(), new, who, at("2024-03-04T01:00:00Z")).await });
+        }
+        while let Some(created) = creates.join_next().await {
+            created.expect("task").expect("create");
+        }
+        let unfolded = "SELECT COUNT(DISTINCT shard) FROM appeal_facts WHERE shard <> 0";
+        let figures = || async {
+            let scope = FigureScope::default();
+            let window = Window { first: date(2024, 3, 1), as_of: date(2024, 3, 31) };
+            let figures = s.figures(&leader(&city), &scope, window, window).await.expect("figures");
+            (figures, s.headline(&leader(&city), date(2024, 3, 20)).await.expect("headline"))
+        };
+        if b == "postgres" {
+            assert!(raw_count(&db, unfolded) >= 2, "creates at once write on several connections' shards");
+        }
+        let before = figures().await;
+        assert_eq!(total(&before.0).0.collected, 48, "{b}");
+        let folded = s.fold_fact_shards().await.expect("fold");
+        if b == "postgres" {
+            assert!(folded > 0, "the creates wrote to their connections' shards");
+            assert_eq!(raw_count(&db, unfolded), 0, "a fold leaves nothing to fold");
+        } else {
+            assert_eq!(folded, 0, "SQLite has no shards");
+        }
+        assert_eq!(figures().await, before, "{b}: a fold changes no figure");
+        assert_eq!(s.fold_fact_shards().await.expect("fold again"), 0, "{b}");
+        let check = s.verify_figures(|_, _| {}).await.expect("verify");
+        assert!(check.is_sound(), "{b}: {check:?}");
+    }
+}

@@ -183,6 +183,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/common/0028_appeal_outlook_facts.sql"),
         postgres: include_str!("../../migrations/common/0028_appeal_outlook_facts.sql"),
     },
+    Migration {
+        version: 29,
+        name: "appeal_fact_shards",
+        sqlite: include_str!("../../migrations/sqlite/0029_appeal_fact_shards.sql"),
+        postgres: include_str!("../../migrations/postgres/0029_appeal_fact_shards.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use zhuqi_domain::{Event, WorkingCalendar};
 
-use super::{COUNTERS, Counts, Deltas, FACT_COLUMNS, FactKey, FactRow, N};
+use super::{COUNTERS, Counts, Deltas, FACT_COLUMNS, FactKey, FactRow, KEY_COLUMNS, N};
 use crate::Result;
 use crate::db::{Row, Tx};
 
@@ -116,9 +116,13 @@ pub(crate) fn check(tx: &mut Tx<'_>, cal: &WorkingCalendar, progress: &dyn Fn(u6
     })?;
     // The sums held against the sums the rows make.
     let mut held: BTreeMap<(i64, FactKey), Counts> = BTreeMap::new();
-    let columns = COUNTERS.join(", ");
+    // Summed over the shards not yet folded (PostgreSQL).
+    let columns: Vec<String> = COUNTERS.iter().map(|c| format!("CAST(SUM({c}) AS BIGINT)")).collect();
     for row in &tx.query(
-        &format!("SELECT period, region_code, unit_id, category_code, level, {columns} FROM appeal_facts"),
+        &format!(
+            "SELECT period, {KEY_COLUMNS}, {} FROM appeal_facts GROUP BY period, {KEY_COLUMNS}",
+            columns.join(", ")
+        ),
         &[],
     )? {
         let mut v = [0; N];
@@ -182,11 +186,14 @@ impl crate::Store {
 
     /// Counts every appeal's facts again (`rebuild`), in one transaction; returns how many appeals were counted.
     pub async fn rebuild_figures(&self, origin: crate::Origin) -> Result<u64> {
-        self.transaction(origin, |w| {
-            let counted = rebuild(&mut w.tx, &w.cal)?;
-            w.audit("figures.rebuild", "appeal_facts".to_owned(), None, Some(format!("{counted} appeals")));
-            Ok(counted)
-        })
-        .await
+        let counted = self
+            .transaction(origin, |w| {
+                let counted = rebuild(&mut w.tx, &w.cal)?;
+                w.audit("figures.rebuild", "appeal_facts".to_owned(), None, Some(format!("{counted} appeals")));
+                Ok::<_, crate::StoreError>(counted)
+            })
+            .await?;
+        self.fold_fact_shards().await?;
+        Ok(counted)
     }
 }

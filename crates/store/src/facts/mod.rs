@@ -19,6 +19,7 @@
 mod check;
 mod outlook;
 mod read;
+mod shards;
 
 use std::collections::BTreeMap;
 
@@ -366,12 +367,22 @@ impl Deltas {
             })
             .collect();
         let sums: Vec<String> = COUNTERS.iter().map(|c| format!("{c} = appeal_facts.{c} + excluded.{c}")).collect();
-        upsert(
-            tx,
-            &format!("appeal_facts (period, {KEY_COLUMNS}, {})", COUNTERS.join(", ")),
-            &format!("(period, {KEY_COLUMNS}) DO UPDATE SET {}", sums.join(", ")),
-            &facts,
-        )?;
+        let counters = COUNTERS.join(", ");
+        let add = format!("DO UPDATE SET {}", sums.join(", "));
+        // PostgreSQL: into this connection's own rows (`shards`), which no other transaction writes at the same time.
+        let (into, on_conflict, lead) = match tx {
+            Tx::Postgres(_) => (
+                format!("appeal_facts (shard, period, {KEY_COLUMNS}, {counters})"),
+                format!("(period, {KEY_COLUMNS}, shard) {add}"),
+                Some(shards::THIS_CONNECTION),
+            ),
+            _ => (
+                format!("appeal_facts (period, {KEY_COLUMNS}, {counters})"),
+                format!("(period, {KEY_COLUMNS}) {add}"),
+                None,
+            ),
+        };
+        upsert(tx, &into, &on_conflict, lead, &facts)?;
         let voided: Vec<Vec<Value>> = std::mem::take(&mut self.voided)
             .into_iter()
             .filter(|(_, n)| *n != 0)
@@ -388,6 +399,7 @@ impl Deltas {
             &format!(
                 "(submitted_on, closed_on, {KEY_COLUMNS}) DO UPDATE SET appeals = appeal_voided.appeals + excluded.appeals"
             ),
+            None,
             &voided,
         )
     }
@@ -404,14 +416,16 @@ impl FactKey {
 /// Rows per upsert statement: each count of rows is its own statement text, prepared once.
 const ROWS_PER_UPSERT: usize = 64;
 
-/// `INSERT INTO {into} VALUES … ON CONFLICT {on_conflict}` for `rows` (no two with the same key), in slices.
-fn upsert(tx: &mut Tx<'_>, into: &str, on_conflict: &str, rows: &[Vec<Value>]) -> Result<()> {
+/// `INSERT INTO {into} VALUES … ON CONFLICT {on_conflict}` for `rows` (no two with the same key), in slices; `lead`
+/// is an SQL expression put before each row's values.
+fn upsert(tx: &mut Tx<'_>, into: &str, on_conflict: &str, lead: Option<&str>, rows: &[Vec<Value>]) -> Result<()> {
     for chunk in rows.chunks(ROWS_PER_UPSERT) {
         let mut values = Vec::with_capacity(chunk.len() * chunk[0].len());
         let mut tuples = Vec::with_capacity(chunk.len());
         for row in chunk {
             let n = values.len();
-            let params: Vec<String> = (1..=row.len()).map(|i| format!("${}", n + i)).collect();
+            let params: Vec<String> =
+                lead.map(str::to_owned).into_iter().chain((1..=row.len()).map(|i| format!("${}", n + i))).collect();
             tuples.push(format!("({})", params.join(", ")));
             values.extend(row.iter().cloned());
         }

@@ -225,6 +225,25 @@ pub fn raw_sql(db: &TestDb, sql: &str) -> Result<(), String> {
     }
 }
 
+/// The number one SQL query behind the program's back finds (its first row's first column).
+pub fn raw_count(db: &TestDb, sql: &str) -> i64 {
+    let sql = sql.to_owned();
+    match &db.url {
+        DbUrl::Sqlite(path) => {
+            rusqlite::Connection::open(path).and_then(|c| c.query_row(&sql, [], |r| r.get(0))).expect("count")
+        }
+        DbUrl::Postgres(url) => {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                let mut client = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+                client.query_one(&sql, &[]).expect("count").get::<_, i64>(0)
+            })
+            .join()
+            .expect("count thread")
+        }
+    }
+}
+
 /// Lifts the triggers that refuse UPDATE and DELETE on the audit log (a DBA can).
 pub fn drop_audit_guards(db: &TestDb) {
     let sql = match db.backend {
