@@ -69,8 +69,12 @@ impl Principal {
     }
 }
 
+/// A user and its roles, in one read (every request reads them: a token's, a session's).
 const PRINCIPAL_COLUMNS: &str = "u.id, u.username, u.display_name, u.region_code, u.unit_id, u.enterprise_id, \
-     u.must_change_password, CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END";
+     u.must_change_password, CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END, \
+     (SELECT string_agg(r.role, ',') FROM user_roles r WHERE r.user_id = u.id)";
+/// The columns after `PRINCIPAL_COLUMNS` start at this index.
+const AFTER_PRINCIPAL: usize = 9;
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
@@ -79,13 +83,12 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
 /// Reads the user of `row` (laid out as `PRINCIPAL_COLUMNS`) and its roles.
 fn principal(tx: &mut Tx<'_>, row: &Row) -> Result<Principal> {
     let user_id = row.int(0)?;
-    let roles: Vec<Role> = tx
-        .query("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role", params![user_id])?
-        .iter()
-        .map(|r| {
-            let name = r.text(0)?;
-            Role::parse(&name).ok_or_else(|| corrupt("user_roles.role", name))
-        })
+    let mut names: Vec<String> =
+        row.opt_text(8)?.map(|r| r.split(',').map(str::to_owned).collect()).unwrap_or_default();
+    names.sort();
+    let roles: Vec<Role> = names
+        .into_iter()
+        .map(|name| Role::parse(&name).ok_or_else(|| corrupt("user_roles.role", name)))
         .collect::<Result<_>>()?;
     let second_factor = row.int(7)? != 0;
     let must_add_second_factor = !second_factor
@@ -294,7 +297,7 @@ impl Store {
                 else {
                     return Ok(None);
                 };
-                Ok(Some((principal(tx, &row)?, row.int(8)?, row.int(9)?)))
+                Ok(Some((principal(tx, &row)?, row.int(AFTER_PRINCIPAL)?, row.int(AFTER_PRINCIPAL + 1)?)))
             })
             .await?;
         let Some((p, last_seen, began)) = found else { return Ok(None) };

@@ -338,7 +338,7 @@ impl Store {
 
     /// The prefix of appeal numbers in this city (`ZK` for 周口).
     pub async fn appeal_prefix(&self) -> Result<String> {
-        Ok(self.meta("appeal_prefix").await?.unwrap_or_else(|| "ZQ".to_owned()))
+        self.read(appeal_prefix).await
     }
 
     /// Records an appeal without any scope check: for the program itself and the command line (an API request goes
@@ -350,8 +350,11 @@ impl Store {
         actor: Actor,
         at: Timestamp,
     ) -> Result<AppealRecord> {
-        let prefix = self.appeal_prefix().await?;
-        self.transaction(origin, move |w| w.create_appeal(&prefix, &new, actor, at)).await
+        self.transaction(origin, move |w| {
+            let prefix = appeal_prefix(&mut w.tx)?;
+            w.create_appeal(&prefix, &new, actor, at)
+        })
+        .await
     }
 
     pub async fn appeal(&self, id: i64) -> Result<AppealRecord> {
@@ -400,4 +403,10 @@ impl Store {
         })
         .await
     }
+}
+
+/// The prefix of appeal numbers in this city (`ZK` for 周口), read in the transaction that numbers an appeal.
+pub(crate) fn appeal_prefix(tx: &mut Tx<'_>) -> Result<String> {
+    let row = tx.query_opt("SELECT value FROM zhuqi_meta WHERE key = 'appeal_prefix'", &[])?;
+    Ok(row.map(|r| r.text(0)).transpose()?.unwrap_or_else(|| "ZQ".to_owned()))
 }

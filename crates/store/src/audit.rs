@@ -3,9 +3,14 @@
 //!
 //! Entries are gathered by the `Writer` while a transaction runs and appended when it commits, in the same
 //! transaction: an act and its audit record are stored together or not at all. Each row carries the SHA-256 of its
-//! own fields and of the row before it (a hash chain), so `verify` finds the first row that was changed, removed or
-//! slipped in behind the program's back. The database refuses UPDATE and DELETE on the table (triggers); nothing in
-//! zhuqi offers to edit it.
+//! own fields and of the row before it in its chain (a hash chain), so `verify` finds the first row that was changed,
+//! removed or slipped in behind the program's back. The database refuses UPDATE and DELETE on the table (triggers);
+//! nothing in zhuqi offers to edit it.
+//!
+//! On PostgreSQL the log is up to `CHAINS` chains (migration 0030): a transaction appends to the first chain no other
+//! is appending to, so that the writes of a province do not queue behind one lock. SQLite, with one writer, has one.
+
+use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use serde::Serialize;
@@ -14,7 +19,7 @@ use zhuqi_domain::time::to_micros;
 
 use crate::db::{Row, Tx, params};
 use crate::scope::{PageSlice, bind};
-use crate::seal::{AuditKey, PURGE_ACTION, SEAL_ACTION, Stamp};
+use crate::seal::{AuditKey, SEAL_ACTION, Stamp};
 use crate::{Result, Store, Writer};
 
 /// The `prev_hash` of the first record.
@@ -74,6 +79,7 @@ pub struct AuditFilter {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditRecord {
+    /// The record's place in the log: numbers grow with time, and may skip one a failed commit took (PostgreSQL).
     pub seq: i64,
     /// Microseconds since 1970-01-01 UTC.
     pub at: i64,
@@ -85,8 +91,10 @@ pub struct AuditRecord {
     pub object: String,
     pub before: Option<String>,
     pub after: Option<String>,
+    /// The hash of the record before it in its chain.
     pub prev_hash: String,
     pub hash: String,
+    pub chain: i64,
 }
 
 impl AuditRecord {
@@ -104,6 +112,7 @@ impl AuditRecord {
             after: row.opt_text(9)?,
             prev_hash: row.text(10)?,
             hash: row.text(11)?,
+            chain: row.int(12)?,
         })
     }
 
@@ -134,7 +143,88 @@ fn chain_hash(
 }
 
 const COLUMNS: &str =
-    "seq, at, actor_user_id, actor, actor_role, source, action, object, before, after, prev_hash, hash";
+    "seq, at, actor_user_id, actor, actor_role, source, action, object, before, after, prev_hash, hash, chain";
+
+/// The chains of a PostgreSQL log: more than the transactions that commit at one moment on a server of a few cores.
+const CHAINS: i64 = 16;
+/// The advisory lock of chain `c` is (AUDIT_LOCK, c).
+const AUDIT_LOCK: i64 = 20261121;
+
+/// How many chains the log of this database may have.
+pub(crate) fn chains(tx: &Tx<'_>) -> i64 {
+    if let Tx::Postgres(_) = tx { CHAINS } else { 1 }
+}
+
+/// Holds every chain still until the transaction ends (a seal reads their heads), taking their locks in order: a
+/// writer holds one at a time, so no two wait on each other.
+pub(crate) fn hold_every_chain(tx: &mut Tx<'_>) -> Result<()> {
+    if let Tx::Postgres(_) = tx {
+        tx.execute(
+            &format!("SELECT pg_advisory_xact_lock({AUDIT_LOCK}, c) FROM generate_series(0, {}) c", CHAINS - 1),
+            &[],
+        )?;
+    }
+    Ok(())
+}
+
+/// Where a transaction's records go: a chain held until it commits, the hash its first record links to, and the
+/// records' numbers.
+struct Place {
+    chain: i64,
+    prev: String,
+    seqs: Vec<i64>,
+}
+
+impl Place {
+    fn take(tx: &mut Tx<'_>, records: usize) -> Result<Place> {
+        let n = i64::try_from(records).unwrap_or(i64::MAX);
+        let (chain, seqs) = match tx {
+            Tx::Postgres(_) => {
+                // The first chain free; if every one is taken, this connection's own, waited for. Numbered once it
+                // is held: a chain's numbers grow in the order of its records.
+                let free = tx.query_opt(
+                    &format!(
+                        "SELECT c, nextval('audit_log_seq') FROM generate_series(0, {}) c \
+                         WHERE pg_try_advisory_xact_lock({AUDIT_LOCK}, c) LIMIT 1",
+                        CHAINS - 1
+                    ),
+                    &[],
+                )?;
+                let held = match free {
+                    Some(row) => row,
+                    None => tx.query_one(
+                        &format!(
+                            "SELECT x.c, nextval('audit_log_seq') FROM (SELECT pg_backend_pid() % {CHAINS} AS c) x, \
+                             pg_advisory_xact_lock({AUDIT_LOCK}, x.c)"
+                        ),
+                        &[],
+                    )?,
+                };
+                let mut seqs = vec![held.int(1)?];
+                if n > 1 {
+                    let more = tx.query("SELECT nextval('audit_log_seq') FROM generate_series(2, $1)", params![n])?;
+                    seqs.extend(more.iter().map(|r| r.int(0)).collect::<Result<Vec<_>>>()?);
+                }
+                (held.int(0)?, seqs)
+            }
+            _ => {
+                let last = tx.query_one("SELECT COALESCE(MAX(seq), 0) FROM audit_log", &[])?.int(0)?;
+                (0, (last + 1..=last + n).collect())
+            }
+        };
+        // Read once the chain is held, in a statement of its own: it sees the head its last holder committed.
+        let head =
+            tx.query_opt("SELECT hash FROM audit_log WHERE chain = $1 ORDER BY seq DESC LIMIT 1", params![chain])?;
+        let prev = match head {
+            Some(row) => row.text(0)?,
+            // A chain a purge emptied goes on from its last record; a new one starts.
+            None => crate::seal::last_purge(tx)?
+                .and_then(|(_, stamp)| stamp?.hash_of(chain).map(str::to_owned))
+                .unwrap_or_else(|| GENESIS.to_owned()),
+        };
+        Ok(Place { chain, prev, seqs })
+    }
+}
 
 /// Any serialisable value as the text kept in `before`/`after`.
 pub(crate) fn json(value: &impl Serialize) -> Option<String> {
@@ -152,29 +242,20 @@ impl Writer<'_> {
         self.origin = origin;
     }
 
-    /// Appends the gathered records to the chain. On PostgreSQL concurrent transactions would read the same chain
-    /// head, so appending takes a transaction-scoped lock (SQLite has one writer anyway).
+    /// Appends the gathered records to a chain (`Place`).
     pub(crate) fn append_audit(&mut self) -> Result<()> {
         if self.audit.is_empty() {
             return Ok(());
         }
-        if let Tx::Postgres(_) = self.tx {
-            self.tx.execute("SELECT pg_advisory_xact_lock(20261121)", &[])?;
-        }
-        let head = self.tx.query_opt("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", &[])?;
-        let (mut seq, mut prev) = match head {
-            Some(row) => (row.int(0)?, row.text(1)?),
-            None => (0, GENESIS.to_owned()),
-        };
+        let entries = std::mem::take(&mut self.audit);
+        let Place { chain, mut prev, seqs } = Place::take(&mut self.tx, entries.len())?;
         let at = to_micros(Timestamp::now());
         // Many rows to one INSERT on PostgreSQL: a bulk import's thousands of records are a few round trips. SQLite runs
         // in the process: one prepared statement a record is faster there than parsing a long one.
         let per_insert = if let Tx::Postgres(_) = self.tx { AUDIT_ROWS_PER_INSERT } else { 1 };
         let mut rows: Vec<crate::db::Value> = Vec::new();
-        let entries = std::mem::take(&mut self.audit);
         let last = entries.len();
-        for (i, e) in entries.into_iter().enumerate() {
-            seq += 1;
+        for (i, (e, seq)) in entries.into_iter().zip(seqs).enumerate() {
             let o = e.origin;
             let hash = chain_hash(
                 seq,
@@ -185,7 +266,8 @@ impl Writer<'_> {
                 &prev,
             );
             rows.extend_from_slice(params![
-                seq, at, o.user_id, o.actor, o.roles, o.source, e.action, e.object, e.before, e.after, prev, &hash
+                seq, at, o.user_id, o.actor, o.roles, o.source, e.action, e.object, e.before, e.after, prev, &hash,
+                chain
             ]);
             prev = hash;
             if rows.len() >= per_insert * AUDIT_COLUMNS || i + 1 == last {
@@ -206,13 +288,13 @@ impl Writer<'_> {
 
 /// The columns of one audit record as written, and how many records one INSERT carries on PostgreSQL (well under its
 /// limit on parameters).
-const AUDIT_COLUMNS: usize = 12;
+const AUDIT_COLUMNS: usize = 13;
 const AUDIT_ROWS_PER_INSERT: usize = 200;
 
 /// What `verify` found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuditVerdict {
-    /// Every record checked; `head` is the last one's (seq, hash), worth writing down to check against later.
+    /// Every record checked; `head` is the newest one's (seq, hash), worth writing down to check against later.
     Intact {
         records: u64,
         head: Option<(i64, String)>,
@@ -239,24 +321,17 @@ const FORGED: &str =
     "印记的密钥校验值不符：印记被伪造或改动，或所给的不是本库的审计密钥 / a seal was not made with this key";
 
 impl Store {
-    /// Walks the whole chain in order, from where the last purge left it; checks that every seal names a hash the
-    /// chain has, and with `key` that every seal and the purge were made with it. `progress(done, total)` is called
-    /// after each chunk.
+    /// Walks the whole log in order, every chain from where the last purge left it; checks that every seal names
+    /// the hash each chain has and every chain written before it, and with `key` that every seal and the purge were
+    /// made with it. `progress(done, total)` is called after each chunk.
     pub async fn verify_audit(&self, key: Option<&AuditKey>, progress: impl Fn(u64, u64)) -> Result<AuditVerdict> {
         let total = self.read(|tx| tx.query_one("SELECT COUNT(*) FROM audit_log", &[])?.int(0)).await?;
         let total = u64::try_from(total).unwrap_or(0);
-        let purge = self
-            .read(|tx| {
-                let row = tx.query_opt(
-                    "SELECT seq, after FROM audit_log WHERE action = $1 ORDER BY seq DESC LIMIT 1",
-                    params![PURGE_ACTION],
-                )?;
-                row.map(|r| Ok((r.int(0)?, r.opt_text(1)?))).transpose()
-            })
-            .await?;
-        let (mut last_seq, mut prev) = (0_i64, GENESIS.to_owned());
-        if let Some((seq, after)) = purge {
-            let Some(stamp) = Stamp::parse(after.as_deref()) else {
+        // Where each chain starts: after the heads the last purge named (a chain it does not name from the genesis).
+        let purge = self.read(crate::seal::last_purge).await?;
+        let mut start = None;
+        if let Some((seq, stamp)) = purge {
+            let Some(stamp) = stamp else {
                 return Ok(AuditVerdict::Broken {
                     seq, reason: "清理记录无法读取 / unreadable purge record".into()
                 });
@@ -264,11 +339,14 @@ impl Store {
             if key.is_some_and(|k| !stamp.made_with(k, "purge")) {
                 return Ok(AuditVerdict::Broken { seq, reason: FORGED.into() });
             }
-            (last_seq, prev) = (stamp.seq, stamp.hash);
+            start = Some(stamp);
         }
-        let purged_through = last_seq;
+        let purged_through = start.as_ref().map_or(0, Stamp::last_seq);
         let mut done = 0_u64;
         let (mut seals, mut unsealed, mut unsealed_since) = (0_u64, 0_u64, None);
+        // Each chain walked so far, with its last record (seq, hash).
+        let mut heads: BTreeMap<i64, (i64, String)> = BTreeMap::new();
+        let mut newest: Option<(i64, String)> = None;
         // The hashes just verified, to check the seals that name them without reading them again.
         let mut recent: std::collections::VecDeque<(i64, String)> = std::collections::VecDeque::new();
         // Read from the very first row, whatever its number: a row slipped in before record 1 must be seen too.
@@ -292,18 +370,17 @@ impl Store {
             cursor = chunk.last().map_or(cursor, |r| r.seq);
             for r in &chunk {
                 let broken = |reason: String| Ok(AuditVerdict::Broken { seq: r.seq, reason });
-                // A gap or an extra row shows in the numbering; a row removed and the rest renumbered shows in the
-                // link to its predecessor; a changed row shows in its own hash.
-                if r.seq != last_seq + 1 {
+                // A record removed shows in the link to it from the next of its chain, one slipped in in its own
+                // link, a changed one in its own hash.
+                let links_to = match heads.get(&r.chain) {
+                    Some((_, hash)) => hash.as_str(),
+                    None => start.as_ref().and_then(|s| s.hash_of(r.chain)).unwrap_or(GENESIS),
+                };
+                if r.prev_hash != links_to {
                     return broken(format!(
-                        "序号不连续：第{}条之后是第{}条，中间的记录被删除或插入 / sequence jumps from {} to {}",
-                        last_seq, r.seq, last_seq, r.seq
+                        "与第 {} 链中前一条记录的哈希不衔接：前一条被删除、插入或改动 / prev_hash does not match",
+                        r.chain
                     ));
-                }
-                if r.prev_hash != prev {
-                    return broken(
-                        "与前一条记录的哈希不衔接：前一条被删除、插入或改动 / prev_hash does not match".into(),
-                    );
                 }
                 if r.hash != r.expected_hash() {
                     return broken(
@@ -317,20 +394,35 @@ impl Store {
                     if key.is_some_and(|k| !stamp.made_with(k, "seal")) {
                         return broken(FORGED.into());
                     }
-                    let named = match recent.iter().rev().find(|(seq, _)| *seq == stamp.seq) {
-                        Some((_, hash)) => Some(hash.clone()),
-                        None if stamp.seq <= purged_through => Some(stamp.hash.clone()),
-                        None => self.audit_hash(stamp.seq).await?,
-                    };
-                    if named.as_deref() != Some(stamp.hash.as_str()) {
+                    // Every chain written before the seal is one it names.
+                    if let Some((chain, (seq, _))) = heads.iter().find(|(c, _)| stamp.hash_of(**c).is_none()) {
                         return Ok(AuditVerdict::Broken {
-                            seq: stamp.seq,
+                            seq: *seq,
                             reason: format!(
-                                "与第{}条印记记下的哈希不符：本条或其前的记录被改写，且重算了其后的哈希 / differs from \
-                                 the hash sealed by record {}",
-                                r.seq, r.seq
+                                "第 {chain} 链不在其后第 {} 条印记之内：该链是在程序之外插入的 / a chain no seal names",
+                                r.seq
                             ),
                         });
+                    }
+                    for head in &stamp.heads {
+                        let named = match heads.get(&head.chain) {
+                            Some((seq, hash)) if *seq == head.seq => Some(hash.clone()),
+                            _ => match recent.iter().rev().find(|(seq, _)| *seq == head.seq) {
+                                Some((_, hash)) => Some(hash.clone()),
+                                None if head.seq <= purged_through => Some(head.hash.clone()),
+                                None => self.audit_hash(head.seq).await?,
+                            },
+                        };
+                        if named.as_deref() != Some(head.hash.as_str()) {
+                            return Ok(AuditVerdict::Broken {
+                                seq: head.seq,
+                                reason: format!(
+                                    "与第{}条印记记下的哈希不符：本条或其前的记录被改写，且重算了其后的哈希 / differs \
+                                     from the hash sealed by record {}",
+                                    r.seq, r.seq
+                                ),
+                            });
+                        }
                     }
                     seals += 1;
                     (unsealed, unsealed_since) = (0, None);
@@ -342,21 +434,21 @@ impl Store {
                 if recent.len() > RECENT_HASHES {
                     recent.pop_front();
                 }
-                last_seq = r.seq;
-                prev.clone_from(&r.hash);
+                heads.insert(r.chain, (r.seq, r.hash.clone()));
+                newest = Some((r.seq, r.hash.clone()));
                 done += 1;
             }
             progress(done, total);
         }
         if done != total {
+            let next = newest.as_ref().map_or(purged_through, |(seq, _)| *seq) + 1;
             return Ok(AuditVerdict::Broken {
-                seq: last_seq + 1,
+                seq: next,
                 reason: format!("记录数 {total} 与链长 {done} 不符 / {total} rows but a chain of {done}"),
             });
         }
-        let head = (last_seq > purged_through).then_some((last_seq, prev));
         let keyed = key.is_some();
-        Ok(AuditVerdict::Intact { records: done, head, seals, unsealed, unsealed_since, keyed, purged_through })
+        Ok(AuditVerdict::Intact { records: done, head: newest, seals, unsealed, unsealed_since, keyed, purged_through })
     }
 
     /// The stored hash of record `seq`.

@@ -562,10 +562,12 @@ impl Store {
     ) -> Result<AppealRecord> {
         // Checked before the key is looked up: a bad appeal is refused even when it repeats a key already used.
         crate::appeals::check_new(&new)?;
-        let prefix = self.appeal_prefix().await?;
         let files = prepare(attachments).await?;
         let q = p.clone();
-        let create = move |w: &mut Writer<'_>| w.raise_appeal(&q, &prefix, &new, files, at);
+        let create = move |w: &mut Writer<'_>| {
+            let prefix = crate::appeals::appeal_prefix(&mut w.tx)?;
+            w.raise_appeal(&q, &prefix, &new, files, at)
+        };
         self.create_once(p.origin(source), APPEAL_KEYS, key, create, load_record).await
     }
 

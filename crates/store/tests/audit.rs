@@ -8,7 +8,7 @@ use support::*;
 use zhuqi_domain::{Action, Role};
 
 use sha2::{Digest, Sha256};
-use zhuqi_store::{AuditKey, AuditRecord, AuditVerdict, Origin, SEAL_ACTION, StoreError};
+use zhuqi_store::{AuditKey, AuditRecord, AuditVerdict, DbUrl, Origin, SEAL_ACTION, StoreError};
 
 /// A city, an appeal moved twice and a permission change: a dozen audit records.
 async fn history(db: &TestDb) -> i64 {
@@ -130,6 +130,19 @@ async fn an_inserted_record_is_found() {
     }
 }
 
+/// The hash a record's fields make, as whoever has read the program can compute it.
+fn hash_of(r: &AuditRecord) -> String {
+    let canonical = serde_json::json!([
+        r.seq,
+        r.at,
+        r.actor_user_id,
+        [&r.actor, &r.actor_role, &r.source, &r.action, &r.object],
+        [&r.before, &r.after],
+        &r.prev_hash
+    ]);
+    Sha256::digest(canonical.to_string().as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// What a DBA who has read the program can do: edit records and recompute every hash after them, so that the chain is
 /// whole again. `edit` sees the recomputed hashes of the records before.
 async fn rewrite_chain(db: &TestDb, edit: impl Fn(&mut AuditRecord, &HashMap<i64, String>)) {
@@ -140,15 +153,7 @@ async fn rewrite_chain(db: &TestDb, edit: impl Fn(&mut AuditRecord, &HashMap<i64
     for mut r in records {
         edit(&mut r, &hashes);
         r.prev_hash = prev;
-        let canonical = serde_json::json!([
-            r.seq,
-            r.at,
-            r.actor_user_id,
-            [&r.actor, &r.actor_role, &r.source, &r.action, &r.object],
-            [&r.before, &r.after],
-            &r.prev_hash
-        ]);
-        r.hash = Sha256::digest(canonical.to_string().as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        r.hash = hash_of(&r);
         sql.push_str(&format!(
             "UPDATE audit_log SET at = {}, before = {}, after = {}, prev_hash = '{}', hash = '{}' WHERE seq = {};\n",
             r.at,
@@ -195,7 +200,8 @@ async fn a_chain_rewritten_with_every_hash_recomputed_is_caught_by_the_keyed_sea
             if r.action == SEAL_ACTION {
                 let mut stamp: serde_json::Value =
                     serde_json::from_str(r.after.as_deref().expect("stamp")).expect("json");
-                stamp["hash"] = serde_json::json!(hashes[&n]);
+                // One chain: the test writes one record at a time.
+                stamp["heads"][0]["hash"] = serde_json::json!(hashes[&n]);
                 r.after = Some(stamp.to_string());
             }
         })
@@ -252,5 +258,77 @@ async fn only_records_older_than_six_months_are_purged_and_the_rest_still_verifi
         raw_sql(&db, lift).expect("lift");
         raw_sql(&db, "DELETE FROM audit_log WHERE seq = 5").expect("cut");
         assert_eq!(broken_at(verify(&db, Some(&key)).await), 6, "{b}");
+    }
+}
+
+/// Issue 17, point 3: on PostgreSQL a write whose chain another transaction holds appends to the next free one, so
+/// that writes at once do not queue behind one lock. A seal names the head of every chain: a chain slipped in behind
+/// the program's back is named by no seal, and a sealed head removed from any chain is missed.
+#[tokio::test]
+async fn writes_at_once_take_chains_of_their_own_and_the_seals_tie_the_chains() {
+    for db in backends("writes_at_once_take_chains_of_their_own").await {
+        let (s, b) = (&db.store, db.backend);
+        let city = seed_city(s).await;
+        submit(s, &city, "第一件").await;
+        let mut held_head = None;
+        if let DbUrl::Postgres(url) = &db.url {
+            // Another transaction appending to chain 0 for as long as it takes: two writes meanwhile go to chain 1.
+            let (hold, release) = (std::sync::mpsc::channel(), std::sync::mpsc::channel::<()>());
+            let url = url.clone();
+            let holder = std::thread::spawn(move || {
+                let mut c = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+                c.batch_execute("SELECT pg_advisory_lock(20261121, 0)").expect("hold chain 0");
+                hold.0.send(()).expect("held");
+                release.1.recv().expect("release");
+            });
+            hold.1.recv().expect("held");
+            submit(s, &city, "第二件").await;
+            submit(s, &city, "第三件").await;
+            release.0.send(()).expect("release");
+            holder.join().expect("holder");
+            let records = s.audit_records(None, 100).await.expect("read");
+            let second = records.iter().filter(|r| r.chain == 1).collect::<Vec<_>>();
+            assert_eq!(second.len(), 2, "{b}: both creates went to chain 1: {records:?}");
+            held_head = Some(second[0].seq); // newest first
+        }
+        submit(s, &city, "第四件").await;
+        let records = s.audit_records(None, 100).await.expect("read");
+        assert_eq!(records[0].chain, 0, "{b}: chain 0 is free again");
+        let key = AuditKey::new(vec![7; 32]).expect("key");
+        let sealed = s.seal_audit(&key, sys()).await.expect("seal").expect("something to seal");
+        let n = records.len() as u64 + 1;
+        match verify(&db, Some(&key)).await {
+            AuditVerdict::Intact { records, seals: 1, unsealed: 0, head: Some((seq, _)), .. } => {
+                assert_eq!((records, seq), (n, sealed + 1), "{b}")
+            }
+            other => panic!("{b}: {other:?}"),
+        }
+        drop_audit_guards(&db);
+        // A chain of one record slipped in before all others, its hash made as the program makes it.
+        let mut ghost = records.last().expect("a record").clone();
+        (ghost.seq, ghost.chain, ghost.actor, ghost.prev_hash) = (-1, 9, "ghost".into(), zhuqi_store::GENESIS.into());
+        ghost.hash = hash_of(&ghost);
+        raw_sql(
+            &db,
+            &format!(
+                "INSERT INTO audit_log (seq, at, actor_user_id, actor, actor_role, source, action, object, before, \
+                 after, prev_hash, hash, chain) SELECT -1, at, actor_user_id, 'ghost', actor_role, source, action, \
+                 object, before, after, '{}', '{}', 9 FROM audit_log WHERE seq = {}",
+                ghost.prev_hash,
+                ghost.hash,
+                records.last().expect("a record").seq
+            ),
+        )
+        .expect("slip a chain in");
+        match verify(&db, None).await {
+            AuditVerdict::Broken { seq: -1, reason } => assert!(reason.contains("第 9 链"), "{b}: {reason}"),
+            other => panic!("{b}: the slipped chain went unnoticed: {other:?}"),
+        }
+        raw_sql(&db, "DELETE FROM audit_log WHERE seq = -1").expect("take it out");
+        // Chain 1's head removed: no record of chain 1 comes after it, but the seal named it.
+        if let Some(seq) = held_head {
+            raw_sql(&db, &format!("DELETE FROM audit_log WHERE seq = {seq}")).expect("cut");
+            assert_eq!(broken_at(verify(&db, None).await), seq, "{b}");
+        }
     }
 }

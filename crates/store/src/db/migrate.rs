@@ -189,6 +189,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0029_appeal_fact_shards.sql"),
         postgres: include_str!("../../migrations/postgres/0029_appeal_fact_shards.sql"),
     },
+    Migration {
+        version: 30,
+        name: "audit_chains",
+        sqlite: include_str!("../../migrations/sqlite/0030_audit_chains.sql"),
+        postgres: include_str!("../../migrations/postgres/0030_audit_chains.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.
