@@ -971,7 +971,8 @@ async fn write_appeals(
                     );
                 }
             }
-            for mut appeal in ready {
+            for (written, mut appeal) in ready.into_iter().enumerate() {
+                w.recount_while_loading(written)?;
                 let row = appeal.row;
                 if let (Some(title), Some(last)) = (&appeal.common_issue, appeal.history.last_mut()) {
                     let id = w.common_issue_by_title(title, &appeal.new.category, last.at)?;

@@ -284,6 +284,19 @@ impl Store {
 }
 
 impl Writer<'_> {
+    /// Inside a bulk load on PostgreSQL, has the planner count the appeals' tables again, rows of this transaction
+    /// included, when `written` reaches 500, 1,000, 2,000, 4,000, …: each foreign key is checked with a plan made
+    /// from the table's statistics, and a table last counted (nearly) empty is read whole for every row checked — an
+    /// import of 20,000 rows into a new city ran at 300 rows a second. Nothing on SQLite.
+    pub fn recount_while_loading(&mut self, written: usize) -> Result<()> {
+        if written >= 500 && (written / 500).is_power_of_two() && written % 500 == 0 {
+            if let crate::db::Tx::Postgres(_) = self.tx {
+                self.tx.batch("ANALYZE appeals, appeal_events, appeal_co_units")?;
+            }
+        }
+        Ok(())
+    }
+
     /// Whether an appeal with this key is recorded: checked again inside the import's transaction, so that an appeal
     /// recorded since the import's own check is refused rather than written twice.
     pub fn appeal_exists(&mut self, key: &AppealKey) -> Result<bool> {
