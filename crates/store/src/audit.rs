@@ -208,8 +208,13 @@ impl Place {
                 (held.int(0)?, seqs)
             }
             _ => {
-                let last = tx.query_one("SELECT COALESCE(MAX(seq), 0) FROM audit_log", &[])?.int(0)?;
-                (0, (last + 1..=last + n).collect())
+                // One writer, one chain: its head is the newest record, and numbers follow one another.
+                let head = tx.query_opt("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", &[])?;
+                let (last, prev) = match head {
+                    Some(row) => (row.int(0)?, row.text(1)?),
+                    None => (0, GENESIS.to_owned()),
+                };
+                return Ok(Place { chain: 0, prev, seqs: (last + 1..=last + n).collect() });
             }
         };
         // Read once the chain is held, in a statement of its own: it sees the head its last holder committed.
