@@ -27,7 +27,9 @@ use zhuqi_domain::time::start_of_day;
 use zhuqi_domain::{
     Action, Actor, DeadlinePolicy, Event, Phone, RegionCode, RegionLevel, Role, Status, Uscc, WorkingCalendar,
 };
-use zhuqi_store::{AppealRecord, Counts, NewAttachment, NewCommonIssue, NewEnterprise, NewUser, Origin, Store, Writer};
+use zhuqi_store::{
+    AppealRecord, Counts, NewAppeal, NewAttachment, NewCommonIssue, NewEnterprise, NewUser, Origin, Store, Writer,
+};
 
 /// The password of every demo login (printed by `zhuqi demo` and in the README).
 pub const DEMO_PASSWORD: &str = "Demo@2026";
@@ -120,6 +122,9 @@ pub async fn fill(store: &Store, opts: &DemoOptions, bar: &ProgressBar) -> anyho
     Ok(DemoReport { logins, counts: store.counts().await?, by_status, projects, linked_appeals })
 }
 
+/// Appeals written per `insert_appeals` by the demo.
+const APPEALS_PER_WRITE: usize = 500;
+
 /// Appeals written per transaction by the demo.
 const APPEALS_PER_TRANSACTION: usize = 20_000;
 
@@ -176,16 +181,20 @@ fn appeals(
     bar: &ProgressBar,
     cal: &WorkingCalendar,
 ) -> anyhow::Result<Making> {
-    for (new, history) in life::appeals_at(&mut m.rng, &m.city, cal, m.now, times) {
-        let record = w.insert_appeal(PREFIX, &new, &history)?;
-        exchanges(w, seed, &m.city, cal, &record, &history, m.now)?;
-        *m.by_status.entry(record.state.status).or_insert(0) += 1;
-        if let Some(project) = m.projects.by_enterprise.get(&new.enterprise_id)
-            && PROJECT_CATEGORIES.contains(&new.category.as_str())
-        {
-            m.about_projects.push((record.id, *project));
+    let made: Vec<(NewAppeal, Vec<Event>)> = life::appeals_at(&mut m.rng, &m.city, cal, m.now, times).collect();
+    // A few hundred to a write (on PostgreSQL each statement is a round trip), then what was said on each.
+    for batch in made.chunks(APPEALS_PER_WRITE) {
+        let records = w.insert_appeals(PREFIX, batch)?;
+        for (record, (new, history)) in records.iter().zip(batch) {
+            exchanges(w, seed, &m.city, cal, record, history, m.now)?;
+            *m.by_status.entry(record.state.status).or_insert(0) += 1;
+            if let Some(project) = m.projects.by_enterprise.get(&new.enterprise_id)
+                && PROJECT_CATEGORIES.contains(&new.category.as_str())
+            {
+                m.about_projects.push((record.id, *project));
+            }
         }
-        bar.inc(1);
+        bar.inc(batch.len() as u64);
     }
     Ok(m)
 }

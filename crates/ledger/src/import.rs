@@ -947,6 +947,9 @@ fn history(r: &AppealRow) -> Result<Vec<Event>, String> {
     Ok(events)
 }
 
+/// Rows written by one `insert_appeals`: a multiple of the 500 at which the planner's statistics are renewed.
+const ROWS_PER_WRITE: usize = 500;
+
 async fn write_appeals(
     store: &Store,
     origin: Origin,
@@ -955,6 +958,7 @@ async fn write_appeals(
     progress: Progress,
 ) -> anyhow::Result<()> {
     let prefix = store.appeal_prefix().await?;
+    let postgres = store.backend() == zhuqi_store::Backend::Postgres;
     progress.note(&format!("正在写入 {} 行（一个事务）… / writing in one transaction", ready.len()));
     let bar = progress.bar(ready.len(), "写入诉求 / writing");
     let writing = bar.clone();
@@ -963,24 +967,36 @@ async fn write_appeals(
             let rows = ready.len();
             // Checked again here, before the first insert, so that an appeal recorded since the check before is
             // refused, not doubled; checked before any row is written, so that each check reads only what was there.
-            for appeal in &ready {
-                if w.appeal_exists(&appeal.key)? {
-                    anyhow::bail!(
-                        "第{}行：导入期间已有人登记了相同诉求，未写入任何数据 / recorded meanwhile; nothing written",
-                        appeal.row
-                    );
-                }
+            let keys: Vec<AppealKey> = ready.iter().map(|a| a.key.clone()).collect();
+            if let Some(i) = w.first_recorded(&keys)? {
+                anyhow::bail!(
+                    "第{}行：导入期间已有人登记了相同诉求，未写入任何数据 / recorded meanwhile; nothing written",
+                    ready[i].row
+                );
             }
-            for (written, mut appeal) in ready.into_iter().enumerate() {
+            // On PostgreSQL a few hundred rows to a write, each statement being a round trip (an error then names
+            // the rows of the write); on SQLite, in the process, a row to a write, an error naming its row.
+            let per_write = if postgres { ROWS_PER_WRITE } else { 1 };
+            let mut written = 0;
+            let mut ready = ready.into_iter().peekable();
+            while ready.peek().is_some() {
                 w.recount_while_loading(written)?;
-                let row = appeal.row;
-                if let (Some(title), Some(last)) = (&appeal.common_issue, appeal.history.last_mut()) {
-                    let id = w.common_issue_by_title(title, &appeal.new.category, last.at)?;
-                    last.action = Action::Merge { common_issue_id: id };
+                let (mut batch, mut rows) = (Vec::with_capacity(per_write), Vec::with_capacity(per_write));
+                for mut appeal in ready.by_ref().take(per_write) {
+                    if let (Some(title), Some(last)) = (&appeal.common_issue, appeal.history.last_mut()) {
+                        let id = w.common_issue_by_title(title, &appeal.new.category, last.at)?;
+                        last.action = Action::Merge { common_issue_id: id };
+                    }
+                    rows.push(appeal.row);
+                    batch.push((appeal.new, appeal.history));
                 }
-                w.insert_appeal(&prefix, &appeal.new, &appeal.history)
-                    .with_context(|| format!("第{row}行 / row {row}"))?;
-                writing.inc(1);
+                let (first, last) = (rows[0], rows[rows.len() - 1]);
+                w.insert_appeals(&prefix, &batch).with_context(|| match first == last {
+                    true => format!("第{first}行 / row {first}"),
+                    false => format!("第{first}–{last}行之一 / one of rows {first}–{last}"),
+                })?;
+                written += batch.len();
+                writing.inc(batch.len() as u64);
             }
             w.record_import("appeals", &file, rows);
             writing.set_message("提交 / committing");

@@ -164,6 +164,15 @@ pub(crate) fn date_text(d: Option<Date>) -> Value {
 /// Events written by one INSERT when a history is stored whole (7 values each, well under either database's limit
 /// on parameters); each count of rows is its own statement text, prepared once.
 const EVENTS_PER_INSERT: usize = 32;
+/// Item rows per INSERT of a bulk load: 100 rows of some 35 columns, well under PostgreSQL's 65,535 parameters.
+const ITEMS_PER_INSERT: usize = 100;
+
+/// One item of a bulk insert (`insert_items`): as the arguments of `insert_item`.
+pub(crate) struct NewItem<'a> {
+    pub own: Vec<(&'static str, Value)>,
+    pub history: &'a [Event],
+    pub state: &'a Appeal,
+}
 
 /// The columns that mirror the workflow state for queries, in the order `engine_values` gives their values. For an
 /// appeal `category_code` is its category; for a task, its area (经济运行, 项目建设, …).
@@ -285,6 +294,66 @@ impl Writer<'_> {
         Ok(id)
     }
 
+    /// `insert_item` for many items at once, in order, in a few statements (a bulk load on PostgreSQL pays a round
+    /// trip per statement): their rows `ITEMS_PER_INSERT` to an INSERT, their events `EVENTS_PER_INSERT` to one.
+    /// Each item's `own` columns are the same, in the same order, and include its `number`, by which the rows the
+    /// database returns are matched to the items. Returns the items' ids, in order.
+    pub(crate) fn insert_items(&mut self, t: &ItemTables, items: &[NewItem<'_>]) -> Result<Vec<i64>> {
+        let Some(first) = items.first() else { return Ok(Vec::new()) };
+        let mut columns: Vec<&str> = ENGINE_COLUMNS.to_vec();
+        columns.extend(first.own.iter().map(|(c, _)| *c));
+        let number_at =
+            first.own.iter().position(|(c, _)| *c == "number").ok_or_else(|| corrupt("items", "no number"))?;
+        let counted = t.kind == Kind::Appeal;
+        let returning = if counted { format!("id, number, {FACT_COLUMNS}") } else { "id, number".to_owned() };
+        let mut ids = Vec::with_capacity(items.len());
+        for chunk in items.chunks(ITEMS_PER_INSERT) {
+            let mut values = Vec::new();
+            let mut tuples = Vec::with_capacity(chunk.len());
+            for item in chunk {
+                let n = values.len();
+                values.extend(engine_values(item.state, &self.cal, true)?);
+                values.extend(item.own.iter().map(|(_, v)| v.clone()));
+                let params: Vec<String> = (n + 1..=values.len()).map(|i| format!("${i}")).collect();
+                tuples.push(format!("({})", params.join(", ")));
+            }
+            let sql = format!(
+                "INSERT INTO {} ({}) VALUES {} RETURNING {returning}",
+                t.items,
+                columns.join(", "),
+                tuples.join(", ")
+            );
+            let rows = self.tx.query(&sql, &values)?;
+            let mut by_number = std::collections::HashMap::with_capacity(rows.len());
+            for row in &rows {
+                by_number.insert(row.text(1)?, row);
+            }
+            for item in chunk {
+                let number = match &item.own[number_at].1 {
+                    Value::Text(n) => n.as_str(),
+                    _ => return Err(corrupt("items", "number is not text")),
+                };
+                let row = by_number.get(number).ok_or_else(|| corrupt("items", "a row not returned"))?;
+                let id = row.int(0)?;
+                if counted {
+                    let facts = FactRow::read(row, 2)?;
+                    self.facts.outlook_of_history(&facts.key.region_code, item.history, &self.cal)?;
+                    self.facts.moved(None, Some(&facts));
+                }
+                ids.push(id);
+            }
+        }
+        let events: Vec<(i64, &Event)> =
+            ids.iter().zip(items).flat_map(|(id, item)| item.history.iter().map(move |e| (*id, e))).collect();
+        for chunk in events.chunks(EVENTS_PER_INSERT) {
+            self.insert_events_of(t, chunk)?;
+        }
+        for (id, item) in ids.iter().zip(items) {
+            self.sync_co_units(t, *id, &[], item.state, item.state.updated_at)?;
+        }
+        Ok(ids)
+    }
+
     /// Applies one action to item `id` of `t` as the caller last read it (`old`). If someone else moved the item
     /// since, the write is refused with `Conflict` and nothing changes: a stale update is never silently applied over
     /// a newer one. The event and the audit record (`appeal.assign`, `task.answer`, …) are written with it.
@@ -348,9 +417,15 @@ impl Writer<'_> {
 
     /// Inserts `events` of item `id` with one statement.
     fn insert_item_events(&mut self, t: &ItemTables, id: i64, events: &[Event]) -> Result<()> {
+        let events: Vec<(i64, &Event)> = events.iter().map(|e| (id, e)).collect();
+        self.insert_events_of(t, &events)
+    }
+
+    /// Events of one item or several, in one statement.
+    fn insert_events_of(&mut self, t: &ItemTables, events: &[(i64, &Event)]) -> Result<()> {
         let mut values = Vec::with_capacity(events.len() * 7);
         let mut rows = Vec::with_capacity(events.len());
-        for event in events {
+        for &(id, event) in events {
             let payload = serde_json::to_string(&event.action).map_err(|e| corrupt("event", e))?;
             let n = values.len();
             rows.push(format!("(${}, ${}, ${}, ${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4, n + 5, n + 6, n + 7));

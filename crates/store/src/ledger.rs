@@ -108,17 +108,54 @@ fn day_bounds(date: Date) -> Result<(i64, i64)> {
     Ok((to_micros(start), to_micros(next)))
 }
 
-fn appeal_exists(tx: &mut Tx<'_>, key: &AppealKey) -> Result<bool> {
-    let (from, to) = day_bounds(key.date)?;
-    // The (enterprise_id, created_at, id) index narrows this to the enterprise's appeals of that day.
-    Ok(tx
-        .query_opt(
-            "SELECT 1 FROM appeals WHERE enterprise_id = $1 AND created_at >= $2 AND created_at < $3 \
-             AND title = $4 AND description = $5",
-            params![key.enterprise_id, from, to, key.title.trim(), key.description.trim()],
-        )?
-        .is_some())
+/// For each key, whether an appeal with it is recorded: a hundred keys to a read (an import checks every row, and
+/// on PostgreSQL each read is a round trip). The (enterprise_id, created_at, id) index narrows each key to the
+/// enterprise's appeals of that day.
+fn recorded(tx: &mut Tx<'_>, keys: &[AppealKey]) -> Result<Vec<bool>> {
+    let mut found = vec![false; keys.len()];
+    for (chunk_no, chunk) in keys.chunks(KEYS_PER_READ).enumerate() {
+        let mut values = Vec::with_capacity(chunk.len() * 6);
+        let mut tuples = Vec::with_capacity(chunk.len());
+        for (i, key) in chunk.iter().enumerate() {
+            let (from, to) = day_bounds(key.date)?;
+            let n = values.len();
+            tuples.push(format!(
+                "(CAST(${} AS BIGINT), CAST(${} AS BIGINT), CAST(${} AS BIGINT), CAST(${} AS TEXT), CAST(${} AS TEXT), \
+                 CAST(${} AS BIGINT))",
+                n + 1,
+                n + 2,
+                n + 3,
+                n + 4,
+                n + 5,
+                n + 6
+            ));
+            let at = chunk_no * KEYS_PER_READ + i;
+            values.extend_from_slice(params![
+                key.enterprise_id,
+                from,
+                to,
+                key.title.trim(),
+                key.description.trim(),
+                i64::try_from(at).unwrap_or(i64::MAX)
+            ]);
+        }
+        let sql = format!(
+            "SELECT DISTINCT k.column6 FROM (VALUES {}) AS k JOIN appeals a ON a.enterprise_id = k.column1 \
+             AND a.created_at >= k.column2 AND a.created_at < k.column3 AND a.title = k.column4 \
+             AND a.description = k.column5",
+            tuples.join(", ")
+        );
+        for row in tx.query(&sql, &values)? {
+            if let Some(slot) = usize::try_from(row.int(0)?).ok().and_then(|i| found.get_mut(i)) {
+                *slot = true;
+            }
+        }
+    }
+    Ok(found)
 }
+
+/// Keys of appeals checked per read.
+const KEYS_PER_READ: usize = 100;
 
 /// The SQL condition (on `created_at` of `alias`) and values of a filter's dates.
 fn date_condition(column: &str, filter: &LedgerFilter, values: &mut Vec<Value>) -> Result<String> {
@@ -196,13 +233,10 @@ impl Store {
     ) -> Result<Vec<bool>> {
         self.read(move |tx| {
             let mut out = Vec::with_capacity(keys.len());
-            for (i, key) in keys.iter().enumerate() {
-                out.push(appeal_exists(tx, key)?);
-                if i % 1024 == 1023 {
-                    progress(i + 1);
-                }
+            for chunk in keys.chunks(KEYS_PER_READ * 10) {
+                out.extend(recorded(tx, chunk)?);
+                progress(out.len());
             }
-            progress(keys.len());
             Ok(out)
         })
         .await
@@ -296,10 +330,10 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// Whether an appeal with this key is recorded: checked again inside the import's transaction, so that an appeal
-    /// recorded since the import's own check is refused rather than written twice.
-    pub fn appeal_exists(&mut self, key: &AppealKey) -> Result<bool> {
-        appeal_exists(&mut self.tx, key)
+    /// The first of these keys an appeal is recorded with: checked again inside the import's transaction, so that an
+    /// appeal recorded since the import's own check is refused rather than written twice.
+    pub fn first_recorded(&mut self, keys: &[AppealKey]) -> Result<Option<usize>> {
+        Ok(recorded(&mut self.tx, keys)?.iter().position(|found| *found))
     }
 
     /// Whether an enterprise with this credit code is registered.

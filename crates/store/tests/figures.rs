@@ -193,18 +193,25 @@ async fn the_seeds_figures_from_histories() {
         let city = seed_city(s).await;
         let stories = histories(&city);
         let (enterprise_id, n) = (city.enterprise_id, stories.len());
+        // Written as a bulk load writes them (on PostgreSQL a few statements for many appeals).
         s.transaction(sys(), move |w| {
-            for st in &stories {
-                let new = NewAppeal {
-                    enterprise_id,
-                    channel: zhuqi_domain::Channel::Web,
-                    category: "financing".into(),
-                    title: st.title.clone(),
-                    description: "企业反映的问题".into(),
-                    amount: None,
-                    draft: false,
-                };
-                w.insert_appeal("ZK", &new, &st.events)?;
+            let appeals: Vec<(NewAppeal, Vec<Event>)> = stories
+                .iter()
+                .map(|st| {
+                    let new = NewAppeal {
+                        enterprise_id,
+                        channel: zhuqi_domain::Channel::Web,
+                        category: "financing".into(),
+                        title: st.title.clone(),
+                        description: "企业反映的问题".into(),
+                        amount: None,
+                        draft: false,
+                    };
+                    (new, st.events.clone())
+                })
+                .collect();
+            for chunk in appeals.chunks(250) {
+                w.insert_appeals("ZK", chunk)?;
             }
             Ok::<_, StoreError>(())
         })
@@ -671,5 +678,84 @@ async fn sums_written_at_once_on_many_connections_fold_without_changing_a_figure
         assert_eq!(s.fold_fact_shards().await.expect("fold again"), 0, "{b}");
         let check = s.verify_figures(|_, _| {}).await.expect("verify");
         assert!(check.is_sound(), "{b}: {check:?}");
+    }
+}
+
+/// A bulk load (`insert_appeals`: the demo, a ledger import) stores what one `insert_appeal` per appeal stores: the
+/// same rows, numbers (across a change of year), histories, sums and audit records.
+#[tokio::test]
+async fn a_bulk_load_stores_what_one_appeal_at_a_time_stores() {
+    for (one, bulk) in backends("a_bulk_load_one").await.into_iter().zip(backends("a_bulk_load_bulk").await) {
+        let b = one.backend;
+        let (mut appeals, mut cities) = (Vec::new(), Vec::new());
+        for db in [&one, &bulk] {
+            let city = seed_city(&db.store).await;
+            let (e, d) = (enterprise(&city), dispatcher(&city));
+            appeals = (0..230_i64)
+                .map(|i| {
+                    let t = at("2023-12-20T01:00:00Z") + SignedDuration::from_hours(i * 5);
+                    let new = NewAppeal { title: format!("批量{i}"), ..new_appeal_for(city.enterprise_id) };
+                    let mut events = vec![Event {
+                        seq: 1,
+                        at: t,
+                        actor: e,
+                        action: Action::Create { category: "financing".into(), draft: false },
+                    }];
+                    if i % 3 == 0 {
+                        events.push(Event {
+                            seq: 2,
+                            at: hours(t, 3),
+                            actor: d,
+                            action: assign_to(city.unit_id, "financing"),
+                        });
+                    }
+                    (new, events)
+                })
+                .collect();
+            cities.push(city);
+        }
+        let written = |db: &TestDb, bulk: bool| {
+            let (s, appeals) = (db.store.clone(), appeals.clone());
+            async move {
+                s.transaction(sys(), move |w| {
+                    if bulk {
+                        w.insert_appeals("ZK", &appeals)
+                    } else {
+                        appeals.iter().map(|(new, history)| w.insert_appeal("ZK", new, history)).collect()
+                    }
+                })
+                .await
+                .expect("written")
+            }
+        };
+        let (a, z) = (written(&one, false).await, written(&bulk, true).await);
+        assert_eq!(a, z, "{b}: the records written");
+        assert!(a.iter().any(|r| r.number.to_string().contains("2024-")), "{b}: numbers run into a second year");
+        for r in &a {
+            assert_eq!(one.store.appeal(r.id).await.expect("one"), bulk.store.appeal(r.id).await.expect("bulk"), "{b}");
+            assert_eq!(
+                one.store.appeal_events(r.id).await.expect("one"),
+                bulk.store.appeal_events(r.id).await.expect("bulk"),
+                "{b}"
+            );
+        }
+        let after = |db: &TestDb| {
+            let s = db.store.clone();
+            async move {
+                let records = s.audit_records(None, 1000).await.expect("audit");
+                records.into_iter().map(|r| (r.action, r.object, r.after)).collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(after(&one).await, after(&bulk).await, "{b}: the audit records");
+        for db in [&one, &bulk] {
+            let check = db.store.verify_figures(|_, _| {}).await.expect("verify");
+            assert!(check.is_sound(), "{b}: {check:?}");
+        }
+        let window = Window { first: date(2024, 1, 1), as_of: date(2024, 1, 31) };
+        let figures = |db: &TestDb, city: &City| {
+            let (s, p) = (db.store.clone(), leader(city));
+            async move { s.figures(&p, &FigureScope::default(), window, window).await.expect("figures") }
+        };
+        assert_eq!(figures(&one, &cities[0]).await, figures(&bulk, &cities[1]).await, "{b}: the figures");
     }
 }
