@@ -266,7 +266,7 @@ impl Writer<'_> {
         let first = self.next_number(prefix, year)?;
         numbers.push(first);
         if count > 1 {
-            let name = format!("item_numbers_{}_{}", prefix.to_ascii_lowercase(), year);
+            let name = number_sequence(prefix, year);
             let more = i64::try_from(count).unwrap_or(i64::MAX);
             let rows = self
                 .tx
@@ -280,7 +280,7 @@ impl Writer<'_> {
     }
 
     fn next_from_sequence(&mut self, prefix: &str, year: i16) -> Result<i64> {
-        let name = format!("item_numbers_{}_{}", prefix.to_ascii_lowercase(), year);
+        let name = number_sequence(prefix, year);
         // NULL while the sequence does not exist (nextval is strict): one round trip either way.
         let next = "SELECT nextval(to_regclass($1))";
         if let Some(seq) = self.tx.query_one(next, params![name.as_str()])?.opt_int(0)? {
@@ -521,4 +521,9 @@ fn runs(values: &[i16]) -> Vec<(i16, usize)> {
         }
     }
     runs
+}
+
+/// The PostgreSQL sequence of the numbers of `year` under `prefix`.
+fn number_sequence(prefix: &str, year: i16) -> String {
+    format!("item_numbers_{}_{}", prefix.to_ascii_lowercase(), year)
 }

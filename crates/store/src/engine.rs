@@ -281,16 +281,9 @@ impl Writer<'_> {
         let row = self.tx.query_one(&sql, &values)?;
         let id = row.int(0)?;
         if counted {
-            let facts = FactRow::read(&row, 1)?;
-            self.facts.outlook_of_history(&facts.key.region_code, history, &self.cal)?;
-            self.facts.moved(None, Some(&facts));
+            self.count_new_appeal(&row, 1, history)?;
         }
-        // A whole history in few statements: a bulk load (the demo, a ledger import) on PostgreSQL pays a round trip
-        // per statement, and an appeal's history has ten events or so.
-        for chunk in history.chunks(EVENTS_PER_INSERT) {
-            self.insert_item_events(t, id, chunk)?;
-        }
-        self.sync_co_units(t, id, &[], state, state.updated_at)?;
+        self.write_new_items(t, &[(id, history, state)])?;
         Ok(id)
     }
 
@@ -334,24 +327,39 @@ impl Writer<'_> {
                     _ => return Err(corrupt("items", "number is not text")),
                 };
                 let row = by_number.get(number).ok_or_else(|| corrupt("items", "a row not returned"))?;
-                let id = row.int(0)?;
                 if counted {
-                    let facts = FactRow::read(row, 2)?;
-                    self.facts.outlook_of_history(&facts.key.region_code, item.history, &self.cal)?;
-                    self.facts.moved(None, Some(&facts));
+                    self.count_new_appeal(row, 2, item.history)?;
                 }
-                ids.push(id);
+                ids.push(row.int(0)?);
             }
         }
-        let events: Vec<(i64, &Event)> =
-            ids.iter().zip(items).flat_map(|(id, item)| item.history.iter().map(move |e| (*id, e))).collect();
-        for chunk in events.chunks(EVENTS_PER_INSERT) {
-            self.insert_events_of(t, chunk)?;
-        }
-        for (id, item) in ids.iter().zip(items) {
-            self.sync_co_units(t, *id, &[], item.state, item.state.updated_at)?;
-        }
+        let written: Vec<(i64, &[Event], &Appeal)> =
+            ids.iter().zip(items).map(|(id, item)| (*id, item.history, item.state)).collect();
+        self.write_new_items(t, &written)?;
         Ok(ids)
+    }
+
+    /// Counts a new appeal's facts (`facts`), from its row as the INSERT returned it (`FACT_COLUMNS` from column
+    /// `at`) and its history.
+    fn count_new_appeal(&mut self, row: &Row, at: usize, history: &[Event]) -> Result<()> {
+        let facts = FactRow::read(row, at)?;
+        self.facts.outlook_of_history(&facts.key.region_code, history, &self.cal)?;
+        self.facts.moved(None, Some(&facts));
+        Ok(())
+    }
+
+    /// The histories and co-units of items just inserted. Whole histories in few statements: a bulk load (the demo,
+    /// a ledger import) on PostgreSQL pays a round trip per statement, and an appeal's history has ten events or so.
+    fn write_new_items(&mut self, t: &ItemTables, items: &[(i64, &[Event], &Appeal)]) -> Result<()> {
+        let events: Vec<(i64, &Event)> =
+            items.iter().flat_map(|(id, history, _)| history.iter().map(move |e| (*id, e))).collect();
+        for chunk in events.chunks(EVENTS_PER_INSERT) {
+            self.insert_events(t, chunk)?;
+        }
+        for (id, _, state) in items {
+            self.sync_co_units(t, *id, &[], state, state.updated_at)?;
+        }
+        Ok(())
     }
 
     /// Applies one action to item `id` of `t` as the caller last read it (`old`). If someone else moved the item
@@ -401,7 +409,7 @@ impl Writer<'_> {
                 actual: u32::try_from(actual).unwrap_or(u32::MAX),
             });
         }
-        self.insert_item_events(t, id, std::slice::from_ref(&event))?;
+        self.insert_events(t, &[(id, &event)])?;
         self.sync_co_units(t, id, &old.co_unit_ids, &state, at)?;
         let before = serde_json::json!({"status": old.status, "version": old.version});
         let after = serde_json::json!({"status": state.status, "version": state.version, "event": &event.action});
@@ -415,14 +423,8 @@ impl Writer<'_> {
         Ok(state)
     }
 
-    /// Inserts `events` of item `id` with one statement.
-    fn insert_item_events(&mut self, t: &ItemTables, id: i64, events: &[Event]) -> Result<()> {
-        let events: Vec<(i64, &Event)> = events.iter().map(|e| (id, e)).collect();
-        self.insert_events_of(t, &events)
-    }
-
-    /// Events of one item or several, in one statement.
-    fn insert_events_of(&mut self, t: &ItemTables, events: &[(i64, &Event)]) -> Result<()> {
+    /// Events of one item or several, `(item id, event)`, in one statement.
+    fn insert_events(&mut self, t: &ItemTables, events: &[(i64, &Event)]) -> Result<()> {
         let mut values = Vec::with_capacity(events.len() * 7);
         let mut rows = Vec::with_capacity(events.len());
         for &(id, event) in events {
