@@ -110,7 +110,7 @@ struct DemoArgs {
     #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..=200_000))]
     enterprises: u64,
     /// 诉求数量（默认每家企业15件）/ number of appeals (default 15 per enterprise)
-    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=5_000_000))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=20_000_000))]
     appeals: Option<u64>,
     /// 演示数据的"今天"（默认今天）/ the demo's today, YYYY-MM-DD (default: today in Asia/Shanghai)
     #[arg(long)]

@@ -57,6 +57,20 @@ impl Principal {
         self.roles.contains(&role)
     }
 
+    /// Names what this user may read: users with the same view read the same figures, so one computation serves
+    /// them all (`Store::memoized`). Leaders and the command office read by their roles and region alone; anyone
+    /// with another role reads by who they are (their unit, enterprise or work groups).
+    pub fn view(&self) -> String {
+        let mut roles: Vec<&str> = self.roles.iter().map(|r| r.as_str()).collect();
+        roles.sort_unstable();
+        let region = self.region.as_ref().map_or("", |r| r.as_str());
+        if self.roles.iter().all(|r| matches!(r, Role::Leader | Role::Dispatcher)) {
+            format!("{}@{region}", roles.join(","))
+        } else {
+            format!("{}@{region}#{}", roles.join(","), self.user_id)
+        }
+    }
+
     /// The origin of this user's writes from `source` (the client's address).
     pub fn origin(&self, source: &str) -> Origin {
         let roles: Vec<&str> = self.roles.iter().map(|r| r.as_str()).collect();

@@ -111,7 +111,8 @@ impl Store {
         };
         let what = url.to_string();
         pool.run(true, move |conn| prepare(backend, conn, &what)).await??;
-        let store = Store { pool, backend, calendar: Arc::new(RwLock::new(Default::default())) };
+        let store =
+            Store { pool, backend, calendar: Arc::new(RwLock::new(Default::default())), memo: Default::default() };
         store.reload_calendar().await?;
         store.backfill_figures().await?;
         Ok(store)

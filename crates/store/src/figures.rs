@@ -520,8 +520,18 @@ fn overdue_at(
     let d = bind(&mut values, end_of(day)?);
     // An item answered before `day` and never reopened owed nothing at `day`.
     let owed = format!("(a.answered_at IS NULL OR a.answered_at >= {d} OR a.reopen_count > 0)");
-    let select = "SELECT a.id, a.number, a.title, e.name, a.region_code, a.updated_at, a.state, a.status, \
-                  a.resolve_due, a.unit_id, a.category_code FROM appeals a JOIN enterprises e ON e.id = a.enterprise_id";
+    let select = |index: &str| {
+        format!(
+            "SELECT a.id, a.number, a.title, e.name, a.region_code, a.updated_at, a.state, a.status, a.resolve_due, \
+             a.unit_id, a.category_code FROM appeals a{index} JOIN enterprises e ON e.id = a.enterprise_id"
+        )
+    };
+    // Over regions, the open items' deadline index reads the first `limit` and the paused items' index the paused
+    // ones; over one unit, the unit's own (`appeals_unit`) is the smaller read (SQLite is told which: `indexed_by`).
+    let regions_only = scope.unit_id.is_none() && appeal_region_scope(p, "a.region_code", &mut Vec::new()).is_some();
+    let index = |name: &str| if regions_only { tx.indexed_by(name) } else { String::new() };
+    let (by_deadline, paused) = (select(&index("appeals_open_resolve_due")), select(&index("appeals_waiting")));
+    let select = select("");
     let today = bind(&mut values, day.to_string());
     let mut rows = Vec::new();
     // Open now, unchanged since `day` and with its unit: the stored state is the state at `day`, and its stored
@@ -530,39 +540,51 @@ fn overdue_at(
     // (The statuses are named by those they are not: a condition on the status index would lead SQLite away.)
     let elsewhere: Vec<String> =
         Status::ALL.iter().filter(|s| !s.is_with_unit()).map(|s| format!("'{}'", s.as_str())).collect();
-    {
+    let first = {
         let mut values = values.clone();
         let limit = bind(&mut values, i64::try_from(limit).unwrap_or(i64::MAX));
-        rows.extend(tx.query(
+        tx.query(
             &format!(
-                "{select} WHERE {cond} AND a.closed_at IS NULL AND a.updated_at < {d} AND a.resolve_due < {today} \
-                 AND a.status NOT IN ({}) ORDER BY a.resolve_due, a.id LIMIT {limit}",
+                "{by_deadline} WHERE {cond} AND a.closed_at IS NULL AND a.updated_at < {d} \
+                 AND a.resolve_due < {today} AND a.status NOT IN ({}) ORDER BY a.resolve_due, a.id LIMIT {limit}",
                 elsewhere.join(", ")
             ),
             &values,
-        )?);
-    }
+        )?
+    };
+    // With `limit` of them due by day T, no item due after T is listed. A deadline is never before the assignment
+    // that began its cycle, so an item first assigned after T is not read again below (a month's bulletin would
+    // otherwise replay every item that changed since its last day).
+    let assigned_by = match first.last() {
+        Some(last) if first.len() >= limit => {
+            let due: Date = last.text(8)?.parse().map_err(|_| corrupt("appeals.resolve_due"))?;
+            end_of(due)?.min(end_of(day)?)
+        }
+        _ => end_of(day)?,
+    };
+    rows.extend(first);
     // The rest, each decided on its state as it stood at `day` (`state_at`). Paused and unchanged since: a pause
     // only pushes the deadline, so only those already past their stored one. Changed since (open now, or closed
-    // after it): from the indexes of open items by last change and of closings.
+    // after it) and first assigned by then: from the indexes of open items by last change and of closings.
     rows.extend(tx.query(
         &format!(
-            "{select} WHERE {cond} AND a.status = 'waiting' AND a.closed_at IS NULL AND a.updated_at < {d} \
+            "{paused} WHERE {cond} AND a.status = 'waiting' AND a.closed_at IS NULL AND a.updated_at < {d} \
              AND a.resolve_due < {today}"
         ),
         &values,
     )?);
-    let values = &values[..values.len() - 1];
+    values.truncate(values.len() - 1);
+    let by = bind(&mut values, assigned_by);
     rows.extend(tx.query(
         &format!(
-            "{select} WHERE {cond} AND a.closed_at IS NULL AND a.updated_at >= {d} AND a.first_assigned_at < {d} \
+            "{select} WHERE {cond} AND a.closed_at IS NULL AND a.updated_at >= {d} AND a.first_assigned_at < {by} \
              AND {owed}"
         ),
-        values,
+        &values,
     )?);
     rows.extend(tx.query(
-        &format!("{select} WHERE {cond} AND a.closed_at >= {d} AND a.first_assigned_at < {d} AND {owed}"),
-        values,
+        &format!("{select} WHERE {cond} AND a.closed_at >= {d} AND a.first_assigned_at < {by} AND {owed}"),
+        &values,
     )?);
     let end = end_of(day)?;
     let mut out = Vec::new();

@@ -68,8 +68,8 @@ impl Store {
     }
 }
 
-/// The headline from the sums by day (`facts`), for a reader whose scope is regions alone: all time is the years'
-/// rows, and the lights are the sums of the facts dated up to today (`facts::outlook`). Merged appeals resolved with
+/// The headline from the sums by day (`facts`) up to today, for a reader whose scope is regions alone: the lights are
+/// the sums of their facts dated up to today (`facts::outlook`), every other figure those of all time. Merged appeals resolved with
 /// their common issue are counted from the appeals, found from the resolved common issues (few; their issue decides).
 fn from_facts(
     tx: &mut Tx<'_>,
@@ -79,9 +79,9 @@ fn from_facts(
     values: &[Value],
     today: Date,
 ) -> Result<Headline> {
-    let mut spans = facts::sums_of_spans(tx, cond, facts_values, &[(None, Date::MAX), (None, today)])?.into_iter();
-    let mut total = || -> facts::Counts { spans.next().unwrap_or_default().into_values().sum() };
-    let (sums, lights) = (total(), total());
+    // Only the lights are dated ahead: the sums up to today are all time for every other fact (the rows of the
+    // days and months ahead, a light for each open item, are not read).
+    let sums: facts::Counts = facts::sums(tx, cond, facts_values, None, today)?.into_values().sum();
     let merged = tx.query_one(
         &format!(
             "SELECT COUNT(*) FROM common_issues c CROSS JOIN appeals a \
@@ -97,8 +97,8 @@ fn from_facts(
         five_star: sums.five_star,
         reopened: sums.reopened - sums.voided_reopened,
         open: sums.submitted - sums.closed,
-        warning: lights.warning,
-        overdue: lights.red,
+        warning: sums.warning,
+        overdue: sums.red,
     })
 }
 

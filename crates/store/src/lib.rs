@@ -25,6 +25,7 @@ mod headline;
 mod idempotency;
 mod issues;
 pub mod ledger;
+mod memo;
 mod org;
 mod policies;
 pub mod projects;
@@ -105,6 +106,8 @@ pub struct Store {
     /// The working-day calendar loaded from the database, with the years it was made of; replaced whole when an
     /// admin loads a year, here or on another instance (`follow_calendar`).
     calendar: Arc<RwLock<calendar::Loaded>>,
+    /// Results kept while the data is unchanged (`memo`).
+    memo: Arc<memo::Memo>,
 }
 
 impl std::fmt::Debug for Store {

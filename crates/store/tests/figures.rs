@@ -759,3 +759,49 @@ async fn a_bulk_load_stores_what_one_appeal_at_a_time_stores() {
         assert_eq!(figures(&one, &cities[0]).await, figures(&bulk, &cities[1]).await, "{b}: the figures");
     }
 }
+
+/// Issue 17, point 2: ten leaders opening the dashboard at once are served by one computation, and a result is given
+/// again only while nothing has been committed since it was read (SQLite counts its commits, PostgreSQL names its
+/// snapshots): the first write after it, however small, has the next reader count again and see the write.
+#[tokio::test]
+async fn a_kept_result_lasts_until_the_next_commit_and_ten_readers_share_one_count() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    for db in backends("kept_until_the_next_commit").await {
+        let (s, b) = (&db.store, db.backend);
+        let city = seed_city(s).await;
+        let counted = Arc::new(AtomicUsize::new(0));
+        let read = || {
+            let (s, counted, p) = (s.clone(), Arc::clone(&counted), leader(&city));
+            async move {
+                s.memoized("headline", || async {
+                    counted.fetch_add(1, Ordering::SeqCst);
+                    // Slow enough for every reader to ask while it is counted.
+                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                    s.headline(&p, date(2024, 3, 20)).await
+                })
+                .await
+                .expect("memoized headline")
+            }
+        };
+        let mut readers = tokio::task::JoinSet::new();
+        for _ in 0..10 {
+            readers.spawn(read());
+        }
+        let mut seen = Vec::new();
+        while let Some(h) = readers.join_next().await {
+            seen.push(h.expect("reader").collected);
+        }
+        assert_eq!(seen, vec![0; 10], "{b}");
+        assert_eq!(counted.load(Ordering::SeqCst), 1, "{b}: ten readers at once, one count");
+        let version = s.data_version().await.expect("version");
+        assert_eq!(read().await.collected, 0, "{b}");
+        assert_eq!(counted.load(Ordering::SeqCst), 1, "{b}: nothing written, nothing counted again");
+        submit(s, &city, "第一件").await;
+        assert_ne!(s.data_version().await.expect("version"), version, "{b}: a commit changes the version");
+        assert_eq!(read().await.collected, 1, "{b}: the write is seen");
+        assert_eq!(counted.load(Ordering::SeqCst), 2, "{b}");
+        assert_eq!(read().await.collected, 1, "{b}");
+        assert_eq!(counted.load(Ordering::SeqCst), 2, "{b}: kept again");
+    }
+}

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use zhuqi_domain::stats::{FlagRule, Period, PeriodKind, Rate, Weights};
 use zhuqi_domain::{Light, Role};
 use zhuqi_reports::{self as report, Bulletin, BulletinRequest, ReportError, ReportScope, charts};
-use zhuqi_store::{AppealFilter, Headline, Store};
+use zhuqi_store::{AppealFilter, Headline, Store, StoreError};
 
 use super::bulletins::{Choice, Scopes, by_count};
 use super::lists::every_open;
@@ -148,19 +148,26 @@ pub async fn dashboard(State(store): State<Store>, v: Viewer, Query(q): Query<Da
         narrowed.region = Some(c.clone());
     }
     let req = this_month(chosen.clone().map_or(ReportScope::Mine, ReportScope::Region), today);
-    // Two independent reads: side by side, the page takes as long as the slower.
-    let (h, bulletin) =
-        tokio::join!(store.headline(&narrowed, today), report::build(&store, &v.caller.user, &req, today));
-    let h: Headline = h?;
-    let bulletin = match bulletin {
-        Ok(b) => Some(b),
-        Err(ReportError::Store(e)) => return Err(e.into()),
-        // Nothing to report on (a viewer without a region): the headline alone.
-        Err(e) => {
-            tracing::warn!(error = %e, "dashboard without charts");
-            None
-        }
-    };
+    // Every leader of a region sees the same figures: read once while nothing changes (`Store::memoized`).
+    let key = format!("dashboard {today} {} {}", v.caller.user.view(), chosen.as_ref().map_or("", |c| c.as_str()));
+    let read = store
+        .memoized(&key, || async {
+            // Two independent reads: side by side, the page takes as long as the slower.
+            let (h, bulletin) =
+                tokio::join!(store.headline(&narrowed, today), report::build(&store, &v.caller.user, &req, today));
+            let bulletin = match bulletin {
+                Ok(b) => Some(b),
+                Err(ReportError::Store(e)) => return Err(e),
+                // Nothing to report on (a viewer without a region): the headline alone.
+                Err(e) => {
+                    tracing::warn!(error = %e, "dashboard without charts");
+                    None
+                }
+            };
+            Ok::<(Headline, Option<Bulletin>), StoreError>((h?, bulletin))
+        })
+        .await?;
+    let (h, bulletin) = (&read.0, read.1.as_ref());
     let page = DashboardPage {
         shell: v.shell("总览", "/dashboard"),
         region: scopes.region_name(chosen.as_ref()),
@@ -169,12 +176,12 @@ pub async fn dashboard(State(store): State<Store>, v: Viewer, Query(q): Query<Da
             |c| c.as_str().to_owned(),
         ),
         choices: scopes.regions,
-        figures: figures(&h, bulletin.as_ref()),
-        rates: rates(&h, bulletin.as_ref()),
-        charts: bulletin.as_ref().map(charts_of),
-        tasks: bulletin.as_ref().and_then(|b| b.tasks.clone()),
+        figures: figures(h, bulletin),
+        rates: rates(h, bulletin),
+        charts: bulletin.map(charts_of),
+        tasks: bulletin.and_then(|b| b.tasks.clone()),
         reads_tasks: v.has(Role::Leader),
-        disputes: bulletin.as_ref().and_then(|b| b.disputes.clone()).map(|d| (d.total.sentence(""), d)),
+        disputes: bulletin.and_then(|b| b.disputes.clone()).map(|d| (d.total.sentence(""), d)),
     };
     Ok(render(&page))
 }

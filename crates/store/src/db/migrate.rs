@@ -195,6 +195,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0030_audit_chains.sql"),
         postgres: include_str!("../../migrations/postgres/0030_audit_chains.sql"),
     },
+    Migration {
+        version: 31,
+        name: "data_version",
+        sqlite: include_str!("../../migrations/sqlite/0031_data_version.sql"),
+        postgres: include_str!("../../migrations/postgres/0031_data_version.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.

@@ -332,6 +332,7 @@ fn run_group(conn: &mut rusqlite::Connection, group: Vec<GroupJob>) {
                 answers.push(answer);
             }
         }
+        crate::memo::count_commit(&tx)?;
         tx.commit()?;
         Ok(())
     })();
