@@ -259,9 +259,20 @@ async fn bulletin(
         weights: Weights::default(),
         flag_rule: FlagRule::default(),
     };
-    match report::build(store, &v.caller.user, &req, today).await {
-        Ok(b) => Ok(Some(b)),
-        Err(ReportError::Store(e)) => Err(e.into()),
+    // Read once for all who see the same, while nothing is committed (`Store::memoized`).
+    let key = format!("bulletin {today} {} {} {:?}", v.caller.user.view(), asked.period.code(), asked.scope);
+    let built = store
+        .memoized(&key, || async {
+            match report::build(store, &v.caller.user, &req, today).await {
+                Err(ReportError::Store(e)) => Err(e),
+                other => Ok(other),
+            }
+        })
+        .await?;
+    match built.as_ref() {
+        Ok(b) => Ok(Some(b.clone())),
+        // Given back above as the read's error, never kept.
+        Err(e @ ReportError::Store(_)) => Err(ApiError::internal(e).into()),
         Err(e @ (ReportError::NotStarted(_) | ReportError::FutureAsOf(_) | ReportError::AsOfOutside { .. })) => {
             errors.add("period", chinese(&e.to_string()));
             Ok(None)
