@@ -201,6 +201,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0031_data_version.sql"),
         postgres: include_str!("../../migrations/postgres/0031_data_version.sql"),
     },
+    Migration {
+        version: 32,
+        name: "fact_pages",
+        sqlite: include_str!("../../migrations/sqlite/0032_fact_pages.sql"),
+        postgres: include_str!("../../migrations/postgres/0032_fact_pages.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.

@@ -194,6 +194,8 @@ impl crate::Store {
             })
             .await?;
         self.fold_fact_shards().await?;
+        // Every sum was deleted and written again: on PostgreSQL, rewritten in key order.
+        self.refresh_statistics().await?;
         Ok(counted)
     }
 }
