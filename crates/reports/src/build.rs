@@ -60,12 +60,10 @@ pub async fn build(store: &Store, p: &Principal, req: &BulletinRequest, today: D
         (ReportScope::Unit(_), _) | (_, Some(_)) => None,
         (_, None) => Some(scope.region.clone()),
     };
-    let (groups, trend, overdue, overdue_now, overdue_before, projects, disputes, tasks, policies) = tokio::join!(
+    let (groups, trend, overdue, projects, disputes, tasks, policies) = tokio::join!(
         store.figures(p, &scope, now, before),
         trend(store, p, &scope, period, as_of),
         store.overdue(p, &scope, as_of, OVERDUE_LISTED),
-        store.overdue_counts(p, &scope, as_of),
-        store.overdue_counts(p, &scope, previous.last),
         async {
             match &project_region {
                 Some(region) => super::projects::section(store, p, region.clone(), as_of).await,
@@ -97,10 +95,8 @@ pub async fn build(store: &Store, p: &Principal, req: &BulletinRequest, today: D
             }
         },
     );
-    let (mut groups, trend, overdue, projects) = (groups?, trend?, overdue?, projects?);
+    let (groups, trend, overdue, projects) = (groups?, trend?, overdue?, projects?);
     let (disputes, tasks, policies) = (disputes?, tasks?, policies?);
-    count_overdue(&mut groups, overdue_now?, |t| &mut t.now);
-    count_overdue(&mut groups, overdue_before?, |t| &mut t.before);
     let total: Counts = groups.iter().map(|t| t.now).sum();
     let total_before: Counts = groups.iter().map(|t| t.before).sum();
 
@@ -160,18 +156,6 @@ pub async fn build(store: &Store, p: &Principal, req: &BulletinRequest, today: D
     };
     b.prose = prose::write(&b);
     Ok(b)
-}
-
-/// Adds each group's overdue items to its `overdue_open` (in the window `counts` picks).
-fn count_overdue(groups: &mut Vec<Tally>, overdue: HashMap<GroupKey, i64>, counts: impl Fn(&mut Tally) -> &mut Counts) {
-    let mut at: HashMap<GroupKey, usize> = groups.iter().enumerate().map(|(i, t)| (t.key.clone(), i)).collect();
-    for (key, n) in overdue {
-        let i = *at.entry(key.clone()).or_insert_with(|| {
-            groups.push(Tally { key, now: Counts::default(), before: Counts::default() });
-            groups.len() - 1
-        });
-        counts(&mut groups[i]).overdue_open += n;
-    }
 }
 
 /// The store's scope for the request, the bulletin's description of it, and the region whose children are the

@@ -139,7 +139,11 @@ fn tallies_from_facts(
         let voided = facts::voided_within(tx, cond, values, window.first, window.as_of)?;
         let mut window_counts: HashMap<&GroupKey, Counts> = HashMap::new();
         for (key, sums) in &totals {
-            *window_counts.entry(key).or_default() += sums.figures();
+            let counts = window_counts.entry(key).or_default();
+            *counts += sums.figures();
+            // 超期未办结 at the window's end is dated ahead in the sums (`facts::outlook`); `overdue_besides_sums`
+            // adds the few the sums leave to the items' states.
+            counts.overdue_open += sums.overdue;
         }
         // New in the period: submitted in it, less those of them voided by its end.
         for (key, sums) in &fresh {
@@ -208,16 +212,23 @@ fn corrupt(what: &str) -> StoreError {
 
 impl Store {
     /// The counts of SPEC §6 in the scope, per (region, unit, category), for two windows (a period and the one
-    /// before it); all but `overdue_open`, which `overdue` lists.
+    /// before it), 超期未办结 (`overdue_open`) at each window's end included (`overdue` lists the items).
     pub async fn figures(&self, p: &Principal, scope: &FigureScope, now: Window, before: Window) -> Result<Vec<Tally>> {
         let (p, scope, cal) = (p.clone(), scope.clone(), self.calendar());
         self.read(move |tx| {
             let started = std::time::Instant::now();
             let mut facts_values = Vec::new();
-            let mut groups = match fact_condition(&p, &scope, &mut facts_values) {
-                Some(cond) => tallies_from_facts(tx, &cond, &facts_values, now, before)?,
+            let from_facts = fact_condition(&p, &scope, &mut facts_values);
+            let mut groups = match &from_facts {
+                Some(cond) => tallies_from_facts(tx, cond, &facts_values, now, before)?,
                 None => tallies_from_appeals(tx, &p, &scope, now, before)?,
             };
+            for (day, is_now) in [(now.as_of, true), (before.as_of, false)] {
+                for (key, n) in overdue_besides_sums(tx, &p, &scope, &cal, day, from_facts.is_some())? {
+                    let t = entry(&mut groups, &key);
+                    (if is_now { &mut t.now } else { &mut t.before }).overdue_open += n;
+                }
+            }
             tracing::debug!(elapsed = ?started.elapsed(), "figures: counted");
             let bounds = [end_of(now.as_of)?, end_of(before.as_of)?];
             let merged = merged_resolutions(tx, &p, &scope, &cal, end_of(now.as_of.max(before.as_of))?)?;
@@ -273,21 +284,16 @@ impl Store {
         self.read(move |tx| {
             let started = std::time::Instant::now();
             let mut facts_values = Vec::new();
-            let Some(cond) = fact_condition(&p, &scope, &mut facts_values) else {
-                let mut out: HashMap<GroupKey, i64> = HashMap::new();
-                for row in overdue_at(tx, &p, &scope, &cal, day, usize::MAX)? {
-                    *out.entry(row.key).or_default() += 1;
-                }
-                return Ok(out);
+            let from_facts = fact_condition(&p, &scope, &mut facts_values);
+            let mut out: HashMap<GroupKey, i64> = match &from_facts {
+                Some(cond) => facts::sums(tx, cond, &facts_values, None, day)?
+                    .into_iter()
+                    .map(|(key, counts)| (key, counts.overdue))
+                    .filter(|(_, n)| *n != 0)
+                    .collect(),
+                None => HashMap::new(),
             };
-            let mut out: HashMap<GroupKey, i64> = facts::sums(tx, &cond, &facts_values, None, day)?
-                .into_iter()
-                .map(|(key, counts)| (key, counts.overdue))
-                .filter(|(_, n)| *n != 0)
-                .collect();
-            let mut values = Vec::new();
-            let cond = condition(&p, &scope, &mut values);
-            for (key, n) in facts::paused_overdue(tx, &cond, &values, day, &cal)? {
+            for (key, n) in overdue_besides_sums(tx, &p, &scope, &cal, day, from_facts.is_some())? {
                 *out.entry(key).or_default() += n;
             }
             tracing::debug!(elapsed = ?started.elapsed(), %day, "overdue counted");
@@ -507,6 +513,29 @@ fn merged_resolutions(
 
 /// The items whose resolve deadline had passed at `day` while the unit still owed its answer, most overdue first: the
 /// first `limit`.
+/// The items past their resolve deadline at the end of `day` that the sums by day do not count, per group: with
+/// `from_facts` (a reader whose scope is regions alone) the items paused for longer than the sums count ahead
+/// (`facts::paused_overdue`), otherwise every one, each from its state as it stood then.
+fn overdue_besides_sums(
+    tx: &mut Tx<'_>,
+    p: &Principal,
+    scope: &FigureScope,
+    cal: &WorkingCalendar,
+    day: Date,
+    from_facts: bool,
+) -> Result<HashMap<GroupKey, i64>> {
+    if from_facts {
+        let mut values = Vec::new();
+        let cond = condition(p, scope, &mut values);
+        return facts::paused_overdue(tx, &cond, &values, day, cal);
+    }
+    let mut out: HashMap<GroupKey, i64> = HashMap::new();
+    for row in overdue_at(tx, p, scope, cal, day, usize::MAX)? {
+        *out.entry(row.key).or_default() += 1;
+    }
+    Ok(out)
+}
+
 fn overdue_at(
     tx: &mut Tx<'_>,
     p: &Principal,

@@ -64,7 +64,9 @@ impl Memo {
 impl Store {
     /// Names the data as it stands: equal versions read equal data. SQLite counts the writer's commits
     /// (`data_version`, migration 0031); PostgreSQL names the transactions a snapshot sees (`pg_current_snapshot`,
-    /// which changes whenever a transaction takes an id or ends, so two equal ones see the same commits).
+    /// which changes whenever a transaction takes an id or ends, so two equal ones see the same commits). The
+    /// snapshot is the server's, not the database's: a busy neighbouring database costs kept results, never
+    /// exactness. Writes made outside zhuqi (SQLite) are seen from zhuqi's next commit on.
     pub async fn data_version(&self) -> Result<String> {
         self.read(|tx| {
             let sql = match tx {
