@@ -794,25 +794,22 @@ async fn a_kept_result_lasts_until_the_next_commit_and_ten_readers_share_one_cou
         }
         assert_eq!(seen, vec![0; 10], "{b}");
         assert_eq!(counted.load(Ordering::SeqCst), 1, "{b}: ten readers at once, one count");
-        // PostgreSQL's snapshots name the transactions of the whole server: another test's database busy meanwhile
-        // changes the version too (a count more, never a stale one). Where nothing moved, nothing is counted again.
-        let kept_while_unchanged = || async {
-            let (version, before) = (s.data_version().await.expect("version"), counted.load(Ordering::SeqCst));
-            let h = read().await;
-            if s.data_version().await.expect("version") == version {
-                assert_eq!(counted.load(Ordering::SeqCst), before, "{b}: nothing written, nothing counted again");
-            }
-            h
-        };
-        assert_eq!(kept_while_unchanged().await.collected, 0, "{b}");
+        // PostgreSQL's snapshots name the transactions of the whole server: the other tests' databases, busy
+        // meanwhile, change the version too (a count more, never a stale one). How often a result is kept is
+        // checked on SQLite, whose version moves with its own commits only; that a write is seen, on both.
+        let quiet = b == "sqlite";
+        assert_eq!(read().await.collected, 0, "{b}");
+        if quiet {
+            assert_eq!(counted.load(Ordering::SeqCst), 1, "{b}: nothing written, nothing counted again");
+        }
         let version = s.data_version().await.expect("version");
         submit(s, &city, "第一件").await;
         assert_ne!(s.data_version().await.expect("version"), version, "{b}: a commit changes the version");
         let before = counted.load(Ordering::SeqCst);
         assert_eq!(read().await.collected, 1, "{b}: the write is seen");
         assert_eq!(counted.load(Ordering::SeqCst), before + 1, "{b}");
-        assert_eq!(kept_while_unchanged().await.collected, 1, "{b}");
-        if b == "sqlite" {
+        assert_eq!(read().await.collected, 1, "{b}");
+        if quiet {
             assert_eq!(counted.load(Ordering::SeqCst), 2, "{b}: one count before the write, one after");
         }
     }
