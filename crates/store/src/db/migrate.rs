@@ -207,6 +207,18 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0032_fact_pages.sql"),
         postgres: include_str!("../../migrations/postgres/0032_fact_pages.sql"),
     },
+    Migration {
+        version: 33,
+        name: "category_level_index",
+        sqlite: include_str!("../../migrations/common/0033_category_level_index.sql"),
+        postgres: include_str!("../../migrations/common/0033_category_level_index.sql"),
+    },
+    Migration {
+        version: 34,
+        name: "region_statistics",
+        sqlite: include_str!("../../migrations/sqlite/0034_region_statistics.sql"),
+        postgres: include_str!("../../migrations/postgres/0034_region_statistics.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.
