@@ -40,25 +40,10 @@ if [ ! -f "$dir/1m/zhuqi.db" ]; then
   (cd "$dir/1m" && "$zhuqi" demo --enterprises 60000 --appeals 1000000)
 fi
 echo "appeals: $(count "$dir/1m/zhuqi.db" "SELECT COUNT(*) FROM appeals")"
-dispatcher=$(token "$dir/1m" zhihuibu)
+# The command office's filters (bench/lists.sh serves the database itself), then a handler's workbench.
+"$root/bench/lists.sh" "$zhuqi" "sqlite://$dir/1m/zhuqi.db"
 handler=$(token "$dir/1m" chengban)
 serve "$dir/1m" 18182
-unit=$(cd "$dir/1m" && "$zhuqi" user show chengban | sed -n 's/.*单位 \([0-9]*\).*/\1/p')
-for path in "/api/v1/appeals?limit=50" \
-  "/api/v1/appeals?limit=50&status=in_progress" \
-  "/api/v1/appeals?limit=50&status=waiting" \
-  "/api/v1/appeals?limit=50&status=reopened" \
-  "/api/v1/appeals?limit=50&light=overdue" \
-  "/api/v1/appeals?limit=50&region=411621" \
-  "/api/v1/appeals?limit=50&unit_id=$unit&status=in_progress" \
-  "/api/v1/appeals?limit=50&category=financing&level=county" \
-  "/api/v1/appeals?limit=50&q=%E8%B4%B7%E6%AC%BE" \
-  "/api/v1/appeals?limit=50&from=2026-06-01&to=2026-06-30"; do
-  for c in 2 8; do
-    printf 'c=%s ' $c
-    TOKEN=$dispatcher LIST_PATH=$path wrk -t2 -c$c -d10s -s "$root/bench/list.lua" http://127.0.0.1:18182 | tail -1
-  done
-done
 # A handler's workbench: its unit's items in one status.
 for status in in_progress assigned waiting; do
   printf 'handler c=2 '
