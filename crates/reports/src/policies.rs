@@ -84,7 +84,7 @@ pub async fn section(
         return Ok(None);
     }
     let before = match period_first.yesterday() {
-        Ok(eve) => store.policy_figures(p, region, eve, by).await?.total,
+        Ok(eve) => store.policy_progress(p, region, eve).await?,
         Err(_) => PolicyTally::default(),
     };
     let mut lines: Vec<PolicyLine> = if in_county {

@@ -219,6 +219,18 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0034_region_statistics.sql"),
         postgres: include_str!("../../migrations/postgres/0034_region_statistics.sql"),
     },
+    Migration {
+        version: 35,
+        name: "clock_running_index",
+        sqlite: include_str!("../../migrations/common/0035_clock_running_index.sql"),
+        postgres: include_str!("../../migrations/common/0035_clock_running_index.sql"),
+    },
+    Migration {
+        version: 36,
+        name: "narrow_sums",
+        sqlite: include_str!("../../migrations/sqlite/0036_narrow_sums.sql"),
+        postgres: include_str!("../../migrations/postgres/0036_narrow_sums.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.

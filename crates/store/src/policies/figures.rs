@@ -158,6 +158,19 @@ pub(super) fn progress_by(
 }
 
 impl Store {
+    /// The 惠企政策 progress (delivered, claimed, granted: `matched` left 0) `p` reads as of `day`, of the enterprises
+    /// of `region`: what a bulletin subtracts from its period's end, without matching every enterprise again.
+    pub async fn policy_progress(&self, p: &Principal, region: Option<RegionCode>, day: Date) -> Result<PolicyTally> {
+        let p = p.clone();
+        self.read(move |tx| {
+            let lines = progress_by(tx, &p, day, ("e.region_code", "r.name"), region.as_ref())?;
+            lines.into_values().try_fold(PolicyTally::default(), |total, (_, progress)| {
+                total.plus(PolicyTally { matched: 0, progress })
+            })
+        })
+        .await
+    }
+
     /// The 惠企政策 figures `p` reads as of `day`, of the enterprises of `region` (all `p` reads when `None`), in
     /// lines `by`.
     pub async fn policy_figures(
