@@ -425,29 +425,33 @@ fn list_page(
     let base = values.len();
     // Without a light filter one query of limit + 1 rows tells whether another page follows.
     let batch = if f.light.is_some() { SCAN_BATCH } else { f.limit + 1 };
-    // The row-value comparison is what an index ending in (created_at, id) can seek to.
-    let sql = format!(
-        "SELECT {} FROM appeals a JOIN enterprises e ON e.id = a.enterprise_id LEFT JOIN units u ON u.id = a.unit_id \
-         WHERE {condition} AND (a.created_at, a.id) < (${}, ${}) ORDER BY a.created_at DESC, a.id DESC LIMIT ${}",
-        crate::appeals::SUMMARY_COLUMNS,
-        base + 1,
-        base + 2,
-        base + 3
-    );
-    let start = ListCursor { created_at: i64::MAX, id: i64::MAX };
-    let (mut items, mut cursor, mut scanned) = (Vec::new(), f.cursor.unwrap_or(start), 0);
+    // The row-value comparison is what an index ending in (created_at, id) can seek to. The first page has none: a
+    // bound of (MAX, MAX) beside a date range's own end made PostgreSQL start its backward walk at the newest row
+    // and read every one after the range (a month half a year back: tens of thousands).
+    let sql = |below: bool| {
+        let (below, limit) = match below {
+            true => (format!(" AND (a.created_at, a.id) < (${}, ${})", base + 1, base + 2), base + 3),
+            false => (String::new(), base + 1),
+        };
+        format!(
+            "SELECT {} FROM appeals a JOIN enterprises e ON e.id = a.enterprise_id \
+             LEFT JOIN units u ON u.id = a.unit_id WHERE {condition}{below} ORDER BY a.created_at DESC, a.id DESC \
+             LIMIT ${limit}",
+            crate::appeals::SUMMARY_COLUMNS
+        )
+    };
+    let (mut items, mut cursor, mut scanned) = (Vec::new(), f.cursor, 0);
     loop {
         let mut bound = values.clone();
-        bound.extend([
-            cursor.created_at.into(),
-            cursor.id.into(),
-            Value::from(i64::try_from(batch).unwrap_or(i64::MAX)),
-        ]);
-        let rows = tx.query(&sql, &bound)?;
+        if let Some(c) = cursor {
+            bound.extend([c.created_at.into(), c.id.into()]);
+        }
+        bound.push(Value::from(i64::try_from(batch).unwrap_or(i64::MAX)));
+        let rows = tx.query(&sql(cursor.is_some()), &bound)?;
         let exhausted = rows.len() < batch;
         for row in &rows {
             let item = summary_from_row(row)?;
-            cursor = ListCursor::of(&item);
+            cursor = Some(ListCursor::of(&item));
             scanned += 1;
             if f.light.is_none_or(|l| item.state.light(cal, today) == Some(l)) {
                 if items.len() == f.limit {
@@ -463,7 +467,7 @@ fn list_page(
         }
         if scanned >= SCAN_LIMIT {
             // Enough read for one request; the caller goes on below the last row looked at.
-            return Ok(AppealPage { items, next_cursor: Some(cursor) });
+            return Ok(AppealPage { items, next_cursor: cursor });
         }
     }
 }
