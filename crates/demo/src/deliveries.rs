@@ -73,6 +73,7 @@ pub(crate) fn write(
     let mut records = 0;
     for p in library.iter().filter(|p| p.status == PolicyStatus::Published && p.valid_from <= today) {
         let handler = handlers.get(&p.unit_id).copied().unwrap_or(city.dispatcher);
+        let record = w.policy_record(p.id)?;
         let open_until = p.valid_to.map_or(today, |to| to.min(today));
         if p.no_application {
             // The unit draws the list a few weeks in, from the facts it holds; it confirms most lines some days on.
@@ -93,7 +94,7 @@ pub(crate) fn write(
                     }
                     _ => continue,
                 };
-                w.record_delivery_step(p.id, enterprise, &step, handler, at)?;
+                w.record_delivery_step(&record, enterprise, &step, handler, at)?;
             }
             continue;
         }
@@ -116,7 +117,7 @@ pub(crate) fn write(
             let cadre = cadres.get(&enterprise).copied().filter(|c| *c != 0).unwrap_or(city.dispatcher);
             let at = moment(&mut rng, delivered, now);
             let step = DeliveryStep::Deliver { on: delivered, channel, intention, note: note.into() };
-            w.record_delivery_step(p.id, enterprise, &step, cadre, at)?;
+            w.record_delivery_step(&record, enterprise, &step, cadre, at)?;
             records += 1;
             if intention != Intention::Apply || !rng.random_bool(0.75) {
                 continue;
@@ -124,7 +125,13 @@ pub(crate) fn write(
             let Some(claimed) = later(&mut rng, delivered, 3..30, open_until) else { continue };
             let asked = amount(&mut rng, p.kind, p.cap);
             let at = moment(&mut rng, claimed, now);
-            w.record_delivery_step(p.id, enterprise, &DeliveryStep::Claim { on: claimed, amount: asked }, cadre, at)?;
+            w.record_delivery_step(
+                &record,
+                enterprise,
+                &DeliveryStep::Claim { on: claimed, amount: asked },
+                cadre,
+                at,
+            )?;
             // The unit decides within two months; what it has not decided yet waits on its desk.
             let Some(decided) = later(&mut rng, claimed, 7..60, today) else { continue };
             let at = moment(&mut rng, decided, now);
@@ -137,7 +144,7 @@ pub(crate) fn write(
             } else {
                 DeliveryStep::Refuse { on: decided, reason: REFUSALS[rng.random_range(0..REFUSALS.len())].into() }
             };
-            w.record_delivery_step(p.id, enterprise, &step, handler, at)?;
+            w.record_delivery_step(&record, enterprise, &step, handler, at)?;
         }
     }
     Ok(records)

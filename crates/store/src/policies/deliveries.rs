@@ -301,6 +301,19 @@ impl Writer<'_> {
         if current.as_ref().map(|c| c.version) != expected_version {
             return Err(StoreError::Stale("政策送达记录"));
         }
+        self.write_over(policy, enterprise_id, current, step, by, at)
+    }
+
+    /// `write_step` over `current` as just read in this transaction.
+    fn write_over(
+        &mut self,
+        policy: &PolicyRecord,
+        enterprise_id: i64,
+        current: Option<DeliveryRecord>,
+        step: &DeliveryStep,
+        by: i64,
+        at: Timestamp,
+    ) -> Result<i64> {
         if matches!(step, DeliveryStep::Claim { .. }) && policy.policy.valid_to.is_some_and(|to| step.on() > to) {
             return Err(StoreError::Invalid("政策已过有效期，不能再申报 / the policy has expired".into()));
         }
@@ -358,18 +371,22 @@ impl Writer<'_> {
 /// The writes the demo and bulk loads make as they stand, with no check of who takes them (the rules of the steps
 /// still hold); `Store`'s `_as` methods check the person first.
 impl Writer<'_> {
-    /// Takes `step` on policy `policy_id`'s record with enterprise `enterprise_id` as it stands, by user `by`.
+    /// Policy `policy_id` as `record_delivery_step` takes it: read once for all the steps taken on it.
+    pub fn policy_record(&mut self, policy_id: i64) -> Result<PolicyRecord> {
+        super::load_policy(&mut self.tx, policy_id)
+    }
+
+    /// Takes `step` on `policy`'s record with enterprise `enterprise_id` as it stands, by user `by`.
     pub fn record_delivery_step(
         &mut self,
-        policy_id: i64,
+        policy: &PolicyRecord,
         enterprise_id: i64,
         step: &DeliveryStep,
         by: i64,
         at: Timestamp,
     ) -> Result<i64> {
-        let policy = super::load_policy(&mut self.tx, policy_id)?;
-        let version = load_pair(&mut self.tx, policy_id, enterprise_id)?.map(|c| c.version);
-        self.write_step(&policy, enterprise_id, version, step, by, at)
+        let current = load_pair(&mut self.tx, policy.id, enterprise_id)?;
+        self.write_over(policy, enterprise_id, current, step, by, at)
     }
 
     /// 免申即享: puts every enterprise of `policy`'s region that qualifies on `at`'s day and has no record yet on
