@@ -78,12 +78,14 @@ pub async fn sweep(store: &Store, now: Timestamp) -> anyhow::Result<usize> {
     let mut taken = 0;
     for kind in Kind::ALL {
         let mut due = Vec::new();
-        let mut after = 0;
+        let mut after = None;
         loop {
-            let slice = store.open_item_states(kind, after, SWEEP_SLICE).await?;
-            let Some((last, _)) = slice.last() else { break };
-            after = *last;
-            due.extend(slice.into_iter().filter(|(_, s)| !due_steps(s, &cal, today).is_empty()).map(|(id, _)| id));
+            let (items, last) = store.open_item_states(kind, after, SWEEP_SLICE).await?;
+            due.extend(items.into_iter().filter(|(_, s)| !due_steps(s, &cal, today).is_empty()).map(|(id, _)| id));
+            if last.is_none() {
+                break;
+            }
+            after = last;
         }
         for id in due {
             let cal = cal.clone();

@@ -20,6 +20,19 @@ async fn late_items_escalate_by_themselves_once() {
     let opts = DemoOptions { seed: 5, enterprises: 40, appeals: 600, today: jiff::civil::date(2026, 6, 1) };
     demo::fill(&store, &opts, &indicatif::ProgressBar::hidden()).await.expect("demo");
     let open_before = store.open_items(zhuqi_domain::Kind::Appeal).await.expect("ids");
+    // The sweep reads them a slice at a time along the open items (drafts, waiting ones among them): slices of 7
+    // give every one of them, once.
+    let (mut sliced, mut after) = (Vec::new(), None);
+    loop {
+        let (items, last) = store.open_item_states(Kind::Appeal, after, 7).await.expect("a slice");
+        sliced.extend(items.into_iter().map(|(id, _)| id));
+        if last.is_none() {
+            break;
+        }
+        after = last;
+    }
+    sliced.sort_unstable();
+    assert_eq!(sliced, open_before);
     let answered_before: Vec<i64> = {
         let mut v = Vec::new();
         for id in &open_before {

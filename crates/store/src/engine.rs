@@ -7,7 +7,7 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 use zhuqi_domain::time::{from_micros, local_date, stored_precision, to_micros};
-use zhuqi_domain::{Action, ActionKind, Actor, Appeal, Event, Kind, Role, WorkingCalendar};
+use zhuqi_domain::{Action, ActionKind, Actor, Appeal, Event, Kind, Role, Status, WorkingCalendar};
 
 use crate::audit;
 use crate::db::{Row, Tx, Value, params};
@@ -487,6 +487,9 @@ impl Writer<'_> {
     }
 }
 
+/// A place among the open items of a kind, in registration order: the registration time (micros) and id of an item.
+pub type OpenPlace = (i64, i64);
+
 /// The engine's own reads and writes for any kind, by the program itself (no scope check): the escalation sweep and
 /// auto-close, which run the same ladder over every kind.
 impl Store {
@@ -508,25 +511,45 @@ impl Store {
         .await
     }
 
-    /// The items of `kind` that `open_items` names, with their states, by id after `after`: the first `limit` (a
-    /// sweep reads a province's open items a slice at a time, not one query each).
-    pub async fn open_item_states(&self, kind: Kind, after: i64, limit: i64) -> Result<Vec<(i64, Appeal)>> {
+    /// The items of `kind` that `open_items` names, with their states, among the first `limit` open items in
+    /// registration order after `after` (the place a previous call returned; `None`: from the first), and the place
+    /// of the last open item read (`None`: none was left). A sweep reads a province's open items a slice at a time.
+    pub async fn open_item_states(
+        &self,
+        kind: Kind,
+        after: Option<OpenPlace>,
+        limit: i64,
+    ) -> Result<(Vec<(i64, Appeal)>, Option<OpenPlace>)> {
         self.read(move |tx| {
             let t = tables(kind);
-            // Through the index of these items alone (0035): SQLite would take the status index and sort every
-            // open item for each slice.
-            let index = tx.indexed_by(&format!("{}_clock_running", t.items));
-            tx.query(
+            // Along the open items' index (0003, 0035), which SQLite is told: through the primary key a sweep read
+            // every closed item too, and a province's open items are its newest. The statuses are picked here, not
+            // in SQL: with them PostgreSQL, taking status and closing for independent, read every open item through
+            // two other indexes and sorted them.
+            let index = tx.indexed_by(&format!("{}_open", t.items));
+            let (below, values) = match after {
+                Some((created_at, id)) => {
+                    (" AND (created_at, id) > ($2, $3)", vec![limit.into(), created_at.into(), id.into()])
+                }
+                None => ("", vec![Value::from(limit)]),
+            };
+            let rows = tx.query(
                 &format!(
-                    "SELECT id, state FROM {}{index} WHERE status IN ('assigned', 'in_progress', 'reopened', \
-                     'answered') AND id > $1 ORDER BY id LIMIT $2",
+                    "SELECT created_at, id, status, state FROM {}{index} WHERE closed_at IS NULL{below} \
+                     ORDER BY created_at, id LIMIT $1",
                     t.items
                 ),
-                params![after, limit],
-            )?
-            .iter()
-            .map(|r| Ok((r.int(0)?, parse_state(&r.text(1)?)?)))
-            .collect()
+                &values,
+            )?;
+            let mut items = Vec::new();
+            for row in &rows {
+                let status = Status::parse(&row.text(2)?).ok_or_else(|| StoreError::Corrupt("bad status".into()))?;
+                if status.is_with_unit() || status == Status::Answered {
+                    items.push((row.int(1)?, parse_state(&row.text(3)?)?));
+                }
+            }
+            let last = rows.last().map(|r| Ok::<_, StoreError>((r.int(0)?, r.int(1)?))).transpose()?;
+            Ok((items, last))
         })
         .await
     }

@@ -60,6 +60,7 @@ pub use disputes::{
     DISPUTE_PREFIX, DisputeFigures, DisputeFilter, DisputeGrouping, DisputePage, DisputeRecord, DisputeTally,
     MAX_ENTERPRISE_PARTIES, MAX_PARTY_NAME, NewDispute, Party, reads_dispute_figures,
 };
+pub use engine::OpenPlace;
 pub use error::StoreError;
 pub use facts::FiguresCheck;
 pub use figures::{FigureScope, GroupKey, OverdueRow, Tally, TrendCounts, Window};

@@ -221,9 +221,9 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 35,
-        name: "clock_running_index",
-        sqlite: include_str!("../../migrations/common/0035_clock_running_index.sql"),
-        postgres: include_str!("../../migrations/common/0035_clock_running_index.sql"),
+        name: "open_item_indexes",
+        sqlite: include_str!("../../migrations/common/0035_open_item_indexes.sql"),
+        postgres: include_str!("../../migrations/common/0035_open_item_indexes.sql"),
     },
     Migration {
         version: 36,
