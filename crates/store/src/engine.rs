@@ -487,6 +487,11 @@ impl Writer<'_> {
     }
 }
 
+/// The statuses the sweep looks at: the deadline clock runs, or the answer awaits the enterprise's judgement.
+fn swept(status: Status) -> bool {
+    status.is_with_unit() || status == Status::Answered
+}
+
 /// A place among the open items of a kind, in registration order: the registration time (micros) and id of an item.
 pub type OpenPlace = (i64, i64);
 
@@ -497,16 +502,13 @@ impl Store {
     pub async fn open_items(&self, kind: Kind) -> Result<Vec<i64>> {
         self.read(move |tx| {
             let t = tables(kind);
-            tx.query(
-                &format!(
-                    "SELECT id FROM {} WHERE status IN ('assigned', 'in_progress', 'reopened', 'answered') ORDER BY id",
-                    t.items
-                ),
-                &[],
-            )?
-            .iter()
-            .map(|r| r.int(0))
-            .collect()
+            // The statuses as literals: fixed names, never user text.
+            let statuses: Vec<String> =
+                Status::ALL.into_iter().filter(|s| swept(*s)).map(|s| format!("'{}'", s.as_str())).collect();
+            tx.query(&format!("SELECT id FROM {} WHERE status IN ({}) ORDER BY id", t.items, statuses.join(", ")), &[])?
+                .iter()
+                .map(|r| r.int(0))
+                .collect()
         })
         .await
     }
@@ -544,7 +546,7 @@ impl Store {
             let mut items = Vec::new();
             for row in &rows {
                 let status = Status::parse(&row.text(2)?).ok_or_else(|| StoreError::Corrupt("bad status".into()))?;
-                if status.is_with_unit() || status == Status::Answered {
+                if swept(status) {
                     items.push((row.int(1)?, parse_state(&row.text(3)?)?));
                 }
             }
