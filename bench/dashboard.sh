@@ -7,12 +7,13 @@
 # province's pace is ~1.5/s): a dashboard kept while nothing changes is read again after each. WRITES=0: no writes.
 # Usage: bench/dashboard.sh OLD_ZHUQI NEW_ZHUQI DB.sqlite [ROUNDS]
 #        bench/dashboard.sh OLD_ZHUQI NEW_ZHUQI postgres://…/OLD_DB postgres://…/NEW_DB [ROUNDS]
+#        bench/dashboard.sh OLD_ZHUQI NEW_ZHUQI sqlite://OLD.db sqlite://NEW.db [ROUNDS]  (copies made beforehand)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 old="$1"; new="$2"
 command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
 case "$3" in
-  postgres://*) old_db="$3"; new_db="$4"; rounds="${5:-2}" ;;
+  postgres://*|sqlite://*) old_db="$3"; new_db="$4"; rounds="${5:-2}" ;;
   *)
     old_db="sqlite://$3"; new_db="sqlite://${3%.db}-new.db"; rounds="${4:-2}"
     # Opened and closed by the old binary first: its log is folded into the file, which is then whole to copy.

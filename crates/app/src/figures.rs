@@ -39,8 +39,8 @@ pub async fn run(command: FiguresCommand) -> anyhow::Result<()> {
             store.close().await;
             let check = check?;
             println!(
-                "诉求 {} 件，统计底数 {} 行 / {} appeals, {} rows of sums",
-                check.appeals, check.sums, check.appeals, check.sums
+                "诉求 {} 件，统计底数 {} 行，超期时段 {} 段 / {} appeals, {} rows of sums, {} overdue spans",
+                check.appeals, check.sums, check.spans, check.appeals, check.sums, check.spans
             );
             if check.recounted_by_calendar > 0 {
                 println!(
@@ -55,14 +55,19 @@ pub async fn run(command: FiguresCommand) -> anyhow::Result<()> {
             for e in &check.wrong_sum_examples {
                 println!("  底数不符 / wrong sum: {e}");
             }
+            for e in &check.wrong_span_examples {
+                println!("  超期时段不符 / wrong overdue spans: {e}");
+            }
             if !check.is_sound() {
                 anyhow::bail!(
-                    "核对不符：{} 件诉求与办理记录不符，{} 行底数有误（可运行 zhuqi figures rebuild 重新汇总）/ \
-                     {} appeals unlike their history, {} wrong sums",
+                    "核对不符：{} 件诉求与办理记录不符，{} 行底数有误，{} 件诉求的超期时段有误（可运行 zhuqi figures \
+                     rebuild 重新汇总）/ {} appeals unlike their history, {} wrong sums, {} appeals with wrong spans",
                     check.unlike_history,
                     check.wrong_sums,
+                    check.wrong_spans,
                     check.unlike_history,
-                    check.wrong_sums
+                    check.wrong_sums,
+                    check.wrong_spans
                 );
             }
             println!("核对无误：每个数字都与办理记录一致 / every figure agrees with the appeals' histories");

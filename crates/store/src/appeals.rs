@@ -326,7 +326,7 @@ impl Writer<'_> {
         let mut changed = 0;
         for row in rows {
             let state = parse_state(&row.text(5)?)?;
-            self.facts.outlook_recounted(&row.text(6)?, &state, before, &self.cal, today);
+            self.facts.outlook_recounted(row.int(0)?, &row.text(6)?, &state, before, &self.cal, today);
             let due = state.deadlines(&self.cal, local_date(state.updated_at));
             let fresh =
                 [due.map(|d| d.acknowledge), due.map(|d| d.reply), due.map(|d| d.resolve), due.map(|d| d.feedback)];
@@ -386,7 +386,12 @@ impl Writer<'_> {
         if self.tx.query_opt("SELECT 1 FROM zhuqi_meta WHERE key = 'rebuild_appeal_facts'", &[])?.is_none() {
             return Ok(0);
         }
-        crate::facts::rebuild(&mut self.tx, &self.cal)
+        // Once, after an upgrade: a minute or more per million appeals, before the program serves.
+        tracing::info!("统计底数与超期时段按办理记录重新汇总中 / counting the figures' sums and overdue spans again");
+        let started = std::time::Instant::now();
+        let counted = crate::facts::rebuild(&mut self.tx, &self.cal)?;
+        tracing::info!(counted, elapsed = ?started.elapsed(), "统计底数已重新汇总 / sums counted again");
+        Ok(counted)
     }
 
     /// The appeal as stored now, inside this transaction.
@@ -400,8 +405,13 @@ impl Store {
     /// `facts::rebuild`).
     pub(crate) async fn backfill_figures(&self) -> Result<()> {
         self.transaction(Origin::system("migration"), |w| w.backfill_figures()).await?;
-        self.transaction(Origin::system("migration"), |w| w.rebuild_facts_if_pending()).await?;
-        self.fold_fact_shards().await.map(|_| ())
+        let rebuilt = self.transaction(Origin::system("migration"), |w| w.rebuild_facts_if_pending()).await?;
+        self.fold_fact_shards().await?;
+        if rebuilt > 0 {
+            // Every sum was deleted and written again: on PostgreSQL, rewritten in key order (as `rebuild_figures`).
+            self.refresh_statistics().await?;
+        }
+        Ok(())
     }
 
     /// The prefix of appeal numbers in this city (`ZK` for 周口).

@@ -343,7 +343,7 @@ impl Writer<'_> {
     /// `at`) and its history.
     fn count_new_appeal(&mut self, row: &Row, at: usize, history: &[Event]) -> Result<()> {
         let facts = FactRow::read(row, at)?;
-        self.facts.outlook_of_history(&facts.key.region_code, history, &self.cal)?;
+        self.facts.outlook_of_history(row.int(0)?, &facts.key.region_code, history, &self.cal)?;
         self.facts.moved(None, Some(&facts));
         Ok(())
     }
@@ -391,7 +391,7 @@ impl Writer<'_> {
             let after = self.tx.query(&sql, &values)?;
             if let Some(row) = after.first() {
                 let facts = FactRow::read(row, 0)?;
-                self.facts.outlook_moved(&facts.key.region_code, Some(old), &state, &self.cal);
+                self.facts.outlook_moved(id, &facts.key.region_code, Some(old), &state, &self.cal);
                 self.facts.moved(before.as_ref(), Some(&facts));
             }
             after.len() as u64

@@ -20,7 +20,7 @@ use zhuqi_domain::time::{from_micros, local_date, start_of_day, to_micros};
 use zhuqi_domain::{Appeal, Level, RegionCode, Status, WorkingCalendar};
 
 use crate::access::Principal;
-use crate::db::{Row, Tx, Value};
+use crate::db::{Row, Tx, Value, placeholders};
 use crate::engine::{event_from_row, parse_state};
 use crate::facts;
 use crate::scope::{appeal_region_scope, appeal_scope, bind, in_region};
@@ -264,7 +264,9 @@ impl Store {
         let (p, scope, cal) = (p.clone(), scope.clone(), self.calendar());
         self.read(move |tx| {
             let started = std::time::Instant::now();
-            let rows = overdue_at(tx, &p, &scope, &cal, day, limit)?;
+            let mut items = overdue_at(tx, &p, &scope, &cal, day, limit)?;
+            items.truncate(limit);
+            let rows = with_details(tx, items)?;
             tracing::debug!(elapsed = ?started.elapsed(), n = rows.len(), %day, "overdue");
             Ok(rows)
         })
@@ -511,11 +513,9 @@ fn merged_resolutions(
         .collect()
 }
 
-/// The items whose resolve deadline had passed at `day` while the unit still owed its answer, most overdue first: the
-/// first `limit`.
 /// The items past their resolve deadline at the end of `day` that the sums by day do not count, per group: with
 /// `from_facts` (a reader whose scope is regions alone) the items paused for longer than the sums count ahead
-/// (`facts::paused_overdue`), otherwise every one, each from its state as it stood then.
+/// (`facts::paused_overdue`), otherwise every one (`overdue_at`).
 fn overdue_besides_sums(
     tx: &mut Tx<'_>,
     p: &Principal,
@@ -530,12 +530,24 @@ fn overdue_besides_sums(
         return facts::paused_overdue(tx, &cond, &values, day, cal);
     }
     let mut out: HashMap<GroupKey, i64> = HashMap::new();
-    for row in overdue_at(tx, p, scope, cal, day, usize::MAX)? {
-        *out.entry(row.key).or_default() += 1;
+    for item in overdue_at(tx, p, scope, cal, day, usize::MAX)? {
+        *out.entry(item.key).or_default() += 1;
     }
     Ok(out)
 }
 
+/// An item overdue at a day, as it stood then, before its number, title and enterprise are read.
+struct OverdueItem {
+    id: i64,
+    key: GroupKey,
+    status: Status,
+    resolve_due: Date,
+    overdue_days: u32,
+}
+
+/// The items whose resolve deadline had passed at the end of `day` while their unit owed the answer, most overdue
+/// first (all of them, or at least the first `limit`): the spans of days overdue that cover `day` (`facts::spans`),
+/// each read as it stood then. A paused item's deadline of that day is its state's as it stood then (`state_at`).
 fn overdue_at(
     tx: &mut Tx<'_>,
     p: &Principal,
@@ -543,144 +555,119 @@ fn overdue_at(
     cal: &WorkingCalendar,
     day: Date,
     limit: usize,
-) -> Result<Vec<OverdueRow>> {
+) -> Result<Vec<OverdueItem>> {
     let mut values = Vec::new();
     let cond = condition(p, scope, &mut values);
-    let d = bind(&mut values, end_of(day)?);
-    // An item answered before `day` and never reopened owed nothing at `day`.
-    let owed = format!("(a.answered_at IS NULL OR a.answered_at >= {d} OR a.reopen_count > 0)");
-    let select = |index: &str| {
-        format!(
-            "SELECT a.id, a.number, a.title, e.name, a.region_code, a.updated_at, a.state, a.status, a.resolve_due, \
-             a.unit_id, a.category_code FROM appeals a{index} JOIN enterprises e ON e.id = a.enterprise_id"
-        )
-    };
-    // Over regions, the open items' deadline index reads the first `limit` and the paused items' index the paused
-    // ones; over one unit, the unit's own (`appeals_unit`) is the smaller read (SQLite is told which: `indexed_by`).
+    let d = bind(&mut values, day.to_string());
+    // Over regions, each read walks the spans' own index (SQLite is told which: it would rather walk the appeals of
+    // the scope); over one unit, the unit's appeals are the smaller read.
     let regions_only = scope.unit_id.is_none() && appeal_region_scope(p, "a.region_code", &mut Vec::new()).is_some();
     let index = |name: &str| if regions_only { tx.indexed_by(name) } else { String::new() };
-    let (by_deadline, paused) = (select(&index("appeals_open_resolve_due")), select(&index("appeals_waiting")));
-    let select = select("");
-    let today = bind(&mut values, day.to_string());
-    let mut rows = Vec::new();
-    // Open now, unchanged since `day` and with its unit: the stored state is the state at `day`, and its stored
-    // resolve deadline the one it had (only a running pause moves it). Later deadline, fewer working days past it:
-    // the most overdue are the first by deadline, read from the open items' deadline index (0028), `limit` at most.
-    // (The statuses are named by those they are not: a condition on the status index would lead SQLite away.)
-    let elsewhere: Vec<String> =
-        Status::ALL.iter().filter(|s| !s.is_with_unit()).map(|s| format!("'{}'", s.as_str())).collect();
+    let (open_index, ended_index) = (index("appeal_overdue_spans_open"), index("appeal_overdue_spans_ended"));
+    let read = |index: String, covering: &str| {
+        format!(
+            "SELECT s.appeal_id, {}, a.region_code FROM appeal_overdue_spans s{index} JOIN appeals a ON a.id = s.appeal_id \
+             WHERE {cond} AND s.from_day <= {d} AND {covering}",
+            facts::spans::SPAN_COLUMNS
+        )
+    };
+    // Spans still open, by deadline: an earlier deadline is more working days past it, so the first `limit` with a
+    // deadline are the most overdue of them; the paused ones (no deadline of their own) all. Then the spans ended
+    // since `day` that began by then.
     let first = {
         let mut values = values.clone();
         let limit = bind(&mut values, i64::try_from(limit).unwrap_or(i64::MAX));
-        tx.query(
+        let sql = read(
+            open_index.clone(),
             &format!(
-                "{by_deadline} WHERE {cond} AND a.closed_at IS NULL AND a.updated_at < {d} \
-                 AND a.resolve_due < {today} AND a.status NOT IN ({}) ORDER BY a.resolve_due, a.id LIMIT {limit}",
-                elsewhere.join(", ")
+                "s.until_day IS NULL AND s.resolve_due IS NOT NULL ORDER BY s.resolve_due, s.appeal_id LIMIT {limit}"
             ),
-            &values,
-        )?
+        );
+        tx.query(&sql, &values)?
     };
-    // With `limit` of them due by day T, no item due after T is listed. A deadline is never before the assignment
-    // that began its cycle, so an item first assigned after T is not read again below (a month's bulletin would
-    // otherwise replay every item that changed since its last day).
-    let assigned_by = match first.last() {
-        Some(last) if first.len() >= limit => {
-            let due: Date = last.text(8)?.parse().map_err(|_| corrupt("appeals.resolve_due"))?;
-            end_of(due)?.min(end_of(day)?)
-        }
-        _ => end_of(day)?,
-    };
-    rows.extend(first);
-    // The rest, each decided on its state as it stood at `day` (`state_at`). Paused and unchanged since: a pause
-    // only pushes the deadline, so only those already past their stored one. Changed since (open now, or closed
-    // after it) and first assigned by then: from the indexes of open items by last change and of closings.
-    rows.extend(tx.query(
-        &format!(
-            "{paused} WHERE {cond} AND a.status = 'waiting' AND a.closed_at IS NULL AND a.updated_at < {d} \
-             AND a.resolve_due < {today}"
-        ),
-        &values,
-    )?);
-    values.truncate(values.len() - 1);
-    let by = bind(&mut values, assigned_by);
-    rows.extend(tx.query(
-        &format!(
-            "{select} WHERE {cond} AND a.closed_at IS NULL AND a.updated_at >= {d} AND a.first_assigned_at < {by} \
-             AND {owed}"
-        ),
-        &values,
-    )?);
-    rows.extend(tx.query(
-        &format!("{select} WHERE {cond} AND a.closed_at >= {d} AND a.first_assigned_at < {by} AND {owed}"),
-        &values,
-    )?);
-    let end = end_of(day)?;
-    let mut out = Vec::new();
+    let paused = read(open_index, "s.until_day IS NULL AND s.resolve_due IS NULL");
+    let ended = read(ended_index, &format!("s.until_day > {d}"));
+    let mut rows = first;
+    rows.extend(tx.query(&paused, &values)?);
+    rows.extend(tx.query(&ended, &values)?);
+    let mut out = Vec::with_capacity(rows.len());
+    let mut paused = Vec::new();
     for row in &rows {
-        let found = match unchanged_with_unit(row, end, cal, day)? {
-            Some(found) => {
-                // Debug builds (every test) check the shortcut against the state itself.
-                #[cfg(debug_assertions)]
-                assert_eq!(
-                    found,
-                    overdue_from_state(tx, row, end, cal, day)?,
-                    "overdue shortcut, appeal {}",
-                    row.int(0)?
-                );
-                found
-            }
-            None => overdue_from_state(tx, row, end, cal, day)?,
-        };
-        let Some((key, status, due, days)) = found else { continue };
-        out.push(OverdueRow {
-            id: row.int(0)?,
-            number: row.text(1)?,
-            title: row.text(2)?,
-            enterprise: row.text(3)?,
-            key,
-            status,
-            resolve_due: due,
-            overdue_days: days,
-        });
+        let (id, span) = (row.int(0)?, facts::spans::span_of_row(row, 1)?);
+        match span.resolve_due {
+            Some(due) => out.push(OverdueItem {
+                id,
+                key: GroupKey { region_code: row.text(7)?, unit_id: span.unit_id, category_code: span.category_code },
+                status: span.status,
+                resolve_due: due,
+                overdue_days: cal.working_days_between(due, day),
+            }),
+            None => paused.push(id),
+        }
+    }
+    let end = end_of(day)?;
+    for chunk in paused.chunks(IDS_PER_READ) {
+        for row in &tx.query(
+            &format!(
+                "SELECT id, state, updated_at, region_code FROM appeals WHERE id IN ({})",
+                placeholders(1, chunk.len())
+            ),
+            &chunk.iter().map(|id| Value::from(*id)).collect::<Vec<_>>(),
+        )? {
+            let id = row.int(0)?;
+            let state = state_at(tx, id, parse_state(&row.text(1)?)?, row.int(2)?, end)?;
+            // A pause begun with the answer due on its last working day is overdue on days off only.
+            let Some((due, days)) = state.resolve_overdue(cal, day) else { continue };
+            out.push(OverdueItem {
+                id,
+                key: GroupKey { region_code: row.text(3)?, unit_id: state.unit_id, category_code: state.category },
+                status: state.status,
+                resolve_due: due,
+                overdue_days: days,
+            });
+        }
     }
     out.sort_by(|a, b| {
         b.overdue_days.cmp(&a.overdue_days).then(a.resolve_due.cmp(&b.resolve_due)).then(a.id.cmp(&b.id))
     });
-    out.truncate(limit);
     Ok(out)
 }
 
-/// Where an overdue item is counted, its status, its resolve deadline and the working days past it.
-type Overdue = Option<(GroupKey, Status, Date, u32)>;
+/// Ids per `IN (…)` list.
+const IDS_PER_READ: usize = 500;
 
-/// An item unchanged since `end` and with its unit (not paused) stood at `day` as its row stands: its stored resolve
-/// deadline is the one its clock gives for any day (only a running pause moves it), so the row's columns decide
-/// without reading its state. `None` when the row is not such an item.
-fn unchanged_with_unit(row: &Row, end: i64, cal: &WorkingCalendar, day: Date) -> Result<Option<Overdue>> {
-    let status = row.text(7)?;
-    let status = Status::parse(&status).ok_or_else(|| corrupt("appeals.status"))?;
-    if row.int(5)? >= end || !status.is_with_unit() {
-        return Ok(None);
+/// The listed `items` with their numbers, titles and enterprises.
+fn with_details(tx: &mut Tx<'_>, items: Vec<OverdueItem>) -> Result<Vec<OverdueRow>> {
+    let mut details: HashMap<i64, (String, String, String)> = HashMap::with_capacity(items.len());
+    for chunk in items.chunks(IDS_PER_READ) {
+        for row in &tx.query(
+            &format!(
+                "SELECT a.id, a.number, a.title, e.name FROM appeals a JOIN enterprises e ON e.id = a.enterprise_id \
+                 WHERE a.id IN ({})",
+                placeholders(1, chunk.len())
+            ),
+            &chunk.iter().map(|item| Value::from(item.id)).collect::<Vec<_>>(),
+        )? {
+            details.insert(row.int(0)?, (row.text(1)?, row.text(2)?, row.text(3)?));
+        }
     }
-    let Some(due) = row.opt_text(8)? else { return Ok(None) };
-    let due: Date = due.parse().map_err(|_| corrupt("appeals.resolve_due"))?;
-    let key = GroupKey { region_code: row.text(4)?, unit_id: row.opt_int(9)?, category_code: row.text(10)? };
-    Ok(Some((day > due).then(|| (key, status, due, cal.working_days_between(due, day)))))
-}
-
-/// Whether the item of `row` was overdue at `day`, from its state as it stood then (`state_at`).
-fn overdue_from_state(tx: &mut Tx<'_>, row: &Row, end: i64, cal: &WorkingCalendar, day: Date) -> Result<Overdue> {
-    let state = state_at(tx, row.int(0)?, parse_state(&row.text(6)?)?, row.int(5)?, end)?;
-    let region_code = row.text(4)?;
-    Ok(state.resolve_overdue(cal, day).map(|(due, days)| {
-        (
-            GroupKey { region_code, unit_id: state.unit_id, category_code: state.category.clone() },
-            state.status,
-            due,
-            days,
-        )
-    }))
+    items
+        .into_iter()
+        .map(|item| {
+            let (number, title, enterprise) =
+                details.remove(&item.id).ok_or_else(|| corrupt("appeal_overdue_spans"))?;
+            Ok(OverdueRow {
+                id: item.id,
+                number,
+                title,
+                enterprise,
+                key: item.key,
+                status: item.status,
+                resolve_due: item.resolve_due,
+                overdue_days: item.overdue_days,
+            })
+        })
+        .collect()
 }
 
 /// The appeal `now` (last changed at `updated`, micros) as it stood just before `end`, as far as its deadline goes. If

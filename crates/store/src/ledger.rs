@@ -10,7 +10,7 @@ use zhuqi_domain::{Action, Appeal, Fen, RegionCode, Uscc};
 
 use crate::access::Principal;
 use crate::catalog::{ENTERPRISE_COLUMNS, enterprise_from_row};
-use crate::db::{Row, Tx, Value, params};
+use crate::db::{Row, Tx, Value, params, placeholders};
 use crate::engine::parse_state;
 use crate::scope::{appeal_scope, enterprise_scope, in_region};
 use crate::{EnterpriseRecord, Result, Store, StoreError, Writer, audit};
@@ -77,11 +77,6 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
 
 fn enterprise_ref(row: &Row) -> Result<EnterpriseRef> {
     Ok(EnterpriseRef { id: row.int(0)?, name: row.text(1)?, uscc: row.text(2)?, region_code: row.text(3)? })
-}
-
-/// `$first, $first+1, …` for `n` values.
-fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
 /// The enterprises whose `column` is one of `values`, looked up `LOOKUP_CHUNK` at a time.

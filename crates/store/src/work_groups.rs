@@ -14,18 +14,13 @@ use serde_json::json;
 use zhuqi_domain::{RegionCode, Role};
 
 use crate::access::Principal;
-use crate::db::{Row, Tx, Value, params};
+use crate::db::{Row, Tx, Value, params, placeholders};
 use crate::ledger::LedgerReader;
 use crate::scope::{bind, enterprise_role_scope, escape_like, holds, in_region};
 use crate::{IdempotencyKey, Result, Store, StoreError, Writer, audit};
 
 /// Ids bound in one `IN (…)` list or one multi-row INSERT.
 const LOOKUP_CHUNK: usize = 500;
-
-/// `$first, $first+1, …` for `n` values.
-fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-}
 
 /// The longest name of a work group.
 pub const MAX_WORK_GROUP_NAME: usize = 100;

@@ -548,10 +548,13 @@ async fn corrections_move_the_facts_and_the_sums_agree_with_the_appeals() {
         .unwrap_or_else(|err| panic!("{}: moved back: {err}", db.backend));
         both_ways_agree(s, &city, db.backend).await;
 
-        // A sum altered behind the program's back is found; counting again mends it.
+        // A sum and a span of days overdue altered behind the program's back are found; counting again mends them.
         raw_sql(&db, "UPDATE appeal_facts SET resolved = resolved + 1 WHERE period = 2024").expect("alter a sum");
+        raw_sql(&db, "UPDATE appeal_overdue_spans SET resolve_due = '2023-12-31' WHERE resolve_due IS NOT NULL")
+            .expect("alter the spans");
         let check = s.verify_figures(|_, _| {}).await.expect("verify");
         assert!(!check.is_sound() && check.wrong_sums > 0, "{}: {check:?}", db.backend);
+        assert!(check.spans > 0 && check.wrong_spans > 0, "{}: {check:?}", db.backend);
         assert_eq!((check.appeals, check.unlike_history), (65, 0));
         assert_eq!(s.rebuild_figures(sys()).await.expect("rebuild"), 65);
         both_ways_agree(s, &city, db.backend).await;

@@ -231,6 +231,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0036_narrow_sums.sql"),
         postgres: include_str!("../../migrations/postgres/0036_narrow_sums.sql"),
     },
+    Migration {
+        version: 37,
+        name: "overdue_spans",
+        sqlite: include_str!("../../migrations/common/0037_overdue_spans.sql"),
+        postgres: include_str!("../../migrations/common/0037_overdue_spans.sql"),
+    },
 ];
 
 /// The versions already applied, creating the bookkeeping table on first use.

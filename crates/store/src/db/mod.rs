@@ -99,6 +99,11 @@ macro_rules! params {
 }
 pub(crate) use params;
 
+/// `$first, $first+1, …` for `n` values.
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
 /// One result row, read by column position.
 #[derive(Debug, Clone)]
 pub(crate) struct Row(Vec<Value>);

@@ -5,35 +5,40 @@ use std::collections::{BTreeMap, HashMap};
 
 use zhuqi_domain::{Event, WorkingCalendar};
 
-use super::{COUNTERS, Counts, Deltas, FACT_COLUMNS, FactKey, FactRow, KEY_COLUMNS, N};
+use super::{COUNTERS, Counts, Deltas, FACT_COLUMNS, FactKey, FactRow, KEY_COLUMNS, N, spans};
 use crate::Result;
 use crate::db::{Row, Tx};
 
-/// Counts every appeal again from its stored row and its history (`outlook`): `appeal_facts` and `appeal_voided`
-/// emptied and written anew. Used once when the tables or their columns are new (migrations 0027, 0028) and after
-/// anything that rewrote the rows' facts in bulk.
+/// Counts every appeal again from its stored row and its history (`outlook`, `spans`): `appeal_facts`,
+/// `appeal_voided` and `appeal_overdue_spans` emptied and written anew. Used once when the tables or their columns
+/// are new (migrations 0027, 0028, 0037) and after anything that rewrote the rows' facts in bulk.
 pub(crate) fn rebuild(tx: &mut Tx<'_>, cal: &WorkingCalendar) -> Result<u64> {
     tx.execute("DELETE FROM appeal_facts", &[])?;
     tx.execute("DELETE FROM appeal_voided", &[])?;
+    tx.execute("DELETE FROM appeal_overdue_spans", &[])?;
     let mut deltas = Deltas::default();
-    let counted = each_appeal(tx, &format!("id, {FACT_COLUMNS}"), &|_, _| {}, |row, history| {
-        let facts = FactRow::read(row, 1)?;
-        deltas.outlook_of_history(&facts.key.region_code, &history, cal)?;
-        deltas.add(&facts, 1);
-        Ok(())
+    let counted = each_appeal(tx, &format!("id, {FACT_COLUMNS}"), &|_, _| {}, |tx, slice| {
+        for (row, history) in slice {
+            let facts = FactRow::read(row, 1)?;
+            deltas.outlook_of_history(row.int(0)?, &facts.key.region_code, history, cal)?;
+            deltas.add(&facts, 1);
+        }
+        // A province's spans are never all in memory at once.
+        deltas.spans.write(tx)
     })?;
     deltas.write(tx)?;
     tx.execute("DELETE FROM zhuqi_meta WHERE key = 'rebuild_appeal_facts'", &[])?;
     Ok(counted)
 }
 
-/// Calls `f` with every appeal's `columns` (the first is `id`) and its history, in slices by id (a province's appeals
-/// are never all in memory at once); `progress` hears (appeals done, appeals). Returns how many appeals there are.
+/// Calls `f` with every appeal's `columns` (the first is `id`) and its history, a slice of appeals by id at a time
+/// (a province's appeals are never all in memory at once); `progress` hears (appeals done, appeals). Returns how
+/// many appeals there are.
 fn each_appeal(
     tx: &mut Tx<'_>,
     columns: &str,
     progress: &dyn Fn(u64, u64),
-    mut f: impl FnMut(&Row, Vec<Event>) -> Result<()>,
+    mut f: impl FnMut(&mut Tx<'_>, &[(Row, Vec<Event>)]) -> Result<()>,
 ) -> Result<u64> {
     let total = u64::try_from(tx.query_one("SELECT COUNT(*) FROM appeals", &[])?.int(0)?).unwrap_or(0);
     let (mut done, mut after) = (0, 0);
@@ -51,11 +56,14 @@ fn each_appeal(
         for e in &events {
             histories.entry(e.int(5)?).or_default().push(crate::engine::event_from_row(e)?);
         }
-        for row in &rows {
-            f(row, histories.remove(&row.int(0)?).unwrap_or_default())?;
-        }
-        after = last;
         done += rows.len() as u64;
+        let mut slice = Vec::with_capacity(rows.len());
+        for row in rows {
+            let history = histories.remove(&row.int(0)?).unwrap_or_default();
+            slice.push((row, history));
+        }
+        f(tx, &slice)?;
+        after = last;
         progress(done, total);
     }
     Ok(done)
@@ -78,11 +86,17 @@ pub struct FiguresCheck {
     /// Appeals that differ from their history only in 按期/工作日数, as the calendar loaded now counts them (a
     /// holiday schedule changed after they closed): not an error.
     pub recounted_by_calendar: u64,
+    /// Spans of days overdue read (`appeal_overdue_spans`).
+    pub spans: u64,
+    /// Appeals whose spans are not those their history makes: how many, and the first few numbers. Like the sums,
+    /// they follow the calendar of the day each event was written.
+    pub wrong_spans: u64,
+    pub wrong_span_examples: Vec<String>,
 }
 
 impl FiguresCheck {
     pub fn is_sound(&self) -> bool {
-        self.wrong_sums == 0 && self.unlike_history == 0
+        self.wrong_sums == 0 && self.unlike_history == 0 && self.wrong_spans == 0
     }
 }
 
@@ -92,23 +106,40 @@ const EXAMPLES: usize = 20;
 pub(crate) fn check(tx: &mut Tx<'_>, cal: &WorkingCalendar, progress: &dyn Fn(u64, u64)) -> Result<FiguresCheck> {
     let mut out = FiguresCheck::default();
     let mut expected = Deltas::default();
-    out.appeals = each_appeal(tx, &format!("id, number, {FACT_COLUMNS}"), progress, |row, history| {
-        let stored = FactRow::read(row, 2)?;
-        expected.add(&stored, 1);
-        // The lights and overdue days the history gives, counted as the writes counted them.
-        let replayed = expected.outlook_of_history(&stored.key.region_code, &history, cal).ok().flatten();
-        let told = replayed.map(|state| FactRow::of_state(&stored.key.region_code, &state, cal));
-        match told {
-            Some(told) if told == stored => {}
-            Some(told)
-                if FactRow { on_time: stored.on_time, work_days: stored.work_days, ..told.clone() } == stored =>
-            {
-                out.recounted_by_calendar += 1;
+    out.appeals = each_appeal(tx, &format!("id, number, {FACT_COLUMNS}"), progress, |tx, slice| {
+        for (row, history) in slice {
+            let stored = FactRow::read(row, 2)?;
+            expected.add(&stored, 1);
+            // The lights and overdue days the history gives, counted as the writes counted them.
+            let replayed =
+                expected.outlook_of_history(row.int(0)?, &stored.key.region_code, history, cal).ok().flatten();
+            let told = replayed.map(|state| FactRow::of_state(&stored.key.region_code, &state, cal));
+            match told {
+                Some(told) if told == stored => {}
+                Some(told)
+                    if FactRow { on_time: stored.on_time, work_days: stored.work_days, ..told.clone() } == stored =>
+                {
+                    out.recounted_by_calendar += 1;
+                }
+                _ => {
+                    out.unlike_history += 1;
+                    if out.unlike_history_examples.len() < EXAMPLES {
+                        out.unlike_history_examples.push(row.text(1)?);
+                    }
+                }
             }
-            _ => {
-                out.unlike_history += 1;
-                if out.unlike_history_examples.len() < EXAMPLES {
-                    out.unlike_history_examples.push(row.text(1)?);
+        }
+        // The spans of days overdue the histories make, against those stored.
+        let (Some((first, _)), Some((last, _))) = (slice.first(), slice.last()) else { return Ok(()) };
+        let made = expected.spans.take_opened();
+        let held = spans::stored(tx, first.int(0)?, last.int(0)?)?;
+        out.spans += held.values().map(|s| s.len() as u64).sum::<u64>();
+        for (row, _) in slice {
+            let id = row.int(0)?;
+            if made.get(&id) != held.get(&id) {
+                out.wrong_spans += 1;
+                if out.wrong_span_examples.len() < EXAMPLES {
+                    out.wrong_span_examples.push(row.text(1)?);
                 }
             }
         }

@@ -20,6 +20,7 @@ mod check;
 mod outlook;
 mod read;
 mod shards;
+pub(crate) mod spans;
 
 use std::collections::BTreeMap;
 
@@ -315,11 +316,12 @@ fn year_number(d: Date) -> i64 {
     i64::from(d.year())
 }
 
-/// Changes to `appeal_facts` and `appeal_voided`, gathered over a transaction.
+/// Changes to `appeal_facts`, `appeal_voided` and `appeal_overdue_spans`, gathered over a transaction.
 #[derive(Debug, Default)]
 pub(crate) struct Deltas {
     facts: BTreeMap<(i64, FactKey), Counts>,
     voided: BTreeMap<(i64, i64, FactKey), i64>,
+    pub spans: spans::Spans,
 }
 
 impl Deltas {
@@ -401,7 +403,8 @@ impl Deltas {
             ),
             None,
             &voided,
-        )
+        )?;
+        self.spans.write(tx)
     }
 }
 

@@ -13,6 +13,7 @@ use jiff::civil::Date;
 use zhuqi_domain::time::local_date;
 use zhuqi_domain::{Appeal, Event, Outlook, Overdue, WorkingCalendar};
 
+use super::spans::OverdueSpan;
 use super::{Counts, Deltas, FactKey};
 use crate::Result;
 use crate::db::{Tx, Value};
@@ -28,12 +29,22 @@ fn horizon(day: Date) -> Date {
 }
 
 impl Deltas {
-    /// An appeal of `region_code` went from `old` (`None`: it is new) to `new`, on the day of `new`'s last event.
-    pub fn outlook_moved(&mut self, region_code: &str, old: Option<&Appeal>, new: &Appeal, cal: &WorkingCalendar) {
+    /// Appeal `id` of `region_code` went from `old` (`None`: it is new) to `new`, on the day of `new`'s last event.
+    pub fn outlook_moved(
+        &mut self,
+        id: i64,
+        region_code: &str,
+        old: Option<&Appeal>,
+        new: &Appeal,
+        cal: &WorkingCalendar,
+    ) {
         let on = local_date(new.updated_at);
         let (key, outlook) = (FactKey::of_state(region_code, new), new.outlook(cal));
-        if let Some(old) = old {
-            let (old_key, old_outlook) = (FactKey::of_state(region_code, old), old.outlook(cal));
+        let old_outlook = old.map(|old| old.outlook(cal));
+        let old_span = old.zip(old_outlook.as_ref()).and_then(|(old, o)| OverdueSpan::of(old, o, cal));
+        self.spans.moved(id, old_span.as_ref(), OverdueSpan::of(new, &outlook, cal), on);
+        if let Some((old, old_outlook)) = old.zip(old_outlook) {
+            let old_key = FactKey::of_state(region_code, old);
             // Days off are counted up to a horizon from the state's own day: a later state of the same outlook
             // counts further.
             let same_days = !matches!(outlook.overdue, Overdue::OnDaysOff(_)) || local_date(old.updated_at) == on;
@@ -50,10 +61,11 @@ impl Deltas {
         self.ahead(&key, new, &outlook, on, 1, cal);
     }
 
-    /// Counts an appeal's whole `history` of region `region_code` (a new appeal, or a check); returns the state it
-    /// replays to.
+    /// Counts the whole `history` of appeal `id` of region `region_code` (a new appeal, or a check); returns the
+    /// state it replays to.
     pub fn outlook_of_history(
         &mut self,
+        id: i64,
         region_code: &str,
         history: &[Event],
         cal: &WorkingCalendar,
@@ -64,15 +76,17 @@ impl Deltas {
                 None => Appeal::create(event)?,
                 Some(s) => s.apply(event)?,
             };
-            self.outlook_moved(region_code, state.as_ref(), &next, cal);
+            self.outlook_moved(id, region_code, state.as_ref(), &next, cal);
             state = Some(next);
         }
         Ok(state)
     }
 
-    /// The calendar changed today: an unchanged `state`'s days to come move from what `old` gave to what `new` gives.
+    /// The calendar changed today: the days to come of appeal `id`'s unchanged `state` move from what `old` gave to
+    /// what `new` gives.
     pub fn outlook_recounted(
         &mut self,
+        id: i64,
         region_code: &str,
         state: &Appeal,
         old: &WorkingCalendar,
@@ -80,10 +94,12 @@ impl Deltas {
         today: Date,
     ) {
         let (before, after) = (state.outlook(old), state.outlook(new));
+        // From today, or from the state's own day if that is later (a clock set ahead, in tests).
+        let on = today.max(local_date(state.updated_at));
+        let old_span = OverdueSpan::of(state, &before, old);
+        self.spans.moved(id, old_span.as_ref(), OverdueSpan::of(state, &after, new), on);
         if before != after || matches!(before.overdue, Overdue::OnDaysOff(_)) {
             let key = FactKey::of_state(region_code, state);
-            // From today, or from the state's own day if that is later (a clock set ahead, in tests).
-            let on = today.max(local_date(state.updated_at));
             self.ahead(&key, state, &before, on, -1, old);
             self.ahead(&key, state, &after, on, 1, new);
         }
