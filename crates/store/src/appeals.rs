@@ -386,11 +386,19 @@ impl Writer<'_> {
         if self.tx.query_opt("SELECT 1 FROM zhuqi_meta WHERE key = 'rebuild_appeal_facts'", &[])?.is_none() {
             return Ok(0);
         }
-        // Once, after an upgrade: a minute or more per million appeals, before the program serves.
-        tracing::info!("统计底数与超期时段按办理记录重新汇总中 / counting the figures' sums and overdue spans again");
+        // Once, after an upgrade: minutes per million appeals, before the program serves. (A new database is asked
+        // too, by its migrations, and has nothing to count or to say.)
+        let any = self.tx.query_opt("SELECT id FROM appeals LIMIT 1", &[])?.is_some();
+        if any {
+            tracing::info!(
+                "统计底数与超期时段按办理记录重新汇总中 / counting the figures' sums and overdue spans again"
+            );
+        }
         let started = std::time::Instant::now();
         let counted = crate::facts::rebuild(&mut self.tx, &self.cal)?;
-        tracing::info!(counted, elapsed = ?started.elapsed(), "统计底数已重新汇总 / sums counted again");
+        if any {
+            tracing::info!(counted, elapsed = ?started.elapsed(), "统计底数已重新汇总 / sums counted again");
+        }
         Ok(counted)
     }
 
