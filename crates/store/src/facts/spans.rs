@@ -142,7 +142,7 @@ impl Spans {
                 )?;
             }
         }
-        for chunk in rows.chunks(COLUMNS * IDS_PER_STATEMENT / 4) {
+        for chunk in rows.chunks(COLUMNS * ROWS_PER_INSERT) {
             let tuples: Vec<String> = (0..chunk.len() / COLUMNS)
                 .map(|r| {
                     let params: Vec<String> = (1..=COLUMNS).map(|c| format!("${}", r * COLUMNS + c)).collect();
@@ -166,6 +166,8 @@ impl Spans {
 const COLUMNS: usize = 7;
 /// Appeals per statement that ends spans.
 const IDS_PER_STATEMENT: usize = 500;
+/// Spans per INSERT (875 values).
+const ROWS_PER_INSERT: usize = 125;
 
 /// The columns `span_of_row` reads, from column 0, of `appeal_overdue_spans` aliased `s`.
 pub(crate) const SPAN_COLUMNS: &str = "s.from_day, s.until_day, s.resolve_due, s.status, s.unit_id, s.category_code";
